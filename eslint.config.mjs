@@ -4,7 +4,7 @@
 import nx from '@nx/eslint-plugin';
 
 const cdkImports = ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'];
-const services = ['product', 'basket', 'order', 'inventory', 'payment', 'shipping'];
+const services = ['platform', 'product', 'basket', 'order', 'inventory', 'payment', 'shipping'];
 
 export default [
   ...nx.configs['flat/base'],
