@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+jest.setTimeout(60_000);
+
+/**
+ * Proves the architecture's lint rules still bite: each case lints a small piece of code as if it
+ * lived at `filePath` in the workspace, with the real root eslint.config.mjs.
+ */
+const workspaceRoot = path.resolve(__dirname, '../../..');
+const eslintBin = path.join(workspaceRoot, 'node_modules/eslint/bin/eslint.js');
+
+interface LintMessage {
+  ruleId: string | null;
+  severity: number;
+  message: string;
+}
+
+/** Lints `code` through the ESLint CLI (in its own process, as `nx lint` does) as if it were `filePath`. */
+async function lint(filePath: string, code: string): Promise<string[]> {
+  const run = promisify(execFile)(
+    process.execPath,
+    [eslintBin, '--format', 'json', '--stdin', '--stdin-filename', filePath],
+    { cwd: workspaceRoot, maxBuffer: 10 * 1024 * 1024 },
+  );
+  run.child.stdin?.end(code);
+  // ESLint exits 1 when it finds errors; its JSON report is on stdout either way.
+  const { stdout } = await run.catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+  const [result] = JSON.parse(stdout) as [{ messages: LintMessage[] }];
+  return result.messages.filter((m) => m.severity === 2).map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('module boundaries', () => {
+  it('rejects an app importing another app', async () => {
+    const errors = await lint(
+      'apps/product/src/handlers/boundary-probe.ts',
+      "import { PlatformStack } from '../../../platform/src/infra/platform-stack';\nexport const probe = PlatformStack;\n",
+    );
+    expect(errors.some((e) => e.startsWith('@nx/enforce-module-boundaries'))).toBe(true);
+  });
+
+  it('rejects a runtime lib importing aws-cdk-lib', async () => {
+    const errors = await lint(
+      'libs/http/src/boundary-probe.ts',
+      "import { Duration } from 'aws-cdk-lib';\nexport const probe = Duration.seconds(1);\n",
+    );
+    expect(errors).toEqual([expect.stringContaining('@nx/enforce-module-boundaries')]);
+  });
+
+  it('rejects a service domain folder importing the AWS SDK', async () => {
+    const errors = await lint(
+      'apps/product/src/domain/boundary-probe.ts',
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const probe = DynamoDBClient;\n",
+    );
+    expect(errors).toEqual([expect.stringContaining('no-restricted-imports')]);
+  });
+
+  it('rejects Lambda handler code importing the CDK', async () => {
+    const errors = await lint(
+      'apps/product/src/handlers/boundary-probe.ts',
+      "import { Stack } from 'aws-cdk-lib';\nexport const probe = Stack;\n",
+    );
+    expect(errors).toEqual([expect.stringContaining('no-restricted-imports')]);
+  });
+
+  it('accepts a service domain importing the shared domain lib', async () => {
+    const errors = await lint(
+      'apps/product/src/domain/boundary-probe.ts',
+      "import * as shared from '@shop/domain';\nexport const probe = shared;\n",
+    );
+    expect(errors).toEqual([]);
+  });
+});
