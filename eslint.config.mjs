@@ -6,6 +6,49 @@ import nx from '@nx/eslint-plugin';
 const cdkImports = ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'];
 const services = ['platform', 'product', 'basket', 'order', 'inventory', 'payment', 'shipping'];
 
+const moduleBoundaries = {
+  enforceBuildableLibDependency: true,
+  allow: [],
+  banTransitiveDependencies: true,
+  depConstraints: [
+    // Each service sees itself and the shared libs, never another service.
+    ...services.map((service) => ({
+      sourceTag: `scope:${service}`,
+      onlyDependOnLibsWithTags: [`scope:${service}`, 'scope:shared'],
+    })),
+    { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+    // Runtime libraries: never the CDK, never an infra lib.
+    {
+      sourceTag: 'type:domain',
+      onlyDependOnLibsWithTags: ['type:domain'],
+      bannedExternalImports: [...cdkImports, '@aws-sdk/*', 'aws-lambda'],
+    },
+    {
+      sourceTag: 'type:util',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:util'],
+      bannedExternalImports: cdkImports,
+    },
+    {
+      sourceTag: 'type:data',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data'],
+      bannedExternalImports: cdkImports,
+    },
+    // Infra libs may use runtime libs' types (e.g. names of env variables), never the reverse.
+    {
+      sourceTag: 'type:infra',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:infra'],
+    },
+    {
+      sourceTag: 'type:testing',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data', 'type:testing'],
+      bannedExternalImports: cdkImports,
+    },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data', 'type:infra', 'type:testing'] },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:testing'] },
+    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:testing'] },
+  ],
+};
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -15,53 +58,13 @@ export default [
   },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          banTransitiveDependencies: true,
-          depConstraints: [
-            // Each service sees itself and the shared libs, never another service.
-            ...services.map((service) => ({
-              sourceTag: `scope:${service}`,
-              onlyDependOnLibsWithTags: [`scope:${service}`, 'scope:shared'],
-            })),
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            // Runtime libraries: never the CDK, never an infra lib.
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain'],
-              bannedExternalImports: [...cdkImports, '@aws-sdk/*', 'aws-lambda'],
-            },
-            {
-              sourceTag: 'type:util',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util'],
-              bannedExternalImports: cdkImports,
-            },
-            {
-              sourceTag: 'type:data',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data'],
-              bannedExternalImports: cdkImports,
-            },
-            // Infra libs may use runtime libs' types (e.g. names of env variables), never the reverse.
-            {
-              sourceTag: 'type:infra',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:infra'],
-            },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data', 'type:testing'],
-              bannedExternalImports: cdkImports,
-            },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data', 'type:infra', 'type:testing'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:testing'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:testing'] },
-          ],
-        },
-      ],
-    },
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries] },
+  },
+  {
+    // Tests of any project may use the shared test fixtures (DynamoDB Local tables, sample events);
+    // production code of data/util libs still may not.
+    files: ['**/*.spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', { ...moduleBoundaries, allow: ['@shop/testing'] }] },
   },
   {
     // Use cases and entities are plain TypeScript: no AWS SDK, no Lambda types, no CDK.
@@ -77,6 +80,11 @@ export default [
         },
       ],
     },
+  },
+  {
+    // Jest configs spread the root preset by relative path: build configuration, not a module dependency.
+    files: ['**/jest.config.cjs', '**/jest.integration.config.cjs'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
     // Lambda code (handlers, adapters) is bundled for Lambda: the CDK belongs in src/infra only.

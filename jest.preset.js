@@ -9,6 +9,10 @@ module.exports = {
     '^.+\\.[cm]?[tj]s$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } } }],
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  // @middy/* ship ESM only (their exports have just an "import" condition, which Jest's CommonJS resolver
+  // cannot see): point Jest at their entry files and let swc turn them into CommonJS like our own code.
+  moduleNameMapper: { '^@middy/(core|util)$': require('node:path').join(__dirname, 'node_modules/@middy/$1/index.js') },
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   clearMocks: true,
   restoreMocks: true,
 };

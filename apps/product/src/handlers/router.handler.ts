@@ -1,0 +1,136 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SkuSchema, ValidationError } from '@shop/domain';
+import { createDocumentClient } from '@shop/dynamodb';
+import {
+  clientPath,
+  correlationIdOf,
+  createRestRouter,
+  parseJsonBody,
+  parsePathParam,
+  parseQuery,
+  requireGroup,
+  resolveRestRequest,
+  validateAll,
+} from '@shop/http';
+import {
+  createObservability,
+  MetricUnit,
+  requireEnv,
+  withObservability,
+  type LogSink,
+  type MetricSink,
+} from '@shop/observability';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { DynamoProductRepository } from '../adapters/product.repository';
+import { createProduct } from '../domain/create-product.use-case';
+import { deleteProduct } from '../domain/delete-product.use-case';
+import { getProduct } from '../domain/get-product.use-case';
+import { listProductsByCategory } from '../domain/list-products.use-case';
+import { systemClock, type Clock, type ProductRepository } from '../domain/ports';
+import { CreateProductInputSchema, ListProductsQuerySchema, UpdateProductInputSchema, type Product } from '../domain/product';
+import { updateProduct } from '../domain/update-product.use-case';
+
+/** Group whose members may create, update and delete products. */
+export const ADMIN_GROUP = 'admin';
+
+/** What the product API needs; tests pass in-memory fakes. */
+export interface ProductApiDeps {
+  readonly products: ProductRepository;
+  readonly clock: Clock;
+  readonly logger: Pick<LogSink, 'debug' | 'error'>;
+  readonly metrics: MetricSink;
+}
+
+/** An API Gateway REST proxy function. */
+export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** The product's version as an entity tag, so clients can send it back in `If-Match`. */
+export const etagOf = (product: Pick<Product, 'version'>): string => `"${product.version}"`;
+
+// `If-Match: "3"` (or a bare 3): the version the client's change is based on.
+const parseIfMatch = (value: string | null): number | undefined => {
+  if (value === null) return undefined;
+  const match = /^\s*"?([1-9]\d{0,14})"?\s*$/.exec(value);
+  if (!match?.[1]) {
+    throw new ValidationError([{ field: 'If-Match', message: 'If-Match must be the product ETag, e.g. "3".' }]);
+  }
+  return Number(match[1]);
+};
+
+const productResponse = (product: Product, status: number, headers: Record<string, string> = {}): Response =>
+  Response.json(product, { status, headers: { ...headers, ETag: etagOf(product) } });
+
+/**
+ * The product catalog API (routes relative to the service root):
+ * - `GET /?category=&limit=&cursor=`: one page of a category, `{ items, nextCursor }`;
+ * - `GET /{sku}`: one product, with its version as `ETag`;
+ * - `POST /` (admin): create, 201 with `Location` and `ETag`;
+ * - `PUT /{sku}` (admin, `If-Match: <version>`): replace, 200, or 412 when stale, 428 without If-Match;
+ * - `DELETE /{sku}` (admin): 204.
+ * Bad input gets a 400 naming every bad field and writes nothing.
+ */
+export const createProductApi = (deps: ProductApiDeps): ProxyFunction => {
+  const { products, clock, metrics } = deps;
+  const router = createRestRouter({ logger: deps.logger });
+  const admin = [requireGroup(ADMIN_GROUP)];
+
+  router.get('/', async (reqCtx) => {
+    const query = parseQuery(ListProductsQuerySchema, new URL(reqCtx.req.url).searchParams);
+    const page = await listProductsByCategory({ products }, query);
+    return Response.json(page.nextCursor ? { items: page.items, nextCursor: page.nextCursor } : { items: page.items });
+  });
+
+  router.get('/:sku', async (reqCtx) => {
+    const sku = parsePathParam(SkuSchema, reqCtx.params.sku, 'sku');
+    return productResponse(await getProduct({ products }, sku), 200);
+  });
+
+  router.post('/', admin, async (reqCtx) => {
+    const input = await parseJsonBody(CreateProductInputSchema, reqCtx.req);
+    const product = await createProduct({ products, clock }, input, { correlationId: correlationIdOf(reqCtx) });
+    metrics.addMetric('ProductCreated', MetricUnit.Count, 1);
+    return productResponse(product, 201, { Location: clientPath(reqCtx.event, `/${product.sku}`) });
+  });
+
+  router.put('/:sku', admin, async (reqCtx) => {
+    const { sku, expectedVersion, changes } = await validateAll({
+      sku: () => parsePathParam(SkuSchema, reqCtx.params.sku, 'sku'),
+      expectedVersion: () => parseIfMatch(reqCtx.req.headers.get('if-match')),
+      changes: () => parseJsonBody(UpdateProductInputSchema, reqCtx.req),
+    });
+    const product = await updateProduct(
+      { products, clock },
+      { sku, expectedVersion, changes },
+      { correlationId: correlationIdOf(reqCtx) },
+    );
+    metrics.addMetric('ProductUpdated', MetricUnit.Count, 1);
+    return productResponse(product, 200);
+  });
+
+  router.delete('/:sku', admin, async (reqCtx) => {
+    const sku = parsePathParam(SkuSchema, reqCtx.params.sku, 'sku');
+    await deleteProduct({ products }, sku, { correlationId: correlationIdOf(reqCtx) });
+    metrics.addMetric('ProductDeleted', MetricUnit.Count, 1);
+    return new Response(null, { status: 204 });
+  });
+
+  return (event, context) => resolveRestRequest(router, event, context);
+};
+
+// Cold start: configuration, clients and the router are built once per execution environment.
+const observability = createObservability();
+const tableName = requireEnv('TABLE_NAME');
+const documentClient = createDocumentClient({
+  client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})),
+});
+
+/** Lambda entry point: the product API with the shop's observability. */
+export const handler = withObservability(
+  createProductApi({
+    products: new DynamoProductRepository(documentClient, tableName),
+    clock: systemClock,
+    logger: observability.logger,
+    metrics: observability.metrics,
+  }),
+  { observability },
+);

@@ -1,0 +1,17 @@
+/**
+ * @shop/cdk: the shop's shared CDK constructs, secure by default, with every default documented:
+ * a service function, table, topic, REST API and dead-letter queue; SSM service discovery; the
+ * typed stage configuration; and cdk-nag checks. Used only by `src/infra` of apps.
+ */
+export * from './errors';
+export * from './stage-config';
+export * from './workspace';
+export * from './ssm-discovery';
+export * from './nag';
+export * from './shop-app';
+export * from './alarms';
+export * from './dead-letter-queue';
+export * from './service-table';
+export * from './service-topic';
+export * from './service-function';
+export * from './service-api';

@@ -1,0 +1,173 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { suppressNag } from './nag';
+import { lookup, publish } from './ssm-discovery';
+import type { StageConfig } from './stage-config';
+
+/** Methods anyone may call: reading a shop's catalog needs no account. */
+export const PUBLIC_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
+
+/** Methods that need a valid ID token of the shop's user pool. */
+export const AUTHORIZED_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** SSM parameter names (under the platform service) that a {@link ServiceApi} reads. */
+export const PLATFORM_PARAMETERS = {
+  userPoolArn: 'user-pool-arn',
+  apiDomainName: 'api-domain-name',
+} as const;
+
+/** Stage-wide request throttling of a {@link ServiceApi}. */
+export interface ApiThrottling {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Burst capacity in requests. */
+  readonly burstLimit: number;
+}
+
+/** Properties of a {@link ServiceApi}. */
+export interface ServiceApiProps {
+  /** The owning service, e.g. `product`. */
+  readonly service: string;
+  /** The stage: log retention, SSM paths, the API stage's name. */
+  readonly stage: StageConfig;
+  /** The service's router function, which receives every request (`/` and `/{proxy+}`). */
+  readonly handler: lambda.IFunction;
+  /**
+   * Base path of the service on the shop's API domain: `https://<domain>/<basePath>/...`.
+   * @default - the service name followed by `s` (`product` -> `products`)
+   */
+  readonly basePath?: string;
+  /**
+   * Stage-wide throttling (per-account limits still apply above it).
+   * @default { rateLimit: 50, burstLimit: 100 }
+   */
+  readonly throttling?: ApiThrottling;
+}
+
+/**
+ * A service's REST API (API Gateway v1, regional): `/` and `/{proxy+}` route every method to
+ * the service's router Lambda (which routes on the path below the API root). GET, HEAD and OPTIONS
+ * are public; POST, PUT, PATCH and DELETE need an ID token of the shop's Cognito user pool (found
+ * through SSM). Request validation is the router's (zod, problem+json). The stage has JSON access logs, execution logs (errors and info, never bodies),
+ * X-Ray tracing, metrics and throttling. The API is mounted on the shop's API domain (its name
+ * from SSM) at the service's base path.
+ */
+export class ServiceApi extends Construct {
+  /** The REST API. */
+  readonly restApi: apigw.RestApi;
+  /** The Cognito user pool authorizer of the write methods. */
+  readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
+  /** The API's base path on the shop's API domain. */
+  readonly basePath: string;
+  /** The mapping of the API's stage onto the shop's API domain at {@link basePath}. */
+  readonly basePathMapping: apigw.CfnBasePathMapping;
+  /** The stage's access log group. */
+  readonly accessLogs: logs.LogGroup;
+
+  private readonly props: ServiceApiProps;
+
+  constructor(scope: Construct, id: string, props: ServiceApiProps) {
+    super(scope, id);
+    this.props = props;
+    const { service, stage } = props;
+    this.basePath = props.basePath ?? `${service}s`;
+    const throttling = props.throttling ?? { rateLimit: 50, burstLimit: 100 };
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: stage.logRetention,
+      removalPolicy: stage.removalPolicy,
+    });
+
+    this.restApi = new apigw.RestApi(this, 'Api', {
+      restApiName: `shop-${stage.stage}-${service}`,
+      description: `${service} service API (${stage.stage})`,
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // The account-wide CloudWatch role of API Gateway belongs to the platform app: a role per
+      // service would fight over the one AWS::ApiGateway::Account setting of the region.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: stage.stage,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: apigw.MethodLoggingLevel.INFO,
+        // Request and response bodies may hold personal data: never in the execution logs.
+        dataTraceEnabled: false,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        throttlingRateLimit: throttling.rateLimit,
+        throttlingBurstLimit: throttling.burstLimit,
+      },
+    });
+
+    this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      authorizerName: `shop-${stage.stage}-${service}-cognito`,
+      cognitoUserPools: [
+        cognito.UserPool.fromUserPoolArn(this, 'UserPool', lookup(this, stage.stage, 'platform', PLATFORM_PARAMETERS.userPoolArn)),
+      ],
+      identitySource: apigw.IdentitySource.header('Authorization'),
+      resultsCacheTtl: Duration.minutes(5),
+    });
+
+    // One API-scoped invoke permission instead of one per method and resource.
+    const integration = new apigw.LambdaIntegration(props.handler, { scopePermissionToMethod: false });
+    const proxy = this.restApi.root.addResource('{proxy+}');
+    for (const resource of [this.restApi.root, proxy]) {
+      for (const method of PUBLIC_METHODS) {
+        const added = resource.addMethod(method, integration, {
+          authorizationType: apigw.AuthorizationType.NONE,
+        });
+        suppressNag(added, [
+          { id: 'AwsSolutions-APIG4', reason: `${method} is a public read of the ${service} API: no caller identity is needed.` },
+          { id: 'AwsSolutions-COG4', reason: `${method} is a public read of the ${service} API: no Cognito token is required.` },
+        ]);
+      }
+      for (const method of AUTHORIZED_METHODS) {
+        resource.addMethod(method, integration, {
+          authorizationType: apigw.AuthorizationType.COGNITO,
+          authorizer: this.authorizer,
+        });
+      }
+    }
+
+    suppressNag(this.restApi, [
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Requests are validated by the router, with one zod schema per route, answering problem+json ' +
+          'that names every bad field; an API Gateway validator would answer with its own error shape first.',
+      },
+    ]);
+    suppressNag(this.restApi.deploymentStage, [
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'No WAF web ACL yet: stage throttling bounds abuse for now; a shared web ACL owned by the ' +
+          'platform app is a planned follow-up (docs/decisions/0002-api-domain-and-base-paths.md).',
+      },
+    ]);
+
+    this.basePathMapping = new apigw.CfnBasePathMapping(this, 'BasePathMapping', {
+      domainName: lookup(this, stage.stage, 'platform', PLATFORM_PARAMETERS.apiDomainName),
+      restApiId: this.restApi.restApiId,
+      stage: this.restApi.deploymentStage.stageName,
+      basePath: this.basePath,
+    });
+  }
+
+  /**
+   * Publishes the API's id and its execute-api URL in SSM as `/shop/<stage>/<service>/api-id`
+   * and `/shop/<stage>/<service>/api-url`.
+   */
+  publishEndpoint(): { apiId: ssm.StringParameter; apiUrl: ssm.StringParameter } {
+    const { stage, service } = this.props;
+    return {
+      apiId: publish(this, stage.stage, service, 'api-id', this.restApi.restApiId, `Id of the ${service} REST API (${stage.stage})`),
+      apiUrl: publish(this, stage.stage, service, 'api-url', this.restApi.url, `execute-api URL of the ${service} REST API (${stage.stage})`),
+    };
+  }
+}

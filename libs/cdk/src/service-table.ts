@@ -1,0 +1,143 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import type { StageConfig } from './stage-config';
+
+/** What a function may do with a table's items (see {@link ServiceTable.grantAccess}). */
+export interface TableAccess {
+  /**
+   * `read`: GetItem, BatchGetItem. `read-write`: those plus PutItem, UpdateItem, DeleteItem.
+   * Never Scan, never table-level administration.
+   * @default 'read-write'
+   */
+  readonly items?: 'read' | 'read-write';
+  /**
+   * Indexes the function may Query, by name. Each is granted on its own index ARN, not `index/*`.
+   * @default - no index
+   */
+  readonly queryIndexes?: readonly string[];
+  /**
+   * Whether the function may Query the base table itself (all items of one partition key).
+   * @default false
+   */
+  readonly queryTable?: boolean;
+}
+
+/** Properties of a {@link ServiceTable}. */
+export interface ServiceTableProps {
+  /** The stage: decides the removal policy and deletion protection. */
+  readonly stage: StageConfig;
+  /**
+   * Adds the global secondary index `gsi1` (`gsi1pk` S / `gsi1sk` S, projection ALL).
+   * @default false
+   */
+  readonly gsi1?: boolean;
+  /**
+   * Turns the table's DynamoDB stream on with this view (what each record carries).
+   * @default - no stream
+   */
+  readonly stream?: dynamodb.StreamViewType;
+  /**
+   * Name of the numeric epoch-seconds attribute after which DynamoDB deletes an item.
+   * @default 'expiresAt'
+   */
+  readonly timeToLiveAttribute?: string;
+  /**
+   * A customer-managed KMS key to encrypt the table with.
+   * @default - encrypted with the AWS-managed key `aws/dynamodb`
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * What happens to the table when it leaves the stack.
+   * @default - the stage's removal policy: RETAIN in prod, DESTROY in dev and local
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A service's single DynamoDB table: `pk` (S) / `sk` (S), on-demand billing, point-in-time
+ * recovery, encryption at rest, deletion protection and RETAIN wherever data must survive.
+ */
+export class ServiceTable extends Construct {
+  /** Partition key attribute. */
+  static readonly PARTITION_KEY = 'pk';
+  /** Sort key attribute. */
+  static readonly SORT_KEY = 'sk';
+  /** Name of the optional global secondary index, and the prefix of its key attributes. */
+  static readonly GSI1 = 'gsi1';
+
+  /** The table. */
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: ServiceTableProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? props.stage.removalPolicy;
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: ServiceTable.PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: ServiceTable.SORT_KEY, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      ...(props.encryptionKey
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
+        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
+      stream: props.stream,
+      timeToLiveAttribute: props.timeToLiveAttribute ?? 'expiresAt',
+      // Whatever is retained must also resist an accidental delete-table call.
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy,
+    });
+    if (props.gsi1) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: ServiceTable.GSI1,
+        partitionKey: { name: `${ServiceTable.GSI1}pk`, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: `${ServiceTable.GSI1}sk`, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+  }
+
+  /** The table's name. */
+  get tableName(): string {
+    return this.table.tableName;
+  }
+
+  /** The table's ARN. */
+  get tableArn(): string {
+    return this.table.tableArn;
+  }
+
+  /** ARN of one of the table's indexes. */
+  indexArn(indexName: string): string {
+    return `${this.table.tableArn}/index/${indexName}`;
+  }
+
+  /**
+   * Grants exactly the item actions of `access`, on the table ARN and the named index ARNs only
+   * (plus use of the customer-managed key, if any). Prefer {@link ServiceFunction.bindTable},
+   * which also sets the table name in the function's environment.
+   */
+  grantAccess(grantee: iam.IGrantable, access: TableAccess = {}): iam.Grant {
+    const itemActions =
+      (access.items ?? 'read-write') === 'read'
+        ? ['dynamodb:GetItem', 'dynamodb:BatchGetItem']
+        : ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: access.queryTable ? [...itemActions, 'dynamodb:Query'] : itemActions,
+      resourceArns: [this.tableArn],
+    });
+    const indexes = access.queryIndexes ?? [];
+    if (indexes.length > 0) {
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['dynamodb:Query'],
+        resourceArns: indexes.map((name) => this.indexArn(name)),
+      });
+    }
+    if ((access.items ?? 'read-write') === 'read') this.table.encryptionKey?.grantDecrypt(grantee);
+    else this.table.encryptionKey?.grantEncryptDecrypt(grantee);
+    return grant;
+  }
+}

@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import { ValidationError, type FieldIssue } from './errors';
+
+const toField = (path: readonly PropertyKey[]): string => path.map((segment) => String(segment)).join('.');
+
+/**
+ * Flattens a zod error into one {@link FieldIssue} per bad field. Unknown keys of a strict
+ * object become one issue each (`field` = the unknown key), so callers see every offender;
+ * missing fields read `Required.` when the parse used {@link PARSE_OPTIONS}.
+ */
+export const fieldIssuesFromZod = (error: z.ZodError): FieldIssue[] =>
+  error.issues.flatMap((issue): FieldIssue[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: toField([...issue.path, key]), message: 'Unknown field.' }));
+    }
+    // A missing field reads better as "Required." than as a type mismatch with `undefined`.
+    const missing = issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined;
+    return [{ field: toField(issue.path), message: missing ? 'Required.' : issue.message }];
+  });
+
+/**
+ * Parse options that make {@link fieldIssuesFromZod} tell missing fields apart (it needs each
+ * issue's input). The input stays inside the error: never echo it back to callers.
+ */
+export const PARSE_OPTIONS = { reportInput: true } as const;
+
+/**
+ * Parses `input` with `schema`, returning typed data or throwing a {@link ValidationError}
+ * naming every bad field. Use at every edge where untyped data enters the domain.
+ */
+export const parseOrThrow = <S extends z.ZodType>(schema: S, input: unknown, message?: string): z.output<S> => {
+  const result = schema.safeParse(input, PARSE_OPTIONS);
+  if (!result.success) {
+    throw new ValidationError(fieldIssuesFromZod(result.error), message, { cause: result.error });
+  }
+  return result.data;
+};

@@ -1,0 +1,11 @@
+/**
+ * @shop/testing: shared test fixtures. DynamoDB Local for Jest integration runs (global setup and
+ * teardown, per-file tables), a fake Lambda context and sample API Gateway, SQS, SNS and DynamoDB
+ * stream events. Test code only: never imported by Lambda code.
+ */
+export * from './errors';
+export * from './lambda-context';
+export * from './events';
+export * from './dynamodb-local/environment';
+export * from './dynamodb-local/start-dynamodb-local';
+export * from './dynamodb-local/test-table';

@@ -1,0 +1,227 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RestApiDef } from '../assembly/model';
+import type { FunctionPool } from '../lambda/function-pool';
+import type { Logger } from '../log';
+import type { CognitoAuthorizer } from './authorizer';
+import { buildProxyEvent, parseProxyResponse, type IncomingRequest } from './proxy-event';
+import { RestRoutes } from './rest-routes';
+
+/** A plain HTTP answer. */
+export interface HttpAnswer {
+  statusCode: number;
+  headers?: Record<string, string> | [string, string][];
+  body?: string | Buffer;
+}
+
+/** A handler for a path prefix the local cloud serves itself (`/_local/`, `/_aws/sfn`). */
+export type LocalHandler = (request: IncomingRequest & { url: URL; headerOf: (name: string) => string | undefined }) => Promise<HttpAnswer>;
+
+interface Mounted {
+  service: string;
+  basePath: string;
+  routes: RestRoutes;
+}
+
+export interface GatewayOptions {
+  logger: Logger;
+  /** Finds the running instances of a function by name. */
+  functionPool: (name: string) => FunctionPool | undefined;
+  authorizer: () => CognitoAuthorizer | undefined;
+  maxBodyBytes?: number;
+}
+
+const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpAnswer => ({
+  statusCode,
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+/**
+ * API Gateway for every REST API of every loaded assembly, on one node:http server: each API is
+ * mounted under the base path its AWS::ApiGateway::BasePathMapping gives it. Requests become REST
+ * proxy events for the function behind the method; Cognito authorizers run first.
+ */
+export class Gateway {
+  private mounted: Mounted[] = [];
+  private readonly localHandlers: { prefix: string; handler: LocalHandler }[] = [];
+
+  constructor(private readonly options: GatewayOptions) {}
+
+  /** Serves a service's APIs (replacing what that service served before). */
+  mount(service: string, apis: RestApiDef[]): void {
+    this.mounted = this.mounted.filter((entry) => entry.service !== service);
+    for (const api of apis) {
+      const basePaths = api.basePaths.length ? api.basePaths : [`_api/${api.id}/${api.stageName}`];
+      for (const basePath of basePaths) this.mounted.push({ service, basePath, routes: new RestRoutes(api) });
+    }
+    // Longest base path first, so `/a/b` wins over `/a`.
+    this.mounted.sort((a, b) => b.basePath.length - a.basePath.length);
+  }
+
+  unmount(service: string): void {
+    this.mounted = this.mounted.filter((entry) => entry.service !== service);
+  }
+
+  routes(): { service: string; basePath: string; methods: { httpMethod: string; resourcePath: string; authorizationType: string }[] }[] {
+    return [...this.mounted]
+      .sort((a, b) => a.basePath.localeCompare(b.basePath))
+      .map(({ service, basePath, routes }) => ({ service, basePath, methods: routes.list() }));
+  }
+
+  addLocalHandler(prefix: string, handler: LocalHandler): void {
+    this.localHandlers.push({ prefix, handler });
+  }
+
+  /** The node:http request listener. */
+  readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const limit = this.options.maxBodyBytes ?? 10 * 1024 * 1024;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const rawUrl = req.url ?? '/';
+      const queryAt = rawUrl.indexOf('?');
+      const request: IncomingRequest = {
+        httpMethod: (req.method ?? 'GET').toUpperCase(),
+        path: queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt),
+        query: queryAt < 0 ? '' : rawUrl.slice(queryAt + 1),
+        rawHeaders: req.rawHeaders,
+        body,
+        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        protocol: `HTTP/${req.httpVersion}`,
+      };
+      const answer = size > limit ? Promise.resolve(json(413, { message: 'Request Too Long' })) : this.handle(request, req);
+      answer
+        .catch((error: Error) => {
+          this.options.logger.error(`gateway: ${error.stack ?? error.message}`);
+          return { answer: json(500, { message: 'Internal server error' }) } as never;
+        })
+        .then((result: { answer: HttpAnswer; note?: string } | HttpAnswer) => {
+          const { answer: out, note } = 'answer' in result ? result : { answer: result, note: undefined };
+          const headers = Array.isArray(out.headers) ? out.headers : Object.entries(out.headers ?? {});
+          const flat: Record<string, string | string[]> = {};
+          for (const [name, value] of headers) {
+            const existing = flat[name];
+            flat[name] = existing === undefined ? value : ([] as string[]).concat(existing, value);
+          }
+          res.writeHead(out.statusCode, flat);
+          res.end(out.body);
+          if (!request.path.startsWith('/_local/health')) {
+            this.options.logger.line('http', `${request.httpMethod} ${request.path}${request.query ? `?${request.query}` : ''} ${out.statusCode} ${(performance.now() - started).toFixed(1)}ms${note ? ` ${note}` : ''}`);
+          }
+        });
+    });
+  };
+
+  private async handle(request: IncomingRequest, req: IncomingMessage): Promise<{ answer: HttpAnswer; note?: string } | HttpAnswer> {
+    for (const { prefix, handler } of this.localHandlers) {
+      if (request.path === prefix || request.path.startsWith(`${prefix}/`)) {
+        const url = new URL(`${request.path}${request.query ? `?${request.query}` : ''}`, 'http://local');
+        return handler({ ...request, url, headerOf: (name) => headerValue(req, name) });
+      }
+    }
+    return this.proxy(request, req);
+  }
+
+  private async proxy(request: IncomingRequest, req: IncomingMessage): Promise<{ answer: HttpAnswer; note?: string }> {
+    const requestId = randomUUID();
+    const gatewayHeaders = { 'x-amzn-RequestId': requestId, 'x-amz-apigw-id': randomBytes(6).toString('base64url') };
+    const decodedPath = request.path.replace(/\/{2,}/g, '/');
+    const mount = this.mounted.find(({ basePath }) => basePath === '' || decodedPath === `/${basePath}` || decodedPath.startsWith(`/${basePath}/`));
+    if (!mount) {
+      const mountedPaths = this.mounted.map(({ basePath }) => `/${basePath}`).join(', ') || 'none';
+      return {
+        answer: json(403, { message: 'Forbidden' }, { ...gatewayHeaders, 'x-amzn-ErrorType': 'ForbiddenException', 'x-local-cloud-hint': `no API is mounted here; mounted: ${mountedPaths}` }),
+      };
+    }
+    const relative = mount.basePath === '' ? decodedPath : decodedPath.slice(mount.basePath.length + 1) || '/';
+    const match = mount.routes.match(request.httpMethod, relative.length > 1 ? relative.replace(/\/$/, '') : relative);
+    if (match.kind !== 'method') {
+      return { answer: json(403, { message: 'Missing Authentication Token' }, { ...gatewayHeaders, 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' }) };
+    }
+    const { method } = match;
+
+    let claims: Record<string, string> | undefined;
+    if (method.authorizationType === 'COGNITO_USER_POOLS' && method.authorizer) {
+      const authorizer = this.options.authorizer();
+      const result = authorizer
+        ? await authorizer.authorize(method.authorizer, headerValue(req, method.authorizer.identityHeader))
+        : ({ ok: false, statusCode: 401, message: 'Unauthorized', reason: 'no signing key' } as const);
+      if (!result.ok) {
+        return {
+          answer: json(result.statusCode, { message: result.message }, { ...gatewayHeaders, 'x-amzn-ErrorType': 'UnauthorizedException' }),
+          note: `(authorizer: ${result.reason})`,
+        };
+      }
+      claims = result.claims;
+    } else if (method.authorizationType !== 'NONE') {
+      return { answer: json(403, { message: 'Forbidden' }, gatewayHeaders), note: `(${method.authorizationType} authorization is not emulated)` };
+    }
+
+    const integration = method.integration;
+    if (integration.type === 'MOCK') {
+      return { answer: { statusCode: integration.statusCode, headers: { ...gatewayHeaders, ...integration.headers }, body: integration.body ?? '' } };
+    }
+    if (integration.type !== 'AWS_PROXY') {
+      return { answer: json(500, { message: 'Internal server error' }, gatewayHeaders), note: `(${integration.description} is not emulated)` };
+    }
+    const pool = this.options.functionPool(integration.functionName);
+    if (!pool) {
+      return { answer: json(500, { message: 'Internal server error' }, gatewayHeaders), note: `(function ${integration.functionName} is not running)` };
+    }
+    const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+    const event = buildProxyEvent(request, {
+      api: mount.routes.api,
+      method,
+      pathParameters: match.pathParameters,
+      requestId,
+      extendedRequestId: gatewayHeaders['x-amz-apigw-id'],
+      traceId,
+      now: Date.now(),
+      claims,
+    });
+    const correlationId = headerValue(req, 'x-correlation-id');
+    const invocation = pool.invoke(event, { correlationId: correlationId ?? requestId, source: 'http' });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), integration.timeoutMs);
+    });
+    const outcome = await Promise.race([invocation, timedOut]);
+    clearTimeout(timer);
+    const note = `→ ${pool.label}`;
+    if (outcome === 'timeout') {
+      return { answer: json(504, { message: 'Endpoint request timed out' }, gatewayHeaders), note: `${note} (integration timeout)` };
+    }
+    if (!outcome.ok) {
+      return {
+        answer: json(502, { message: 'Internal server error' }, { ...gatewayHeaders, 'x-amzn-ErrorType': 'InternalServerErrorException' }),
+        note: `${note} (${outcome.error?.errorType}: ${outcome.error?.errorMessage})`,
+      };
+    }
+    const response = parseProxyResponse(outcome.payload);
+    if (!response.ok) {
+      return {
+        answer: json(502, { message: 'Internal server error' }, { ...gatewayHeaders, 'x-amzn-ErrorType': 'InternalServerErrorException' }),
+        note: `${note} (${response.reason})`,
+      };
+    }
+    const headers: [string, string][] = [...Object.entries(gatewayHeaders), ['X-Amzn-Trace-Id', traceId], ...response.headers];
+    if (!response.headers.some(([name]) => name.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json']);
+    const responseCorrelation = response.headers.find(([name]) => name.toLowerCase() === 'x-correlation-id')?.[1];
+    return {
+      answer: { statusCode: response.statusCode, headers, body: response.body },
+      note: `${note} cid=${correlationId ?? responseCorrelation ?? requestId}`,
+    };
+  }
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}

@@ -1,0 +1,187 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { MethodDef, RestApiDef } from '../assembly/model';
+import { LOCAL_ACCOUNT_ID } from '../assembly/naming';
+
+/** What the HTTP server knows about a request. */
+export interface IncomingRequest {
+  httpMethod: string;
+  /** The path as the client sent it, without the query string (still percent-encoded). */
+  path: string;
+  /** The raw query string, without `?`. */
+  query: string;
+  /** Header names as sent (case kept) and values, in order: Node's `rawHeaders`. */
+  rawHeaders: string[];
+  body: Buffer;
+  sourceIp: string;
+  protocol: string;
+}
+
+export interface ProxyEventContext {
+  api: RestApiDef;
+  method: MethodDef;
+  pathParameters: Record<string, string> | null;
+  requestId: string;
+  extendedRequestId: string;
+  traceId: string;
+  /** ms since epoch. */
+  now: number;
+  claims?: Record<string, string>;
+}
+
+/**
+ * The event API Gateway sends a Lambda proxy integration of a REST API (payload format 1.0),
+ * field by field, for a request that came through a custom domain's base path mapping:
+ * `path` and `requestContext.path` hold the full path (`/products/ABC-1`), `resource` and
+ * `requestContext.resourcePath` the API's resource (`/{proxy+}`).
+ */
+export function buildProxyEvent(request: IncomingRequest, context: ProxyEventContext): APIGatewayProxyEvent {
+  const { headers, multiValueHeaders } = headerMaps(request.rawHeaders);
+  const forwardedFor = headers['X-Forwarded-For'] ?? headers['x-forwarded-for'];
+  addHeader(headers, multiValueHeaders, 'X-Forwarded-For', forwardedFor ? `${forwardedFor}, ${request.sourceIp}` : request.sourceIp);
+  addHeader(headers, multiValueHeaders, 'X-Forwarded-Proto', 'http');
+  addHeader(headers, multiValueHeaders, 'X-Amzn-Trace-Id', context.traceId);
+  const { single, multi } = queryMaps(request.query);
+  const host = lookupHeader(headers, 'host') ?? 'localhost';
+  const contentType = lookupHeader(headers, 'content-type') ?? '';
+  const binary = request.body.length > 0 && isBinary(contentType, context.api.binaryMediaTypes);
+
+  return {
+    resource: context.method.resourcePath,
+    path: request.path,
+    httpMethod: request.httpMethod,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: single,
+    multiValueQueryStringParameters: multi,
+    pathParameters: context.pathParameters,
+    stageVariables: context.api.stageVariables,
+    requestContext: {
+      accountId: LOCAL_ACCOUNT_ID,
+      apiId: context.api.id,
+      ...(context.claims ? { authorizer: { claims: context.claims } } : {}),
+      domainName: host.split(':')[0]!,
+      domainPrefix: host.split('.')[0]!.split(':')[0]!,
+      extendedRequestId: context.extendedRequestId,
+      httpMethod: request.httpMethod,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: request.sourceIp,
+        user: null,
+        userAgent: lookupHeader(headers, 'user-agent') ?? null,
+        userArn: null,
+      },
+      path: request.path,
+      protocol: request.protocol,
+      requestId: context.requestId,
+      requestTime: clfTime(context.now),
+      requestTimeEpoch: context.now,
+      resourceId: resourceIdOf(context),
+      resourcePath: context.method.resourcePath,
+      stage: context.api.stageName,
+    } as APIGatewayProxyEvent['requestContext'],
+    body: request.body.length === 0 ? null : binary ? request.body.toString('base64') : request.body.toString('utf8'),
+    isBase64Encoded: binary,
+  };
+}
+
+function headerMaps(rawHeaders: string[]) {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) addHeader(headers, multiValueHeaders, rawHeaders[i]!, rawHeaders[i + 1]!);
+  return { headers, multiValueHeaders };
+}
+
+/** `headers` keeps the last value of a repeated header; `multiValueHeaders` keeps them all. */
+function addHeader(headers: Record<string, string>, multi: Record<string, string[]>, name: string, value: string) {
+  const existing = Object.keys(multi).find((key) => key.toLowerCase() === name.toLowerCase()) ?? name;
+  headers[existing] = value;
+  (multi[existing] ??= []).push(value);
+}
+
+function lookupHeader(headers: Record<string, string>, name: string): string | undefined {
+  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+function queryMaps(query: string) {
+  if (!query) return { single: null, multi: null };
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [key, value] of new URLSearchParams(query)) {
+    single[key] = value;
+    (multi[key] ??= []).push(value);
+  }
+  return Object.keys(single).length ? { single, multi } : { single: null, multi: null };
+}
+
+function isBinary(contentType: string, binaryMediaTypes: string[]): boolean {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return binaryMediaTypes.some((pattern) => {
+    const wanted = pattern.toLowerCase().replace('~1', '/');
+    if (wanted === '*/*') return true;
+    if (wanted.endsWith('/*')) return type.startsWith(wanted.slice(0, -1));
+    return type === wanted;
+  });
+}
+
+function resourceIdOf(context: ProxyEventContext): string {
+  // Stable per resource path within the API, like API Gateway's resource ids.
+  let hash = 0;
+  for (const char of `${context.api.id}${context.method.resourcePath}`) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash.toString(36).padStart(6, '0').slice(-6);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `04/Mar/2020:19:15:17 +0000` (the access-log time format API Gateway uses). */
+function clfTime(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}
+
+/** A proxy integration response, checked the way API Gateway checks it. */
+export type ProxyResponse =
+  | { ok: true; statusCode: number; headers: [string, string][]; body: Buffer }
+  | { ok: false; reason: string };
+
+export function parseProxyResponse(result: unknown): ProxyResponse {
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) {
+    return { ok: false, reason: 'Malformed Lambda proxy response: not an object' };
+  }
+  const response = result as Record<string, unknown>;
+  const statusCode = typeof response.statusCode === 'string' && /^\d+$/.test(response.statusCode) ? Number(response.statusCode) : response.statusCode;
+  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
+    return { ok: false, reason: 'Malformed Lambda proxy response: statusCode missing or not an integer' };
+  }
+  const allowed = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
+  const unknown = Object.keys(response).filter((key) => !allowed.has(key));
+  if (unknown.length) return { ok: false, reason: `Malformed Lambda proxy response: unexpected field(s) ${unknown.join(', ')}` };
+  if (response.body !== undefined && response.body !== null && typeof response.body !== 'string') {
+    return { ok: false, reason: 'Malformed Lambda proxy response: body is not a string' };
+  }
+  const headers: [string, string][] = [];
+  for (const [name, values] of Object.entries((response.multiValueHeaders ?? {}) as Record<string, unknown>)) {
+    for (const value of Array.isArray(values) ? values : [values]) headers.push([name, String(value)]);
+  }
+  for (const [name, value] of Object.entries((response.headers ?? {}) as Record<string, unknown>)) {
+    if (value !== undefined && value !== null) headers.push([name, String(value)]);
+  }
+  const text = (response.body as string | undefined) ?? '';
+  return {
+    ok: true,
+    statusCode,
+    headers,
+    body: response.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8'),
+  };
+}

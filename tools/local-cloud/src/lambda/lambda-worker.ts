@@ -1,0 +1,86 @@
+/**
+ * The Lambda execution environment, one per worker thread: loads the function's bundle once
+ * (the cold start), then runs one invocation at a time with a Lambda context object. Built into
+ * dist/tools/local-cloud/lambda-worker.mjs; the pool starts it with the function's environment.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { WorkerInit, WorkerRequest, WorkerResponse, LambdaErrorPayload } from './protocol';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const requireFromCode = createRequire(join(init.codeDir, 'index.js'));
+
+type Handler = (event: unknown, context: Record<string, unknown>) => unknown;
+
+function toLambdaError(error: unknown): LambdaErrorPayload {
+  if (error instanceof Error) {
+    return {
+      errorType: error.name || 'Error',
+      errorMessage: error.message,
+      trace: (error.stack ?? '').split('\n'),
+    };
+  }
+  return { errorType: typeof error, errorMessage: String(error), trace: [] };
+}
+
+async function loadHandler(): Promise<Handler> {
+  const dot = init.handler.lastIndexOf('.');
+  if (dot < 0) throw Object.assign(new Error(`Bad handler ${init.handler}: expected <module>.<export>`), { name: 'Runtime.MalformedHandlerName' });
+  const modulePath = init.handler.slice(0, dot);
+  const exportName = init.handler.slice(dot + 1);
+  const file = ['.js', '.mjs', '.cjs'].map((extension) => join(init.codeDir, modulePath + extension)).find((candidate) => existsSync(candidate));
+  if (!file) {
+    throw Object.assign(new Error(`Cannot find module '${modulePath}' in ${init.codeDir}`), { name: 'Runtime.ImportModuleError' });
+  }
+  const loaded = (file.endsWith('.mjs') ? await import(pathToFileURL(file).href) : requireFromCode(file)) as Record<string, unknown>;
+  const handler = exportName.split('.').reduce<unknown>((target, key) => (target as Record<string, unknown> | undefined)?.[key], loaded);
+  if (typeof handler !== 'function') {
+    throw Object.assign(new Error(`${modulePath}.${exportName} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+  }
+  return handler as Handler;
+}
+
+async function main() {
+  if (process.env.NODE_OPTIONS?.includes('--enable-source-maps')) process.setSourceMapsEnabled(true);
+  const started = performance.now();
+  let handler: Handler;
+  try {
+    handler = await loadHandler();
+  } catch (error) {
+    port.postMessage({ type: 'init-error', error: toLambdaError(error) } satisfies WorkerResponse);
+    return;
+  }
+  port.postMessage({ type: 'ready', initDurationMs: performance.now() - started } satisfies WorkerResponse);
+
+  port.on('message', async (request: WorkerRequest) => {
+    process.env._X_AMZN_TRACE_ID = request.traceId;
+    const context = {
+      callbackWaitsForEmptyEventLoop: true,
+      functionName: init.functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: init.functionArn,
+      memoryLimitInMB: String(init.memorySize),
+      awsRequestId: request.requestId,
+      logGroupName: init.logGroupName,
+      logStreamName: init.logStreamName,
+      getRemainingTimeInMillis: () => Math.max(0, request.deadline - Date.now()),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+    let response: WorkerResponse;
+    try {
+      const result = await handler(JSON.parse(request.event), context);
+      response = { type: 'result', id: request.id, payload: result === undefined ? 'null' : JSON.stringify(result) };
+    } catch (error) {
+      response = { type: 'result', id: request.id, error: toLambdaError(error) };
+    }
+    port.postMessage(response);
+  });
+}
+
+void main();
