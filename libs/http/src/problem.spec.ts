@@ -1,13 +1,5 @@
 import { MethodNotAllowedError, NotFoundError as RouteNotFoundError } from '@aws-lambda-powertools/event-handler/http';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  PreconditionFailedError,
-  PreconditionRequiredError,
-  UnauthorizedError,
-  ValidationError,
-} from '@shop/domain';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnauthorizedError, ValidationError } from '@shop/domain';
 import { problemForError, problemResponse } from './problem';
 
 const where = { instance: '/products/MUG-001', correlationId: 'corr-1' };

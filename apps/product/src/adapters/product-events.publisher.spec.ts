@@ -1,5 +1,5 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { createProductChanged } from '@shop/domain';
+import { createProductChanged } from '@shop/product-contracts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { mugProduct } from '../domain/testing/product-fixtures';

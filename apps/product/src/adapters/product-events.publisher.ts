@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { ProductChanged } from '@shop/domain';
+import type { ProductChanged } from '@shop/product-contracts';
 import type { ProductEventPublisher } from '../domain/ports';
 
 /**

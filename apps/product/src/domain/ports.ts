@@ -1,4 +1,4 @@
-import type { ProductChanged } from '@shop/domain';
+import type { ProductChanged } from '@shop/product-contracts';
 import type { Product } from './product';
 
 /** Who asked for a write: stored on the item so the change event carries the same correlation id. */

@@ -1,14 +1,8 @@
-import {
-  CategorySchema,
-  MoneySchema,
-  ProductDescriptionSchema,
-  ProductNameSchema,
-  SkuSchema,
-  type Product,
-} from '@shop/domain';
+import { MoneySchema, SkuSchema } from '@shop/domain';
+import { CategorySchema, ProductDescriptionSchema, ProductNameSchema, type Product } from '@shop/product-contracts';
 import * as z from 'zod';
 
-export { ProductSchema, type Product } from '@shop/domain';
+export { ProductSchema, type Product } from '@shop/product-contracts';
 
 /** Body of `POST /`: a new product. Strict: unknown fields are rejected. */
 export const CreateProductInputSchema = z.strictObject({

@@ -1,4 +1,5 @@
-import { nameBasedId, ProductChangedSchema } from '@shop/domain';
+import { nameBasedId } from '@shop/domain';
+import { ProductChangedSchema } from '@shop/product-contracts';
 import { DEFAULT_STREAM_ARN, dynamoDbStreamEvent, type StreamChangeInput } from '@shop/testing';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mugProduct } from '../domain/testing/product-fixtures';

@@ -1,12 +1,7 @@
 import { unmarshallDynamoDB } from '@aws-lambda-powertools/commons/utils/unmarshallDynamoDB';
 import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
-import {
-  CorrelationIdSchema,
-  createProductChanged,
-  nameBasedId,
-  type ProductChange,
-  type ProductChanged,
-} from '@shop/domain';
+import { CorrelationIdSchema, nameBasedId } from '@shop/domain';
+import { createProductChanged, type ProductChange, type ProductChanged } from '@shop/product-contracts';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { fromProductItem } from '../adapters/product.repository';
 

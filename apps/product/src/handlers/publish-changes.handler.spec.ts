@@ -1,5 +1,5 @@
 import './testing/lambda-env';
-import type { ProductChanged } from '@shop/domain';
+import type { ProductChanged } from '@shop/product-contracts';
 import { dynamoDbStreamEvent, fakeLambdaContext, type StreamChangeInput } from '@shop/testing';
 import type { ProductEventPublisher } from '../domain/ports';
 import { mugProduct } from '../domain/testing/product-fixtures';

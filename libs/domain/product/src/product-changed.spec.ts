@@ -1,5 +1,5 @@
-import { AnyEventEnvelopeSchema } from './envelope';
-import { createProductChanged, PRODUCT_CHANGED, ProductChangedSchema } from './events/product-changed';
+import { AnyEventEnvelopeSchema } from '@shop/domain';
+import { createProductChanged, PRODUCT_CHANGED, ProductChangedSchema } from './product-changed';
 import type { Product } from './product';
 
 const product: Product = {

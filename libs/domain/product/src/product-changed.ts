@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { createEnvelope, eventEnvelopeSchema } from '../envelope';
-import { ProductSchema, type Product } from '../product';
+import { createEnvelope, eventEnvelopeSchema } from '@shop/domain';
+import { ProductSchema, type Product } from './product';
 
 /** Event type of {@link ProductChanged}; also the SNS `type` message attribute. */
 export const PRODUCT_CHANGED = 'ProductChanged';

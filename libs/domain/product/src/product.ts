@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { SkuSchema } from './ids';
-import { MoneySchema } from './money';
+import { MoneySchema, SkuSchema } from '@shop/domain';
 
 /** Limits on product text fields, shared by the API and every consumer. */
 export const PRODUCT_LIMITS = {

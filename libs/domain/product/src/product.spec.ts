@@ -1,4 +1,4 @@
-import { SkuSchema } from './ids';
+import { SkuSchema } from '@shop/domain';
 import { CategorySchema, ProductSchema } from './product';
 
 const product = {
