@@ -15,3 +15,6 @@ export * from './service-table';
 export * from './service-topic';
 export * from './service-function';
 export * from './service-api';
+export * from './consumer-queue';
+export * from './command-queue';
+export * from './event-subscription';

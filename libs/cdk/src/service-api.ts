@@ -9,11 +9,14 @@ import { suppressNag } from './nag';
 import { lookup, publish } from './ssm-discovery';
 import type { StageConfig } from './stage-config';
 
-/** Methods anyone may call: reading a shop's catalog needs no account. */
-export const PUBLIC_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
+/** Every method a {@link ServiceApi} routes to its router. */
+export const HTTP_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-/** Methods that need a valid ID token of the shop's user pool. */
-export const AUTHORIZED_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+/** One of {@link HTTP_METHODS}. */
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** The methods that only read: public for an API whose resources anyone may see (a catalog). */
+export const READ_METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'OPTIONS'];
 
 /** SSM parameter names (under the platform service) that a {@link ServiceApi} reads. */
 export const PLATFORM_PARAMETERS = {
@@ -38,10 +41,16 @@ export interface ServiceApiProps {
   /** The service's router function, which receives every request (`/` and `/{proxy+}`). */
   readonly handler: lambda.IFunction;
   /**
-   * Base path of the service on the shop's API domain: `https://<domain>/<basePath>/...`.
-   * @default - the service name followed by `s` (`product` -> `products`)
+   * Base path of the service on the shop's API domain, `https://<domain>/<basePath>/...`: the
+   * resource the service serves, e.g. `products`, `basket`, `orders`.
    */
-  readonly basePath?: string;
+  readonly basePath: string;
+  /**
+   * Methods anyone may call without a token; every other method needs an ID token of the shop's
+   * user pool. A catalog passes {@link READ_METHODS}.
+   * @default ['OPTIONS'] (CORS preflights carry no token)
+   */
+  readonly publicMethods?: readonly HttpMethod[];
   /**
    * Stage-wide throttling (per-account limits still apply above it).
    * @default { rateLimit: 50, burstLimit: 100 }
@@ -51,11 +60,11 @@ export interface ServiceApiProps {
 
 /**
  * A service's REST API (API Gateway v1, regional): `/` and `/{proxy+}` route every method to
- * the service's router Lambda (which routes on the path below the API root). GET, HEAD and OPTIONS
- * are public; POST, PUT, PATCH and DELETE need an ID token of the shop's Cognito user pool (found
- * through SSM). Request validation is the router's (zod, problem+json). The stage has JSON access logs, execution logs (errors and info, never bodies),
- * X-Ray tracing, metrics and throttling. The API is mounted on the shop's API domain (its name
- * from SSM) at the service's base path.
+ * the service's router Lambda (which routes on the path below the API root). Methods not listed in
+ * `publicMethods` need an ID token of the shop's Cognito user pool (found through SSM). Request
+ * validation is the router's (zod, problem+json). The stage has JSON access logs, execution logs
+ * (errors and info, never bodies), X-Ray tracing, metrics and throttling. The API is mounted on
+ * the shop's API domain (its name from SSM) at the service's base path.
  */
 export class ServiceApi extends Construct {
   /** The REST API. */
@@ -75,7 +84,7 @@ export class ServiceApi extends Construct {
     super(scope, id);
     this.props = props;
     const { service, stage } = props;
-    this.basePath = props.basePath ?? `${service}s`;
+    this.basePath = props.basePath;
     const throttling = props.throttling ?? { rateLimit: 50, burstLimit: 100 };
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -104,11 +113,10 @@ export class ServiceApi extends Construct {
       },
     });
 
+    const userPoolArn = lookup(this, stage.stage, 'platform', PLATFORM_PARAMETERS.userPoolArn);
     this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
       authorizerName: `shop-${stage.stage}-${service}-cognito`,
-      cognitoUserPools: [
-        cognito.UserPool.fromUserPoolArn(this, 'UserPool', lookup(this, stage.stage, 'platform', PLATFORM_PARAMETERS.userPoolArn)),
-      ],
+      cognitoUserPools: [cognito.UserPool.fromUserPoolArn(this, 'UserPool', userPoolArn)],
       identitySource: apigw.IdentitySource.header('Authorization'),
       resultsCacheTtl: Duration.minutes(5),
     });
@@ -116,21 +124,21 @@ export class ServiceApi extends Construct {
     // One API-scoped invoke permission instead of one per method and resource.
     const integration = new apigw.LambdaIntegration(props.handler, { scopePermissionToMethod: false });
     const proxy = this.restApi.root.addResource('{proxy+}');
+    const publicMethods = new Set<HttpMethod>(props.publicMethods ?? ['OPTIONS']);
     for (const resource of [this.restApi.root, proxy]) {
-      for (const method of PUBLIC_METHODS) {
-        const added = resource.addMethod(method, integration, {
-          authorizationType: apigw.AuthorizationType.NONE,
-        });
-        suppressNag(added, [
-          { id: 'AwsSolutions-APIG4', reason: `${method} is a public read of the ${service} API: no caller identity is needed.` },
-          { id: 'AwsSolutions-COG4', reason: `${method} is a public read of the ${service} API: no Cognito token is required.` },
+      for (const method of HTTP_METHODS) {
+        if (!publicMethods.has(method)) {
+          resource.addMethod(method, integration, {
+            authorizationType: apigw.AuthorizationType.COGNITO,
+            authorizer: this.authorizer,
+          });
+          continue;
+        }
+        const reason = `${method} on the ${service} API is public by design (publicMethods): it needs no caller identity.`;
+        suppressNag(resource.addMethod(method, integration, { authorizationType: apigw.AuthorizationType.NONE }), [
+          { id: 'AwsSolutions-APIG4', reason },
+          { id: 'AwsSolutions-COG4', reason },
         ]);
-      }
-      for (const method of AUTHORIZED_METHODS) {
-        resource.addMethod(method, integration, {
-          authorizationType: apigw.AuthorizationType.COGNITO,
-          authorizer: this.authorizer,
-        });
       }
     }
 
@@ -147,7 +155,7 @@ export class ServiceApi extends Construct {
         id: 'AwsSolutions-APIG3',
         reason:
           'No WAF web ACL yet: stage throttling bounds abuse for now; a shared web ACL owned by the ' +
-          'platform app is a planned follow-up (docs/decisions/0002-api-domain-and-base-paths.md).',
+          'platform app is a planned follow-up (docs/decisions/0003-api-domain-and-base-paths.md).',
       },
     ]);
 
@@ -165,9 +173,10 @@ export class ServiceApi extends Construct {
    */
   publishEndpoint(): { apiId: ssm.StringParameter; apiUrl: ssm.StringParameter } {
     const { stage, service } = this.props;
+    const what = `the ${service} REST API (${stage.stage})`;
     return {
-      apiId: publish(this, stage.stage, service, 'api-id', this.restApi.restApiId, `Id of the ${service} REST API (${stage.stage})`),
-      apiUrl: publish(this, stage.stage, service, 'api-url', this.restApi.url, `execute-api URL of the ${service} REST API (${stage.stage})`),
+      apiId: publish(this, stage.stage, service, 'api-id', this.restApi.restApiId, `Id of ${what}`),
+      apiUrl: publish(this, stage.stage, service, 'api-url', this.restApi.url, `execute-api URL of ${what}`),
     };
   }
 }

@@ -81,8 +81,17 @@ describe('ServiceTable', () => {
     const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^Table[0-9A-F]{8}$/), 'Arn'] };
 
     it('grants item reads only for read access', () => {
-      expect(grantTo({ items: 'read' })).toEqual([
-        { Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'], Effect: 'Allow', Resource: tableArn },
+      expect(grantTo({ items: 'read' })).toEqual([{ Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: tableArn }]);
+    });
+
+    it('adds the batch actions only when asked', () => {
+      expect(grantTo({ items: 'read-write', batch: true })[0].Action).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
       ]);
     });
 
@@ -90,7 +99,7 @@ describe('ServiceTable', () => {
       const statements = grantTo({ items: 'read-write', queryIndexes: ['gsi1'] });
       expect(statements).toHaveLength(2);
       expect(statements[0]).toEqual({
-        Action: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Effect: 'Allow',
         Resource: tableArn,
       });

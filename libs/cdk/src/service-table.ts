@@ -8,11 +8,16 @@ import type { StageConfig } from './stage-config';
 /** What a function may do with a table's items (see {@link ServiceTable.grantAccess}). */
 export interface TableAccess {
   /**
-   * `read`: GetItem, BatchGetItem. `read-write`: those plus PutItem, UpdateItem, DeleteItem.
-   * Never Scan, never table-level administration.
+   * `read`: GetItem. `read-write`: GetItem, PutItem, UpdateItem, DeleteItem. Never Scan, never
+   * table-level administration.
    * @default 'read-write'
    */
   readonly items?: 'read' | 'read-write';
+  /**
+   * Also the batch forms of the granted item actions (BatchGetItem; BatchWriteItem for read-write).
+   * @default false
+   */
+  readonly batch?: boolean;
   /**
    * Indexes the function may Query, by name. Each is granted on its own index ARN, not `index/*`.
    * @default - no index
@@ -119,10 +124,14 @@ export class ServiceTable extends Construct {
    * which also sets the table name in the function's environment.
    */
   grantAccess(grantee: iam.IGrantable, access: TableAccess = {}): iam.Grant {
-    const itemActions =
-      (access.items ?? 'read-write') === 'read'
-        ? ['dynamodb:GetItem', 'dynamodb:BatchGetItem']
-        : ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+    const readOnly = (access.items ?? 'read-write') === 'read';
+    const itemActions = readOnly
+      ? ['dynamodb:GetItem']
+      : ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+    if (access.batch) {
+      itemActions.push('dynamodb:BatchGetItem');
+      if (!readOnly) itemActions.push('dynamodb:BatchWriteItem');
+    }
     const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: access.queryTable ? [...itemActions, 'dynamodb:Query'] : itemActions,
@@ -136,7 +145,7 @@ export class ServiceTable extends Construct {
         resourceArns: indexes.map((name) => this.indexArn(name)),
       });
     }
-    if ((access.items ?? 'read-write') === 'read') this.table.encryptionKey?.grantDecrypt(grantee);
+    if (readOnly) this.table.encryptionKey?.grantDecrypt(grantee);
     else this.table.encryptionKey?.grantEncryptDecrypt(grantee);
     return grant;
   }

@@ -59,14 +59,14 @@ export interface StageConfig {
   /**
    * The API domain name the platform publishes in SSM (`/shop/<stage>/platform/api-domain-name`)
    * and onto which every service maps its base path. Equal to `apiDomain.domainName` where a real
-   * domain exists, a placeholder otherwise (see docs/decisions/0002-api-domain-and-base-paths.md).
+   * domain exists, a placeholder otherwise (see docs/decisions/0003-api-domain-and-base-paths.md).
    */
   readonly apiDomainName: string;
 }
 
 /**
  * The stage table. The dev and prod domains are examples: point them at the team's own hosted
- * zone before the first deploy (docs/decisions/0002-api-domain-and-base-paths.md).
+ * zone before the first deploy (docs/decisions/0003-api-domain-and-base-paths.md).
  */
 const STAGES: Readonly<Record<StageName, StageConfig>> = {
   dev: {

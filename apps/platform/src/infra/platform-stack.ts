@@ -212,7 +212,10 @@ export class PlatformStack extends Stack {
   readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
-    super(scope, id, { description: `Serverless Shop platform: identity, API domain, operations (${props.stage.stage})`, ...props });
+    super(scope, id, {
+      description: `Serverless Shop platform: identity, API domain, operations (${props.stage.stage})`,
+      ...props,
+    });
     const { stage } = props;
 
     // --- Stateful -------------------------------------------------------------------------------

@@ -2,10 +2,13 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ServiceApi, ServiceFunction, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
+import { READ_METHODS, ServiceApi, ServiceFunction, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'product';
+
+/** Where the product API is mounted on the shop's API domain (`https://<domain>/products/...`). */
+export const BASE_PATH = 'products';
 
 /** The product service's Lambda functions, named as their bundles (`dist/apps/product/bundles/<fn>`). */
 export const FUNCTIONS = ['router', 'publish-changes'] as const;
@@ -97,7 +100,14 @@ export class ProductStack extends Stack {
     }).bindTopic(topic);
     this.publishChanges.consumeTableStream(table);
 
-    this.api = new ServiceApi(this, 'Api', { service: SERVICE, stage, handler: this.router.function });
+    this.api = new ServiceApi(this, 'Api', {
+      service: SERVICE,
+      stage,
+      basePath: BASE_PATH,
+      // A shop's catalog is public; only administrators change it (checked by the router).
+      publicMethods: READ_METHODS,
+      handler: this.router.function,
+    });
     this.api.publishEndpoint();
   }
 }

@@ -1,0 +1,212 @@
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { READ_METHODS, createShopApp, nagFindings } from '@shop/cdk';
+import { ProductStack, productStackName } from './product-stack';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+
+const synth = (stageName: string) => {
+  const { app, stage } = createShopApp({ context: { stage: stageName } });
+  const stack = new ProductStack(app, productStackName(stage), {
+    stage,
+    code: { router: inline(), 'publish-changes': inline() },
+  });
+  return { app, stack, template: Template.fromStack(stack) };
+};
+
+/** The statements of the policies attached to the role whose logical id starts with `rolePrefix`. */
+const statementsOf = (template: Template, rolePrefix: string): Statement[] =>
+  Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(rolePrefix)))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => s.Action).sort();
+
+const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^StateCatalogTable/), 'Arn'] };
+const topicRef = { Ref: expect.stringMatching(/^StateEventsTopic/) };
+
+describe('ProductStack', () => {
+  const { app, stack, template } = synth('dev');
+  const json = template.toJSON();
+
+  it('is one template with the REST API, the router, the publisher, the table and the topic', () => {
+    expect(stack.stackName).toBe('shop-dev-product');
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  it('runs every function on Node.js 24, arm64, with active tracing', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
+    expect(functions.map((f) => [f.Runtime, f.Architectures, f.TracingConfig])).toEqual([
+      ['nodejs24.x', ['arm64'], { Mode: 'Active' }],
+      ['nodejs24.x', ['arm64'], { Mode: 'Active' }],
+    ]);
+  });
+
+  it('keeps the catalog point-in-time recoverable, encrypted and streamed, with the category index', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
+    });
+  });
+
+  it('encrypts the topic and refuses publishing without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: 'alias/aws/sns' });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+
+  describe('router permissions', () => {
+    const statements = statementsOf(template, 'RouterRole');
+
+    it('are item CRUD on the table and Query on gsi1, nothing more on data', () => {
+      expect(statements).toContainEqual({
+        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Effect: 'Allow',
+        Resource: tableArn,
+      });
+      expect(statements).toContainEqual({
+        Action: 'dynamodb:Query',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [tableArn, '/index/gsi1']] },
+      });
+      expect(actionsOf(statements).filter((a) => a.startsWith('dynamodb:'))).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
+    });
+
+    it('include nothing on the topic, the stream or any queue: logs, X-Ray and the table only', () => {
+      expect(actionsOf(statements).filter((a) => !a.startsWith('dynamodb:'))).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    });
+
+    it('use "*" only for X-Ray', () => {
+      expect(actionsOf(statements.filter((s) => s.Resource === '*'))).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    });
+  });
+
+  describe('publish-changes permissions', () => {
+    const statements = statementsOf(template, 'PublishChangesRole');
+
+    it('are sns:Publish on the product topic only', () => {
+      expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sns:')))).toEqual([
+        { Action: 'sns:Publish', Effect: 'Allow', Resource: topicRef },
+      ]);
+    });
+
+    it('read the table stream and write its DLQ, and never touch the items', () => {
+      expect(statements).toContainEqual({
+        Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^StateCatalogTable/), 'StreamArn'] },
+      });
+      expect(actionsOf(statements).filter((a) => /Item|Query|Scan/.test(a))).toEqual([]);
+      expect(actionsOf(statements.filter((s) => s.Resource === '*'))).toEqual([
+        'dynamodb:ListStreams',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    });
+  });
+
+  it('consumes the stream with partial batch failures, bisection, bounded retries and an alarmed DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^PublishChangesFunction') },
+      BatchSize: 10,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PublishChangesStreamDlq'), 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PublishChangesStreamDlq'), 'QueueName'] } }],
+    });
+  });
+
+  it('sets each function exactly the environment it needs', () => {
+    const env = (prefix: string) =>
+      Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(prefix))?.[1].Properties.Environment
+        .Variables;
+    expect(Object.keys(env('RouterFunction')).sort()).toEqual([
+      'NODE_OPTIONS',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'TABLE_NAME',
+    ]);
+    expect(Object.keys(env('PublishChangesFunction')).sort()).toEqual([
+      'NODE_OPTIONS',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'TOPIC_ARN',
+    ]);
+  });
+
+  it('authorizes every write method with Cognito and leaves every read public', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties);
+    const isRead = (m: { HttpMethod: string }) => (READ_METHODS as readonly string[]).includes(m.HttpMethod);
+    const writes = methods.filter((m) => !isRead(m));
+    const reads = methods.filter(isRead);
+    expect(writes.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'DELETE', 'PATCH', 'PATCH', 'POST', 'POST', 'PUT', 'PUT']);
+        expect(reads).toHaveLength(6);
+    expect(writes.every((m) => m.AuthorizationType === 'COGNITO_USER_POOLS' && m.AuthorizerId !== undefined)).toBe(true);
+    expect(reads.every((m) => m.AuthorizationType === 'NONE' && m.AuthorizerId === undefined)).toBe(true);
+  });
+
+  it('mounts the API at base path products of the shop domain found in SSM', () => {
+    template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', {
+      BasePath: 'products',
+      DomainName: { Ref: Match.stringLikeRegexp('^SsmParameterValueshopdevplatformapidomainname') },
+    });
+  });
+
+  it('publishes the topic ARN and the API id and URL in SSM', () => {
+    const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
+    expect(names).toEqual(['/shop/dev/product/api-id', '/shop/dev/product/api-url', '/shop/dev/product/topic-arn']);
+  });
+
+  it('imports nothing from other stacks', () => {
+    expect(JSON.stringify(json)).not.toContain('Fn::ImportValue');
+  });
+
+  it('is cdk-nag clean', () => {
+    expect(nagFindings(app)).toEqual([]);
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('ProductStack in prod', () => {
+  const { template } = synth('prod');
+
+  it('retains and protects the catalog', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+
+  it('sends the DLQ alarm to the ops topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^SsmParameterValueshopprodplatformalarmtopicarn') }],
+    });
+  });
+});
