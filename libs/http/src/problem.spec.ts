@@ -1,5 +1,14 @@
 import { MethodNotAllowedError, NotFoundError as RouteNotFoundError } from '@aws-lambda-powertools/event-handler/http';
-import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnauthorizedError, ValidationError } from '@shop/domain';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  UnauthorizedError,
+  UnprocessableError,
+  ValidationError,
+} from '@shop/domain';
 import { problemForError, problemResponse } from './problem';
 
 const where = { instance: '/products/MUG-001', correlationId: 'corr-1' };
@@ -31,11 +40,25 @@ describe('problemForError', () => {
     [new ConflictError('Product X already exists.'), 409],
     [new PreconditionFailedError('Stale.'), 412],
     [new PreconditionRequiredError('If-Match needed.'), 428],
+    [new UnprocessableError('The basket is empty.'), 422],
   ])('maps %p to status %i with its message as detail', (error, status) => {
     const problem = problemForError(error);
     expect(problem.status).toBe(status);
     expect(problem.detail).toBe(error.message);
     expect(problem.errors).toBeUndefined();
+  });
+
+  it('maps an unprocessable request to 422 naming the offending items', () => {
+    const error = new UnprocessableError('Product MUG-9 is not for sale.', [{ field: 'sku', message: 'MUG-9 is not for sale.' }]);
+    expect(problemForError(error, where)).toEqual({
+      type: 'urn:shop:problem:unprocessable',
+      title: 'The request cannot be carried out in the current state.',
+      status: 422,
+      detail: 'Product MUG-9 is not for sale.',
+      instance: '/products/MUG-001',
+      correlationId: 'corr-1',
+      errors: [{ field: 'sku', message: 'MUG-9 is not for sale.' }],
+    });
   });
 
   it('maps the router own 404 and 405', () => {

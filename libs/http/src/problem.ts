@@ -1,5 +1,5 @@
 import { HttpError } from '@aws-lambda-powertools/event-handler/http';
-import { isDomainError, ValidationError, type DomainErrorKind, type FieldIssue } from '@shop/domain';
+import { isDomainError, UnprocessableError, ValidationError, type DomainErrorKind, type FieldIssue } from '@shop/domain';
 
 /** Media type of every error body (RFC 9457). */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -45,6 +45,11 @@ export const PROBLEM_TYPES: Readonly<Record<DomainErrorKind, ProblemType>> = {
     type: 'urn:shop:problem:precondition-required',
     title: 'A conditional request is required.',
   },
+  unprocessable: {
+    status: 422,
+    type: 'urn:shop:problem:unprocessable',
+    title: 'The request cannot be carried out in the current state.',
+  },
 };
 
 const INTERNAL: ProblemType = { status: 500, type: 'about:blank', title: 'Internal Server Error' };
@@ -58,7 +63,7 @@ export interface ProblemContext {
 /**
  * THE mapper from errors to HTTP problems:
  * - `DomainError` (from `@shop/domain`): status by its kind, its message as `detail`, and for
- *   validation errors every bad field in `errors`;
+ *   validation (and unprocessable) errors every bad field or item in `errors`;
  * - Powertools event-handler `HttpError` (no route: 404, wrong method: 405...): its status;
  * - anything else: a generic 500 that says nothing about the cause (log it, never return it).
  */
@@ -76,6 +81,7 @@ export const problemForError = (error: unknown, context: ProblemContext = {}): P
       detail: error.message,
       ...where,
       ...(error instanceof ValidationError ? { errors: error.issues } : {}),
+      ...(error instanceof UnprocessableError && error.issues.length > 0 ? { errors: error.issues } : {}),
     };
   }
   if (error instanceof HttpError && error.statusCode < 500) {

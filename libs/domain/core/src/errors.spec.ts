@@ -1,4 +1,4 @@
-import { ConflictError, DomainError, InvalidCursorError, isDomainError, NotFoundError, ValidationError } from './errors';
+import { ConflictError, DomainError, InvalidCursorError, isDomainError, NotFoundError, UnprocessableError, ValidationError } from './errors';
 
 describe('domain errors', () => {
   it('carry their kind, name and cause', () => {
@@ -16,6 +16,14 @@ describe('domain errors', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.name).toBe('InvalidCursorError');
     expect(error.issues).toEqual([{ field: 'cursor', message: 'Invalid pagination cursor.' }]);
+  });
+
+  it('names the offending items of an unprocessable request', () => {
+    const error = new UnprocessableError('Product MUG-9 is not for sale.', [{ field: 'sku', message: 'MUG-9 is not for sale.' }]);
+    expect(error.kind).toBe('unprocessable');
+    expect(error.name).toBe('UnprocessableError');
+    expect(error.issues).toEqual([{ field: 'sku', message: 'MUG-9 is not for sale.' }]);
+    expect(new UnprocessableError('Basket is empty.').issues).toEqual([]);
   });
 
   it('tells domain errors from anything else', () => {

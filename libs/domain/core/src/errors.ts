@@ -8,6 +8,7 @@ export type DomainErrorKind =
   | 'conflict'
   | 'precondition_failed'
   | 'precondition_required'
+  | 'unprocessable'
   | 'unauthorized'
   | 'forbidden';
 
@@ -92,6 +93,23 @@ export class PreconditionRequiredError extends DomainError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'PreconditionRequiredError';
+  }
+}
+
+/**
+ * The request is well-formed but breaks a business rule about the current state (an unknown or
+ * deleted sku, an empty basket at checkout, an idempotency key reused for another request).
+ * `issues` names the offending fields or items, as for a {@link ValidationError}.
+ */
+export class UnprocessableError extends DomainError {
+  readonly kind = 'unprocessable' as const;
+  /** The offending fields or items (may be empty). */
+  readonly issues: readonly FieldIssue[];
+
+  constructor(message: string, issues: readonly FieldIssue[] = [], options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'UnprocessableError';
+    this.issues = issues;
   }
 }
 

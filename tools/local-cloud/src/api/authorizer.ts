@@ -1,4 +1,4 @@
-import { jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import type { AuthorizerDef } from '../assembly/model';
 import { cognitoIssuer, userPoolIdOf } from '../assembly/naming';
 

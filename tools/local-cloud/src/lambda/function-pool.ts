@@ -236,7 +236,9 @@ export class FunctionPool {
       memorySize: this.def.memorySize,
       logGroupName: this.environment.AWS_LAMBDA_LOG_GROUP_NAME!,
       logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,
+      functionLogs: this.options.functionLogs,
     };
+    const spawnedAt = performance.now();
     const worker = new Worker(this.options.workerScript, {
       workerData: init,
       env: { ...this.environment, AWS_LAMBDA_LOG_STREAM_NAME: init.logStreamName },
@@ -256,7 +258,8 @@ export class FunctionPool {
     this.instances.add(instance);
 
     worker.on('message', (message: WorkerResponse) => {
-      if (message.type === 'ready') markReady(message.initDurationMs);
+      // Init duration as Lambda reports it: from creating the environment to the handler being loaded.
+      if (message.type === 'ready') markReady(performance.now() - spawnedAt);
       else if (message.type === 'init-error') markFailed(message.error);
       else if (message.type === 'result' && instance.current?.id === message.id) instance.current.resolve(message);
     });

@@ -4,7 +4,7 @@
  * dist/tools/local-cloud/lambda-worker.mjs; the pool starts it with the function's environment.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,6 +12,26 @@ import type { WorkerInit, WorkerRequest, WorkerResponse, LambdaErrorPayload } fr
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
+// Lambda's runtime puts the AWS SDK on NODE_PATH for bundles that leave it out; this worker's
+// NODE_PATH (its own process.env) points at the workspace's node_modules for the same reason.
+(Module as unknown as { _initPaths(): void })._initPaths();
+filterOutput(init.functionLogs);
+
+/**
+ * Drops function output the local cloud would not show anyway, inside the worker: every line
+ * written to a worker's stdout otherwise crosses to the main thread.
+ */
+function filterOutput(mode: WorkerInit['functionLogs']): void {
+  if (mode === 'all') return;
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    if (mode === 'none') return true;
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (/"level"\s*:\s*"(ERROR|WARN|CRITICAL)"/i.test(text) || /\t(ERROR|WARN)\t/.test(text)) return write(chunk, ...(rest as []));
+    return true;
+  }) as typeof process.stdout.write;
+  if (mode === 'none') process.stderr.write = (() => true) as typeof process.stderr.write;
+}
 const requireFromCode = createRequire(join(init.codeDir, 'index.js'));
 
 type Handler = (event: unknown, context: Record<string, unknown>) => unknown;

@@ -8,6 +8,8 @@ export interface WorkerInit {
   memorySize: number;
   logGroupName: string;
   logStreamName: string;
+  /** What of the function's own output reaches the local cloud's log (filtered here, before it crosses threads). */
+  functionLogs: 'all' | 'errors' | 'none';
 }
 
 /** The error payload Lambda returns for a failed invocation. */

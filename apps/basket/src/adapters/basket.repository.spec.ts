@@ -1,0 +1,93 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '@shop/dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { BasketChangedError } from '../domain/errors';
+import { basketOf, CUSTOMER } from '../domain/testing/fixtures';
+import { basketKey, DynamoBasketRepository, fromBasketItem, toBasketItem } from './basket.repository';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const repository = new DynamoBasketRepository(createDocumentClient({ clientConfig: { region: 'eu-west-1' } }), 'baskets');
+const key = { pk: `BASKET#${CUSTOMER}`, sk: 'BASKET' };
+const conditionFailed = (item?: Record<string, unknown>) =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item && { Item: item as never }) });
+
+beforeEach(() => {
+  ddb.reset();
+});
+
+describe('toBasketItem / fromBasketItem', () => {
+  it('stores the lines as a map by sku and reads them back in the order they were added', () => {
+    const basket = basketOf({ 'TEA-001': 1, 'MUG-001': 2 });
+    const item = toBasketItem(basket);
+
+    expect(item).toEqual({
+      ...key,
+      customerId: CUSTOMER,
+      lines: {
+        'TEA-001': { quantity: 1, addedAt: '2025-02-01T00:00:00.000Z' },
+        'MUG-001': { quantity: 2, addedAt: '2025-02-01T00:00:01.000Z' },
+      },
+      updatedAt: '2025-02-01T00:00:00.000Z',
+    });
+    expect(fromBasketItem({ ...item, version: 1 })).toEqual(basket);
+  });
+
+  it('fails loudly on a corrupt item', () => {
+    expect(() => fromBasketItem({ ...toBasketItem(basketOf({ 'MUG-001': 1 })), version: 1, lines: { 'MUG-001': { quantity: 0 } } })).toThrow();
+  });
+});
+
+describe('DynamoBasketRepository', () => {
+  it('reads the basket strongly consistently', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...toBasketItem(basketOf({ 'MUG-001': 2 })), version: 3 } });
+
+    await expect(repository.get(CUSTOMER)).resolves.toEqual(basketOf({ 'MUG-001': 2 }, { version: 3 }));
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: 'baskets', Key: basketKey(CUSTOMER), ConsistentRead: true });
+  });
+
+  it('gives an empty basket at version 0 when none is stored', async () => {
+    ddb.on(GetCommand).resolves({});
+    await expect(repository.get(CUSTOMER)).resolves.toEqual({ customerId: CUSTOMER, lines: [], version: 0 });
+  });
+
+  it('creates a first basket at version 1, only if none exists', async () => {
+    ddb.on(PutCommand).resolves({});
+
+    await repository.save(basketOf({ 'MUG-001': 1 }, { version: 0 }), 0);
+
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'baskets',
+      Item: { ...toBasketItem(basketOf({ 'MUG-001': 1 })), version: 1 },
+      ConditionExpression: 'attribute_not_exists(#key)',
+    });
+  });
+
+  it('replaces a basket at the version read', async () => {
+    ddb.on(PutCommand).resolves({});
+
+    await repository.save(basketOf({ 'MUG-001': 4 }), 2);
+
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: { ...toBasketItem(basketOf({ 'MUG-001': 4 })), version: 3 },
+      ConditionExpression: 'attribute_exists(#key) AND #version = :expected',
+      ExpressionAttributeValues: { ':expected': 2 },
+    });
+  });
+
+  it.each([
+    ['a basket created meanwhile', 0, undefined],
+    ['a basket changed meanwhile', 2, { version: { N: '3' } }],
+    ['a basket gone meanwhile', 2, undefined],
+  ])('reports %s as BasketChangedError', async (_case, expectedVersion, stored) => {
+    ddb.on(PutCommand).rejects(conditionFailed(stored));
+
+    await expect(repository.save(basketOf({ 'MUG-001': 1 }), expectedVersion)).rejects.toBeInstanceOf(BasketChangedError);
+  });
+
+  it('lets other failures through', async () => {
+    ddb.on(PutCommand).rejects(new Error('throttled'));
+    await expect(repository.save(basketOf({ 'MUG-001': 1 }), 1)).rejects.toThrow('throttled');
+  });
+});

@@ -1,0 +1,93 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { SkuSchema } from '@shop/domain';
+import {
+  compositeKey,
+  createItem,
+  ItemAlreadyExistsError,
+  ItemNotFoundError,
+  ItemVersionConflictError,
+  replaceItem,
+  type DocumentClient,
+} from '@shop/dynamodb';
+import * as z from 'zod';
+import { emptyBasket, type Basket } from '../domain/basket';
+import { BasketChangedError } from '../domain/errors';
+import type { BasketRepository } from '../domain/ports';
+
+/** Primary key of a basket item (a type alias, so it is assignable to the lib's key records). */
+export type BasketKey = {
+  /** `BASKET#<customerId>` */
+  readonly pk: string;
+  /** Always `BASKET`. */
+  readonly sk: string;
+};
+
+/** The key of the customer's basket. */
+export const basketKey = (customerId: string): BasketKey => ({ pk: compositeKey('BASKET', customerId), sk: 'BASKET' });
+
+// One map entry per line, keyed by sku: a basket is one item, read and written whole.
+const StoredLineSchema = z.object({ quantity: z.int().min(1), addedAt: z.iso.datetime() });
+const BasketItemSchema = z.object({
+  customerId: z.string().min(1),
+  lines: z.record(SkuSchema, StoredLineSchema),
+  version: z.int().positive(),
+  updatedAt: z.iso.datetime(),
+});
+
+/** The item that stores `basket` (without `version`, which the conditional write sets). */
+export const toBasketItem = (basket: Basket): Record<string, unknown> => ({
+  ...basketKey(basket.customerId),
+  customerId: basket.customerId,
+  lines: Object.fromEntries(basket.lines.map((line) => [line.sku, { quantity: line.quantity, addedAt: line.addedAt }])),
+  updatedAt: basket.updatedAt ?? new Date().toISOString(),
+});
+
+/** The basket held by a stored item, lines in the order they were added; a corrupt item fails loudly. */
+export const fromBasketItem = (item: Record<string, unknown>): Basket => {
+  const stored = BasketItemSchema.parse(item);
+  const lines = Object.entries(stored.lines)
+    .map(([sku, line]) => ({ sku, quantity: line.quantity, addedAt: line.addedAt }))
+    .sort((a, b) => (a.addedAt === b.addedAt ? (a.sku < b.sku ? -1 : 1) : a.addedAt < b.addedAt ? -1 : 1));
+  return { customerId: stored.customerId, lines, version: stored.version, updatedAt: stored.updatedAt };
+};
+
+/**
+ * The {@link BasketRepository} on DynamoDB: one item per basket (`BASKET#<customerId>` / `BASKET`),
+ * its lines in a map, written with optimistic locking on `version` (create only if absent, replace
+ * only at the version read).
+ */
+export class DynamoBasketRepository implements BasketRepository {
+  /**
+   * @param docClient a document client (from `createDocumentClient` of `@shop/dynamodb`), built once per module.
+   * @param tableName the basket table.
+   */
+  constructor(
+    private readonly docClient: DocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Strongly consistent: a customer sees their own last change. */
+  async get(customerId: string): Promise<Basket> {
+    const { Item } = await this.docClient.send(
+      new GetCommand({ TableName: this.tableName, Key: basketKey(customerId), ConsistentRead: true }),
+    );
+    return Item ? fromBasketItem(Item) : emptyBasket(customerId);
+  }
+
+  async save(basket: Basket, expectedVersion: number): Promise<void> {
+    const key = basketKey(basket.customerId);
+    const item = toBasketItem(basket);
+    try {
+      if (expectedVersion === 0) {
+        await createItem(this.docClient, { tableName: this.tableName, key, item: { ...item, version: 1 } });
+      } else {
+        await replaceItem(this.docClient, { tableName: this.tableName, key, item, expectedVersion });
+      }
+    } catch (error) {
+      if (error instanceof ItemAlreadyExistsError || error instanceof ItemNotFoundError || error instanceof ItemVersionConflictError) {
+        throw new BasketChangedError(basket.customerId, { cause: error });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { createDocumentClient } from '@shop/dynamodb';
+import { useTestTable } from '@shop/testing';
+import { catalogEntryFromEvent, type CatalogEntry } from '../domain/catalog';
+import { BasketChangedError, CheckoutAlreadyClaimedError } from '../domain/errors';
+import { basketOf, CUSTOMER, entry, productChanged } from '../domain/testing/fixtures';
+import { fixedClock } from '../domain/testing/in-memory';
+import { DynamoBasketRepository } from './basket.repository';
+import { DynamoCheckoutRepository } from './checkout.repository';
+import { DynamoPriceCatalog } from './price-catalog.repository';
+import { BASKET_TABLE } from './testing/basket-table';
+import { createPlaceOrder } from '@shop/order-contracts';
+
+// DynamoDB Local's endpoint comes from AWS_ENDPOINT_URL_DYNAMODB (exported by the global setup).
+const docClient = createDocumentClient();
+const table = useTestTable(BASKET_TABLE, { prefix: 'basket' });
+
+afterAll(() => docClient.destroy());
+
+describe('DynamoBasketRepository on DynamoDB Local', () => {
+  const repository = () => new DynamoBasketRepository(docClient, table.tableName);
+
+  it('creates, reads and replaces a basket with optimistic locking', async () => {
+    const customerId = 'int-basket-1';
+    await expect(repository().get(customerId)).resolves.toEqual({ customerId, lines: [], version: 0 });
+
+    await repository().save(basketOf({ 'MUG-001': 1, 'TEA-001': 2 }, { customerId, version: 0 }), 0);
+    await expect(repository().get(customerId)).resolves.toEqual(basketOf({ 'MUG-001': 1, 'TEA-001': 2 }, { customerId, version: 1 }));
+
+    await repository().save(basketOf({ 'TEA-001': 3 }, { customerId }), 1);
+    await expect(repository().get(customerId)).resolves.toMatchObject({ lines: [{ sku: 'TEA-001', quantity: 3 }], version: 2 });
+  });
+
+  it('refuses a stale write and a second first write, keeping the stored basket', async () => {
+    const customerId = 'int-basket-2';
+    await repository().save(basketOf({ 'MUG-001': 1 }, { customerId }), 0);
+
+    await expect(repository().save(basketOf({ 'MUG-001': 9 }, { customerId }), 0)).rejects.toBeInstanceOf(BasketChangedError);
+    await repository().save(basketOf({ 'MUG-001': 2 }, { customerId }), 1);
+    await expect(repository().save(basketOf({ 'MUG-001': 7 }, { customerId }), 1)).rejects.toBeInstanceOf(BasketChangedError);
+
+    await expect(repository().get(customerId)).resolves.toMatchObject({ lines: [{ quantity: 2 }], version: 2 });
+  });
+
+  it('stores an emptied basket', async () => {
+    const customerId = 'int-basket-3';
+    await repository().save(basketOf({ 'MUG-001': 1 }, { customerId }), 0);
+    await repository().save(basketOf({}, { customerId }), 1);
+    await expect(repository().get(customerId)).resolves.toMatchObject({ lines: [], version: 2 });
+  });
+});
+
+describe('DynamoPriceCatalog on DynamoDB Local', () => {
+  const catalog = () => new DynamoPriceCatalog(docClient, table.tableName);
+  const stored = async (sku: string): Promise<CatalogEntry | undefined> => (await catalog().getMany([sku])).get(sku);
+  const at = (second: number) => `2025-01-01T00:00:${String(second).padStart(2, '0')}.000Z`;
+
+  it('applies newer versions and ignores older ones and duplicates (the condition expression)', async () => {
+    const sku = 'INT-PRICE-1';
+    await expect(catalog().apply(entry({ sku, version: 2, price: { amount: 200, currency: 'EUR' } }))).resolves.toBe(true);
+    await expect(catalog().apply(entry({ sku, version: 1, price: { amount: 100, currency: 'EUR' } }))).resolves.toBe(false);
+    await expect(catalog().apply(entry({ sku, version: 2, price: { amount: 999, currency: 'EUR' } }))).resolves.toBe(false);
+    await expect(catalog().apply(entry({ sku, version: 3, price: { amount: 300, currency: 'EUR' } }))).resolves.toBe(true);
+
+    await expect(stored(sku)).resolves.toMatchObject({ version: 3, price: { amount: 300 } });
+  });
+
+  it('keeps a deletion against late older events, and lets a later re-creation through', async () => {
+    const sku = 'INT-PRICE-2';
+    await catalog().apply(entry({ sku, version: 2, changedAt: at(5) }));
+
+    await expect(catalog().apply(entry({ sku, version: 2, changedAt: at(6), deleted: true }))).resolves.toBe(true);
+    await expect(catalog().apply(entry({ sku, version: 2, changedAt: at(6), deleted: true }))).resolves.toBe(false);
+    await expect(catalog().apply(entry({ sku, version: 1, changedAt: at(1) }))).resolves.toBe(false);
+    await expect(stored(sku)).resolves.toMatchObject({ deleted: true, version: 2 });
+
+    await expect(catalog().apply(entry({ sku, version: 1, changedAt: at(9), name: 'Again' }))).resolves.toBe(true);
+    await expect(stored(sku)).resolves.toMatchObject({ deleted: false, version: 1, name: 'Again' });
+    await expect(catalog().apply(entry({ sku, version: 2, changedAt: at(6), deleted: true }))).resolves.toBe(false);
+  });
+
+  it('stores a tombstone for a deletion of a product it never saw', async () => {
+    const sku = 'INT-PRICE-3';
+    await expect(catalog().apply(catalogEntryFromEvent(productChanged('deleted', { sku, version: 4 }, at(7))))).resolves.toBe(true);
+    await expect(catalog().apply(catalogEntryFromEvent(productChanged('updated', { sku, version: 3 }, at(3))))).resolves.toBe(false);
+    await expect(stored(sku)).resolves.toMatchObject({ deleted: true });
+  });
+
+  it('reads many entries at once, unknown skus left out', async () => {
+    await Promise.all(['INT-MANY-1', 'INT-MANY-2'].map((sku) => catalog().apply(entry({ sku }))));
+    const found = await catalog().getMany(['INT-MANY-1', 'INT-MANY-2', 'INT-MANY-9']);
+    expect([...found.keys()].sort()).toEqual(['INT-MANY-1', 'INT-MANY-2']);
+  });
+});
+
+describe('DynamoCheckoutRepository on DynamoDB Local', () => {
+  const clock = fixedClock('2025-03-01T12:00:00.000Z');
+  const repository = () => new DynamoCheckoutRepository(docClient, table.tableName, clock);
+  const orderId = '00000000-0000-4000-8000-000000000001';
+  const record = {
+    customerId: CUSTOMER,
+    idempotencyKey: 'int-key-1',
+    fingerprint: 'fp-1',
+    orderId,
+    command: createPlaceOrder({
+      orderId,
+      customerId: CUSTOMER,
+      lines: [{ sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amount: 1299, currency: 'EUR' } }],
+      total: { amount: 2598, currency: 'EUR' },
+      paymentToken: 'tok_approve',
+      shippingAddress: { name: 'Ada', line1: '1 Way', city: 'London', postalCode: 'N1', country: 'GB' },
+      correlationId: 'corr-int',
+    }),
+    status: 'PENDING' as const,
+    createdAt: '2025-03-01T12:00:00.000Z',
+  };
+
+  it('claims a key once, reads it back and marks it sent', async () => {
+    await repository().claim(record);
+
+    await expect(repository().claim({ ...record, orderId: '00000000-0000-4000-8000-000000000002' })).rejects.toBeInstanceOf(
+      CheckoutAlreadyClaimedError,
+    );
+    await expect(repository().get(CUSTOMER, 'int-key-1')).resolves.toEqual(record);
+
+    await repository().markSent(CUSTOMER, 'int-key-1');
+    await expect(repository().get(CUSTOMER, 'int-key-1')).resolves.toEqual({ ...record, status: 'SENT' });
+    await expect(repository().get('someone-else', 'int-key-1')).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,127 @@
+import {
+  CheckoutInputSchema,
+  emptyBasket,
+  IdempotencyKeySchema,
+  priceBasket,
+  SetQuantityInputSchema,
+  withoutSkus,
+  withQuantity,
+} from './basket';
+import type { CatalogEntry } from './catalog';
+import { basketOf, checkoutInput, CUSTOMER, entry } from './testing/fixtures';
+
+const fieldsOf = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
+  result.error?.issues.map((issue) => issue.path.join('.'));
+
+const catalogOf = (...entries: CatalogEntry[]) => new Map(entries.map((item) => [item.sku, item]));
+const now = new Date('2025-03-01T12:00:00.000Z');
+
+describe('SetQuantityInputSchema', () => {
+  it.each([0, 1, 99])('accepts quantity %i', (quantity) => {
+    expect(SetQuantityInputSchema.parse({ quantity })).toEqual({ quantity });
+  });
+
+  it.each([-1, 100, 1.5, '2', null])('rejects quantity %j', (quantity) => {
+    expect(fieldsOf(SetQuantityInputSchema.safeParse({ quantity }))).toEqual(['quantity']);
+  });
+
+  it('rejects a price or a customer sent by the client', () => {
+    const result = SetQuantityInputSchema.safeParse({ quantity: 1, price: { amount: 1, currency: 'EUR' }, customerId: 'x' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.code)).toEqual(['unrecognized_keys']);
+  });
+});
+
+describe('CheckoutInputSchema', () => {
+  it('accepts a payment token and a shipping address', () => {
+    expect(CheckoutInputSchema.parse(checkoutInput())).toEqual(checkoutInput());
+  });
+
+  it('reports every bad field, unknown address fields included', () => {
+    const result = CheckoutInputSchema.safeParse({
+      paymentToken: 'not a token!',
+      shippingAddress: { ...checkoutInput().shippingAddress, country: 'Germany', floor: 3 },
+      total: { amount: 1, currency: 'EUR' },
+    });
+    expect(fieldsOf(result)).toEqual(['paymentToken', 'shippingAddress.country', 'shippingAddress', '']);
+  });
+});
+
+describe('IdempotencyKeySchema', () => {
+  it.each(['0b6941c3-f04d-4d3e-a66d-b1df00e1e381', 'k', 'order:2025.03_01'])('accepts %j', (key) => {
+    expect(IdempotencyKeySchema.parse(key)).toBe(key);
+  });
+
+  it.each(['', 'has space', 'a#b', 'x'.repeat(129)])('rejects %j', (key) => {
+    expect(IdempotencyKeySchema.safeParse(key).success).toBe(false);
+  });
+});
+
+describe('withQuantity', () => {
+  it('appends a new sku, stamped with the time it was added', () => {
+    const basket = withQuantity(basketOf({ 'MUG-001': 1 }), 'TEA-001', 3, now);
+    expect(basket.lines).toEqual([
+      { sku: 'MUG-001', quantity: 1, addedAt: '2025-02-01T00:00:00.000Z' },
+      { sku: 'TEA-001', quantity: 3, addedAt: '2025-03-01T12:00:00.000Z' },
+    ]);
+    expect(basket.updatedAt).toBe('2025-03-01T12:00:00.000Z');
+  });
+
+  it('replaces the quantity of a sku in place', () => {
+    const basket = withQuantity(basketOf({ 'MUG-001': 1, 'TEA-001': 2 }), 'MUG-001', 5, now);
+    expect(basket.lines.map((line) => [line.sku, line.quantity, line.addedAt])).toEqual([
+      ['MUG-001', 5, '2025-02-01T00:00:00.000Z'],
+      ['TEA-001', 2, '2025-02-01T00:00:01.000Z'],
+    ]);
+  });
+
+  it('removes the line at quantity 0', () => {
+    expect(withQuantity(basketOf({ 'MUG-001': 1, 'TEA-001': 2 }), 'MUG-001', 0, now).lines.map((line) => line.sku)).toEqual(['TEA-001']);
+  });
+});
+
+describe('withoutSkus', () => {
+  it('drops the lines of the given skus and keeps the others', () => {
+    const basket = withoutSkus(basketOf({ 'MUG-001': 1, 'TEA-001': 2, 'CUP-001': 1 }), ['MUG-001', 'CUP-001', 'GONE-1'], now);
+    expect(basket.lines.map((line) => line.sku)).toEqual(['TEA-001']);
+  });
+});
+
+describe('priceBasket', () => {
+  it('prices each line at the current read model price and totals them', () => {
+    const view = priceBasket(
+      basketOf({ 'MUG-001': 2, 'TEA-001': 3 }),
+      catalogOf(entry(), entry({ sku: 'TEA-001', name: 'Tea', price: { amount: 450, currency: 'EUR' } })),
+    );
+    expect(view).toEqual({
+      lines: [
+        { sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amount: 1299, currency: 'EUR' }, lineTotal: { amount: 2598, currency: 'EUR' } },
+        { sku: 'TEA-001', name: 'Tea', quantity: 3, unitPrice: { amount: 450, currency: 'EUR' }, lineTotal: { amount: 1350, currency: 'EUR' } },
+      ],
+      total: { amount: 3948, currency: 'EUR' },
+      unavailable: [],
+    });
+  });
+
+  it('totals an empty basket as zero in the default currency', () => {
+    expect(priceBasket(emptyBasket(CUSTOMER), new Map())).toEqual({ lines: [], total: { amount: 0, currency: 'EUR' }, unavailable: [] });
+  });
+
+  it('lists lines of deleted or unknown products, and of another currency, as unavailable', () => {
+    const view = priceBasket(
+      basketOf({ 'GONE-1': 1, 'MUG-001': 1, 'NEVER-1': 2, 'USD-001': 4 }),
+      catalogOf(
+        entry({ sku: 'GONE-1', deleted: true }),
+        entry(),
+        entry({ sku: 'USD-001', price: { amount: 100, currency: 'USD' } }),
+      ),
+    );
+    expect(view.lines.map((line) => line.sku)).toEqual(['MUG-001']);
+    expect(view.total).toEqual({ amount: 1299, currency: 'EUR' });
+    expect(view.unavailable).toEqual([
+      { sku: 'GONE-1', quantity: 1, reason: 'not_for_sale' },
+      { sku: 'NEVER-1', quantity: 2, reason: 'not_for_sale' },
+      { sku: 'USD-001', quantity: 4, reason: 'currency' },
+    ]);
+  });
+});

@@ -1,0 +1,153 @@
+import { addMoney, multiplyMoney, SkuSchema, type Currency, type Money } from '@shop/domain';
+import { ORDER_LIMITS, PaymentTokenSchema, ShippingAddressSchema } from '@shop/order-contracts';
+import * as z from 'zod';
+import { isForSale, type CatalogEntry } from './catalog';
+
+/** Most units of one sku in a basket (an order line's limit). */
+export const MAX_QUANTITY = ORDER_LIMITS.maxQuantity;
+
+/** Most different skus in a basket (an order's limit). */
+export const MAX_LINES = ORDER_LIMITS.maxLines;
+
+/** Currency of the total of a basket with nothing priced in it. */
+export const DEFAULT_CURRENCY: Currency = 'EUR';
+
+/** One line of a stored basket: a sku and how many. Prices are never stored here. */
+export interface BasketLine {
+  readonly sku: string;
+  readonly quantity: number;
+  /** When the sku was first put in the basket (ISO 8601): lines are shown in this order. */
+  readonly addedAt: string;
+}
+
+/** A customer's basket as stored. A customer without a stored basket has an empty one at version 0. */
+export interface Basket {
+  /** The Cognito `sub` of the owner. */
+  readonly customerId: string;
+  /** In the order they were added. */
+  readonly lines: readonly BasketLine[];
+  /** Optimistic-locking version: 0 = never stored, then +1 per write. */
+  readonly version: number;
+  /** Last change (ISO 8601), absent for a never-stored basket. */
+  readonly updatedAt?: string;
+}
+
+/** The empty basket of a customer who never stored one. */
+export const emptyBasket = (customerId: string): Basket => ({ customerId, lines: [], version: 0 });
+
+/** Body of `PUT /items/{sku}`: the quantity wanted, 0 removes the line. Strict: no price, no customer. */
+export const SetQuantityInputSchema = z.strictObject({
+  quantity: z
+    .int({ error: `Quantity must be an integer from 0 to ${MAX_QUANTITY}.` })
+    .min(0, { error: `Quantity must be an integer from 0 to ${MAX_QUANTITY}.` })
+    .max(MAX_QUANTITY, { error: `Quantity must be an integer from 0 to ${MAX_QUANTITY}.` }),
+});
+
+/** Body of `PUT /items/{sku}`. */
+export type SetQuantityInput = z.infer<typeof SetQuantityInputSchema>;
+
+/** Path parameter `{sku}`. */
+export const BasketSkuSchema = SkuSchema;
+
+/** Body of `POST /checkout`. Strict: prices, lines and the customer never come from the client. */
+export const CheckoutInputSchema = z.strictObject({
+  paymentToken: PaymentTokenSchema,
+  shippingAddress: z.strictObject(ShippingAddressSchema.shape),
+});
+
+/** Body of `POST /checkout`. */
+export type CheckoutInput = z.infer<typeof CheckoutInputSchema>;
+
+/**
+ * The `Idempotency-Key` header of a checkout: 1 to 128 characters of letters, digits, `_`, `.`, `:`
+ * or `-` (a UUID fits). Scoped to the customer: two customers may use the same key.
+ */
+export const IdempotencyKeySchema = z.string({ error: 'Required.' }).regex(/^[\w.:-]{1,128}$/, {
+  error: 'Idempotency-Key must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-" (e.g. a UUID).',
+});
+
+/** The basket with `sku` at `quantity` (0 removes it); a new sku goes last. */
+export const withQuantity = (basket: Basket, sku: string, quantity: number, now: Date): Basket => {
+  const existing = basket.lines.find((line) => line.sku === sku);
+  const lines =
+    quantity === 0
+      ? basket.lines.filter((line) => line.sku !== sku)
+      : existing
+        ? basket.lines.map((line) => (line.sku === sku ? { ...line, quantity } : line))
+        : [...basket.lines, { sku, quantity, addedAt: now.toISOString() }];
+  return { ...basket, lines, updatedAt: now.toISOString() };
+};
+
+/** The basket without the lines of these skus. */
+export const withoutSkus = (basket: Basket, skus: readonly string[], now: Date): Basket => {
+  const removed = new Set(skus);
+  return { ...basket, lines: basket.lines.filter((line) => !removed.has(line.sku)), updatedAt: now.toISOString() };
+};
+
+/** A basket line priced from the read model. */
+export interface PricedLine {
+  readonly sku: string;
+  readonly name: string;
+  readonly quantity: number;
+  readonly unitPrice: Money;
+  /** `unitPrice × quantity`. */
+  readonly lineTotal: Money;
+}
+
+/** Why a stored line cannot be bought now. */
+export type UnavailableReason = 'not_for_sale' | 'currency';
+
+/** A stored line that cannot be bought now: its product was deleted, or is priced in another currency. */
+export interface UnavailableLine {
+  readonly sku: string;
+  readonly quantity: number;
+  readonly reason: UnavailableReason;
+}
+
+/** The basket as the customer sees it: current prices, the total, and what cannot be bought now. */
+export interface BasketView {
+  readonly lines: readonly PricedLine[];
+  /** Sum of the line totals, in the basket's currency (0 in {@link DEFAULT_CURRENCY} when empty). */
+  readonly total: Money;
+  /** Lines left out of `lines` and `total`; a checkout refuses them (422) until they are removed. */
+  readonly unavailable: readonly UnavailableLine[];
+}
+
+/** The currency of a basket: that of its first line still for sale. */
+export const basketCurrency = (
+  lines: readonly Pick<BasketLine, 'sku'>[],
+  catalog: ReadonlyMap<string, CatalogEntry>,
+): Currency | undefined => {
+  for (const line of lines) {
+    const entry = catalog.get(line.sku);
+    if (isForSale(entry)) return entry.price.currency;
+  }
+  return undefined;
+};
+
+/**
+ * Prices the basket with the read model: each line at the product's current price. Lines whose
+ * product is not for sale, or is priced in another currency than the basket (a price moved to
+ * another currency after the line was added), are listed as unavailable instead.
+ */
+export const priceBasket = (basket: Basket, catalog: ReadonlyMap<string, CatalogEntry>): BasketView => {
+  const currency = basketCurrency(basket.lines, catalog) ?? DEFAULT_CURRENCY;
+  const lines: PricedLine[] = [];
+  const unavailable: UnavailableLine[] = [];
+  let total: Money = { amount: 0, currency };
+  for (const line of basket.lines) {
+    const entry = catalog.get(line.sku);
+    if (!isForSale(entry)) {
+      unavailable.push({ sku: line.sku, quantity: line.quantity, reason: 'not_for_sale' });
+      continue;
+    }
+    if (entry.price.currency !== currency) {
+      unavailable.push({ sku: line.sku, quantity: line.quantity, reason: 'currency' });
+      continue;
+    }
+    const lineTotal = multiplyMoney(entry.price, line.quantity);
+    lines.push({ sku: line.sku, name: entry.name, quantity: line.quantity, unitPrice: entry.price, lineTotal });
+    total = addMoney(total, lineTotal);
+  }
+  return { lines, total, unavailable };
+};

@@ -1,0 +1,108 @@
+import type { PlaceOrder } from '@shop/order-contracts';
+import type { Basket } from '../basket';
+import { emptyBasket } from '../basket';
+import { supersedes, type CatalogEntry } from '../catalog';
+import { BasketChangedError, CheckoutAlreadyClaimedError } from '../errors';
+import type { BasketRepository, CheckoutRecord, CheckoutRepository, Clock, IdSource, OrderCommandSender, PriceCatalog } from '../ports';
+
+/**
+ * In-memory {@link BasketRepository} for unit tests: same contract (empty basket at version 0,
+ * optimistic locking) without a database. Test code only.
+ */
+export class InMemoryBasketRepository implements BasketRepository {
+  readonly items = new Map<string, Basket>();
+
+  constructor(seed: readonly Basket[] = []) {
+    for (const basket of seed) this.items.set(basket.customerId, basket);
+  }
+
+  async get(customerId: string): Promise<Basket> {
+    return this.items.get(customerId) ?? emptyBasket(customerId);
+  }
+
+  async save(basket: Basket, expectedVersion: number): Promise<void> {
+    const stored = this.items.get(basket.customerId)?.version ?? 0;
+    if (stored !== expectedVersion) throw new BasketChangedError(basket.customerId);
+    this.items.set(basket.customerId, { ...basket, version: expectedVersion + 1 });
+  }
+}
+
+/** In-memory {@link PriceCatalog} applying the same `supersedes` rule as the table's condition. */
+export class InMemoryPriceCatalog implements PriceCatalog {
+  readonly entries = new Map<string, CatalogEntry>();
+
+  constructor(seed: readonly CatalogEntry[] = []) {
+    for (const entry of seed) this.entries.set(entry.sku, entry);
+  }
+
+  async getMany(skus: readonly string[]): Promise<ReadonlyMap<string, CatalogEntry>> {
+    const found = new Map<string, CatalogEntry>();
+    for (const sku of skus) {
+      const entry = this.entries.get(sku);
+      if (entry) found.set(sku, entry);
+    }
+    return found;
+  }
+
+  async apply(entry: CatalogEntry): Promise<boolean> {
+    if (!supersedes(entry, this.entries.get(entry.sku))) return false;
+    this.entries.set(entry.sku, entry);
+    return true;
+  }
+}
+
+/** In-memory {@link CheckoutRepository}: conditional claim per customer and key. */
+export class InMemoryCheckoutRepository implements CheckoutRepository {
+  readonly records = new Map<string, CheckoutRecord>();
+
+  private static keyOf(customerId: string, idempotencyKey: string): string {
+    return `${customerId}/${idempotencyKey}`;
+  }
+
+  async get(customerId: string, idempotencyKey: string): Promise<CheckoutRecord | undefined> {
+    return this.records.get(InMemoryCheckoutRepository.keyOf(customerId, idempotencyKey));
+  }
+
+  async claim(record: CheckoutRecord): Promise<void> {
+    const key = InMemoryCheckoutRepository.keyOf(record.customerId, record.idempotencyKey);
+    if (this.records.has(key)) throw new CheckoutAlreadyClaimedError(record.customerId, record.idempotencyKey);
+    this.records.set(key, record);
+  }
+
+  async markSent(customerId: string, idempotencyKey: string): Promise<void> {
+    const key = InMemoryCheckoutRepository.keyOf(customerId, idempotencyKey);
+    const record = this.records.get(key);
+    if (record) this.records.set(key, { ...record, status: 'SENT' });
+  }
+}
+
+/** Records the commands it is given; fails the first `failures` sends (a queue that is down). */
+export class RecordingOrderSender implements OrderCommandSender {
+  readonly sent: PlaceOrder[] = [];
+
+  constructor(private failures = 0) {}
+
+  async send(command: PlaceOrder): Promise<void> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('SQS unavailable');
+    }
+    this.sent.push(command);
+  }
+}
+
+/** A fixed clock for tests. */
+export const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
+
+/** Ids `order-1`-style UUIDs in sequence, so tests can name them. */
+export const sequentialIds = (): IdSource & { readonly issued: string[] } => {
+  const issued: string[] = [];
+  return {
+    issued,
+    newId: () => {
+      const id = `00000000-0000-4000-8000-${String(issued.length + 1).padStart(12, '0')}`;
+      issued.push(id);
+      return id;
+    },
+  };
+};

@@ -1,0 +1,138 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { newId } from '@shop/domain';
+import { createDocumentClient } from '@shop/dynamodb';
+import { SqsCommandSender } from '@shop/messaging';
+import type { PlaceOrder } from '@shop/order-contracts';
+import { correlationIdOf, createRestRouter, parseJsonBody, parsePathParam, requireCaller, resolveRestRequest, validateAll } from '@shop/http';
+import {
+  createObservability,
+  MetricUnit,
+  requireEnv,
+  withObservability,
+  type LogSink,
+  type MetricSink,
+} from '@shop/observability';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { DynamoBasketRepository } from '../adapters/basket.repository';
+import { DynamoCheckoutRepository } from '../adapters/checkout.repository';
+import { DynamoPriceCatalog } from '../adapters/price-catalog.repository';
+import { BasketSkuSchema, CheckoutInputSchema, IdempotencyKeySchema, SetQuantityInputSchema } from '../domain/basket';
+import { checkout } from '../domain/checkout.use-case';
+import { getBasket } from '../domain/get-basket.use-case';
+import {
+  systemClock,
+  type BasketRepository,
+  type CheckoutRepository,
+  type Clock,
+  type IdSource,
+  type OrderCommandSender,
+  type PriceCatalog,
+} from '../domain/ports';
+import { removeItem, setItemQuantity } from '../domain/set-item-quantity.use-case';
+
+/** Request header that makes a checkout idempotent (required). */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/** Response header set when a checkout answers from an earlier request with the same key. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+
+/** What the basket API needs; tests pass in-memory fakes. */
+export interface BasketApiDeps {
+  readonly baskets: BasketRepository;
+  readonly catalog: Pick<PriceCatalog, 'getMany'>;
+  readonly checkouts: CheckoutRepository;
+  readonly orders: OrderCommandSender;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly logger: Pick<LogSink, 'debug' | 'error'>;
+  readonly metrics: MetricSink;
+}
+
+/** An API Gateway REST proxy function. */
+export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+// The customer is always the authenticated caller (the token's `sub`), never a path or body field.
+const customerOf = (reqCtx: { event: unknown }): string => requireCaller(reqCtx.event).sub;
+
+/**
+ * The signed-in customer's basket API (routes relative to the service root, `/basket` on the
+ * shop's API domain). Every route needs an authenticated caller (401 otherwise):
+ * - `GET /`: the basket at current prices, `{ lines, total, unavailable }`;
+ * - `PUT /items/{sku}` `{ quantity }` (0 to 99, 0 removes): 200 with the basket; 422 when the sku
+ *   is not for sale (unknown or deleted), priced in another currency, or one line too many;
+ * - `DELETE /items/{sku}`: 200 with the basket;
+ * - `POST /checkout` `{ paymentToken, shippingAddress }` + `Idempotency-Key`: 202 `{ orderId }`;
+ *   the same key again answers with the same order (header `Idempotent-Replayed: true`); 422 for
+ *   an empty basket, unavailable lines or a key reused for another body.
+ * Bad input gets a 400 naming every bad field (the header included) and writes nothing.
+ */
+export const createBasketApi = (deps: BasketApiDeps): ProxyFunction => {
+  const { baskets, catalog, metrics } = deps;
+  const router = createRestRouter({ logger: deps.logger });
+
+  router.get('/', async (reqCtx) => Response.json(await getBasket({ baskets, catalog }, customerOf(reqCtx))));
+
+  router.put('/items/:sku', async (reqCtx) => {
+    const customerId = customerOf(reqCtx);
+    const { sku, input } = await validateAll({
+      sku: () => parsePathParam(BasketSkuSchema, reqCtx.params.sku, 'sku'),
+      input: () => parseJsonBody(SetQuantityInputSchema, reqCtx.req),
+    });
+    const basket = await setItemQuantity({ baskets, catalog, clock: deps.clock }, { customerId, sku, quantity: input.quantity });
+    metrics.addMetric(input.quantity === 0 ? 'BasketItemRemoved' : 'BasketItemSet', MetricUnit.Count, 1);
+    return Response.json(basket);
+  });
+
+  router.delete('/items/:sku', async (reqCtx) => {
+    const customerId = customerOf(reqCtx);
+    const sku = parsePathParam(BasketSkuSchema, reqCtx.params.sku, 'sku');
+    const basket = await removeItem({ baskets, catalog, clock: deps.clock }, { customerId, sku });
+    metrics.addMetric('BasketItemRemoved', MetricUnit.Count, 1);
+    return Response.json(basket);
+  });
+
+  router.post('/checkout', async (reqCtx) => {
+    const customerId = customerOf(reqCtx);
+    const { idempotencyKey, input } = await validateAll({
+      idempotencyKey: () =>
+        parsePathParam(IdempotencyKeySchema, reqCtx.req.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined, IDEMPOTENCY_KEY_HEADER),
+      input: () => parseJsonBody(CheckoutInputSchema, reqCtx.req),
+    });
+    const result = await checkout(
+      { baskets, catalog, checkouts: deps.checkouts, orders: deps.orders, clock: deps.clock, ids: deps.ids },
+      { customerId, idempotencyKey, input, correlationId: correlationIdOf(reqCtx) },
+    );
+    metrics.addMetric(result.replayed ? 'CheckoutReplayed' : 'CheckoutAccepted', MetricUnit.Count, 1);
+    return Response.json(
+      { orderId: result.orderId },
+      { status: 202, headers: result.replayed ? { [IDEMPOTENT_REPLAYED_HEADER]: 'true' } : {} },
+    );
+  });
+
+  return (event, context) => resolveRestRequest(router, event, context);
+};
+
+// Cold start: configuration, clients and the router are built once per execution environment.
+const observability = createObservability();
+const tableName = requireEnv('TABLE_NAME');
+const intakeQueueUrl = requireEnv('ORDER_INTAKE_QUEUE_URL');
+const documentClient = createDocumentClient({
+  client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})),
+});
+const sqs = observability.tracer.captureAWSv3Client(new SQSClient({}));
+
+/** Lambda entry point: the basket API with the shop's observability. */
+export const handler = withObservability(
+  createBasketApi({
+    baskets: new DynamoBasketRepository(documentClient, tableName),
+    catalog: new DynamoPriceCatalog(documentClient, tableName),
+    checkouts: new DynamoCheckoutRepository(documentClient, tableName),
+    orders: new SqsCommandSender<PlaceOrder>(sqs, intakeQueueUrl),
+    clock: systemClock,
+    ids: { newId },
+    logger: observability.logger,
+    metrics: observability.metrics,
+  }),
+  { observability },
+);

@@ -1,0 +1,149 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { CommandQueue, EventSubscription, ServiceApi, ServiceFunction, ServiceTable, type StageConfig } from '@shop/cdk';
+
+/** The service's name: SSM namespace, bundle folder, Powertools service name. */
+export const SERVICE = 'basket';
+
+/** Where the basket API is mounted on the shop's API domain (`https://<domain>/basket/...`). */
+export const BASE_PATH = 'basket';
+
+/** The basket service's Lambda functions, named as their bundles (`dist/apps/basket/bundles/<fn>`). */
+export const FUNCTIONS = ['router', 'product-changed', 'order-confirmed'] as const;
+
+/** One of {@link FUNCTIONS}. */
+export type BasketFunctionName = (typeof FUNCTIONS)[number];
+
+/** The order service's command queue that checkout sends `PlaceOrder` to (`/shop/<stage>/order/intake-queue-*`). */
+export const ORDER_INTAKE_QUEUE = { service: 'order', name: 'intake' } as const;
+
+/** Environment variable holding the order intake queue's URL (read by the router). */
+export const ORDER_INTAKE_QUEUE_URL_ENV = 'ORDER_INTAKE_QUEUE_URL';
+
+/** Properties of the {@link BasketStack}. */
+export interface BasketStackProps extends StackProps {
+  /** The stage being synthesized. */
+  readonly stage: StageConfig;
+  /**
+   * Code of each function, replacing its bundle from `dist` (stack tests use inline code so
+   * they need no build).
+   * @default - each function's esbuild bundle
+   */
+  readonly code?: Partial<Record<BasketFunctionName, lambda.Code>>;
+}
+
+/** The stack's name for a stage: `shop-<stage>-basket`. */
+export const basketStackName = (stage: StageConfig): string => `shop-${stage.stage}-${SERVICE}`;
+
+/**
+ * Stateful resources: the basket table (baskets, the price read model, checkout records and
+ * idempotency records, with TTL on `expiresAt`). Kept in its own construct, with an id that never
+ * changes, so that no refactoring of the functions or the API can replace it.
+ */
+export class BasketState extends Construct {
+  /** `BASKET#<customer>`, `PRODUCT#<sku>` / `PRICE`, `CHECKOUT#<customer>#<key>`, `IDEMPOTENCY#...`. */
+  readonly table: ServiceTable;
+
+  constructor(scope: Construct, id: string, stage: StageConfig) {
+    super(scope, id);
+    this.table = new ServiceTable(this, 'Baskets', { stage });
+  }
+}
+
+/**
+ * The basket service: a REST API (every method but OPTIONS needs a customer's ID token) whose
+ * router keeps one basket per customer and checks it out by sending `PlaceOrder` to the order
+ * intake queue (found through SSM); a consumer of `ProductChanged` that keeps the price read
+ * model; and a consumer of `OrderConfirmed` that removes the ordered lines from the basket. Each
+ * consumer owns its queue, subscribed to the producer's topic (found through SSM) with a filter
+ * on the event type, with an alarmed dead-letter queue.
+ */
+export class BasketStack extends Stack {
+  /** The table. */
+  readonly state: BasketState;
+  /** The `{proxy+}` router behind the REST API. */
+  readonly router: ServiceFunction;
+  /** Keeps the price read model from ProductChanged. */
+  readonly productChanged: ServiceFunction;
+  /** Removes ordered lines on OrderConfirmed. */
+  readonly orderConfirmed: ServiceFunction;
+  /** basket's queue on the product topic (ProductChanged). */
+  readonly productEvents: EventSubscription;
+  /** basket's queue on the order topic (OrderConfirmed). */
+  readonly orderEvents: EventSubscription;
+  /** The REST API. */
+  readonly api: ServiceApi;
+
+  constructor(scope: Construct, id: string, props: BasketStackProps) {
+    super(scope, id, {
+      description: `Serverless Shop basket service (${props.stage.stage})`,
+      ...props,
+    });
+    const { stage } = props;
+
+    // --- Stateful -------------------------------------------------------------------------------
+    this.state = new BasketState(this, 'State', stage);
+    const { table } = this.state;
+
+    // --- Stateless ------------------------------------------------------------------------------
+    this.router = new ServiceFunction(this, 'Router', {
+      service: SERVICE,
+      name: 'router',
+      stage,
+      description: 'Basket REST API: get the basket, set and remove items, check out (PlaceOrder)',
+      code: props.code?.router,
+    }).bindTable(table, { items: 'read-write' });
+    // Prices of all lines in one round trip; no batch writes.
+    table.grantAccess(this.router.function, { items: 'read', batch: true });
+    CommandQueue.bindSender(this.router, { stage: stage.stage, ...ORDER_INTAKE_QUEUE }, ORDER_INTAKE_QUEUE_URL_ENV);
+
+    this.productChanged = new ServiceFunction(this, 'ProductChanged', {
+      service: SERVICE,
+      name: 'product-changed',
+      stage,
+      description: 'Keeps the price read model from ProductChanged events (conditional on the product version)',
+      code: props.code?.['product-changed'],
+    }).addEnvironment('TABLE_NAME', table.tableName);
+    // One conditional PutItem per event, on read model items (`PRODUCT#...`) only.
+    this.productChanged.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PRODUCT#*'] } },
+      }),
+    );
+
+    this.orderConfirmed = new ServiceFunction(this, 'OrderConfirmed', {
+      service: SERVICE,
+      name: 'order-confirmed',
+      stage,
+      description: 'Removes the ordered lines from the basket on OrderConfirmed (once per order id)',
+      code: props.code?.['order-confirmed'],
+    }).bindTable(table, { items: 'read-write' });
+
+    // --- Messaging (each consumer owns its queue, DLQ and alarm) ---------------------------------
+    this.productEvents = new EventSubscription(this, 'ProductEvents', {
+      stage,
+      producer: 'product',
+      eventTypes: ['ProductChanged'],
+      consumer: this.productChanged,
+    });
+    this.orderEvents = new EventSubscription(this, 'OrderEvents', {
+      stage,
+      producer: 'order',
+      eventTypes: ['OrderConfirmed'],
+      consumer: this.orderConfirmed,
+    });
+
+    this.api = new ServiceApi(this, 'Api', {
+      service: SERVICE,
+      stage,
+      basePath: BASE_PATH,
+      // A basket is always the signed-in customer's own: nothing is public but CORS preflights.
+      handler: this.router.function,
+    });
+    this.api.publishEndpoint();
+  }
+}

@@ -1,0 +1,163 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { publish, ServiceApi, ServiceFunction, ServiceTable, type StageConfig } from '@shop/cdk';
+
+/** The service's name: SSM namespace, bundle folder, Powertools service name. */
+export const SERVICE = 'inventory';
+
+/** Where the inventory API is mounted on the shop's API domain (`https://<domain>/inventory/...`). */
+export const BASE_PATH = 'inventory';
+
+/** The inventory service's Lambda functions, named as their bundles (`dist/apps/inventory/bundles/<fn>`). */
+export const FUNCTIONS = ['router', 'reserve-stock', 'release-stock'] as const;
+
+/** One of {@link FUNCTIONS}. */
+export type InventoryFunctionName = (typeof FUNCTIONS)[number];
+
+/** SSM parameter names (under `/shop/<stage>/inventory/`) of the saga command functions' ARNs. */
+export const SAGA_COMMAND_PARAMETERS = {
+  reserveStock: 'reserve-stock-function-arn',
+  releaseStock: 'release-stock-function-arn',
+} as const;
+
+/** Properties of the {@link InventoryStack}. */
+export interface InventoryStackProps extends StackProps {
+  /** The stage being synthesized. */
+  readonly stage: StageConfig;
+  /**
+   * Code of each function, replacing its bundle from `dist` (stack tests use inline code so
+   * they need no build).
+   * @default - each function's esbuild bundle
+   */
+  readonly code?: Partial<Record<InventoryFunctionName, lambda.Code>>;
+}
+
+/** The stack's name for a stage: `shop-<stage>-inventory`. */
+export const inventoryStackName = (stage: StageConfig): string => `shop-${stage.stage}-${SERVICE}`;
+
+/**
+ * Stateful resources: the inventory table (stock per sku, reservations per order). Kept in its own
+ * construct, with ids that never change, so that no refactoring of the functions or the API can
+ * replace it.
+ */
+export class InventoryState extends Construct {
+  /** `STOCK#<sku>` / `STOCK` and `RESERVATION#<orderId>` / `RESERVATION` items. */
+  readonly table: ServiceTable;
+
+  constructor(scope: Construct, id: string, stage: StageConfig) {
+    super(scope, id);
+    this.table = new ServiceTable(this, 'Inventory', { stage });
+  }
+}
+
+/**
+ * Grants exactly `actions` on the table's items (its ARN only: the table has no index) and sets
+ * `TABLE_NAME`. Narrower than `bindTable`'s read-write, which would add DeleteItem that no
+ * inventory function uses.
+ */
+const bindTableItems = (fn: ServiceFunction, table: ServiceTable, actions: readonly string[]): ServiceFunction => {
+  iam.Grant.addToPrincipal({ grantee: fn.function, actions: [...actions], resourceArns: [table.tableArn] });
+  return fn.addEnvironment('TABLE_NAME', table.tableName);
+};
+
+/**
+ * The inventory service: a REST API for administrators (read and set stock per sku) and the two
+ * saga commands the order saga invokes directly (Step Functions `lambda:invoke`), whose ARNs are
+ * published in SSM: `ReserveStock` (every line or none, in one DynamoDB transaction) and
+ * `ReleaseStock` (its compensation). Both are idempotent per order id.
+ */
+export class InventoryStack extends Stack {
+  /** The table. */
+  readonly state: InventoryState;
+  /** The `{proxy+}` router behind the REST API. */
+  readonly router: ServiceFunction;
+  /** The `ReserveStock` saga command. */
+  readonly reserveStock: ServiceFunction;
+  /** The `ReleaseStock` compensation. */
+  readonly releaseStock: ServiceFunction;
+  /** The REST API. */
+  readonly api: ServiceApi;
+  /** The SSM parameters publishing the saga command functions' ARNs. */
+  readonly sagaCommandParameters: Readonly<Record<keyof typeof SAGA_COMMAND_PARAMETERS, ssm.StringParameter>>;
+
+  constructor(scope: Construct, id: string, props: InventoryStackProps) {
+    super(scope, id, {
+      description: `Serverless Shop inventory service (${props.stage.stage})`,
+      ...props,
+    });
+    const { stage } = props;
+
+    // --- Stateful -------------------------------------------------------------------------------
+    this.state = new InventoryState(this, 'State', stage);
+    const { table } = this.state;
+
+    // --- Stateless ------------------------------------------------------------------------------
+    this.router = bindTableItems(
+      new ServiceFunction(this, 'Router', {
+        service: SERVICE,
+        name: 'router',
+        stage,
+        description: 'Inventory REST API (admins): get and set the stock of a sku',
+        code: props.code?.router,
+      }),
+      table,
+      ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    );
+
+    // TransactWriteItems is authorized per item action: Put (the reservation) and Update (stock).
+    this.reserveStock = bindTableItems(
+      new ServiceFunction(this, 'ReserveStock', {
+        service: SERVICE,
+        name: 'reserve-stock',
+        stage,
+        description: 'Saga command ReserveStock: every line of an order or none, idempotent per order',
+        code: props.code?.['reserve-stock'],
+      }),
+      table,
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    );
+
+    this.releaseStock = bindTableItems(
+      new ServiceFunction(this, 'ReleaseStock', {
+        service: SERVICE,
+        name: 'release-stock',
+        stage,
+        description: 'Saga compensation ReleaseStock: gives back what the order reserved, once',
+        code: props.code?.['release-stock'],
+      }),
+      table,
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    );
+
+    this.sagaCommandParameters = {
+      reserveStock: publish(
+        this,
+        stage.stage,
+        SERVICE,
+        SAGA_COMMAND_PARAMETERS.reserveStock,
+        this.reserveStock.function.functionArn,
+        `ARN of the inventory ReserveStock saga command function (${stage.stage})`,
+      ),
+      releaseStock: publish(
+        this,
+        stage.stage,
+        SERVICE,
+        SAGA_COMMAND_PARAMETERS.releaseStock,
+        this.releaseStock.function.functionArn,
+        `ARN of the inventory ReleaseStock saga compensation function (${stage.stage})`,
+      ),
+    };
+
+    this.api = new ServiceApi(this, 'Api', {
+      service: SERVICE,
+      stage,
+      basePath: BASE_PATH,
+      // Stock is for administrators only (checked by the router): every method needs a token.
+      handler: this.router.function,
+    });
+    this.api.publishEndpoint();
+  }
+}

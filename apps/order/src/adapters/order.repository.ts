@@ -1,0 +1,151 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidCursorError } from '@shop/domain';
+import {
+  compositeKey,
+  createItem,
+  InvalidPageCursorError,
+  ItemAlreadyExistsError,
+  ItemNotFoundError,
+  ItemVersionConflictError,
+  queryPage,
+  replaceItem,
+  type CursorShape,
+  type DocumentClient,
+} from '@shop/dynamodb';
+import { OrderAlreadyExistsError, OrderNotFoundError, OrderVersionConflictError } from '../domain/errors';
+import { OrderSchema, type Order } from '../domain/order';
+import type { OrderRepository, Page, WriteContext } from '../domain/ports';
+
+/** Name of the customer index (GSI) of the order table. */
+export const CUSTOMER_INDEX = 'gsi1';
+
+/** Sort key of every order item. */
+export const ORDER_SORT_KEY = 'ORDER';
+
+/** Primary key of an order item (a type alias, so it is assignable to the lib's key records). */
+export type OrderKey = {
+  /** `ORDER#<orderId>` */
+  readonly pk: string;
+  /** Always `ORDER`. */
+  readonly sk: string;
+};
+
+/**
+ * An order as stored in the table: the order, its keys, and the correlation id of the write that
+ * produced it (read by the `publish-events` stream relay to stamp the event it publishes).
+ */
+export type OrderItem = Order &
+  OrderKey & {
+    /** `CUSTOMER#<customerId>`: partition of the customer index. */
+    readonly gsi1pk: string;
+    /** `<placedAt>#<orderId>`: sort key of the customer index, so a customer's orders list by checkout time. */
+    readonly gsi1sk: string;
+    /** Correlation id of the last write. */
+    readonly correlationId: string;
+  };
+
+/** The key of the order with this id. */
+export const orderKey = (orderId: string): OrderKey => ({ pk: compositeKey('ORDER', orderId), sk: ORDER_SORT_KEY });
+
+/** The partition value of a customer in the customer index. */
+export const customerPartition = (customerId: string): string => compositeKey('CUSTOMER', customerId);
+
+/** The item that stores `order`, written by the request or saga step with this correlation id. */
+export const toOrderItem = (order: Order, correlationId: string): OrderItem => ({
+  ...orderKey(order.orderId),
+  gsi1pk: customerPartition(order.customerId),
+  gsi1sk: compositeKey(order.placedAt, order.orderId),
+  ...order,
+  correlationId,
+});
+
+/** Whether a stored item (or stream image) is an order item (other item types share the table). */
+export const isOrderItem = (item: Record<string, unknown>): boolean =>
+  item.sk === ORDER_SORT_KEY && typeof item.pk === 'string' && item.pk.startsWith('ORDER#');
+
+/**
+ * The order held by a stored item (or a stream image): keys and bookkeeping are dropped and the
+ * rest is validated, so a corrupt item fails loudly instead of leaking out.
+ */
+export const fromOrderItem = (item: Record<string, unknown>): Order => OrderSchema.parse(item);
+
+/**
+ * The {@link OrderRepository} on DynamoDB (single table, see the README for the item layout).
+ * Writes are conditional (create only if absent, update only at the expected version) and lib
+ * errors become the order domain's typed errors.
+ */
+export class DynamoOrderRepository implements OrderRepository {
+  /**
+   * @param docClient a document client (from `createDocumentClient` of `@shop/dynamodb`), built once per module.
+   * @param tableName the order table.
+   */
+  constructor(
+    private readonly docClient: DocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Strongly consistent: a saga step must see the previous step's write. */
+  async get(orderId: string): Promise<Order | undefined> {
+    const { Item } = await this.docClient.send(
+      new GetCommand({ TableName: this.tableName, Key: orderKey(orderId), ConsistentRead: true }),
+    );
+    return Item ? fromOrderItem(Item) : undefined;
+  }
+
+  async create(order: Order, context: WriteContext): Promise<void> {
+    try {
+      await createItem(this.docClient, {
+        tableName: this.tableName,
+        key: orderKey(order.orderId),
+        item: toOrderItem(order, context.correlationId),
+      });
+    } catch (error) {
+      if (error instanceof ItemAlreadyExistsError) throw new OrderAlreadyExistsError(order.orderId, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Stores `order` with version `expectedVersion + 1` (which `transitionOrder` already gave it). */
+  async update(order: Order, expectedVersion: number, context: WriteContext): Promise<void> {
+    try {
+      await replaceItem(this.docClient, {
+        tableName: this.tableName,
+        key: orderKey(order.orderId),
+        item: toOrderItem(order, context.correlationId),
+        expectedVersion,
+      });
+    } catch (error) {
+      if (error instanceof ItemNotFoundError) throw new OrderNotFoundError(order.orderId, { cause: error });
+      if (error instanceof ItemVersionConflictError) {
+        throw new OrderVersionConflictError(order.orderId, expectedVersion, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** A Query on the customer index, newest checkout first; never a Scan. */
+  async listByCustomer(customerId: string, limit: number, cursor?: string): Promise<Page<Order>> {
+    const partition = customerPartition(customerId);
+    const cursorShape: CursorShape = { attributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], fixed: { gsi1pk: partition } };
+    try {
+      const page = await queryPage<Record<string, unknown>>(this.docClient, {
+        query: {
+          TableName: this.tableName,
+          IndexName: CUSTOMER_INDEX,
+          KeyConditionExpression: '#partition = :partition',
+          ExpressionAttributeNames: { '#partition': 'gsi1pk' },
+          ExpressionAttributeValues: { ':partition': partition },
+          ScanIndexForward: false,
+        },
+        limit,
+        cursor,
+        cursorShape,
+      });
+      const items = page.items.map(fromOrderItem);
+      return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
+    } catch (error) {
+      if (error instanceof InvalidPageCursorError) throw new InvalidCursorError('cursor', { cause: error });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { MoneySchema } from '@shop/domain';
+import {
+  CancellationReasonSchema,
+  CustomerIdSchema,
+  OrderIdSchema,
+  OrderLinesSchema,
+  OrderStatusSchema,
+  ShippingAddressSchema,
+  TOTAL_MISMATCH_MESSAGE,
+  totalMatchesLines,
+  type CancellationReason,
+  type OrderStatus,
+  type PlaceOrderData,
+} from '@shop/order-contracts';
+import * as z from 'zod';
+import { InvalidOrderTransitionError } from './errors';
+
+export type { CancellationReason, OrderStatus } from '@shop/order-contracts';
+
+/** Longest `reason` kept on a status change (an error name for NEEDS_ATTENTION, a cancellation reason). */
+export const STATUS_REASON_MAX_LENGTH = 200;
+
+/** One entry of an order's status history: the status it entered, when, and why (if there is a why). */
+export const StatusChangeSchema = z.object({
+  status: OrderStatusSchema,
+  at: z.iso.datetime(),
+  reason: z.string().min(1).max(STATUS_REASON_MAX_LENGTH).optional(),
+});
+
+/** One entry of an order's status history. */
+export type StatusChange = z.infer<typeof StatusChangeSchema>;
+
+/**
+ * An order as the order service keeps it: what was placed (lines, total, address: the checkout's
+ * prices, never recomputed), where the saga has taken it (`status`, `statusHistory` oldest first,
+ * `cancellationReason` once CANCELLED) and optimistic-locking bookkeeping (`version` from 1).
+ * The payment token is deliberately absent: it travels in the saga's input only.
+ */
+export const OrderSchema = z
+  .object({
+    orderId: OrderIdSchema,
+    customerId: CustomerIdSchema,
+    lines: OrderLinesSchema,
+    total: MoneySchema,
+    shippingAddress: ShippingAddressSchema,
+    status: OrderStatusSchema,
+    cancellationReason: CancellationReasonSchema.optional(),
+    statusHistory: z.array(StatusChangeSchema).min(1),
+    placedAt: z.iso.datetime(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    version: z.int().positive(),
+  })
+  .refine(totalMatchesLines, { error: TOTAL_MISMATCH_MESSAGE, path: ['total'] });
+
+/** An order. */
+export type Order = z.infer<typeof OrderSchema>;
+
+/**
+ * The order's status machine. The saga takes a PENDING order to CONFIRMED or CANCELLED; any order
+ * may be flagged NEEDS_ATTENTION when a step or compensation failed for good (even a CONFIRMED or
+ * CANCELLED one: a compensation that ran after a confirm that did land, for example). NEEDS_ATTENTION
+ * is left only by an operator, outside the saga. Re-entering the current status is a no-op
+ * (see {@link transitionOrder}), which is what makes every saga task idempotent.
+ */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  PENDING: ['CONFIRMED', 'CANCELLED', 'NEEDS_ATTENTION'],
+  CONFIRMED: ['NEEDS_ATTENTION'],
+  CANCELLED: ['NEEDS_ATTENTION'],
+  NEEDS_ATTENTION: [],
+};
+
+/** Whether the status machine allows `from` → `to` (re-entering the same status is not a transition). */
+export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => ORDER_TRANSITIONS[from].includes(to);
+
+/** A new PENDING order at version 1 from a `PlaceOrder` command, received at `now`. */
+export const newOrder = (data: PlaceOrderData, now: Date): Order => {
+  const time = now.toISOString();
+  return {
+    orderId: data.orderId,
+    customerId: data.customerId,
+    lines: data.lines,
+    total: data.total,
+    shippingAddress: data.shippingAddress,
+    status: 'PENDING',
+    statusHistory: [{ status: 'PENDING', at: time }],
+    placedAt: data.placedAt,
+    createdAt: time,
+    updatedAt: time,
+    version: 1,
+  };
+};
+
+/** What {@link transitionOrder} asks for. */
+export type StatusTarget =
+  | { readonly status: 'CONFIRMED' }
+  | { readonly status: 'CANCELLED'; readonly reason: CancellationReason }
+  | { readonly status: 'NEEDS_ATTENTION'; readonly reason: string };
+
+/** The outcome of {@link transitionOrder}: the order after it, and whether anything changed. */
+export interface TransitionResult {
+  readonly order: Order;
+  /** False when the order already had the target status (a repeated saga task). */
+  readonly changed: boolean;
+}
+
+/**
+ * The order after moving to `target` at `now`: status set, the change appended to the history,
+ * version bumped. Idempotent: an order already in the target status comes back unchanged (the
+ * first cancellation reason wins).
+ * @throws InvalidOrderTransitionError when the status machine forbids the move.
+ */
+export const transitionOrder = (order: Order, target: StatusTarget, now: Date): TransitionResult => {
+  if (order.status === target.status) return { order, changed: false };
+  if (!canTransition(order.status, target.status)) {
+    throw new InvalidOrderTransitionError(order.orderId, order.status, target.status);
+  }
+  const at = now.toISOString();
+  const reason = 'reason' in target ? target.reason.slice(0, STATUS_REASON_MAX_LENGTH) : undefined;
+  return {
+    changed: true,
+    order: {
+      ...order,
+      status: target.status,
+      ...(target.status === 'CANCELLED' ? { cancellationReason: target.reason } : {}),
+      statusHistory: [...order.statusHistory, { status: target.status, at, ...(reason ? { reason } : {}) }],
+      updatedAt: at,
+      version: order.version + 1,
+    },
+  };
+};
+
+/** The last status change of an order (its current status and when it was entered). */
+export const lastStatusChange = (order: Pick<Order, 'statusHistory'>): StatusChange => {
+  const last = order.statusHistory.at(-1);
+  if (!last) throw new RangeError('An order always has a status history.');
+  return last;
+};

@@ -1,0 +1,66 @@
+import type { OrderCancelled, OrderConfirmed, OrderSagaInput } from '@shop/order-contracts';
+import type { Order } from './order';
+
+/** Who asked for a write: stored on the item so the events it causes carry the same correlation id. */
+export interface WriteContext {
+  /** Correlation id of the checkout the write belongs to. */
+  readonly correlationId: string;
+}
+
+/** One page of a listing; `nextCursor` is opaque and absent on the last page. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor?: string;
+}
+
+/**
+ * Order persistence, implemented by `adapters/order.repository.ts` (DynamoDB).
+ * Use cases ask only for the methods they use (`Pick<OrderRepository, 'get'>`).
+ */
+export interface OrderRepository {
+  /** The order with this id, or `undefined` (strongly consistent). */
+  get(orderId: string): Promise<Order | undefined>;
+
+  /**
+   * Stores a new order, only if no order has its id.
+   * @throws OrderAlreadyExistsError when the id is taken.
+   */
+  create(order: Order, context: WriteContext): Promise<void>;
+
+  /**
+   * Replaces an order, only if the stored one is still at `expectedVersion`
+   * (`order.version` is `expectedVersion + 1`).
+   * @throws OrderNotFoundError when no order has this id.
+   * @throws OrderVersionConflictError when the stored version is not `expectedVersion`.
+   */
+  update(order: Order, expectedVersion: number, context: WriteContext): Promise<void>;
+
+  /**
+   * One page of a customer's orders, newest placed first (a Query on the customer index).
+   * @param cursor an opaque `nextCursor` of a previous page.
+   * @throws InvalidCursorError (from `@shop/domain`) when the cursor was not issued for this customer.
+   */
+  listByCustomer(customerId: string, limit: number, cursor?: string): Promise<Page<Order>>;
+}
+
+/** An event the order service publishes (from its table stream, see `handlers/publish-events.handler.ts`). */
+export type OrderEvent = OrderConfirmed | OrderCancelled;
+
+/** Whether {@link OrderSaga.start} started an execution or found the order's execution already there. */
+export type SagaStart = 'started' | 'already-started';
+
+/**
+ * Starts the order saga, implemented by `adapters/order-saga.starter.ts` (Step Functions
+ * `StartExecution`, the execution named after the order id so a second start is a no-op).
+ */
+export interface OrderSaga {
+  start(input: OrderSagaInput): Promise<SagaStart>;
+}
+
+/** The time source, injected so tests control it. */
+export interface Clock {
+  now(): Date;
+}
+
+/** The real clock. */
+export const systemClock: Clock = { now: () => new Date() };

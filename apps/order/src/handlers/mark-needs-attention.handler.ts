@@ -1,0 +1,47 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '@shop/dynamodb';
+import { createObservability, requireEnv, withObservability } from '@shop/observability';
+import { DynamoOrderRepository } from '../adapters/order.repository';
+import { markOrderNeedsAttention } from '../domain/mark-needs-attention.use-case';
+import { systemClock } from '../domain/ports';
+import { MarkNeedsAttentionTaskSchema, NEEDS_ATTENTION_METRIC } from '../domain/saga-tasks';
+import { createSagaTask, type SagaTaskDeps } from './saga-task';
+
+/**
+ * The saga's MarkNeedsAttention task: a step or a compensation failed after its retries. It flags
+ * the order NEEDS_ATTENTION with the caught error's name (idempotent), logs the error's cause for
+ * the operator and counts {@link NEEDS_ATTENTION_METRIC}. The saga fails right after it.
+ */
+export const createMarkNeedsAttentionTask = (deps: SagaTaskDeps) =>
+  createSagaTask(
+    {
+      schema: MarkNeedsAttentionTaskSchema,
+      run: (ports, task) => {
+        deps.logger.error('An order saga step failed for good; the order needs an operator', {
+          orderId: task.orderId,
+          error: task.error.Error,
+          cause: task.error.Cause,
+        });
+        return markOrderNeedsAttention(ports, task.orderId, task.error.Error, { correlationId: task.correlationId });
+      },
+      metric: NEEDS_ATTENTION_METRIC,
+      logFields: (task) => ({ error: task.error.Error }),
+    },
+    deps,
+  );
+
+// Cold start: configuration and clients are built once per execution environment.
+const observability = createObservability();
+const tableName = requireEnv('TABLE_NAME');
+const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
+
+/** Lambda entry point (the correlation id comes from the payload's `correlationId`). */
+export const handler = withObservability(
+  createMarkNeedsAttentionTask({
+    orders: new DynamoOrderRepository(documentClient, tableName),
+    clock: systemClock,
+    logger: observability.logger,
+    metrics: observability.metrics,
+  }),
+  { observability },
+);

@@ -1,0 +1,63 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '@shop/dynamodb';
+import { createRestRouter, parsePathParam, parseQuery, requireCaller, resolveRestRequest } from '@shop/http';
+import { createObservability, requireEnv, withObservability, type LogSink } from '@shop/observability';
+import { OrderIdSchema } from '@shop/order-contracts';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { DynamoOrderRepository } from '../adapters/order.repository';
+import { getCustomerOrder } from '../domain/get-order.use-case';
+import { listCustomerOrders, ListOrdersQuerySchema } from '../domain/list-orders.use-case';
+import { toOrderView } from '../domain/order-view';
+import type { OrderRepository } from '../domain/ports';
+
+/** What the order API needs; tests pass in-memory fakes. */
+export interface OrderApiDeps {
+  readonly orders: Pick<OrderRepository, 'get' | 'listByCustomer'>;
+  readonly logger: Pick<LogSink, 'debug' | 'error'>;
+}
+
+/** An API Gateway REST proxy function. */
+export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+// A customer's orders are personal: no shared cache may keep them.
+const PRIVATE = { 'Cache-Control': 'no-store' };
+
+/**
+ * The order API for signed-in customers (routes relative to the service root; the customer is
+ * always the token's `sub`, never a path or query field):
+ * - `GET /?limit=&cursor=`: one page of the caller's orders, newest first, `{ items, nextCursor }`;
+ * - `GET /{orderId}`: one of the caller's orders; 404 for an unknown order and equally for
+ *   another customer's.
+ * Each order shows status, lines, total, address and status history. No token → 401.
+ */
+export const createOrderApi = (deps: OrderApiDeps): ProxyFunction => {
+  const { orders } = deps;
+  const router = createRestRouter({ logger: deps.logger });
+
+  router.get('/', async (reqCtx) => {
+    const caller = requireCaller(reqCtx.event);
+    const query = parseQuery(ListOrdersQuerySchema, new URL(reqCtx.req.url).searchParams);
+    const page = await listCustomerOrders({ orders }, caller.sub, query);
+    const items = page.items.map(toOrderView);
+    return Response.json(page.nextCursor ? { items, nextCursor: page.nextCursor } : { items }, { headers: PRIVATE });
+  });
+
+  router.get('/:orderId', async (reqCtx) => {
+    const caller = requireCaller(reqCtx.event);
+    const orderId = parsePathParam(OrderIdSchema, reqCtx.params.orderId, 'orderId');
+    return Response.json(toOrderView(await getCustomerOrder({ orders }, caller.sub, orderId)), { headers: PRIVATE });
+  });
+
+  return (event, context) => resolveRestRequest(router, event, context);
+};
+
+// Cold start: configuration, clients and the router are built once per execution environment.
+const observability = createObservability();
+const tableName = requireEnv('TABLE_NAME');
+const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
+
+/** Lambda entry point: the order API with the shop's observability. */
+export const handler = withObservability(
+  createOrderApi({ orders: new DynamoOrderRepository(documentClient, tableName), logger: observability.logger }),
+  { observability },
+);

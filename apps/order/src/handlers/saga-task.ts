@@ -1,0 +1,45 @@
+import { parseOrThrow } from '@shop/domain';
+import { MetricUnit, type LogSink, type MetricSink } from '@shop/observability';
+import type * as z from 'zod';
+import type { ChangeOrderStatusDeps } from '../domain/change-order-status';
+import type { TransitionResult } from '../domain/order';
+import type { OrderTaskResult } from '../domain/saga-tasks';
+
+/** What an order saga task function needs; tests pass fakes. */
+export interface SagaTaskDeps extends ChangeOrderStatusDeps {
+  readonly logger: Pick<LogSink, 'info' | 'warn' | 'error'>;
+  readonly metrics: MetricSink;
+}
+
+/** How one order saga task parses its payload and which status change it makes. */
+export interface SagaTaskDefinition<S extends z.ZodType> {
+  /** The payload the state machine sends (see `infra/order-saga.ts`). */
+  readonly schema: S;
+  /** The status change, from the parsed payload. */
+  readonly run: (deps: ChangeOrderStatusDeps, task: z.output<S>) => Promise<TransitionResult>;
+  /** Metric counted once per order when the change is made (not on a repeated task). */
+  readonly metric: string;
+  /** Extra log fields of the parsed payload. @default none */
+  readonly logFields?: (task: z.output<S>) => Record<string, unknown>;
+}
+
+/**
+ * Builds a Step Functions Task function of the order saga: it validates the payload (a bad one
+ * fails with `ValidationError`, which the saga does not retry), applies the status change
+ * idempotently and returns `{ orderId, status, changed }`. Errors keep their `name`, which the
+ * Lambda runtime reports as the error type the state machine's Retry and Catch match on.
+ */
+export const createSagaTask =
+  <S extends z.ZodType<{ orderId: string; correlationId: string }>>(definition: SagaTaskDefinition<S>, deps: SagaTaskDeps) =>
+  async (payload: unknown): Promise<OrderTaskResult> => {
+    const task = parseOrThrow(definition.schema, payload, 'The saga task payload is not valid.');
+    const { order, changed } = await definition.run(deps, task);
+    if (changed) deps.metrics.addMetric(definition.metric, MetricUnit.Count, 1);
+    deps.logger.info(changed ? `Order ${order.status}` : `Order already ${order.status}`, {
+      orderId: order.orderId,
+      status: order.status,
+      changed,
+      ...definition.logFields?.(task),
+    });
+    return { orderId: order.orderId, status: order.status, changed };
+  };

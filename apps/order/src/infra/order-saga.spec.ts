@@ -1,0 +1,294 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { FEATURE_FLAGS, stageConfig } from '@shop/cdk';
+import { ReleaseStockInputSchema, ReserveStockInputSchema } from '@shop/inventory-contracts';
+import { OrderSagaInputSchema } from '@shop/order-contracts';
+import { ChargePaymentInputSchema, RefundPaymentInputSchema } from '@shop/payment-contracts';
+import type * as z from 'zod';
+import { sagaInputOf } from '../domain/place-order.use-case';
+import { CancelOrderTaskSchema, ConfirmOrderTaskSchema, MarkNeedsAttentionTaskSchema } from '../domain/saga-tasks';
+import { CORRELATION_ID, ORDER_ID, pendingOrder } from '../domain/testing/order-fixtures';
+import { OrderSagaStateMachine, TRANSIENT_ERRORS, type OrderSagaFunctions } from './order-saga';
+
+type FunctionName = keyof OrderSagaFunctions;
+
+const FUNCTION_NAMES: readonly FunctionName[] = [
+  'reserveStock',
+  'releaseStock',
+  'chargePayment',
+  'refundPayment',
+  'confirmOrder',
+  'cancelOrder',
+  'markNeedsAttention',
+];
+
+/** What each function's payload must satisfy: the participants' contracts and the order's own task schemas. */
+const PAYLOAD_SCHEMAS: Record<FunctionName, z.ZodType> = {
+  reserveStock: ReserveStockInputSchema,
+  releaseStock: ReleaseStockInputSchema,
+  chargePayment: ChargePaymentInputSchema,
+  refundPayment: RefundPaymentInputSchema,
+  confirmOrder: ConfirmOrderTaskSchema,
+  cancelOrder: CancelOrderTaskSchema,
+  markNeedsAttention: MarkNeedsAttentionTaskSchema,
+};
+
+const arnOf = (name: FunctionName) => `arn:aws:lambda:eu-west-1:123456789012:function:${name}`;
+
+/** The saga's ASL as the template holds it, with the partition filled in. */
+const synthesizeDefinition = (): StateMachineDefinition => {
+  const stack = new Stack(new App({ context: { ...FEATURE_FLAGS } }), 'SagaTest');
+  const functions = Object.fromEntries(
+    FUNCTION_NAMES.map((name) => [name, lambda.Function.fromFunctionArn(stack, name, arnOf(name))]),
+  ) as unknown as OrderSagaFunctions;
+  new OrderSagaStateMachine(stack, 'Saga', { stage: stageConfig('dev'), service: 'order', functions });
+  const [machine] = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));
+  const parts = machine?.Properties.DefinitionString['Fn::Join'][1] as (string | { Ref: string })[];
+  const text = parts.map((part) => (typeof part === 'string' ? part : part.Ref === 'AWS::Partition' ? 'aws' : '?')).join('');
+  return JSON.parse(text) as StateMachineDefinition;
+};
+
+const definition = synthesizeDefinition();
+
+/** A Lambda failure as Step Functions sees it: the error name is what Retry and Catch match. */
+const failure = (name: string) => () => {
+  throw Object.assign(new Error(`${name} (simulated)`), { name });
+};
+
+type Behaviour = (payload: Record<string, unknown>) => unknown;
+
+const NOW = '2025-03-01T10:00:02.000Z';
+
+const SUCCESS: Record<FunctionName, Behaviour> = {
+  reserveStock: (p) => ({ orderId: p.orderId, lines: p.lines, reservedAt: NOW }),
+  releaseStock: (p) => ({ orderId: p.orderId, released: true, lines: [], releasedAt: NOW }),
+  chargePayment: (p) => ({ orderId: p.orderId, paymentId: 'pay-1', status: 'CAPTURED', amount: p.amount, chargedAt: NOW }),
+  refundPayment: (p) => ({ orderId: p.orderId, refunded: true, paymentId: 'pay-1', refundedAt: NOW }),
+  confirmOrder: (p) => ({ orderId: p.orderId, status: 'CONFIRMED', changed: true }),
+  cancelOrder: (p) => ({ orderId: p.orderId, status: 'CANCELLED', changed: true }),
+  markNeedsAttention: (p) => ({ orderId: p.orderId, status: 'NEEDS_ATTENTION', changed: true }),
+};
+
+interface Call {
+  readonly fn: FunctionName;
+  readonly payload: Record<string, unknown>;
+}
+
+/**
+ * Runs one execution on aws-local-stepfunctions (what the local cloud uses), with each Task's
+ * function simulated: a function given a list of behaviours uses them in turn (the last one
+ * repeats), any other succeeds. Retries wait 0 ms.
+ */
+const execute = async (scripted: Partial<Record<FunctionName, Behaviour | Behaviour[]>> = {}) => {
+  const calls: Call[] = [];
+  const invocations = new Map<FunctionName, number>();
+  const invoke = (input: unknown) => {
+    const { FunctionName, Payload } = input as { FunctionName: string; Payload: Record<string, unknown> };
+    const fn = FUNCTION_NAMES.find((name) => arnOf(name) === FunctionName);
+    if (!fn) throw new Error(`Unexpected function ${FunctionName}`);
+    calls.push({ fn, payload: Payload });
+    const count = invocations.get(fn) ?? 0;
+    invocations.set(fn, count + 1);
+    const script = scripted[fn] ?? SUCCESS[fn];
+    const behaviour = Array.isArray(script) ? (script[Math.min(count, script.length - 1)] as Behaviour) : script;
+    return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: behaviour(Payload) };
+  };
+  const states = Object.keys(definition.States);
+  const machine = new StateMachine(definition, { validationOptions: { checkPaths: false } });
+  const run = machine.run(sagaInputOf(pendingOrder(), 'tok_approve', CORRELATION_ID) as never, {
+    overrides: {
+      taskResourceLocalHandlers: Object.fromEntries(states.map((state) => [state, invoke])) as never,
+      retryIntervalOverrides: Object.fromEntries(states.map((state) => [state, 0])),
+    },
+  });
+  try {
+    return { calls, status: 'SUCCEEDED' as const, output: (await run.result) as Record<string, unknown> };
+  } catch (error) {
+    return { calls, status: 'FAILED' as const, error: error as Error };
+  }
+};
+
+const sequence = (calls: readonly Call[]) => calls.map((call) => call.fn);
+
+describe('the order saga definition', () => {
+  it('starts at ReserveStock and names every state it uses', () => {
+    expect(definition.StartAt).toBe('ReserveStock');
+    expect(Object.keys(definition.States).sort()).toEqual(
+      [
+        'CancelOrEscalate',
+        'CancelOrder',
+        'Cancelled',
+        'ChargePayment',
+        'ConfirmOrder',
+        'Confirmed',
+        'MarkNeedsAttention',
+        'OutOfStock',
+        'PaymentDeclined',
+        'RefundPayment',
+        'ReleaseStock',
+        'ReserveStock',
+        'SagaFailed',
+      ].sort(),
+    );
+  });
+
+  it('invokes Lambda through the lambda:invoke integration with a 30 s Task timeout', () => {
+    const tasks = Object.values(definition.States).filter((state) => state.Type === 'Task') as unknown as {
+      Resource: string;
+      TimeoutSeconds: number;
+    }[];
+    expect(tasks).toHaveLength(7);
+    expect(new Set(tasks.map((task) => task.Resource))).toEqual(new Set(['arn:aws:states:::lambda:invoke']));
+    expect(new Set(tasks.map((task) => task.TimeoutSeconds))).toEqual(new Set([30]));
+  });
+
+  it('accepts exactly the OrderSagaInput contract as its input (the happy path parses it)', () => {
+    expect(OrderSagaInputSchema.safeParse(sagaInputOf(pendingOrder(), 'tok_approve', CORRELATION_ID)).success).toBe(true);
+  });
+});
+
+describe('the order saga, run on aws-local-stepfunctions', () => {
+  it('reserves, charges and confirms, keeping the order data and each result in the state', async () => {
+    const { status, calls, output } = await execute();
+
+    expect(status).toBe('SUCCEEDED');
+    expect(sequence(calls)).toEqual(['reserveStock', 'chargePayment', 'confirmOrder']);
+    expect(output).toMatchObject({
+      orderId: ORDER_ID,
+      correlationId: CORRELATION_ID,
+      reservation: { reservedAt: NOW },
+      payment: { paymentId: 'pay-1', chargedAt: NOW },
+      order: { status: 'CONFIRMED' },
+    });
+  });
+
+  it('sends every function a payload its contract accepts, with the correlation id of the checkout', async () => {
+    const runs = [
+      await execute(),
+      await execute({ chargePayment: failure('PaymentDeclinedError') }),
+      await execute({ confirmOrder: failure('Boom') }),
+    ];
+    const calls = runs.flatMap((run) => run.calls);
+
+    expect(new Set(calls.map((call) => call.fn))).toEqual(new Set(FUNCTION_NAMES));
+    for (const call of calls) {
+      expect({ fn: call.fn, valid: PAYLOAD_SCHEMAS[call.fn].safeParse(call.payload).success }).toEqual({ fn: call.fn, valid: true });
+      expect(call.payload).toMatchObject({ orderId: ORDER_ID, correlationId: CORRELATION_ID });
+    }
+    expect(calls.find((call) => call.fn === 'chargePayment')?.payload).toEqual({
+      orderId: ORDER_ID,
+      correlationId: CORRELATION_ID,
+      customerId: pendingOrder().customerId,
+      amount: { amount: 3048, currency: 'EUR' },
+      paymentToken: 'tok_approve',
+    });
+  });
+
+  it('cancels OUT_OF_STOCK without charging or retrying when stock is short', async () => {
+    const { status, calls } = await execute({ reserveStock: failure('OutOfStockError') });
+
+    expect(status).toBe('SUCCEEDED');
+    expect(sequence(calls)).toEqual(['reserveStock', 'cancelOrder']);
+    expect(calls[1]?.payload).toMatchObject({ reason: 'OUT_OF_STOCK' });
+  });
+
+  it('releases the stock, then cancels PAYMENT_DECLINED, without retrying the decline', async () => {
+    const { status, calls } = await execute({ chargePayment: failure('PaymentDeclinedError') });
+
+    expect(status).toBe('SUCCEEDED');
+    expect(sequence(calls)).toEqual(['reserveStock', 'chargePayment', 'releaseStock', 'cancelOrder']);
+    expect(calls[3]?.payload).toMatchObject({ reason: 'PAYMENT_DECLINED' });
+  });
+
+  it('retries a transiently unavailable provider and confirms with one successful charge', async () => {
+    const unavailable = failure('PaymentProviderUnavailableError');
+    const { status, calls } = await execute({ chargePayment: [unavailable, unavailable, SUCCESS.chargePayment] });
+
+    expect(status).toBe('SUCCEEDED');
+    expect(sequence(calls)).toEqual(['reserveStock', 'chargePayment', 'chargePayment', 'chargePayment', 'confirmOrder']);
+  });
+
+  it.each(TRANSIENT_ERRORS.filter((name) => name.startsWith('Lambda.')))('retries %s', async (name) => {
+    const { status, calls } = await execute({ reserveStock: [failure(name), SUCCESS.reserveStock] });
+    expect(status).toBe('SUCCEEDED');
+    expect(sequence(calls).filter((fn) => fn === 'reserveStock')).toHaveLength(2);
+  });
+
+  it('compensates a charge that keeps failing (refund, release), flags the order and fails the execution', async () => {
+    const { status, calls, error } = await execute({ chargePayment: failure('PaymentProviderUnavailableError') });
+
+    expect(status).toBe('FAILED');
+    expect(error?.message).toContain('an operator must look at the order');
+    expect(sequence(calls)).toEqual([
+      'reserveStock',
+      ...Array<FunctionName>(4).fill('chargePayment'),
+      'refundPayment',
+      'releaseStock',
+      'markNeedsAttention',
+    ]);
+    expect(calls.at(-1)?.payload).toMatchObject({ error: { Error: 'PaymentProviderUnavailableError' } });
+    expect(sequence(calls)).not.toContain('cancelOrder');
+  });
+
+  it('refunds and releases when the confirmation fails for good, then flags the order', async () => {
+    const { status, calls } = await execute({ confirmOrder: failure('Boom') });
+
+    expect(status).toBe('FAILED');
+    expect(sequence(calls)).toEqual([
+      'reserveStock',
+      'chargePayment',
+      'confirmOrder',
+      'confirmOrder',
+      'confirmOrder',
+      'refundPayment',
+      'releaseStock',
+      'markNeedsAttention',
+    ]);
+  });
+
+  it('releases a reservation that may have been made when the reservation fails unexpectedly', async () => {
+    const { status, calls } = await execute({ reserveStock: failure('TransactionCanceledException') });
+
+    expect(status).toBe('FAILED');
+    expect(sequence(calls)).toEqual(['reserveStock', 'reserveStock', 'reserveStock', 'releaseStock', 'markNeedsAttention']);
+  });
+
+  it('flags NEEDS_ATTENTION when a compensation still fails after its retries', async () => {
+    const { status, calls } = await execute({
+      chargePayment: failure('PaymentDeclinedError'),
+      releaseStock: failure('Lambda.ServiceException'),
+    });
+
+    expect(status).toBe('FAILED');
+    expect(sequence(calls)).toEqual([
+      'reserveStock',
+      'chargePayment',
+      ...Array<FunctionName>(7).fill('releaseStock'),
+      'markNeedsAttention',
+    ]);
+    expect(calls.at(-1)?.payload).toMatchObject({ error: { Error: 'Lambda.ServiceException' } });
+  });
+
+  it('does not retry a cancellation the status machine refuses, and flags the order', async () => {
+    const { status, calls } = await execute({
+      reserveStock: failure('OutOfStockError'),
+      cancelOrder: failure('InvalidOrderTransitionError'),
+    });
+
+    expect(status).toBe('FAILED');
+    expect(sequence(calls)).toEqual(['reserveStock', 'cancelOrder', 'markNeedsAttention']);
+  });
+
+  it('fails the execution when even flagging the order fails', async () => {
+    const { status, calls } = await execute({
+      reserveStock: failure('OutOfStockError'),
+      cancelOrder: failure('InvalidOrderTransitionError'),
+      markNeedsAttention: failure('Lambda.ServiceException'),
+    });
+
+    expect(status).toBe('FAILED');
+    expect(sequence(calls).filter((fn) => fn === 'markNeedsAttention')).toHaveLength(7);
+  });
+});

@@ -1,0 +1,275 @@
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { createShopApp, nagFindings } from '@shop/cdk';
+import { FUNCTIONS, OrderStack, orderStackName } from './order-stack';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Sid?: string };
+
+const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+
+const synth = (stageName: string) => {
+  const { app, stage } = createShopApp({ context: { stage: stageName } });
+  const code = Object.fromEntries(FUNCTIONS.map((name) => [name, inline()]));
+  const stack = new OrderStack(app, orderStackName(stage), { stage, code });
+  return { app, stack, template: Template.fromStack(stack) };
+};
+
+/** The statements of the policies attached to the role whose logical id starts with `rolePrefix`. */
+const statementsOf = (template: Template, rolePrefix: string): Statement[] =>
+  Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(rolePrefix)))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => s.Action).sort();
+const resourcesOf = (statements: Statement[]): unknown[] => statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+
+const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^StateOrdersTable/), 'Arn'] };
+const ssmParameter = (path: string) => ({ Ref: expect.stringMatching(new RegExp(`^SsmParameterValue${path.replaceAll('/', '').replaceAll('-', '')}`)) });
+const functionArn = (prefix: string) => ({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}Function`)), 'Arn'] });
+
+const ENV_BASE = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
+
+describe('OrderStack', () => {
+  const { app, stack, template } = synth('dev');
+  const json = template.toJSON();
+
+  it('is one template with the API, six functions, the table, the topic, the intake queue and the saga', () => {
+    expect(stack.stackName).toBe('shop-dev-order');
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 6);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+
+  it('runs every function on Node.js 24, arm64, with active tracing', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
+    expect(new Set(functions.map((f) => JSON.stringify([f.Runtime, f.Architectures, f.TracingConfig])))).toEqual(
+      new Set([JSON.stringify(['nodejs24.x', ['arm64'], { Mode: 'Active' }])]),
+    );
+  });
+
+  it('keeps orders point-in-time recoverable, encrypted and streamed, with the customer index', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
+    });
+  });
+
+  describe('the saga state machine', () => {
+    it('is a Standard workflow that logs every event (without execution data) and is traced', () => {
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+      });
+    });
+
+    it('may invoke exactly the four participants found in SSM and its own three task functions', () => {
+      const statements = statementsOf(template, 'SagaRole');
+      const invoke = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('lambda:')));
+      expect(invoke).toHaveLength(1);
+      expect(invoke[0]?.Action).toBe('lambda:InvokeFunction');
+      const resources = resourcesOf(invoke);
+      expect(resources).toHaveLength(7);
+      expect(resources).toEqual(
+        expect.arrayContaining([
+          ssmParameter('/shop/dev/inventory/reserve-stock-function-arn'),
+          ssmParameter('/shop/dev/inventory/release-stock-function-arn'),
+          ssmParameter('/shop/dev/payment/charge-payment-function-arn'),
+          ssmParameter('/shop/dev/payment/refund-payment-function-arn'),
+          functionArn('ConfirmOrder'),
+          functionArn('CancelOrder'),
+          functionArn('MarkNeedsAttention'),
+        ]),
+      );
+      // Unqualified ARNs only: no `<arn>:*` (every version and alias).
+      expect(JSON.stringify(resources)).not.toContain(':*');
+    });
+
+    it('uses "*" only for log delivery and X-Ray, which have no resource-level permissions', () => {
+      const statements = statementsOf(template, 'SagaRole');
+      const wildcard = statements.filter((s) => s.Resource === '*');
+      expect(actionsOf(wildcard).every((a) => a.startsWith('logs:') || a.startsWith('xray:'))).toBe(true);
+      expect(actionsOf(statements).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual(['lambda:InvokeFunction']);
+    });
+
+    it('reads the participant function ARNs from the SSM parameters their stacks publish', () => {
+      const parameters = Object.values(json.Parameters as Record<string, { Type: string; Default: string }>)
+        .filter((p) => p.Type === 'AWS::SSM::Parameter::Value<String>')
+        .map((p) => p.Default)
+        .filter((name) => /inventory|payment/.test(name))
+        .sort();
+      expect(parameters).toEqual([
+        '/shop/dev/inventory/release-stock-function-arn',
+        '/shop/dev/inventory/reserve-stock-function-arn',
+        '/shop/dev/payment/charge-payment-function-arn',
+        '/shop/dev/payment/refund-payment-function-arn',
+      ]);
+    });
+
+    it('alarms on failed and timed-out executions and on orders flagged NEEDS_ATTENTION', () => {
+      for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/States',
+          MetricName: metric,
+          Threshold: 1,
+          Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^SagaStateMachine') } }],
+        });
+      }
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'ServerlessShop',
+        MetricName: 'OrderNeedsAttention',
+        Dimensions: [{ Name: 'service', Value: 'order' }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+  });
+
+  describe('the intake', () => {
+    it('owns a command queue with a redrive policy to an alarmed DLQ, URL and ARN in SSM', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StateIntakeDlq'), 'Arn'] }, maxReceiveCount: 5 },
+        SqsManagedSseEnabled: true,
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StateIntakeDlq'), 'QueueName'] } }],
+      });
+    });
+
+    it('is consumed by place-order with partial batch responses', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: Match.stringLikeRegexp('^PlaceOrderFunction') },
+        EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StateIntakeQueue'), 'Arn'] },
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it('may start executions of the saga only, and never invoke or publish', () => {
+      const statements = statementsOf(template, 'PlaceOrderRole');
+      expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('states:')))).toEqual([
+        { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^SagaStateMachine/) } },
+      ]);
+      expect(actionsOf(statements).filter((a) => /^(lambda|sns):/.test(a))).toEqual([]);
+    });
+  });
+
+  describe('function permissions', () => {
+    it('let the router only read orders and query the customer index', () => {
+      const statements = statementsOf(template, 'RouterRole');
+      const dynamodb = actionsOf(statements).filter((a) => a.startsWith('dynamodb:'));
+      expect(dynamodb).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      expect(dynamodb.filter((a) => /Put|Update|Delete|Write|Scan/.test(a))).toEqual([]);
+      expect(statements).toContainEqual({
+        Action: 'dynamodb:Query',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [tableArn, '/index/gsi1']] },
+      });
+    });
+
+    it.each(['ConfirmOrderRole', 'CancelOrderRole', 'MarkNeedsAttentionRole'])(
+      'let %s write order items and nothing else: no topic, queue or state machine',
+      (role) => {
+        const statements = statementsOf(template, role);
+        expect(actionsOf(statements).filter((a) => !a.startsWith('dynamodb:'))).toEqual([
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
+        ]);
+        expect(resourcesOf(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:'))))).toEqual([tableArn]);
+      },
+    );
+
+    it('let publish-events publish to the order topic only, reading the stream', () => {
+      const statements = statementsOf(template, 'PublishEventsRole');
+      expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sns:')))).toEqual([
+        { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^StateEventsTopic/) } },
+      ]);
+      expect(actionsOf(statements).filter((a) => /Item|Query|Scan/.test(a))).toEqual([]);
+    });
+
+    it('consume the table stream with partial batch failures and an alarmed DLQ', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: Match.stringLikeRegexp('^PublishEventsFunction') },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PublishEventsStreamDlq'), 'Arn'] } } },
+      });
+    });
+  });
+
+  it('sets each function exactly the environment it needs', () => {
+    const env = (prefix: string) =>
+      Object.keys(
+        Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(prefix))?.[1].Properties.Environment
+          .Variables,
+      ).sort();
+    expect(env('RouterFunction')).toEqual([...ENV_BASE, 'TABLE_NAME'].sort());
+    expect(env('PlaceOrderFunction')).toEqual([...ENV_BASE, 'STATE_MACHINE_ARN', 'TABLE_NAME'].sort());
+    expect(env('ConfirmOrderFunction')).toEqual([...ENV_BASE, 'TABLE_NAME'].sort());
+    expect(env('CancelOrderFunction')).toEqual([...ENV_BASE, 'TABLE_NAME'].sort());
+    expect(env('MarkNeedsAttentionFunction')).toEqual([...ENV_BASE, 'TABLE_NAME'].sort());
+    expect(env('PublishEventsFunction')).toEqual([...ENV_BASE, 'TOPIC_ARN'].sort());
+  });
+
+  it('requires a Cognito ID token on every method but the CORS preflight, GET included', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties);
+    const preflight = methods.filter((m) => m.HttpMethod === 'OPTIONS');
+    const others = methods.filter((m) => m.HttpMethod !== 'OPTIONS');
+    expect(others.filter((m) => m.HttpMethod === 'GET')).toHaveLength(2);
+    expect(others.every((m) => m.AuthorizationType === 'COGNITO_USER_POOLS' && m.AuthorizerId !== undefined)).toBe(true);
+    expect(preflight.every((m) => m.AuthorizationType === 'NONE')).toBe(true);
+  });
+
+  it('mounts the API at base path orders of the shop domain found in SSM', () => {
+    template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', {
+      BasePath: 'orders',
+      DomainName: { Ref: Match.stringLikeRegexp('^SsmParameterValueshopdevplatformapidomainname') },
+    });
+  });
+
+  it('publishes the topic ARN, the intake queue URL and ARN, and the API id and URL in SSM', () => {
+    const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
+    expect(names).toEqual([
+      '/shop/dev/order/api-id',
+      '/shop/dev/order/api-url',
+      '/shop/dev/order/intake-queue-arn',
+      '/shop/dev/order/intake-queue-url',
+      '/shop/dev/order/topic-arn',
+    ]);
+  });
+
+  it('imports nothing from other stacks', () => {
+    expect(JSON.stringify(json)).not.toContain('Fn::ImportValue');
+  });
+
+  it('is cdk-nag clean', () => {
+    expect(nagFindings(app)).toEqual([]);
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('OrderStack in prod', () => {
+  const { template } = synth('prod');
+
+  it('retains and protects the orders', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+
+  it('sends every alarm to the ops topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms).toHaveLength(5);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]);
+    }
+  });
+});

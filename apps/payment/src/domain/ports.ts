@@ -1,0 +1,61 @@
+import type { Money } from '@shop/domain';
+import type { ChargeAttempt, Payment, PaymentState, PaymentTransition } from './payment';
+
+/** Who asked for a write: stored on the payment, so a change can be traced to its saga execution. */
+export interface WriteContext {
+  /** Correlation id of the request or saga execution doing the write. */
+  readonly correlationId: string;
+}
+
+/**
+ * Payments per order, implemented by `adapters/payment.repository.ts` (DynamoDB). Every write is
+ * conditional on the status it moves from, so concurrent or repeated calls never apply a step twice.
+ */
+export interface PaymentRepository {
+  /** The payment of this order, or `undefined`. */
+  get(orderId: string): Promise<Payment | undefined>;
+
+  /**
+   * Counts one more authorization attempt: creates the payment `PENDING` (attempts 1) when the
+   * order has none, or adds one to the attempts of a `PENDING` payment.
+   * @returns the payment after the count, or `undefined` when the order's payment is no longer
+   * `PENDING` (nothing written).
+   */
+  recordAttempt(attempt: ChargeAttempt, context: WriteContext): Promise<Payment | undefined>;
+
+  /**
+   * Moves the payment from status `from` to `transition.status`, recording the transition's data.
+   * @returns the payment after the move, or `undefined` when it was not in `from` (nothing written).
+   */
+  transition(orderId: string, from: PaymentState, transition: PaymentTransition, context: WriteContext): Promise<Payment | undefined>;
+}
+
+/** The provider's answer to an authorization. */
+export type Authorization =
+  | { readonly outcome: 'approved'; readonly authorizationId: string }
+  | { readonly outcome: 'declined'; readonly reason: string };
+
+/**
+ * The payment provider (simulated inside the service: `adapters/simulated-payment-provider.ts`).
+ * Every call is idempotent per order at the provider, as real providers' idempotency keys make it.
+ * Each method throws `PaymentProviderUnavailableError` (from `@shop/payment-contracts`) on a
+ * transient failure, with nothing done.
+ */
+export interface PaymentProvider {
+  /** Asks the provider to reserve `amount` on the token's means of payment. */
+  authorize(request: { readonly orderId: string; readonly paymentToken: string; readonly amount: Money }): Promise<Authorization>;
+  /** Takes the authorized money. */
+  capture(request: { readonly orderId: string; readonly authorizationId: string; readonly amount: Money }): Promise<{ captureId: string }>;
+  /** Gives captured money back. */
+  refund(request: { readonly orderId: string; readonly captureId: string; readonly amount: Money }): Promise<{ refundId: string }>;
+  /** Releases an authorization that was never captured. */
+  voidAuthorization(request: { readonly orderId: string; readonly authorizationId: string }): Promise<void>;
+}
+
+/** The time source, injected so tests control it. */
+export interface Clock {
+  now(): Date;
+}
+
+/** The real clock. */
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,54 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '@shop/dynamodb';
+import { createRestRouter, parsePathParam, requireGroup, resolveRestRequest } from '@shop/http';
+import { createObservability, requireEnv, withObservability, type LogSink } from '@shop/observability';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import * as z from 'zod';
+import { DynamoPaymentRepository } from '../adapters/payment.repository';
+import { getPayment } from '../domain/get-payment.use-case';
+import type { PaymentRepository } from '../domain/ports';
+
+/** Group whose members may read payments. */
+export const ADMIN_GROUP = 'admin';
+
+/** What the payment API needs; tests pass in-memory fakes. */
+export interface PaymentApiDeps {
+  readonly payments: Pick<PaymentRepository, 'get'>;
+  readonly logger: Pick<LogSink, 'debug' | 'error'>;
+}
+
+/** An API Gateway REST proxy function. */
+export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+const OrderIdParamSchema = z.uuid({ error: 'The order id must be a UUID.' });
+
+/**
+ * The payment API (routes relative to the service root, for administrators only):
+ * - `GET /{orderId}`: the order's payment `{ orderId, paymentId, status, amount, attempts, ... }`;
+ *   404 when none was attempted, 400 for an id that is not a UUID.
+ */
+export const createPaymentApi = (deps: PaymentApiDeps): ProxyFunction => {
+  const { payments } = deps;
+  const router = createRestRouter({ logger: deps.logger });
+  const admin = [requireGroup(ADMIN_GROUP)];
+
+  router.get('/:orderId', admin, async (reqCtx) => {
+    const orderId = parsePathParam(OrderIdParamSchema, reqCtx.params.orderId, 'orderId');
+    return Response.json(await getPayment({ payments }, orderId));
+  });
+
+  return (event, context) => resolveRestRequest(router, event, context);
+};
+
+// Cold start: configuration, clients and the router are built once per execution environment.
+const observability = createObservability();
+const tableName = requireEnv('TABLE_NAME');
+const documentClient = createDocumentClient({
+  client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})),
+});
+
+/** Lambda entry point: the payment API with the shop's observability. */
+export const handler = withObservability(
+  createPaymentApi({ payments: new DynamoPaymentRepository(documentClient, tableName), logger: observability.logger }),
+  { observability },
+);

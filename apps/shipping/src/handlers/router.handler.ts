@@ -1,0 +1,47 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '@shop/dynamodb';
+import { createRestRouter, parsePathParam, requireCaller, resolveRestRequest } from '@shop/http';
+import { createObservability, requireEnv, withObservability, type LogSink } from '@shop/observability';
+import { OrderIdSchema } from '@shop/order-contracts';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { DynamoShipmentRepository } from '../adapters/shipment.repository';
+import { getShipmentForCustomer } from '../domain/get-shipment.use-case';
+import type { ShipmentRepository } from '../domain/ports';
+
+/** What the shipping API needs; tests pass in-memory fakes. */
+export interface ShippingApiDeps {
+  readonly shipments: Pick<ShipmentRepository, 'getByOrderId'>;
+  readonly logger: Pick<LogSink, 'debug' | 'error'>;
+}
+
+/** An API Gateway REST proxy function. */
+export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/**
+ * The shipping API (routes relative to the service root, every route needs a signed-in caller):
+ * - `GET /{orderId}`: the shipment of one of the caller's own orders; 404 when the order has no
+ *   shipment or is someone else's (indistinguishable on purpose); 400 for an id that is not a UUID.
+ */
+export const createShippingApi = (deps: ShippingApiDeps): ProxyFunction => {
+  const router = createRestRouter({ logger: deps.logger });
+
+  router.get('/:orderId', async (reqCtx) => {
+    const caller = requireCaller(reqCtx.event);
+    const orderId = parsePathParam(OrderIdSchema, reqCtx.params.orderId, 'orderId');
+    const shipment = await getShipmentForCustomer(deps, { orderId, customerId: caller.sub });
+    return Response.json(shipment);
+  });
+
+  return (event, context) => resolveRestRequest(router, event, context);
+};
+
+// Cold start: configuration, clients and the router are built once per execution environment.
+const observability = createObservability();
+const tableName = requireEnv('TABLE_NAME');
+const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
+
+/** Lambda entry point: the shipping API with the shop's observability. */
+export const handler = withObservability(
+  createShippingApi({ shipments: new DynamoShipmentRepository(documentClient, tableName), logger: observability.logger }),
+  { observability },
+);

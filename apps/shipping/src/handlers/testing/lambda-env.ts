@@ -1,0 +1,8 @@
+// Imported first by handler specs: the handler modules read their configuration at import (cold start).
+process.env.TABLE_NAME ??= 'shipping-unit-test';
+process.env.TOPIC_ARN ??= 'arn:aws:sns:eu-west-1:123456789012:shipping-unit-test';
+process.env.POWERTOOLS_SERVICE_NAME ??= 'shipping';
+process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'ServerlessShop';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.AWS_REGION ??= 'eu-west-1';

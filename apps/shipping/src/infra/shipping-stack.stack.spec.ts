@@ -1,0 +1,176 @@
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { createShopApp, nagFindings } from '@shop/cdk';
+import { ShippingStack, shippingStackName } from './shipping-stack';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+
+const synth = (stageName: string) => {
+  const { app, stage } = createShopApp({ context: { stage: stageName } });
+  const stack = new ShippingStack(app, shippingStackName(stage), {
+    stage,
+    code: { router: inline(), 'on-order-confirmed': inline(), 'publish-shipments': inline() },
+  });
+  return { app, stack, template: Template.fromStack(stack) };
+};
+
+/** The statements of the policies attached to the role whose logical id starts with `rolePrefix`. */
+const statementsOf = (template: Template, rolePrefix: string): Statement[] =>
+  Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(rolePrefix)))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => s.Action).sort();
+
+const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^StateShipmentsTable/), 'Arn'] };
+const topicRef = { Ref: expect.stringMatching(/^StateEventsTopic/) };
+const orderTopicParameter = Match.stringLikeRegexp('^SsmParameterValueshopdevordertopicarn');
+
+describe('ShippingStack', () => {
+  const { app, stack, template } = synth('dev');
+  const json = template.toJSON();
+
+  it('is one template with the API, three functions, the table, the topic and the OrderConfirmed queue + DLQs', () => {
+    expect(stack.stackName).toBe('shop-dev-shipping');
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    // The OrderConfirmed queue, its DLQ, and the stream publisher's DLQ.
+    template.resourceCountIs('AWS::SQS::Queue', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  });
+
+  it('keeps shipments point-in-time recoverable and encrypted, with a stream of new images (the outbox)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('subscribes its own queue to the order topic found in SSM, for OrderConfirmed only', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      TopicArn: { Ref: orderTopicParameter },
+      FilterPolicy: { type: ['OrderConfirmed'] },
+      RawMessageDelivery: true,
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrderConfirmedQueue'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('could not process OrderConfirmed from order'),
+    });
+  });
+
+  it('feeds the consumer in batches with partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^OnOrderConfirmedFunction') },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrderConfirmedQueue'), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('publishes ShipmentCreated from the table stream, with partial batch failures and an alarmed DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^PublishShipmentsFunction') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PublishShipmentsStreamDlq'), 'Arn'] } } },
+    });
+  });
+
+  describe('least privilege', () => {
+    it('lets the router only read shipment items', () => {
+      const statements = statementsOf(template, 'RouterRole');
+      expect(actionsOf(statements).filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem']);
+      expect(statements).toContainEqual({ Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: tableArn });
+      expect(actionsOf(statements).filter((a) => /^(sns|sqs):/.test(a))).toEqual([]);
+    });
+
+    it('lets the consumer write items and read its own queue, and never publish', () => {
+      const statements = statementsOf(template, 'OnOrderConfirmedRole');
+      expect(actionsOf(statements).filter((a) => a.startsWith('dynamodb:'))).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
+      const sqsStatements = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sqs:')));
+      expect(sqsStatements.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^OrderConfirmedQueue/), 'Arn'] }]);
+      expect(actionsOf(statements).filter((a) => a.startsWith('sns:'))).toEqual([]);
+    });
+
+    it('lets the publisher publish to the shipping topic only, and never touch items', () => {
+      const statements = statementsOf(template, 'PublishShipmentsRole');
+      expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sns:')))).toEqual([
+        { Action: 'sns:Publish', Effect: 'Allow', Resource: topicRef },
+      ]);
+      expect(actionsOf(statements).filter((a) => /Item|Query|Scan/.test(a))).toEqual([]);
+    });
+  });
+
+  it('sets each function exactly the environment it needs', () => {
+    const env = (prefix: string) =>
+      Object.keys(
+        Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(prefix))?.[1].Properties.Environment
+          .Variables,
+      ).sort();
+    const base = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
+    expect(env('RouterFunction')).toEqual([...base, 'TABLE_NAME']);
+    expect(env('OnOrderConfirmedFunction')).toEqual([...base, 'TABLE_NAME']);
+    expect(env('PublishShipmentsFunction')).toEqual([...base, 'TOPIC_ARN']);
+  });
+
+  it('requires a Cognito token on every method but OPTIONS', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties);
+    const secured = methods.filter((m) => m.HttpMethod !== 'OPTIONS');
+    expect(secured.length).toBeGreaterThan(0);
+    expect(secured.every((m) => m.AuthorizationType === 'COGNITO_USER_POOLS' && m.AuthorizerId !== undefined)).toBe(true);
+  });
+
+  it('mounts the API at base path shipments of the shop domain found in SSM', () => {
+    template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', {
+      BasePath: 'shipments',
+      DomainName: { Ref: Match.stringLikeRegexp('^SsmParameterValueshopdevplatformapidomainname') },
+    });
+  });
+
+  it('publishes the topic ARN and the API id and URL in SSM', () => {
+    const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
+    expect(names).toEqual(['/shop/dev/shipping/api-id', '/shop/dev/shipping/api-url', '/shop/dev/shipping/topic-arn']);
+  });
+
+  it('imports nothing from other stacks', () => {
+    expect(JSON.stringify(json)).not.toContain('Fn::ImportValue');
+  });
+
+  it('is cdk-nag clean', () => {
+    expect(nagFindings(app)).toEqual([]);
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('ShippingStack in prod', () => {
+  const { template } = synth('prod');
+
+  it('retains and protects the shipments', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+
+  it('sends the DLQ alarms to the ops topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^SsmParameterValueshopprodplatformalarmtopicarn') }],
+    });
+  });
+});

@@ -1,0 +1,10 @@
+/** Integration tests: against fauxqs (SQS + SNS) and DynamoDB Local, started once for the run. */
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'messaging:integration',
+  rootDir: __dirname,
+  testMatch: ['**/*.int.spec.ts'],
+  testTimeout: 30_000,
+  globalSetup: '<rootDir>/src/testing/fauxqs-global-setup.ts',
+  globalTeardown: '<rootDir>/src/testing/fauxqs-global-teardown.ts',
+};

@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { FunctionLogMode } from '../lambda/function-pool';
+import type { LogLevel } from '../log';
+
+/** The workspace root: the nearest folder up from `from` with an nx.json. */
+export function workspaceRoot(from = process.cwd()): string {
+  let dir = resolve(from);
+  while (!existsSync(join(dir, 'nx.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(from);
+    dir = parent;
+  }
+  return dir;
+}
+
+export interface CliOptions {
+  root: string;
+  port: number;
+  assembliesRoot: string;
+  services?: string[];
+  stateDir: string;
+  seed: boolean;
+  functionLogs: FunctionLogMode;
+  logLevel: LogLevel;
+  maxConcurrency: number;
+  prewarm: boolean;
+  jvmOptions: string;
+  /** Run `nx run-many -t synth -c local` first (what npm start does). */
+  synth: boolean;
+}
+
+/** JVM flags for DynamoDB Local: a quick start (client compiler only) and a small heap. */
+export const DEFAULT_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms64m -Xmx512m -Xss512k';
+
+/**
+ * Options from the command line, then the environment (PORT, LOCAL_CLOUD_*), then defaults.
+ * Run `node dist/tools/local-cloud/main.mjs --help` for the list.
+ */
+export function readOptions(argv = process.argv.slice(2), env = process.env): CliOptions & { help: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      assemblies: { type: 'string' },
+      service: { type: 'string', multiple: true },
+      'no-seed': { type: 'boolean' },
+      'function-logs': { type: 'string' },
+      'log-level': { type: 'string' },
+      concurrency: { type: 'string' },
+      'no-prewarm': { type: 'boolean' },
+      synth: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+  });
+  const root = workspaceRoot();
+  const services = values.service?.flatMap((value) => value.split(',')).filter(Boolean) ?? env.LOCAL_CLOUD_SERVICES?.split(',').filter(Boolean);
+  return {
+    help: values.help === true,
+    root,
+    port: Number(values.port ?? env.PORT ?? 3000),
+    assembliesRoot: resolve(root, values.assemblies ?? env.LOCAL_CLOUD_ASSEMBLIES ?? 'dist/apps'),
+    services: services?.length ? services : undefined,
+    stateDir: resolve(root, env.LOCAL_CLOUD_STATE_DIR ?? '.local-cloud'),
+    seed: values['no-seed'] !== true && env.LOCAL_CLOUD_SEED !== 'false',
+    functionLogs: (values['function-logs'] ?? env.LOCAL_CLOUD_FUNCTION_LOGS ?? 'all') as FunctionLogMode,
+    logLevel: (values['log-level'] ?? env.LOCAL_CLOUD_LOG_LEVEL ?? 'info') as LogLevel,
+    maxConcurrency: Number(values.concurrency ?? env.LOCAL_CLOUD_CONCURRENCY ?? 10),
+    prewarm: values['no-prewarm'] !== true && env.LOCAL_CLOUD_PREWARM !== 'false',
+    jvmOptions: env.LOCAL_CLOUD_JVM_OPTIONS ?? DEFAULT_JVM_OPTIONS,
+    synth: values.synth === true,
+  };
+}
+
+export const HELP = `Usage: npm start [-- options]   (or node dist/tools/local-cloud/main.mjs [options])
+
+Runs the synthesized assemblies in dist/apps/*/cdk.out on this machine.
+
+  --port <n>              HTTP port (env PORT, default 3000)
+  --assemblies <dir>      folder of <service>/cdk.out (env LOCAL_CLOUD_ASSEMBLIES, default dist/apps)
+  --service <a,b>         only these services (env LOCAL_CLOUD_SERVICES)
+  --no-seed               do not create the demo catalog (env LOCAL_CLOUD_SEED=false)
+  --function-logs <mode>  all | errors | none: what of the functions' own output to show (env LOCAL_CLOUD_FUNCTION_LOGS, default all)
+  --log-level <level>     debug | info | warn | error (env LOCAL_CLOUD_LOG_LEVEL)
+  --concurrency <n>       concurrent instances per function (env LOCAL_CLOUD_CONCURRENCY, default 10)
+  --no-prewarm            do not start one instance of each API function before reporting ready
+  --synth                 first run \`nx run-many -t synth -c local\` (cached; npm start passes it)
+Environment only: LOCAL_CLOUD_JVM_OPTIONS (DynamoDB Local JVM flags), LOCAL_CLOUD_STATE_DIR (default .local-cloud).
+`;

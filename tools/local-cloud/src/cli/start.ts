@@ -1,0 +1,145 @@
+/**
+ * `npm start`: runs the local cloud in the foreground until Ctrl-C (or SIGTERM), which stops
+ * everything it started.
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { issueIdToken } from '../auth/tokens';
+import { LocalCloud } from '../local-cloud';
+import { createLogger } from '../log';
+import { HELP, readOptions } from './options';
+import { seed } from './seed';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  if (options.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const logger = createLogger({ level: options.logLevel });
+  if (options.synth) synthesize(options.root, logger);
+  const cloud = new LocalCloud({
+    assembliesRoot: options.assembliesRoot,
+    services: options.services,
+    stateDir: options.stateDir,
+    workerScript: join(here, 'lambda-worker.mjs'),
+    runtimeNodeModules: runtimeNodeModules(),
+    port: options.port,
+    maxConcurrency: options.maxConcurrency,
+    idleTimeoutMs: 10 * 60_000,
+    functionLogs: options.functionLogs,
+    jvmOptions: options.jvmOptions,
+    dynamodbLauncherSource: join(options.root, 'libs/testing/src/dynamodb-local/LoopbackDynamoDbLocal.java'),
+    prewarm: options.prewarm,
+    logger,
+    dynamodbPort: process.env.LOCAL_CLOUD_DYNAMODB_PORT ? Number(process.env.LOCAL_CLOUD_DYNAMODB_PORT) : undefined,
+    messagingPort: process.env.LOCAL_CLOUD_SQS_PORT ? Number(process.env.LOCAL_CLOUD_SQS_PORT) : undefined,
+  });
+
+  let exiting = false;
+  const shutdown = async (signal: string, code = 0) => {
+    if (exiting) {
+      logger.warn('stopping now');
+      cloud.killNow();
+      process.exit(1);
+    }
+    exiting = true;
+    logger.info(`${signal}: stopping the local cloud`);
+    const force = setTimeout(() => {
+      cloud.killNow();
+      process.exit(code || 1);
+    }, 8000);
+    force.unref();
+    await cloud.stop();
+    logger.info('stopped; nothing left running');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+  process.on('exit', () => cloud.killNow());
+  process.on('uncaughtException', (error) => {
+    logger.error(`uncaught: ${error.stack ?? error}`);
+    void shutdown('uncaughtException', 1);
+  });
+
+  try {
+    await cloud.start();
+  } catch (error) {
+    logger.error(`start-up failed: ${(error as Error).message}`);
+    await shutdown('start-up failure', 1);
+    return;
+  }
+
+  const audience = cloud.tokenAudience();
+  const token = async (role: 'admin' | 'customer') =>
+    cloud.key && audience
+      ? issueIdToken(cloud.key, { username: role === 'admin' ? 'admin' : 'seed-customer', groups: role === 'admin' ? ['admin'] : [], ...audience })
+      : undefined;
+  if (options.seed) {
+    await seed({
+      seedDir: join(options.root, 'tools/local-cloud/seed'),
+      baseUrl: cloud.baseUrl,
+      mountedBasePaths: cloud.routes().map((route) => route.basePath),
+      token,
+      logger,
+    });
+  }
+  process.stdout.write(banner(cloud, Boolean(audience)));
+}
+
+function banner(cloud: LocalCloud, hasUserPool: boolean): string {
+  const lines = ['', `Local cloud: ${cloud.baseUrl}  (ready in ${((cloud.readyAt ?? Date.now()) - cloud.startedAt) / 1000} s)`, ''];
+  for (const route of cloud.routes()) {
+    lines.push(`  ${route.service}  ${cloud.baseUrl}/${route.basePath}`);
+    for (const method of route.methods) {
+      const path = `/${route.basePath}${method.resourcePath === '/' ? '' : method.resourcePath}`;
+      const auth = method.authorizationType === 'NONE' ? 'public' : method.authorizationType === 'COGNITO_USER_POOLS' ? 'token (Cognito)' : method.authorizationType;
+      lines.push(`    ${method.httpMethod.padEnd(7)} ${path.padEnd(32)} ${auth}`);
+    }
+  }
+  if (cloud.routes().length === 0) lines.push('  no REST API found in the assemblies');
+  lines.push('');
+  lines.push(hasUserPool ? '  Tokens (ID tokens of the local user pool, valid 1 h):' : '  Tokens (no user pool in the assemblies; any local token is accepted):');
+  lines.push('    npm run -s token -- --admin              # admin group');
+  lines.push('    npm run -s token -- --customer alice     # a customer');
+  lines.push(`    curl -H "Authorization: Bearer $(npm run -s token -- --admin)" ${cloud.baseUrl}/...`);
+  lines.push('');
+  lines.push(`  Local endpoints: /_local/health  /_local/routes  /_local/resources  /_local/executions/<id>  POST /_local/deploy`);
+  lines.push('  Redeploy one service after a change: npx nx run <service>:deploy -c local');
+  lines.push('  Ctrl-C stops everything.');
+  lines.push('');
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Builds and synthesizes what is stale (Nx cache) with the `local` configuration. A service that
+ * fails to build is reported and left out; the others still start.
+ */
+function synthesize(root: string, logger: ReturnType<typeof createLogger>): void {
+  logger.info('synthesizing the services (nx run-many -t synth -c local) ...');
+  const result = spawnSync(process.execPath, [join(root, 'node_modules/.bin/nx'), 'run-many', '-t', 'synth', '-c', 'local', '--output-style=static'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false' },
+  });
+  if (result.status !== 0) {
+    logger.warn('some services did not build or synthesize (see above): starting with the assemblies that are there; a failed service may run an older assembly or none');
+  }
+}
+
+/** The node_modules holding the AWS SDK v3, as the Lambda runtime provides it. */
+function runtimeNodeModules(): string | undefined {
+  try {
+    const sdk = createRequire(import.meta.url).resolve('@aws-sdk/client-dynamodb');
+    return sdk.slice(0, sdk.lastIndexOf('/node_modules/') + '/node_modules'.length);
+  } catch {
+    return undefined;
+  }
+}
+
+void main();

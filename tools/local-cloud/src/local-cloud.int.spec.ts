@@ -1,0 +1,267 @@
+/**
+ * The built local cloud (dist/tools/local-cloud/main.mjs) on the hand-written fixture assemblies,
+ * driven over HTTP and the AWS SDK as a developer would: DynamoDB Local, fauxqs, worker threads.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { discoverAssemblies, loadAssembly } from './assembly/cloud-assembly';
+import { buildModel } from './assembly/model';
+import { issueIdToken, loadOrCreateSigningKey } from './auth/tokens';
+
+const ROOT = join(__dirname, '../../..');
+const FIXTURES = join(__dirname, '../fixtures/assemblies');
+const MAIN = join(ROOT, 'dist/tools/local-cloud/main.mjs');
+const NODE = join(ROOT, 'node_modules/.bin/node');
+
+const stateDir = mkdtempSync(join(tmpdir(), 'local-cloud-int-'));
+const pool = buildModel(discoverAssemblies(FIXTURES).flatMap(loadAssembly), { sqsEndpoint: 'http://x', workDir: stateDir }).userPools[0]!;
+
+let child: ChildProcess;
+let base: string;
+let output = '';
+let resources: { endpoints: Record<string, string>; tables: { tableName: string }[]; queues: { name: string; url: string }[] };
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+const token = async (username: string, groups: string[], overrides: { ttlSeconds?: number; now?: number } = {}) =>
+  issueIdToken(await loadOrCreateSigningKey(stateDir), { username, groups, userPoolId: pool.id, clientId: pool.clientIds[0]!, ...overrides });
+
+async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers },
+    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> };
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npx nx run local-cloud:build first`);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  child = spawn(NODE, [MAIN, '--no-seed'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), LOCAL_CLOUD_ASSEMBLIES: FIXTURES, LOCAL_CLOUD_STATE_DIR: stateDir, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+}, 30_000);
+
+afterAll(async () => {
+  if (child.exitCode === null) {
+    child.kill('SIGKILL');
+  }
+  if (process.env.LOCAL_CLOUD_TEST_OUTPUT) writeFileSync(process.env.LOCAL_CLOUD_TEST_OUTPUT, output);
+});
+
+describe('local cloud on the fixture assemblies', () => {
+  it('answers 503 on /_local/health while starting, then 200 once every part is up', async () => {
+    const statuses = new Set<number>();
+    await eventually(async () => {
+      const status = await fetch(`${base}/_local/health`).then((response) => response.status, () => 0);
+      statuses.add(status);
+      return status === 200 ? true : undefined;
+    }, 30_000);
+    expect(statuses.has(200)).toBe(true);
+    expect([...statuses].every((status) => [0, 200, 503].includes(status))).toBe(true);
+    resources = (await call('GET', '/_local/resources')).json as never;
+    expect(output).toContain('not emulated (15): AWS::SQS::QueuePolicy [shop-local-catalog/AuditQueuePolicy8C1B2A3D]');
+  });
+
+  it('serves the API under its base path with a REST proxy event', async () => {
+    const response = await call('GET', '/catalog/echo/a%20b?x=1&x=2', { headers: { 'X-Custom': 'yes' } });
+    expect(response.status).toBe(200);
+    const event = response.json.event as Record<string, any>;
+    expect(event).toEqual(
+      expect.objectContaining({
+        resource: '/{proxy+}',
+        path: '/catalog/echo/a%20b',
+        httpMethod: 'GET',
+        pathParameters: { proxy: 'echo/a b' },
+        queryStringParameters: { x: '2' },
+        multiValueQueryStringParameters: { x: ['1', '2'] },
+        stageVariables: { flavour: 'local' },
+        body: null,
+        isBase64Encoded: false,
+      }),
+    );
+    expect(event.headers['X-Custom']).toBe('yes');
+    expect(event.requestContext).toEqual(expect.objectContaining({ stage: 'prod', resourcePath: '/{proxy+}', httpMethod: 'GET', path: '/catalog/echo/a%20b', accountId: '000000000000' }));
+    expect(response.json.context).toEqual(expect.objectContaining({ functionName: 'shop-local-catalog-RouterFunction0A5B7C3D', awsRequestId: expect.any(String) }));
+  });
+
+  it('gives the function its template environment, the emulator endpoints and a tracer that needs no daemon', async () => {
+    const { env } = (await call('GET', '/catalog/env')).json as { env: Record<string, string> };
+    expect(env).toEqual(
+      expect.objectContaining({
+        TABLE_NAME: 'shop-local-catalog-ItemsTable5AAC2C46',
+        USER_POOL_ID: pool.id,
+        AWS_LAMBDA_FUNCTION_NAME: 'shop-local-catalog-RouterFunction0A5B7C3D',
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_DYNAMODB: resources.endpoints.AWS_ENDPOINT_URL_DYNAMODB,
+        AWS_ENDPOINT_URL_SQS: resources.endpoints.AWS_ENDPOINT_URL_SQS,
+        AWS_ENDPOINT_URL_SFN: `${base}/_aws/sfn`,
+        POWERTOOLS_TRACE_ENABLED: 'false',
+      }),
+    );
+  });
+
+  describe('Cognito authorizer', () => {
+    it('answers 401 without a token, with a bad signature and with an expired token', async () => {
+      const admin = await token('admin', ['admin']);
+      const expired = await token('admin', ['admin'], { ttlSeconds: 60, now: Math.floor(Date.now() / 1000) - 3600 });
+      for (const bad of [undefined, `${admin}x`, expired]) {
+        const response = await call('POST', '/catalog', { token: bad, body: { id: 'X', name: 'x' } });
+        expect([response.status, response.json]).toEqual([401, { message: 'Unauthorized' }]);
+      }
+    });
+
+    it('passes the claims to the function, which answers 403 to a customer and 201 to an admin', async () => {
+      const customer = await call('POST', '/catalog', { token: await token('alice', []), body: { id: 'A1', name: 'mug' } });
+      expect([customer.status, customer.json]).toEqual([403, { message: 'admin only' }]);
+      const admin = await call('POST', '/catalog', { token: await token('admin', ['admin']), body: { id: 'A1', name: 'mug' }, headers: { 'x-correlation-id': 'cid-a1' } });
+      expect(admin.status).toBe(201);
+      expect((await call('GET', '/catalog/A1')).json).toEqual({ id: 'A1', name: 'mug' });
+      const echo = await call('POST', '/catalog/echo', { token: await token('admin', ['admin']), body: 'hi' });
+      expect((echo.json.event as any).requestContext.authorizer.claims).toEqual(expect.objectContaining({ 'cognito:groups': 'admin', token_use: 'id', 'cognito:username': 'admin' }));
+    });
+  });
+
+  describe('what API Gateway answers for broken integrations', () => {
+    it.each([
+      ['a thrown error', '/catalog/boom'],
+      ['a malformed proxy response', '/catalog/bad-response'],
+      ['an uncaught exception', '/catalog/crash'],
+      ['process.exit', '/catalog/exit'],
+      ['a function timeout', '/catalog/slow'],
+    ])('answers 502 for %s, and the next request works', async (_case, path) => {
+      const response = await call('GET', path);
+      expect([response.status, response.json, response.headers.get('x-amzn-errortype')]).toEqual([502, { message: 'Internal server error' }, 'InternalServerErrorException']);
+      expect((await call('GET', '/catalog/A1')).status).toBe(200);
+    });
+
+    it('answers 403 Missing Authentication Token for a method the API does not have, and decodes base64 bodies', async () => {
+      expect(await call('DELETE', '/catalog').then((response) => [response.status, response.json])).toEqual([403, { message: 'Missing Authentication Token' }]);
+      const binary = await fetch(`${base}/catalog/binary`).then((response) => response.arrayBuffer());
+      expect([...new Uint8Array(binary)]).toEqual([0, 1, 2, 250]);
+    });
+  });
+
+  describe('events', () => {
+    const dynamodb = () => new DynamoDBClient({ endpoint: resources.endpoints.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials });
+    const audits = async (id: string) =>
+      (await dynamodb().send(new QueryCommand({ TableName: resources.tables[0]!.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `AUDIT#${id}` } } }))).Items ?? [];
+
+    it('carries a write through the table stream, the publisher, SNS (filter policy, raw delivery) and SQS to the consumer', async () => {
+      await call('POST', '/catalog', { token: await token('admin', ['admin']), body: { id: 'S1', name: 'streamed' }, headers: { 'x-correlation-id': 'cid-s1' } });
+      const items = await eventually(async () => ((await audits('S1')).length ? audits('S1') : undefined));
+      expect(items[0]).toEqual(expect.objectContaining({ type: { S: 'ItemCreated' }, eventSourceARN: { S: 'arn:aws:sqs:us-east-1:000000000000:shop-local-catalog-AuditQueue1E2D3C4B' } }));
+      expect(output).toMatch(/catalog:PublisherFunction ok .* stream×1 cid=cid-s1/);
+      expect(output).toMatch(/catalog:AuditFunction ok .* sqs×1 cid=cid-s1/);
+    });
+
+    it('deletes what succeeded and leaves a failing message to the redrive policy, which moves it to the DLQ', async () => {
+      const admin = await token('admin', ['admin']);
+      await call('POST', '/catalog/send', { token: admin, body: { id: 'P1', name: 'poison', type: 'Manual' } });
+      await call('POST', '/catalog/send', { token: admin, body: { id: 'G1', name: 'good', type: 'Manual' } });
+      await eventually(async () => ((await audits('G1')).length ? true : undefined));
+      const dlq = resources.queues.find((queue) => queue.name.endsWith('AuditDlq5B0F6C1D'))!;
+      const sqs = new SQSClient({ endpoint: resources.endpoints.AWS_ENDPOINT_URL_SQS, region: 'us-east-1', credentials });
+      const dead = await eventually(async () => {
+        const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 1 }));
+        return Messages?.length ? Messages : undefined;
+      }, 20_000);
+      expect(JSON.parse(dead[0]!.Body!)).toEqual({ id: 'P1', name: 'poison', type: 'Manual' });
+      expect(await audits('P1')).toEqual([]);
+    }, 30_000);
+  });
+
+  describe('Step Functions', () => {
+    const executionOf = async (order: { id: string; sku: string }) => {
+      const started = await call('POST', '/catalog/workflow', { token: await token('admin', ['admin']), body: order });
+      return started.json.executionArn as string;
+    };
+    const waitForEnd = (arn: string) =>
+      eventually(async () => {
+        const { json } = await call('GET', `/catalog/workflow/${encodeURIComponent(arn)}`);
+        return json.status === 'RUNNING' ? undefined : json;
+      });
+
+    it('runs the state machine from a handler call (StartExecution, DescribeExecution), retrying a transient error', async () => {
+      const arn = await executionOf({ id: 'o-1', sku: 'FLAKY' });
+      const result = await waitForEnd(arn);
+      expect(result.status).toBe('SUCCEEDED');
+      expect(JSON.parse(result.output as string)).toEqual(expect.objectContaining({ reserve: { reserved: { reservationId: 'R-o-1', sku: 'FLAKY' } }, charge: { charged: true, sku: 'FLAKY' } }));
+      const local = (await call('GET', `/_local/executions/${encodeURIComponent(arn)}`)).json as { path: { state: string; status: string }[] };
+      expect(local.path.map((step) => `${step.state}:${step.status}`)).toEqual(['Reserve:retried', 'Reserve:succeeded', 'Charge:succeeded', 'Done:succeeded']);
+    });
+
+    it('routes a business error through Catch to the compensation', async () => {
+      const result = await waitForEnd(await executionOf({ id: 'o-2', sku: 'OUT' }));
+      expect(result).toEqual(expect.objectContaining({ status: 'FAILED', error: 'OrderCancelled' }));
+    });
+  });
+
+  it('answers SSM GetParameter from the parameters the platform stack publishes', async () => {
+    const { json } = await call('GET', '/catalog/ssm?name=/shop/local/platform/user-pool-arn');
+    expect(json).toEqual(expect.objectContaining({ Name: '/shop/local/platform/user-pool-arn', Value: pool.arn }));
+  });
+
+  it('swaps in a new assembly of one service (POST /_local/deploy): tables keep their data', async () => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'local-cloud-deploy-')), 'catalog');
+    cpSync(join(FIXTURES, 'catalog'), copy, { recursive: true });
+    const templateFile = join(copy, 'CatalogStack.template.json');
+    const template = JSON.parse(readFileSync(templateFile, 'utf8'));
+    template.Resources.RouterFunction0A5B7C3D.Properties.Environment.Variables.RELEASE = 'two';
+    writeFileSync(templateFile, JSON.stringify(template));
+
+    const deployed = await call('POST', '/_local/deploy', { body: { service: 'catalog', dir: copy } });
+    expect(deployed.status).toBe(200);
+    expect(deployed.json).toEqual(expect.objectContaining({ service: 'catalog', functions: 4, routes: 7, tables: { 'shop-local-catalog-ItemsTable5AAC2C46': 'kept' } }));
+    expect(((await call('GET', '/catalog/env')).json as { env: Record<string, string> }).env.RELEASE).toBe('two');
+    expect((await call('GET', '/catalog/A1')).json).toEqual({ id: 'A1', name: 'mug' });
+    await call('POST', '/catalog', { token: await token('admin', ['admin']), body: { id: 'S2', name: 'after deploy' } });
+    await eventually(async () => (output.includes('AuditFunction ok') && output.match(/PublisherFunction ok[^\n]*\n/g)!.length >= 3 ? true : undefined));
+  });
+
+  it('stops everything on SIGTERM: no Java process, no port left', async () => {
+    const pid = Number(readFileSync(join(stateDir, 'dynamodb-local.pid'), 'utf8').split(' ')[0]);
+    expect(existsSync(`/proc/${pid}`)).toBe(true);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
+    await expect(fetch(`${base}/_local/health`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,577 @@
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { discoverAssemblies, loadAssembly, type AssemblyStack } from './assembly/cloud-assembly';
+import { buildModel, type CloudModel, type EventSourceMappingDef, type QueueDef, type SubscriptionDef, type TopicDef } from './assembly/model';
+import { functionNameOf, LOCAL_REGION, queueArn, queueNameOf, queueUrl, stableId } from './assembly/naming';
+import type { SsmParameters } from './assembly/ssm-parameters';
+import { CognitoAuthorizer } from './api/authorizer';
+import { Gateway, type HttpAnswer } from './api/gateway';
+import { loadOrCreateSigningKey, type SigningKey } from './auth/tokens';
+import { lambdaEndpoint, ssmEndpoint, stepFunctionsEndpoint } from './aws-api/endpoints';
+import { awsJsonCall } from './emulators/aws-json-client';
+import { DynamoDbLocal } from './emulators/dynamodb-local';
+import { LOCAL_CREDENTIALS, Messaging } from './emulators/messaging';
+import { FunctionPool, type FunctionLogMode } from './lambda/function-pool';
+import type { Logger } from './log';
+import { SqsPoller } from './pollers/sqs-poller';
+import { StreamPoller } from './pollers/stream-poller';
+import { StepFunctions } from './sfn/step-functions';
+
+export interface LocalCloudOptions {
+  /** Folder of the services' assemblies: `<root>/<service>/cdk.out` (dist/apps). */
+  assembliesRoot: string;
+  /** Only these services (default: every assembly found). */
+  services?: string[];
+  /** Where the signing key, pid file and inline code live (git-ignored `.local-cloud/`). */
+  stateDir: string;
+  /** Path of the built lambda-worker.mjs. */
+  workerScript: string;
+  /** node_modules that stands in for the Lambda runtime's (the AWS SDK for bundles that leave it out): NODE_PATH. */
+  runtimeNodeModules?: string;
+  port: number;
+  dynamodbPort?: number;
+  messagingPort?: number;
+  /** Concurrent instances per function (Lambda's concurrency), default 10. */
+  maxConcurrency: number;
+  idleTimeoutMs: number;
+  functionLogs: FunctionLogMode;
+  jvmOptions: string;
+  /** Java source of the loopback launcher for DynamoDB Local (see DynamoDbLocalOptions.launcherSource). */
+  dynamodbLauncherSource?: string;
+  /** Start one instance of every function behind an API before reporting healthy. */
+  prewarm: boolean;
+  logger: Logger;
+  /** Test knob: Step Functions retry interval override (ms). */
+  sfnRetryIntervalMs?: number;
+}
+
+type Poller = SqsPoller | StreamPoller;
+
+/** What one service runs, so that a redeploy can replace exactly that. */
+interface ServiceRuntime {
+  service: string;
+  stacks: AssemblyStack[];
+  queues: QueueDef[];
+  topics: TopicDef[];
+  functions: string[];
+  pollers: Poller[];
+}
+
+export interface DeployReport {
+  service: string;
+  durationMs: number;
+  tables: Record<string, string>;
+  functions: number;
+  routes: number;
+  queues: number;
+  topics: number;
+  stateMachines: number;
+  warnings: string[];
+}
+
+/**
+ * The whole shop on one machine: reads the assemblies, starts DynamoDB Local and fauxqs, creates
+ * what the templates declare, runs the functions in worker threads and serves every API, event
+ * source mapping and state machine. `deploy(service)` swaps one service's new assembly in.
+ */
+export class LocalCloud {
+  private readonly options: LocalCloudOptions;
+  private readonly logger: Logger;
+  private server?: Server;
+  private dynamodb?: DynamoDbLocal;
+  private messaging?: Messaging;
+  private signingKey?: SigningKey;
+  private authorizer?: CognitoAuthorizer;
+  private readonly pools = new Map<string, FunctionPool>();
+  private readonly services = new Map<string, ServiceRuntime>();
+  private readonly gateway: Gateway;
+  private sfn: StepFunctions;
+  private ssm?: SsmParameters;
+  private model?: CloudModel;
+  private readonly parts: Record<string, boolean> = { http: false, dynamodb: false, messaging: false, resources: false };
+  private ports = { dynamodb: 0, messaging: 0 };
+  private stopping?: Promise<void>;
+  private deploying: Promise<unknown> = Promise.resolve();
+  readonly startedAt = Date.now();
+  readyAt?: number;
+
+  constructor(options: LocalCloudOptions) {
+    this.options = options;
+    this.logger = options.logger;
+    this.gateway = new Gateway({ logger: this.logger, functionPool: (name) => this.pools.get(name), authorizer: () => this.authorizer });
+    this.sfn = this.createStepFunctions();
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.options.port}`;
+  }
+
+  get ready(): boolean {
+    return Object.values(this.parts).every(Boolean);
+  }
+
+  get cloudModel(): CloudModel | undefined {
+    return this.model;
+  }
+
+  routes() {
+    return this.gateway.routes();
+  }
+
+  async start(): Promise<void> {
+    mkdirSync(this.options.stateDir, { recursive: true });
+    this.ports = {
+      dynamodb: this.options.dynamodbPort ?? (await freePort()),
+      messaging: this.options.messagingPort ?? (await freePort()),
+    };
+    this.registerLocalHandlers();
+    await this.listen();
+
+    // The JVM takes the longest: start it first, do everything else while it boots.
+    this.dynamodb = DynamoDbLocal.spawn({
+      port: this.ports.dynamodb,
+      jvmOptions: this.options.jvmOptions,
+      launcherSource: this.options.dynamodbLauncherSource,
+      pidFile: join(this.options.stateDir, 'dynamodb-local.pid'),
+      logger: this.logger,
+    });
+    const dynamodbReady = this.dynamodb.ready().then(() => {
+      this.parts.dynamodb = true;
+    });
+    const messagingReady = Messaging.start(this.ports.messaging, this.logger).then((messaging) => {
+      this.messaging = messaging;
+      this.parts.messaging = true;
+    });
+    const keyReady = loadOrCreateSigningKey(this.options.stateDir).then((key) => {
+      this.signingKey = key;
+      this.authorizer = new CognitoAuthorizer(key.publicKey);
+    });
+
+    const locations = discoverAssemblies(this.options.assembliesRoot).filter((location) => !this.options.services || this.options.services.includes(location.service));
+    if (locations.length === 0) {
+      this.logger.warn(`no assemblies under ${this.options.assembliesRoot} (synthesize with: npx nx run-many -t synth -c local)`);
+    }
+    const stacks = locations.flatMap((location) => loadAssembly(location));
+    const stages = new Map(stacks.map((stack) => [stack.service, /^shop-([a-z0-9]+)-/.exec(stack.stackName)?.[1]]));
+    if (new Set([...stages.values()].filter(Boolean)).size > 1) {
+      this.logger.warn(
+        `the assemblies come from different stages (${[...stages].map(([service, stage]) => `${service}: ${stage}`).join(', ')}); their SSM names will not meet. Synthesize with: npx nx run-many -t synth -c local`,
+      );
+    }
+    const model = this.buildModel(stacks);
+    this.reportModel(model);
+
+    for (const service of model.services) {
+      this.services.set(service, { service, stacks: stacks.filter((stack) => stack.service === service), queues: [], topics: [], functions: [], pollers: [] });
+    }
+    for (const service of model.services) this.startFunctionsAndApis(model, service);
+    const prewarm = this.options.prewarm ? this.prewarmApiFunctions(model) : Promise.resolve();
+
+    await Promise.all([messagingReady, keyReady]);
+    for (const service of model.services) await this.applyMessaging(model, service);
+    await dynamodbReady;
+    for (const service of model.services) await this.applyTables(model, service);
+    const pollersReady: Promise<void>[] = [];
+    for (const service of model.services) pollersReady.push(...this.startPollers(model, service));
+    await Promise.all([...pollersReady, prewarm]);
+    this.parts.resources = true;
+    this.readyAt = Date.now();
+    this.logger.info(`local cloud ready in ${this.readyAt - this.startedAt} ms at ${this.baseUrl}`);
+  }
+
+  /** Swaps the freshly synthesized assembly of one service in; its tables keep their data. */
+  deploy(service: string, dir?: string): Promise<DeployReport> {
+    const run = this.deploying.then(() => this.doDeploy(service, dir));
+    this.deploying = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doDeploy(service: string, dir?: string): Promise<DeployReport> {
+    const started = Date.now();
+    const location = dir
+      ? { service, dir }
+      : discoverAssemblies(this.options.assembliesRoot).find((candidate) => candidate.service === service);
+    if (!location) throw new Error(`no assembly for ${service} under ${this.options.assembliesRoot}`);
+    const fresh = loadAssembly(location);
+    const others = [...this.services.values()].filter((runtime) => runtime.service !== service).flatMap((runtime) => runtime.stacks);
+    const model = this.buildModel([...others, ...fresh]);
+    const old = this.services.get(service);
+    this.logger.info(`deploying ${service} from ${location.dir}`);
+
+    // Stop what the old assembly ran (pollers hand their stream positions over).
+    const checkpoints = new Map<string, Map<string, string>>();
+    for (const poller of old?.pollers ?? []) {
+      if (poller instanceof StreamPoller) checkpoints.set(poller.mapping.logicalId, poller.checkpoints);
+      await poller.stop();
+    }
+    const oldPools = (old?.functions ?? []).map((name) => this.pools.get(name)).filter((pool): pool is FunctionPool => pool !== undefined);
+    for (const name of old?.functions ?? []) this.pools.delete(name);
+
+    const runtime: ServiceRuntime = { service, stacks: fresh, queues: [], topics: [], functions: [], pollers: [] };
+    this.services.set(service, runtime);
+    this.startFunctionsAndApis(model, service);
+    await this.messaging!.removeSubscriptions(service);
+    await this.applyMessaging(model, service);
+    for (const queue of old?.queues ?? []) if (!runtime.queues.some((candidate) => candidate.name === queue.name)) await this.messaging!.deleteQueue(queue);
+    for (const topic of old?.topics ?? []) if (!runtime.topics.some((candidate) => candidate.arn === topic.arn)) await this.messaging!.deleteTopic(topic);
+    const tables = await this.applyTables(model, service);
+    await Promise.all(this.startPollers(model, service, checkpoints));
+    await Promise.all(oldPools.map((pool) => pool.stop({ drain: true })));
+    this.reportModel(model, service);
+    const report: DeployReport = {
+      service,
+      durationMs: Date.now() - started,
+      tables,
+      functions: model.functions.filter((fn) => fn.service === service).length,
+      routes: model.restApis.filter((api) => api.service === service).reduce((sum, api) => sum + api.methods.length, 0),
+      queues: runtime.queues.length,
+      topics: runtime.topics.length,
+      stateMachines: model.stateMachines.filter((machine) => machine.service === service).length,
+      warnings: model.warnings.filter((warning) => fresh.some((stack) => warning.startsWith(`${stack.stackName}/`))),
+    };
+    this.logger.info(`deployed ${service} in ${report.durationMs} ms`);
+    return report;
+  }
+
+  private buildModel(stacks: AssemblyStack[]): CloudModel {
+    const model = buildModel(stacks, {
+      sqsEndpoint: `http://127.0.0.1:${this.ports.messaging}`,
+      workDir: this.options.stateDir,
+    });
+    this.model = model;
+    this.ssm = model.ssm;
+    return model;
+  }
+
+  private reportModel(model: CloudModel, only?: string): void {
+    const inScope = <T extends { service: string }>(items: T[]) => items.filter((item) => !only || item.service === only);
+    const notEmulated = inScope(model.notEmulated);
+    if (notEmulated.length > 0) {
+      const byType = new Map<string, string[]>();
+      for (const resource of notEmulated) byType.set(resource.type, [...(byType.get(resource.type) ?? []), `${resource.stackName}/${resource.logicalId}`]);
+      this.logger.info(`not emulated (${notEmulated.length}): ${[...byType].map(([type, ids]) => `${type} [${ids.join(', ')}]`).join('; ')}`);
+    }
+    for (const warning of model.warnings) this.logger.warn(warning);
+    for (const mapping of inScope(model.eventSourceMappings)) {
+      if (mapping.kind === 'unsupported') this.logger.warn(`event source mapping ${mapping.stackName}/${mapping.logicalId} on ${mapping.eventSourceArn} is not emulated`);
+      if (mapping.filterPatterns.length > 0) this.logger.warn(`event source mapping ${mapping.stackName}/${mapping.logicalId}: FilterCriteria are not applied locally (every record is delivered)`);
+    }
+  }
+
+  private startFunctionsAndApis(model: CloudModel, service: string): void {
+    const runtime = this.services.get(service)!;
+    for (const def of model.functions.filter((fn) => fn.service === service)) {
+      this.pools.set(
+        def.name,
+        new FunctionPool(def, {
+          workerScript: this.options.workerScript,
+          maxConcurrency: this.options.maxConcurrency,
+          idleTimeoutMs: this.options.idleTimeoutMs,
+          baseEnvironment: this.baseEnvironment(),
+          overrideEnvironment: this.endpointEnvironment(),
+          logger: this.logger,
+          functionLogs: this.options.functionLogs,
+        }),
+      );
+      runtime.functions.push(def.name);
+    }
+    this.gateway.mount(service, model.restApis.filter((api) => api.service === service));
+    this.sfn.unregister(service);
+    this.sfn.register(model.stateMachines.filter((machine) => machine.service === service));
+  }
+
+  private async prewarmApiFunctions(model: CloudModel): Promise<void> {
+    const names = new Set(model.restApis.flatMap((api) => api.methods.flatMap((method) => (method.integration.type === 'AWS_PROXY' ? [method.integration.functionName] : []))));
+    await Promise.all([...names].map((name) => this.pools.get(name)?.prewarm()));
+  }
+
+  private async applyMessaging(model: CloudModel, service: string): Promise<void> {
+    const runtime = this.services.get(service)!;
+    runtime.queues = model.queues.filter((queue) => queue.service === service);
+    runtime.topics = model.topics.filter((topic) => topic.service === service);
+    await this.messaging!.ensureQueues(runtime.queues);
+    await this.messaging!.ensureTopics(runtime.topics);
+    const subscriptions = model.subscriptions.filter((subscription) => subscription.service === service);
+    await this.messaging!.ensureSubscriptions(subscriptions.filter((subscription) => subscription.protocol === 'sqs'));
+    // SNS -> Lambda: an internal queue subscribed in the function's place, polled into SNS events.
+    for (const subscription of subscriptions.filter((candidate) => candidate.protocol === 'lambda')) {
+      const internal = this.internalQueueFor(subscription);
+      await this.messaging!.ensureQueues([internal]);
+      runtime.queues.push(internal);
+      await this.messaging!.ensureSubscriptions([{ ...subscription, protocol: 'sqs', endpoint: internal.arn, attributes: { ...subscription.attributes, RawMessageDelivery: 'false' } }]);
+    }
+    for (const subscription of subscriptions.filter((candidate) => candidate.protocol !== 'sqs' && candidate.protocol !== 'lambda')) {
+      this.logger.warn(`subscription ${subscription.stackName}/${subscription.logicalId}: protocol ${subscription.protocol} is not emulated`);
+    }
+  }
+
+  private internalQueueFor(subscription: SubscriptionDef): QueueDef {
+    const name = `local-cloud-sns-${stableId(`${subscription.stackName}/${subscription.logicalId}`, 12)}`;
+    return {
+      service: subscription.service,
+      stackName: subscription.stackName,
+      logicalId: `${subscription.logicalId}(lambda subscription)`,
+      name,
+      url: queueUrl(this.messaging!.endpoint, name),
+      arn: queueArn(name),
+      attributes: { VisibilityTimeout: '2' },
+    };
+  }
+
+  private async applyTables(model: CloudModel, service: string): Promise<Record<string, string>> {
+    const results: Record<string, string> = {};
+    for (const table of model.tables.filter((candidate) => candidate.service === service)) {
+      results[table.tableName] = await this.dynamodb!.ensureTable(table);
+    }
+    return results;
+  }
+
+  private startPollers(model: CloudModel, service: string, checkpoints = new Map<string, Map<string, string>>()): Promise<void>[] {
+    const runtime = this.services.get(service)!;
+    const ready: Promise<void>[] = [];
+    const invokerFor = (functionName: string) => (event: unknown, options: Parameters<FunctionPool['invoke']>[1]) => {
+      const pool = this.pools.get(functionName);
+      if (!pool) {
+        return Promise.resolve({ requestId: '-', ok: false, kind: 'crash' as const, error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${functionName}` }, durationMs: 0 });
+      }
+      return pool.invoke(event, options);
+    };
+    for (const mapping of model.eventSourceMappings.filter((candidate) => candidate.service === service && candidate.enabled)) {
+      if (mapping.kind === 'sqs') {
+        const poller = new SqsPoller(mapping, { sqs: this.messaging!.sqs, invoke: invokerFor(mapping.functionName), logger: this.logger }, { queueUrl: queueUrl(this.messaging!.endpoint, queueNameOf(mapping.eventSourceArn)) });
+        poller.start();
+        runtime.pollers.push(poller);
+      } else if (mapping.kind === 'dynamodb-stream') {
+        const poller = new StreamPoller(
+          mapping,
+          {
+            streams: { describeTable: (name) => this.dynamodb!.describeTable(name), streamsCall: (operation, body, signal) => this.dynamodb!.streamsCall(operation, body, signal) },
+            invoke: invokerFor(mapping.functionName),
+            sendToDestination: (arn, payload) => this.sendToDestination(arn, payload),
+            logger: this.logger,
+          },
+          { checkpoints: checkpoints.get(mapping.logicalId) },
+        );
+        poller.start();
+        ready.push(poller.ready);
+        runtime.pollers.push(poller);
+      }
+    }
+    for (const subscription of model.subscriptions.filter((candidate) => candidate.service === service && candidate.protocol === 'lambda')) {
+      const internal = this.internalQueueFor(subscription);
+      const functionName = functionNameOf(subscription.endpoint);
+      const mapping: EventSourceMappingDef = {
+        service,
+        stackName: subscription.stackName,
+        logicalId: `${subscription.logicalId}`,
+        uuid: internal.name,
+        functionName,
+        eventSourceArn: internal.arn,
+        kind: 'sqs',
+        enabled: true,
+        batchSize: 1,
+        batchingWindowSeconds: 0,
+        reportBatchItemFailures: false,
+        startingPosition: 'LATEST',
+        maximumRetryAttempts: 2,
+        bisectBatchOnFunctionError: false,
+        filterPatterns: [],
+      };
+      const poller = new SqsPoller(mapping, { sqs: this.messaging!.sqs, invoke: invokerFor(functionName), logger: this.logger }, { queueUrl: internal.url, shape: 'sns', subscriptionArn: `${subscription.topicArn}:${internal.name}` });
+      poller.start();
+      runtime.pollers.push(poller);
+    }
+    return ready;
+  }
+
+  private async sendToDestination(arn: string, payload: unknown): Promise<void> {
+    const body = JSON.stringify(payload);
+    if (arn.startsWith('arn:aws:sqs:')) {
+      await this.messaging!.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(this.messaging!.endpoint, queueNameOf(arn)), MessageBody: body }));
+    } else if (arn.startsWith('arn:aws:sns:')) {
+      await this.messaging!.sns.send(new PublishCommand({ TopicArn: arn, Message: body }));
+    } else {
+      this.logger.warn(`on-failure destination ${arn} is not emulated`);
+    }
+  }
+
+  private createStepFunctions(): StepFunctions {
+    return new StepFunctions({
+      invokeFunction: async (name, payload, options) => this.pools.get(name)?.invoke(payload, options),
+      integration: (service, action, parameters) => this.serviceIntegration(service, action, parameters),
+      logger: this.logger,
+      retryIntervalMs: this.options.sfnRetryIntervalMs,
+    });
+  }
+
+  /** Step Functions optimized integrations on the local emulators (SNS publish, SQS send, DynamoDB item calls). */
+  private async serviceIntegration(service: string, action: string, parameters: Record<string, unknown>): Promise<unknown> {
+    const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+    if (service === 'sns' && action === 'publish') {
+      const result = await this.messaging!.sns.send(
+        new PublishCommand({ ...(parameters as object), Message: text(parameters.Message) } as ConstructorParameters<typeof PublishCommand>[0]),
+      );
+      return { MessageId: result.MessageId, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: result.$metadata.requestId } };
+    }
+    if (service === 'sqs' && action === 'sendMessage') {
+      const result = await this.messaging!.sqs.send(
+        new SendMessageCommand({ ...(parameters as object), MessageBody: text(parameters.MessageBody) } as ConstructorParameters<typeof SendMessageCommand>[0]),
+      );
+      return { MessageId: result.MessageId, MD5OfMessageBody: result.MD5OfMessageBody, SdkHttpMetadata: { HttpStatusCode: 200 } };
+    }
+    if (service === 'dynamodb' && ['getItem', 'putItem', 'updateItem', 'deleteItem'].includes(action)) {
+      return awsJsonCall(this.dynamodb!.endpoint, `DynamoDB_20120810.${action[0]!.toUpperCase()}${action.slice(1)}`, parameters);
+    }
+    throw Object.assign(new Error(`arn:aws:states:::${service}:${action} is not emulated locally`), { name: 'States.Runtime' });
+  }
+
+  /** Environment every function gets below its template's variables. */
+  private baseEnvironment(): Record<string, string> {
+    return {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: 'local',
+      LANG: 'en_US.UTF-8',
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      TZ: ':UTC',
+      ...(this.options.runtimeNodeModules ? { NODE_PATH: this.options.runtimeNodeModules } : {}),
+    };
+  }
+
+  /** Environment that wins over the template: the emulators' endpoints and a tracer that needs no X-Ray daemon. */
+  private endpointEnvironment(): Record<string, string> {
+    const dynamodb = `http://127.0.0.1:${this.ports.dynamodb}`;
+    const messaging = `http://127.0.0.1:${this.ports.messaging}`;
+    return {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb,
+      AWS_ENDPOINT_URL_SQS: messaging,
+      AWS_ENDPOINT_URL_SNS: messaging,
+      AWS_ENDPOINT_URL_STS: messaging,
+      AWS_ENDPOINT_URL_SFN: `${this.baseUrl}/_aws/sfn`,
+      AWS_ENDPOINT_URL_SSM: `${this.baseUrl}/_aws/ssm`,
+      AWS_ENDPOINT_URL_LAMBDA: `${this.baseUrl}/_aws/lambda`,
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+    };
+  }
+
+  private async listen(): Promise<void> {
+    const server = createServer({ keepAliveTimeout: 65_000 }, this.gateway.listener);
+    server.on('clientError', (_error, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'EADDRINUSE' ? new Error(`port ${this.options.port} is in use (set PORT to use another)`) : error),
+      );
+      server.listen(this.options.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.parts.http = true;
+  }
+
+  private registerLocalHandlers(): void {
+    const json = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body, null, 2) });
+    this.gateway.addLocalHandler('/_aws/sfn', stepFunctionsEndpoint(() => this.sfn));
+    this.gateway.addLocalHandler('/_aws/ssm', ssmEndpoint(() => this.ssm!));
+    this.gateway.addLocalHandler('/_aws/lambda', lambdaEndpoint((name) => this.pools.get(name), '/_aws/lambda'));
+    this.gateway.addLocalHandler('/_local/health', async () =>
+      json(this.ready ? 200 : 503, { status: this.ready ? 'ready' : 'starting', parts: this.parts, uptimeMs: Date.now() - this.startedAt, readyInMs: this.readyAt ? this.readyAt - this.startedAt : undefined }),
+    );
+    this.gateway.addLocalHandler('/_local/routes', async () => json(200, this.routes()));
+    this.gateway.addLocalHandler('/_local/resources', async () => json(200, this.describe()));
+    this.gateway.addLocalHandler('/_local/executions', async (request) => {
+      const id = decodeURIComponent(request.path.slice('/_local/executions'.length).replace(/^\//, ''));
+      if (!id) {
+        return json(
+          200,
+          this.sfn.list().flatMap((machine) => this.sfn.listExecutions(machine.arn).map(({ executionArn, name, status, startDate, stopDate }) => ({ executionArn, name, status, startDate, stopDate }))),
+        );
+      }
+      try {
+        const { done: _done, abort: _abort, ...execution } = this.sfn.describeExecution(id);
+        return json(200, execution);
+      } catch (error) {
+        return json(404, { message: (error as Error).message });
+      }
+    });
+    this.gateway.addLocalHandler('/_local/deploy', async (request) => {
+      if (request.httpMethod !== 'POST') return json(405, { message: 'POST {"service": "<name>"}' });
+      const { service, dir } = JSON.parse(request.body.toString('utf8') || '{}') as { service?: string; dir?: string };
+      if (!service) return json(400, { message: 'body must name the service: {"service": "product"}' });
+      try {
+        return json(200, await this.deploy(service, dir));
+      } catch (error) {
+        this.logger.error(`deploy ${service} failed: ${(error as Error).stack ?? error}`);
+        return json(500, { message: (error as Error).message });
+      }
+    });
+  }
+
+  describe() {
+    const model = this.model;
+    return {
+      baseUrl: this.baseUrl,
+      endpoints: this.endpointEnvironment(),
+      services: [...this.services.keys()],
+      tables: model?.tables.map(({ service, tableName, streamViewType }) => ({ service, tableName, streamViewType })),
+      queues: model?.queues.map(({ service, name, url, attributes }) => ({ service, name, url, redrive: attributes.RedrivePolicy })),
+      topics: model?.topics.map(({ service, name, arn }) => ({ service, name, arn })),
+      subscriptions: model?.subscriptions.map(({ service, topicArn, protocol, endpoint, attributes }) => ({ service, topicArn, protocol, endpoint, attributes })),
+      functions: [...this.pools.values()].map((pool) => ({ name: pool.def.name, label: pool.label, handler: pool.def.handler, timeout: pool.def.timeoutSeconds, ...pool.stats() })),
+      eventSourceMappings: model?.eventSourceMappings.map(({ service, logicalId, kind, functionName, eventSourceArn, batchSize }) => ({ service, logicalId, kind, functionName, eventSourceArn, batchSize })),
+      stateMachines: this.sfn.list().map(({ name, arn }) => ({ name, arn })),
+      ssmParameters: this.ssm?.all().map(({ name, value }) => ({ name, value })),
+      userPools: model?.userPools,
+      notEmulated: model?.notEmulated,
+      warnings: model?.warnings,
+    };
+  }
+
+  /** Local token parameters: the first user pool and client in the loaded assemblies. */
+  tokenAudience(): { userPoolId: string; clientId: string } | undefined {
+    const pool = this.model?.userPools[0];
+    return pool ? { userPoolId: pool.id, clientId: pool.clientIds[0] ?? 'local-client' } : undefined;
+  }
+
+  get key(): SigningKey | undefined {
+    return this.signingKey;
+  }
+
+  /** Stops everything it started: pollers, functions, fauxqs, DynamoDB Local (and waits for the JVM to exit), the server. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const pollers = [...this.services.values()].flatMap((runtime) => runtime.pollers);
+      await Promise.allSettled(pollers.map((poller) => poller.stop()));
+      await Promise.allSettled([...this.pools.values()].map((pool) => pool.stop()));
+      this.server?.closeAllConnections();
+      await Promise.allSettled([
+        new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve())),
+        this.messaging?.stop(),
+        this.dynamodb?.stop(),
+      ]);
+    })();
+    return this.stopping;
+  }
+
+  /** Synchronous last resort on process exit: no JVM left behind. */
+  killNow(): void {
+    this.dynamodb?.killNow();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

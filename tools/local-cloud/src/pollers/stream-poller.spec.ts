@@ -1,0 +1,126 @@
+import type { EventSourceMappingDef } from '../assembly/model';
+import type { InvokeOutcome } from '../lambda/function-pool';
+import { memoryLogger } from '../log';
+import { StreamPoller, type StreamsApi } from './stream-poller';
+
+const STREAM_ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/products/stream/1970-01-01T00:00:00.000';
+
+const mapping = (overrides: Partial<EventSourceMappingDef> = {}): EventSourceMappingDef => ({
+  service: 'demo',
+  stackName: 'demo',
+  logicalId: 'PublisherMapping',
+  uuid: 'u',
+  functionName: 'publisher',
+  eventSourceArn: STREAM_ARN,
+  kind: 'dynamodb-stream',
+  enabled: true,
+  batchSize: 100,
+  batchingWindowSeconds: 0,
+  reportBatchItemFailures: true,
+  startingPosition: 'TRIM_HORIZON',
+  maximumRetryAttempts: 2,
+  bisectBatchOnFunctionError: false,
+  filterPatterns: [],
+  ...overrides,
+});
+
+const record = (seq: string) => ({
+  eventID: `e${seq}`,
+  eventName: 'INSERT',
+  eventVersion: '1.1',
+  eventSource: 'aws:dynamodb',
+  awsRegion: 'ddblocal',
+  dynamodb: { SequenceNumber: seq, ApproximateCreationDateTime: 1700000000, NewImage: { pk: { S: `P#${seq}` }, correlationId: { S: `cid-${seq}` } } },
+});
+
+const ok = (payload: unknown = null): InvokeOutcome => ({ requestId: 'r', ok: true, payload, durationMs: 1 });
+const failed: InvokeOutcome = { requestId: 'r', ok: false, kind: 'handled', error: { errorType: 'Error', errorMessage: 'x' }, durationMs: 1 };
+
+const seqsOf = (event: unknown) => (event as { Records: { dynamodb: { SequenceNumber: string } }[] }).Records.map((r) => r.dynamodb.SequenceNumber);
+
+function subject(def: EventSourceMappingDef, outcomes: InvokeOutcome[], api?: Partial<StreamsApi>) {
+  const invoke = jest.fn();
+  for (const outcome of outcomes) invoke.mockResolvedValueOnce(outcome);
+  invoke.mockResolvedValue(ok());
+  const sendToDestination = jest.fn().mockResolvedValue(undefined);
+  const streams: StreamsApi = {
+    describeTable: async () => ({ LatestStreamArn: 'arn:aws:dynamodb:ddblocal:000000000000:table/products/stream/2025' }),
+    streamsCall: async () => ({}) as never,
+    ...api,
+  };
+  const poller = new StreamPoller(def, { streams, invoke, sendToDestination, logger: memoryLogger() }, { retryBaseMs: 1, pollIntervalMs: 10 });
+  return { poller, invoke, sendToDestination };
+}
+
+describe('StreamPoller.processBatch', () => {
+  it('invokes once with a DynamoDB stream event carrying the mapping source ARN and the local region', async () => {
+    const { poller, invoke } = subject(mapping(), [ok()]);
+    await poller.processBatch('shard-1', [record('1'), record('2')]);
+    expect(invoke).toHaveBeenCalledTimes(1);
+    const [event, options] = invoke.mock.calls[0];
+    expect(event.Records[0]).toEqual({ ...record('1'), awsRegion: 'us-east-1', eventSourceARN: STREAM_ARN });
+    expect(options).toEqual({ correlationId: 'cid-1', source: 'stream×2' });
+  });
+
+  it('retries from the first failed record reported in batchItemFailures', async () => {
+    const { poller, invoke } = subject(mapping(), [ok({ batchItemFailures: [{ itemIdentifier: '2' }] }), ok()]);
+    await poller.processBatch('shard-1', [record('1'), record('2'), record('3')]);
+    expect(invoke.mock.calls.map(([event]) => seqsOf(event))).toEqual([
+      ['1', '2', '3'],
+      ['2', '3'],
+    ]);
+  });
+
+  it('gives up after MaximumRetryAttempts and sends the batch description to the OnFailure destination', async () => {
+    const destination = 'arn:aws:sqs:us-east-1:000000000000:stream-dlq';
+    const { poller, invoke, sendToDestination } = subject(mapping({ maximumRetryAttempts: 2, onFailureDestination: destination }), [failed, failed, failed, failed]);
+    await poller.processBatch('shard-1', [record('1'), record('2')]);
+    expect(invoke).toHaveBeenCalledTimes(3);
+    expect(sendToDestination).toHaveBeenCalledWith(
+      destination,
+      expect.objectContaining({
+        requestContext: expect.objectContaining({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 }),
+        DDBStreamBatchInfo: expect.objectContaining({ shardId: 'shard-1', startSequenceNumber: '1', endSequenceNumber: '2', batchSize: 2, streamArn: STREAM_ARN }),
+      }),
+    );
+  });
+
+  it('splits a failing batch in two when BisectBatchOnFunctionError is set', async () => {
+    const { poller, invoke } = subject(mapping({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }), [failed, ok(), failed]);
+    await poller.processBatch('shard-1', [record('1'), record('2'), record('3'), record('4')]);
+    expect(invoke.mock.calls.map(([event]) => seqsOf(event))).toEqual([
+      ['1', '2', '3', '4'],
+      ['1', '2'],
+      ['3', '4'],
+      ['3'],
+      ['4'],
+    ]);
+  });
+});
+
+describe('StreamPoller reading a stream', () => {
+  it('reads each shard from TRIM_HORIZON, invokes per page and checkpoints the last sequence number', async () => {
+    const calls: [string, Record<string, unknown>][] = [];
+    let pages = 0;
+    const streamsCall = async (operation: string, body: unknown) => {
+      calls.push([operation, body as Record<string, unknown>]);
+      if (operation === 'DescribeStream') return { StreamDescription: { Shards: [{ ShardId: 'shard-1', SequenceNumberRange: { StartingSequenceNumber: '1' } }] } };
+      if (operation === 'GetShardIterator') return { ShardIterator: 'it-0' };
+      pages += 1;
+      if (pages === 1) return { Records: [record('1'), record('2')], NextShardIterator: 'it-1' };
+      return { Records: [], NextShardIterator: 'it-2' };
+    };
+    const { poller, invoke } = subject(mapping(), [], { streamsCall: streamsCall as StreamsApi['streamsCall'] });
+    poller.start();
+    await poller.ready;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await poller.stop();
+    expect(calls.find(([operation]) => operation === 'GetShardIterator')![1]).toEqual({
+      StreamArn: 'arn:aws:dynamodb:ddblocal:000000000000:table/products/stream/2025',
+      ShardId: 'shard-1',
+      ShardIteratorType: 'TRIM_HORIZON',
+    });
+    expect(invoke).toHaveBeenCalledTimes(1);
+    expect(poller.checkpoints.get('shard-1')).toBe('2');
+  });
+});

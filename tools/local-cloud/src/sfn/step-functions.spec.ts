@@ -1,0 +1,151 @@
+import type { StateMachineDef } from '../assembly/model';
+import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
+import { memoryLogger } from '../log';
+import { SfnApiError, StepFunctions } from './step-functions';
+
+const FN_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:order-steps';
+
+/** The order saga in small: reserve (lambda:invoke, Retry on a transient error, Catch out of stock), charge (direct ARN). */
+const machine: StateMachineDef = {
+  service: 'order',
+  stackName: 'shop-local-order',
+  logicalId: 'Saga',
+  name: 'order-saga',
+  arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:order-saga',
+  type: 'STANDARD',
+  roleArn: 'arn:aws:iam::000000000000:role/saga',
+  definition: {
+    StartAt: 'Reserve',
+    States: {
+      Reserve: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: FN_ARN, Payload: { action: 'reserve', 'order.$': '$' } },
+        ResultSelector: { 'reservation.$': '$.Payload' },
+        ResultPath: '$.reserve',
+        Retry: [{ ErrorEquals: ['TransientError'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 }],
+        Catch: [{ ErrorEquals: ['OutOfStockError'], ResultPath: '$.error', Next: 'Cancel' }],
+        Next: 'Charge',
+      },
+      Charge: { Type: 'Task', Resource: FN_ARN, Parameters: { action: 'charge', 'sku.$': '$.sku' }, ResultPath: '$.charge', Next: 'Done' },
+      Cancel: { Type: 'Pass', Parameters: { status: 'CANCELLED', 'reason.$': '$.error.Error' }, Next: 'Cancelled' },
+      Cancelled: { Type: 'Fail', Error: 'OrderCancelled', Cause: 'out of stock' },
+      Done: { Type: 'Succeed' },
+    },
+  },
+};
+
+type Step = (payload: Record<string, unknown>) => InvokeOutcome;
+
+function service(step: Step) {
+  const invokeFunction = jest.fn(async (_name: string, payload: unknown, _options: InvokeOptions) => step(payload as Record<string, unknown>));
+  const sfn = new StepFunctions({ invokeFunction, logger: memoryLogger(), retryIntervalMs: 1 });
+  sfn.register([machine]);
+  return { sfn, invokeFunction };
+}
+
+const ok = (payload: unknown): InvokeOutcome => ({ requestId: 'req-1', ok: true, payload, durationMs: 1 });
+const fail = (errorType: string, errorMessage: string): InvokeOutcome => ({ requestId: 'req-1', ok: false, kind: 'handled', error: { errorType, errorMessage, trace: [] }, durationMs: 1 });
+
+const happy: Step = (payload) => (payload.action === 'reserve' ? ok({ reservationId: 'R-1' }) : ok({ charged: true }));
+
+describe('StepFunctions task wiring', () => {
+  it('runs lambda:invoke with FunctionName and Payload, wraps the result in Payload, and calls a function ARN with the state input', async () => {
+    const { sfn, invokeFunction } = service(happy);
+    const execution = sfn.startExecution({ stateMachineArn: machine.arn, name: 'o-1', input: JSON.stringify({ id: 'o-1', sku: 'MUG' }) });
+    await execution.done;
+    expect(invokeFunction.mock.calls.map(([name, payload]) => [name, payload])).toEqual([
+      ['order-steps', { action: 'reserve', order: { id: 'o-1', sku: 'MUG' } }],
+      ['order-steps', { action: 'charge', sku: 'MUG' }],
+    ]);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output!)).toEqual({ id: 'o-1', sku: 'MUG', reserve: { reservation: { reservationId: 'R-1' } }, charge: { charged: true } });
+    expect(execution.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:order-saga:o-1');
+  });
+
+  it('retries on the error named in Retry (the function error type) and then goes on', async () => {
+    let attempts = 0;
+    const { sfn } = service((payload) => {
+      if (payload.action === 'reserve' && attempts++ === 0) return fail('TransientError', 'try again');
+      return happy(payload);
+    });
+    const execution = sfn.startExecution({ stateMachineArn: machine.arn, input: '{"id":"o-2","sku":"MUG"}' });
+    await execution.done;
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.path.map((step) => `${step.state}:${step.status}`)).toEqual(['Reserve:retried', 'Reserve:succeeded', 'Charge:succeeded', 'Done:succeeded']);
+  });
+
+  it('routes a business error through Catch, with the Lambda error as Error and its JSON as Cause', async () => {
+    const { sfn } = service((payload) => (payload.action === 'reserve' ? fail('OutOfStockError', 'no stock for OUT') : happy(payload)));
+    const execution = sfn.startExecution({ stateMachineArn: machine.arn, input: '{"id":"o-3","sku":"OUT"}' });
+    await execution.done;
+    expect(execution).toEqual(expect.objectContaining({ status: 'FAILED', error: 'OrderCancelled', cause: 'out of stock' }));
+    expect(execution.path.map((step) => `${step.state}:${step.status}`)).toEqual(['Reserve:caught', 'Cancel:succeeded', 'Cancelled:failed']);
+    const taskFailed = execution.events.find((event) => event.type === 'TaskFailed')!;
+    expect(taskFailed.taskFailedEventDetails).toEqual({
+      error: 'OutOfStockError',
+      cause: JSON.stringify({ errorMessage: 'no stock for OUT', errorType: 'OutOfStockError', requestId: 'req-1', stackTrace: [] }),
+    });
+  });
+
+  it('fails the execution when retries are exhausted', async () => {
+    const { sfn, invokeFunction } = service(() => fail('TransientError', 'down'));
+    const execution = sfn.startExecution({ stateMachineArn: machine.arn, input: '{"id":"o-4","sku":"MUG"}' });
+    await execution.done;
+    expect(invokeFunction).toHaveBeenCalledTimes(3);
+    expect(execution).toEqual(expect.objectContaining({ status: 'FAILED', error: 'TransientError' }));
+  });
+
+  it('keeps an AWS-shaped history in order', async () => {
+    const { sfn } = service(happy);
+    const execution = sfn.startExecution({ stateMachineArn: machine.arn, input: '{"id":"o-5","sku":"MUG"}' });
+    await execution.done;
+    expect(execution.events.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
+      'ExecutionSucceeded',
+    ]);
+    expect(execution.events.map((event) => event.id)).toEqual(execution.events.map((_event, index) => index + 1));
+  });
+
+  it('answers the API errors for unknown machines, unknown executions and a reused name with other input', async () => {
+    const { sfn } = service(happy);
+    expect(() => sfn.startExecution({ stateMachineArn: 'arn:nope' })).toThrow(SfnApiError);
+    expect(() => sfn.describeExecution('arn:nope')).toThrow('Execution Does Not Exist');
+    const first = sfn.startExecution({ stateMachineArn: machine.arn, name: 'dup', input: '{"id":"a","sku":"MUG"}' });
+    expect(sfn.startExecution({ stateMachineArn: machine.arn, name: 'dup', input: '{"id":"a","sku":"MUG"}' })).toBe(first);
+    expect(() => sfn.startExecution({ stateMachineArn: machine.arn, name: 'dup', input: '{"id":"b"}' })).toThrow('Execution Already Exists');
+    await first.done;
+  });
+
+  it('calls a service integration (sns:publish) through the integration hook', async () => {
+    const integration = jest.fn().mockResolvedValue({ MessageId: 'm-1' });
+    const sfn = new StepFunctions({ invokeFunction: jest.fn(), integration, logger: memoryLogger() });
+    sfn.register([
+      {
+        ...machine,
+        arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:notify',
+        name: 'notify',
+        definition: {
+          StartAt: 'Publish',
+          States: { Publish: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 'arn:t', 'Message.$': '$' }, End: true } },
+        },
+      },
+    ]);
+    const execution = sfn.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:notify', input: '{"a":1}' });
+    await execution.done;
+    expect(integration).toHaveBeenCalledWith('sns', 'publish', { TopicArn: 'arn:t', Message: { a: 1 } });
+    expect(JSON.parse(execution.output!)).toEqual({ MessageId: 'm-1' });
+  });
+});

@@ -1,0 +1,383 @@
+import { randomUUID } from 'node:crypto';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { StateMachineDef } from '../assembly/model';
+import { executionArn, functionNameOf } from '../assembly/naming';
+import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
+import type { Logger } from '../log';
+
+/** An error the Step Functions API answers (`__type` in the JSON protocol). */
+export class SfnApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export interface HistoryEvent {
+  timestamp: number;
+  type: string;
+  id: number;
+  previousEventId: number;
+  [details: string]: unknown;
+}
+
+export interface PathStep {
+  state: string;
+  type: string;
+  enteredAt: string;
+  exitedAt?: string;
+  status: 'running' | 'succeeded' | 'failed' | 'caught' | 'retried';
+  error?: string;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface Execution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  startDate: Date;
+  stopDate?: Date;
+  events: HistoryEvent[];
+  path: PathStep[];
+  done: Promise<void>;
+  abort: () => void;
+}
+
+/** Calls the service integrations other than Lambda (SNS, SQS, DynamoDB) on the local emulators. */
+export type ServiceIntegration = (service: string, action: string, parameters: Record<string, unknown>) => Promise<unknown>;
+
+export interface StepFunctionsDeps {
+  invokeFunction: (functionName: string, payload: unknown, options: InvokeOptions) => Promise<InvokeOutcome | undefined>;
+  integration?: ServiceIntegration;
+  logger: Logger;
+  /** Test knob: wait this long between retries instead of IntervalSeconds x BackoffRate. */
+  retryIntervalMs?: number;
+}
+
+interface TaskState {
+  Type: 'Task';
+  Resource: string;
+}
+
+/** A failure a Task reports, routed by Retry and Catch on its `name` (the error) with `message` as the cause. */
+class TaskError extends Error {
+  constructor(error: string, cause: string) {
+    super(cause);
+    this.name = error;
+  }
+}
+
+const LAMBDA_INVOKE = /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/;
+const SERVICE_INTEGRATION = /^arn:aws:states:::([a-z0-9-]+):([A-Za-z]+)(\.sync|\.waitForTaskToken)?$/;
+const LAMBDA_ARN = /^arn:aws:lambda:[^:]*:[^:]*:function:/;
+
+/**
+ * Step Functions on aws-local-stepfunctions: state machines from the assemblies, Task states run
+ * by the local functions (a function ARN as Resource, or the `arn:aws:states:::lambda:invoke`
+ * integration with FunctionName and Payload), SNS/SQS/DynamoDB integrations on the local
+ * emulators, Retry and Catch by the library. Executions keep an AWS-shaped history and a path.
+ */
+export class StepFunctions {
+  private readonly machines = new Map<string, { def: StateMachineDef; machine: StateMachine }>();
+  private readonly executions = new Map<string, Execution>();
+
+  constructor(private readonly deps: StepFunctionsDeps) {}
+
+  register(defs: StateMachineDef[]): void {
+    for (const def of defs) {
+      const machine = new StateMachine(def.definition as unknown as StateMachineDefinition, { validationOptions: { checkPaths: false } });
+      this.machines.set(def.arn, { def, machine });
+    }
+  }
+
+  unregister(service: string): void {
+    for (const [arn, { def }] of this.machines) if (def.service === service) this.machines.delete(arn);
+  }
+
+  list(): StateMachineDef[] {
+    return [...this.machines.values()].map(({ def }) => def);
+  }
+
+  describeStateMachine(arn: string): StateMachineDef {
+    const entry = this.machines.get(arn);
+    if (!entry) throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return entry.def;
+  }
+
+  startExecution(request: { stateMachineArn: string; name?: string; input?: string }): Execution {
+    const entry = this.machines.get(request.stateMachineArn);
+    if (!entry) throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+    const name = request.name ?? randomUUID();
+    const arn = executionArn(entry.def.name, name);
+    const inputText = request.input ?? '{}';
+    const existing = this.executions.get(arn);
+    if (existing) {
+      if (existing.input === inputText && existing.status === 'RUNNING') return existing;
+      throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    let input: unknown;
+    try {
+      input = JSON.parse(inputText);
+    } catch {
+      throw new SfnApiError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not valid JSON');
+    }
+    return this.run(entry.def, entry.machine, arn, name, inputText, input);
+  }
+
+  describeExecution(arn: string): Execution {
+    const execution = this.executions.get(arn) ?? [...this.executions.values()].find((candidate) => candidate.name === arn);
+    if (!execution) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return execution;
+  }
+
+  listExecutions(stateMachineArn: string, statusFilter?: string): Execution[] {
+    return [...this.executions.values()]
+      .filter((execution) => execution.stateMachineArn === stateMachineArn && (!statusFilter || execution.status === statusFilter))
+      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
+  }
+
+  stopExecution(arn: string): Execution {
+    const execution = this.describeExecution(arn);
+    if (execution.status === 'RUNNING') execution.abort();
+    return execution;
+  }
+
+  /** Waits for every running execution (tests, shutdown). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.executions.values()].map((execution) => execution.done));
+  }
+
+  private run(def: StateMachineDef, machine: StateMachine, arn: string, name: string, inputText: string, input: unknown): Execution {
+    const startDate = new Date();
+    const execution: Execution = {
+      executionArn: arn,
+      stateMachineArn: def.arn,
+      name,
+      status: 'RUNNING',
+      input: inputText,
+      startDate,
+      events: [],
+      path: [],
+      done: Promise.resolve(),
+      abort: () => undefined,
+    };
+    this.executions.set(arn, execution);
+    const label = `${def.name}/${name}`;
+    this.deps.logger.line('sfn', `${label} started`);
+
+    const handlers: Record<string, (taskInput: unknown) => Promise<unknown>> = {};
+    for (const [stateName, state] of taskStates(def.definition)) {
+      handlers[stateName] = (taskInput) => this.runTask(execution, stateName, state, taskInput, label);
+    }
+    const retryIntervalOverrides =
+      this.deps.retryIntervalMs === undefined ? undefined : Object.fromEntries([...retryStates(def.definition)].map((stateName) => [stateName, this.deps.retryIntervalMs!]));
+
+    const run = machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
+      context: {
+        Execution: { Id: arn, Input: input as never, Name: name, RoleArn: def.roleArn, StartTime: startDate.toISOString() },
+        StateMachine: { Id: def.arn, Name: def.name },
+      },
+    });
+    execution.abort = run.abort;
+    const logging = this.collect(execution, run.eventLogs as unknown as AsyncGenerator<Record<string, unknown> & { type: string; timestamp: number }>, def, label);
+    execution.done = run.result
+      .then(
+        (output) => ({ ok: true as const, output }),
+        (error: Error) => ({ ok: false as const, error }),
+      )
+      .then(async (result) => {
+        await logging;
+        if (result.ok) {
+          execution.status = 'SUCCEEDED';
+          execution.output = JSON.stringify(result.output);
+        } else {
+          const kind = result.error.constructor?.name;
+          execution.status = kind === 'ExecutionAbortedError' ? 'ABORTED' : kind === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+          const failure = [...execution.events].reverse().find((event) => event.type === 'ExecutionFailed')?.executionFailedEventDetails as
+            | { error?: string; cause?: string }
+            | undefined;
+          execution.error = failure?.error ?? (execution.status === 'TIMED_OUT' ? 'States.Timeout' : result.error.name);
+          execution.cause = failure?.cause ?? result.error.message;
+        }
+        execution.stopDate = new Date();
+        const path = execution.path.map((step) => `${step.state}${step.status === 'failed' || step.status === 'caught' ? '✗' : step.status === 'retried' ? '↻' : ''}`).join(' → ');
+        this.deps.logger.line('sfn', `${label} ${execution.status}${execution.error ? ` ${execution.error}` : ''} path: ${path}`);
+      });
+    return execution;
+  }
+
+  private async collect(execution: Execution, events: AsyncGenerator<Record<string, unknown> & { type: string; timestamp: number }>, def: StateMachineDef, label: string) {
+    for await (const event of events) {
+      const state = event.state as { name: string; type: string; input: unknown; output?: unknown } | undefined;
+      switch (event.type) {
+        case 'ExecutionStarted':
+          this.append(execution, 'ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(event.input), inputDetails: { truncated: false }, roleArn: def.roleArn } }, event.timestamp);
+          break;
+        case 'StateEntered':
+          this.append(execution, `${state!.type}StateEntered`, { stateEnteredEventDetails: { name: state!.name, input: JSON.stringify(state!.input), inputDetails: { truncated: false } } }, event.timestamp);
+          execution.path.push({ state: state!.name, type: state!.type, enteredAt: new Date(event.timestamp).toISOString(), status: 'running' });
+          break;
+        case 'StateExited': {
+          this.append(execution, `${state!.type}StateExited`, { stateExitedEventDetails: { name: state!.name, output: JSON.stringify(state!.output), outputDetails: { truncated: false } } }, event.timestamp);
+          const step = this.openStep(execution, state!.name);
+          if (step) {
+            step.status = step.status === 'running' ? 'succeeded' : step.status;
+            step.exitedAt = new Date(event.timestamp).toISOString();
+          }
+          break;
+        }
+        case 'StateFailed': {
+          const step = this.openStep(execution, state!.name);
+          if (step) {
+            step.status = 'failed';
+            step.error = String(event.Error);
+            step.exitedAt = new Date(event.timestamp).toISOString();
+          }
+          this.deps.logger.line('sfn', `${label} ${state!.name} failed: ${String(event.Error)}`);
+          break;
+        }
+        case 'StateRetried': {
+          const step = this.openStep(execution, state!.name);
+          if (step) step.status = 'retried';
+          execution.path.push({ state: state!.name, type: state!.type, enteredAt: new Date(event.timestamp).toISOString(), status: 'running' });
+          this.deps.logger.line('sfn', `${label} ${state!.name} retry ${(event.retry as { attempt: number }).attempt}`);
+          break;
+        }
+        case 'StateCaught': {
+          const step = [...execution.path].reverse().find((candidate) => candidate.state === state!.name);
+          if (step) step.status = 'caught';
+          break;
+        }
+        case 'ExecutionSucceeded':
+          this.append(execution, 'ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(event.output), outputDetails: { truncated: false } } }, event.timestamp);
+          break;
+        case 'ExecutionFailed':
+          this.append(execution, 'ExecutionFailed', { executionFailedEventDetails: { error: String(event.Error), cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause) } }, event.timestamp);
+          break;
+        case 'ExecutionAborted':
+          this.append(execution, 'ExecutionAborted', { executionAbortedEventDetails: {} }, event.timestamp);
+          break;
+        case 'ExecutionTimeout':
+          this.append(execution, 'ExecutionTimedOut', { executionTimedOutEventDetails: {} }, event.timestamp);
+          break;
+        default:
+          this.append(execution, event.type, {}, event.timestamp);
+      }
+    }
+  }
+
+  private openStep(execution: Execution, stateName: string): PathStep | undefined {
+    return [...execution.path].reverse().find((step) => step.state === stateName && (step.status === 'running' || step.status === 'failed' || step.status === 'caught'));
+  }
+
+  private append(execution: Execution, type: string, details: Record<string, unknown>, timestamp = Date.now()): void {
+    const id = execution.events.length + 1;
+    execution.events.push({ timestamp, type, id, previousEventId: id - 1, ...details });
+  }
+
+  private async runTask(execution: Execution, stateName: string, state: TaskState, input: unknown, label: string): Promise<unknown> {
+    // Let the library's StateEntered event reach the history first.
+    await new Promise((resolve) => setImmediate(resolve));
+    const resource = state.Resource;
+    const lambdaInvoke = LAMBDA_INVOKE.exec(resource);
+    if (lambdaInvoke && lambdaInvoke[1]) throw new TaskError('States.Runtime', `${resource} (callback tasks) is not emulated locally`);
+    if (lambdaInvoke || LAMBDA_ARN.test(resource)) {
+      const parameters = (input ?? {}) as { FunctionName?: string; Payload?: unknown };
+      const functionName = functionNameOf(lambdaInvoke ? String(parameters.FunctionName ?? '') : resource);
+      const payload = lambdaInvoke ? (parameters.Payload ?? null) : input;
+      const kind = lambdaInvoke ? 'Task' : 'LambdaFunction';
+      this.append(
+        execution,
+        `${kind}Scheduled`,
+        lambdaInvoke
+          ? { taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', parameters: JSON.stringify(input) } }
+          : { lambdaFunctionScheduledEventDetails: { resource, input: JSON.stringify(input) } },
+      );
+      this.append(execution, `${kind}Started`, {});
+      const outcome = await this.deps.invokeFunction(functionName, payload, { source: `sfn ${stateName}`, correlationId: correlationIdIn(input) ?? execution.name });
+      if (!outcome) {
+        this.append(execution, `${kind}Failed`, { [`${lambdaInvoke ? 'task' : 'lambdaFunction'}FailedEventDetails`]: { error: 'Lambda.ResourceNotFoundException', cause: `Function not found: ${functionName}` } });
+        throw new TaskError('Lambda.ResourceNotFoundException', `Function not found: ${functionName}`);
+      }
+      if (!outcome.ok) {
+        const error = outcome.error!.errorType;
+        const cause = JSON.stringify({ errorMessage: outcome.error!.errorMessage, errorType: error, requestId: outcome.requestId, stackTrace: outcome.error!.trace ?? [] });
+        this.append(execution, `${kind}Failed`, { [`${lambdaInvoke ? 'task' : 'lambdaFunction'}FailedEventDetails`]: { error, cause } });
+        throw new TaskError(error, cause);
+      }
+      const output = lambdaInvoke
+        ? {
+            ExecutedVersion: '$LATEST',
+            Payload: outcome.payload,
+            SdkHttpMetadata: { HttpHeaders: { 'X-Amz-Executed-Version': '$LATEST', 'x-amzn-RequestId': outcome.requestId }, HttpStatusCode: 200 },
+            SdkResponseMetadata: { RequestId: outcome.requestId },
+            StatusCode: 200,
+          }
+        : outcome.payload;
+      this.append(
+        execution,
+        `${kind}Succeeded`,
+        lambdaInvoke
+          ? { taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify(output) } }
+          : { lambdaFunctionSucceededEventDetails: { output: JSON.stringify(output) } },
+      );
+      return output;
+    }
+    const integration = SERVICE_INTEGRATION.exec(resource);
+    if (integration && !integration[3] && this.deps.integration) {
+      const [, service, action] = integration;
+      this.append(execution, 'TaskScheduled', { taskScheduledEventDetails: { resourceType: service, resource: action, region: 'us-east-1', parameters: JSON.stringify(input) } });
+      try {
+        const output = await this.deps.integration(service!, action!, (input ?? {}) as Record<string, unknown>);
+        this.append(execution, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType: service, resource: action, output: JSON.stringify(output) } });
+        return output;
+      } catch (error) {
+        const name = error instanceof TaskError ? error.name : `${serviceErrorPrefix(service!)}.${(error as Error).name}`;
+        this.append(execution, 'TaskFailed', { taskFailedEventDetails: { resourceType: service, resource: action, error: name, cause: (error as Error).message } });
+        throw new TaskError(name, (error as Error).message);
+      }
+    }
+    this.deps.logger.warn(`${label} ${stateName}: ${resource} is not emulated locally`);
+    throw new TaskError('States.Runtime', `${resource} is not emulated locally`);
+  }
+}
+
+function serviceErrorPrefix(service: string): string {
+  return { dynamodb: 'DynamoDB', sns: 'SNS', sqs: 'SQS' }[service] ?? service;
+}
+
+function correlationIdIn(input: unknown): string | undefined {
+  const text = JSON.stringify(input ?? null);
+  return /"correlationId":"([^"]+)"/.exec(text)?.[1];
+}
+
+type States = Record<string, Record<string, unknown>>;
+
+/** Every Task state, including those inside Parallel branches and Map iterators. */
+function* taskStates(definition: Record<string, unknown>): Generator<[string, TaskState]> {
+  for (const [name, state] of Object.entries((definition.States ?? {}) as States)) {
+    if (state.Type === 'Task') yield [name, state as unknown as TaskState];
+    for (const branch of (state.Branches as Record<string, unknown>[] | undefined) ?? []) yield* taskStates(branch);
+    const iterator = (state.ItemProcessor ?? state.Iterator) as Record<string, unknown> | undefined;
+    if (iterator) yield* taskStates(iterator);
+  }
+}
+
+function* retryStates(definition: Record<string, unknown>): Generator<string> {
+  for (const [name, state] of Object.entries((definition.States ?? {}) as States)) {
+    if (Array.isArray(state.Retry)) yield name;
+    for (const branch of (state.Branches as Record<string, unknown>[] | undefined) ?? []) yield* retryStates(branch);
+    const iterator = (state.ItemProcessor ?? state.Iterator) as Record<string, unknown> | undefined;
+    if (iterator) yield* retryStates(iterator);
+  }
+}
