@@ -1,0 +1,155 @@
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { createShopApp, nagFindings } from '@shop/cdk';
+import { PaymentStack, paymentStackName } from './payment-stack';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+
+const synth = (stageName: string) => {
+  const { app, stage } = createShopApp({ context: { stage: stageName } });
+  const stack = new PaymentStack(app, paymentStackName(stage), {
+    stage,
+    code: { router: inline(), 'charge-payment': inline(), 'refund-payment': inline() },
+  });
+  return { app, stack, template: Template.fromStack(stack) };
+};
+
+/** The statements of the policies attached to the role whose logical id starts with `rolePrefix`. */
+const statementsOf = (template: Template, rolePrefix: string): Statement[] =>
+  Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(rolePrefix)))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => [s.Action].flat()).sort();
+
+const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^StatePaymentsTable/), 'Arn'] };
+
+const functionId = (template: Template, prefix: string): string => {
+  const id = Object.keys(template.findResources('AWS::Lambda::Function')).find((logicalId) => logicalId.startsWith(prefix));
+  if (!id) throw new Error(`No function ${prefix}`);
+  return id;
+};
+
+describe('PaymentStack', () => {
+  const { app, stack, template } = synth('dev');
+  const json = template.toJSON();
+
+  it('is one template with the REST API, the router, the two saga commands and the table', () => {
+    expect(stack.stackName).toBe('shop-dev-payment');
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  it('runs every function on Node.js 24, arm64, with active tracing', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
+    expect(functions.map((f) => [f.Runtime, f.Architectures, f.TracingConfig])).toEqual(
+      Array(3).fill(['nodejs24.x', ['arm64'], { Mode: 'Active' }]),
+    );
+  });
+
+  it('keeps the payments point-in-time recoverable and encrypted, with pk/sk keys and TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      // The simulated provider's failure counters expire on their own.
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  describe('permissions (least privilege)', () => {
+    it.each([
+      ['RouterRole', 'dynamodb:GetItem'],
+      ['ChargePaymentRole', ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
+      ['RefundPaymentRole', ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
+    ])('%s: exactly %j on the table ARN, no Put, Delete, Scan, Query or batch', (role, actions) => {
+      const statements = statementsOf(template, role);
+      expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')))).toEqual([
+        { Action: actions, Effect: 'Allow', Resource: tableArn },
+      ]);
+    });
+
+    it.each(['RouterRole', 'ChargePaymentRole', 'RefundPaymentRole'])('%s: nothing else but logs and X-Ray ("*" only for X-Ray)', (role) => {
+      const statements = statementsOf(template, role);
+      expect(actionsOf(statements).filter((a) => !a.startsWith('dynamodb:'))).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+      expect(actionsOf(statements.filter((s) => s.Resource === '*'))).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    });
+  });
+
+  it('sets each function exactly the environment it needs', () => {
+    for (const prefix of ['RouterFunction', 'ChargePaymentFunction', 'RefundPaymentFunction']) {
+      const fn = template.findResources('AWS::Lambda::Function')[functionId(template, prefix)];
+      expect(Object.keys(fn?.Properties.Environment.Variables).sort()).toEqual([
+        'NODE_OPTIONS',
+        'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+        'TABLE_NAME',
+      ]);
+    }
+  });
+
+  it('authorizes every method but OPTIONS with Cognito: payments are for administrators', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties);
+    const guarded = methods.filter((m) => m.HttpMethod !== 'OPTIONS');
+    expect(guarded.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'DELETE', 'GET', 'GET', 'HEAD', 'HEAD', 'PATCH', 'PATCH', 'POST', 'POST', 'PUT', 'PUT']);
+    expect(guarded.every((m) => m.AuthorizationType === 'COGNITO_USER_POOLS' && m.AuthorizerId !== undefined)).toBe(true);
+  });
+
+  it('mounts the API at base path payments of the shop domain found in SSM', () => {
+    template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', {
+      BasePath: 'payments',
+      DomainName: { Ref: Match.stringLikeRegexp('^SsmParameterValueshopdevplatformapidomainname') },
+    });
+  });
+
+  it('publishes the saga command function ARNs and the API id and URL in SSM', () => {
+    const parameters = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties);
+    expect(parameters.map((p) => p.Name).sort()).toEqual([
+      '/shop/dev/payment/api-id',
+      '/shop/dev/payment/api-url',
+      '/shop/dev/payment/charge-payment-function-arn',
+      '/shop/dev/payment/refund-payment-function-arn',
+    ]);
+    expect(parameters.find((p) => p.Name === '/shop/dev/payment/charge-payment-function-arn')?.Value).toEqual({
+      'Fn::GetAtt': [functionId(template, 'ChargePaymentFunction'), 'Arn'],
+    });
+    expect(parameters.find((p) => p.Name === '/shop/dev/payment/refund-payment-function-arn')?.Value).toEqual({
+      'Fn::GetAtt': [functionId(template, 'RefundPaymentFunction'), 'Arn'],
+    });
+  });
+
+  it('imports nothing from other stacks', () => {
+    expect(JSON.stringify(json)).not.toContain('Fn::ImportValue');
+  });
+
+  it('is cdk-nag clean', () => {
+    expect(nagFindings(app)).toEqual([]);
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('PaymentStack in prod', () => {
+  const { stack, template } = synth('prod');
+
+  it('is named for the stage and retains and protects the payments', () => {
+    expect(stack.stackName).toBe('shop-prod-payment');
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+});

@@ -1,0 +1,162 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { publish, ServiceApi, ServiceFunction, ServiceTable, type StageConfig } from '@shop/cdk';
+
+/** The service's name: SSM namespace, bundle folder, Powertools service name. */
+export const SERVICE = 'payment';
+
+/** Where the payment API is mounted on the shop's API domain (`https://<domain>/payments/...`). */
+export const BASE_PATH = 'payments';
+
+/** The payment service's Lambda functions, named as their bundles (`dist/apps/payment/bundles/<fn>`). */
+export const FUNCTIONS = ['router', 'charge-payment', 'refund-payment'] as const;
+
+/** One of {@link FUNCTIONS}. */
+export type PaymentFunctionName = (typeof FUNCTIONS)[number];
+
+/** SSM parameter names (under `/shop/<stage>/payment/`) of the saga command functions' ARNs. */
+export const SAGA_COMMAND_PARAMETERS = {
+  chargePayment: 'charge-payment-function-arn',
+  refundPayment: 'refund-payment-function-arn',
+} as const;
+
+/** Properties of the {@link PaymentStack}. */
+export interface PaymentStackProps extends StackProps {
+  /** The stage being synthesized. */
+  readonly stage: StageConfig;
+  /**
+   * Code of each function, replacing its bundle from `dist` (stack tests use inline code so
+   * they need no build).
+   * @default - each function's esbuild bundle
+   */
+  readonly code?: Partial<Record<PaymentFunctionName, lambda.Code>>;
+}
+
+/** The stack's name for a stage: `shop-<stage>-payment`. */
+export const paymentStackName = (stage: StageConfig): string => `shop-${stage.stage}-${SERVICE}`;
+
+/**
+ * Stateful resources: the payment table (one payment per order, plus the simulated provider's
+ * per-order failure counters, which expire through TTL). Kept in its own construct, with ids that
+ * never change, so that no refactoring of the functions or the API can replace it.
+ */
+export class PaymentState extends Construct {
+  /** `PAYMENT#<orderId>` / `PAYMENT` and `SIMULATOR#<orderId>` / `TRANSIENT_FAILURES` items. */
+  readonly table: ServiceTable;
+
+  constructor(scope: Construct, id: string, stage: StageConfig) {
+    super(scope, id);
+    this.table = new ServiceTable(this, 'Payments', { stage });
+  }
+}
+
+/**
+ * Grants exactly `actions` on the table's items (its ARN only: the table has no index) and sets
+ * `TABLE_NAME`. Narrower than `bindTable`: payments are only ever read and updated in place.
+ */
+const bindTableItems = (fn: ServiceFunction, table: ServiceTable, actions: readonly string[]): ServiceFunction => {
+  iam.Grant.addToPrincipal({ grantee: fn.function, actions: [...actions], resourceArns: [table.tableArn] });
+  return fn.addEnvironment('TABLE_NAME', table.tableName);
+};
+
+/**
+ * The payment service: a REST API for administrators (read the payment of an order) and the two
+ * saga commands the order saga invokes directly (Step Functions `lambda:invoke`), whose ARNs are
+ * published in SSM: `ChargePayment` (authorize and capture at the simulated provider) and
+ * `RefundPayment` (its compensation). Both are idempotent per order id.
+ */
+export class PaymentStack extends Stack {
+  /** The table. */
+  readonly state: PaymentState;
+  /** The `{proxy+}` router behind the REST API. */
+  readonly router: ServiceFunction;
+  /** The `ChargePayment` saga command. */
+  readonly chargePayment: ServiceFunction;
+  /** The `RefundPayment` compensation. */
+  readonly refundPayment: ServiceFunction;
+  /** The REST API. */
+  readonly api: ServiceApi;
+  /** The SSM parameters publishing the saga command functions' ARNs. */
+  readonly sagaCommandParameters: Readonly<Record<keyof typeof SAGA_COMMAND_PARAMETERS, ssm.StringParameter>>;
+
+  constructor(scope: Construct, id: string, props: PaymentStackProps) {
+    super(scope, id, {
+      description: `Serverless Shop payment service (${props.stage.stage})`,
+      ...props,
+    });
+    const { stage } = props;
+
+    // --- Stateful -------------------------------------------------------------------------------
+    this.state = new PaymentState(this, 'State', stage);
+    const { table } = this.state;
+
+    // --- Stateless ------------------------------------------------------------------------------
+    this.router = bindTableItems(
+      new ServiceFunction(this, 'Router', {
+        service: SERVICE,
+        name: 'router',
+        stage,
+        description: 'Payment REST API (admins): get the payment of an order',
+        code: props.code?.router,
+      }),
+      table,
+      ['dynamodb:GetItem'],
+    );
+
+    // Every write is a conditional UpdateItem (payments and the simulator's counters): no Put, no Delete.
+    this.chargePayment = bindTableItems(
+      new ServiceFunction(this, 'ChargePayment', {
+        service: SERVICE,
+        name: 'charge-payment',
+        stage,
+        description: 'Saga command ChargePayment: authorize and capture once per order (simulated provider)',
+        code: props.code?.['charge-payment'],
+      }),
+      table,
+      ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    );
+
+    this.refundPayment = bindTableItems(
+      new ServiceFunction(this, 'RefundPayment', {
+        service: SERVICE,
+        name: 'refund-payment',
+        stage,
+        description: 'Saga compensation RefundPayment: gives a captured payment back, once',
+        code: props.code?.['refund-payment'],
+      }),
+      table,
+      ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    );
+
+    this.sagaCommandParameters = {
+      chargePayment: publish(
+        this,
+        stage.stage,
+        SERVICE,
+        SAGA_COMMAND_PARAMETERS.chargePayment,
+        this.chargePayment.function.functionArn,
+        `ARN of the payment ChargePayment saga command function (${stage.stage})`,
+      ),
+      refundPayment: publish(
+        this,
+        stage.stage,
+        SERVICE,
+        SAGA_COMMAND_PARAMETERS.refundPayment,
+        this.refundPayment.function.functionArn,
+        `ARN of the payment RefundPayment saga compensation function (${stage.stage})`,
+      ),
+    };
+
+    this.api = new ServiceApi(this, 'Api', {
+      service: SERVICE,
+      stage,
+      basePath: BASE_PATH,
+      // Payments are for administrators only (checked by the router): every method needs a token.
+      handler: this.router.function,
+    });
+    this.api.publishEndpoint();
+  }
+}
