@@ -5,6 +5,6 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['**/*.int.spec.ts'],
   testTimeout: 30_000,
-  globalSetup: '<rootDir>/src/testing/fauxqs-global-setup.ts',
-  globalTeardown: '<rootDir>/src/testing/fauxqs-global-teardown.ts',
+  globalSetup: '<rootDir>/../testing/src/fauxqs/global-setup.ts',
+  globalTeardown: '<rootDir>/../testing/src/fauxqs/global-teardown.ts',
 };

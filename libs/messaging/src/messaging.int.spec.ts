@@ -11,17 +11,15 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { createEnvelope, eventEnvelopeSchema } from '@shop/domain';
-import { fakeLambdaContext, useTestTable } from '@shop/testing';
+import { fakeLambdaContext, fauxqsEndpoint, useTestTable } from '@shop/testing';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { ServiceTableIdempotencyStore } from './idempotency';
 import { SnsEventPublisher } from './sns-event-publisher';
 import { SqsCommandSender } from './sqs-command-sender';
 import { createSqsConsumer, type MessageLogger } from './sqs-consumer';
-import { FAUXQS_ENDPOINT_ENV } from './testing/fauxqs-global-setup';
 
-const endpoint = process.env[FAUXQS_ENDPOINT_ENV];
-if (!endpoint) throw new Error(`${FAUXQS_ENDPOINT_ENV} is not set: run through jest.integration.config.cjs.`);
+const endpoint = fauxqsEndpoint();
 const clientConfig = { endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 const sqs = new SQSClient(clientConfig);
 const sns = new SNSClient(clientConfig);

@@ -9,3 +9,4 @@ export * from './events';
 export * from './dynamodb-local/environment';
 export * from './dynamodb-local/start-dynamodb-local';
 export * from './dynamodb-local/test-table';
+export * from './fauxqs/environment';

@@ -46,7 +46,10 @@ export interface OrderRepository {
 /** An event the order service publishes (from its table stream, see `handlers/publish-events.handler.ts`). */
 export type OrderEvent = OrderConfirmed | OrderCancelled;
 
-/** Whether {@link OrderSaga.start} started an execution or found the order's execution already there. */
+/**
+ * Whether {@link OrderSaga.start} started the order's execution (or Step Functions answered with
+ * the still-running execution of an identical earlier start) or found it already there.
+ */
 export type SagaStart = 'started' | 'already-started';
 
 /**

@@ -210,7 +210,7 @@ describe('the order saga, run on aws-local-stepfunctions', () => {
     expect(sequence(calls)).toEqual(['reserveStock', 'chargePayment', 'chargePayment', 'chargePayment', 'confirmOrder']);
   });
 
-  it.each(TRANSIENT_ERRORS.filter((name) => name.startsWith('Lambda.')))('retries %s', async (name) => {
+  it.each(TRANSIENT_ERRORS.filter((name) => name.startsWith('Lambda.') || name === 'StockContentionError'))('retries %s', async (name) => {
     const { status, calls } = await execute({ reserveStock: [failure(name), SUCCESS.reserveStock] });
     expect(status).toBe('SUCCEEDED');
     expect(sequence(calls).filter((fn) => fn === 'reserveStock')).toHaveLength(2);

@@ -41,9 +41,16 @@ import { NEEDS_ATTENTION_METRIC } from '../domain/saga-tasks';
  * - The correlation id of the checkout is in the execution input and in every Task payload.
  */
 
-/** Errors worth retrying: the provider or Lambda being briefly unavailable, a Task timing out, a lost write race. */
+/**
+ * inventory's transient error: concurrent reservations on the same skus kept cancelling each
+ * other's transactions (nothing was written). Not in @shop/inventory-contracts yet, hence the literal.
+ */
+export const STOCK_CONTENTION_ERROR = 'StockContentionError';
+
+/** Errors worth retrying: a participant or Lambda being briefly unavailable, a Task timing out, a lost write race. */
 export const TRANSIENT_ERRORS = [
   PAYMENT_PROVIDER_UNAVAILABLE_ERROR,
+  STOCK_CONTENTION_ERROR,
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',

@@ -1,14 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-// Jest harness only (never bundled): compose the shared DynamoDB Local lifecycle of @shop/testing, as the
-// other integration configs reference it by path. Jest allows one globalSetup, so it is called from here.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import dynamoDbGlobalSetup from '../../../testing/src/dynamodb-local/global-setup';
+// Jest allows one globalSetup, so this one also starts DynamoDB Local (consumers keep idempotency records there).
+import dynamoDbGlobalSetup from '../dynamodb-local/global-setup';
+import { FAUXQS_ENDPOINT_ENV } from './environment';
 
 /** Where the fauxqs child process is kept between globalSetup and globalTeardown (same process). */
 export const FAUXQS_GLOBAL = '__SHOP_FAUXQS__';
 
-/** Environment variable holding the fauxqs endpoint for the test workers. */
-export const FAUXQS_ENDPOINT_ENV = 'SHOP_TEST_FAUXQS_ENDPOINT';
 
 // fauxqs ships ES modules only; Jest's CommonJS runtime cannot load it, so it runs in a child
 // Node process (the same Node 24 binary), listening on a free port of 127.0.0.1 only.
@@ -43,7 +40,7 @@ const startFauxqs = (): Promise<{ child: ChildProcess; endpoint: string }> =>
   });
 
 /**
- * Jest `globalSetup` of the messaging integration tests: DynamoDB Local (through @shop/testing)
+ * Jest `globalSetup` for integration tests that need messaging: DynamoDB Local (through @shop/testing)
  * plus an in-memory fauxqs (SQS + SNS) for the whole run; its endpoint goes to the workers in
  * {@link FAUXQS_ENDPOINT_ENV}.
  */

@@ -1,9 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-// Jest harness only (never bundled): compose the shared DynamoDB Local lifecycle of @shop/testing, as the
-// other integration configs reference it by path. Jest allows one globalSetup, so it is called from here.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import dynamoDbGlobalTeardown from '../../../testing/src/dynamodb-local/global-teardown';
-import { FAUXQS_GLOBAL } from './fauxqs-global-setup';
+import dynamoDbGlobalTeardown from '../dynamodb-local/global-teardown';
+import { FAUXQS_GLOBAL } from './global-setup';
 
 /** Jest `globalTeardown`: stops fauxqs (closing its stdin) and DynamoDB Local. */
 export default async function globalTeardown(): Promise<void> {
