@@ -1,10 +1,23 @@
 // Lint for every project. The module-boundary rules here are the architecture's guard rails:
 // a service imports shared libs and never another service; runtime code never pulls in the CDK;
 // a service's domain folder never touches the AWS SDK or Lambda types. tools/boundaries tests that each rule bites.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
 
 const cdkImports = ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'];
-const services = ['platform', 'product', 'basket', 'order', 'inventory', 'payment', 'shipping'];
+
+// The services: every `scope:<name>` tag of an app (apps/*/project.json), read here so that a new
+// service (`npx nx g @shop/tools:service <name>`) is fenced in with no edit of this file.
+const appsDir = new URL('./apps/', import.meta.url);
+const services = [
+  ...new Set(
+    readdirSync(appsDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(new URL(`${entry.name}/project.json`, appsDir)))
+      .flatMap((entry) => JSON.parse(readFileSync(new URL(`${entry.name}/project.json`, appsDir), 'utf8')).tags ?? [])
+      .filter((tag) => tag.startsWith('scope:') && tag !== 'scope:shared')
+      .map((tag) => tag.slice('scope:'.length)),
+  ),
+].sort();
 
 const moduleBoundaries = {
   enforceBuildableLibDependency: true,

@@ -1,0 +1,45 @@
+import { formatFiles, generateFiles, getProjects, logger, writeJson, type GeneratorCallback, type Tree } from '@nx/devkit';
+import path from 'node:path';
+import {
+  normalizeOptions,
+  serviceProjectConfiguration,
+  ServiceGeneratorError,
+  withCodeOwner,
+  type ServiceGeneratorSchema,
+} from './service-options.ts';
+
+export type { ServiceGeneratorSchema } from './service-options.ts';
+
+const CODEOWNERS = '.github/CODEOWNERS';
+
+/**
+ * `npx nx g @shop/tools:service <name>`: a new service that passes lint, test, integration and
+ * synth as generated. Writes apps/<name> (router handler with `GET /health`, domain, DynamoDB
+ * adapter, CDK stack on the @shop/cdk constructs, unit, stack and integration tests, README,
+ * project.json with every target and stage) and its CODEOWNERS line. The lint rules need no edit:
+ * eslint.config.mjs reads the services' scopes from apps/*\/project.json.
+ *
+ * Nx loads this file with Node's own TypeScript support (ES module), hence `import.meta.dirname`
+ * and the `.ts` extension of the relative import.
+ */
+export default async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchema): Promise<GeneratorCallback> {
+  const options = normalizeOptions(schema, [...getProjects(tree).keys()]);
+  if (tree.exists(options.projectRoot)) throw new ServiceGeneratorError(`${options.projectRoot} exists already.`);
+  const codeowners = tree.read(CODEOWNERS, 'utf-8');
+  if (codeowners === null) throw new ServiceGeneratorError(`${CODEOWNERS} is missing: every service needs an owner line.`);
+
+  generateFiles(tree, path.join(import.meta.dirname, 'files'), options.projectRoot, { ...options, tmpl: '' });
+  writeJson(tree, `${options.projectRoot}/project.json`, serviceProjectConfiguration(options));
+  tree.write(CODEOWNERS, withCodeOwner(codeowners, options));
+  await formatFiles(tree);
+
+  return () => {
+    logger.info(
+      [
+        `Service ${options.name} created in ${options.projectRoot}, owned by ${options.team}, API under /${options.basePath}.`,
+        `Next: npx nx run-many -t lint test integration synth -p ${options.name}`,
+        `Deploy after platform (it reads the user pool and API domain from SSM): npx nx run ${options.name}:deploy`,
+      ].join('\n'),
+    );
+  };
+}
