@@ -1,7 +1,8 @@
 /**
  * @shop/cdk: the shop's shared CDK constructs, secure by default, with every default documented:
  * a service function, table, topic, REST API and dead-letter queue; SSM service discovery; the
- * typed stage configuration; and cdk-nag checks. Used only by `src/infra` of apps.
+ * typed stage configuration; cdk-nag checks; and template queries for stack tests. Used only by
+ * `src/infra` of apps.
  */
 export * from './errors';
 export * from './stage-config';
@@ -18,3 +19,4 @@ export * from './service-api';
 export * from './consumer-queue';
 export * from './command-queue';
 export * from './event-subscription';
+export * from './template-queries';

@@ -8,13 +8,9 @@ import { BundleNotFoundError, ServiceFunction } from './service-function';
 import { ServiceTable } from './service-table';
 import { ServiceTopic } from './service-topic';
 import { stageConfig } from './stage-config';
+import { policyStatementsOf } from './template-queries';
 import { inlineCode, testStack } from './testing/test-stack';
 import { bundleDir, findWorkspaceRoot } from './workspace';
-
-const policyStatements = (template: Template, rolePrefix: string) =>
-  Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(rolePrefix)))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement);
 
 describe('ServiceFunction', () => {
   const create = (stage = stageConfig('dev')) => {
@@ -53,7 +49,7 @@ describe('ServiceFunction', () => {
     const { stack } = create();
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
-    expect(policyStatements(template, 'FnRole')).toEqual([
+    expect(policyStatementsOf(template, 'FnRole')).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^FnLogs/), 'Arn'] } },
       { Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Effect: 'Allow', Resource: '*' },
     ]);
@@ -68,9 +64,38 @@ describe('ServiceFunction', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ TABLE_NAME: { Ref: Match.stringLikeRegexp('^Table') } }) },
     });
-    const actions = policyStatements(template, 'FnRole').map((s) => s.Action);
+    const actions = policyStatementsOf(template, 'FnRole').map((s) => s.Action);
     expect(actions).toContainEqual('dynamodb:GetItem');
     expect(actions).toContainEqual('dynamodb:Query');
+  });
+
+  it('bindTable grants exactly the item actions listed, and nothing on indexes', () => {
+    const { stack, fn } = create();
+    const table = new ServiceTable(stack, 'Table', { stage: stageConfig('dev'), gsi1: true });
+    fn.bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: { Ref: Match.stringLikeRegexp('^Table') } }) },
+    });
+    const dynamodbStatements = policyStatementsOf(template, 'FnRole').filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(dynamodbStatements).toEqual([
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] },
+      },
+    ]);
+  });
+
+  it("publishArn publishes the function's ARN in SSM under the service, as a parameter of the stack", () => {
+    const { stack, fn } = create();
+    const parameter = fn.publishArn('router-function-arn');
+    expect(parameter.node.scope).toBe(stack);
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/shop/dev/product/router-function-arn',
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnFunction'), 'Arn'] },
+      Description: 'ARN of the product router function (dev)',
+    });
   });
 
   it('bindTopic grants sns:Publish on the topic and sets TOPIC_ARN', () => {
@@ -80,7 +105,7 @@ describe('ServiceFunction', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ EVENTS_TOPIC_ARN: { Ref: Match.stringLikeRegexp('^EventsTopic') } }) },
     });
-    expect(policyStatements(template, 'FnRole')).toContainEqual({
+    expect(policyStatementsOf(template, 'FnRole')).toContainEqual({
       Action: 'sns:Publish',
       Effect: 'Allow',
       Resource: { Ref: expect.stringMatching(/^EventsTopic/) },
@@ -132,7 +157,7 @@ describe('ServiceFunction', () => {
 
     it('grants stream reads on the stream only (ListStreams aside) and nothing on the items', () => {
       const { template } = consume();
-      const statements = policyStatements(template, 'FnRole');
+      const statements = policyStatementsOf(template, 'FnRole');
       expect(statements).toContainEqual({
         Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
         Effect: 'Allow',

@@ -1,16 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue';
 import { ShopCdkError } from './errors';
 import { suppressNag } from './nag';
 import type { ServiceTable, TableAccess } from './service-table';
 import type { ServiceTopic } from './service-topic';
+import { publish } from './ssm-discovery';
 import type { StageConfig } from './stage-config';
 import { bundleDir } from './workspace';
 
@@ -191,6 +193,25 @@ export class ServiceFunction extends Construct {
   bindTopic(topic: ServiceTopic, envVar = 'TOPIC_ARN'): this {
     topic.grantPublish(this.function);
     return this.addEnvironment(envVar, topic.topicArn);
+  }
+
+  /**
+   * Publishes the function's ARN for other services to find (e.g. a saga command another
+   * service's state machine invokes) as the SSM parameter `/shop/<stage>/<service>/<name>`.
+   * The parameter belongs to the function's stack (construct id `Param-<name>`, as
+   * {@link publish} on the stack gives it), so it keeps its logical id wherever the call moves.
+   * @param description @default 'ARN of the <service> <function name> function (<stage>)'
+   */
+  publishArn(name: string, description?: string): ssm.StringParameter {
+    const { service, stage } = this.props;
+    return publish(
+      Stack.of(this),
+      stage.stage,
+      service,
+      name,
+      this.function.functionArn,
+      description ?? `ARN of the ${service} ${this.props.name} function (${stage.stage})`,
+    );
   }
 
   /**

@@ -2,8 +2,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { ShopCdkError } from './errors';
 import { nagFindings } from './nag';
-import { ServiceTable } from './service-table';
+import { ServiceTable, type TableAccess } from './service-table';
 import { stageConfig } from './stage-config';
 import { testStack } from './testing/test-stack';
 
@@ -93,6 +94,37 @@ describe('ServiceTable', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
       ]);
+    });
+
+    it('grants exactly the item actions listed, and their batch forms only where they apply', () => {
+      expect(grantTo({ items: ['GetItem', 'UpdateItem'] })).toEqual([
+        { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: tableArn },
+      ]);
+      expect(grantTo({ items: ['PutItem'] })).toEqual([{ Action: 'dynamodb:PutItem', Effect: 'Allow', Resource: tableArn }]);
+      expect(grantTo({ items: ['UpdateItem'], batch: true })[0].Action).toEqual('dynamodb:UpdateItem');
+      expect(grantTo({ items: ['PutItem', 'GetItem'], batch: true })[0].Action).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+      ]);
+    });
+
+    it('lets exact read actions only decrypt with a customer-managed key, and write actions encrypt too', () => {
+      const kmsActionsFor = (items: TableAccess['items']) => {
+        const stack = testStack();
+        const table = new ServiceTable(stack, 'Table', { stage: stageConfig('dev'), encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });
+        const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+        table.grantAccess(role, { items });
+        const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+        return statements.flatMap((statement: { Action: string | string[] }) => [statement.Action].flat()).filter((action) => action.startsWith('kms:'));
+      };
+      expect(kmsActionsFor(['GetItem', 'ConditionCheckItem'])).toEqual(['kms:Decrypt']);
+      expect(kmsActionsFor(['PutItem'])).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt']));
+    });
+
+    it('refuses an empty list of item actions', () => {
+      expect(() => grantTo({ items: [] })).toThrow(ShopCdkError);
     });
 
     it('grants item CRUD on the table and Query on the named index only', () => {

@@ -3,18 +3,26 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { ShopCdkError } from './errors';
 import type { StageConfig } from './stage-config';
+
+/** An item-level DynamoDB action (without the `dynamodb:` prefix) for {@link TableAccess.items}. */
+export type TableItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 /** What a function may do with a table's items (see {@link ServiceTable.grantAccess}). */
 export interface TableAccess {
   /**
-   * `read`: GetItem. `read-write`: GetItem, PutItem, UpdateItem, DeleteItem. Never Scan, never
-   * table-level administration.
+   * `read`: GetItem. `read-write`: GetItem, PutItem, UpdateItem, DeleteItem. Or exactly the item
+   * actions listed, for a function that needs less than read-write (e.g. `['PutItem']` for a
+   * create-only consumer, `['GetItem', 'UpdateItem']` for one that only updates in place).
+   * `TransactWriteItems` is authorized per item action, so a transaction needs no action of its own.
+   * Never Scan, never table-level administration.
    * @default 'read-write'
    */
-  readonly items?: 'read' | 'read-write';
+  readonly items?: 'read' | 'read-write' | readonly TableItemAction[];
   /**
-   * Also the batch forms of the granted item actions (BatchGetItem; BatchWriteItem for read-write).
+   * Also the batch forms of the granted item actions (BatchGetItem with GetItem; BatchWriteItem
+   * with PutItem or DeleteItem).
    * @default false
    */
   readonly batch?: boolean;
@@ -124,13 +132,11 @@ export class ServiceTable extends Construct {
    * which also sets the table name in the function's environment.
    */
   grantAccess(grantee: iam.IGrantable, access: TableAccess = {}): iam.Grant {
-    const readOnly = (access.items ?? 'read-write') === 'read';
-    const itemActions = readOnly
-      ? ['dynamodb:GetItem']
-      : ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+    const granted = itemActionsOf(access.items ?? 'read-write');
+    const itemActions = granted.map((action) => `dynamodb:${action}`);
     if (access.batch) {
-      itemActions.push('dynamodb:BatchGetItem');
-      if (!readOnly) itemActions.push('dynamodb:BatchWriteItem');
+      if (granted.includes('GetItem')) itemActions.push('dynamodb:BatchGetItem');
+      if (granted.includes('PutItem') || granted.includes('DeleteItem')) itemActions.push('dynamodb:BatchWriteItem');
     }
     const grant = iam.Grant.addToPrincipal({
       grantee,
@@ -145,8 +151,19 @@ export class ServiceTable extends Construct {
         resourceArns: indexes.map((name) => this.indexArn(name)),
       });
     }
-    if (readOnly) this.table.encryptionKey?.grantDecrypt(grantee);
+    if (granted.every((action) => READ_ONLY_ACTIONS.has(action))) this.table.encryptionKey?.grantDecrypt(grantee);
     else this.table.encryptionKey?.grantEncryptDecrypt(grantee);
     return grant;
   }
 }
+
+const READ: readonly TableItemAction[] = ['GetItem'];
+const READ_ONLY_ACTIONS: ReadonlySet<TableItemAction> = new Set(['GetItem', 'ConditionCheckItem']);
+const READ_WRITE: readonly TableItemAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+
+const itemActionsOf = (items: NonNullable<TableAccess['items']>): TableItemAction[] => {
+  if (items === 'read') return [...READ];
+  if (items === 'read-write') return [...READ_WRITE];
+  if (items.length === 0) throw new ShopCdkError('TableAccess.items lists no action: leave the table unbound instead.');
+  return [...new Set(items)];
+};

@@ -4,7 +4,7 @@ import 'aws-sdk-client-mock-jest';
 import { createDocumentClient } from './client';
 import { encodeCursor, type CursorShape } from './cursor';
 import { DynamoDbError, InvalidPageCursorError } from './errors';
-import { queryPage } from './query-page';
+import { queryIndexPartition, queryPage } from './query-page';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = createDocumentClient({ clientConfig: { region: 'eu-west-1' } });
@@ -68,5 +68,39 @@ describe('queryPage', () => {
 
   it.each([0, -1, 1.5])('rejects a page limit of %p', async (limit) => {
     await expect(queryPage(client, { query, limit, cursorShape })).rejects.toBeInstanceOf(DynamoDbError);
+  });
+});
+
+describe('queryIndexPartition', () => {
+  const input = { tableName: 'things', indexName: 'gsi1', partition: 'CAT#mugs', limit: 2, parse: (stored: Record<string, unknown>) => stored.name };
+
+  it('queries one partition of the index, parses each item and bounds the cursor to the index key', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [item(1), item(2), item(3)] });
+
+    const page = await queryIndexPartition(client, input);
+
+    expect(page).toEqual({ items: ['thing 1', 'thing 2'], nextCursor: encodeCursor({ pk: 'P#2', sk: 'P', gsi1pk: 'CAT#mugs', gsi1sk: '2' }) });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
+      TableName: 'things',
+      IndexName: 'gsi1',
+      KeyConditionExpression: '#partition = :partition',
+      ExpressionAttributeNames: { '#partition': 'gsi1pk' },
+      ExpressionAttributeValues: { ':partition': 'CAT#mugs' },
+      Limit: 3,
+    });
+  });
+
+  it('lists highest sort key first when descending, and leaves nextCursor out on the last page', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [item(2), item(1)] });
+
+    await expect(queryIndexPartition(client, { ...input, descending: true })).resolves.toEqual({ items: ['thing 2', 'thing 1'] });
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, { ScanIndexForward: false });
+  });
+
+  it("refuses another partition's cursor without querying", async () => {
+    const other = encodeCursor({ pk: 'P#9', sk: 'P', gsi1pk: 'CAT#cups', gsi1sk: '9' });
+
+    await expect(queryIndexPartition(client, { ...input, cursor: other })).rejects.toBeInstanceOf(InvalidPageCursorError);
+    expect(ddb).not.toHaveReceivedCommand(QueryCommand);
   });
 });

@@ -44,3 +44,52 @@ export const queryPage = async <T = Item>(client: DocumentClient, input: QueryPa
 
 const keyOf = (item: Item, shape: CursorShape): Item =>
   Object.fromEntries(shape.attributes.map((name) => [name, item[name]]));
+
+/** Input of {@link queryIndexPartition}. */
+export interface IndexPartitionQuery<T> {
+  readonly tableName: string;
+  /**
+   * A global secondary index of the shop's single-table layout: keyed `<indexName>pk` /
+   * `<indexName>sk` on a table keyed `pk` / `sk` (e.g. `gsi1`, as `ServiceTable` of `@shop/cdk` adds it).
+   */
+  readonly indexName: string;
+  /** The value of `<indexName>pk` whose items are listed. */
+  readonly partition: string;
+  /** Page size, a positive integer. */
+  readonly limit: number;
+  /** A `nextCursor` of the previous page of the same partition. */
+  readonly cursor?: string;
+  /**
+   * Highest index sort key first (e.g. newest first).
+   * @default false
+   */
+  readonly descending?: boolean;
+  /** Turns each stored item into what the caller returns (validate it here). */
+  readonly parse: (item: Item) => T;
+}
+
+/**
+ * One page of one partition of a global secondary index (see {@link IndexPartitionQuery}), with
+ * {@link queryPage}'s cursors bound to that partition: a cursor of another partition is refused.
+ * A Query, never a Scan.
+ * @throws InvalidPageCursorError when `cursor` was not issued for this partition (adapters turn it into their domain's error).
+ */
+export const queryIndexPartition = async <T>(client: DocumentClient, input: IndexPartitionQuery<T>): Promise<QueryPage<T>> => {
+  const { tableName, indexName, partition, limit, cursor, descending, parse } = input;
+  const partitionKey = `${indexName}pk`;
+  const page = await queryPage(client, {
+    query: {
+      TableName: tableName,
+      IndexName: indexName,
+      KeyConditionExpression: '#partition = :partition',
+      ExpressionAttributeNames: { '#partition': partitionKey },
+      ExpressionAttributeValues: { ':partition': partition },
+      ...(descending && { ScanIndexForward: false }),
+    },
+    limit,
+    cursor,
+    cursorShape: { attributes: ['pk', 'sk', partitionKey, `${indexName}sk`], fixed: { [partitionKey]: partition } },
+  });
+  const items = page.items.map(parse);
+  return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
+};

@@ -50,6 +50,9 @@ export const serviceRelativePath = (event: Pick<APIGatewayProxyEvent, 'resource'
 const withoutHeader = <T>(headers: Record<string, T> | null | undefined, name: string): Record<string, T> =>
   Object.fromEntries(Object.entries(headers ?? {}).filter(([key]) => key.toLowerCase() !== name));
 
+/** An API Gateway REST proxy function: a service's API as {@link resolveRestRequest} serves it, before observability wraps it. */
+export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
 /**
  * Routes an API Gateway REST proxy event through `router` on its service-relative path.
  * The correlation id (from `x-correlation-id`, else the API Gateway request id) is put on the

@@ -1,5 +1,5 @@
 import './testing/lambda-env';
-import { fakeLambdaContext, sqsEventFromSns } from '@shop/testing';
+import { fakeLambdaContext, sqsEventFromSns, withoutEnv } from '@shop/testing';
 import { entry, productChanged } from '../domain/testing/fixtures';
 import { InMemoryPriceCatalog } from '../domain/testing/in-memory';
 import { createProductChangedConsumer, handler } from './product-changed.handler';
@@ -63,14 +63,10 @@ describe('handler', () => {
   });
 
   it('fails at cold start, with a named error, when TABLE_NAME is missing', () => {
-    const saved = process.env.TABLE_NAME;
-    delete process.env.TABLE_NAME;
-    try {
+    withoutEnv('TABLE_NAME', () =>
       jest.isolateModules(() => {
         expect(() => require('./product-changed.handler')).toThrow('Environment variable TABLE_NAME is required but not set.');
-      });
-    } finally {
-      process.env.TABLE_NAME = saved;
-    }
+      }),
+    );
   });
 });

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { basketKey, toBasketItem } from '../adapters/basket.repository';
 import { toPriceItem } from '../adapters/price-catalog.repository';
-import { apiGatewayProxyEvent, customerClaims, fakeLambdaContext, type ApiRequest } from '@shop/testing';
+import { apiGatewayProxyEvent, customerClaims, fakeLambdaContext, withoutEnv, type ApiRequest } from '@shop/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { basketOf, checkoutInput, CUSTOMER, entry, OTHER_CUSTOMER } from '../domain/testing/fixtures';
 import {
@@ -338,14 +338,10 @@ describe('handler', () => {
   });
 
   it.each(['TABLE_NAME', 'ORDER_INTAKE_QUEUE_URL'])('fails at cold start, with a named error, when %s is missing', (name) => {
-    const saved = process.env[name];
-    delete process.env[name];
-    try {
+    withoutEnv(name, () =>
       jest.isolateModules(() => {
         expect(() => require('./router.handler')).toThrow(`Environment variable ${name} is required but not set.`);
-      });
-    } finally {
-      process.env[name] = saved;
-    }
+      }),
+    );
   });
 });

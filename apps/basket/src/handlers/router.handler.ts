@@ -4,7 +4,16 @@ import { newId } from '@shop/domain';
 import { createDocumentClient } from '@shop/dynamodb';
 import { SqsCommandSender } from '@shop/messaging';
 import type { PlaceOrder } from '@shop/order-contracts';
-import { correlationIdOf, createRestRouter, parseJsonBody, parsePathParam, requireCaller, resolveRestRequest, validateAll } from '@shop/http';
+import {
+  correlationIdOf,
+  createRestRouter,
+  parseJsonBody,
+  parsePathParam,
+  requireCaller,
+  resolveRestRequest,
+  validateAll,
+  type ProxyFunction,
+} from '@shop/http';
 import {
   createObservability,
   MetricUnit,
@@ -13,7 +22,6 @@ import {
   type LogSink,
   type MetricSink,
 } from '@shop/observability';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DynamoBasketRepository } from '../adapters/basket.repository';
 import { DynamoCheckoutRepository } from '../adapters/checkout.repository';
 import { DynamoPriceCatalog } from '../adapters/price-catalog.repository';
@@ -48,9 +56,6 @@ export interface BasketApiDeps {
   readonly logger: Pick<LogSink, 'debug' | 'error'>;
   readonly metrics: MetricSink;
 }
-
-/** An API Gateway REST proxy function. */
-export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 // The customer is always the authenticated caller (the token's `sub`), never a path or body field.
 const customerOf = (reqCtx: { event: unknown }): string => requireCaller(reqCtx.event).sub;

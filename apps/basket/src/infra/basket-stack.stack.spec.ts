@@ -1,9 +1,7 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { createShopApp, nagFindings } from '@shop/cdk';
+import { actionsOf, createShopApp, nagFindings, policyStatementsOf, type TemplateStatement } from '@shop/cdk';
 import { BasketStack, basketStackName } from './basket-stack';
-
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
 
@@ -16,14 +14,7 @@ const synth = (stageName: string) => {
   return { app, stack, template: Template.fromStack(stack) };
 };
 
-/** The statements of the policies attached to the role whose logical id starts with `rolePrefix`. */
-const statementsOf = (template: Template, rolePrefix: string): Statement[] =>
-  Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(rolePrefix)))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement);
-
-const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => s.Action).sort();
-const nonLogActions = (statements: Statement[]) => actionsOf(statements).filter((a) => !/^(logs|xray):/.test(a));
+const nonLogActions = (statements: TemplateStatement[]) => actionsOf(statements).filter((a) => !/^(logs|xray):/.test(a));
 
 const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^StateBasketsTable/), 'Arn'] };
 const ssmRef = (name: string) => ({ Ref: expect.stringMatching(new RegExp(`^SsmParameterValue${name.replaceAll('/', '').replaceAll('-', '')}`)) });
@@ -67,7 +58,7 @@ describe('BasketStack', () => {
   });
 
   describe('router permissions', () => {
-    const statements = statementsOf(template, 'RouterRole');
+    const statements = policyStatementsOf(template, 'RouterRole');
 
     it('are item reads and writes plus BatchGetItem on the table, never Scan, Query or batch writes', () => {
       const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
@@ -100,7 +91,7 @@ describe('BasketStack', () => {
   });
 
   describe('product-changed permissions', () => {
-    const statements = statementsOf(template, 'ProductChangedRole');
+    const statements = policyStatementsOf(template, 'ProductChangedRole');
 
     it('are one conditional PutItem on read-model items (PRODUCT#...) and reading its own queue', () => {
       expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')))).toEqual([
@@ -122,7 +113,7 @@ describe('BasketStack', () => {
   });
 
   describe('order-confirmed permissions', () => {
-    const statements = statementsOf(template, 'OrderConfirmedRole');
+    const statements = policyStatementsOf(template, 'OrderConfirmedRole');
 
     it('are item reads and writes (basket and idempotency records) and reading its own queue', () => {
       expect(nonLogActions(statements)).toEqual([

@@ -1,16 +1,18 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed, type DocumentClient } from '@shop/dynamodb';
+import {
+  cancellationCodes,
+  DEFAULT_TRANSACTION_RETRY,
+  isConditionalCheckFailed,
+  isRetryableCancellation,
+  RETRYABLE_CANCELLATION_CODES,
+  type DocumentClient,
+  type TransactionRetryPolicy,
+} from '@shop/dynamodb';
+import type { StockLine } from '@shop/inventory-contracts';
 import { StockContentionError } from '../domain/errors';
 import type { ReleaseOutcome, ReservationRepository, ReserveOutcome, WriteContext } from '../domain/ports';
 import type { Reservation } from '../domain/reservation';
 import { fromReservationItem, reservationKey, stockKey, toReservationItem } from './inventory-items';
-import {
-  cancellationCodes,
-  DEFAULT_TRANSACTION_RETRY,
-  isRetryableCancellation,
-  RETRYABLE_CANCELLATION_CODES,
-  type TransactionRetryPolicy,
-} from './transaction-cancellation';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -63,20 +65,7 @@ export class DynamoReservationRepository implements ReservationRepository {
           ExpressionAttributeNames: { '#pk': 'pk' },
         },
       },
-      ...lines.map(
-        (line): TransactItem => ({
-          Update: {
-            TableName: this.tableName,
-            Key: stockKey(line.sku),
-            UpdateExpression:
-              'SET #available = #available - :quantity, #reserved = #reserved + :quantity, #version = #version + :one, ' +
-              '#updatedAt = :at, #correlationId = :correlationId',
-            ConditionExpression: 'attribute_exists(#pk) AND #available >= :quantity',
-            ExpressionAttributeNames: stockNames,
-            ExpressionAttributeValues: { ':quantity': line.quantity, ':one': 1, ':at': reservation.createdAt, ':correlationId': context.correlationId },
-          },
-        }),
-      ),
+      ...lines.map((line) => moveStockUnits(this.tableName, line, 'reserve', reservation.createdAt, context.correlationId)),
     ];
 
     const codes = await this.transact(orderId, items);
@@ -107,21 +96,7 @@ export class DynamoReservationRepository implements ReservationRepository {
           ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED', ':at': releasedAt, ':correlationId': context.correlationId },
         },
       },
-      ...lines.map(
-        (line): TransactItem => ({
-          Update: {
-            TableName: this.tableName,
-            Key: stockKey(line.sku),
-            UpdateExpression:
-              'SET #available = #available + :quantity, #reserved = #reserved - :quantity, #version = #version + :one, ' +
-              '#updatedAt = :at, #correlationId = :correlationId',
-            // Never recreate a vanished sku or drive `reserved` below zero: such a table is corrupt.
-            ConditionExpression: 'attribute_exists(#pk) AND #reserved >= :quantity',
-            ExpressionAttributeNames: stockNames,
-            ExpressionAttributeValues: { ':quantity': line.quantity, ':one': 1, ':at': releasedAt, ':correlationId': context.correlationId },
-          },
-        }),
-      ),
+      ...lines.map((line) => moveStockUnits(this.tableName, line, 'release', releasedAt, context.correlationId)),
     ];
 
     const codes = await this.transact(orderId, items);
@@ -182,4 +157,31 @@ const stockNames = {
   '#version': 'version',
   '#updatedAt': 'updatedAt',
   '#correlationId': 'correlationId',
+};
+
+/**
+ * The update of one sku's stock within a transaction: `reserve` moves the line's units from
+ * `available` to `reserved`, `release` moves them back. The units leave a counter only if it holds
+ * them, and never a vanished sku: stock never goes negative, and a missing sku is never recreated.
+ */
+const moveStockUnits = (
+  tableName: string,
+  line: StockLine,
+  direction: 'reserve' | 'release',
+  at: string,
+  correlationId: string,
+): TransactItem => {
+  const [available, reserved, from] = direction === 'reserve' ? ['-', '+', '#available'] : ['+', '-', '#reserved'];
+  return {
+    Update: {
+      TableName: tableName,
+      Key: stockKey(line.sku),
+      UpdateExpression:
+        `SET #available = #available ${available} :quantity, #reserved = #reserved ${reserved} :quantity, #version = #version + :one, ` +
+        '#updatedAt = :at, #correlationId = :correlationId',
+      ConditionExpression: `attribute_exists(#pk) AND ${from} >= :quantity`,
+      ExpressionAttributeNames: stockNames,
+      ExpressionAttributeValues: { ':quantity': line.quantity, ':one': 1, ':at': at, ':correlationId': correlationId },
+    },
+  };
 };

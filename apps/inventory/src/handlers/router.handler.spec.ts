@@ -1,5 +1,5 @@
 import './testing/lambda-env';
-import { adminClaims, apiGatewayProxyEvent, customerClaims, fakeLambdaContext, type ApiRequest } from '@shop/testing';
+import { adminClaims, apiGatewayProxyEvent, customerClaims, fakeLambdaContext, withoutEnv, type ApiRequest } from '@shop/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { fixedClock, InMemoryInventory } from '../domain/testing/in-memory-inventory';
 import { stockLevel } from '../domain/testing/inventory-fixtures';
@@ -159,14 +159,10 @@ describe('handler', () => {
   });
 
   it('fails at cold start, with a named error, when TABLE_NAME is missing', () => {
-    const saved = process.env.TABLE_NAME;
-    delete process.env.TABLE_NAME;
-    try {
+    withoutEnv('TABLE_NAME', () =>
       jest.isolateModules(() => {
         expect(() => require('./router.handler')).toThrow('Environment variable TABLE_NAME is required but not set.');
-      });
-    } finally {
-      process.env.TABLE_NAME = saved;
-    }
+      }),
+    );
   });
 });

@@ -1,14 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SkuSchema, ValidationError } from '@shop/domain';
+import { SkuSchema } from '@shop/domain';
 import { createDocumentClient } from '@shop/dynamodb';
 import {
   correlationIdOf,
   createRestRouter,
+  etagOf,
+  parseIfMatch,
   parseJsonBody,
   parsePathParam,
   requireGroup,
   resolveRestRequest,
   validateAll,
+  type ProxyFunction,
 } from '@shop/http';
 import {
   createObservability,
@@ -18,7 +21,6 @@ import {
   type LogSink,
   type MetricSink,
 } from '@shop/observability';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DynamoStockRepository } from '../adapters/stock.repository';
 import { getStock } from '../domain/get-stock.use-case';
 import { systemClock, type Clock, type StockRepository } from '../domain/ports';
@@ -35,20 +37,6 @@ export interface InventoryApiDeps {
   readonly logger: Pick<LogSink, 'debug' | 'error'>;
   readonly metrics: MetricSink;
 }
-
-/** An API Gateway REST proxy function. */
-export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-/** The stock's version as an entity tag, so an administrator can send it back in `If-Match`. */
-export const etagOf = (level: Pick<StockLevel, 'version'>): string => `"${level.version}"`;
-
-// `If-Match: "3"` (or a bare 3): the version the change is based on. Optional on this API.
-const parseIfMatch = (value: string | null): number | undefined => {
-  if (value === null) return undefined;
-  const match = /^\s*"?([1-9]\d{0,14})"?\s*$/.exec(value);
-  if (!match?.[1]) throw new ValidationError([{ field: 'If-Match', message: 'If-Match must be the stock ETag, e.g. "3".' }]);
-  return Number(match[1]);
-};
 
 const stockResponse = (level: StockLevel): Response => Response.json(level, { status: 200, headers: { ETag: etagOf(level) } });
 
@@ -72,7 +60,8 @@ export const createInventoryApi = (deps: InventoryApiDeps): ProxyFunction => {
   router.put('/:sku', admin, async (reqCtx) => {
     const { sku, expectedVersion, body } = await validateAll({
       sku: () => parsePathParam(SkuSchema, reqCtx.params.sku, 'sku'),
-      expectedVersion: () => parseIfMatch(reqCtx.req.headers.get('if-match')),
+      // Optional on this API: without it the write is unconditional.
+      expectedVersion: () => parseIfMatch(reqCtx.req.headers.get('if-match'), 'stock'),
       body: () => parseJsonBody(SetStockBodySchema, reqCtx.req),
     });
     const level = await setStock(

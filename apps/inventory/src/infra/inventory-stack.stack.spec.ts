@@ -1,9 +1,7 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { createShopApp, nagFindings } from '@shop/cdk';
+import { actionsOf, createShopApp, logicalIdOf, nagFindings, policyStatementsOf } from '@shop/cdk';
 import { InventoryStack, inventoryStackName } from './inventory-stack';
-
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
 
@@ -16,21 +14,7 @@ const synth = (stageName: string) => {
   return { app, stack, template: Template.fromStack(stack) };
 };
 
-/** The statements of the policies attached to the role whose logical id starts with `rolePrefix`. */
-const statementsOf = (template: Template, rolePrefix: string): Statement[] =>
-  Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(rolePrefix)))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement);
-
-const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => [s.Action].flat()).sort();
-
 const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^StateInventoryTable/), 'Arn'] };
-
-const functionId = (template: Template, prefix: string): string => {
-  const id = Object.keys(template.findResources('AWS::Lambda::Function')).find((logicalId) => logicalId.startsWith(prefix));
-  if (!id) throw new Error(`No function ${prefix}`);
-  return id;
-};
 
 describe('InventoryStack', () => {
   const { app, stack, template } = synth('dev');
@@ -69,14 +53,14 @@ describe('InventoryStack', () => {
       ['ReserveStockRole', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']],
       ['ReleaseStockRole', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']],
     ])('%s: exactly %j on the table ARN, no Delete, Scan, Query or batch', (role, actions) => {
-      const statements = statementsOf(template, role);
+      const statements = policyStatementsOf(template, role);
       expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')))).toEqual([
         { Action: actions, Effect: 'Allow', Resource: tableArn },
       ]);
     });
 
     it.each(['RouterRole', 'ReserveStockRole', 'ReleaseStockRole'])('%s: nothing else but logs and X-Ray ("*" only for X-Ray)', (role) => {
-      const statements = statementsOf(template, role);
+      const statements = policyStatementsOf(template, role);
       expect(actionsOf(statements).filter((a) => !a.startsWith('dynamodb:'))).toEqual([
         'logs:CreateLogStream',
         'logs:PutLogEvents',
@@ -89,7 +73,7 @@ describe('InventoryStack', () => {
 
   it('sets each function exactly the environment it needs', () => {
     for (const prefix of ['RouterFunction', 'ReserveStockFunction', 'ReleaseStockFunction']) {
-      const fn = template.findResources('AWS::Lambda::Function')[functionId(template, prefix)];
+      const fn = template.findResources('AWS::Lambda::Function')[logicalIdOf(template, 'AWS::Lambda::Function', prefix)];
       expect(Object.keys(fn?.Properties.Environment.Variables).sort()).toEqual([
         'NODE_OPTIONS',
         'POWERTOOLS_LOG_LEVEL',
@@ -123,10 +107,10 @@ describe('InventoryStack', () => {
       '/shop/dev/inventory/reserve-stock-function-arn',
     ]);
     expect(parameters.find((p) => p.Name === '/shop/dev/inventory/reserve-stock-function-arn')?.Value).toEqual({
-      'Fn::GetAtt': [functionId(template, 'ReserveStockFunction'), 'Arn'],
+      'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function', 'ReserveStockFunction'), 'Arn'],
     });
     expect(parameters.find((p) => p.Name === '/shop/dev/inventory/release-stock-function-arn')?.Value).toEqual({
-      'Fn::GetAtt': [functionId(template, 'ReleaseStockFunction'), 'Arn'],
+      'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function', 'ReleaseStockFunction'), 'Arn'],
     });
   });
 

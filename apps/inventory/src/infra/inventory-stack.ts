@@ -1,9 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { publish, ServiceApi, ServiceFunction, ServiceTable, type StageConfig } from '@shop/cdk';
+import { ServiceApi, ServiceFunction, ServiceTable, type StageConfig } from '@shop/cdk';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'inventory';
@@ -54,16 +53,6 @@ export class InventoryState extends Construct {
 }
 
 /**
- * Grants exactly `actions` on the table's items (its ARN only: the table has no index) and sets
- * `TABLE_NAME`. Narrower than `bindTable`'s read-write, which would add DeleteItem that no
- * inventory function uses.
- */
-const bindTableItems = (fn: ServiceFunction, table: ServiceTable, actions: readonly string[]): ServiceFunction => {
-  iam.Grant.addToPrincipal({ grantee: fn.function, actions: [...actions], resourceArns: [table.tableArn] });
-  return fn.addEnvironment('TABLE_NAME', table.tableName);
-};
-
-/**
  * The inventory service: a REST API for administrators (read and set stock per sku) and the two
  * saga commands the order saga invokes directly (Step Functions `lambda:invoke`), whose ARNs are
  * published in SSM: `ReserveStock` (every line or none, in one DynamoDB transaction) and
@@ -95,58 +84,38 @@ export class InventoryStack extends Stack {
     const { table } = this.state;
 
     // --- Stateless ------------------------------------------------------------------------------
-    this.router = bindTableItems(
-      new ServiceFunction(this, 'Router', {
-        service: SERVICE,
-        name: 'router',
-        stage,
-        description: 'Inventory REST API (admins): get and set the stock of a sku',
-        code: props.code?.router,
-      }),
-      table,
-      ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-    );
+    this.router = new ServiceFunction(this, 'Router', {
+      service: SERVICE,
+      name: 'router',
+      stage,
+      description: 'Inventory REST API (admins): get and set the stock of a sku',
+      code: props.code?.router,
+    }).bindTable(table, { items: ['GetItem', 'UpdateItem'] });
 
     // TransactWriteItems is authorized per item action: Put (the reservation) and Update (stock).
-    this.reserveStock = bindTableItems(
-      new ServiceFunction(this, 'ReserveStock', {
-        service: SERVICE,
-        name: 'reserve-stock',
-        stage,
-        description: 'Saga command ReserveStock: every line of an order or none, idempotent per order',
-        code: props.code?.['reserve-stock'],
-      }),
-      table,
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    );
+    this.reserveStock = new ServiceFunction(this, 'ReserveStock', {
+      service: SERVICE,
+      name: 'reserve-stock',
+      stage,
+      description: 'Saga command ReserveStock: every line of an order or none, idempotent per order',
+      code: props.code?.['reserve-stock'],
+    }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] });
 
-    this.releaseStock = bindTableItems(
-      new ServiceFunction(this, 'ReleaseStock', {
-        service: SERVICE,
-        name: 'release-stock',
-        stage,
-        description: 'Saga compensation ReleaseStock: gives back what the order reserved, once',
-        code: props.code?.['release-stock'],
-      }),
-      table,
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    );
+    this.releaseStock = new ServiceFunction(this, 'ReleaseStock', {
+      service: SERVICE,
+      name: 'release-stock',
+      stage,
+      description: 'Saga compensation ReleaseStock: gives back what the order reserved, once',
+      code: props.code?.['release-stock'],
+    }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] });
 
     this.sagaCommandParameters = {
-      reserveStock: publish(
-        this,
-        stage.stage,
-        SERVICE,
+      reserveStock: this.reserveStock.publishArn(
         SAGA_COMMAND_PARAMETERS.reserveStock,
-        this.reserveStock.function.functionArn,
         `ARN of the inventory ReserveStock saga command function (${stage.stage})`,
       ),
-      releaseStock: publish(
-        this,
-        stage.stage,
-        SERVICE,
+      releaseStock: this.releaseStock.publishArn(
         SAGA_COMMAND_PARAMETERS.releaseStock,
-        this.releaseStock.function.functionArn,
         `ARN of the inventory ReleaseStock saga compensation function (${stage.stage})`,
       ),
     };

@@ -7,9 +7,8 @@ import {
   ItemAlreadyExistsError,
   ItemNotFoundError,
   ItemVersionConflictError,
-  queryPage,
+  queryIndexPartition,
   replaceItem,
-  type CursorShape,
   type DocumentClient,
 } from '@shop/dynamodb';
 import { OrderAlreadyExistsError, OrderNotFoundError, OrderVersionConflictError } from '../domain/errors';
@@ -125,24 +124,16 @@ export class DynamoOrderRepository implements OrderRepository {
 
   /** A Query on the customer index, newest checkout first; never a Scan. */
   async listByCustomer(customerId: string, limit: number, cursor?: string): Promise<Page<Order>> {
-    const partition = customerPartition(customerId);
-    const cursorShape: CursorShape = { attributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], fixed: { gsi1pk: partition } };
     try {
-      const page = await queryPage<Record<string, unknown>>(this.docClient, {
-        query: {
-          TableName: this.tableName,
-          IndexName: CUSTOMER_INDEX,
-          KeyConditionExpression: '#partition = :partition',
-          ExpressionAttributeNames: { '#partition': 'gsi1pk' },
-          ExpressionAttributeValues: { ':partition': partition },
-          ScanIndexForward: false,
-        },
+      return await queryIndexPartition(this.docClient, {
+        tableName: this.tableName,
+        indexName: CUSTOMER_INDEX,
+        partition: customerPartition(customerId),
         limit,
         cursor,
-        cursorShape,
+        descending: true,
+        parse: fromOrderItem,
       });
-      const items = page.items.map(fromOrderItem);
-      return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
     } catch (error) {
       if (error instanceof InvalidPageCursorError) throw new InvalidCursorError('cursor', { cause: error });
       throw error;

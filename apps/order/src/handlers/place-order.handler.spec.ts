@@ -1,5 +1,5 @@
 import './testing/lambda-env';
-import { fakeLambdaContext, sqsEvent } from '@shop/testing';
+import { fakeLambdaContext, sqsEvent, withoutEnv } from '@shop/testing';
 import { FakeOrderSaga, fixedClock } from '../domain/testing/fake-order-saga';
 import { InMemoryOrderRepository } from '../domain/testing/in-memory-order.repository';
 import { CORRELATION_ID, ORDER_ID, pendingOrder, placeOrderCommand, RECEIVED_AT } from '../domain/testing/order-fixtures';
@@ -80,15 +80,11 @@ describe('createPlaceOrderIntake', () => {
 
 describe('handler', () => {
   it('fails at cold start, with a named error, when STATE_MACHINE_ARN is missing', () => {
-    const saved = process.env.STATE_MACHINE_ARN;
-    delete process.env.STATE_MACHINE_ARN;
-    try {
+    withoutEnv('STATE_MACHINE_ARN', () =>
       jest.isolateModules(() => {
         expect(() => require('./place-order.handler')).toThrow('Environment variable STATE_MACHINE_ARN is required but not set.');
-      });
-    } finally {
-      process.env.STATE_MACHINE_ARN = saved;
-    }
+      }),
+    );
   });
 
   it('answers an empty batch with no failures', async () => {

@@ -1,7 +1,7 @@
 import './testing/lambda-env';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { OrderCancelledSchema, OrderConfirmedSchema } from '@shop/order-contracts';
-import { dynamoDbStreamEvent, fakeLambdaContext, type StreamChangeInput } from '@shop/testing';
+import { dynamoDbStreamEvent, fakeLambdaContext, withoutEnv, type StreamChangeInput } from '@shop/testing';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -159,14 +159,10 @@ describe('handler', () => {
   });
 
   it('fails at cold start, with a named error, when TOPIC_ARN is missing', () => {
-    const saved = process.env.TOPIC_ARN;
-    delete process.env.TOPIC_ARN;
-    try {
+    withoutEnv('TOPIC_ARN', () =>
       jest.isolateModules(() => {
         expect(() => require('./publish-events.handler')).toThrow('Environment variable TOPIC_ARN is required but not set.');
-      });
-    } finally {
-      process.env.TOPIC_ARN = saved;
-    }
+      }),
+    );
   });
 });

@@ -1,9 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '@shop/dynamodb';
-import { createRestRouter, parsePathParam, parseQuery, requireCaller, resolveRestRequest } from '@shop/http';
+import { createRestRouter, parsePathParam, parseQuery, requireCaller, resolveRestRequest, type ProxyFunction } from '@shop/http';
 import { createObservability, requireEnv, withObservability, type LogSink } from '@shop/observability';
 import { OrderIdSchema } from '@shop/order-contracts';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DynamoOrderRepository } from '../adapters/order.repository';
 import { getCustomerOrder } from '../domain/get-order.use-case';
 import { listCustomerOrders, ListOrdersQuerySchema } from '../domain/list-orders.use-case';
@@ -15,9 +14,6 @@ export interface OrderApiDeps {
   readonly orders: Pick<OrderRepository, 'get' | 'listByCustomer'>;
   readonly logger: Pick<LogSink, 'debug' | 'error'>;
 }
-
-/** An API Gateway REST proxy function. */
-export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 // A customer's orders are personal: no shared cache may keep them.
 const PRIVATE = { 'Cache-Control': 'no-store' };

@@ -1,6 +1,6 @@
 import './testing/lambda-env';
 import { ValidationError } from '@shop/domain';
-import { fakeLambdaContext } from '@shop/testing';
+import { fakeLambdaContext, withoutEnv } from '@shop/testing';
 import { InvalidOrderTransitionError, OrderNotFoundError } from '../domain/errors';
 import { transitionOrder, type Order } from '../domain/order';
 import { fixedClock } from '../domain/testing/fake-order-saga';
@@ -108,15 +108,11 @@ describe('MarkNeedsAttention task', () => {
 
 describe('task handlers', () => {
   it.each(['confirm-order', 'cancel-order', 'mark-needs-attention'])('%s fails at cold start without TABLE_NAME', (name) => {
-    const saved = process.env.TABLE_NAME;
-    delete process.env.TABLE_NAME;
-    try {
+    withoutEnv('TABLE_NAME', () =>
       jest.isolateModules(() => {
         expect(() => require(`./${name}.handler`)).toThrow('Environment variable TABLE_NAME is required but not set.');
-      });
-    } finally {
-      process.env.TABLE_NAME = saved;
-    }
+      }),
+    );
   });
 
   it('rejects a bad payload before touching the table', async () => {

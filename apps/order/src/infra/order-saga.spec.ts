@@ -3,9 +3,15 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { FEATURE_FLAGS, stageConfig } from '@shop/cdk';
-import { ReleaseStockInputSchema, ReserveStockInputSchema } from '@shop/inventory-contracts';
+import { OUT_OF_STOCK_ERROR, ReleaseStockInputSchema, ReserveStockInputSchema, STOCK_CONTENTION_ERROR } from '@shop/inventory-contracts';
 import { OrderSagaInputSchema } from '@shop/order-contracts';
-import { ChargePaymentInputSchema, RefundPaymentInputSchema } from '@shop/payment-contracts';
+import {
+  ChargePaymentInputSchema,
+  PAYMENT_CONTENTION_ERROR,
+  PAYMENT_DECLINED_ERROR,
+  PAYMENT_PROVIDER_UNAVAILABLE_ERROR,
+  RefundPaymentInputSchema,
+} from '@shop/payment-contracts';
 import type * as z from 'zod';
 import { sagaInputOf } from '../domain/place-order.use-case';
 import { CancelOrderTaskSchema, ConfirmOrderTaskSchema, MarkNeedsAttentionTaskSchema } from '../domain/saga-tasks';
@@ -144,6 +150,16 @@ describe('the order saga definition', () => {
     expect(new Set(tasks.map((task) => task.TimeoutSeconds))).toEqual(new Set([30]));
   });
 
+  it("retries the participants' transient errors, named by their contracts, and never a business error", () => {
+    expect(TRANSIENT_ERRORS).toEqual(expect.arrayContaining([STOCK_CONTENTION_ERROR, PAYMENT_CONTENTION_ERROR, PAYMENT_PROVIDER_UNAVAILABLE_ERROR]));
+    expect(TRANSIENT_ERRORS).not.toEqual(expect.arrayContaining([OUT_OF_STOCK_ERROR]));
+    expect(TRANSIENT_ERRORS).not.toEqual(expect.arrayContaining([PAYMENT_DECLINED_ERROR]));
+    const retriers = (state: string) =>
+      (definition.States[state] as unknown as { Retry: { ErrorEquals: string[]; MaxAttempts?: number }[] }).Retry;
+    expect(retriers('ReserveStock')[0]).toEqual({ ErrorEquals: [OUT_OF_STOCK_ERROR], MaxAttempts: 0 });
+    expect(retriers('ChargePayment')[0]).toEqual({ ErrorEquals: [PAYMENT_DECLINED_ERROR], MaxAttempts: 0 });
+  });
+
   it('accepts exactly the OrderSagaInput contract as its input (the happy path parses it)', () => {
     expect(OrderSagaInputSchema.safeParse(sagaInputOf(pendingOrder(), 'tok_approve', CORRELATION_ID)).success).toBe(true);
   });
@@ -210,10 +226,21 @@ describe('the order saga, run on aws-local-stepfunctions', () => {
     expect(sequence(calls)).toEqual(['reserveStock', 'chargePayment', 'chargePayment', 'chargePayment', 'confirmOrder']);
   });
 
-  it.each(TRANSIENT_ERRORS.filter((name) => name.startsWith('Lambda.') || name === 'StockContentionError'))('retries %s', async (name) => {
+  it.each(TRANSIENT_ERRORS.filter((name) => name.startsWith('Lambda.') || name === STOCK_CONTENTION_ERROR))('retries %s', async (name) => {
     const { status, calls } = await execute({ reserveStock: [failure(name), SUCCESS.reserveStock] });
     expect(status).toBe('SUCCEEDED');
     expect(sequence(calls).filter((fn) => fn === 'reserveStock')).toHaveLength(2);
+  });
+
+  it.each<[FunctionName, string, FunctionName, Partial<Record<FunctionName, Behaviour>>]>([
+    ['chargePayment', PAYMENT_CONTENTION_ERROR, 'confirmOrder', {}],
+    ['releaseStock', STOCK_CONTENTION_ERROR, 'cancelOrder', { chargePayment: failure(PAYMENT_DECLINED_ERROR) }],
+    ['refundPayment', PAYMENT_CONTENTION_ERROR, 'releaseStock', { confirmOrder: failure('Boom') }],
+  ])('retries %s after a transient %s, then goes on to %s', async (fn, name, next, others) => {
+    const { calls } = await execute({ ...others, [fn]: [failure(name), SUCCESS[fn]] });
+    const called = sequence(calls);
+    expect(called.filter((each) => each === fn)).toHaveLength(2);
+    expect(called[called.lastIndexOf(fn) + 1]).toBe(next);
   });
 
   it('compensates a charge that keeps failing (refund, release), flags the order and fails the execution', async () => {

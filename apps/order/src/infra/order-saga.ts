@@ -7,9 +7,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { addStageAlarmActions, METRICS_NAMESPACE, suppressNag, type StageConfig } from '@shop/cdk';
-import { OUT_OF_STOCK_ERROR } from '@shop/inventory-contracts';
+import { OUT_OF_STOCK_ERROR, STOCK_CONTENTION_ERROR } from '@shop/inventory-contracts';
 import type { CancellationReason } from '@shop/order-contracts';
-import { PAYMENT_DECLINED_ERROR, PAYMENT_PROVIDER_UNAVAILABLE_ERROR } from '@shop/payment-contracts';
+import { PAYMENT_CONTENTION_ERROR, PAYMENT_DECLINED_ERROR, PAYMENT_PROVIDER_UNAVAILABLE_ERROR } from '@shop/payment-contracts';
 import { NEEDS_ATTENTION_METRIC } from '../domain/saga-tasks';
 
 /**
@@ -42,14 +42,13 @@ import { NEEDS_ATTENTION_METRIC } from '../domain/saga-tasks';
  */
 
 /**
- * inventory's transient error: concurrent reservations on the same skus kept cancelling each
- * other's transactions (nothing was written). Not in @shop/inventory-contracts yet, hence the literal.
+ * Errors worth retrying: a participant or Lambda being briefly unavailable, a Task timing out, a
+ * lost write race (the participants' typed contention errors, from their contracts). Business
+ * errors (`OutOfStockError`, `PaymentDeclinedError`) are never here: Catch routes them at once.
  */
-export const STOCK_CONTENTION_ERROR = 'StockContentionError';
-
-/** Errors worth retrying: a participant or Lambda being briefly unavailable, a Task timing out, a lost write race. */
 export const TRANSIENT_ERRORS = [
   PAYMENT_PROVIDER_UNAVAILABLE_ERROR,
+  PAYMENT_CONTENTION_ERROR,
   STOCK_CONTENTION_ERROR,
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
@@ -69,7 +68,7 @@ export interface OrderSagaFunctions {
   readonly reserveStock: lambda.IFunction;
   /** inventory: puts a reservation back (no-op without one). */
   readonly releaseStock: lambda.IFunction;
-  /** payment: charges the total; throws `PaymentDeclinedError` or `PaymentProviderUnavailableError`. */
+  /** payment: charges the total; throws `PaymentDeclinedError`, `PaymentProviderUnavailableError` or `PaymentContentionError`. */
   readonly chargePayment: lambda.IFunction;
   /** payment: refunds a charge (no-op without one). */
   readonly refundPayment: lambda.IFunction;

@@ -1,9 +1,7 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { createShopApp, nagFindings } from '@shop/cdk';
+import { actionsOf, createShopApp, nagFindings, policyStatementsOf, type TemplateStatement } from '@shop/cdk';
 import { FUNCTIONS, OrderStack, orderStackName } from './order-stack';
-
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Sid?: string };
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
 
@@ -14,14 +12,7 @@ const synth = (stageName: string) => {
   return { app, stack, template: Template.fromStack(stack) };
 };
 
-/** The statements of the policies attached to the role whose logical id starts with `rolePrefix`. */
-const statementsOf = (template: Template, rolePrefix: string): Statement[] =>
-  Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(rolePrefix)))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement);
-
-const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => s.Action).sort();
-const resourcesOf = (statements: Statement[]): unknown[] => statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+const resourcesOf = (statements: TemplateStatement[]): unknown[] => statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
 
 const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^StateOrdersTable/), 'Arn'] };
 const ssmParameter = (path: string) => ({ Ref: expect.stringMatching(new RegExp(`^SsmParameterValue${path.replaceAll('/', '').replaceAll('-', '')}`)) });
@@ -68,7 +59,7 @@ describe('OrderStack', () => {
     });
 
     it('may invoke exactly the four participants found in SSM and its own three task functions', () => {
-      const statements = statementsOf(template, 'SagaRole');
+      const statements = policyStatementsOf(template, 'SagaRole');
       const invoke = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('lambda:')));
       expect(invoke).toHaveLength(1);
       expect(invoke[0]?.Action).toBe('lambda:InvokeFunction');
@@ -90,7 +81,7 @@ describe('OrderStack', () => {
     });
 
     it('uses "*" only for log delivery and X-Ray, which have no resource-level permissions', () => {
-      const statements = statementsOf(template, 'SagaRole');
+      const statements = policyStatementsOf(template, 'SagaRole');
       const wildcard = statements.filter((s) => s.Resource === '*');
       expect(actionsOf(wildcard).every((a) => a.startsWith('logs:') || a.startsWith('xray:'))).toBe(true);
       expect(actionsOf(statements).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual(['lambda:InvokeFunction']);
@@ -152,7 +143,7 @@ describe('OrderStack', () => {
     });
 
     it('may start executions of the saga only, and never invoke or publish', () => {
-      const statements = statementsOf(template, 'PlaceOrderRole');
+      const statements = policyStatementsOf(template, 'PlaceOrderRole');
       expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('states:')))).toEqual([
         { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^SagaStateMachine/) } },
       ]);
@@ -162,7 +153,7 @@ describe('OrderStack', () => {
 
   describe('function permissions', () => {
     it('let the router only read orders and query the customer index', () => {
-      const statements = statementsOf(template, 'RouterRole');
+      const statements = policyStatementsOf(template, 'RouterRole');
       const dynamodb = actionsOf(statements).filter((a) => a.startsWith('dynamodb:'));
       expect(dynamodb).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
       expect(dynamodb.filter((a) => /Put|Update|Delete|Write|Scan/.test(a))).toEqual([]);
@@ -176,7 +167,7 @@ describe('OrderStack', () => {
     it.each(['ConfirmOrderRole', 'CancelOrderRole', 'MarkNeedsAttentionRole'])(
       'let %s write order items and nothing else: no topic, queue or state machine',
       (role) => {
-        const statements = statementsOf(template, role);
+        const statements = policyStatementsOf(template, role);
         expect(actionsOf(statements).filter((a) => !a.startsWith('dynamodb:'))).toEqual([
           'logs:CreateLogStream',
           'logs:PutLogEvents',
@@ -188,7 +179,7 @@ describe('OrderStack', () => {
     );
 
     it('let publish-events publish to the order topic only, reading the stream', () => {
-      const statements = statementsOf(template, 'PublishEventsRole');
+      const statements = policyStatementsOf(template, 'PublishEventsRole');
       expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sns:')))).toEqual([
         { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^StateEventsTopic/) } },
       ]);

@@ -1,8 +1,10 @@
 import { ConflictError, NotFoundError } from '@shop/domain';
 
 export {
+  PAYMENT_CONTENTION_ERROR,
   PAYMENT_DECLINED_ERROR,
   PAYMENT_PROVIDER_UNAVAILABLE_ERROR,
+  PaymentContentionError,
   PaymentDeclinedError,
   PaymentProviderUnavailableError,
 } from '@shop/payment-contracts';
@@ -29,19 +31,5 @@ export class PaymentConflictError extends ConflictError {
   ) {
     super(`Order ${orderId} already has a payment of another amount.`, options);
     this.name = 'PaymentConflictError';
-  }
-}
-
-/**
- * The payment of an order kept changing under a charge or refund (concurrent calls for the same
- * order). Nothing inconsistent was written; calling again is safe (transient).
- */
-export class PaymentContentionError extends Error {
-  constructor(
-    readonly orderId: string,
-    options?: ErrorOptions,
-  ) {
-    super(`The payment of order ${orderId} kept changing; try again.`, options);
-    this.name = 'PaymentContentionError';
   }
 }

@@ -1,8 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '@shop/dynamodb';
-import { createRestRouter, parsePathParam, requireGroup, resolveRestRequest } from '@shop/http';
+import { createRestRouter, parsePathParam, requireGroup, resolveRestRequest, type ProxyFunction } from '@shop/http';
 import { createObservability, requireEnv, withObservability, type LogSink } from '@shop/observability';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { DynamoPaymentRepository } from '../adapters/payment.repository';
 import { getPayment } from '../domain/get-payment.use-case';
@@ -16,9 +15,6 @@ export interface PaymentApiDeps {
   readonly payments: Pick<PaymentRepository, 'get'>;
   readonly logger: Pick<LogSink, 'debug' | 'error'>;
 }
-
-/** An API Gateway REST proxy function. */
-export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 const OrderIdParamSchema = z.uuid({ error: 'The order id must be a UUID.' });
 

@@ -1,9 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { publish, ServiceApi, ServiceFunction, ServiceTable, type StageConfig } from '@shop/cdk';
+import { ServiceApi, ServiceFunction, ServiceTable, type StageConfig } from '@shop/cdk';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'payment';
@@ -54,15 +53,6 @@ export class PaymentState extends Construct {
 }
 
 /**
- * Grants exactly `actions` on the table's items (its ARN only: the table has no index) and sets
- * `TABLE_NAME`. Narrower than `bindTable`: payments are only ever read and updated in place.
- */
-const bindTableItems = (fn: ServiceFunction, table: ServiceTable, actions: readonly string[]): ServiceFunction => {
-  iam.Grant.addToPrincipal({ grantee: fn.function, actions: [...actions], resourceArns: [table.tableArn] });
-  return fn.addEnvironment('TABLE_NAME', table.tableName);
-};
-
-/**
  * The payment service: a REST API for administrators (read the payment of an order) and the two
  * saga commands the order saga invokes directly (Step Functions `lambda:invoke`), whose ARNs are
  * published in SSM: `ChargePayment` (authorize and capture at the simulated provider) and
@@ -94,58 +84,38 @@ export class PaymentStack extends Stack {
     const { table } = this.state;
 
     // --- Stateless ------------------------------------------------------------------------------
-    this.router = bindTableItems(
-      new ServiceFunction(this, 'Router', {
-        service: SERVICE,
-        name: 'router',
-        stage,
-        description: 'Payment REST API (admins): get the payment of an order',
-        code: props.code?.router,
-      }),
-      table,
-      ['dynamodb:GetItem'],
-    );
+    this.router = new ServiceFunction(this, 'Router', {
+      service: SERVICE,
+      name: 'router',
+      stage,
+      description: 'Payment REST API (admins): get the payment of an order',
+      code: props.code?.router,
+    }).bindTable(table, { items: 'read' });
 
     // Every write is a conditional UpdateItem (payments and the simulator's counters): no Put, no Delete.
-    this.chargePayment = bindTableItems(
-      new ServiceFunction(this, 'ChargePayment', {
-        service: SERVICE,
-        name: 'charge-payment',
-        stage,
-        description: 'Saga command ChargePayment: authorize and capture once per order (simulated provider)',
-        code: props.code?.['charge-payment'],
-      }),
-      table,
-      ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-    );
+    this.chargePayment = new ServiceFunction(this, 'ChargePayment', {
+      service: SERVICE,
+      name: 'charge-payment',
+      stage,
+      description: 'Saga command ChargePayment: authorize and capture once per order (simulated provider)',
+      code: props.code?.['charge-payment'],
+    }).bindTable(table, { items: ['GetItem', 'UpdateItem'] });
 
-    this.refundPayment = bindTableItems(
-      new ServiceFunction(this, 'RefundPayment', {
-        service: SERVICE,
-        name: 'refund-payment',
-        stage,
-        description: 'Saga compensation RefundPayment: gives a captured payment back, once',
-        code: props.code?.['refund-payment'],
-      }),
-      table,
-      ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-    );
+    this.refundPayment = new ServiceFunction(this, 'RefundPayment', {
+      service: SERVICE,
+      name: 'refund-payment',
+      stage,
+      description: 'Saga compensation RefundPayment: gives a captured payment back, once',
+      code: props.code?.['refund-payment'],
+    }).bindTable(table, { items: ['GetItem', 'UpdateItem'] });
 
     this.sagaCommandParameters = {
-      chargePayment: publish(
-        this,
-        stage.stage,
-        SERVICE,
+      chargePayment: this.chargePayment.publishArn(
         SAGA_COMMAND_PARAMETERS.chargePayment,
-        this.chargePayment.function.functionArn,
         `ARN of the payment ChargePayment saga command function (${stage.stage})`,
       ),
-      refundPayment: publish(
-        this,
-        stage.stage,
-        SERVICE,
+      refundPayment: this.refundPayment.publishArn(
         SAGA_COMMAND_PARAMETERS.refundPayment,
-        this.refundPayment.function.functionArn,
         `ARN of the payment RefundPayment saga compensation function (${stage.stage})`,
       ),
     };

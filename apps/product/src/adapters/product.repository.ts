@@ -8,9 +8,8 @@ import {
   ItemAlreadyExistsError,
   ItemNotFoundError,
   ItemVersionConflictError,
-  queryPage,
+  queryIndexPartition,
   replaceItem,
-  type CursorShape,
   type DocumentClient,
 } from '@shop/dynamodb';
 import { ProductAlreadyExistsError, ProductNotFoundError, VersionConflictError } from '../domain/errors';
@@ -129,23 +128,15 @@ export class DynamoProductRepository implements ProductRepository {
 
   /** A Query on the category index in sku order; never a Scan. */
   async listByCategory(category: string, limit: number, cursor?: string): Promise<Page<Product>> {
-    const partition = categoryPartition(category);
-    const cursorShape: CursorShape = { attributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], fixed: { gsi1pk: partition } };
     try {
-      const page = await queryPage<Record<string, unknown>>(this.docClient, {
-        query: {
-          TableName: this.tableName,
-          IndexName: CATEGORY_INDEX,
-          KeyConditionExpression: '#partition = :partition',
-          ExpressionAttributeNames: { '#partition': 'gsi1pk' },
-          ExpressionAttributeValues: { ':partition': partition },
-        },
+      return await queryIndexPartition(this.docClient, {
+        tableName: this.tableName,
+        indexName: CATEGORY_INDEX,
+        partition: categoryPartition(category),
         limit,
         cursor,
-        cursorShape,
+        parse: fromProductItem,
       });
-      const items = page.items.map(fromProductItem);
-      return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
     } catch (error) {
       if (error instanceof InvalidPageCursorError) throw new InvalidCursorError('cursor', { cause: error });
       throw error;

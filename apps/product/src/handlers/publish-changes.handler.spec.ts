@@ -1,6 +1,6 @@
 import './testing/lambda-env';
 import type { ProductChanged } from '@shop/product-contracts';
-import { dynamoDbStreamEvent, fakeLambdaContext, type StreamChangeInput } from '@shop/testing';
+import { dynamoDbStreamEvent, fakeLambdaContext, withoutEnv, type StreamChangeInput } from '@shop/testing';
 import type { ProductEventPublisher } from '../domain/ports';
 import { mugProduct } from '../domain/testing/product-fixtures';
 import { createProductChangesPublisher } from './publish-changes.handler';
@@ -97,15 +97,11 @@ describe('createProductChangesPublisher', () => {
 
 describe('handler', () => {
   it('fails at cold start, with a named error, when TOPIC_ARN is missing', () => {
-    const saved = process.env.TOPIC_ARN;
-    delete process.env.TOPIC_ARN;
-    try {
+    withoutEnv('TOPIC_ARN', () =>
       jest.isolateModules(() => {
         expect(() => require('./publish-changes.handler')).toThrow('Environment variable TOPIC_ARN is required but not set.');
-      });
-    } finally {
-      process.env.TOPIC_ARN = saved;
-    }
+      }),
+    );
   });
 
   it('answers an empty batch without publishing', async () => {

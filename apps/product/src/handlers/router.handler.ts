@@ -1,16 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SkuSchema, ValidationError } from '@shop/domain';
+import { SkuSchema } from '@shop/domain';
 import { createDocumentClient } from '@shop/dynamodb';
 import {
   clientPath,
   correlationIdOf,
   createRestRouter,
+  etagOf,
+  parseIfMatch,
   parseJsonBody,
   parsePathParam,
   parseQuery,
   requireGroup,
   resolveRestRequest,
   validateAll,
+  type ProxyFunction,
 } from '@shop/http';
 import {
   createObservability,
@@ -20,7 +23,6 @@ import {
   type LogSink,
   type MetricSink,
 } from '@shop/observability';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DynamoProductRepository } from '../adapters/product.repository';
 import { createProduct } from '../domain/create-product.use-case';
 import { deleteProduct } from '../domain/delete-product.use-case';
@@ -40,22 +42,6 @@ export interface ProductApiDeps {
   readonly logger: Pick<LogSink, 'debug' | 'error'>;
   readonly metrics: MetricSink;
 }
-
-/** An API Gateway REST proxy function. */
-export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-/** The product's version as an entity tag, so clients can send it back in `If-Match`. */
-export const etagOf = (product: Pick<Product, 'version'>): string => `"${product.version}"`;
-
-// `If-Match: "3"` (or a bare 3): the version the client's change is based on.
-const parseIfMatch = (value: string | null): number | undefined => {
-  if (value === null) return undefined;
-  const match = /^\s*"?([1-9]\d{0,14})"?\s*$/.exec(value);
-  if (!match?.[1]) {
-    throw new ValidationError([{ field: 'If-Match', message: 'If-Match must be the product ETag, e.g. "3".' }]);
-  }
-  return Number(match[1]);
-};
 
 const productResponse = (product: Product, status: number, headers: Record<string, string> = {}): Response =>
   Response.json(product, { status, headers: { ...headers, ETag: etagOf(product) } });
@@ -95,7 +81,7 @@ export const createProductApi = (deps: ProductApiDeps): ProxyFunction => {
   router.put('/:sku', admin, async (reqCtx) => {
     const { sku, expectedVersion, changes } = await validateAll({
       sku: () => parsePathParam(SkuSchema, reqCtx.params.sku, 'sku'),
-      expectedVersion: () => parseIfMatch(reqCtx.req.headers.get('if-match')),
+      expectedVersion: () => parseIfMatch(reqCtx.req.headers.get('if-match'), 'product'),
       changes: () => parseJsonBody(UpdateProductInputSchema, reqCtx.req),
     });
     const product = await updateProduct(

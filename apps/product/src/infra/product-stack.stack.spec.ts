@@ -1,9 +1,7 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { READ_METHODS, createShopApp, nagFindings } from '@shop/cdk';
+import { actionsOf, createShopApp, nagFindings, policyStatementsOf, READ_METHODS } from '@shop/cdk';
 import { ProductStack, productStackName } from './product-stack';
-
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
 
@@ -15,14 +13,6 @@ const synth = (stageName: string) => {
   });
   return { app, stack, template: Template.fromStack(stack) };
 };
-
-/** The statements of the policies attached to the role whose logical id starts with `rolePrefix`. */
-const statementsOf = (template: Template, rolePrefix: string): Statement[] =>
-  Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(rolePrefix)))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement);
-
-const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => s.Action).sort();
 
 const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^StateCatalogTable/), 'Arn'] };
 const topicRef = { Ref: expect.stringMatching(/^StateEventsTopic/) };
@@ -65,7 +55,7 @@ describe('ProductStack', () => {
   });
 
   describe('router permissions', () => {
-    const statements = statementsOf(template, 'RouterRole');
+    const statements = policyStatementsOf(template, 'RouterRole');
 
     it('are item CRUD on the table and Query on gsi1, nothing more on data', () => {
       expect(statements).toContainEqual({
@@ -102,7 +92,7 @@ describe('ProductStack', () => {
   });
 
   describe('publish-changes permissions', () => {
-    const statements = statementsOf(template, 'PublishChangesRole');
+    const statements = policyStatementsOf(template, 'PublishChangesRole');
 
     it('are sns:Publish on the product topic only', () => {
       expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sns:')))).toEqual([

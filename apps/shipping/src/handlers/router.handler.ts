@@ -1,9 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '@shop/dynamodb';
-import { createRestRouter, parsePathParam, requireCaller, resolveRestRequest } from '@shop/http';
+import { createRestRouter, parsePathParam, requireCaller, resolveRestRequest, type ProxyFunction } from '@shop/http';
 import { createObservability, requireEnv, withObservability, type LogSink } from '@shop/observability';
 import { OrderIdSchema } from '@shop/order-contracts';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DynamoShipmentRepository } from '../adapters/shipment.repository';
 import { getShipmentForCustomer } from '../domain/get-shipment.use-case';
 import type { ShipmentRepository } from '../domain/ports';
@@ -13,9 +12,6 @@ export interface ShippingApiDeps {
   readonly shipments: Pick<ShipmentRepository, 'getByOrderId'>;
   readonly logger: Pick<LogSink, 'debug' | 'error'>;
 }
-
-/** An API Gateway REST proxy function. */
-export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
  * The shipping API (routes relative to the service root, every route needs a signed-in caller):

@@ -92,6 +92,7 @@ export class ShippingStack extends Stack {
       code: props.code?.router,
     }).bindTable(table, { items: 'read' });
 
+    // Create-only: a shipment is one conditional PutItem per order, never read, changed or deleted here.
     this.onOrderConfirmed = new ServiceFunction(this, 'OnOrderConfirmed', {
       service: SERVICE,
       name: 'on-order-confirmed',
@@ -99,7 +100,7 @@ export class ShippingStack extends Stack {
       description: 'Creates the one shipment of each confirmed order (OrderConfirmed from the order topic)',
       memorySize: 256,
       code: props.code?.['on-order-confirmed'],
-    }).bindTable(table, { items: 'read-write' });
+    }).bindTable(table, { items: ['PutItem'] });
     this.orderConfirmed = new EventSubscription(this, 'OrderConfirmed', {
       stage,
       producer: 'order',

@@ -18,3 +18,28 @@ export class OutOfStockError extends Error {
     this.skus = skus;
   }
 }
+
+/**
+ * Error name `ReserveStock` and `ReleaseStock` fail with when concurrent transactions on the same
+ * skus kept cancelling theirs. Transient: nothing was written, so the saga's Retry calls again.
+ */
+export const STOCK_CONTENTION_ERROR = 'StockContentionError';
+
+/**
+ * Concurrent transactions on the same skus kept cancelling a reservation or a release (DynamoDB
+ * `TransactionConflict`) after every retry. Nothing was written; calling again is safe. Its `name`
+ * is {@link STOCK_CONTENTION_ERROR}, which the saga's Retry matches.
+ */
+export class StockContentionError extends Error {
+  /** The order whose reservation or release was contended. */
+  readonly orderId: string;
+  /** How many attempts were cancelled. */
+  readonly attempts: number;
+
+  constructor(orderId: string, attempts: number, options?: ErrorOptions) {
+    super(`Stock for order ${orderId} is contended: ${attempts} attempts were cancelled by concurrent transactions.`, options);
+    this.name = STOCK_CONTENTION_ERROR;
+    this.orderId = orderId;
+    this.attempts = attempts;
+  }
+}

@@ -1,4 +1,4 @@
-import { OUT_OF_STOCK_ERROR, OutOfStockError } from './errors';
+import { OUT_OF_STOCK_ERROR, OutOfStockError, STOCK_CONTENTION_ERROR, StockContentionError } from './errors';
 import {
   ReleaseStockInputSchema,
   ReleaseStockResultSchema,
@@ -41,5 +41,17 @@ describe('OutOfStockError', () => {
     expect(OUT_OF_STOCK_ERROR).toBe('OutOfStockError');
     expect(error.skus).toEqual(['MUG-001', 'TEA-001']);
     expect(error.message).toBe('Not enough stock for MUG-001, TEA-001.');
+  });
+});
+
+describe('StockContentionError', () => {
+  it('is named for the saga Retry, names the order and the attempts, and keeps its cause', () => {
+    const cause = new Error('TransactionConflict');
+    const error = new StockContentionError(orderId, 8, { cause });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe(STOCK_CONTENTION_ERROR);
+    expect(STOCK_CONTENTION_ERROR).toBe('StockContentionError');
+    expect({ orderId: error.orderId, attempts: error.attempts, cause: error.cause }).toEqual({ orderId, attempts: 8, cause });
+    expect(error.message).toBe(`Stock for order ${orderId} is contended: 8 attempts were cancelled by concurrent transactions.`);
   });
 });

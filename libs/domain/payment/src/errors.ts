@@ -28,3 +28,25 @@ export class PaymentProviderUnavailableError extends Error {
     this.name = PAYMENT_PROVIDER_UNAVAILABLE_ERROR;
   }
 }
+
+/**
+ * Error name of a charge or refund that lost the race for the order's payment to concurrent calls
+ * for the same order. Transient: nothing inconsistent was written, so the saga retries it.
+ */
+export const PAYMENT_CONTENTION_ERROR = 'PaymentContentionError';
+
+/**
+ * The payment of an order kept changing under a charge or refund (concurrent calls for the same
+ * order). Nothing inconsistent was written; calling again is safe. `name` is
+ * {@link PAYMENT_CONTENTION_ERROR} (matched by the saga's Retry).
+ */
+export class PaymentContentionError extends Error {
+  /** The order whose payment kept changing. */
+  readonly orderId: string;
+
+  constructor(orderId: string, options?: ErrorOptions) {
+    super(`The payment of order ${orderId} kept changing; try again.`, options);
+    this.name = PAYMENT_CONTENTION_ERROR;
+    this.orderId = orderId;
+  }
+}

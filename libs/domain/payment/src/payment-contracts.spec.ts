@@ -1,6 +1,8 @@
 import {
+  PAYMENT_CONTENTION_ERROR,
   PAYMENT_DECLINED_ERROR,
   PAYMENT_PROVIDER_UNAVAILABLE_ERROR,
+  PaymentContentionError,
   PaymentDeclinedError,
   PaymentProviderUnavailableError,
 } from './errors';
@@ -45,5 +47,14 @@ describe('payment errors', () => {
     expect(PAYMENT_PROVIDER_UNAVAILABLE_ERROR).toBe('PaymentProviderUnavailableError');
     const cause = new Error('timeout');
     expect(new PaymentProviderUnavailableError('down', { cause }).cause).toBe(cause);
+  });
+
+  it('name the transient contention the saga retries, with the order', () => {
+    const error = new PaymentContentionError(orderId);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe(PAYMENT_CONTENTION_ERROR);
+    expect(PAYMENT_CONTENTION_ERROR).toBe('PaymentContentionError');
+    expect(error.orderId).toBe(orderId);
+    expect(error.message).toBe(`The payment of order ${orderId} kept changing; try again.`);
   });
 });

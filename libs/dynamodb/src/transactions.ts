@@ -1,8 +1,9 @@
 /**
- * Reading a DynamoDB `TransactionCanceledException`: DynamoDB lists one cancellation reason per
- * item of the transaction, in request order (`None` for an item that did not fail), so the
- * caller can tell which condition failed and whether the cancellation was only a conflict with
- * another transaction (worth retrying).
+ * Transactions (`TransactWriteItems`): reading a `TransactionCanceledException` and retrying one.
+ * DynamoDB lists one cancellation reason per item of the transaction, in request order (`None`
+ * for an item that did not fail), so the caller can tell which condition failed and whether the
+ * cancellation was only a conflict with another transaction (worth retrying, with
+ * {@link TransactionRetryPolicy}).
  */
 
 /** One reason code per transaction item (`None`, `ConditionalCheckFailed`, `TransactionConflict`...). */

@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { cancellationCodes, DEFAULT_TRANSACTION_RETRY, isRetryableCancellation } from './transaction-cancellation';
+import { cancellationCodes, DEFAULT_TRANSACTION_RETRY, isRetryableCancellation } from './transactions';
 
 const canceled = (...codes: string[]) =>
   new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });

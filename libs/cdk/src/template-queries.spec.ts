@@ -1,0 +1,45 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { ShopCdkError } from './errors';
+import { actionsOf, logicalIdOf, policyStatementsOf } from './template-queries';
+import { testStack } from './testing/test-stack';
+
+const template = (() => {
+  const stack = testStack();
+  const queue = new sqs.Queue(stack, 'Jobs', { enforceSSL: true });
+  const reader = new iam.Role(stack, 'ReaderRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const writer = new iam.Role(stack, 'WriterRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  reader.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], resources: [queue.queueArn] }));
+  writer.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+  return Template.fromStack(stack);
+})();
+
+const queueArn = { 'Fn::GetAtt': [expect.stringMatching(/^Jobs/), 'Arn'] };
+
+describe('policyStatementsOf', () => {
+  it('lists the statements of the policies of the role whose logical id starts with the prefix, and no other', () => {
+    expect(policyStatementsOf(template, 'WriterRole')).toEqual([{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: queueArn }]);
+    expect(policyStatementsOf(template, 'NoSuchRole')).toEqual([]);
+  });
+});
+
+describe('actionsOf', () => {
+  it('flattens single actions and lists, sorted', () => {
+    expect(actionsOf([...policyStatementsOf(template, 'WriterRole'), ...policyStatementsOf(template, 'ReaderRole')])).toEqual([
+      'sqs:DeleteMessage',
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+    ]);
+  });
+});
+
+describe('logicalIdOf', () => {
+  it('finds the logical id of a resource by type and prefix', () => {
+    expect(logicalIdOf(template, 'AWS::SQS::Queue', 'Jobs')).toMatch(/^Jobs[0-9A-F]{8}$/);
+  });
+
+  it('throws a ShopCdkError when there is none', () => {
+    expect(() => logicalIdOf(template, 'AWS::SQS::Queue', 'Missing')).toThrow(ShopCdkError);
+  });
+});
