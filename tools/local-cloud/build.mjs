@@ -23,6 +23,9 @@ export async function buildLocalCloud(options = {}) {
     outdir: options.outdir ?? outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    // Chunks, so that main.mjs can spawn DynamoDB Local before it loads the heavier modules.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node24',

@@ -8,10 +8,17 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { discoverAssemblies, loadAssembly } from './assembly/cloud-assembly';
 import { buildModel } from './assembly/model';
 import { issueIdToken, loadOrCreateSigningKey } from './auth/tokens';
+
+/** The value, or a failed test when it is missing. */
+const defined = <T>(value: T | undefined): T => {
+  if (value === undefined) throw new Error('expected a value');
+  return value;
+};
 
 const ROOT = join(__dirname, '../../..');
 const FIXTURES = join(__dirname, '../fixtures/assemblies');
@@ -19,7 +26,7 @@ const MAIN = join(ROOT, 'dist/tools/local-cloud/main.mjs');
 const NODE = join(ROOT, 'node_modules/.bin/node');
 
 const stateDir = mkdtempSync(join(tmpdir(), 'local-cloud-int-'));
-const pool = buildModel(discoverAssemblies(FIXTURES).flatMap(loadAssembly), { sqsEndpoint: 'http://x', workDir: stateDir }).userPools[0]!;
+const pool = buildModel(discoverAssemblies(FIXTURES).flatMap(loadAssembly), { sqsEndpoint: 'http://x', workDir: stateDir }).userPools[0];
 
 let child: ChildProcess;
 let base: string;
@@ -28,7 +35,7 @@ let resources: { endpoints: Record<string, string>; tables: { tableName: string 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 const token = async (username: string, groups: string[], overrides: { ttlSeconds?: number; now?: number } = {}) =>
-  issueIdToken(await loadOrCreateSigningKey(stateDir), { username, groups, userPoolId: pool.id, clientId: pool.clientIds[0]!, ...overrides });
+  issueIdToken(await loadOrCreateSigningKey(stateDir), { username, groups, userPoolId: pool.id, clientId: pool.clientIds[0], ...overrides });
 
 async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   const response = await fetch(`${base}${path}`, {
@@ -74,8 +81,8 @@ beforeAll(async () => {
     env: { ...process.env, PORT: String(port), LOCAL_CLOUD_ASSEMBLIES: FIXTURES, LOCAL_CLOUD_STATE_DIR: stateDir, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 }, 30_000);
 
 afterAll(async () => {
@@ -96,13 +103,13 @@ describe('local cloud on the fixture assemblies', () => {
     expect(statuses.has(200)).toBe(true);
     expect([...statuses].every((status) => [0, 200, 503].includes(status))).toBe(true);
     resources = (await call('GET', '/_local/resources')).json as never;
-    expect(output).toContain('not emulated (15): AWS::SQS::QueuePolicy [shop-local-catalog/AuditQueuePolicy8C1B2A3D]');
+    expect(output).toContain('not emulated (18): AWS::SQS::QueuePolicy [shop-local-catalog/AuditQueuePolicy8C1B2A3D]');
   });
 
   it('serves the API under its base path with a REST proxy event', async () => {
     const response = await call('GET', '/catalog/echo/a%20b?x=1&x=2', { headers: { 'X-Custom': 'yes' } });
     expect(response.status).toBe(200);
-    const event = response.json.event as Record<string, any>;
+    const event = response.json.event as APIGatewayProxyEvent;
     expect(event).toEqual(
       expect.objectContaining({
         resource: '/{proxy+}',
@@ -154,7 +161,7 @@ describe('local cloud on the fixture assemblies', () => {
       expect(admin.status).toBe(201);
       expect((await call('GET', '/catalog/A1')).json).toEqual({ id: 'A1', name: 'mug' });
       const echo = await call('POST', '/catalog/echo', { token: await token('admin', ['admin']), body: 'hi' });
-      expect((echo.json.event as any).requestContext.authorizer.claims).toEqual(expect.objectContaining({ 'cognito:groups': 'admin', token_use: 'id', 'cognito:username': 'admin' }));
+      expect((echo.json.event as APIGatewayProxyEvent).requestContext.authorizer?.claims).toEqual(expect.objectContaining({ 'cognito:groups': 'admin', token_use: 'id', 'cognito:username': 'admin' }));
     });
   });
 
@@ -181,7 +188,7 @@ describe('local cloud on the fixture assemblies', () => {
   describe('events', () => {
     const dynamodb = () => new DynamoDBClient({ endpoint: resources.endpoints.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials });
     const audits = async (id: string) =>
-      (await dynamodb().send(new QueryCommand({ TableName: resources.tables[0]!.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `AUDIT#${id}` } } }))).Items ?? [];
+      (await dynamodb().send(new QueryCommand({ TableName: resources.tables[0].tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `AUDIT#${id}` } } }))).Items ?? [];
 
     it('carries a write through the table stream, the publisher, SNS (filter policy, raw delivery) and SQS to the consumer', async () => {
       await call('POST', '/catalog', { token: await token('admin', ['admin']), body: { id: 'S1', name: 'streamed' }, headers: { 'x-correlation-id': 'cid-s1' } });
@@ -191,18 +198,30 @@ describe('local cloud on the fixture assemblies', () => {
       expect(output).toMatch(/catalog:AuditFunction ok .* sqs×1 cid=cid-s1/);
     });
 
+    it('delivers to an SNS subscription with protocol lambda as an SNS event', async () => {
+      const notifications = await eventually(async () => {
+        const { Items } = await dynamodb().send(
+          new QueryCommand({ TableName: resources.tables[0]?.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'NOTIFY#S1' } } }),
+        );
+        return Items?.length ? Items : undefined;
+      });
+      expect(notifications[0]).toEqual(
+        expect.objectContaining({ eventSource: { S: 'aws:sns' }, type: { S: 'ItemCreated' }, topicArn: { S: 'arn:aws:sns:us-east-1:000000000000:shop-local-catalog-EventsTopic3C8F5A21' } }),
+      );
+    });
+
     it('deletes what succeeded and leaves a failing message to the redrive policy, which moves it to the DLQ', async () => {
       const admin = await token('admin', ['admin']);
       await call('POST', '/catalog/send', { token: admin, body: { id: 'P1', name: 'poison', type: 'Manual' } });
       await call('POST', '/catalog/send', { token: admin, body: { id: 'G1', name: 'good', type: 'Manual' } });
       await eventually(async () => ((await audits('G1')).length ? true : undefined));
-      const dlq = resources.queues.find((queue) => queue.name.endsWith('AuditDlq5B0F6C1D'))!;
+      const dlq = defined(resources.queues.find((queue) => queue.name.endsWith('AuditDlq5B0F6C1D')));
       const sqs = new SQSClient({ endpoint: resources.endpoints.AWS_ENDPOINT_URL_SQS, region: 'us-east-1', credentials });
       const dead = await eventually(async () => {
         const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 1 }));
         return Messages?.length ? Messages : undefined;
       }, 20_000);
-      expect(JSON.parse(dead[0]!.Body!)).toEqual({ id: 'P1', name: 'poison', type: 'Manual' });
+      expect(JSON.parse(dead[0]?.Body ?? '')).toEqual({ id: 'P1', name: 'poison', type: 'Manual' });
       expect(await audits('P1')).toEqual([]);
     }, 30_000);
   });
@@ -248,11 +267,11 @@ describe('local cloud on the fixture assemblies', () => {
 
     const deployed = await call('POST', '/_local/deploy', { body: { service: 'catalog', dir: copy } });
     expect(deployed.status).toBe(200);
-    expect(deployed.json).toEqual(expect.objectContaining({ service: 'catalog', functions: 4, routes: 7, tables: { 'shop-local-catalog-ItemsTable5AAC2C46': 'kept' } }));
+    expect(deployed.json).toEqual(expect.objectContaining({ service: 'catalog', functions: 5, routes: 7, tables: { 'shop-local-catalog-ItemsTable5AAC2C46': 'kept' } }));
     expect(((await call('GET', '/catalog/env')).json as { env: Record<string, string> }).env.RELEASE).toBe('two');
     expect((await call('GET', '/catalog/A1')).json).toEqual({ id: 'A1', name: 'mug' });
     await call('POST', '/catalog', { token: await token('admin', ['admin']), body: { id: 'S2', name: 'after deploy' } });
-    await eventually(async () => (output.includes('AuditFunction ok') && output.match(/PublisherFunction ok[^\n]*\n/g)!.length >= 3 ? true : undefined));
+    await eventually(async () => (output.includes('AuditFunction ok') && (output.match(/PublisherFunction ok[^\n]*\n/g)?.length ?? 0) >= 3 ? true : undefined));
   });
 
   it('stops everything on SIGTERM: no Java process, no port left', async () => {

@@ -10,7 +10,7 @@ import { functionNameOf, LOCAL_REGION, queueArn, queueNameOf, queueUrl, stableId
 import type { SsmParameters } from './assembly/ssm-parameters';
 import { CognitoAuthorizer } from './api/authorizer';
 import { Gateway, type HttpAnswer } from './api/gateway';
-import { loadOrCreateSigningKey, type SigningKey } from './auth/tokens';
+import { issueIdToken, loadOrCreateSigningKey, type SigningKey } from './auth/tokens';
 import { lambdaEndpoint, ssmEndpoint, stepFunctionsEndpoint } from './aws-api/endpoints';
 import { awsJsonCall } from './emulators/aws-json-client';
 import { DynamoDbLocal } from './emulators/dynamodb-local';
@@ -35,14 +35,16 @@ export interface LocalCloudOptions {
   port: number;
   dynamodbPort?: number;
   messagingPort?: number;
-  /** Concurrent instances per function (Lambda's concurrency), default 10. */
+  /** Concurrent instances per function (Lambda's concurrency). */
   maxConcurrency: number;
   idleTimeoutMs: number;
   functionLogs: FunctionLogMode;
   jvmOptions: string;
   /** Java source of the loopback launcher for DynamoDB Local (see DynamoDbLocalOptions.launcherSource). */
   dynamodbLauncherSource?: string;
-  /** Start one instance of every function behind an API before reporting healthy. */
+  /** A DynamoDB Local spawned before this module was even loaded (the JVM is the long pole of the start-up). */
+  dynamodb?: DynamoDbLocal;
+  /** Start one instance of every function behind an API right after start-up (the first request is then warm). */
   prewarm: boolean;
   logger: Logger;
   /** Test knob: Step Functions retry interval override (ms). */
@@ -96,7 +98,8 @@ export class LocalCloud {
   private ports = { dynamodb: 0, messaging: 0 };
   private stopping?: Promise<void>;
   private deploying: Promise<unknown> = Promise.resolve();
-  readonly startedAt = Date.now();
+  /** When the process started (start-up times count from there, module loading included). */
+  readonly startedAt = Math.round(performance.timeOrigin);
   readyAt?: number;
 
   constructor(options: LocalCloudOptions) {
@@ -125,26 +128,29 @@ export class LocalCloud {
   async start(): Promise<void> {
     mkdirSync(this.options.stateDir, { recursive: true });
     this.ports = {
-      dynamodb: this.options.dynamodbPort ?? (await freePort()),
+      dynamodb: this.options.dynamodb?.port ?? this.options.dynamodbPort ?? (await freePort()),
       messaging: this.options.messagingPort ?? (await freePort()),
     };
     this.registerLocalHandlers();
     await this.listen();
 
     // The JVM takes the longest: start it first, do everything else while it boots.
-    this.dynamodb = DynamoDbLocal.spawn({
+    this.dynamodb = this.options.dynamodb ?? DynamoDbLocal.spawn({
       port: this.ports.dynamodb,
       jvmOptions: this.options.jvmOptions,
       launcherSource: this.options.dynamodbLauncherSource,
       pidFile: join(this.options.stateDir, 'dynamodb-local.pid'),
       logger: this.logger,
     });
+    const phase = (name: string) => this.logger.debug(`start-up: ${name} at ${Date.now() - this.startedAt} ms`);
     const dynamodbReady = this.dynamodb.ready().then(() => {
       this.parts.dynamodb = true;
+      phase('DynamoDB Local answers');
     });
     const messagingReady = Messaging.start(this.ports.messaging, this.logger).then((messaging) => {
       this.messaging = messaging;
       this.parts.messaging = true;
+      phase('fauxqs listens');
     });
     const keyReady = loadOrCreateSigningKey(this.options.stateDir).then((key) => {
       this.signingKey = key;
@@ -164,23 +170,27 @@ export class LocalCloud {
     }
     const model = this.buildModel(stacks);
     this.reportModel(model);
+    phase(`${stacks.length} stacks read and resolved`);
 
     for (const service of model.services) {
       this.services.set(service, { service, stacks: stacks.filter((stack) => stack.service === service), queues: [], topics: [], functions: [], pollers: [] });
     }
     for (const service of model.services) this.startFunctionsAndApis(model, service);
-    const prewarm = this.options.prewarm ? this.prewarmApiFunctions(model) : Promise.resolve();
 
     await Promise.all([messagingReady, keyReady]);
-    for (const service of model.services) await this.applyMessaging(model, service);
+    await this.applyMessaging(model, model.services);
+    phase('queues, topics and subscriptions created');
     await dynamodbReady;
-    for (const service of model.services) await this.applyTables(model, service);
+    await Promise.all(model.services.map((service) => this.applyTables(model, service)));
+    phase('tables created');
     const pollersReady: Promise<void>[] = [];
     for (const service of model.services) pollersReady.push(...this.startPollers(model, service));
-    await Promise.all([...pollersReady, prewarm]);
+    await Promise.all(pollersReady);
     this.parts.resources = true;
     this.readyAt = Date.now();
     this.logger.info(`local cloud ready in ${this.readyAt - this.startedAt} ms at ${this.baseUrl}`);
+    // Functions start on demand, as in Lambda; the API ones get one instance now so the first request is warm.
+    if (this.options.prewarm) void this.prewarmApiFunctions(model);
   }
 
   /** Swaps the freshly synthesized assembly of one service in; its tables keep their data. */
@@ -214,10 +224,10 @@ export class LocalCloud {
     const runtime: ServiceRuntime = { service, stacks: fresh, queues: [], topics: [], functions: [], pollers: [] };
     this.services.set(service, runtime);
     this.startFunctionsAndApis(model, service);
-    await this.messaging!.removeSubscriptions(service);
-    await this.applyMessaging(model, service);
-    for (const queue of old?.queues ?? []) if (!runtime.queues.some((candidate) => candidate.name === queue.name)) await this.messaging!.deleteQueue(queue);
-    for (const topic of old?.topics ?? []) if (!runtime.topics.some((candidate) => candidate.arn === topic.arn)) await this.messaging!.deleteTopic(topic);
+    await this.mq.removeSubscriptions(service);
+    await this.applyMessaging(model, [service]);
+    for (const queue of old?.queues ?? []) if (!runtime.queues.some((candidate) => candidate.name === queue.name)) await this.mq.deleteQueue(queue);
+    for (const topic of old?.topics ?? []) if (!runtime.topics.some((candidate) => candidate.arn === topic.arn)) await this.mq.deleteTopic(topic);
     const tables = await this.applyTables(model, service);
     await Promise.all(this.startPollers(model, service, checkpoints));
     await Promise.all(oldPools.map((pool) => pool.stop({ drain: true })));
@@ -235,6 +245,27 @@ export class LocalCloud {
     };
     this.logger.info(`deployed ${service} in ${report.durationMs} ms`);
     return report;
+  }
+
+  private get mq(): Messaging {
+    if (!this.messaging) throw new Error('fauxqs is not started');
+    return this.messaging;
+  }
+
+  private get ddb(): DynamoDbLocal {
+    if (!this.dynamodb) throw new Error('DynamoDB Local is not started');
+    return this.dynamodb;
+  }
+
+  private get ssmParameters(): SsmParameters {
+    if (!this.ssm) throw new Error('no assembly loaded');
+    return this.ssm;
+  }
+
+  private runtime(service: string): ServiceRuntime {
+    const runtime = this.services.get(service);
+    if (!runtime) throw new Error(`service ${service} is not loaded`);
+    return runtime;
   }
 
   private buildModel(stacks: AssemblyStack[]): CloudModel {
@@ -263,7 +294,7 @@ export class LocalCloud {
   }
 
   private startFunctionsAndApis(model: CloudModel, service: string): void {
-    const runtime = this.services.get(service)!;
+    const runtime = this.runtime(service);
     for (const def of model.functions.filter((fn) => fn.service === service)) {
       this.pools.set(
         def.name,
@@ -289,23 +320,41 @@ export class LocalCloud {
     await Promise.all([...names].map((name) => this.pools.get(name)?.prewarm()));
   }
 
-  private async applyMessaging(model: CloudModel, service: string): Promise<void> {
-    const runtime = this.services.get(service)!;
-    runtime.queues = model.queues.filter((queue) => queue.service === service);
-    runtime.topics = model.topics.filter((topic) => topic.service === service);
-    await this.messaging!.ensureQueues(runtime.queues);
-    await this.messaging!.ensureTopics(runtime.topics);
-    const subscriptions = model.subscriptions.filter((subscription) => subscription.service === service);
-    await this.messaging!.ensureSubscriptions(subscriptions.filter((subscription) => subscription.protocol === 'sqs'));
-    // SNS -> Lambda: an internal queue subscribed in the function's place, polled into SNS events.
-    for (const subscription of subscriptions.filter((candidate) => candidate.protocol === 'lambda')) {
-      const internal = this.internalQueueFor(subscription);
-      await this.messaging!.ensureQueues([internal]);
-      runtime.queues.push(internal);
-      await this.messaging!.ensureSubscriptions([{ ...subscription, protocol: 'sqs', endpoint: internal.arn, attributes: { ...subscription.attributes, RawMessageDelivery: 'false' } }]);
+  /**
+   * Queues, then topics, then subscriptions, each phase for every given service: a service may
+   * subscribe to another's topic. A subscription whose topic does not exist (its service is not
+   * loaded) is reported and skipped.
+   */
+  private async applyMessaging(model: CloudModel, services: string[]): Promise<void> {
+    for (const service of services) {
+      const runtime = this.runtime(service);
+      runtime.queues = model.queues.filter((queue) => queue.service === service);
+      await this.mq.ensureQueues(runtime.queues);
     }
-    for (const subscription of subscriptions.filter((candidate) => candidate.protocol !== 'sqs' && candidate.protocol !== 'lambda')) {
-      this.logger.warn(`subscription ${subscription.stackName}/${subscription.logicalId}: protocol ${subscription.protocol} is not emulated`);
+    for (const service of services) {
+      const runtime = this.runtime(service);
+      runtime.topics = model.topics.filter((topic) => topic.service === service);
+      await this.mq.ensureTopics(runtime.topics);
+    }
+    for (const subscription of model.subscriptions.filter((candidate) => services.includes(candidate.service))) {
+      const where = `subscription ${subscription.stackName}/${subscription.logicalId}`;
+      try {
+        if (subscription.protocol === 'sqs') {
+          await this.mq.ensureSubscriptions([subscription]);
+        } else if (subscription.protocol === 'lambda') {
+          // SNS -> Lambda: an internal queue subscribed in the function's place, polled into SNS events.
+          const internal = this.internalQueueFor(subscription);
+          await this.mq.ensureQueues([internal]);
+          this.runtime(subscription.service).queues.push(internal);
+          await this.mq.ensureSubscriptions([
+            { ...subscription, protocol: 'sqs', endpoint: internal.arn, attributes: { ...subscription.attributes, RawMessageDelivery: 'false' } },
+          ]);
+        } else {
+          this.logger.warn(`${where}: protocol ${subscription.protocol} is not emulated`);
+        }
+      } catch (error) {
+        this.logger.warn(`${where} to ${subscription.topicArn} not created: ${(error as Error).message} (is the topic's service loaded?)`);
+      }
     }
   }
 
@@ -316,22 +365,20 @@ export class LocalCloud {
       stackName: subscription.stackName,
       logicalId: `${subscription.logicalId}(lambda subscription)`,
       name,
-      url: queueUrl(this.messaging!.endpoint, name),
+      url: queueUrl(this.mq.endpoint, name),
       arn: queueArn(name),
       attributes: { VisibilityTimeout: '2' },
     };
   }
 
   private async applyTables(model: CloudModel, service: string): Promise<Record<string, string>> {
-    const results: Record<string, string> = {};
-    for (const table of model.tables.filter((candidate) => candidate.service === service)) {
-      results[table.tableName] = await this.dynamodb!.ensureTable(table);
-    }
-    return results;
+    const tables = model.tables.filter((candidate) => candidate.service === service);
+    const states = await Promise.all(tables.map((table) => this.ddb.ensureTable(table)));
+    return Object.fromEntries(tables.map((table, index) => [table.tableName, states[index] ?? 'kept']));
   }
 
   private startPollers(model: CloudModel, service: string, checkpoints = new Map<string, Map<string, string>>()): Promise<void>[] {
-    const runtime = this.services.get(service)!;
+    const runtime = this.runtime(service);
     const ready: Promise<void>[] = [];
     const invokerFor = (functionName: string) => (event: unknown, options: Parameters<FunctionPool['invoke']>[1]) => {
       const pool = this.pools.get(functionName);
@@ -342,14 +389,14 @@ export class LocalCloud {
     };
     for (const mapping of model.eventSourceMappings.filter((candidate) => candidate.service === service && candidate.enabled)) {
       if (mapping.kind === 'sqs') {
-        const poller = new SqsPoller(mapping, { sqs: this.messaging!.sqs, invoke: invokerFor(mapping.functionName), logger: this.logger }, { queueUrl: queueUrl(this.messaging!.endpoint, queueNameOf(mapping.eventSourceArn)) });
+        const poller = new SqsPoller(mapping, { sqs: this.mq.sqs, invoke: invokerFor(mapping.functionName), logger: this.logger }, { queueUrl: queueUrl(this.mq.endpoint, queueNameOf(mapping.eventSourceArn)) });
         poller.start();
         runtime.pollers.push(poller);
       } else if (mapping.kind === 'dynamodb-stream') {
         const poller = new StreamPoller(
           mapping,
           {
-            streams: { describeTable: (name) => this.dynamodb!.describeTable(name), streamsCall: (operation, body, signal) => this.dynamodb!.streamsCall(operation, body, signal) },
+            streams: { describeTable: (name) => this.ddb.describeTable(name), streamsCall: (operation, body, signal) => this.ddb.streamsCall(operation, body, signal) },
             invoke: invokerFor(mapping.functionName),
             sendToDestination: (arn, payload) => this.sendToDestination(arn, payload),
             logger: this.logger,
@@ -381,7 +428,7 @@ export class LocalCloud {
         bisectBatchOnFunctionError: false,
         filterPatterns: [],
       };
-      const poller = new SqsPoller(mapping, { sqs: this.messaging!.sqs, invoke: invokerFor(functionName), logger: this.logger }, { queueUrl: internal.url, shape: 'sns', subscriptionArn: `${subscription.topicArn}:${internal.name}` });
+      const poller = new SqsPoller(mapping, { sqs: this.mq.sqs, invoke: invokerFor(functionName), logger: this.logger }, { queueUrl: internal.url, shape: 'sns', subscriptionArn: `${subscription.topicArn}:${internal.name}` });
       poller.start();
       runtime.pollers.push(poller);
     }
@@ -391,9 +438,9 @@ export class LocalCloud {
   private async sendToDestination(arn: string, payload: unknown): Promise<void> {
     const body = JSON.stringify(payload);
     if (arn.startsWith('arn:aws:sqs:')) {
-      await this.messaging!.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(this.messaging!.endpoint, queueNameOf(arn)), MessageBody: body }));
+      await this.mq.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(this.mq.endpoint, queueNameOf(arn)), MessageBody: body }));
     } else if (arn.startsWith('arn:aws:sns:')) {
-      await this.messaging!.sns.send(new PublishCommand({ TopicArn: arn, Message: body }));
+      await this.mq.sns.send(new PublishCommand({ TopicArn: arn, Message: body }));
     } else {
       this.logger.warn(`on-failure destination ${arn} is not emulated`);
     }
@@ -412,19 +459,19 @@ export class LocalCloud {
   private async serviceIntegration(service: string, action: string, parameters: Record<string, unknown>): Promise<unknown> {
     const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
     if (service === 'sns' && action === 'publish') {
-      const result = await this.messaging!.sns.send(
+      const result = await this.mq.sns.send(
         new PublishCommand({ ...(parameters as object), Message: text(parameters.Message) } as ConstructorParameters<typeof PublishCommand>[0]),
       );
       return { MessageId: result.MessageId, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: result.$metadata.requestId } };
     }
     if (service === 'sqs' && action === 'sendMessage') {
-      const result = await this.messaging!.sqs.send(
+      const result = await this.mq.sqs.send(
         new SendMessageCommand({ ...(parameters as object), MessageBody: text(parameters.MessageBody) } as ConstructorParameters<typeof SendMessageCommand>[0]),
       );
       return { MessageId: result.MessageId, MD5OfMessageBody: result.MD5OfMessageBody, SdkHttpMetadata: { HttpStatusCode: 200 } };
     }
     if (service === 'dynamodb' && ['getItem', 'putItem', 'updateItem', 'deleteItem'].includes(action)) {
-      return awsJsonCall(this.dynamodb!.endpoint, `DynamoDB_20120810.${action[0]!.toUpperCase()}${action.slice(1)}`, parameters);
+      return awsJsonCall(this.ddb.endpoint, `DynamoDB_20120810.${action.charAt(0).toUpperCase()}${action.slice(1)}`, parameters);
     }
     throw Object.assign(new Error(`arn:aws:states:::${service}:${action} is not emulated locally`), { name: 'States.Runtime' });
   }
@@ -478,7 +525,7 @@ export class LocalCloud {
   private registerLocalHandlers(): void {
     const json = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body, null, 2) });
     this.gateway.addLocalHandler('/_aws/sfn', stepFunctionsEndpoint(() => this.sfn));
-    this.gateway.addLocalHandler('/_aws/ssm', ssmEndpoint(() => this.ssm!));
+    this.gateway.addLocalHandler('/_aws/ssm', ssmEndpoint(() => this.ssmParameters));
     this.gateway.addLocalHandler('/_aws/lambda', lambdaEndpoint((name) => this.pools.get(name), '/_aws/lambda'));
     this.gateway.addLocalHandler('/_local/health', async () =>
       json(this.ready ? 200 : 503, { status: this.ready ? 'ready' : 'starting', parts: this.parts, uptimeMs: Date.now() - this.startedAt, readyInMs: this.readyAt ? this.readyAt - this.startedAt : undefined }),
@@ -494,11 +541,22 @@ export class LocalCloud {
         );
       }
       try {
-        const { done: _done, abort: _abort, ...execution } = this.sfn.describeExecution(id);
-        return json(200, execution);
+        const execution = this.sfn.describeExecution(id);
+        return json(200, JSON.parse(JSON.stringify(execution, (key, value) => (key === 'done' || key === 'abort' ? undefined : value))));
       } catch (error) {
         return json(404, { message: (error as Error).message });
       }
+    });
+    // Tokens for tests and tools that drive the local cloud over HTTP (same as `npm run token`).
+    this.gateway.addLocalHandler('/_local/tokens', async (request) => {
+      if (request.httpMethod !== 'POST') return json(405, { message: 'POST {"username": "alice", "groups": ["admin"]}' });
+      const body = JSON.parse(request.body.toString('utf8') || '{}') as { username?: string; groups?: string[]; ttlSeconds?: number; expired?: boolean };
+      const audience = this.tokenAudience() ?? { userPoolId: 'us-east-1_local', clientId: 'local-client' };
+      if (!this.signingKey || !body.username) return json(400, { message: 'body must name the user: {"username": "alice"}' });
+      const ttlSeconds = body.ttlSeconds ?? 3600;
+      const now = Math.floor(Date.now() / 1000) - (body.expired ? ttlSeconds + 60 : 0);
+      const token = await issueIdToken(this.signingKey, { username: body.username, groups: body.groups ?? [], ttlSeconds, now, ...audience });
+      return json(200, { token, ...audience });
     });
     this.gateway.addLocalHandler('/_local/deploy', async (request) => {
       if (request.httpMethod !== 'POST') return json(405, { message: 'POST {"service": "<name>"}' });
@@ -565,7 +623,7 @@ export class LocalCloud {
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createNetServer();
     server.once('error', reject);

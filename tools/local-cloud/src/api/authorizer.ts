@@ -45,7 +45,7 @@ export class CognitoAuthorizer {
     const pools = authorizer.providerArns.map(userPoolIdOf);
     // A pool ARN that could not be resolved (its stack not loaded) accepts any local issuer, with a start-up warning.
     if (pools.length > 0 && pools.every((pool) => pool !== undefined)) {
-      const issuers = pools.map((pool) => cognitoIssuer(pool!));
+      const issuers = pools.map((pool) => cognitoIssuer(pool));
       if (!issuers.includes(entry.issuer)) return UNAUTHORIZED(`issuer ${entry.issuer} is not one of the authorizer's user pools`);
     }
     return { ok: true, claims: entry.claims };

@@ -59,8 +59,8 @@ export function buildProxyEvent(request: IncomingRequest, context: ProxyEventCon
       accountId: LOCAL_ACCOUNT_ID,
       apiId: context.api.id,
       ...(context.claims ? { authorizer: { claims: context.claims } } : {}),
-      domainName: host.split(':')[0]!,
-      domainPrefix: host.split('.')[0]!.split(':')[0]!,
+      domainName: host.split(':')[0],
+      domainPrefix: host.split('.')[0].split(':')[0],
       extendedRequestId: context.extendedRequestId,
       httpMethod: request.httpMethod,
       identity: {
@@ -97,7 +97,7 @@ export function buildProxyEvent(request: IncomingRequest, context: ProxyEventCon
 function headerMaps(rawHeaders: string[]) {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) addHeader(headers, multiValueHeaders, rawHeaders[i]!, rawHeaders[i + 1]!);
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) addHeader(headers, multiValueHeaders, rawHeaders[i], rawHeaders[i + 1]);
   return { headers, multiValueHeaders };
 }
 
@@ -125,7 +125,7 @@ function queryMaps(query: string) {
 }
 
 function isBinary(contentType: string, binaryMediaTypes: string[]): boolean {
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  const type = contentType.split(';')[0].trim().toLowerCase();
   return binaryMediaTypes.some((pattern) => {
     const wanted = pattern.toLowerCase().replace('~1', '/');
     if (wanted === '*/*') return true;

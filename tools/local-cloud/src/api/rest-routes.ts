@@ -35,14 +35,15 @@ export class RestRoutes {
       const greedy = /^\{(.+)\+\}$/.exec(segment);
       const param = /^\{(.+)\}$/.exec(segment);
       if (greedy) {
-        node.greedy ??= { name: greedy[1]!, node: newNode(path) };
+        node.greedy ??= { name: greedy[1], node: newNode(path) };
         node = node.greedy.node;
       } else if (param) {
-        node.param ??= { name: param[1]!, node: newNode(path) };
+        node.param ??= { name: param[1], node: newNode(path) };
         node = node.param.node;
       } else {
-        if (!node.literal.has(segment)) node.literal.set(segment, newNode(path));
-        node = node.literal.get(segment)!;
+        const next = node.literal.get(segment) ?? newNode(path);
+        node.literal.set(segment, next);
+        node = next;
       }
     }
     node.methods.set(method.httpMethod, method);
@@ -68,7 +69,7 @@ export class RestRoutes {
 
 function find(node: Node, segments: string[], index: number, params: Record<string, string>): { node: Node; params: Record<string, string> } | undefined {
   if (index === segments.length) return { node, params };
-  const segment = segments[index]!;
+  const segment = segments[index];
   const literal = node.literal.get(segment);
   if (literal) {
     const found = find(literal, segments, index + 1, params);

@@ -150,7 +150,8 @@ export class StackResolver {
   }
 
   private parameter(name: string): unknown {
-    const definition = this.template.Parameters![name]!;
+    const definition = this.template.Parameters?.[name];
+    if (!definition) throw new Error(`Unknown parameter ${name}`);
     const supplied = this.options.parameterOverrides?.[name] ?? definition.Default;
     if (supplied === undefined) throw new UnresolvedError(`template parameter ${name} has no value`);
     const ssmType = SSM_PARAMETER_TYPE.exec(definition.Type);
@@ -158,7 +159,7 @@ export class StackResolver {
       const parameterName = String(supplied);
       const value = this.options.ssm(parameterName);
       if (value === undefined) throw new UnresolvedError(`SSM parameter ${parameterName} is published by no loaded stack`);
-      return ssmType[1]!.includes('List') ? value.split(',') : value;
+      return ssmType[1].includes('List') ? value.split(',') : value;
     }
     if (definition.Type === 'CommaDelimitedList' || definition.Type.startsWith('List<')) {
       return Array.isArray(supplied) ? supplied : String(supplied).split(',').map((item) => item.trim());
@@ -167,7 +168,7 @@ export class StackResolver {
   }
 
   private physicalContext(logicalId: string): PhysicalContext {
-    const resource = this.template.Resources[logicalId]!;
+    const resource = this.template.Resources[logicalId];
     return {
       stackName: this.stackName,
       logicalId,
@@ -187,7 +188,7 @@ export class StackResolver {
     }
     if (!isObject(value)) return value;
     const keys = Object.keys(value);
-    if (keys.length === 1 && isIntrinsicKey(keys[0]!)) return this.intrinsic(keys[0]!, value[keys[0]!]);
+    if (keys.length === 1 && isIntrinsicKey(keys[0])) return this.intrinsic(keys[0], value[keys[0]]);
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       const resolved = this.resolveValue(item);
@@ -244,7 +245,7 @@ export class StackResolver {
         return this.condition(String(arg));
       case 'Fn::FindInMap': {
         const [map, top, second] = expectArray(fn, arg).map((item) => String(this.resolveValue(item)));
-        const value = this.template.Mappings?.[map!]?.[top!]?.[second!];
+        const value = this.template.Mappings?.[map]?.[top]?.[second];
         if (value === undefined) throw new Error(`Fn::FindInMap ${map}/${top}/${second} not found`);
         return value;
       }
@@ -324,7 +325,7 @@ function isIntrinsicKey(key: string): boolean {
 
 function isIntrinsic(value: Record<string, unknown>): boolean {
   const keys = Object.keys(value);
-  return keys.length === 1 && isIntrinsicKey(keys[0]!);
+  return keys.length === 1 && isIntrinsicKey(keys[0]);
 }
 
 function expectArray(fn: string, arg: unknown, length?: number): unknown[] {

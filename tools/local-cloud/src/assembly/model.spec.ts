@@ -3,6 +3,12 @@ import { tmpdir } from 'node:os';
 import { discoverAssemblies, loadAssembly } from './cloud-assembly';
 import { buildModel, type CloudModel } from './model';
 
+/** The value, or a failed test when it is missing. */
+const defined = <T>(value: T | undefined): T => {
+  if (value === undefined) throw new Error('expected a value');
+  return value;
+};
+
 const FIXTURES = join(__dirname, '../../fixtures/assemblies');
 const SQS = 'http://127.0.0.1:4566';
 
@@ -15,7 +21,7 @@ function fixtureModel(services?: string[]): CloudModel {
 
 describe('buildModel on the fixture assemblies', () => {
   const model = fixtureModel();
-  const pool = model.userPools[0]!;
+  const pool = model.userPools[0];
 
   it('finds both services and their stacks', () => {
     expect(model.services).toEqual(['catalog', 'platform']);
@@ -47,7 +53,7 @@ describe('buildModel on the fixture assemblies', () => {
   });
 
   it('reads queues with their redrive policy pointing at the DLQ ARN, and leaves out the queue its condition excludes', () => {
-    const audit = model.queues.find((queue) => queue.logicalId === 'AuditQueue1E2D3C4B')!;
+    const audit = defined(model.queues.find((queue) => queue.logicalId === 'AuditQueue1E2D3C4B'));
     expect(audit.url).toBe(`${SQS}/000000000000/shop-local-catalog-AuditQueue1E2D3C4B`);
     expect(audit.attributes).toEqual({
       VisibilityTimeout: '2',
@@ -56,8 +62,8 @@ describe('buildModel on the fixture assemblies', () => {
     expect(model.queues.map((queue) => queue.logicalId).sort()).toEqual(['AuditDlq5B0F6C1D', 'AuditQueue1E2D3C4B']);
   });
 
-  it('reads the subscription with its filter policy and raw delivery', () => {
-    expect(model.subscriptions).toEqual([
+  it('reads the subscriptions with their filter policy and raw delivery', () => {
+    expect(model.subscriptions.filter((subscription) => subscription.protocol === 'sqs')).toEqual([
       expect.objectContaining({
         topicArn: 'arn:aws:sns:us-east-1:000000000000:shop-local-catalog-EventsTopic3C8F5A21',
         protocol: 'sqs',
@@ -67,8 +73,17 @@ describe('buildModel on the fixture assemblies', () => {
     ]);
   });
 
+  it('reads an SNS subscription with protocol lambda, its endpoint the function ARN', () => {
+    expect(model.subscriptions.find((subscription) => subscription.protocol === 'lambda')).toEqual(
+      expect.objectContaining({
+        endpoint: 'arn:aws:lambda:us-east-1:000000000000:function:shop-local-catalog-NotifyFunction3D4E5F60',
+        attributes: { FilterPolicy: '{"type":["ItemDeleted","ItemCreated"]}' },
+      }),
+    );
+  });
+
   it('reads functions with the staged asset folder, handler, timeout and a resolved environment', () => {
-    const router = model.functions.find((fn) => fn.logicalId === 'RouterFunction0A5B7C3D')!;
+    const router = defined(model.functions.find((fn) => fn.logicalId === 'RouterFunction0A5B7C3D'));
     expect(router.codeDir).toBe(join(FIXTURES, 'catalog', 'asset.a54c0bb5923cadb9cd6ff3377681710a86da870d1242dc7116296b8b39eee8e5'));
     expect(router).toEqual(
       expect.objectContaining({ name: 'shop-local-catalog-RouterFunction0A5B7C3D', handler: 'index.handler', runtime: 'nodejs24.x', timeoutSeconds: 2, memorySize: 256 }),
@@ -104,7 +119,7 @@ describe('buildModel on the fixture assemblies', () => {
   });
 
   it('reads the REST API: base path, stage, methods with their authorizer and integrations', () => {
-    const api = model.restApis[0]!;
+    const api = model.restApis[0];
     expect(api).toEqual(expect.objectContaining({ basePaths: ['catalog'], stageName: 'prod', stageVariables: { flavour: 'local' }, binaryMediaTypes: ['application/octet-stream'] }));
     const summary = api.methods.map((method) => `${method.httpMethod} ${method.resourcePath} ${method.authorizationType} ${method.integration.type}`).sort();
     expect(summary).toEqual([
@@ -116,21 +131,21 @@ describe('buildModel on the fixture assemblies', () => {
       'POST /{proxy+} COGNITO_USER_POOLS AWS_PROXY',
       'PUT /{proxy+} COGNITO_USER_POOLS AWS_PROXY',
     ]);
-    const post = api.methods.find((method) => method.httpMethod === 'POST' && method.resourcePath === '/')!;
+    const post = defined(api.methods.find((method) => method.httpMethod === 'POST' && method.resourcePath === '/'));
     expect(post.authorizer).toEqual(expect.objectContaining({ type: 'COGNITO_USER_POOLS', providerArns: [pool.arn], identityHeader: 'Authorization' }));
     expect(post.integration).toEqual({ type: 'AWS_PROXY', functionName: 'shop-local-catalog-RouterFunction0A5B7C3D', timeoutMs: 29_000 });
-    const options = api.methods.find((method) => method.httpMethod === 'OPTIONS')!;
+    const options = defined(api.methods.find((method) => method.httpMethod === 'OPTIONS'));
     expect(options.integration).toEqual(
       expect.objectContaining({ type: 'MOCK', statusCode: 204, headers: expect.objectContaining({ 'Access-Control-Allow-Origin': '*' }) }),
     );
   });
 
   it('parses the state machine definition with the function ARNs filled in', () => {
-    const machine = model.stateMachines[0]!;
+    const machine = model.stateMachines[0];
     const states = machine.definition.States as Record<string, { Resource?: string; Parameters?: Record<string, unknown> }>;
-    expect(states.Reserve!.Resource).toBe('arn:aws:states:::lambda:invoke');
-    expect(states.Reserve!.Parameters!.FunctionName).toBe('arn:aws:lambda:us-east-1:000000000000:function:shop-local-catalog-StepFunction7B1C2D3E');
-    expect(states.Charge!.Resource).toBe('arn:aws:lambda:us-east-1:000000000000:function:shop-local-catalog-StepFunction7B1C2D3E');
+    expect(states.Reserve.Resource).toBe('arn:aws:states:::lambda:invoke');
+    expect(states.Reserve?.Parameters?.FunctionName).toBe('arn:aws:lambda:us-east-1:000000000000:function:shop-local-catalog-StepFunction7B1C2D3E');
+    expect(states.Charge.Resource).toBe('arn:aws:lambda:us-east-1:000000000000:function:shop-local-catalog-StepFunction7B1C2D3E');
   });
 
   it('publishes SSM parameters across stacks and reads the user pool with its client and groups', () => {
@@ -156,11 +171,11 @@ describe('buildModel on the fixture assemblies', () => {
 
   it('warns, and keeps going, when the stack that publishes a parameter is not loaded', () => {
     const alone = fixtureModel(['catalog']);
-    expect(alone.functions).toHaveLength(4);
+    expect(alone.functions).toHaveLength(5);
     expect(alone.warnings).toEqual([
       'shop-local-catalog/RouterFunction0A5B7C3D: SSM parameter /shop/local/platform/user-pool-id is published by no loaded stack',
       'shop-local-catalog/CatalogApi0F6E2C1B: SSM parameter /shop/local/platform/user-pool-arn is published by no loaded stack',
     ]);
-    expect(alone.restApis[0]!.basePaths).toEqual(['catalog']);
+    expect(alone.restApis[0].basePaths).toEqual(['catalog']);
   });
 });

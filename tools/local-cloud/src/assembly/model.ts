@@ -213,22 +213,18 @@ const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
 export function buildModel(stacks: AssemblyStack[], options: BuildModelOptions): CloudModel {
   const ssm = new SsmParameters();
   const warnings: string[] = [];
-  const resolvers = new Map<AssemblyStack, StackResolver>();
-
-  for (const stack of stacks) {
-    resolvers.set(
-      stack,
-      new StackResolver({
+  const resolved = stacks.map((stack) => ({
+    stack,
+    resolver: new StackResolver({
         stackName: stack.stackName,
         template: stack.template,
         sqsEndpoint: options.sqsEndpoint,
         ssm: ssm.lookup,
-        parameterOverrides: options.parameterOverrides,
-      }),
-    );
-  }
+      parameterOverrides: options.parameterOverrides,
+    }),
+  }));
   // Declare every SSM parameter first: any stack may read any other's.
-  for (const stack of stacks) declareSsmParameters(stack, resolvers.get(stack)!, ssm, warnings);
+  for (const { stack, resolver } of resolved) declareSsmParameters(stack, resolver, ssm, warnings);
 
   const model: CloudModel = {
     services: [...new Set(stacks.map((stack) => stack.service))],
@@ -246,7 +242,7 @@ export function buildModel(stacks: AssemblyStack[], options: BuildModelOptions):
     warnings,
     ssm,
   };
-  for (const stack of stacks) readStack(stack, resolvers.get(stack)!, model, options);
+  for (const { stack, resolver } of resolved) readStack(stack, resolver, model, options);
   return model;
 }
 
@@ -435,7 +431,7 @@ function readFunction(
   lenient: (value: unknown, logicalId: string) => unknown,
   options: BuildModelOptions,
 ): FunctionDef {
-  const resource = stack.template.Resources[logicalId]!;
+  const resource = stack.template.Resources[logicalId];
   const name = resolver.physicalName(logicalId);
   const code = (resource.Properties?.Code ?? {}) as Record<string, unknown>;
   let codeDir: string | undefined;
@@ -571,7 +567,7 @@ function readRestApi(
       id: String(resolver.ref(id)),
       name: String(resolver.property(id, 'Name') ?? id),
       type: String(resolver.property(id, 'Type')),
-      providerArns: resolver.resolveLenient(resolver.template.Resources[id]!.Properties?.ProviderARNs ?? [], warn) as string[],
+      providerArns: resolver.resolveLenient(resolver.template.Resources[id].Properties?.ProviderARNs ?? [], warn) as string[],
       identityHeader: /method\.request\.header\.([\w-]+)/.exec(identitySource)?.[1] ?? 'Authorization',
     });
   }
@@ -595,8 +591,8 @@ function readRestApi(
   let stageVariables: Record<string, string> | null = null;
   const stages = ofThisApi('AWS::ApiGateway::Stage');
   if (stages.length > 0) {
-    stageName = String(resolver.property(stages[0]![0], 'StageName'));
-    const variables = resolver.property(stages[0]![0], 'Variables') as Record<string, string> | undefined;
+    stageName = String(resolver.property(stages[0][0], 'StageName'));
+    const variables = resolver.property(stages[0][0], 'Variables') as Record<string, string> | undefined;
     stageVariables = variables && Object.keys(variables).length > 0 ? variables : null;
   } else {
     const deployment = ofThisApi('AWS::ApiGateway::Deployment').find(([id]) => resolver.property(id, 'StageName') !== undefined);
@@ -629,7 +625,7 @@ function readIntegration(integration: Record<string, unknown> | undefined): Inte
     const match = /functions\/(arn:[^/]+)\/invocations/.exec(uri);
     if (!match || !uri.includes(':lambda:')) return { type: 'UNSUPPORTED', description: `AWS_PROXY to ${uri}` };
     const timeout = Number(integration?.TimeoutInMillis ?? DEFAULT_INTEGRATION_TIMEOUT_MS);
-    return { type: 'AWS_PROXY', functionName: functionNameOf(match[1]!), timeoutMs: timeout };
+    return { type: 'AWS_PROXY', functionName: functionNameOf(match[1]), timeoutMs: timeout };
   }
   if (type === 'MOCK') {
     const responses = (integration?.IntegrationResponses as Record<string, unknown>[] | undefined) ?? [];

@@ -13,7 +13,7 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 export function stableId(seed: string, length: number, alphabet = ALNUM_LOWER): string {
   const bytes = createHash('sha256').update(seed).digest();
   let out = '';
-  for (let i = 0; out.length < length; i++) out += alphabet[bytes[i % bytes.length]! % alphabet.length];
+  for (let i = 0; out.length < length; i++) out += alphabet[bytes[i % bytes.length] % alphabet.length];
   return out;
 }
 
@@ -57,16 +57,16 @@ export const queueNameOf = (urlOrArn: string) => urlOrArn.split(/[/:]/).pop() ??
 /** `arn:aws:lambda:region:acct:function:name[:qualifier]`, a partial ARN or a plain name -> name. */
 export function functionNameOf(nameOrArn: string): string {
   const match = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(nameOrArn);
-  if (match) return match[1]!;
+  if (match) return match[1];
   const partial = /^[^:]*:function:([^:]+)/.exec(nameOrArn);
-  if (partial) return partial[1]!;
-  return nameOrArn.split(':')[0]!;
+  if (partial) return partial[1];
+  return nameOrArn.split(':')[0];
 }
 
 /** Table name out of a table ARN or a stream ARN (`.../table/<name>/stream/<label>`). */
 export function tableNameOf(arnOrName: string): string {
   const match = /table\/([^/]+)/.exec(arnOrName);
-  return match ? match[1]! : arnOrName;
+  return match ? match[1] : arnOrName;
 }
 
 /** Cognito user pool id out of a pool ARN (`arn:aws:cognito-idp:r:a:userpool/<id>`). */

@@ -31,7 +31,7 @@ export async function loadOrCreateSigningKey(dir: string): Promise<SigningKey> {
     }
   }
   const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK & { kid: string };
-  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk;
+  const publicJwk: JWK = { kty: jwk.kty, n: jwk.n, e: jwk.e, kid: jwk.kid, alg: jwk.alg, use: jwk.use };
   return {
     kid: jwk.kid,
     privateKey: (await importJWK(jwk, 'RS256')) as CryptoKey,

@@ -90,8 +90,7 @@ export function stepFunctionsEndpoint(sfn: () => StepFunctions): LocalHandler {
         if (!includeData) {
           for (const [key, value] of Object.entries(copy)) {
             if (key.endsWith('EventDetails') && value && typeof value === 'object') {
-              const { input: _input, output: _output, ...rest } = value as Record<string, unknown>;
-              copy[key] = rest;
+              copy[key] = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([name]) => name !== 'input' && name !== 'output'));
             }
           }
         }
@@ -151,7 +150,7 @@ export function ssmEndpoint(ssm: () => SsmParameters): LocalHandler {
       const names = (input.Names as string[] | undefined) ?? [];
       const found = names.map((name) => [name, find(name)] as const);
       return {
-        Parameters: found.filter(([, value]) => value).map(([, value]) => asParameter(value!)),
+        Parameters: found.flatMap(([, value]) => (value ? [asParameter(value)] : [])),
         InvalidParameters: found.filter(([, value]) => !value).map(([name]) => name),
       };
     },
@@ -187,7 +186,7 @@ export function lambdaEndpoint(pool: (name: string) => FunctionPool | undefined,
       body: JSON.stringify({ Type: 'User', message }),
     });
     if (!match || request.httpMethod !== 'POST') return error(400, 'InvalidRequestContentException', `${request.httpMethod} ${request.path} is not emulated locally`);
-    const name = functionNameOf(decodeURIComponent(match[1]!));
+    const name = functionNameOf(decodeURIComponent(match[1]));
     const target = pool(name);
     if (!target) return error(404, 'ResourceNotFoundException', `Function not found: ${lambdaArn(name)}`);
     let payload: unknown = null;

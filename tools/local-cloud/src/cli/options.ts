@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { FunctionLogMode } from '../lambda/function-pool';
 import type { LogLevel } from '../log';
@@ -30,6 +31,13 @@ export interface CliOptions {
   /** Run `nx run-many -t synth -c local` first (what npm start does). */
   synth: boolean;
 }
+
+/**
+ * Concurrent instances per function: one per core (at least 2). More instances than cores buy a
+ * laptop nothing for CPU-bound handlers but cost a V8 isolate (~60 MB) and a JIT warm-up each;
+ * raise it to reproduce higher concurrency.
+ */
+export const DEFAULT_CONCURRENCY = Math.max(2, availableParallelism());
 
 /** JVM flags for DynamoDB Local: a quick start (client compiler only) and a small heap. */
 export const DEFAULT_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms64m -Xmx512m -Xss512k';
@@ -67,7 +75,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
     seed: values['no-seed'] !== true && env.LOCAL_CLOUD_SEED !== 'false',
     functionLogs: (values['function-logs'] ?? env.LOCAL_CLOUD_FUNCTION_LOGS ?? 'all') as FunctionLogMode,
     logLevel: (values['log-level'] ?? env.LOCAL_CLOUD_LOG_LEVEL ?? 'info') as LogLevel,
-    maxConcurrency: Number(values.concurrency ?? env.LOCAL_CLOUD_CONCURRENCY ?? 10),
+    maxConcurrency: Number(values.concurrency ?? env.LOCAL_CLOUD_CONCURRENCY ?? DEFAULT_CONCURRENCY),
     prewarm: values['no-prewarm'] !== true && env.LOCAL_CLOUD_PREWARM !== 'false',
     jvmOptions: env.LOCAL_CLOUD_JVM_OPTIONS ?? DEFAULT_JVM_OPTIONS,
     synth: values.synth === true,
@@ -84,8 +92,10 @@ Runs the synthesized assemblies in dist/apps/*/cdk.out on this machine.
   --no-seed               do not create the demo catalog (env LOCAL_CLOUD_SEED=false)
   --function-logs <mode>  all | errors | none: what of the functions' own output to show (env LOCAL_CLOUD_FUNCTION_LOGS, default all)
   --log-level <level>     debug | info | warn | error (env LOCAL_CLOUD_LOG_LEVEL)
-  --concurrency <n>       concurrent instances per function (env LOCAL_CLOUD_CONCURRENCY, default 10)
-  --no-prewarm            do not start one instance of each API function before reporting ready
+  --concurrency <n>       concurrent instances per function (env LOCAL_CLOUD_CONCURRENCY, default: one per core, at least 2)
+  --no-prewarm            do not start one instance of each API function right after start-up
   --synth                 first run \`nx run-many -t synth -c local\` (cached; npm start passes it)
-Environment only: LOCAL_CLOUD_JVM_OPTIONS (DynamoDB Local JVM flags), LOCAL_CLOUD_STATE_DIR (default .local-cloud).
+Environment only: LOCAL_CLOUD_JVM_OPTIONS (DynamoDB Local JVM flags), LOCAL_CLOUD_STATE_DIR (default .local-cloud),
+LOCAL_CLOUD_IDLE_SECONDS (idle function instances are recycled after this, down to one; default 60),
+LOCAL_CLOUD_DYNAMODB_PORT / LOCAL_CLOUD_SQS_PORT (fixed emulator ports; default free ports).
 `;

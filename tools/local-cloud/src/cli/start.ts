@@ -3,11 +3,12 @@
  * everything it started.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { issueIdToken } from '../auth/tokens';
-import { LocalCloud } from '../local-cloud';
+import { createServer, type AddressInfo } from 'node:net';
+import { DynamoDbLocal } from '../emulators/dynamodb-local';
 import { createLogger } from '../log';
 import { HELP, readOptions } from './options';
 import { seed } from './seed';
@@ -22,7 +23,20 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: options.logLevel });
   if (options.synth) synthesize(options.root, logger);
+  // The JVM is the long pole: spawn it before loading the rest (fauxqs, the SDK, the state machine engine).
+  const stateDir = options.stateDir;
+  mkdirSync(stateDir, { recursive: true });
+  const dynamodb = DynamoDbLocal.spawn({
+    port: process.env.LOCAL_CLOUD_DYNAMODB_PORT ? Number(process.env.LOCAL_CLOUD_DYNAMODB_PORT) : await freePort(),
+    jvmOptions: options.jvmOptions,
+    launcherSource: join(options.root, 'libs/testing/src/dynamodb-local/LoopbackDynamoDbLocal.java'),
+    pidFile: join(stateDir, 'dynamodb-local.pid'),
+    logger,
+  });
+  process.on('exit', () => dynamodb.killNow());
+  const [{ LocalCloud }, { issueIdToken }] = await Promise.all([import('../local-cloud'), import('../auth/tokens')]);
   const cloud = new LocalCloud({
+    dynamodb,
     assembliesRoot: options.assembliesRoot,
     services: options.services,
     stateDir: options.stateDir,
@@ -30,13 +44,11 @@ async function main(): Promise<void> {
     runtimeNodeModules: runtimeNodeModules(),
     port: options.port,
     maxConcurrency: options.maxConcurrency,
-    idleTimeoutMs: 10 * 60_000,
+    idleTimeoutMs: Number(process.env.LOCAL_CLOUD_IDLE_SECONDS ?? 60) * 1000,
     functionLogs: options.functionLogs,
     jvmOptions: options.jvmOptions,
-    dynamodbLauncherSource: join(options.root, 'libs/testing/src/dynamodb-local/LoopbackDynamoDbLocal.java'),
     prewarm: options.prewarm,
     logger,
-    dynamodbPort: process.env.LOCAL_CLOUD_DYNAMODB_PORT ? Number(process.env.LOCAL_CLOUD_DYNAMODB_PORT) : undefined,
     messagingPort: process.env.LOCAL_CLOUD_SQS_PORT ? Number(process.env.LOCAL_CLOUD_SQS_PORT) : undefined,
   });
 
@@ -92,14 +104,20 @@ async function main(): Promise<void> {
   process.stdout.write(banner(cloud, Boolean(audience)));
 }
 
-function banner(cloud: LocalCloud, hasUserPool: boolean): string {
+function banner(cloud: import('../local-cloud').LocalCloud, hasUserPool: boolean): string {
   const lines = ['', `Local cloud: ${cloud.baseUrl}  (ready in ${((cloud.readyAt ?? Date.now()) - cloud.startedAt) / 1000} s)`, ''];
   for (const route of cloud.routes()) {
-    lines.push(`  ${route.service}  ${cloud.baseUrl}/${route.basePath}`);
+    lines.push(`  ${route.service.padEnd(10)} ${cloud.baseUrl}/${route.basePath}`);
+    const byResource = new Map<string, Map<string, string[]>>();
     for (const method of route.methods) {
       const path = `/${route.basePath}${method.resourcePath === '/' ? '' : method.resourcePath}`;
-      const auth = method.authorizationType === 'NONE' ? 'public' : method.authorizationType === 'COGNITO_USER_POOLS' ? 'token (Cognito)' : method.authorizationType;
-      lines.push(`    ${method.httpMethod.padEnd(7)} ${path.padEnd(32)} ${auth}`);
+      const auth = method.authorizationType === 'NONE' ? 'public' : method.authorizationType === 'COGNITO_USER_POOLS' ? 'token' : method.authorizationType;
+      const byAuth = byResource.get(path) ?? new Map<string, string[]>();
+      byAuth.set(auth, [...(byAuth.get(auth) ?? []), method.httpMethod]);
+      byResource.set(path, byAuth);
+    }
+    for (const [path, byAuth] of byResource) {
+      lines.push(`    ${path.padEnd(28)} ${[...byAuth].map(([auth, methods]) => `${auth}: ${methods.join(' ')}`).join('   ')}`);
     }
   }
   if (cloud.routes().length === 0) lines.push('  no REST API found in the assemblies');
@@ -130,6 +148,17 @@ function synthesize(root: string, logger: ReturnType<typeof createLogger>): void
   if (result.status !== 0) {
     logger.warn('some services did not build or synthesize (see above): starting with the assemblies that are there; a failed service may run an older assembly or none');
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** The node_modules holding the AWS SDK v3, as the Lambda runtime provides it. */

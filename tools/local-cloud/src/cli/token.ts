@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     process.exit(values.help ? 0 : 2);
   }
   const root = workspaceRoot();
-  const username = values.admin ? 'admin' : (values.customer ?? values.user)!;
+  const username = values.admin ? 'admin' : (values.customer ?? values.user ?? 'user');
   const groups = values.admin ? ['admin'] : (values.groups?.split(',').filter(Boolean) ?? []);
 
   const assembliesRoot = join(root, values.assemblies ?? process.env.LOCAL_CLOUD_ASSEMBLIES ?? 'dist/apps');

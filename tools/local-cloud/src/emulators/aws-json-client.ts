@@ -59,7 +59,7 @@ export function awsJsonCall<T = Record<string, unknown>>(
             return;
           }
           if ((response.statusCode ?? 500) >= 400) {
-            const code = String(parsed.__type ?? 'UnknownError').split('#').pop()!;
+            const code = String(parsed.__type ?? 'UnknownError').replace(/^.*#/, '');
             reject(new AwsJsonError(code, String(parsed.message ?? parsed.Message ?? text), response.statusCode ?? 500));
           } else {
             resolve(parsed as T);

@@ -51,7 +51,9 @@ export class DynamoDbLocal {
     this.endpoint = `http://127.0.0.1:${options.port}`;
     child.once('exit', (code, signal) => {
       this.exited = true;
-      if (!this.stopping) options.logger.error(`DynamoDB Local exited unexpectedly (code ${code}, signal ${signal})`);
+      // 130/143: the JVM got the terminal's Ctrl-C (same process group) or a SIGTERM, as we are stopping.
+      const interrupted = code === 130 || code === 143 || signal === 'SIGINT' || signal === 'SIGTERM';
+      if (!this.stopping && !interrupted) options.logger.error(`DynamoDB Local exited unexpectedly (code ${code}, signal ${signal})`);
     });
   }
 
@@ -110,6 +112,10 @@ export class DynamoDbLocal {
     });
     child.stdout?.resume();
     return instance;
+  }
+
+  get port(): number {
+    return this.options.port;
   }
 
   get pid(): number | undefined {
@@ -285,7 +291,7 @@ function reapStale(pidFile: string, logger: Logger) {
   try {
     const commandLine = readFileSync(`/proc/${javaPid}/cmdline`, 'utf8');
     if (commandLine.includes('DynamoDBLocal')) {
-      process.kill(javaPid!, 'SIGKILL');
+      process.kill(javaPid, 'SIGKILL');
       logger.warn(`stopped DynamoDB Local (pid ${javaPid}) left behind by an earlier run`);
     }
   } catch {

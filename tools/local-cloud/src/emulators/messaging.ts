@@ -13,6 +13,8 @@ import type { QueueDef, SubscriptionDef, TopicDef } from '../assembly/model';
 import { LOCAL_REGION } from '../assembly/naming';
 import type { Logger } from '../log';
 
+const without = (attributes: Record<string, string>, name: string) => Object.fromEntries(Object.entries(attributes).filter(([key]) => key !== name));
+
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
@@ -46,11 +48,11 @@ export class Messaging {
   /** Creates or updates queues; dead-letter queues first, redrive policies once every queue exists. */
   async ensureQueues(queues: QueueDef[]): Promise<void> {
     for (const queue of queues) {
-      const { RedrivePolicy: _redrive, ...attributes } = queue.attributes;
+      const attributes = without(queue.attributes, 'RedrivePolicy');
       const existing = await this.queueExists(queue.name);
       if (existing) {
         if (Object.keys(attributes).length) {
-          const { FifoQueue: _fifo, ...changeable } = attributes;
+          const changeable = without(attributes, 'FifoQueue');
           if (Object.keys(changeable).length) await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: changeable }));
         }
       } else {
@@ -58,7 +60,7 @@ export class Messaging {
       }
     }
     for (const queue of queues.filter((candidate) => candidate.attributes.RedrivePolicy)) {
-      await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { RedrivePolicy: queue.attributes.RedrivePolicy! } }));
+      await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { RedrivePolicy: queue.attributes.RedrivePolicy } }));
     }
   }
 

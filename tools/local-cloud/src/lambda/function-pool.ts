@@ -33,7 +33,7 @@ export interface FunctionPoolOptions {
   workerScript: string;
   /** Most concurrent instances (Lambda's concurrency); further invocations wait for a free instance. */
   maxConcurrency: number;
-  /** An instance idle this long is shut down (Lambda recycles idle environments too). */
+  /** An instance idle this long is shut down, keeping one warm instance (Lambda recycles idle environments too). */
   idleTimeoutMs: number;
   /** Environment every instance gets under the template's variables (region, credentials, ...). */
   baseEnvironment: Record<string, string>;
@@ -206,8 +206,9 @@ export class FunctionPool {
     }
     instance.busy = false;
     clearTimeout(instance.idleTimer);
+    // Idle instances are recycled (as Lambda does), down to one warm instance per function.
     instance.idleTimer = setTimeout(() => {
-      if (!instance.busy) this.discard(instance);
+      if (!instance.busy && this.instances.size > 1) this.discard(instance);
     }, this.options.idleTimeoutMs);
     instance.idleTimer.unref();
   }
@@ -234,7 +235,7 @@ export class FunctionPool {
       functionName: this.def.name,
       functionArn: this.def.arn,
       memorySize: this.def.memorySize,
-      logGroupName: this.environment.AWS_LAMBDA_LOG_GROUP_NAME!,
+      logGroupName: this.environment.AWS_LAMBDA_LOG_GROUP_NAME,
       logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,
       functionLogs: this.options.functionLogs,
     };

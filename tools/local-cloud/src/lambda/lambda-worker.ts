@@ -11,7 +11,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerInit, WorkerRequest, WorkerResponse, LambdaErrorPayload } from './protocol';
 
 const init = workerData as WorkerInit;
-const port = parentPort!;
+if (!parentPort) throw new Error('lambda-worker runs inside a worker thread');
+const port = parentPort;
 // Lambda's runtime puts the AWS SDK on NODE_PATH for bundles that leave it out; this worker's
 // NODE_PATH (its own process.env) points at the workspace's node_modules for the same reason.
 (Module as unknown as { _initPaths(): void })._initPaths();

@@ -51,7 +51,7 @@ function poller(def: EventSourceMappingDef, outcome: InvokeOutcome) {
   return { invoke, poller: new SqsPoller(def, { sqs, invoke, logger: memoryLogger() }, { queueUrl: QUEUE_URL, waitTimeSeconds: 0 }) };
 }
 
-const deletedIds = () => sqsMock.commandCalls(DeleteMessageBatchCommand).flatMap((call) => call.args[0].input.Entries!.map((entry) => entry.ReceiptHandle));
+const deletedIds = () => sqsMock.commandCalls(DeleteMessageBatchCommand).flatMap((call) => (call.args[0].input.Entries ?? []).map((entry) => entry.ReceiptHandle));
 
 describe('SqsPoller', () => {
   it('receives a batch, invokes the function once with an SQS event and deletes the batch on success', async () => {
@@ -61,7 +61,7 @@ describe('SqsPoller', () => {
     expect(await subject.pollOnce(new AbortController().signal)).toBe(2);
     expect(invoke).toHaveBeenCalledTimes(1);
     expect(invoke.mock.calls[0][0]).toEqual(toSqsEvent([message('m1'), message('m2')], QUEUE_ARN));
-    expect(sqsMock.commandCalls(ReceiveMessageCommand)[0]!.args[0].input).toEqual(
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)[0].args[0].input).toEqual(
       expect.objectContaining({ QueueUrl: QUEUE_URL, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
     );
     expect(deletedIds()).toEqual(['rh-m1', 'rh-m2']);

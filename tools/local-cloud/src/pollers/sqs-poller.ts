@@ -78,17 +78,17 @@ export class SqsPoller {
   }
 
   private async deliver(messages: Message[]): Promise<void> {
-    const event = this.options.shape === 'sns' ? toSnsEvent(messages[0]!, this.options.subscriptionArn ?? '') : toSqsEvent(messages, this.mapping.eventSourceArn);
+    const event = this.options.shape === 'sns' ? toSnsEvent(messages[0], this.options.subscriptionArn ?? '') : toSqsEvent(messages, this.mapping.eventSourceArn);
     const correlationId = correlationIdOf(messages[0]?.Body);
     const outcome = await this.deps.invoke(event, { correlationId, source: this.options.shape === 'sns' ? 'sns' : `sqs×${messages.length}` });
-    const ids = messages.map((message) => message.MessageId!);
+    const ids = messages.map((message) => message.MessageId ?? '');
     const failed = failedIdentifiers(outcome, ids, this.options.shape !== 'sns' && this.mapping.reportBatchItemFailures);
-    const done = messages.filter((message) => !failed.has(message.MessageId!));
+    const done = messages.filter((message) => !failed.has(message.MessageId ?? ''));
     if (done.length > 0) {
       await this.deps.sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.options.queueUrl,
-          Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+          Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
         }),
       );
     }
@@ -139,8 +139,8 @@ export function toSqsEvent(messages: Message[], queueArn: string): SQSEvent {
   return {
     Records: messages.map((message): SQSRecord => {
       const record: SQSRecord = {
-        messageId: message.MessageId!,
-        receiptHandle: message.ReceiptHandle!,
+        messageId: message.MessageId ?? '',
+        receiptHandle: message.ReceiptHandle ?? '',
         body: message.Body ?? '',
         attributes: message.Attributes as SQSRecord['attributes'],
         messageAttributes: Object.fromEntries(
@@ -151,7 +151,7 @@ export function toSqsEvent(messages: Message[], queueArn: string): SQSEvent {
               binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
               stringListValues: value.StringListValues ?? [],
               binaryListValues: (value.BinaryListValues ?? []).map((item) => Buffer.from(item).toString('base64')),
-              dataType: value.DataType!,
+              dataType: value.DataType ?? 'String',
             },
           ]),
         ),

@@ -115,12 +115,34 @@ describe('StreamPoller reading a stream', () => {
     await poller.ready;
     await new Promise((resolve) => setTimeout(resolve, 100));
     await poller.stop();
-    expect(calls.find(([operation]) => operation === 'GetShardIterator')![1]).toEqual({
+    expect(calls.find(([operation]) => operation === 'GetShardIterator')?.[1]).toEqual({
       StreamArn: 'arn:aws:dynamodb:ddblocal:000000000000:table/products/stream/2025',
       ShardId: 'shard-1',
       ShardIteratorType: 'TRIM_HORIZON',
     });
     expect(invoke).toHaveBeenCalledTimes(1);
     expect(poller.checkpoints.get('shard-1')).toBe('2');
+  });
+
+  it('gets a new iterator when DynamoDB Local answers TrimmedDataAccessException to an early read', async () => {
+    const iteratorCalls: unknown[] = [];
+    let reads = 0;
+    const streamsCall = async (operation: string, body: unknown) => {
+      if (operation === 'DescribeStream') return { StreamDescription: { Shards: [{ ShardId: 'shard-1' }] } };
+      if (operation === 'GetShardIterator') {
+        iteratorCalls.push(body);
+        return { ShardIterator: `it-${iteratorCalls.length}` };
+      }
+      reads += 1;
+      if (reads === 1) throw Object.assign(new Error('read past the oldest stream record'), { name: 'TrimmedDataAccessException' });
+      if (reads === 2) return { Records: [record('1')], NextShardIterator: 'it-next' };
+      return { Records: [], NextShardIterator: 'it-next' };
+    };
+    const { poller, invoke } = subject(mapping(), [], { streamsCall: streamsCall as StreamsApi['streamsCall'] });
+    poller.start();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await poller.stop();
+    expect(iteratorCalls).toHaveLength(2);
+    expect(invoke).toHaveBeenCalledTimes(1);
   });
 });

@@ -138,16 +138,24 @@ export class StreamPoller {
     try {
       let iterator = await firstIterator;
       while (iterator && !signal.aborted) {
-        const page = await this.deps.streams.streamsCall<{ Records?: StreamRecord[]; NextShardIterator?: string }>(
-          'GetRecords',
-          { ShardIterator: iterator, Limit: Math.min(1000, this.mapping.batchSize) },
-          signal,
-        );
+        let page: { Records?: StreamRecord[]; NextShardIterator?: string };
+        try {
+          page = await this.deps.streams.streamsCall('GetRecords', { ShardIterator: iterator, Limit: Math.min(1000, this.mapping.batchSize) }, signal);
+        } catch (error) {
+          // DynamoDB Local answers TrimmedDataAccessException to a read right after a shard opens,
+          // and iterators expire after 15 minutes: start again from the checkpoint.
+          const name = (error as Error).name;
+          if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
+          this.deps.logger.debug(`stream poller ${this.mapping.logicalId}: ${name}, new iterator`);
+          await sleep(this.pollIntervalMs, signal);
+          iterator = await this.iteratorFor(shard, false);
+          continue;
+        }
         const records = page.Records ?? [];
         if (records.length > 0) {
           await this.processBatch(shard.ShardId, records, signal);
           if (signal.aborted) return;
-          this.checkpoints.set(shard.ShardId, records[records.length - 1]!.dynamodb.SequenceNumber);
+          this.checkpoints.set(shard.ShardId, records[records.length - 1]?.dynamodb.SequenceNumber ?? '');
         }
         iterator = page.NextShardIterator;
         if (records.length === 0) await sleep(this.pollIntervalMs, signal);
@@ -166,7 +174,7 @@ export class StreamPoller {
     let attempts = 0;
     while (pending.length > 0 && !signal.aborted) {
       const outcome = await this.deps.invoke(this.toEvent(pending), {
-        correlationId: correlationOfRecord(pending[0]!),
+        correlationId: correlationOfRecord(pending[0]),
         source: `stream×${pending.length}`,
       });
       const sequenceNumbers = pending.map((record) => record.dynamodb.SequenceNumber);
@@ -194,8 +202,8 @@ export class StreamPoller {
   }
 
   private async discard(shardId: string, records: StreamRecord[], attempts: number, outcome: InvokeOutcome): Promise<void> {
-    const first = records[0]!.dynamodb;
-    const last = records[records.length - 1]!.dynamodb;
+    const first = records[0].dynamodb;
+    const last = records[records.length - 1].dynamodb;
     this.deps.logger.warn(`stream poller ${this.mapping.logicalId}: retries exhausted, skipping ${records.length} record(s) (${first.SequenceNumber}..${last.SequenceNumber})`);
     const destination = this.mapping.onFailureDestination;
     if (!destination || !this.deps.sendToDestination) return;

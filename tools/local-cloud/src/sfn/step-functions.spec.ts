@@ -3,6 +3,12 @@ import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import { memoryLogger } from '../log';
 import { SfnApiError, StepFunctions } from './step-functions';
 
+/** The value, or a failed test when it is missing. */
+const defined = <T>(value: T | undefined): T => {
+  if (value === undefined) throw new Error('expected a value');
+  return value;
+};
+
 const FN_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:order-steps';
 
 /** The order saga in small: reserve (lambda:invoke, Retry on a transient error, Catch out of stock), charge (direct ARN). */
@@ -38,7 +44,7 @@ const machine: StateMachineDef = {
 type Step = (payload: Record<string, unknown>) => InvokeOutcome;
 
 function service(step: Step) {
-  const invokeFunction = jest.fn(async (_name: string, payload: unknown, _options: InvokeOptions) => step(payload as Record<string, unknown>));
+  const invokeFunction = jest.fn(async (...[, payload]: [string, unknown, InvokeOptions]) => step(payload as Record<string, unknown>));
   const sfn = new StepFunctions({ invokeFunction, logger: memoryLogger(), retryIntervalMs: 1 });
   sfn.register([machine]);
   return { sfn, invokeFunction };
@@ -59,7 +65,7 @@ describe('StepFunctions task wiring', () => {
       ['order-steps', { action: 'charge', sku: 'MUG' }],
     ]);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(JSON.parse(execution.output!)).toEqual({ id: 'o-1', sku: 'MUG', reserve: { reservation: { reservationId: 'R-1' } }, charge: { charged: true } });
+    expect(JSON.parse(execution.output ?? '')).toEqual({ id: 'o-1', sku: 'MUG', reserve: { reservation: { reservationId: 'R-1' } }, charge: { charged: true } });
     expect(execution.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:order-saga:o-1');
   });
 
@@ -81,7 +87,7 @@ describe('StepFunctions task wiring', () => {
     await execution.done;
     expect(execution).toEqual(expect.objectContaining({ status: 'FAILED', error: 'OrderCancelled', cause: 'out of stock' }));
     expect(execution.path.map((step) => `${step.state}:${step.status}`)).toEqual(['Reserve:caught', 'Cancel:succeeded', 'Cancelled:failed']);
-    const taskFailed = execution.events.find((event) => event.type === 'TaskFailed')!;
+    const taskFailed = defined(execution.events.find((event) => event.type === 'TaskFailed'));
     expect(taskFailed.taskFailedEventDetails).toEqual({
       error: 'OutOfStockError',
       cause: JSON.stringify({ errorMessage: 'no stock for OUT', errorType: 'OutOfStockError', requestId: 'req-1', stackTrace: [] }),
@@ -146,6 +152,6 @@ describe('StepFunctions task wiring', () => {
     const execution = sfn.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:notify', input: '{"a":1}' });
     await execution.done;
     expect(integration).toHaveBeenCalledWith('sns', 'publish', { TopicArn: 'arn:t', Message: { a: 1 } });
-    expect(JSON.parse(execution.output!)).toEqual({ MessageId: 'm-1' });
+    expect(JSON.parse(execution.output ?? '')).toEqual({ MessageId: 'm-1' });
   });
 });

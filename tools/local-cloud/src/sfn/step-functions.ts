@@ -178,8 +178,9 @@ export class StepFunctions {
     for (const [stateName, state] of taskStates(def.definition)) {
       handlers[stateName] = (taskInput) => this.runTask(execution, stateName, state, taskInput, label);
     }
+    const retryIntervalMs = this.deps.retryIntervalMs;
     const retryIntervalOverrides =
-      this.deps.retryIntervalMs === undefined ? undefined : Object.fromEntries([...retryStates(def.definition)].map((stateName) => [stateName, this.deps.retryIntervalMs!]));
+      retryIntervalMs === undefined ? undefined : Object.fromEntries([...retryStates(def.definition)].map((stateName) => [stateName, retryIntervalMs]));
 
     const run = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
@@ -218,18 +219,18 @@ export class StepFunctions {
 
   private async collect(execution: Execution, events: AsyncGenerator<Record<string, unknown> & { type: string; timestamp: number }>, def: StateMachineDef, label: string) {
     for await (const event of events) {
-      const state = event.state as { name: string; type: string; input: unknown; output?: unknown } | undefined;
+      const state = (event.state ?? { name: '?', type: '', input: null }) as { name: string; type: string; input: unknown; output?: unknown };
       switch (event.type) {
         case 'ExecutionStarted':
           this.append(execution, 'ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(event.input), inputDetails: { truncated: false }, roleArn: def.roleArn } }, event.timestamp);
           break;
         case 'StateEntered':
-          this.append(execution, `${state!.type}StateEntered`, { stateEnteredEventDetails: { name: state!.name, input: JSON.stringify(state!.input), inputDetails: { truncated: false } } }, event.timestamp);
-          execution.path.push({ state: state!.name, type: state!.type, enteredAt: new Date(event.timestamp).toISOString(), status: 'running' });
+          this.append(execution, `${state.type}StateEntered`, { stateEnteredEventDetails: { name: state.name, input: JSON.stringify(state.input), inputDetails: { truncated: false } } }, event.timestamp);
+          execution.path.push({ state: state.name, type: state.type, enteredAt: new Date(event.timestamp).toISOString(), status: 'running' });
           break;
         case 'StateExited': {
-          this.append(execution, `${state!.type}StateExited`, { stateExitedEventDetails: { name: state!.name, output: JSON.stringify(state!.output), outputDetails: { truncated: false } } }, event.timestamp);
-          const step = this.openStep(execution, state!.name);
+          this.append(execution, `${state.type}StateExited`, { stateExitedEventDetails: { name: state.name, output: JSON.stringify(state.output), outputDetails: { truncated: false } } }, event.timestamp);
+          const step = this.openStep(execution, state.name);
           if (step) {
             step.status = step.status === 'running' ? 'succeeded' : step.status;
             step.exitedAt = new Date(event.timestamp).toISOString();
@@ -237,24 +238,24 @@ export class StepFunctions {
           break;
         }
         case 'StateFailed': {
-          const step = this.openStep(execution, state!.name);
+          const step = this.openStep(execution, state.name);
           if (step) {
             step.status = 'failed';
             step.error = String(event.Error);
             step.exitedAt = new Date(event.timestamp).toISOString();
           }
-          this.deps.logger.line('sfn', `${label} ${state!.name} failed: ${String(event.Error)}`);
+          this.deps.logger.line('sfn', `${label} ${state.name} failed: ${String(event.Error)}`);
           break;
         }
         case 'StateRetried': {
-          const step = this.openStep(execution, state!.name);
+          const step = this.openStep(execution, state.name);
           if (step) step.status = 'retried';
-          execution.path.push({ state: state!.name, type: state!.type, enteredAt: new Date(event.timestamp).toISOString(), status: 'running' });
-          this.deps.logger.line('sfn', `${label} ${state!.name} retry ${(event.retry as { attempt: number }).attempt}`);
+          execution.path.push({ state: state.name, type: state.type, enteredAt: new Date(event.timestamp).toISOString(), status: 'running' });
+          this.deps.logger.line('sfn', `${label} ${state.name} retry ${(event.retry as { attempt: number }).attempt}`);
           break;
         }
         case 'StateCaught': {
-          const step = [...execution.path].reverse().find((candidate) => candidate.state === state!.name);
+          const step = [...execution.path].reverse().find((candidate) => candidate.state === state.name);
           if (step) step.status = 'caught';
           break;
         }
@@ -310,8 +311,9 @@ export class StepFunctions {
         throw new TaskError('Lambda.ResourceNotFoundException', `Function not found: ${functionName}`);
       }
       if (!outcome.ok) {
-        const error = outcome.error!.errorType;
-        const cause = JSON.stringify({ errorMessage: outcome.error!.errorMessage, errorType: error, requestId: outcome.requestId, stackTrace: outcome.error!.trace ?? [] });
+        const failure = outcome.error ?? { errorType: 'Lambda.Unknown', errorMessage: 'the function failed' };
+        const error = failure.errorType;
+        const cause = JSON.stringify({ errorMessage: failure.errorMessage, errorType: error, requestId: outcome.requestId, stackTrace: failure.trace ?? [] });
         this.append(execution, `${kind}Failed`, { [`${lambdaInvoke ? 'task' : 'lambdaFunction'}FailedEventDetails`]: { error, cause } });
         throw new TaskError(error, cause);
       }
@@ -338,11 +340,11 @@ export class StepFunctions {
       const [, service, action] = integration;
       this.append(execution, 'TaskScheduled', { taskScheduledEventDetails: { resourceType: service, resource: action, region: 'us-east-1', parameters: JSON.stringify(input) } });
       try {
-        const output = await this.deps.integration(service!, action!, (input ?? {}) as Record<string, unknown>);
+        const output = await this.deps.integration(service, action, (input ?? {}) as Record<string, unknown>);
         this.append(execution, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType: service, resource: action, output: JSON.stringify(output) } });
         return output;
       } catch (error) {
-        const name = error instanceof TaskError ? error.name : `${serviceErrorPrefix(service!)}.${(error as Error).name}`;
+        const name = error instanceof TaskError ? error.name : `${serviceErrorPrefix(service)}.${(error as Error).name}`;
         this.append(execution, 'TaskFailed', { taskFailedEventDetails: { resourceType: service, resource: action, error: name, cause: (error as Error).message } });
         throw new TaskError(name, (error as Error).message);
       }
