@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /** The services the journeys need; each is synthesized by the e2e target's dependsOn. */
-export const E2E_SERVICES = ['platform', 'product'];
+export const E2E_SERVICES = ['platform', 'product', 'inventory', 'payment', 'order', 'basket', 'shipping'];
 
 const workspaceRoot = path.resolve(__dirname, '../../../..');
 

@@ -1,0 +1,265 @@
+/**
+ * `npx nx run local-cloud:bench-checkout`: the shop's checkout measured end to end through the
+ * local cloud started from every service's assembly (dist/apps), on 127.0.0.1 only, bounded in
+ * count and time:
+ * - `--customers` (10) customers in a closed loop, each: put a line in the basket, check out
+ *   (tok_approve), poll `GET /orders/{id}` until the order leaves PENDING, repeat;
+ * - `--orders` (300, at least 200) measured orders after `--warmup` (20) unmeasured ones;
+ * - latency checkout → CONFIRMED: `observed` (from sending the checkout to the poll that saw
+ *   CONFIRMED, so it includes up to one poll interval) and `recorded` (from sending the checkout to
+ *   the CONFIRMED entry's `at` in the order's status history: same machine, same clock);
+ * - sustained confirmed orders per second over the measured phase;
+ * - lost orders: a 202 whose order has not ended CONFIRMED or CANCELLED within `--drain-seconds`.
+ * Numbers are printed (or `--json`), not asserted; exits 1 if any order was lost.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { workspaceRoot } from './options';
+
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '10' },
+    orders: { type: 'string', default: '300' },
+    warmup: { type: 'string', default: '20' },
+    'poll-ms': { type: 'string', default: '10' },
+    'max-seconds': { type: 'string', default: '120' },
+    'drain-seconds': { type: 'string', default: '30' },
+    json: { type: 'boolean' },
+    concurrency: { type: 'string' },
+  },
+});
+
+const root = workspaceRoot();
+const customers = Number(values.customers);
+const measured = Math.max(200, Number(values.orders));
+const warmup = Number(values.warmup);
+const pollMs = Number(values['poll-ms']);
+const maxSeconds = Number(values['max-seconds']);
+const drainSeconds = Number(values['drain-seconds']);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Outcome {
+  orderId: string;
+  customer: string;
+  sentAt: number;
+  sentAtEpoch: number;
+  status?: string;
+  reason?: string;
+  observedMs?: number;
+  recordedMs?: number;
+  measured: boolean;
+}
+
+interface OrderView {
+  status: string;
+  cancellationReason?: string;
+  statusHistory: { status: string; at: string }[];
+}
+
+async function main(): Promise<void> {
+  const main = join(root, 'dist/tools/local-cloud/main.mjs');
+  if (!existsSync(main)) throw new Error(`${main} is missing: npx nx run local-cloud:build`);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [main, '--no-seed', '--function-logs', 'errors', '--log-level', 'warn'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOCAL_CLOUD_STATE_DIR: mkdtempSync(join(tmpdir(), 'shop-checkout-bench-')),
+      LOCAL_CLOUD_SERVICES: 'platform,product,inventory,payment,order,basket,shipping',
+      ...(values.concurrency ? { LOCAL_CLOUD_CONCURRENCY: values.concurrency } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  try {
+    await waitForHealth(base, child, 90_000);
+    const tokens = new Map<string, string>();
+    const token = async (username: string, groups: string[] = []) => {
+      const cached = tokens.get(username);
+      if (cached) return cached;
+      const response = await fetch(`${base}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, groups }) });
+      const { token: issued } = (await response.json()) as { token: string };
+      tokens.set(username, issued);
+      return issued;
+    };
+    const call = async <T>(method: string, path: string, user: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${await token(user, user === 'bench-admin' ? ['admin'] : [])}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, text };
+    };
+
+    // one sku per customer (no contention on one stock item: this measures the pipeline), stock for every order
+    const run = Date.now().toString(36).toUpperCase();
+    const names = Array.from({ length: customers }, (_, n) => `bench-customer-${run.toLowerCase()}-${n}`);
+    const skus = names.map((_, n) => `BENCH-${run}-${n}`);
+    for (const sku of skus) {
+      const created = await call('POST', '/products', 'bench-admin', { sku, name: `Bench item ${sku}`, description: 'For the checkout bench', category: 'bench', price: { amount: 1299, currency: 'EUR' } });
+      if (created.status !== 201) throw new Error(`POST /products answered ${created.status}: ${created.text}`);
+      const stocked = await call('PUT', `/inventory/${sku}`, 'bench-admin', { available: 100_000 });
+      if (stocked.status !== 200) throw new Error(`PUT /inventory answered ${stocked.status}: ${stocked.text}`);
+    }
+    // the basket's read model is fed by ProductChanged: wait until it knows every sku
+    await Promise.all(
+      names.map(async (name, n) => {
+        const deadline = Date.now() + 30_000;
+        while ((await call('PUT', `/basket/items/${skus[n]}`, name, { quantity: 1 })).status === 422) {
+          if (Date.now() > deadline) throw new Error(`basket never learned ${skus[n]}`);
+          await sleep(50);
+        }
+      }),
+    );
+
+    const outcomes: Outcome[] = [];
+    let issued = 0;
+    let basketRetries = 0;
+    let errors = 0;
+    const target = warmup + measured;
+    const hardDeadline = Date.now() + maxSeconds * 1000;
+    let measureStart = 0;
+    let measureEnd = 0;
+    let measuredConfirmed = 0;
+
+    const loop = async (n: number) => {
+      const name = names[n];
+      while (issued < target && Date.now() < hardDeadline) {
+        const index = issued++;
+        const isMeasured = index >= warmup;
+        if (isMeasured && measureStart === 0) measureStart = performance.now();
+        const put = await call('PUT', `/basket/items/${skus[n]}`, name, { quantity: 1 });
+        if (put.status !== 200) {
+          errors++;
+          continue;
+        }
+        const sentAt = performance.now();
+        const sentAtEpoch = Date.now();
+        let answer = await call<{ orderId: string }>('POST', '/basket/checkout', name, { paymentToken: 'tok_approve', shippingAddress: { name: 'Bench', line1: '1 Loop Road', city: 'Perf', postalCode: '12345', country: 'GB' } }, { 'Idempotency-Key': randomUUID() });
+        if (answer.status === 422) {
+          // the previous order's OrderConfirmed emptied the line between the PUT and the checkout: put it back once
+          basketRetries++;
+          await call('PUT', `/basket/items/${skus[n]}`, name, { quantity: 1 });
+          answer = await call('POST', '/basket/checkout', name, { paymentToken: 'tok_approve', shippingAddress: { name: 'Bench', line1: '1 Loop Road', city: 'Perf', postalCode: '12345', country: 'GB' } }, { 'Idempotency-Key': randomUUID() });
+        }
+        if (answer.status !== 202) {
+          errors++;
+          continue;
+        }
+        const outcome: Outcome = { orderId: answer.body.orderId, customer: name, sentAt, sentAtEpoch, measured: isMeasured };
+        outcomes.push(outcome);
+        const pollDeadline = Date.now() + drainSeconds * 1000;
+        while (Date.now() < pollDeadline) {
+          const read = await call<OrderView>('GET', `/orders/${outcome.orderId}`, name);
+          if (read.status === 200 && read.body.status !== 'PENDING') {
+            outcome.status = read.body.status;
+            outcome.reason = read.body.cancellationReason;
+            outcome.observedMs = performance.now() - sentAt;
+            const final = read.body.statusHistory.find((entry) => entry.status === read.body.status);
+            if (final) outcome.recordedMs = Date.parse(final.at) - sentAtEpoch;
+            break;
+          }
+          await sleep(pollMs);
+        }
+        if (isMeasured && outcome.status === 'CONFIRMED') {
+          measuredConfirmed++;
+          measureEnd = performance.now();
+        }
+      }
+    };
+    const started = performance.now();
+    await Promise.all(names.map((_, n) => loop(n)));
+    const wallSeconds = (performance.now() - started) / 1000;
+
+    // anything still PENDING gets a last look (bounded) before it is called lost
+    for (const outcome of outcomes.filter((candidate) => !candidate.status)) {
+      const read = await call<OrderView>('GET', `/orders/${outcome.orderId}`, outcome.customer);
+      if (read.status === 200 && read.body.status !== 'PENDING') outcome.status = read.body.status;
+    }
+    const inPhase = outcomes.filter((outcome) => outcome.measured);
+    const confirmed = inPhase.filter((outcome) => outcome.status === 'CONFIRMED');
+    const result = {
+      customers,
+      ordersAccepted: outcomes.length,
+      measuredOrders: inPhase.length,
+      confirmed: confirmed.length,
+      cancelled: inPhase.filter((outcome) => outcome.status === 'CANCELLED').length,
+      needsAttention: outcomes.filter((outcome) => outcome.status === 'NEEDS_ATTENTION').length,
+      lost: outcomes.filter((outcome) => outcome.status !== 'CONFIRMED' && outcome.status !== 'CANCELLED').length,
+      requestErrors: errors,
+      basketRetries,
+      latencyObservedMs: percentiles(confirmed.map((outcome) => outcome.observedMs ?? 0)),
+      latencyRecordedMs: percentiles(confirmed.flatMap((outcome) => (outcome.recordedMs === undefined ? [] : [outcome.recordedMs]))),
+      confirmedPerSecond: measureEnd > measureStart ? round(measuredConfirmed / ((measureEnd - measureStart) / 1000)) : 0,
+      wallSeconds: round(wallSeconds),
+      pollMs,
+      machine: { cpus: cpus().length, loadavg: loadavg().map(round) },
+    };
+    if (values.json) console.log(JSON.stringify(result, null, 2));
+    else {
+      console.log(`checkout → CONFIRMED through the local cloud, ${customers} concurrent customers, ${result.measuredOrders} measured orders (+${warmup} warm-up), ${cpus().length} cores`);
+      console.log(`  latency observed (send → poll saw CONFIRMED, poll ${pollMs} ms): p50 ${result.latencyObservedMs.p50} ms  p95 ${result.latencyObservedMs.p95} ms  p99 ${result.latencyObservedMs.p99} ms  max ${result.latencyObservedMs.max} ms`);
+      console.log(`  latency recorded (send → CONFIRMED in status history):      p50 ${result.latencyRecordedMs.p50} ms  p95 ${result.latencyRecordedMs.p95} ms  p99 ${result.latencyRecordedMs.p99} ms  max ${result.latencyRecordedMs.max} ms`);
+      console.log(`  sustained: ${result.confirmedPerSecond} confirmed orders/s   (${result.confirmed} confirmed, ${result.cancelled} cancelled, ${result.needsAttention} needs attention, ${result.lost} lost, ${errors} request errors, ${basketRetries} basket re-puts; ${result.wallSeconds} s)`);
+    }
+    if (result.lost > 0) process.exitCode = 1;
+  } catch (error) {
+    console.error(output.slice(-5000));
+    throw error;
+  } finally {
+    await stop(child);
+  }
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+function percentiles(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => (sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]) : 0);
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) };
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+async function waitForHealth(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the local cloud exited (${child.exitCode})`);
+    const status = await fetch(`${base}/_local/health`).then((response) => response.status, () => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error('the local cloud did not become healthy');
+    await sleep(100);
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(15_000)]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
