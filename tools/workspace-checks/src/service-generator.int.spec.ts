@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { apiGatewayProxyEvent } from '@shop/testing';
@@ -122,6 +123,43 @@ describe('nx g @shop/tools:service', () => {
     if (stdout === '') throw new Error(`The bundled router failed: ${stderr.slice(-2000)}`);
     const result = JSON.parse(stdout) as { statusCode: number; body: string };
     expect([result.statusCode, JSON.parse(result.body)]).toEqual([200, { status: 'ok', service: NAME }]);
+  });
+
+  it('is served by the local cloud, with no change to local-cloud: GET /<name>/health through API Gateway answers 200', async () => {
+    // Runs after the synth test above. The platform stack publishes the user pool the authorizer needs.
+    await ws.nxOk(['run-many', '-t', 'synth', '-p', 'platform', '--output-style=static']);
+    await ws.nxOk(['run', 'local-cloud:build', '--output-style=static']);
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as AddressInfo;
+        server.close(() => resolve(free));
+      });
+    });
+    const cloud = spawn(
+      process.execPath,
+      ['dist/tools/local-cloud/main.mjs', '--port', String(port), '--service', `platform,${NAME}`, '--no-seed', '--function-logs', 'errors'],
+      { cwd: ws.root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOCAL_CLOUD_STATE_DIR: path.join(ws.root, '.local-cloud') } },
+    );
+    let output = '';
+    cloud.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    cloud.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise((resolve) => cloud.once('exit', resolve));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const deadline = Date.now() + 60_000;
+      let healthy = false;
+      while (!healthy && Date.now() < deadline && cloud.exitCode === null) {
+        healthy = await fetch(`${base}/_local/health`).then((r) => r.status === 200, () => false);
+        if (!healthy) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      if (!healthy) throw new Error(`The local cloud did not become healthy:\n${stripAnsi(output).slice(-3000)}`);
+
+      const response = await fetch(`${base}/${NAME}/health`);
+      expect([response.status, await response.json()]).toEqual([200, { status: 'ok', service: NAME }]);
+    } finally {
+      cloud.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('is fenced in by the module boundaries: importing another service fails lint', async () => {
