@@ -23,3 +23,21 @@ describe('createObservability', () => {
     expect(() => tracer.getSegment()).not.toThrow();
   });
 });
+
+describe('createObservability tracer', () => {
+  const env = { POWERTOOLS_SERVICE_NAME: 'product', AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000' };
+
+  it('is a no-op when tracing is switched off, and leaves clients and handlers as they are', () => {
+    const { tracer } = createObservability({ env: { ...env, POWERTOOLS_TRACE_ENABLED: 'false' } });
+    const client = { send: jest.fn() };
+    expect(tracer.isTracingEnabled()).toBe(false);
+    expect(tracer.captureAWSv3Client(client)).toBe(client);
+    expect(tracer.getSegment()).toBeUndefined();
+    expect(() => tracer.putMetadata('k', 'v')).not.toThrow();
+  });
+
+  it('is the Powertools tracer when tracing is on and a daemon is configured', () => {
+    const { tracer } = createObservability({ env });
+    expect(tracer.constructor.name).toBe('Tracer');
+  });
+});

@@ -1,8 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit } from '@aws-lambda-powertools/metrics/types';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { requireEnv } from './config';
+import { createTracer } from './tracer';
 
 /** The three Powertools utilities of one service, created once per Lambda module. */
 export interface Observability {
@@ -34,15 +35,17 @@ export type LogSink = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 /**
  * Creates the service's Powertools logger, tracer and metrics. Call once at module scope.
  *
- * Tracing is switched on only where an X-Ray daemon exists (`AWS_XRAY_DAEMON_ADDRESS`, set by
- * Lambda): local runs and tests get a no-op tracer instead of errors about missing segments.
+ * The tracer is configured, not detected: it is the Powertools `Tracer` only when tracing is
+ * switched on (`POWERTOOLS_TRACE_ENABLED` not false) and an X-Ray daemon is there to receive it
+ * (`AWS_XRAY_DAEMON_ADDRESS`, set by Lambda with active tracing); otherwise a no-op tracer with the
+ * same methods, see {@link createTracer}. This is the same switch wherever the code runs (a Lambda
+ * without active tracing, tests, the local cloud), not an "am I local" branch.
  * @throws MissingEnvironmentVariableError when no service name is given nor in the environment.
  */
 export const createObservability = (options: ObservabilityOptions = {}): Observability => {
   const env = options.env ?? process.env;
   const serviceName = options.serviceName ?? requireEnv('POWERTOOLS_SERVICE_NAME', env);
   const namespace = options.namespace ?? env.POWERTOOLS_METRICS_NAMESPACE;
-  const hasXRayDaemon = Boolean(env.AWS_XRAY_DAEMON_ADDRESS);
   const logger = new Logger({ serviceName });
   // Metrics warns on every flush without metrics ("No application metrics to publish"), which is
   // normal for a read request: keep that at debug level, in the structured log.
@@ -56,8 +59,7 @@ export const createObservability = (options: ObservabilityOptions = {}): Observa
   return {
     serviceName,
     logger,
-    // `enabled: undefined` lets Powertools apply its own rules (POWERTOOLS_TRACE_ENABLED, SAM local...).
-    tracer: new Tracer({ serviceName, enabled: hasXRayDaemon ? undefined : false }),
+    tracer: createTracer(serviceName, env),
     metrics: new Metrics({ serviceName, logger: metricsLogger, ...(namespace ? { namespace } : {}) }),
   };
 };

@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RestApiDef } from '../assembly/model';
 import type { FunctionPool } from '../lambda/function-pool';
 import type { Logger } from '../log';
+import { pooledRandomBytes, randomHex } from '../random';
 import type { CognitoAuthorizer } from './authorizer';
 import { buildProxyEvent, parseProxyResponse, type IncomingRequest } from './proxy-event';
 import { RestRoutes } from './rest-routes';
@@ -131,7 +132,7 @@ export class Gateway {
 
   private async proxy(request: IncomingRequest, req: IncomingMessage): Promise<{ answer: HttpAnswer; note?: string }> {
     const requestId = randomUUID();
-    const gatewayHeaders = { 'x-amzn-RequestId': requestId, 'x-amz-apigw-id': randomBytes(6).toString('base64url') };
+    const gatewayHeaders = { 'x-amzn-RequestId': requestId, 'x-amz-apigw-id': pooledRandomBytes(6).toString('base64url') };
     const decodedPath = request.path.replace(/\/{2,}/g, '/');
     const mount = this.mounted.find(({ basePath }) => basePath === '' || decodedPath === `/${basePath}` || decodedPath.startsWith(`/${basePath}/`));
     if (!mount) {
@@ -175,7 +176,7 @@ export class Gateway {
     if (!pool) {
       return { answer: json(500, { message: 'Internal server error' }, gatewayHeaders), note: `(function ${integration.functionName} is not running)` };
     }
-    const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+    const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomHex(12)}`;
     const event = buildProxyEvent(request, {
       api: mount.routes.api,
       method,

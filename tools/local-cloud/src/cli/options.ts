@@ -33,11 +33,13 @@ export interface CliOptions {
 }
 
 /**
- * Concurrent instances per function: one per core (at least 2). More instances than cores buy a
- * laptop nothing for CPU-bound handlers but cost a V8 isolate (~60 MB) and a JIT warm-up each;
- * raise it to reproduce higher concurrency.
+ * Concurrent instances per function: one per core plus one (at least 3). An instance runs one
+ * invocation at a time and sits idle while it waits for its downstream calls (a DynamoDB Local
+ * GetItem is about a third of a product read), so one instance per core leaves the cores idle
+ * part of the time; the extra one fills that gap. Each instance costs a V8 isolate (~60 MB) and a
+ * JIT warm-up; raise it to reproduce higher concurrency.
  */
-export const DEFAULT_CONCURRENCY = Math.max(2, availableParallelism());
+export const DEFAULT_CONCURRENCY = Math.max(3, availableParallelism() + 1);
 
 /** JVM flags for DynamoDB Local: a quick start (client compiler only) and a small heap. */
 export const DEFAULT_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms64m -Xmx512m -Xss512k';
@@ -92,7 +94,7 @@ Runs the synthesized assemblies in dist/apps/*/cdk.out on this machine.
   --no-seed               do not create the demo catalog (env LOCAL_CLOUD_SEED=false)
   --function-logs <mode>  all | errors | none: what of the functions' own output to show (env LOCAL_CLOUD_FUNCTION_LOGS, default all)
   --log-level <level>     debug | info | warn | error (env LOCAL_CLOUD_LOG_LEVEL)
-  --concurrency <n>       concurrent instances per function (env LOCAL_CLOUD_CONCURRENCY, default: one per core, at least 2)
+  --concurrency <n>       concurrent instances per function (env LOCAL_CLOUD_CONCURRENCY, default: one per core plus one, at least 3)
   --no-prewarm            do not start one instance of each API function right after start-up
   --synth                 first run \`nx run-many -t synth -c local\` (cached; npm start passes it)
 Environment only: LOCAL_CLOUD_JVM_OPTIONS (DynamoDB Local JVM flags), LOCAL_CLOUD_STATE_DIR (default .local-cloud),

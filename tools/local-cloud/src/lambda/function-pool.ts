@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import type { FunctionDef } from '../assembly/model';
 import type { Logger } from '../log';
+import { randomHex } from '../random';
 import type { LambdaErrorPayload, WorkerInit, WorkerRequest, WorkerResponse } from './protocol';
 
 /** How an invocation ended. `kind` says why it failed, as Lambda would tell it apart. */
@@ -145,7 +146,7 @@ export class FunctionPool {
     const request: WorkerRequest = {
       id,
       requestId,
-      traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`,
+      traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomHex(12)};Parent=${randomHex(8)};Sampled=0`,
       deadline: Date.now() + timeoutMs,
       event: JSON.stringify(event ?? null),
     };
@@ -236,7 +237,7 @@ export class FunctionPool {
       functionArn: this.def.arn,
       memorySize: this.def.memorySize,
       logGroupName: this.environment.AWS_LAMBDA_LOG_GROUP_NAME,
-      logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,
+      logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomHex(16)}`,
       functionLogs: this.options.functionLogs,
     };
     const spawnedAt = performance.now();
