@@ -157,7 +157,7 @@ describe('the order saga definition', () => {
     const retriers = (state: string) =>
       (definition.States[state] as unknown as { Retry: { ErrorEquals: string[]; MaxAttempts?: number }[] }).Retry;
     expect(retriers('ReserveStock')[0]).toEqual({ ErrorEquals: [OUT_OF_STOCK_ERROR], MaxAttempts: 0 });
-    expect(retriers('ChargePayment')[0]).toEqual({ ErrorEquals: [PAYMENT_DECLINED_ERROR], MaxAttempts: 0 });
+    expect(retriers('ChargePayment')[0]).toEqual({ ErrorEquals: [PAYMENT_DECLINED_ERROR, 'PaymentConflictError'], MaxAttempts: 0 });
   });
 
   it('accepts exactly the OrderSagaInput contract as its input (the happy path parses it)', () => {

@@ -9,7 +9,12 @@ import { Construct } from 'constructs';
 import { addStageAlarmActions, METRICS_NAMESPACE, suppressNag, type StageConfig } from '@shop/cdk';
 import { OUT_OF_STOCK_ERROR, STOCK_CONTENTION_ERROR } from '@shop/inventory-contracts';
 import type { CancellationReason } from '@shop/order-contracts';
-import { PAYMENT_CONTENTION_ERROR, PAYMENT_DECLINED_ERROR, PAYMENT_PROVIDER_UNAVAILABLE_ERROR } from '@shop/payment-contracts';
+import {
+  PAYMENT_CONFLICT_ERROR,
+  PAYMENT_CONTENTION_ERROR,
+  PAYMENT_DECLINED_ERROR,
+  PAYMENT_PROVIDER_UNAVAILABLE_ERROR,
+} from '@shop/payment-contracts';
 import { NEEDS_ATTENTION_METRIC } from '../domain/saga-tasks';
 
 /**
@@ -253,7 +258,8 @@ export const buildOrderSaga = (scope: Construct, fn: OrderSagaFunctions): sfn.IC
       keep: { paymentId: '$.Payload.paymentId', chargedAt: '$.Payload.chargedAt' },
       resultPath: SAGA_PATHS.payment,
     }),
-    { never: [PAYMENT_DECLINED_ERROR], ...FORWARD_STEP },
+    // A conflicting amount is the caller's bug: not retried; it ends in the compensation path.
+    { never: [PAYMENT_DECLINED_ERROR, PAYMENT_CONFLICT_ERROR], ...FORWARD_STEP },
   );
   chargePayment
     .addCatch(cancellationReason(scope, 'PaymentDeclined', 'PAYMENT_DECLINED').next(releaseStock), {

@@ -1,6 +1,8 @@
 import { ConflictError, NotFoundError } from '@shop/domain';
+import { PAYMENT_CONFLICT_ERROR } from '@shop/payment-contracts';
 
 export {
+  PAYMENT_CONFLICT_ERROR,
   PAYMENT_CONTENTION_ERROR,
   PAYMENT_DECLINED_ERROR,
   PAYMENT_PROVIDER_UNAVAILABLE_ERROR,
@@ -30,6 +32,6 @@ export class PaymentConflictError extends ConflictError {
     options?: ErrorOptions,
   ) {
     super(`Order ${orderId} already has a payment of another amount.`, options);
-    this.name = 'PaymentConflictError';
+    this.name = PAYMENT_CONFLICT_ERROR;
   }
 }

@@ -30,6 +30,12 @@ export class PaymentProviderUnavailableError extends Error {
 }
 
 /**
+ * Error name of a charge for an order that already has a payment of another amount: the caller is
+ * wrong, not the payment, so the saga never retries it.
+ */
+export const PAYMENT_CONFLICT_ERROR = 'PaymentConflictError';
+
+/**
  * Error name of a charge or refund that lost the race for the order's payment to concurrent calls
  * for the same order. Transient: nothing inconsistent was written, so the saga retries it.
  */
