@@ -7,7 +7,7 @@ import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { suppressNag } from './nag';
 import { lookup, publish } from './ssm-discovery';
-import type { StageConfig } from './stage-config';
+import { serviceStackName, type StageConfig } from './stage-config';
 
 /** Every method a {@link ServiceApi} routes to its router. */
 export const HTTP_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -93,7 +93,7 @@ export class ServiceApi extends Construct {
     });
 
     this.restApi = new apigw.RestApi(this, 'Api', {
-      restApiName: `shop-${stage.stage}-${service}`,
+      restApiName: serviceStackName(stage, service),
       description: `${service} service API (${stage.stage})`,
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
       // The account-wide CloudWatch role of API Gateway belongs to the platform app: a role per

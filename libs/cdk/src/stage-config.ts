@@ -144,3 +144,9 @@ export const stageFromContext = (scope: IConstruct): StageConfig => {
   const value: unknown = scope.node.tryGetContext(STAGE_CONTEXT_KEY);
   return stageConfig(typeof value === 'string' && value !== '' ? value : DEFAULT_STAGE);
 };
+
+/**
+ * The shop's naming convention for a service's resources in a stage: `shop-<stage>-<service>`
+ * (stack names, API names). One place, because deploy scripts and the local cloud rely on it.
+ */
+export const serviceStackName = (stage: StageConfig, service: string): string => `shop-${stage.stage}-${service}`;

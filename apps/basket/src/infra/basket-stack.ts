@@ -2,7 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { CommandQueue, EventSubscription, ServiceApi, ServiceFunction, ServiceTable, type StageConfig } from '@shop/cdk';
+import { CommandQueue, EventSubscription, ServiceApi, ServiceFunction, serviceStackName, ServiceTable, type StageConfig } from '@shop/cdk';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'basket';
@@ -35,7 +35,7 @@ export interface BasketStackProps extends StackProps {
 }
 
 /** The stack's name for a stage: `shop-<stage>-basket`. */
-export const basketStackName = (stage: StageConfig): string => `shop-${stage.stage}-${SERVICE}`;
+export const basketStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
  * Stateful resources: the basket table (baskets, the price read model, checkout records and

@@ -2,7 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ServiceApi, ServiceFunction, ServiceTable, type StageConfig } from '@shop/cdk';
+import { ServiceApi, ServiceFunction, serviceStackName, ServiceTable, type StageConfig } from '@shop/cdk';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'inventory';
@@ -35,7 +35,7 @@ export interface InventoryStackProps extends StackProps {
 }
 
 /** The stack's name for a stage: `shop-<stage>-inventory`. */
-export const inventoryStackName = (stage: StageConfig): string => `shop-${stage.stage}-${SERVICE}`;
+export const inventoryStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
  * Stateful resources: the inventory table (stock per sku, reservations per order). Kept in its own

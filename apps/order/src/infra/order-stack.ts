@@ -2,15 +2,7 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import {
-  CommandQueue,
-  lookup,
-  ServiceApi,
-  ServiceFunction,
-  ServiceTable,
-  ServiceTopic,
-  type StageConfig,
-} from '@shop/cdk';
+import { CommandQueue, lookup, ServiceApi, ServiceFunction, serviceStackName, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
 import { OrderSagaStateMachine, type OrderSagaFunctions } from './order-saga';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
@@ -52,7 +44,7 @@ export interface OrderStackProps extends StackProps {
 }
 
 /** The stack's name for a stage: `shop-<stage>-order`. */
-export const orderStackName = (stage: StageConfig): string => `shop-${stage.stage}-${SERVICE}`;
+export const orderStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
  * Stateful resources: the order table (with its stream and customer index), the topic order

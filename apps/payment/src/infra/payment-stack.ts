@@ -2,7 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ServiceApi, ServiceFunction, ServiceTable, type StageConfig } from '@shop/cdk';
+import { ServiceApi, ServiceFunction, serviceStackName, ServiceTable, type StageConfig } from '@shop/cdk';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'payment';
@@ -35,7 +35,7 @@ export interface PaymentStackProps extends StackProps {
 }
 
 /** The stack's name for a stage: `shop-<stage>-payment`. */
-export const paymentStackName = (stage: StageConfig): string => `shop-${stage.stage}-${SERVICE}`;
+export const paymentStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
  * Stateful resources: the payment table (one payment per order, plus the simulated provider's

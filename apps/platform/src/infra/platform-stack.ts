@@ -7,15 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import {
-  ALARM_TOPIC_PARAMETER,
-  PLATFORM_PARAMETERS,
-  ServiceTopic,
-  publish,
-  suppressNag,
-  type ApiDomainConfig,
-  type StageConfig,
-} from '@shop/cdk';
+import { ALARM_TOPIC_PARAMETER, type ApiDomainConfig, PLATFORM_PARAMETERS, publish, serviceStackName, ServiceTopic, type StageConfig, suppressNag } from '@shop/cdk';
 
 /** The platform's name in SSM paths: `/shop/<stage>/platform/<name>`. */
 export const SERVICE = 'platform';
@@ -30,7 +22,7 @@ export interface PlatformStackProps extends StackProps {
 }
 
 /** The stack's name for a stage: `shop-<stage>-platform`. */
-export const platformStackName = (stage: StageConfig): string => `shop-${stage.stage}-${SERVICE}`;
+export const platformStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
  * The shop's identity: a Cognito user pool (customers sign up with their email; administrators

@@ -2,7 +2,7 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { READ_METHODS, ServiceApi, ServiceFunction, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
+import { READ_METHODS, ServiceApi, ServiceFunction, serviceStackName, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'product';
@@ -29,7 +29,7 @@ export interface ProductStackProps extends StackProps {
 }
 
 /** The stack's name for a stage: `shop-<stage>-product`. */
-export const productStackName = (stage: StageConfig): string => `shop-${stage.stage}-${SERVICE}`;
+export const productStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
  * Stateful resources: the catalog table (with its stream and category index) and the topic

@@ -2,7 +2,7 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { EventSubscription, ServiceApi, ServiceFunction, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
+import { EventSubscription, ServiceApi, ServiceFunction, serviceStackName, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
 import { ORDER_CONFIRMED } from '@shop/order-contracts';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
@@ -30,7 +30,7 @@ export interface ShippingStackProps extends StackProps {
 }
 
 /** The stack's name for a stage: `shop-<stage>-shipping`. */
-export const shippingStackName = (stage: StageConfig): string => `shop-${stage.stage}-${SERVICE}`;
+export const shippingStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
  * Stateful resources: the shipments table (its stream is the outbox of ShipmentCreated) and the
