@@ -387,9 +387,15 @@ export class LocalCloud {
       }
       return pool.invoke(event, options);
     };
+    // As many batches in flight as the function has instances (Lambda scales SQS pollers up to the function's concurrency).
+    const concurrencyOf = (functionName: string) => this.pools.get(functionName)?.concurrencyLimit ?? 1;
     for (const mapping of model.eventSourceMappings.filter((candidate) => candidate.service === service && candidate.enabled)) {
       if (mapping.kind === 'sqs') {
-        const poller = new SqsPoller(mapping, { sqs: this.mq.sqs, invoke: invokerFor(mapping.functionName), logger: this.logger }, { queueUrl: queueUrl(this.mq.endpoint, queueNameOf(mapping.eventSourceArn)) });
+        const poller = new SqsPoller(
+          mapping,
+          { queue: this.mq.queueApi, invoke: invokerFor(mapping.functionName), logger: this.logger },
+          { queueUrl: queueUrl(this.mq.endpoint, queueNameOf(mapping.eventSourceArn)), concurrency: concurrencyOf(mapping.functionName) },
+        );
         poller.start();
         runtime.pollers.push(poller);
       } else if (mapping.kind === 'dynamodb-stream') {
@@ -428,7 +434,11 @@ export class LocalCloud {
         bisectBatchOnFunctionError: false,
         filterPatterns: [],
       };
-      const poller = new SqsPoller(mapping, { sqs: this.mq.sqs, invoke: invokerFor(functionName), logger: this.logger }, { queueUrl: internal.url, shape: 'sns', subscriptionArn: `${subscription.topicArn}:${internal.name}` });
+      const poller = new SqsPoller(
+        mapping,
+        { queue: this.mq.queueApi, invoke: invokerFor(functionName), logger: this.logger },
+        { queueUrl: internal.url, shape: 'sns', subscriptionArn: `${subscription.topicArn}:${internal.name}`, concurrency: concurrencyOf(functionName) },
+      );
       poller.start();
       runtime.pollers.push(poller);
     }

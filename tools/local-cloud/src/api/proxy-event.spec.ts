@@ -188,7 +188,11 @@ describe('parseProxyResponse', () => {
   });
 
   it('accepts a response without a body', () => {
-    expect(parseProxyResponse({ statusCode: 204 })).toEqual({ ok: true, statusCode: 204, headers: [], body: Buffer.alloc(0) });
+    expect(parseProxyResponse({ statusCode: 204 })).toEqual({ ok: true, statusCode: 204, headers: [], body: '' });
+  });
+
+  it('keeps a text body as text', () => {
+    expect(parseProxyResponse({ statusCode: 200, body: '{"name":"Mug ☕"}' })).toEqual({ ok: true, statusCode: 200, headers: [], body: '{"name":"Mug ☕"}' });
   });
 
   it.each([

@@ -152,7 +152,7 @@ function clfTime(ms: number): string {
 
 /** A proxy integration response, checked the way API Gateway checks it. */
 export type ProxyResponse =
-  | { ok: true; statusCode: number; headers: [string, string][]; body: Buffer }
+  | { ok: true; statusCode: number; headers: [string, string][]; body: string | Buffer }
   | { ok: false; reason: string };
 
 export function parseProxyResponse(result: unknown): ProxyResponse {
@@ -182,6 +182,7 @@ export function parseProxyResponse(result: unknown): ProxyResponse {
     ok: true,
     statusCode,
     headers,
-    body: response.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8'),
+    // A string body goes out in one write with the headers (node:http joins them; a Buffer takes a writev).
+    body: response.isBase64Encoded === true ? Buffer.from(text, 'base64') : text,
   };
 }

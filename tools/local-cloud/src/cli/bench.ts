@@ -4,10 +4,14 @@
  * - start-up: from spawning the process to `/_local/health` = 200;
  * - idle memory (RSS of every process: Node with its worker threads, and Java) after start-up and
  *   again after the load;
- * - `GET /products/{sku}` with 10 concurrent keep-alive clients, twice:
+ * - `GET /products/{sku}` with 10 concurrent keep-alive clients, after `--warmup` (3000) requests
+ *   (every function instance is its own V8 isolate that compiles the AWS SDK's hot paths on its
+ *   own: the first thousands of requests are slower), twice:
  *   throughput (closed loop: each client sends its next request when the last one is answered) and
  *   latency at a fixed offered rate (open loop, 500 req/s by default, latency measured from the
- *   scheduled send time so a stall is not hidden): p50, p99, errors.
+ *   scheduled send time so a stall is not hidden): p50, p99, errors;
+ * - the CPU time per request of each process (local cloud, DynamoDB Local, this client), which
+ *   tells a slower or busier machine from a slower local cloud.
  * Numbers are printed (or --json), not asserted; stops the local cloud and checks nothing is left.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,6 +26,7 @@ import { discoverAssemblies, loadAssembly } from '../assembly/cloud-assembly';
 import { buildModel } from '../assembly/model';
 import { issueIdToken, loadOrCreateSigningKey } from '../auth/tokens';
 import { workspaceRoot } from './options';
+import { cpuPerUnit, cpuSnapshot, formatCpu } from './process-cpu';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -32,7 +37,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '500' },
     'rate-seconds': { type: 'string', default: '10' },
     'max-seconds': { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '300' },
+    warmup: { type: 'string', default: '3000' },
     assemblies: { type: 'string' },
     json: { type: 'boolean' },
     concurrency: { type: 'string' },
@@ -58,8 +63,8 @@ interface Latencies {
 interface Result {
   startupMs: number;
   reportedReadyMs?: number;
-  throughput: Latencies;
-  fixedRate: Latencies & { offeredRps: number };
+  throughput: Latencies & { cpuMsPerRequest: ReturnType<typeof cpuPerUnit> };
+  fixedRate: Latencies & { offeredRps: number; cpuMsPerRequest: ReturnType<typeof cpuPerUnit> };
   sequential: Latencies;
   idleRssMb: { total: number; byProcess: { pid: number; command: string; rssMb: number }[] };
   afterLoadRssMb: { total: number; byProcess: { pid: number; command: string; rssMb: number }[] };
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const child = spawn(process.execPath, [join(here, 'main.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid ?? 0;
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -99,16 +105,19 @@ async function main(): Promise<void> {
     if (created.status !== 201) throw new Error(`creating the bench product answered ${created.status}: ${await created.text()}`);
 
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const pid = child.pid ?? 0;
     const idle = rssOfTree(pid);
 
     const url = `${base}/products/${sku}`;
     const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
     await closedLoop(url, agent, Number(values.warmup), clients, maxSeconds);
-    const throughput = summarize(await closedLoop(url, agent, total, clients, maxSeconds));
+    const cpuBefore = cpuSnapshot(pid);
+    const throughput = { ...summarize(await closedLoop(url, agent, total, clients, maxSeconds)), cpuMsPerRequest: undefined as ReturnType<typeof cpuPerUnit> };
+    throughput.cpuMsPerRequest = cpuPerUnit(cpuBefore, cpuSnapshot(pid), throughput.requests);
     const sequential = summarize(await closedLoop(url, agent, Math.min(1000, total), 1, maxSeconds));
     const rate = Number(values.rate);
-    const fixedRate = { ...summarize(await openLoop(url, agent, rate, Number(values['rate-seconds']), clients)), offeredRps: rate };
+    const cpuBeforeRate = cpuSnapshot(pid);
+    const fixedRate = { ...summarize(await openLoop(url, agent, rate, Number(values['rate-seconds']), clients)), offeredRps: rate, cpuMsPerRequest: undefined as ReturnType<typeof cpuPerUnit> };
+    fixedRate.cpuMsPerRequest = cpuPerUnit(cpuBeforeRate, cpuSnapshot(pid), fixedRate.requests);
     agent.destroy();
 
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -287,11 +296,13 @@ function print(result: Result): void {
       '',
       `local cloud benchmark (loopback; load average ${loadAverage()} on ${cpus().length} cores at the end)`,
       `  ${mark(result.startupMs <= 5000)} start-up to /_local/health = 200: ${(result.startupMs / 1000).toFixed(2)} s (target <= 5 s; the process reports ${result.reportedReadyMs} ms after its own start)`,
-      `  GET /products/{sku}, ${clients} concurrent keep-alive clients:`,
+      `  GET /products/{sku} after ${values.warmup} warm-up requests, ${clients} concurrent keep-alive clients:`,
       `  ${mark(t.rps >= 500)} throughput (closed loop, ${t.requests} requests): ${t.rps.toFixed(0)} req/s (target >= 500); p50 ${ms(t.p50)}, p99 ${ms(t.p99)}, ${t.errors} errors`,
+      `       CPU per request: ${formatCpu(t.cpuMsPerRequest)}`,
       `       at ${f.offeredRps} req/s offered (open loop, ${f.requests} requests, ${f.rps.toFixed(0)} req/s served):`,
       `  ${mark(f.p50 <= 5)} p50 ${ms(f.p50)} (target <= 5 ms)   p90 ${ms(f.p90)}`,
       `  ${mark(f.p99 <= 25)} p99 ${ms(f.p99)} (target <= 25 ms)   max ${ms(f.max)}`,
+      `       CPU per request: ${formatCpu(f.cpuMsPerRequest)}`,
       ...(f.rps < f.offeredRps * 0.95 ? [`       (the offered rate is above what this machine served: these latencies measure the queue)`] : []),
       `       one client at a time (${q.requests} requests): p50 ${ms(q.p50)}, p99 ${ms(q.p99)}, ${q.rps.toFixed(0)} req/s`,
       `  ${mark(t.errors + f.errors + q.errors === 0)} ${t.errors + f.errors + q.errors} errors`,

@@ -3,8 +3,17 @@
  * local cloud started from every service's assembly (dist/apps), on 127.0.0.1 only, bounded in
  * count and time:
  * - `--customers` (10) customers in a closed loop, each: put a line in the basket, check out
- *   (tok_approve), poll `GET /orders/{id}` until the order leaves PENDING, repeat;
- * - `--orders` (300, at least 200) measured orders after `--warmup` (20) unmeasured ones;
+ *   (tok_approve), poll `GET /orders/{id}` every `--poll-ms` (100) until the order leaves PENDING,
+ *   repeat. A customer alternates between two skus of its own: the basket removes an order's
+ *   lines when OrderConfirmed reaches it, often after the customer has seen CONFIRMED, and
+ *   re-adding the same sku at once would lose that race (the new line removed, the checkout
+ *   answered 422 and retried). With two skus an order may carry the previous sku's line too,
+ *   when its removal has not arrived yet, as a real basket would;
+ * - `--orders` (300, at least 200) measured orders after `--warmup` (300) unmeasured ones: the
+ *   local cloud runs every function instance in its own V8 isolate, and each one compiles the AWS
+ *   SDK's hot paths on its own, so the first few hundred orders are slower (JIT warm-up);
+ * - CPU time per confirmed order of each process (the local cloud's Node process with its worker
+ *   threads, DynamoDB Local's JVM, this bench) over the measured phase, read from /proc;
  * - latency checkout → CONFIRMED: `observed` (from sending the checkout to the poll that saw
  *   CONFIRMED, so it includes up to one poll interval) and `recorded` (from sending the checkout to
  *   the CONFIRMED entry's `at` in the order's status history: same machine, same clock);
@@ -20,14 +29,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { workspaceRoot } from './options';
+import { cpuPerUnit, cpuSnapshot, formatCpu, type CpuSnapshot } from './process-cpu';
 
 const { values } = parseArgs({
   options: {
     customers: { type: 'string', default: '10' },
     orders: { type: 'string', default: '300' },
-    warmup: { type: 'string', default: '20' },
-    'poll-ms': { type: 'string', default: '10' },
-    'max-seconds': { type: 'string', default: '120' },
+    warmup: { type: 'string', default: '300' },
+    'poll-ms': { type: 'string', default: '100' },
+    'max-seconds': { type: 'string', default: '240' },
     'drain-seconds': { type: 'string', default: '30' },
     json: { type: 'boolean' },
     concurrency: { type: 'string' },
@@ -102,11 +112,11 @@ async function main(): Promise<void> {
       return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, text };
     };
 
-    // one sku per customer (no contention on one stock item: this measures the pipeline), stock for every order
+    // two skus per customer (no contention on one stock item: this measures the pipeline), stock for every order
     const run = Date.now().toString(36).toUpperCase();
     const names = Array.from({ length: customers }, (_, n) => `bench-customer-${run.toLowerCase()}-${n}`);
-    const skus = names.map((_, n) => `BENCH-${run}-${n}`);
-    for (const sku of skus) {
+    const skusOf = names.map((_, n) => [`BENCH-${run}-${n}-A`, `BENCH-${run}-${n}-B`]);
+    for (const sku of skusOf.flat()) {
       const created = await call('POST', '/products', 'bench-admin', { sku, name: `Bench item ${sku}`, description: 'For the checkout bench', category: 'bench', price: { amount: 1299, currency: 'EUR' } });
       if (created.status !== 201) throw new Error(`POST /products answered ${created.status}: ${created.text}`);
       const stocked = await call('PUT', `/inventory/${sku}`, 'bench-admin', { available: 100_000 });
@@ -114,14 +124,18 @@ async function main(): Promise<void> {
     }
     // the basket's read model is fed by ProductChanged: wait until it knows every sku
     await Promise.all(
-      names.map(async (name, n) => {
-        const deadline = Date.now() + 30_000;
-        while ((await call('PUT', `/basket/items/${skus[n]}`, name, { quantity: 1 })).status === 422) {
-          if (Date.now() > deadline) throw new Error(`basket never learned ${skus[n]}`);
-          await sleep(50);
-        }
-      }),
+      names.flatMap((name, n) =>
+        skusOf[n].map(async (sku) => {
+          const deadline = Date.now() + 30_000;
+          while ((await call('PUT', `/basket/items/${sku}`, name, { quantity: 1 })).status === 422) {
+            if (Date.now() > deadline) throw new Error(`basket never learned ${sku}`);
+            await sleep(50);
+          }
+        }),
+      ),
     );
+    // start from empty baskets: each order puts its own line in
+    await Promise.all(names.flatMap((name, n) => skusOf[n].map((sku) => call('DELETE', `/basket/items/${sku}`, name))));
 
     const outcomes: Outcome[] = [];
     let issued = 0;
@@ -132,14 +146,20 @@ async function main(): Promise<void> {
     let measureStart = 0;
     let measureEnd = 0;
     let measuredConfirmed = 0;
+    let cpuAtStart: CpuSnapshot | undefined;
+    let cpuAtEnd: CpuSnapshot | undefined;
 
     const loop = async (n: number) => {
       const name = names[n];
-      while (issued < target && Date.now() < hardDeadline) {
+      for (let round = 0; issued < target && Date.now() < hardDeadline; round += 1) {
         const index = issued++;
         const isMeasured = index >= warmup;
-        if (isMeasured && measureStart === 0) measureStart = performance.now();
-        const put = await call('PUT', `/basket/items/${skus[n]}`, name, { quantity: 1 });
+        if (isMeasured && measureStart === 0) {
+          measureStart = performance.now();
+          cpuAtStart = cpuSnapshot(child.pid ?? 0);
+        }
+        const sku = skusOf[n][round % 2];
+        const put = await call('PUT', `/basket/items/${sku}`, name, { quantity: 1 });
         if (put.status !== 200) {
           errors++;
           continue;
@@ -148,9 +168,9 @@ async function main(): Promise<void> {
         const sentAtEpoch = Date.now();
         let answer = await call<{ orderId: string }>('POST', '/basket/checkout', name, { paymentToken: 'tok_approve', shippingAddress: { name: 'Bench', line1: '1 Loop Road', city: 'Perf', postalCode: '12345', country: 'GB' } }, { 'Idempotency-Key': randomUUID() });
         if (answer.status === 422) {
-          // the previous order's OrderConfirmed emptied the line between the PUT and the checkout: put it back once
+          // an OrderConfirmed removed the line between the PUT and the checkout: put it back once
           basketRetries++;
-          await call('PUT', `/basket/items/${skus[n]}`, name, { quantity: 1 });
+          await call('PUT', `/basket/items/${sku}`, name, { quantity: 1 });
           answer = await call('POST', '/basket/checkout', name, { paymentToken: 'tok_approve', shippingAddress: { name: 'Bench', line1: '1 Loop Road', city: 'Perf', postalCode: '12345', country: 'GB' } }, { 'Idempotency-Key': randomUUID() });
         }
         if (answer.status !== 202) {
@@ -175,6 +195,7 @@ async function main(): Promise<void> {
         if (isMeasured && outcome.status === 'CONFIRMED') {
           measuredConfirmed++;
           measureEnd = performance.now();
+          cpuAtEnd = cpuSnapshot(child.pid ?? 0);
         }
       }
     };
@@ -203,6 +224,8 @@ async function main(): Promise<void> {
       latencyRecordedMs: percentiles(confirmed.flatMap((outcome) => (outcome.recordedMs === undefined ? [] : [outcome.recordedMs]))),
       confirmedPerSecond: measureEnd > measureStart ? round(measuredConfirmed / ((measureEnd - measureStart) / 1000)) : 0,
       wallSeconds: round(wallSeconds),
+      warmupOrders: warmup,
+      cpuMsPerConfirmedOrder: cpuPerUnit(cpuAtStart, cpuAtEnd, measuredConfirmed),
       pollMs,
       machine: { cpus: cpus().length, loadavg: loadavg().map(round) },
     };
@@ -212,6 +235,7 @@ async function main(): Promise<void> {
       console.log(`  latency observed (send → poll saw CONFIRMED, poll ${pollMs} ms): p50 ${result.latencyObservedMs.p50} ms  p95 ${result.latencyObservedMs.p95} ms  p99 ${result.latencyObservedMs.p99} ms  max ${result.latencyObservedMs.max} ms`);
       console.log(`  latency recorded (send → CONFIRMED in status history):      p50 ${result.latencyRecordedMs.p50} ms  p95 ${result.latencyRecordedMs.p95} ms  p99 ${result.latencyRecordedMs.p99} ms  max ${result.latencyRecordedMs.max} ms`);
       console.log(`  sustained: ${result.confirmedPerSecond} confirmed orders/s   (${result.confirmed} confirmed, ${result.cancelled} cancelled, ${result.needsAttention} needs attention, ${result.lost} lost, ${errors} request errors, ${basketRetries} basket re-puts; ${result.wallSeconds} s)`);
+      console.log(`  CPU per confirmed order: ${formatCpu(result.cpuMsPerConfirmedOrder)} on ${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
     }
     if (result.lost > 0) process.exitCode = 1;
   } catch (error) {

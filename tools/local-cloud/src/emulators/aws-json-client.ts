@@ -16,15 +16,16 @@ export class AwsJsonError extends Error {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
 /**
- * A raw call to an AWS JSON-protocol endpoint (DynamoDB Local, DynamoDB Streams). Raw on purpose:
- * the stream poller hands records to functions exactly as they come over the wire, which is what
- * Lambda does (the SDK would turn the timestamps into Date objects).
+ * A raw call to an AWS JSON-protocol endpoint (DynamoDB Local, DynamoDB Streams, fauxqs's SQS).
+ * Raw on purpose: the pollers hand records to functions exactly as they come over the wire, which
+ * is what Lambda does (the SDK would turn timestamps into Date objects and binary values into
+ * bytes), and a call costs a fraction of the SDK's middleware stack and signing.
  */
 export function awsJsonCall<T = Record<string, unknown>>(
   endpoint: string,
   target: string,
   body: unknown,
-  options: { service?: string; version?: string; signal?: AbortSignal } = {},
+  options: { service?: string; version?: string; signal?: AbortSignal; agent?: http.Agent } = {},
 ): Promise<T> {
   const url = new URL(endpoint);
   const payload = JSON.stringify(body ?? {});
@@ -36,7 +37,7 @@ export function awsJsonCall<T = Record<string, unknown>>(
         port: url.port,
         path: url.pathname || '/',
         method: 'POST',
-        agent,
+        agent: options.agent ?? agent,
         signal: options.signal,
         headers: {
           'content-type': `application/x-amz-json-${options.version ?? '1.0'}`,

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from 'fauxqs';
 import {
@@ -12,6 +13,8 @@ import { CreateTopicCommand, DeleteTopicCommand, SNSClient, SubscribeCommand, Un
 import type { QueueDef, SubscriptionDef, TopicDef } from '../assembly/model';
 import { LOCAL_REGION } from '../assembly/naming';
 import type { Logger } from '../log';
+import type { QueueMessage, SqsQueueApi } from '../pollers/sqs-poller';
+import { awsJsonCall } from './aws-json-client';
 
 const without = (attributes: Record<string, string>, name: string) => Object.fromEntries(Object.entries(attributes).filter(([key]) => key !== name));
 
@@ -37,6 +40,35 @@ export class Messaging {
     this.sqs = new SQSClient(config);
     this.sns = new SNSClient(config);
   }
+
+  /**
+   * ReceiveMessage and DeleteMessageBatch for the pollers, over the SQS JSON protocol without the
+   * SDK. Its own agent, unbounded: every poller keeps a long poll open.
+   */
+  readonly queueApi: SqsQueueApi = (() => {
+    const agent = new http.Agent({ keepAlive: true });
+    const call = <T>(action: string, body: unknown, signal?: AbortSignal) =>
+      awsJsonCall<T>(this.endpoint, `AmazonSQS.${action}`, body, { service: 'sqs', version: '1.0', signal, agent });
+    return {
+      receiveMessages: async ({ queueUrl, maxNumberOfMessages, waitTimeSeconds }, signal) => {
+        const { Messages = [] } = await call<{ Messages?: QueueMessage[] }>(
+          'ReceiveMessage',
+          { QueueUrl: queueUrl, MaxNumberOfMessages: maxNumberOfMessages, WaitTimeSeconds: waitTimeSeconds, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] },
+          signal,
+        );
+        return Messages;
+      },
+      deleteMessages: async (queueUrl, receiptHandles) => {
+        const { Failed = [] } = await call<{ Failed?: { Id: string; Code?: string; Message?: string }[] }>('DeleteMessageBatch', {
+          QueueUrl: queueUrl,
+          Entries: receiptHandles.map((receiptHandle, index) => ({ Id: String(index), ReceiptHandle: receiptHandle })),
+        });
+        if (Failed.length > 0) {
+          throw new Error(`${Failed.length} of ${receiptHandles.length} deletes failed (${Failed[0].Code}: ${Failed[0].Message}); those messages come back after the visibility timeout`);
+        }
+      },
+    };
+  })();
 
   static async start(port: number, logger: Logger): Promise<Messaging> {
     const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION });

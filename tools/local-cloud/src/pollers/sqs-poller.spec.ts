@@ -1,10 +1,8 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { EventSourceMappingDef } from '../assembly/model';
 import type { InvokeOutcome } from '../lambda/function-pool';
 import { memoryLogger } from '../log';
 import { failedIdentifiers } from './batch-result';
-import { SqsPoller, toSnsEvent, toSqsEvent } from './sqs-poller';
+import { SqsPoller, toSnsEvent, toSqsEvent, type QueueMessage, type SqsQueueApi } from './sqs-poller';
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:orders';
 const QUEUE_URL = 'http://127.0.0.1:4566/000000000000/orders';
@@ -28,7 +26,7 @@ const mapping = (overrides: Partial<EventSourceMappingDef> = {}): EventSourceMap
   ...overrides,
 });
 
-const message = (id: string, body = `{"id":"${id}"}`): Message => ({
+const message = (id: string, body = `{"id":"${id}"}`): QueueMessage => ({
   MessageId: id,
   ReceiptHandle: `rh-${id}`,
   Body: body,
@@ -41,77 +39,119 @@ const message = (id: string, body = `{"id":"${id}"}`): Message => ({
 const ok = (payload: unknown = null): InvokeOutcome => ({ requestId: 'r', ok: true, payload, durationMs: 1 });
 const failed: InvokeOutcome = { requestId: 'r', ok: false, kind: 'handled', error: { errorType: 'Error', errorMessage: 'x' }, durationMs: 1 };
 
-const sqsMock = mockClient(SQSClient);
-
-beforeEach(() => sqsMock.reset());
-
-function poller(def: EventSourceMappingDef, outcome: InvokeOutcome) {
-  const invoke = jest.fn().mockResolvedValue(outcome);
-  const sqs = new SQSClient({ region: 'us-east-1' });
-  return { invoke, poller: new SqsPoller(def, { sqs, invoke, logger: memoryLogger() }, { queueUrl: QUEUE_URL, waitTimeSeconds: 0 }) };
+/** A queue that answers receives from a script (then empty, after a short long-poll) and records deletes. */
+function fakeQueue(batches: QueueMessage[][]) {
+  const receives: { maxNumberOfMessages: number; waitTimeSeconds: number; queueUrl: string }[] = [];
+  const deleted: string[] = [];
+  const queue: SqsQueueApi = {
+    receiveMessages: async (request, signal) => {
+      receives.push(request);
+      const next = batches.shift();
+      if (next) return next;
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, 5);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        });
+      });
+      return [];
+    },
+    deleteMessages: async (_queueUrl, receiptHandles) => {
+      deleted.push(...receiptHandles);
+    },
+  };
+  return { queue, receives, deleted };
 }
 
-const deletedIds = () => sqsMock.commandCalls(DeleteMessageBatchCommand).flatMap((call) => (call.args[0].input.Entries ?? []).map((entry) => entry.ReceiptHandle));
+function poller(def: EventSourceMappingDef, outcome: InvokeOutcome, batches: QueueMessage[][], options: { concurrency?: number } = {}) {
+  const invoke = jest.fn().mockResolvedValue(outcome);
+  const fake = fakeQueue(batches);
+  const subject = new SqsPoller(def, { queue: fake.queue, invoke, logger: memoryLogger() }, { queueUrl: QUEUE_URL, waitTimeSeconds: 0, ...options });
+  return { invoke, poller: subject, ...fake };
+}
 
 describe('SqsPoller', () => {
   it('receives a batch, invokes the function once with an SQS event and deletes the batch on success', async () => {
-    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [message('m1'), message('m2')] });
-    sqsMock.on(DeleteMessageBatchCommand).resolves({});
-    const { invoke, poller: subject } = poller(mapping(), ok());
+    const { invoke, poller: subject, receives, deleted } = poller(mapping(), ok(), [[message('m1'), message('m2')]]);
     expect(await subject.pollOnce(new AbortController().signal)).toBe(2);
     expect(invoke).toHaveBeenCalledTimes(1);
     expect(invoke.mock.calls[0][0]).toEqual(toSqsEvent([message('m1'), message('m2')], QUEUE_ARN));
-    expect(sqsMock.commandCalls(ReceiveMessageCommand)[0].args[0].input).toEqual(
-      expect.objectContaining({ QueueUrl: QUEUE_URL, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
-    );
-    expect(deletedIds()).toEqual(['rh-m1', 'rh-m2']);
+    expect(receives[0]).toEqual({ queueUrl: QUEUE_URL, maxNumberOfMessages: 10, waitTimeSeconds: 0 });
+    expect(deleted).toEqual(['rh-m1', 'rh-m2']);
   });
 
   it('deletes only the messages not reported in batchItemFailures', async () => {
-    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [message('m1'), message('m2'), message('m3')] });
-    sqsMock.on(DeleteMessageBatchCommand).resolves({});
-    const { poller: subject } = poller(mapping(), ok({ batchItemFailures: [{ itemIdentifier: 'm2' }] }));
+    const { poller: subject, deleted } = poller(mapping(), ok({ batchItemFailures: [{ itemIdentifier: 'm2' }] }), [[message('m1'), message('m2'), message('m3')]]);
     await subject.pollOnce(new AbortController().signal);
-    expect(deletedIds()).toEqual(['rh-m1', 'rh-m3']);
+    expect(deleted).toEqual(['rh-m1', 'rh-m3']);
   });
 
   it('deletes nothing when the function fails (the messages come back after the visibility timeout)', async () => {
-    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [message('m1'), message('m2')] });
-    const { poller: subject } = poller(mapping(), failed);
+    const { poller: subject, deleted } = poller(mapping(), failed, [[message('m1'), message('m2')]]);
     await subject.pollOnce(new AbortController().signal);
-    expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
+    expect(deleted).toEqual([]);
   });
 
   it('ignores batchItemFailures when the mapping does not report partial failures', async () => {
-    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [message('m1'), message('m2')] });
-    sqsMock.on(DeleteMessageBatchCommand).resolves({});
-    const { poller: subject } = poller(mapping({ reportBatchItemFailures: false }), ok({ batchItemFailures: [{ itemIdentifier: 'm2' }] }));
+    const { poller: subject, deleted } = poller(mapping({ reportBatchItemFailures: false }), ok({ batchItemFailures: [{ itemIdentifier: 'm2' }] }), [[message('m1'), message('m2')]]);
     await subject.pollOnce(new AbortController().signal);
-    expect(deletedIds()).toEqual(['rh-m1', 'rh-m2']);
+    expect(deleted).toEqual(['rh-m1', 'rh-m2']);
   });
 
   it('keeps receiving until the batch is full or the batching window closes', async () => {
-    sqsMock
-      .on(ReceiveMessageCommand)
-      .resolvesOnce({ Messages: [message('m1'), message('m2')] })
-      .resolvesOnce({ Messages: [message('m3')] })
-      .resolves({ Messages: [] });
-    sqsMock.on(DeleteMessageBatchCommand).resolves({});
-    const { invoke, poller: subject } = poller(mapping({ batchSize: 3, batchingWindowSeconds: 1 }), ok());
+    const { invoke, poller: subject, receives } = poller(mapping({ batchSize: 3, batchingWindowSeconds: 1 }), ok(), [[message('m1'), message('m2')], [message('m3')]]);
     await subject.pollOnce(new AbortController().signal);
     expect(invoke).toHaveBeenCalledTimes(1);
     expect((invoke.mock.calls[0][0] as { Records: unknown[] }).Records).toHaveLength(3);
-    expect(sqsMock.commandCalls(ReceiveMessageCommand).map((call) => call.args[0].input.MaxNumberOfMessages)).toEqual([3, 1]);
+    expect(receives.map((call) => call.maxNumberOfMessages)).toEqual([3, 1]);
   });
 
   it('passes the correlation id of the first message to the invocation log', async () => {
-    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [message('m1', '{"correlationId":"cid-7","data":{}}')] });
-    sqsMock.on(DeleteMessageBatchCommand).resolves({});
-    const { invoke, poller: subject } = poller(mapping(), ok());
+    const { invoke, poller: subject } = poller(mapping(), ok(), [[message('m1', '{"correlationId":"cid-7","data":{}}')]]);
     await subject.pollOnce(new AbortController().signal);
     expect(invoke.mock.calls[0][1]).toEqual({ correlationId: 'cid-7', source: 'sqs×1' });
   });
+
+  it('goes on receiving while a batch runs, with at most `concurrency` batches in flight, from one receive loop', async () => {
+    const releases: (() => void)[] = [];
+    const invoke = jest.fn(() => new Promise<InvokeOutcome>((resolve) => releases.push(() => resolve(ok()))));
+    const fake = fakeQueue([[message('m1')], [message('m2')], [message('m3')]]);
+    const subject = new SqsPoller(mapping(), { queue: fake.queue, invoke, logger: memoryLogger() }, { queueUrl: QUEUE_URL, waitTimeSeconds: 0, concurrency: 2 });
+    subject.start();
+    await waitFor(() => invoke.mock.calls.length === 2);
+    // two batches run; the third message waits in the queue until one of them ends
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(invoke).toHaveBeenCalledTimes(2);
+    expect(fake.receives).toHaveLength(2);
+    releases[0]();
+    await waitFor(() => invoke.mock.calls.length === 3);
+    releases.slice(1).forEach((release) => release());
+    await waitFor(() => fake.deleted.length === 3);
+    await subject.stop();
+    expect(fake.deleted.sort()).toEqual(['rh-m1', 'rh-m2', 'rh-m3']);
+  });
+
+  it('hands a queue that stands in for an SNS subscription one message per invocation, as an SNS event', async () => {
+    const envelope = (id: string) => JSON.stringify({ Type: 'Notification', MessageId: id, TopicArn: 'arn:aws:sns:us-east-1:000000000000:events', Message: '{}', Timestamp: '2025-01-01T00:00:00.000Z' });
+    const invoke = jest.fn().mockResolvedValue(ok());
+    const fake = fakeQueue([[message('m1', envelope('sns-1'))]]);
+    const subject = new SqsPoller(mapping({ batchSize: 1 }), { queue: fake.queue, invoke, logger: memoryLogger() }, { queueUrl: QUEUE_URL, waitTimeSeconds: 0, shape: 'sns', subscriptionArn: 'arn:sub' });
+    await subject.pollOnce(new AbortController().signal);
+    expect(invoke).toHaveBeenCalledTimes(1);
+    expect(invoke.mock.calls[0][0]).toEqual(toSnsEvent(message('m1', envelope('sns-1')), 'arn:sub'));
+    expect(invoke.mock.calls[0][1]).toEqual(expect.objectContaining({ source: 'sns' }));
+    expect(fake.deleted).toEqual(['rh-m1']);
+  });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
 
 describe('toSqsEvent', () => {
   it('shapes records as Lambda does', () => {

@@ -1,4 +1,3 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord, SNSEvent } from 'aws-lambda';
 import type { EventSourceMappingDef } from '../assembly/model';
 import { LOCAL_REGION } from '../assembly/naming';
@@ -6,8 +5,28 @@ import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
 import { correlationIdOf, failedIdentifiers, sleep } from './batch-result';
 
+/** A received message as the SQS JSON protocol returns it (binary attribute values in base64). */
+export interface QueueMessage {
+  MessageId?: string;
+  ReceiptHandle?: string;
+  Body?: string;
+  MD5OfBody?: string;
+  MD5OfMessageAttributes?: string;
+  Attributes?: Record<string, string>;
+  MessageAttributes?: Record<string, { DataType?: string; StringValue?: string; BinaryValue?: string; StringListValues?: string[]; BinaryListValues?: string[] }>;
+}
+
+/** The two SQS calls a poller makes. */
+export interface SqsQueueApi {
+  receiveMessages(
+    request: { queueUrl: string; maxNumberOfMessages: number; waitTimeSeconds: number },
+    signal: AbortSignal,
+  ): Promise<QueueMessage[]>;
+  deleteMessages(queueUrl: string, receiptHandles: string[]): Promise<void>;
+}
+
 export interface SqsPollerDeps {
-  sqs: Pick<SQSClient, 'send'>;
+  queue: SqsQueueApi;
   invoke: (event: unknown, options: InvokeOptions) => Promise<InvokeOutcome>;
   logger: Logger;
 }
@@ -16,8 +35,11 @@ export interface SqsPollerOptions {
   queueUrl: string;
   /** Long-poll wait per ReceiveMessage (s). */
   waitTimeSeconds?: number;
-  /** Number of concurrent polling loops (Lambda starts several pollers per queue). */
-  pollers?: number;
+  /**
+   * Most batches handed to the function at once (Lambda scales its SQS pollers up to the
+   * function's concurrency): one receive loop keeps up to this many invocations in flight.
+   */
+  concurrency?: number;
   /**
    * `sqs`: Lambda's SQS event. `sns`: the queue is an internal one that stands in for an SNS
    * subscription with protocol lambda: each message (an SNS envelope) becomes an SNS event.
@@ -31,10 +53,14 @@ export interface SqsPollerOptions {
  * (gathered for up to MaximumBatchingWindowInSeconds) to the function and deletes what succeeded.
  * Failed messages are left alone: they come back after the visibility timeout and, past the
  * redrive policy's maxReceiveCount, fauxqs moves them to the dead-letter queue.
+ *
+ * One receive loop per mapping, which goes on receiving while earlier batches run (up to
+ * `concurrency` of them): several loops long-polling one queue would all be woken by each
+ * message, and all but one would come back empty.
  */
 export class SqsPoller {
   private readonly abort = new AbortController();
-  private loops: Promise<void>[] = [];
+  private running?: Promise<void>;
 
   constructor(
     readonly mapping: EventSourceMappingDef,
@@ -42,42 +68,57 @@ export class SqsPoller {
     private readonly options: SqsPollerOptions,
   ) {}
 
+  private get concurrency(): number {
+    return Math.max(1, Math.min(this.options.concurrency ?? 2, this.mapping.maximumConcurrency ?? Number.POSITIVE_INFINITY));
+  }
+
   start(): void {
-    const pollers = Math.max(1, Math.min(this.options.pollers ?? 2, this.mapping.maximumConcurrency ?? Number.POSITIVE_INFINITY));
-    for (let i = 0; i < pollers; i++) this.loops.push(this.loop());
+    this.running = this.loop();
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
-    await Promise.allSettled(this.loops);
+    await this.running;
   }
 
   private async loop(): Promise<void> {
     const signal = this.abort.signal;
+    const inFlight = new Set<Promise<void>>();
     while (!signal.aborted) {
       try {
-        await this.pollOnce(signal);
+        while (inFlight.size >= this.concurrency) await Promise.race(inFlight);
+        const messages = await this.receiveBatch(signal);
+        if (messages.length === 0 || signal.aborted) continue;
+        const handled: Promise<void> = this.handle(messages)
+          .catch((error: Error) => this.deps.logger.warn(`sqs poller ${this.mapping.logicalId}: ${error.message}`))
+          .finally(() => inFlight.delete(handled));
+        inFlight.add(handled);
       } catch (error) {
-        if (signal.aborted) return;
+        if (signal.aborted) break;
         this.deps.logger.warn(`sqs poller ${this.mapping.logicalId}: ${(error as Error).message}`);
         await sleep(1000, signal);
       }
     }
+    await Promise.allSettled(inFlight);
   }
 
-  /** One receive-invoke-delete round; returns how many messages it handled. */
+  /** One receive-invoke-delete round, waited for; returns how many messages it handled. */
   async pollOnce(signal: AbortSignal = this.abort.signal): Promise<number> {
     const messages = await this.receiveBatch(signal);
     if (messages.length === 0 || signal.aborted) return messages.length;
+    await this.handle(messages);
+    return messages.length;
+  }
+
+  private async handle(messages: QueueMessage[]): Promise<void> {
     if (this.options.shape === 'sns') {
       for (const message of messages) await this.deliver([message]);
     } else {
       await this.deliver(messages);
     }
-    return messages.length;
   }
 
-  private async deliver(messages: Message[]): Promise<void> {
+  private async deliver(messages: QueueMessage[]): Promise<void> {
     const event = this.options.shape === 'sns' ? toSnsEvent(messages[0], this.options.subscriptionArn ?? '') : toSqsEvent(messages, this.mapping.eventSourceArn);
     const correlationId = correlationIdOf(messages[0]?.Body);
     const outcome = await this.deps.invoke(event, { correlationId, source: this.options.shape === 'sns' ? 'sns' : `sqs×${messages.length}` });
@@ -85,11 +126,9 @@ export class SqsPoller {
     const failed = failedIdentifiers(outcome, ids, this.options.shape !== 'sns' && this.mapping.reportBatchItemFailures);
     const done = messages.filter((message) => !failed.has(message.MessageId ?? ''));
     if (done.length > 0) {
-      await this.deps.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.options.queueUrl,
-          Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-        }),
+      await this.deps.queue.deleteMessages(
+        this.options.queueUrl,
+        done.map((message) => message.ReceiptHandle ?? ''),
       );
     }
     if (failed.size > 0) {
@@ -97,10 +136,10 @@ export class SqsPoller {
     }
   }
 
-  private async receiveBatch(signal: AbortSignal): Promise<Message[]> {
+  private async receiveBatch(signal: AbortSignal): Promise<QueueMessage[]> {
     const batchSize = Math.max(1, this.options.shape === 'sns' ? 1 : this.mapping.batchSize);
     const windowMs = this.mapping.batchingWindowSeconds * 1000;
-    const batch: Message[] = [];
+    const batch: QueueMessage[] = [];
     const first = await this.receive(Math.min(10, batchSize), this.options.waitTimeSeconds ?? 20, signal);
     batch.push(...first);
     if (batch.length === 0) return batch;
@@ -114,19 +153,9 @@ export class SqsPoller {
     return batch;
   }
 
-  private async receive(max: number, waitTimeSeconds: number, signal: AbortSignal): Promise<Message[]> {
+  private async receive(max: number, waitTimeSeconds: number, signal: AbortSignal): Promise<QueueMessage[]> {
     try {
-      const result = await this.deps.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.options.queueUrl,
-          MaxNumberOfMessages: max,
-          WaitTimeSeconds: waitTimeSeconds,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-        { abortSignal: signal },
-      );
-      return result.Messages ?? [];
+      return await this.deps.queue.receiveMessages({ queueUrl: this.options.queueUrl, maxNumberOfMessages: max, waitTimeSeconds }, signal);
     } catch (error) {
       if (signal.aborted) return [];
       throw error;
@@ -135,22 +164,22 @@ export class SqsPoller {
 }
 
 /** Lambda's SQS event for a batch of received messages. */
-export function toSqsEvent(messages: Message[], queueArn: string): SQSEvent {
+export function toSqsEvent(messages: QueueMessage[], queueArn: string): SQSEvent {
   return {
     Records: messages.map((message): SQSRecord => {
       const record: SQSRecord = {
         messageId: message.MessageId ?? '',
         receiptHandle: message.ReceiptHandle ?? '',
         body: message.Body ?? '',
-        attributes: message.Attributes as SQSRecord['attributes'],
+        attributes: (message.Attributes ?? {}) as unknown as SQSRecord['attributes'],
         messageAttributes: Object.fromEntries(
           Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
             name,
             {
               stringValue: value.StringValue,
-              binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
+              binaryValue: value.BinaryValue,
               stringListValues: value.StringListValues ?? [],
-              binaryListValues: (value.BinaryListValues ?? []).map((item) => Buffer.from(item).toString('base64')),
+              binaryListValues: value.BinaryListValues ?? [],
               dataType: value.DataType ?? 'String',
             },
           ]),
@@ -167,7 +196,7 @@ export function toSqsEvent(messages: Message[], queueArn: string): SQSEvent {
 }
 
 /** Lambda's SNS event for one SNS envelope (as SNS delivers it to a subscribed queue). */
-export function toSnsEvent(message: Message, subscriptionArn: string): SNSEvent {
+export function toSnsEvent(message: QueueMessage, subscriptionArn: string): SNSEvent {
   const envelope = JSON.parse(message.Body ?? '{}') as Record<string, unknown>;
   return {
     Records: [

@@ -1,0 +1,58 @@
+/**
+ * CPU time of the local cloud's processes, for the benchmarks: read from /proc (Linux), so that
+ * a number like "req/s" comes with what it cost, which tells a slow machine from a slow change.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+/** CPU time (ms) used so far, by kind of process: `bench` (this process), `local cloud (node)`, `DynamoDB Local (java)`. */
+export type CpuSnapshot = Record<string, number>;
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+function statOf(pid: number): { ppid: number; ms: number } {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS };
+}
+
+/** The CPU time of this process, of the local cloud (`rootPid`, worker threads included) and of its child processes. */
+export function cpuSnapshot(rootPid: number): CpuSnapshot | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  const own = process.cpuUsage();
+  const snapshot: CpuSnapshot = { bench: (own.user + own.system) / 1000 };
+  try {
+    snapshot['local cloud (node)'] = statOf(rootPid).ms;
+  } catch {
+    return undefined;
+  }
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const pid = Number(entry);
+      const stat = statOf(pid);
+      if (stat.ppid !== rootPid) continue;
+      const command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      const kind = command === 'java' ? 'DynamoDB Local (java)' : command;
+      snapshot[kind] = (snapshot[kind] ?? 0) + stat.ms;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return snapshot;
+}
+
+/** CPU ms per unit of work (a request, an order) between two snapshots, by process and in total. */
+export function cpuPerUnit(start: CpuSnapshot | undefined, end: CpuSnapshot | undefined, units: number) {
+  if (!start || !end || units <= 0) return undefined;
+  const byProcess = Object.fromEntries(Object.keys(end).map((kind) => [kind, round((end[kind] - (start[kind] ?? 0)) / units)]));
+  return { total: round(Object.values(byProcess).reduce((sum, value) => sum + value, 0)), byProcess };
+}
+
+/** `3.1 ms (bench 0.3, local cloud (node) 2.1, DynamoDB Local (java) 0.7)` */
+export function formatCpu(cpu: ReturnType<typeof cpuPerUnit>): string {
+  if (!cpu) return 'not measured (no /proc)';
+  return `${cpu.total} ms (${Object.entries(cpu.byProcess)
+    .map(([name, ms]) => `${name} ${ms}`)
+    .join(', ')})`;
+}
