@@ -1,4 +1,3 @@
-import type { ProductChanged } from '@shop/product-contracts';
 import type { Product } from './product';
 
 /** Who asked for a write: stored on the item so the change event carries the same correlation id. */
@@ -47,15 +46,6 @@ export interface ProductRepository {
    * @throws InvalidCursorError (from `@shop/domain`) when the cursor was not issued by this method.
    */
   listByCategory(category: string, limit: number, cursor?: string): Promise<Page<Product>>;
-}
-
-/**
- * Publishes `ProductChanged` envelopes to the product topic, implemented by
- * `adapters/product-events.publisher.ts` (SNS, with a `type` message attribute for filter policies).
- */
-export interface ProductEventPublisher {
-  /** Publishes one event; rejects when the topic did not accept it (the caller retries). */
-  publish(event: ProductChanged): Promise<void>;
 }
 
 /** The time source, injected so tests control it. */

@@ -1,63 +1,38 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { SNSClient } from '@aws-sdk/client-sns';
-import {
-  createObservability,
-  MetricUnit,
-  requireEnv,
-  withObservability,
-  type LogSink,
-  type MetricSink,
-} from '@shop/observability';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { SnsProductEventPublisher } from '../adapters/product-events.publisher';
-import type { ProductEventPublisher } from '../domain/ports';
+import { createOutboxRelay, SnsEventPublisher, type EventPublisher } from '@shop/messaging';
+import { createObservability, requireEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
+import type { ProductChanged } from '@shop/product-contracts';
 import { productChangedFromStreamRecord } from './product-stream.mapper';
 
-/** What the stream publisher needs; tests pass fakes. */
+/** What the stream relay needs; tests pass fakes. */
 export interface PublishChangesDeps {
-  readonly publisher: ProductEventPublisher;
+  readonly publisher: EventPublisher<ProductChanged>;
   readonly logger: Pick<LogSink, 'info' | 'debug'>;
   readonly metrics: MetricSink;
 }
 
 /**
- * The transactional outbox's relay: turns each product table stream record into a
- * `ProductChanged` envelope and publishes it. Records are handled in order, one at a time; a
- * record that fails is reported in `batchItemFailures`, so Lambda retries from it and nothing is
- * lost while SNS is unavailable (retries reuse the event id, derived from the record).
+ * The product service's transactional outbox relay: consumes the product table's stream and
+ * publishes one `ProductChanged` per product record (INSERT → created, MODIFY → updated,
+ * REMOVE → deleted). The router only writes the table, so no change is lost while SNS is down: a
+ * failing record is reported in `batchItemFailures` and retried from, in order, with the same
+ * event id (derived from the record).
  */
-export const createProductChangesPublisher = (deps: PublishChangesDeps) => {
-  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+export const createProductChangesRelay = (deps: PublishChangesDeps) =>
+  createOutboxRelay({ toEvents: productChangedFromStreamRecord, publisher: deps.publisher, logger: deps.logger, metrics: deps.metrics });
 
-  const publishRecord = async (record: DynamoDBRecord): Promise<void> => {
-    const event = productChangedFromStreamRecord(record);
-    if (!event) {
-      deps.logger.debug('Skipped a stream record of another item type', { eventId: record.eventID });
-      return;
-    }
-    await deps.publisher.publish(event);
-    deps.metrics.addMetric('ProductChangedPublished', MetricUnit.Count, 1);
-    deps.logger.info('Published ProductChanged', {
-      eventId: event.id,
-      sku: event.data.product.sku,
-      change: event.data.change,
-      correlation_id: event.correlationId,
-    });
-  };
-
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, publishRecord, processor, { processInParallel: false });
-};
+/** Extra message attributes: the kind of change, so a subscription can filter on it (besides `type`). */
+export const productChangedAttributes = (event: ProductChanged): Record<string, string> => ({ change: event.data.change });
 
 // Cold start: configuration and clients are built once per execution environment.
 const observability = createObservability();
 const topicArn = requireEnv('TOPIC_ARN');
 const sns = observability.tracer.captureAWSv3Client(new SNSClient({}));
 
-/** Lambda entry point: the stream publisher with the shop's observability. */
+/** Lambda entry point: the stream relay with the shop's observability. */
 export const handler = withObservability(
-  createProductChangesPublisher({
-    publisher: new SnsProductEventPublisher(sns, topicArn),
+  createProductChangesRelay({
+    publisher: new SnsEventPublisher<ProductChanged>(sns, topicArn, { attributes: productChangedAttributes }),
     logger: observability.logger,
     metrics: observability.metrics,
   }),
