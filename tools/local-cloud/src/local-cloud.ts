@@ -32,6 +32,8 @@ export interface LocalCloudOptions {
   workerScript: string;
   /** node_modules that stands in for the Lambda runtime's (the AWS SDK for bundles that leave it out): NODE_PATH. */
   runtimeNodeModules?: string;
+  /** V8 code cache of the functions' modules, shared by every instance (see lambda-worker.ts). */
+  compileCacheDir?: string;
   port: number;
   dynamodbPort?: number;
   messagingPort?: number;
@@ -306,6 +308,7 @@ export class LocalCloud {
           overrideEnvironment: this.endpointEnvironment(),
           logger: this.logger,
           functionLogs: this.options.functionLogs,
+          compileCacheDir: this.options.compileCacheDir,
         }),
       );
       runtime.functions.push(def.name);

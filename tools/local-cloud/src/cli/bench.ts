@@ -26,7 +26,7 @@ import { discoverAssemblies, loadAssembly } from '../assembly/cloud-assembly';
 import { buildModel } from '../assembly/model';
 import { issueIdToken, loadOrCreateSigningKey } from '../auth/tokens';
 import { workspaceRoot } from './options';
-import { cpuPerUnit, cpuSnapshot, formatCpu } from './process-cpu';
+import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs } from './process-cpu';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -69,6 +69,7 @@ interface Result {
   idleRssMb: { total: number; byProcess: { pid: number; command: string; rssMb: number }[] };
   afterLoadRssMb: { total: number; byProcess: { pid: number; command: string; rssMb: number }[] };
   leftoverProcesses: number[];
+  referenceWorkMs: { before: number; after: number };
 }
 
 async function main(): Promise<void> {
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
     const url = `${base}/products/${sku}`;
     const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
     await closedLoop(url, agent, Number(values.warmup), clients, maxSeconds);
+    const referenceBefore = referenceWorkMs();
     const cpuBefore = cpuSnapshot(pid);
     const throughput = { ...summarize(await closedLoop(url, agent, total, clients, maxSeconds)), cpuMsPerRequest: undefined as ReturnType<typeof cpuPerUnit> };
     throughput.cpuMsPerRequest = cpuPerUnit(cpuBefore, cpuSnapshot(pid), throughput.requests);
@@ -119,6 +121,7 @@ async function main(): Promise<void> {
     const fixedRate = { ...summarize(await openLoop(url, agent, rate, Number(values['rate-seconds']), clients)), offeredRps: rate, cpuMsPerRequest: undefined as ReturnType<typeof cpuPerUnit> };
     fixedRate.cpuMsPerRequest = cpuPerUnit(cpuBeforeRate, cpuSnapshot(pid), fixedRate.requests);
     agent.destroy();
+    const referenceWork = { before: referenceBefore, after: referenceWorkMs() };
 
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const afterLoad = rssOfTree(pid);
@@ -135,6 +138,7 @@ async function main(): Promise<void> {
       idleRssMb: idle,
       afterLoadRssMb: afterLoad,
       leftoverProcesses,
+      referenceWorkMs: referenceWork,
     };
     print(result);
   } catch (error) {
@@ -310,6 +314,7 @@ function print(result: Result): void {
       ...memory('idle after start-up', result.idleRssMb),
       ...memory('idle after the load', result.afterLoadRssMb),
       `  ${mark(result.leftoverProcesses.length === 0)} processes left after SIGTERM: ${result.leftoverProcesses.length ? result.leftoverProcesses.join(', ') : 'none'}`,
+      `  machine speed: a reference workload took ${result.referenceWorkMs.before} ms of CPU before the load, ${result.referenceWorkMs.after} ms after (lower is faster; compare runs by it)`,
       '',
     ].join('\n'),
   );

@@ -29,7 +29,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { workspaceRoot } from './options';
-import { cpuPerUnit, cpuSnapshot, formatCpu, type CpuSnapshot } from './process-cpu';
+import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs, type CpuSnapshot } from './process-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -199,6 +199,7 @@ async function main(): Promise<void> {
         }
       }
     };
+    const referenceBefore = referenceWorkMs();
     const started = performance.now();
     await Promise.all(names.map((_, n) => loop(n)));
     const wallSeconds = (performance.now() - started) / 1000;
@@ -225,6 +226,7 @@ async function main(): Promise<void> {
       confirmedPerSecond: measureEnd > measureStart ? round(measuredConfirmed / ((measureEnd - measureStart) / 1000)) : 0,
       wallSeconds: round(wallSeconds),
       warmupOrders: warmup,
+      referenceWorkMs: { before: referenceBefore, after: referenceWorkMs() },
       cpuMsPerConfirmedOrder: cpuPerUnit(cpuAtStart, cpuAtEnd, measuredConfirmed),
       pollMs,
       machine: { cpus: cpus().length, loadavg: loadavg().map(round) },
@@ -236,6 +238,7 @@ async function main(): Promise<void> {
       console.log(`  latency recorded (send → CONFIRMED in status history):      p50 ${result.latencyRecordedMs.p50} ms  p95 ${result.latencyRecordedMs.p95} ms  p99 ${result.latencyRecordedMs.p99} ms  max ${result.latencyRecordedMs.max} ms`);
       console.log(`  sustained: ${result.confirmedPerSecond} confirmed orders/s   (${result.confirmed} confirmed, ${result.cancelled} cancelled, ${result.needsAttention} needs attention, ${result.lost} lost, ${errors} request errors, ${basketRetries} basket re-puts; ${result.wallSeconds} s)`);
       console.log(`  CPU per confirmed order: ${formatCpu(result.cpuMsPerConfirmedOrder)} on ${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+      console.log(`  machine speed: a reference workload took ${result.referenceWorkMs.before} ms of CPU before the run, ${result.referenceWorkMs.after} ms after (lower is faster; compare runs by it)`);
     }
     if (result.lost > 0) process.exitCode = 1;
   } catch (error) {

@@ -2,6 +2,7 @@
  * CPU time of the local cloud's processes, for the benchmarks: read from /proc (Linux), so that
  * a number like "req/s" comes with what it cost, which tells a slow machine from a slow change.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /** CPU time (ms) used so far, by kind of process: `bench` (this process), `local cloud (node)`, `DynamoDB Local (java)`. */
@@ -55,4 +56,21 @@ export function formatCpu(cpu: ReturnType<typeof cpuPerUnit>): string {
   return `${cpu.total} ms (${Object.entries(cpu.byProcess)
     .map(([name, ms]) => `${name} ${ms}`)
     .join(', ')})`;
+}
+
+/**
+ * CPU ms this process takes for a fixed piece of work (JSON and SHA-256, like a request's):
+ * printed next to the results, because a shared 2-core VM runs the same work up to twice as
+ * slowly from one minute to the next, and a result means little without that.
+ */
+export function referenceWorkMs(): number {
+  const item = { name: 'x'.repeat(200), lines: [1, 2, 3, { sku: 'MUG' }], price: { amount: 1299, currency: 'EUR' } };
+  const started = process.cpuUsage();
+  for (let index = 0; index < 20_000; index += 1) {
+    const text = JSON.stringify({ ...item, index });
+    createHash('sha256').update(text).digest('hex');
+    JSON.parse(text);
+  }
+  const used = process.cpuUsage(started);
+  return round((used.user + used.system) / 1000);
 }

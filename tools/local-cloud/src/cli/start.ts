@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     stateDir: options.stateDir,
     workerScript: join(here, 'lambda-worker.mjs'),
     runtimeNodeModules: runtimeNodeModules(),
+    compileCacheDir: join(options.root, 'node_modules/.cache/local-cloud-compile'),
     port: options.port,
     maxConcurrency: options.maxConcurrency,
     idleTimeoutMs: Number(process.env.LOCAL_CLOUD_IDLE_SECONDS ?? 60) * 1000,

@@ -42,6 +42,8 @@ export interface FunctionPoolOptions {
   overrideEnvironment: Record<string, string>;
   logger: Logger;
   functionLogs: FunctionLogMode;
+  /** Where instances keep V8's code cache of the modules they load (none: compile every time). */
+  compileCacheDir?: string;
 }
 
 interface Instance {
@@ -242,6 +244,7 @@ export class FunctionPool {
       logGroupName: this.environment.AWS_LAMBDA_LOG_GROUP_NAME,
       logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomHex(16)}`,
       functionLogs: this.options.functionLogs,
+      compileCacheDir: this.options.compileCacheDir,
     };
     const spawnedAt = performance.now();
     const worker = new Worker(this.options.workerScript, {

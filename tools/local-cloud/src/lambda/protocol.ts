@@ -10,6 +10,8 @@ export interface WorkerInit {
   logStreamName: string;
   /** What of the function's own output reaches the local cloud's log (filtered here, before it crosses threads). */
   functionLogs: 'all' | 'errors' | 'none';
+  /** Where V8's code cache of loaded modules is kept between instances and runs (none: no cache). */
+  compileCacheDir?: string;
 }
 
 /** The error payload Lambda returns for a failed invocation. */

@@ -1,0 +1,47 @@
+import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs } from './process-cpu';
+
+describe('cpuPerUnit', () => {
+  it('divides what each process used between two snapshots by the units of work, and totals it', () => {
+    const start = { bench: 100, 'local cloud (node)': 1000, 'DynamoDB Local (java)': 500 };
+    const end = { bench: 130, 'local cloud (node)': 1400, 'DynamoDB Local (java)': 650 };
+    expect(cpuPerUnit(start, end, 100)).toEqual({ total: 5.8, byProcess: { bench: 0.3, 'local cloud (node)': 4, 'DynamoDB Local (java)': 1.5 } });
+  });
+
+  it('counts a process that appeared during the run from zero', () => {
+    expect(cpuPerUnit({ bench: 0 }, { bench: 10, java: 40 }, 10)).toEqual({ total: 5, byProcess: { bench: 1, java: 4 } });
+  });
+
+  it('has nothing to say without both snapshots or without work', () => {
+    expect(cpuPerUnit(undefined, { bench: 1 }, 1)).toBeUndefined();
+    expect(cpuPerUnit({ bench: 1 }, { bench: 2 }, 0)).toBeUndefined();
+  });
+});
+
+describe('formatCpu', () => {
+  it('prints the total and each process', () => {
+    expect(formatCpu({ total: 5.8, byProcess: { bench: 0.3, node: 4, java: 1.5 } })).toBe('5.8 ms (bench 0.3, node 4, java 1.5)');
+    expect(formatCpu(undefined)).toBe('not measured (no /proc)');
+  });
+});
+
+const onLinux = process.platform === 'linux' ? it : it.skip; // /proc is Linux's
+
+describe('cpuSnapshot', () => {
+  onLinux('reads the CPU time of a running process from /proc', () => {
+    const before = cpuSnapshot(process.pid);
+    referenceWorkMs();
+    const after = cpuSnapshot(process.pid);
+    expect(before?.['local cloud (node)']).toBeGreaterThanOrEqual(0);
+    expect(after?.bench).toBeGreaterThan(before?.bench ?? Number.POSITIVE_INFINITY);
+  });
+
+  onLinux('has nothing to say about a process that is gone', () => {
+    expect(cpuSnapshot(2 ** 22 + 12345)).toBeUndefined();
+  });
+});
+
+describe('referenceWorkMs', () => {
+  it('takes some CPU time, every time the same work', () => {
+    expect(referenceWorkMs()).toBeGreaterThan(0);
+  });
+});
