@@ -26,7 +26,7 @@ import { discoverAssemblies, loadAssembly } from '../assembly/cloud-assembly';
 import { buildModel } from '../assembly/model';
 import { issueIdToken, loadOrCreateSigningKey } from '../auth/tokens';
 import { workspaceRoot } from './options';
-import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs } from './process-cpu';
+import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs, trackProcesses } from './process-cpu';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -112,14 +112,15 @@ async function main(): Promise<void> {
     const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
     await closedLoop(url, agent, Number(values.warmup), clients, maxSeconds);
     const referenceBefore = referenceWorkMs();
-    const cpuBefore = cpuSnapshot(pid);
+    const tracked = trackProcesses(pid);
+    const cpuBefore = cpuSnapshot(tracked);
     const throughput = { ...summarize(await closedLoop(url, agent, total, clients, maxSeconds)), cpuMsPerRequest: undefined as ReturnType<typeof cpuPerUnit> };
-    throughput.cpuMsPerRequest = cpuPerUnit(cpuBefore, cpuSnapshot(pid), throughput.requests);
+    throughput.cpuMsPerRequest = cpuPerUnit(cpuBefore, cpuSnapshot(tracked), throughput.requests);
     const sequential = summarize(await closedLoop(url, agent, Math.min(1000, total), 1, maxSeconds));
     const rate = Number(values.rate);
-    const cpuBeforeRate = cpuSnapshot(pid);
+    const cpuBeforeRate = cpuSnapshot(tracked);
     const fixedRate = { ...summarize(await openLoop(url, agent, rate, Number(values['rate-seconds']), clients)), offeredRps: rate, cpuMsPerRequest: undefined as ReturnType<typeof cpuPerUnit> };
-    fixedRate.cpuMsPerRequest = cpuPerUnit(cpuBeforeRate, cpuSnapshot(pid), fixedRate.requests);
+    fixedRate.cpuMsPerRequest = cpuPerUnit(cpuBeforeRate, cpuSnapshot(tracked), fixedRate.requests);
     agent.destroy();
     const referenceWork = { before: referenceBefore, after: referenceWorkMs() };
 

@@ -29,7 +29,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { workspaceRoot } from './options';
-import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs, type CpuSnapshot } from './process-cpu';
+import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs, trackProcesses, type CpuSnapshot } from './process-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -146,6 +146,7 @@ async function main(): Promise<void> {
     let measureStart = 0;
     let measureEnd = 0;
     let measuredConfirmed = 0;
+    const tracked = trackProcesses(child.pid ?? 0);
     let cpuAtStart: CpuSnapshot | undefined;
     let cpuAtEnd: CpuSnapshot | undefined;
 
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
         const isMeasured = index >= warmup;
         if (isMeasured && measureStart === 0) {
           measureStart = performance.now();
-          cpuAtStart = cpuSnapshot(child.pid ?? 0);
+          cpuAtStart = cpuSnapshot(tracked);
         }
         const sku = skusOf[n][round % 2];
         const put = await call('PUT', `/basket/items/${sku}`, name, { quantity: 1 });
@@ -195,7 +196,7 @@ async function main(): Promise<void> {
         if (isMeasured && outcome.status === 'CONFIRMED') {
           measuredConfirmed++;
           measureEnd = performance.now();
-          cpuAtEnd = cpuSnapshot(child.pid ?? 0);
+          cpuAtEnd = cpuSnapshot(tracked);
         }
       }
     };

@@ -1,4 +1,4 @@
-import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs } from './process-cpu';
+import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs, trackProcesses } from './process-cpu';
 
 describe('cpuPerUnit', () => {
   it('divides what each process used between two snapshots by the units of work, and totals it', () => {
@@ -28,15 +28,16 @@ const onLinux = process.platform === 'linux' ? it : it.skip; // /proc is Linux's
 
 describe('cpuSnapshot', () => {
   onLinux('reads the CPU time of a running process from /proc', () => {
-    const before = cpuSnapshot(process.pid);
+    const tracked = trackProcesses(process.pid);
+    const before = cpuSnapshot(tracked);
     referenceWorkMs();
-    const after = cpuSnapshot(process.pid);
+    const after = cpuSnapshot(tracked);
     expect(before?.['local cloud (node)']).toBeGreaterThanOrEqual(0);
     expect(after?.bench).toBeGreaterThan(before?.bench ?? Number.POSITIVE_INFINITY);
   });
 
   onLinux('has nothing to say about a process that is gone', () => {
-    expect(cpuSnapshot(2 ** 22 + 12345)).toBeUndefined();
+    expect(cpuSnapshot(trackProcesses(2 ** 22 + 12345))).toBeUndefined();
   });
 });
 

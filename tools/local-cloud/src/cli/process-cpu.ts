@@ -18,26 +18,44 @@ function statOf(pid: number): { ppid: number; ms: number } {
   return { ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS };
 }
 
-/** The CPU time of this process, of the local cloud (`rootPid`, worker threads included) and of its child processes. */
-export function cpuSnapshot(rootPid: number): CpuSnapshot | undefined {
+/** The local cloud's process and its child processes (DynamoDB Local's JVM), found once. */
+export interface TrackedProcesses {
+  rootPid: number;
+  children: { pid: number; kind: string }[];
+}
+
+/** Finds the child processes of the local cloud (`rootPid`) to follow, so a snapshot reads only their /proc entries. */
+export function trackProcesses(rootPid: number): TrackedProcesses {
+  const children: TrackedProcesses['children'] = [];
+  if (!existsSync('/proc/self/stat')) return { rootPid, children };
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const pid = Number(entry);
+      if (statOf(pid).ppid !== rootPid) continue;
+      const command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      children.push({ pid, kind: command === 'java' ? 'DynamoDB Local (java)' : command });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return { rootPid, children };
+}
+
+/** The CPU time of this process, of the local cloud (worker threads included) and of its child processes. */
+export function cpuSnapshot(tracked: TrackedProcesses): CpuSnapshot | undefined {
   if (!existsSync('/proc/self/stat')) return undefined;
   const own = process.cpuUsage();
   const snapshot: CpuSnapshot = { bench: (own.user + own.system) / 1000 };
   try {
-    snapshot['local cloud (node)'] = statOf(rootPid).ms;
+    snapshot['local cloud (node)'] = statOf(tracked.rootPid).ms;
   } catch {
     return undefined;
   }
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+  for (const { pid, kind } of tracked.children) {
     try {
-      const pid = Number(entry);
-      const stat = statOf(pid);
-      if (stat.ppid !== rootPid) continue;
-      const command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      const kind = command === 'java' ? 'DynamoDB Local (java)' : command;
-      snapshot[kind] = (snapshot[kind] ?? 0) + stat.ms;
+      snapshot[kind] = (snapshot[kind] ?? 0) + statOf(pid).ms;
     } catch {
-      // Gone meanwhile.
+      // Gone meanwhile: it used what it used until then.
     }
   }
   return snapshot;

@@ -20,7 +20,7 @@ filterOutput(init.functionLogs);
 // V8's code cache on disk: every instance of every function loads the same bundle and AWS SDK, and
 // parsing and compiling them again was most of a cold start. The cold start still happens (the
 // module is loaded and its init code runs), only the compile is skipped once it is cached.
-if (init.compileCacheDir && process.env.LOCAL_CLOUD_NO_COMPILE_CACHE === undefined) Module.enableCompileCache?.(init.compileCacheDir);
+if (init.compileCacheDir) Module.enableCompileCache?.(init.compileCacheDir);
 
 /**
  * Drops function output the local cloud would not show anyway, inside the worker: every line
