@@ -50,3 +50,26 @@ describe('supersedes', () => {
     expect(supersedes(incoming, stored)).toBe(expected);
   });
 });
+
+// Product's catalog replay (`republish-catalog`, see apps/product/README.md) publishes `updated` with
+// each product's current version, stamped with the time of the product's last write (to the second).
+describe('supersedes, for a catalog replay', () => {
+  const replay = (version: number, time: string) => catalogEntryFromEvent(productChanged('updated', { version }, time));
+
+  it.each([
+    ['the stored version again, stamped later than the stored state: no-op', replay(2, '2025-01-01T00:00:09.000Z'), live(2), false],
+    ['the stored version again, stamped earlier than the stored state: no-op', replay(2, '2025-01-01T00:00:01.000Z'), live(2), false],
+    ['a product basket never heard of: inserted', replay(3, '2025-01-01T00:00:05.000Z'), undefined, true],
+    ['a version basket missed: applied', replay(3, '2025-01-01T00:00:05.000Z'), live(2), true],
+    ['a version older than the stored one (basket is ahead): stale', replay(2, '2025-01-01T00:00:09.000Z'), live(3), false],
+    ['the version a later deletion tombstoned, in the same second: stale', replay(2, '2025-01-01T00:00:05.000Z'), tombstone(2), false],
+    ['the version a later deletion tombstoned, written before it: stale', replay(2, '2025-01-01T00:00:03.000Z'), tombstone(2), false],
+    ['a re-created product written after the deletion: applied', replay(1, '2025-01-01T00:00:09.000Z'), tombstone(2), true],
+  ])('%s -> %s', (_name, incoming, stored, expected) => {
+    expect(supersedes(incoming, stored)).toBe(expected);
+  });
+
+  it('revives a tombstone of the same version when stamped after the deletion: why a replay carries the write time, not its own', () => {
+    expect(supersedes(replay(2, '2025-01-01T00:00:06.000Z'), tombstone(2))).toBe(true);
+  });
+});

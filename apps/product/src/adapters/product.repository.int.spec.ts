@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from '@shop/domain';
 import { createDocumentClient } from '@shop/dynamodb';
 import { useTestTable } from '@shop/testing';
@@ -127,5 +127,44 @@ describe('DynamoProductRepository on DynamoDB Local', () => {
       await expect(repository().listByCategory('paging-other', 2, nextCursor)).rejects.toBeInstanceOf(InvalidCursorError);
       await expect(repository().listByCategory('paging', 2, 'not-a-cursor')).rejects.toBeInstanceOf(InvalidCursorError);
     });
+  });
+});
+
+describe('DynamoProductRepository.listAll on DynamoDB Local (a Scan, for operator backfills)', () => {
+  // A table of its own, so the scan sees exactly what this block wrote.
+  const scanned = useTestTable();
+  const products = (): ProductRepository => new DynamoProductRepository(docClient, scanned.tableName);
+  const skus = ['SCAN-01', 'SCAN-02', 'SCAN-03', 'SCAN-04', 'SCAN-05'];
+
+  beforeAll(async () => {
+    await Promise.all(skus.map((sku, i) => products().create(mugProduct({ sku, category: i % 2 ? 'odd' : 'even' }), { correlationId: 'seed' })));
+    // Items of other types in the same table: never returned as products.
+    await docClient.send(new PutCommand({ TableName: scanned.tableName, Item: { pk: 'SETTINGS#catalog', sk: 'SETTINGS' } }));
+    await docClient.send(new PutCommand({ TableName: scanned.tableName, Item: { pk: 'PRODUCT#SCAN-01', sk: 'AUDIT#1' } }));
+  });
+
+  it('pages through every product of every category exactly once, skipping other item types; the last page has no cursor', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await products().listAll(2, cursor);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((product) => product.sku));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor !== undefined && pages < 20);
+
+    expect(cursor).toBeUndefined();
+    expect(seen.sort()).toEqual(skus);
+  });
+
+  it('returns whole products', async () => {
+    const { items } = await products().listAll(100);
+    expect(items.find((product) => product.sku === 'SCAN-02')).toEqual(mugProduct({ sku: 'SCAN-02', category: 'odd' }));
+  });
+
+  it('rejects a cursor it did not issue as InvalidCursorError', async () => {
+    await expect(products().listAll(2, 'not-a-cursor')).rejects.toBeInstanceOf(InvalidCursorError);
   });
 });

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from '@shop/domain';
 import { createDocumentClient, encodeCursor } from '@shop/dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -158,6 +158,55 @@ describe('DynamoProductRepository', () => {
       await expect(repository.listByCategory('mugs', 2, 'garbage!')).rejects.toBeInstanceOf(InvalidCursorError);
       await expect(repository.listByCategory('mugs', 2, otherCategory)).rejects.toBeInstanceOf(InvalidCursorError);
       expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+    });
+  });
+
+  describe('listAll (operator backfills only)', () => {
+    const items = ['MUG-001', 'MUG-002'].map((sku) => toProductItem(mugProduct({ sku }), 'c'));
+
+    it('scans the table for product items only, with the limit, and turns LastEvaluatedKey into the cursor', async () => {
+      ddb.on(ScanCommand).resolves({ Items: items, LastEvaluatedKey: { pk: 'PRODUCT#MUG-002', sk: 'PRODUCT' } });
+
+      await expect(repository.listAll(2)).resolves.toEqual({
+        items: [mugProduct({ sku: 'MUG-001' }), mugProduct({ sku: 'MUG-002' })],
+        nextCursor: encodeCursor({ pk: 'PRODUCT#MUG-002', sk: 'PRODUCT' }),
+      });
+      expect(ddb).toHaveReceivedCommandWith(ScanCommand, {
+        TableName: 'products',
+        Limit: 2,
+        FilterExpression: '#sk = :sk AND begins_with(#pk, :pk)',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeValues: { ':sk': 'PRODUCT', ':pk': 'PRODUCT#' },
+        ExclusiveStartKey: undefined,
+      });
+    });
+
+    it('resumes after the cursor, including a cursor on an item of another type (the last one examined)', async () => {
+      ddb.on(ScanCommand).resolves({ Items: [] });
+      const otherType = { pk: 'OTHER#1', sk: 'OTHER' };
+
+      await expect(repository.listAll(10, encodeCursor(otherType))).resolves.toEqual({ items: [] });
+      expect(ddb).toHaveReceivedCommandWith(ScanCommand, { ExclusiveStartKey: otherType });
+    });
+
+    it('gives an empty page that still has a cursor when the filter kept nothing', async () => {
+      ddb.on(ScanCommand).resolves({ Items: [], LastEvaluatedKey: { pk: 'OTHER#1', sk: 'OTHER' } });
+
+      await expect(repository.listAll(1)).resolves.toEqual({ items: [], nextCursor: encodeCursor({ pk: 'OTHER#1', sk: 'OTHER' }) });
+    });
+
+    it("turns a tampered cursor or a category listing's cursor into InvalidCursorError, without scanning", async () => {
+      const categoryCursor = encodeCursor({ pk: 'PRODUCT#CUP-1', sk: 'PRODUCT', gsi1pk: 'CATEGORY#cups', gsi1sk: 'CUP-1' });
+
+      await expect(repository.listAll(2, 'garbage!')).rejects.toBeInstanceOf(InvalidCursorError);
+      await expect(repository.listAll(2, categoryCursor)).rejects.toBeInstanceOf(InvalidCursorError);
+      expect(ddb).not.toHaveReceivedCommand(ScanCommand);
+    });
+
+    it('fails loudly on a corrupt product item', async () => {
+      ddb.on(ScanCommand).resolves({ Items: [{ ...items[0], price: { amount: -1, currency: 'EUR' } }] });
+
+      await expect(repository.listAll(2)).rejects.toThrow();
     });
   });
 });

@@ -1,9 +1,12 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from '@shop/domain';
 import {
   compositeKey,
   createItem,
+  decodeCursor,
   deleteItem,
+  encodeCursor,
+  KEY_SEPARATOR,
   InvalidPageCursorError,
   ItemAlreadyExistsError,
   ItemNotFoundError,
@@ -41,8 +44,11 @@ export type ProductItem = Product &
     readonly correlationId: string;
   };
 
+/** Sort key of every product item; other item types of the table have other sort keys. */
+export const PRODUCT_SORT_KEY = 'PRODUCT';
+
 /** The key of the product with this sku. */
-export const productKey = (sku: string): ProductKey => ({ pk: compositeKey('PRODUCT', sku), sk: 'PRODUCT' });
+export const productKey = (sku: string): ProductKey => ({ pk: compositeKey('PRODUCT', sku), sk: PRODUCT_SORT_KEY });
 
 /** The partition value of a category in the category index. */
 export const categoryPartition = (category: string): string => compositeKey('CATEGORY', category);
@@ -141,5 +147,38 @@ export class DynamoProductRepository implements ProductRepository {
       if (error instanceof InvalidPageCursorError) throw new InvalidCursorError('cursor', { cause: error });
       throw error;
     }
+  }
+
+  /**
+   * One page of a Scan of the whole table, keeping product items only (`sk = PRODUCT` and
+   * `pk` starting with `PRODUCT#`). A Scan reads every item of the table, so this is for operator
+   * backfills (`republish-catalog`) alone, never for a request: the API lists by category with
+   * a Query. `limit` caps the items DynamoDB examines, so a page can hold fewer products than
+   * `limit`, even none, and still carry a `nextCursor`; the scan is over when it has none.
+   * Eventually consistent reads: a product written while the scan runs may be missed, and its own
+   * stream event covers it.
+   */
+  async listAll(limit: number, cursor?: string): Promise<Page<Product>> {
+    let exclusiveStartKey: Record<string, string | number> | undefined;
+    try {
+      // The table's key only (a Scan of the base table); not pinned to `sk = PRODUCT`, as the last
+      // item DynamoDB examined may be of another type.
+      exclusiveStartKey = cursor === undefined ? undefined : decodeCursor(cursor, { attributes: ['pk', 'sk'] });
+    } catch (error) {
+      if (error instanceof InvalidPageCursorError) throw new InvalidCursorError('cursor', { cause: error });
+      throw error;
+    }
+    const { Items = [], LastEvaluatedKey } = await this.docClient.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Limit: limit,
+        FilterExpression: '#sk = :sk AND begins_with(#pk, :pk)',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeValues: { ':sk': PRODUCT_SORT_KEY, ':pk': `PRODUCT${KEY_SEPARATOR}` },
+        ExclusiveStartKey: exclusiveStartKey,
+      }),
+    );
+    const items = Items.map(fromProductItem);
+    return LastEvaluatedKey ? { items, nextCursor: encodeCursor(LastEvaluatedKey) } : { items };
   }
 }

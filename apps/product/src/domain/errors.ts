@@ -44,3 +44,25 @@ export class VersionRequiredError extends PreconditionRequiredError {
     this.name = 'VersionRequiredError';
   }
 }
+
+/**
+ * Publishing stopped part-way through a page of the catalog replay (SNS refused or timed out).
+ * Nothing is lost: the replay resumes from {@link resumeCursor}, the start of the failed page, and
+ * the events published again there carry the same ids (consumers deduplicate them). The message
+ * is written for the operator who invoked the function: it gives the payload to re-invoke with.
+ */
+export class RepublishInterruptedError extends Error {
+  constructor(
+    /** The cursor to re-invoke with (`undefined`: from the beginning). */
+    readonly resumeCursor: string | undefined,
+    /** Events this invocation published before the failing page. */
+    readonly published: number,
+    /** The replay's correlation id, to keep across the re-invocation. */
+    readonly correlationId: string,
+    options?: ErrorOptions,
+  ) {
+    const resume = JSON.stringify({ ...(resumeCursor === undefined ? {} : { cursor: resumeCursor }), correlationId });
+    super(`Republishing the catalog stopped after ${published} products; re-invoke with ${resume} to resume.`, options);
+    this.name = 'RepublishInterruptedError';
+  }
+}

@@ -1,3 +1,4 @@
+import type { ProductChanged } from '@shop/product-contracts';
 import type { Product } from './product';
 
 /** Who asked for a write: stored on the item so the change event carries the same correlation id. */
@@ -46,6 +47,25 @@ export interface ProductRepository {
    * @throws InvalidCursorError (from `@shop/domain`) when the cursor was not issued by this method.
    */
   listByCategory(category: string, limit: number, cursor?: string): Promise<Page<Product>>;
+
+  /**
+   * One page of every product of the catalog, in no meaningful order, for operator backfills
+   * such as `republishCatalog` (the DynamoDB adapter uses a Scan: never call it on a request path).
+   * A page holds at most `limit` products and may hold fewer, even none, while `nextCursor` is
+   * still there (the store examined `limit` entries, not all of them products); the listing is
+   * over only when `nextCursor` is absent.
+   * @param cursor an opaque `nextCursor` of a previous page.
+   * @throws InvalidCursorError (from `@shop/domain`) when the cursor was not issued by this method.
+   */
+  listAll(limit: number, cursor?: string): Promise<Page<Product>>;
+}
+
+/**
+ * Publishes `ProductChanged` to the product topic, implemented by `SnsEventPublisher` of
+ * `@shop/messaging` (see `adapters/product-changed.publisher.ts`).
+ */
+export interface ProductChangedPublisher {
+  publish(event: ProductChanged): Promise<void>;
 }
 
 /** The time source, injected so tests control it. */

@@ -1,8 +1,13 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createOutboxRelay, SnsEventPublisher, type EventPublisher } from '@shop/messaging';
+import { createOutboxRelay, type EventPublisher } from '@shop/messaging';
 import { createObservability, requireEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import type { ProductChanged } from '@shop/product-contracts';
+import { createProductChangedPublisher } from '../adapters/product-changed.publisher';
 import { productChangedFromStreamRecord } from './product-stream.mapper';
+
+// Defined beside the publisher both product functions share (importing this handler module from
+// elsewhere would run its cold start); re-exported here, where the relay's readers look for it.
+export { productChangedAttributes } from '../adapters/product-changed.publisher';
 
 /** What the stream relay needs; tests pass fakes. */
 export interface PublishChangesDeps {
@@ -21,9 +26,6 @@ export interface PublishChangesDeps {
 export const createProductChangesRelay = (deps: PublishChangesDeps) =>
   createOutboxRelay({ toEvents: productChangedFromStreamRecord, publisher: deps.publisher, logger: deps.logger, metrics: deps.metrics });
 
-/** Extra message attributes: the kind of change, so a subscription can filter on it (besides `type`). */
-export const productChangedAttributes = (event: ProductChanged): Record<string, string> => ({ change: event.data.change });
-
 // Cold start: configuration and clients are built once per execution environment.
 const observability = createObservability();
 const topicArn = requireEnv('TOPIC_ARN');
@@ -32,7 +34,7 @@ const sns = observability.tracer.captureAWSv3Client(new SNSClient({}));
 /** Lambda entry point: the stream relay with the shop's observability. */
 export const handler = withObservability(
   createProductChangesRelay({
-    publisher: new SnsEventPublisher<ProductChanged>(sns, topicArn, { attributes: productChangedAttributes }),
+    publisher: createProductChangedPublisher(sns, topicArn),
     logger: observability.logger,
     metrics: observability.metrics,
   }),

@@ -1,6 +1,6 @@
 import './testing/lambda-env';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient } from '@shop/dynamodb';
 import { nameBasedId } from '@shop/domain';
 import { MESSAGE_TYPE_ATTRIBUTE, SnsEventPublisher, unwrapMessageBody } from '@shop/messaging';
@@ -19,6 +19,7 @@ import { DynamoProductRepository } from '../adapters/product.repository';
 import { mugInput } from '../domain/testing/product-fixtures';
 import { createProductChangesRelay, productChangedAttributes } from './publish-changes.handler';
 import { createProductApi } from './router.handler';
+import { topicSubscriber } from './testing/topic-subscriber';
 
 // The whole outbox path: the router writes DynamoDB Local, the table's real stream is read, the
 // relay publishes through SnsEventPublisher to a fauxqs topic, and a subscription shaped like
@@ -79,30 +80,7 @@ const readTableStream = async (tableName: string): Promise<DynamoDBStreamEvent> 
   return { Records: records };
 };
 
-const subscribedQueue = async (topicArn: string, name: string, filterPolicy: Record<string, string[]>) => {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-${Date.now()}` }));
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-  await sns.send(
-    new SubscribeCommand({
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: Attributes?.QueueArn,
-      Attributes: { FilterPolicy: JSON.stringify(filterPolicy), RawMessageDelivery: 'true' },
-    }),
-  );
-  return QueueUrl as string;
-};
-
-const receive = async (queueUrl: string, expected: number): Promise<Message[]> => {
-  const messages: Message[] = [];
-  for (let attempt = 0; attempt < 5 && messages.length < expected; attempt += 1) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }),
-    );
-    messages.push(...Messages);
-  }
-  return messages;
-};
+const { subscribedQueue, receive } = topicSubscriber(sns, sqs);
 
 const api = () =>
   createProductApi({

@@ -9,7 +9,7 @@ const synth = (stageName: string) => {
   const { app, stage } = createShopApp({ context: { stage: stageName } });
   const stack = new ProductStack(app, productStackName(stage), {
     stage,
-    code: { router: inline(), 'publish-changes': inline() },
+    code: { router: inline(), 'publish-changes': inline(), 'republish-catalog': inline() },
   });
   return { app, stack, template: Template.fromStack(stack) };
 };
@@ -21,10 +21,10 @@ describe('ProductStack', () => {
   const { app, stack, template } = synth('dev');
   const json = template.toJSON();
 
-  it('is one template with the REST API, the router, the publisher, the table and the topic', () => {
+  it('is one template with the REST API, the router, the publisher, the catalog replay, the table and the topic', () => {
     expect(stack.stackName).toBe('shop-dev-product');
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::Lambda::Function', 3);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::SNS::Topic', 1);
   });
@@ -32,6 +32,7 @@ describe('ProductStack', () => {
   it('runs every function on Node.js 24, arm64, with active tracing', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
     expect(functions.map((f) => [f.Runtime, f.Architectures, f.TracingConfig])).toEqual([
+      ['nodejs24.x', ['arm64'], { Mode: 'Active' }],
       ['nodejs24.x', ['arm64'], { Mode: 'Active' }],
       ['nodejs24.x', ['arm64'], { Mode: 'Active' }],
     ]);
@@ -115,6 +116,43 @@ describe('ProductStack', () => {
     });
   });
 
+  describe('republish-catalog permissions', () => {
+    const statements = policyStatementsOf(template, 'RepublishCatalogRole');
+
+    it('read the table with a Scan of the table ARN only: no item action, no index, no stream', () => {
+      expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')))).toEqual([
+        { Action: 'dynamodb:Scan', Effect: 'Allow', Resource: tableArn },
+      ]);
+    });
+
+    it('are sns:Publish on the product topic only', () => {
+      expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sns:')))).toEqual([
+        { Action: 'sns:Publish', Effect: 'Allow', Resource: topicRef },
+      ]);
+    });
+
+    it('include nothing else but logs and X-Ray, and use "*" only for X-Ray', () => {
+      expect(actionsOf(statements)).toEqual([
+        'dynamodb:Scan',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+      expect(actionsOf(statements.filter((s) => s.Resource === '*'))).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    });
+  });
+
+  it('runs the catalog replay for up to 5 minutes, with no event source and no API in front of it', () => {
+    const id = Object.keys(template.findResources('AWS::Lambda::Function')).find((key) => key.startsWith('RepublishCatalogFunction'));
+    expect(template.findResources('AWS::Lambda::Function')[id ?? '']?.Properties).toMatchObject({ Timeout: 300, MemorySize: 256, Handler: 'index.handler' });
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map((m) => m.Properties.FunctionName);
+    expect(mappings).toEqual([{ Ref: expect.stringMatching(/^PublishChangesFunction/) }]);
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).map((p) => p.Properties.FunctionName);
+    expect(JSON.stringify(permissions)).not.toContain('RepublishCatalog');
+  });
+
   it('consumes the stream with partial batch failures, bisection, bounded retries and an alarmed DLQ', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: Match.stringLikeRegexp('^PublishChangesFunction') },
@@ -149,6 +187,14 @@ describe('ProductStack', () => {
       'POWERTOOLS_SERVICE_NAME',
       'TOPIC_ARN',
     ]);
+    expect(Object.keys(env('RepublishCatalogFunction')).sort()).toEqual([
+      'NODE_OPTIONS',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'TABLE_NAME',
+      'TOPIC_ARN',
+    ]);
   });
 
   it('authorizes every write method with Cognito and leaves every read public', () => {
@@ -169,9 +215,19 @@ describe('ProductStack', () => {
     });
   });
 
-  it('publishes the topic ARN and the API id and URL in SSM', () => {
+  it('publishes the topic ARN, the API id and URL and the replay function name in SSM', () => {
     const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
-    expect(names).toEqual(['/shop/dev/product/api-id', '/shop/dev/product/api-url', '/shop/dev/product/topic-arn']);
+    expect(names).toEqual([
+      '/shop/dev/product/api-id',
+      '/shop/dev/product/api-url',
+      '/shop/dev/product/republish-function-name',
+      '/shop/dev/product/topic-arn',
+    ]);
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/shop/dev/product/republish-function-name',
+      Type: 'String',
+      Value: { Ref: Match.stringLikeRegexp('^RepublishCatalogFunction') },
+    });
   });
 
   it('imports nothing from other stacks', () => {

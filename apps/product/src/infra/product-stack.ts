@@ -1,8 +1,10 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { READ_METHODS, ServiceApi, ServiceFunction, serviceStackName, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
+import { publish, READ_METHODS, ServiceApi, ServiceFunction, serviceStackName, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'product';
@@ -11,7 +13,7 @@ export const SERVICE = 'product';
 export const BASE_PATH = 'products';
 
 /** The product service's Lambda functions, named as their bundles (`dist/apps/product/bundles/<fn>`). */
-export const FUNCTIONS = ['router', 'publish-changes'] as const;
+export const FUNCTIONS = ['router', 'publish-changes', 'republish-catalog'] as const;
 
 /** One of {@link FUNCTIONS}. */
 export type ProductFunctionName = (typeof FUNCTIONS)[number];
@@ -27,6 +29,9 @@ export interface ProductStackProps extends StackProps {
    */
   readonly code?: Partial<Record<ProductFunctionName, lambda.Code>>;
 }
+
+/** SSM parameter (`/shop/<stage>/product/<name>`) holding the name of the catalog replay function operators invoke. */
+export const REPUBLISH_FUNCTION_PARAMETER = 'republish-function-name';
 
 /** The stack's name for a stage: `shop-<stage>-product`. */
 export const productStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
@@ -55,9 +60,10 @@ export class ProductState extends Construct {
 }
 
 /**
- * The product service: a REST API whose router function reads and writes the catalog table, and
- * a stream publisher that turns every change of the table into a ProductChanged event on the
- * topic (transactional outbox: the API never publishes, so no write is lost when SNS is down).
+ * The product service: a REST API whose router function reads and writes the catalog table, a
+ * stream publisher that turns every change of the table into a ProductChanged event on the topic
+ * (transactional outbox: the API never publishes, so no write is lost when SNS is down), and the
+ * operator's catalog replay that republishes the current products for consumers that start empty.
  */
 export class ProductStack extends Stack {
   /** Table and topic. */
@@ -66,6 +72,10 @@ export class ProductStack extends Stack {
   readonly router: ServiceFunction;
   /** The table stream consumer that publishes ProductChanged. */
   readonly publishChanges: ServiceFunction;
+  /** The operator's catalog replay: ProductChanged for every current product (invoked by hand). */
+  readonly republishCatalog: ServiceFunction;
+  /** `/shop/<stage>/product/republish-function-name`: the replay function's name, for operators. */
+  readonly republishFunctionParameter: ssm.StringParameter;
   /** The REST API. */
   readonly api: ServiceApi;
 
@@ -99,6 +109,33 @@ export class ProductStack extends Stack {
       code: props.code?.['publish-changes'],
     }).bindTopic(topic);
     this.publishChanges.consumeTableStream(table);
+
+    // Invoked by operators only (`aws lambda invoke`): no API, no event source. It resumes from a
+    // cursor, so a run that stops for time is continued by the next invocation.
+    this.republishCatalog = new ServiceFunction(this, 'RepublishCatalog', {
+      service: SERVICE,
+      name: 'republish-catalog',
+      stage,
+      description: 'Operator backfill: republishes ProductChanged (updated) for every current product, from a cursor',
+      timeout: Duration.minutes(5),
+      memorySize: 256,
+      code: props.code?.['republish-catalog'],
+    })
+      .bindTopic(topic)
+      .addEnvironment('TABLE_NAME', table.tableName);
+    // Scan is deliberate and the only table permission: a backfill reads every product once, on an
+    // operator's request, never on a request path. ServiceTable.grantAccess never grants Scan, so
+    // it is granted here, on the table ARN only (no index, no item action).
+    iam.Grant.addToPrincipal({ grantee: this.republishCatalog.function, actions: ['dynamodb:Scan'], resourceArns: [table.tableArn] });
+    table.table.encryptionKey?.grantDecrypt(this.republishCatalog.function);
+    this.republishFunctionParameter = publish(
+      this,
+      stage.stage,
+      SERVICE,
+      REPUBLISH_FUNCTION_PARAMETER,
+      this.republishCatalog.functionName,
+      `Name of the product republish-catalog function (${stage.stage}): invoke it to replay ProductChanged for every current product`,
+    );
 
     this.api = new ServiceApi(this, 'Api', {
       service: SERVICE,

@@ -50,6 +50,18 @@ export class InMemoryProductRepository implements ProductRepository {
     const last = items.at(-1);
     return matching.length > limit && last ? { items, nextCursor: encodeCursor(last.sku) } : { items };
   }
+
+  /** Every product in sku order (the real table scans in hash order: callers must not rely on any). */
+  async listAll(limit: number, cursor?: string): Promise<Page<Product>> {
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const remaining = [...this.items.values()]
+      .map((stored) => stored.product)
+      .filter((product) => after === undefined || product.sku > after)
+      .sort((a, b) => (a.sku < b.sku ? -1 : 1));
+    const items = remaining.slice(0, limit);
+    const last = items.at(-1);
+    return remaining.length > limit && last ? { items, nextCursor: encodeCursor(last.sku) } : { items };
+  }
 }
 
 const encodeCursor = (sku: string): string => Buffer.from(JSON.stringify({ after: sku })).toString('base64url');

@@ -1,0 +1,132 @@
+import { CorrelationIdSchema, nameBasedId } from '@shop/domain';
+import { createProductChanged, type ProductChanged } from '@shop/product-contracts';
+import * as z from 'zod';
+import { RepublishInterruptedError } from './errors';
+import type { ProductChangedPublisher, ProductRepository } from './ports';
+import type { Product } from './product';
+
+/** Products read, then published concurrently, per page. */
+export const REPUBLISH_PAGE_SIZE = 25;
+
+/**
+ * Time left in the invocation under which no further page is started: enough for one page of
+ * publishes with the SDK's retries, so the function returns its cursor instead of timing out.
+ */
+export const REPUBLISH_TIME_RESERVE_MS = 20_000;
+
+/**
+ * Payload of the `republish-catalog` function. Strict: a misspelt field fails instead of being
+ * silently ignored (a replay without its intended `maxItems` would run to the end).
+ */
+export const RepublishCatalogInputSchema = z.strictObject({
+  /** The `nextCursor` of the previous invocation; absent: from the beginning. */
+  cursor: z.string().min(1).max(2048).optional(),
+  /** Stop after this many products (a trial run, or small steps). @default no limit but time */
+  maxItems: z.number().int().min(1).optional(),
+  /** The replay's correlation id, to keep one across the invocations of one replay. @default a new one */
+  correlationId: CorrelationIdSchema.optional(),
+});
+
+/** A parsed `republish-catalog` payload. */
+export type RepublishCatalogInput = z.infer<typeof RepublishCatalogInputSchema>;
+
+/** What {@link republishCatalog} does in one run. */
+export interface RepublishCatalogCommand {
+  /** Where to resume: a `nextCursor` of a previous run. */
+  readonly cursor?: string;
+  /** Stop after publishing this many products (at least 1). @default no limit */
+  readonly maxItems?: number;
+  /** Stamped on every event of the run. */
+  readonly correlationId: string;
+}
+
+/** What {@link republishCatalog} needs. */
+export interface RepublishCatalogDeps {
+  readonly products: Pick<ProductRepository, 'listAll'>;
+  readonly publisher: ProductChangedPublisher;
+  /** Milliseconds left before the run is cut off (Lambda's `context.getRemainingTimeInMillis`). */
+  readonly remainingTimeMs: () => number;
+  /** @default REPUBLISH_PAGE_SIZE */
+  readonly pageSize?: number;
+  /** @default REPUBLISH_TIME_RESERVE_MS */
+  readonly timeReserveMs?: number;
+}
+
+/** Why a run ended: the whole catalog was published, `maxItems` was reached, or time ran short. */
+export type RepublishStop = 'done' | 'max-items' | 'time';
+
+/** The outcome of one run; `nextCursor` is there whenever the catalog was not finished. */
+export interface RepublishCatalogResult {
+  /** Events published by this run. */
+  readonly published: number;
+  /** Resume with it; absent when the catalog has been read to its end. */
+  readonly nextCursor?: string;
+  /** The run's correlation id, on every event it published. */
+  readonly correlationId: string;
+  readonly stoppedBy: RepublishStop;
+}
+
+/**
+ * Id of the replayed event of a product state: the same product at the same version gives the same
+ * id on every run, so consumers that deduplicate by id drop a second replay. `updatedAt` tells apart
+ * two lives of one sku (a product deleted and created again restarts at version 1).
+ */
+export const republishedEventId = (product: Pick<Product, 'sku' | 'version' | 'updatedAt'>): string =>
+  nameBasedId(`republish#${product.sku}#${product.version}#${product.updatedAt}`);
+
+// DynamoDB stream records are stamped to the second, and so are the relay's events: a replay
+// truncated the same way is never later than the live event of the same write. That matters to
+// read models that order by time (basket keeps a deletion's tombstone unless a change is strictly
+// newer): a replay of a product read just before it was deleted must not look newer than the deletion.
+const toWholeSecond = (iso: string): string => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString();
+
+/**
+ * The `ProductChanged` a replay publishes for a product as it is now: change `updated` with the
+ * product's current state and version, {@link republishedEventId}, and the time of the product's
+ * last write (to the second), not of the replay, because that is when this state came to be.
+ */
+export const republishedProductChanged = (product: Product, correlationId: string): ProductChanged =>
+  createProductChanged({
+    change: 'updated',
+    product,
+    id: republishedEventId(product),
+    correlationId,
+    time: toWholeSecond(product.updatedAt),
+  });
+
+/**
+ * Republishes the catalog: one `ProductChanged` (`updated`, current state and version) for every
+ * product in the table, page by page from `cursor`, so that a consumer deployed or restored after
+ * the products were written (an empty read model) learns them. Consumers that keep only newer
+ * versions (basket) ignore what they already have. Deleted products are no longer in the table and
+ * get no event: consumers keep the tombstones their `deleted` events left.
+ *
+ * At least one page is read; the run then stops when the catalog ends, after `maxItems` products,
+ * or before a page would start with less than the time reserve left, and returns a `nextCursor`
+ * to resume from. A page's events are published concurrently; if one fails, the run throws
+ * {@link RepublishInterruptedError} with the cursor of that page (its events are republished
+ * with the same ids on resume).
+ * @throws InvalidCursorError when `cursor` was not issued by a previous run.
+ * @throws RepublishInterruptedError when an event could not be published.
+ */
+export const republishCatalog = async (deps: RepublishCatalogDeps, command: RepublishCatalogCommand): Promise<RepublishCatalogResult> => {
+  const pageSize = deps.pageSize ?? REPUBLISH_PAGE_SIZE;
+  const reserveMs = deps.timeReserveMs ?? REPUBLISH_TIME_RESERVE_MS;
+  const maxItems = command.maxItems ?? Number.POSITIVE_INFINITY;
+  const { correlationId } = command;
+  let cursor = command.cursor;
+  let published = 0;
+
+  for (;;) {
+    const page = await deps.products.listAll(Math.min(pageSize, maxItems - published), cursor);
+    const outcomes = await Promise.allSettled(page.items.map((product) => deps.publisher.publish(republishedProductChanged(product, correlationId))));
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw new RepublishInterruptedError(cursor, published, correlationId, { cause: failure.reason });
+    published += page.items.length;
+    cursor = page.nextCursor;
+
+    if (cursor === undefined) return { published, correlationId, stoppedBy: 'done' };
+    if (published >= maxItems) return { published, nextCursor: cursor, correlationId, stoppedBy: 'max-items' };
+    if (deps.remainingTimeMs() < reserveMs) return { published, nextCursor: cursor, correlationId, stoppedBy: 'time' };
+  }
+};
