@@ -93,7 +93,9 @@ describe('DynamoPriceCatalog on DynamoDB Local', () => {
 });
 
 describe('DynamoCheckoutRepository on DynamoDB Local', () => {
-  const clock = fixedClock('2025-03-01T12:00:00.000Z');
+  // The item's TTL (`expiresAt`) counts from this clock: a fixed date in the past would let DynamoDB
+  // Local's TTL sweeper delete the item in the middle of the test.
+  const clock = fixedClock(new Date().toISOString());
   const repository = () => new DynamoCheckoutRepository(docClient, table.tableName, clock);
   const orderId = '00000000-0000-4000-8000-000000000001';
   const record = {
