@@ -4,7 +4,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
@@ -13,6 +12,7 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { discoverAssemblies, loadAssembly } from './assembly/cloud-assembly';
 import { buildModel } from './assembly/model';
 import { issueIdToken, loadOrCreateSigningKey } from './auth/tokens';
+import { freePort } from './net';
 
 /** The value, or a failed test when it is missing. */
 const defined = <T>(value: T | undefined): T => {
@@ -61,15 +61,6 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { discoverAssemblies, loadAssembly, type AssemblyStack } from './assembly/cloud-assembly';
+import { freePort } from './net';
 import { buildModel, type CloudModel, type EventSourceMappingDef, type QueueDef, type SubscriptionDef, type TopicDef } from './assembly/model';
 import { functionNameOf, LOCAL_REGION, queueArn, queueNameOf, queueUrl, stableId } from './assembly/naming';
 import type { SsmParameters } from './assembly/ssm-parameters';
@@ -636,13 +636,3 @@ export class LocalCloud {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

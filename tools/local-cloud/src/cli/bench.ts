@@ -14,10 +14,9 @@
  *   tells a slower or busier machine from a slower local cloud.
  * Numbers are printed (or --json), not asserted; stops the local cloud and checks nothing is left.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +24,8 @@ import { parseArgs } from 'node:util';
 import { discoverAssemblies, loadAssembly } from '../assembly/cloud-assembly';
 import { buildModel } from '../assembly/model';
 import { issueIdToken, loadOrCreateSigningKey } from '../auth/tokens';
+import { freePort } from '../net';
+import { stop, waitForHealth } from './bench-process';
 import { workspaceRoot } from './options';
 import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs, trackProcesses } from './process-cpu';
 
@@ -149,21 +150,6 @@ async function main(): Promise<void> {
   }
 }
 
-async function waitForHealth(base: string, child: ChildProcess, timeoutMs: number): Promise<{ readyInMs?: number }> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the local cloud exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(`${base}/_local/health`);
-      if (response.status === 200) return (await response.json()) as { readyInMs?: number };
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('health did not answer 200 in time');
-}
-
 async function adminToken(assembliesRoot: string): Promise<string> {
   const stacks = discoverAssemblies(assembliesRoot).flatMap((location) => loadAssembly(location));
   const pool = buildModel(stacks, { sqsEndpoint: 'http://127.0.0.1:0', workDir: join(tmpdir(), 'local-cloud-bench') }).userPools[0];
@@ -278,13 +264,6 @@ function rssOfTree(pid: number) {
   return { total: Math.round(byProcess.reduce((sum, entry) => sum + entry.rssMb, 0) * 10) / 10, byProcess };
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-}
-
 function print(result: Result): void {
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -323,15 +302,5 @@ function print(result: Result): void {
 
 const loadAverage = () => loadavg().map((value) => value.toFixed(1)).join(' ');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 void main();

@@ -21,13 +21,14 @@
  * - lost orders: a 202 whose order has not ended CONFIRMED or CANCELLED within `--drain-seconds`.
  * Numbers are printed (or `--json`), not asserted; exits 1 if any order was lost.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '../net';
+import { stop, waitForHealth } from './bench-process';
 import { workspaceRoot } from './options';
 import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs, trackProcesses, type CpuSnapshot } from './process-cpu';
 
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   try {
-    await waitForHealth(base, child, 90_000);
+    await waitForHealth(base, child, 90_000, 100);
     const tokens = new Map<string, string>();
     const token = async (username: string, groups: string[] = []) => {
       const cached = tokens.get(username);
@@ -256,35 +257,6 @@ function percentiles(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => (sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]) : 0);
   return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) };
-}
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
-async function waitForHealth(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the local cloud exited (${child.exitCode})`);
-    const status = await fetch(`${base}/_local/health`).then((response) => response.status, () => 0);
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error('the local cloud did not become healthy');
-    await sleep(100);
-  }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(15_000)]);
-  if (child.exitCode === null) child.kill('SIGKILL');
 }
 
 main().catch((error) => {

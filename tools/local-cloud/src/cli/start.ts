@@ -7,9 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer, type AddressInfo } from 'node:net';
 import { DynamoDbLocal } from '../emulators/dynamodb-local';
 import { createLogger } from '../log';
+import { freePort } from '../net';
 import { HELP, readOptions } from './options';
 import { seed } from './seed';
 
@@ -149,17 +149,6 @@ function synthesize(root: string, logger: ReturnType<typeof createLogger>): void
   if (result.status !== 0) {
     logger.warn('some services did not build or synthesize (see above): starting with the assemblies that are there; a failed service may run an older assembly or none');
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The node_modules holding the AWS SDK v3, as the Lambda runtime provides it. */
