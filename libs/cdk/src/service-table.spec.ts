@@ -127,6 +127,12 @@ describe('ServiceTable', () => {
       expect(() => grantTo({ items: [] })).toThrow(ShopCdkError);
     });
 
+    it('grants Scan of the table ARN only when asked, alone when no item action is listed', () => {
+      expect(grantTo({ items: [], scan: true })).toEqual([{ Action: 'dynamodb:Scan', Effect: 'Allow', Resource: tableArn }]);
+      expect(grantTo({ items: 'read' })).toEqual([{ Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: tableArn }]);
+      expect(grantTo({ items: 'read', scan: true })).toEqual([{ Action: ['dynamodb:GetItem', 'dynamodb:Scan'], Effect: 'Allow', Resource: tableArn }]);
+    });
+
     it('grants item CRUD on the table and Query on the named index only', () => {
       const statements = grantTo({ items: 'read-write', queryIndexes: ['gsi1'] });
       expect(statements).toHaveLength(2);

@@ -16,7 +16,8 @@ export interface TableAccess {
    * actions listed, for a function that needs less than read-write (e.g. `['PutItem']` for a
    * create-only consumer, `['GetItem', 'UpdateItem']` for one that only updates in place).
    * `TransactWriteItems` is authorized per item action, so a transaction needs no action of its own.
-   * Never Scan, never table-level administration.
+   * Never table-level administration. An empty list grants no item action (for a function that
+   * only scans or queries).
    * @default 'read-write'
    */
   readonly items?: 'read' | 'read-write' | readonly TableItemAction[];
@@ -36,6 +37,12 @@ export interface TableAccess {
    * @default false
    */
   readonly queryTable?: boolean;
+  /**
+   * Whether the function may Scan the base table: for an operator's backfill or replay that reads
+   * every item once, never for a request path (use keys, `queryTable` or an index there).
+   * @default false
+   */
+  readonly scan?: boolean;
 }
 
 /** Properties of a {@link ServiceTable}. */
@@ -138,12 +145,12 @@ export class ServiceTable extends Construct {
       if (granted.includes('GetItem')) itemActions.push('dynamodb:BatchGetItem');
       if (granted.includes('PutItem') || granted.includes('DeleteItem')) itemActions.push('dynamodb:BatchWriteItem');
     }
-    const grant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: access.queryTable ? [...itemActions, 'dynamodb:Query'] : itemActions,
-      resourceArns: [this.tableArn],
-    });
+    const tableActions = [...itemActions, ...(access.queryTable ? ['dynamodb:Query'] : []), ...(access.scan ? ['dynamodb:Scan'] : [])];
     const indexes = access.queryIndexes ?? [];
+    if (tableActions.length === 0 && indexes.length === 0) {
+      throw new ShopCdkError('TableAccess grants no action (no item action, query or scan): leave the table unbound instead.');
+    }
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: tableActions, resourceArns: [this.tableArn] });
     if (indexes.length > 0) {
       iam.Grant.addToPrincipal({
         grantee,
@@ -164,6 +171,5 @@ const READ_WRITE: readonly TableItemAction[] = ['GetItem', 'PutItem', 'UpdateIte
 const itemActionsOf = (items: NonNullable<TableAccess['items']>): TableItemAction[] => {
   if (items === 'read') return [...READ];
   if (items === 'read-write') return [...READ_WRITE];
-  if (items.length === 0) throw new ShopCdkError('TableAccess.items lists no action: leave the table unbound instead.');
   return [...new Set(items)];
 };

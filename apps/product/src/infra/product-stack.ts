@@ -1,6 +1,5 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -122,12 +121,9 @@ export class ProductStack extends Stack {
       code: props.code?.['republish-catalog'],
     })
       .bindTopic(topic)
-      .addEnvironment('TABLE_NAME', table.tableName);
-    // Scan is deliberate and the only table permission: a backfill reads every product once, on an
-    // operator's request, never on a request path. ServiceTable.grantAccess never grants Scan, so
-    // it is granted here, on the table ARN only (no index, no item action).
-    iam.Grant.addToPrincipal({ grantee: this.republishCatalog.function, actions: ['dynamodb:Scan'], resourceArns: [table.tableArn] });
-    table.table.encryptionKey?.grantDecrypt(this.republishCatalog.function);
+      // Scan is deliberate and the only table permission: a backfill reads every product once, on
+      // an operator's request, never on a request path (no item action, no index, no stream).
+      .bindTable(table, { items: [], scan: true });
     this.republishFunctionParameter = publish(
       this,
       stage.stage,
