@@ -7,7 +7,8 @@ import { DEFAULT_STREAM_ARN, dynamoDbStreamEvent, fakeLambdaContext, withoutEnv,
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { mugProduct } from '../domain/testing/product-fixtures';
-import { createProductChangesRelay, productChangedAttributes } from './publish-changes.handler';
+import { productChangedAttributes } from '../adapters/product-changed.publisher';
+import { createProductChangesRelay } from './publish-changes.handler';
 
 /** Records what it publishes; fails for the skus it is told to (a topic that refuses them). */
 class FakePublisher implements EventPublisher<ProductChanged> {

@@ -5,10 +5,6 @@ import type { ProductChanged } from '@shop/product-contracts';
 import { createProductChangedPublisher } from '../adapters/product-changed.publisher';
 import { productChangedFromStreamRecord } from './product-stream.mapper';
 
-// Defined beside the publisher both product functions share (importing this handler module from
-// elsewhere would run its cold start); re-exported here, where the relay's readers look for it.
-export { productChangedAttributes } from '../adapters/product-changed.publisher';
-
 /** What the stream relay needs; tests pass fakes. */
 export interface PublishChangesDeps {
   readonly publisher: EventPublisher<ProductChanged>;

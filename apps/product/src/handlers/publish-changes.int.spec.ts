@@ -3,7 +3,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient } from '@shop/dynamodb';
 import { nameBasedId } from '@shop/domain';
-import { MESSAGE_TYPE_ATTRIBUTE, SnsEventPublisher, unwrapMessageBody } from '@shop/messaging';
+import { MESSAGE_TYPE_ATTRIBUTE, unwrapMessageBody } from '@shop/messaging';
 import { PRODUCT_CHANGED, ProductChangedSchema, type ProductChanged } from '@shop/product-contracts';
 import {
   adminClaims,
@@ -17,12 +17,13 @@ import {
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { DynamoProductRepository } from '../adapters/product.repository';
 import { mugInput } from '../domain/testing/product-fixtures';
-import { createProductChangesRelay, productChangedAttributes } from './publish-changes.handler';
+import { createProductChangedPublisher } from '../adapters/product-changed.publisher';
+import { createProductChangesRelay } from './publish-changes.handler';
 import { createProductApi } from './router.handler';
 import { topicSubscriber } from './testing/topic-subscriber';
 
 // The whole outbox path: the router writes DynamoDB Local, the table's real stream is read, the
-// relay publishes through SnsEventPublisher to a fauxqs topic, and a subscription shaped like
+// relay publishes through the product's SnsEventPublisher to a fauxqs topic, and a subscription shaped like
 // basket's (raw delivery, filter policy `type = ProductChanged`) receives the envelopes.
 
 const docClient = createDocumentClient();
@@ -111,7 +112,7 @@ describe('publish-changes on DynamoDB Local and fauxqs: router write -> table st
     expect(batch.Records.map((record) => record.eventName)).toEqual(['INSERT', 'MODIFY', 'REMOVE']);
 
     const relay = createProductChangesRelay({
-      publisher: new SnsEventPublisher<ProductChanged>(sns, TopicArn as string, { attributes: productChangedAttributes }),
+      publisher: createProductChangedPublisher(sns, TopicArn as string),
       logger: { debug: jest.fn(), info: jest.fn() },
       metrics: { addMetric: jest.fn() },
     });
