@@ -1,3 +1,24 @@
+/**
+ * @shop/messaging/idempotency: consumers made idempotent in the service's own table (Powertools
+ * idempotency). A secondary entry point of `@shop/messaging`, not re-exported by its barrel: Powertools
+ * idempotency (and its JMESPath engine) then ends up only in the bundles of functions that import
+ * this, not in every function that publishes an event or sends a command with `@shop/messaging`.
+ *
+ * @example
+ * import { createSqsConsumer } from '@shop/messaging';
+ * import { createMessageIdempotency, ServiceTableIdempotencyStore } from '@shop/messaging/idempotency';
+ *
+ * createSqsConsumer({
+ *   schema: OrderConfirmedSchema,
+ *   handle,
+ *   logger,
+ *   idempotency: createMessageIdempotency({
+ *     store: new ServiceTableIdempotencyStore({ tableName, client }),
+ *     consumer: 'basket.order-confirmed',
+ *     keyPath: 'data.orderId',
+ *   }),
+ * });
+ */
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -100,3 +121,22 @@ export const makeIdempotentMessageHandler = <M, A extends unknown[], R>(
   }) as unknown as (message: M, ...rest: A) => Promise<R>;
   return { handle, registerLambdaContext: (context) => config.registerLambdaContext(context) };
 };
+
+/**
+ * A consumer's idempotency layer: built by {@link createMessageIdempotency} and given to
+ * `createSqsConsumer` (option `idempotency`), which wraps its `handle` with it. The consumer only
+ * sees this interface, so `@shop/messaging` itself never imports Powertools idempotency.
+ */
+export interface MessageIdempotency {
+  /** Makes `handler` idempotent with this layer's options: {@link makeIdempotentMessageHandler}. */
+  readonly wrap: <M, A extends unknown[], R>(handler: (message: M, ...rest: A) => Promise<R>) => IdempotentMessageHandler<M, A, R>;
+}
+
+/**
+ * The idempotency layer of one consumer, for `createSqsConsumer`'s `idempotency` option: keyed by
+ * the envelope id (`keyPath: 'id'`) or a business key (`keyPath: 'data.orderId'`), recorded with a
+ * conditional put in the service table (see {@link makeIdempotentMessageHandler}).
+ */
+export const createMessageIdempotency = (options: MessageIdempotencyOptions): MessageIdempotency => ({
+  wrap: (handler) => makeIdempotentMessageHandler(handler, options),
+});

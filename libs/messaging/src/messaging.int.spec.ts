@@ -14,7 +14,7 @@ import { createEnvelope, eventEnvelopeSchema } from '@shop/domain';
 import { fakeLambdaContext, fauxqsEndpoint, useTestTable } from '@shop/testing';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { ServiceTableIdempotencyStore } from './idempotency';
+import { createMessageIdempotency, ServiceTableIdempotencyStore } from './idempotency';
 import { SnsEventPublisher } from './sns-event-publisher';
 import { SqsCommandSender } from './sqs-command-sender';
 import { createSqsConsumer, type MessageLogger } from './sqs-consumer';
@@ -177,7 +177,7 @@ describe('idempotent consumer (DynamoDB Local)', () => {
       schema: PingSchema,
       handle: async (message) => void seen.push(message.id),
       logger,
-      idempotency: { store, consumer: 'test.ping', keyPath: 'data.n' },
+      idempotency: createMessageIdempotency({ store, consumer: 'test.ping', keyPath: 'data.n' }),
     });
     const sender = new SqsCommandSender(sqs, queue.url);
 

@@ -11,7 +11,7 @@ import { fakeLambdaContext, marshallItem, sqsEvent, sqsEventFromSns } from '@sho
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import * as z from 'zod';
-import { ServiceTableIdempotencyStore } from './idempotency';
+import { createMessageIdempotency, ServiceTableIdempotencyStore } from './idempotency';
 import { createSqsConsumer, type MessageLogger } from './sqs-consumer';
 
 const PingSchema = eventEnvelopeSchema('Ping', 1, z.object({ n: z.int() }));
@@ -135,11 +135,11 @@ describe('createSqsConsumer with idempotency', () => {
       schema: PingSchema,
       handle,
       logger: fakeLogger().logger,
-      idempotency: {
+      idempotency: createMessageIdempotency({
         store: new ServiceTableIdempotencyStore({ tableName, client: new DynamoDBClient({ region: 'eu-west-1' }) }),
         consumer: 'test.ping',
         keyPath: 'data.n',
-      },
+      }),
     });
 
   it('records the key with a conditional put in the service table, then marks it completed', async () => {

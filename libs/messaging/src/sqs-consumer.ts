@@ -4,7 +4,8 @@ import { MetricUnit, type LogSink, type MetricSink } from '@shop/observability';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
 import { MessageValidationError } from './errors';
-import { makeIdempotentMessageHandler, type MessageIdempotencyOptions } from './idempotency';
+// Types only (erased from bundles): the idempotency layer itself comes from `@shop/messaging/idempotency`.
+import type { MessageIdempotency } from './idempotency';
 import { unwrapMessageBody } from './message-body';
 
 /** What a message handler learns besides the parsed message. */
@@ -34,13 +35,13 @@ export interface SqsConsumerOptions<S extends z.ZodType> {
   /** Counts `MessagesProcessed` and `MessagesFailed`. @default - no metrics */
   readonly metrics?: MetricSink;
   /**
-   * Makes `handle` idempotent (see {@link makeIdempotentMessageHandler}): keyed by the envelope id
-   * (`keyPath: 'id'`) or a business key (`keyPath: 'data.orderId'`), recorded with a conditional put
-   * in the service table. Leave it out where `handle` is idempotent by itself (e.g. its own
-   * conditional put keyed by the business id).
+   * Makes `handle` idempotent: `createMessageIdempotency({ store, consumer, keyPath })` of
+   * `@shop/messaging/idempotency`, keyed by the envelope id (`keyPath: 'id'`) or a business key
+   * (`keyPath: 'data.orderId'`), recorded with a conditional put in the service table. Leave it out
+   * where `handle` is idempotent by itself (e.g. its own conditional put keyed by the business id).
    * @default - no idempotency layer
    */
-  readonly idempotency?: MessageIdempotencyOptions;
+  readonly idempotency?: MessageIdempotency;
 }
 
 const correlationIdOf = (message: unknown): string | undefined => {
@@ -64,7 +65,7 @@ const correlationIdOf = (message: unknown): string | undefined => {
 export const createSqsConsumer = <S extends z.ZodType>(options: SqsConsumerOptions<S>) => {
   const { schema, logger, metrics } = options;
   const processor = new BatchProcessor(EventType.SQS);
-  const idempotent = options.idempotency ? makeIdempotentMessageHandler(options.handle, options.idempotency) : undefined;
+  const idempotent = options.idempotency?.wrap(options.handle);
   const handle = idempotent?.handle ?? options.handle;
 
   const processRecord = async (record: SQSRecord): Promise<void> => {

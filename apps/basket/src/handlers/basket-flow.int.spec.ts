@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '@shop/domain';
 import { createDocumentClient } from '@shop/dynamodb';
-import { ServiceTableIdempotencyStore } from '@shop/messaging';
+import { createMessageIdempotency, ServiceTableIdempotencyStore } from '@shop/messaging/idempotency';
 import { PlaceOrderSchema } from '@shop/order-contracts';
 import { apiGatewayProxyEvent, customerClaims, fakeLambdaContext, sqsEventFromSns, useTestTable, type ApiRequest } from '@shop/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
@@ -51,7 +51,11 @@ const setup = () => {
     clock: { now: () => new Date() },
     logger: logger(),
     metrics,
-    idempotency: { store: new ServiceTableIdempotencyStore({ tableName: table.tableName, client: lowLevel }), consumer: ORDER_CONFIRMED_CONSUMER, keyPath: 'data.orderId' },
+    idempotency: createMessageIdempotency({
+      store: new ServiceTableIdempotencyStore({ tableName: table.tableName, client: lowLevel }),
+      consumer: ORDER_CONFIRMED_CONSUMER,
+      keyPath: 'data.orderId',
+    }),
   });
   const call = (customer: string, request: ApiRequest) =>
     api(apiGatewayProxyEvent({ basePath: '/basket', claims: customerClaims({ sub: customer }), ...request }), fakeLambdaContext());

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '@shop/dynamodb';
-import { createSqsConsumer, ServiceTableIdempotencyStore, type MessageIdempotencyOptions, type MessageLogger } from '@shop/messaging';
+import { createSqsConsumer, type MessageLogger } from '@shop/messaging';
+import { createMessageIdempotency, ServiceTableIdempotencyStore, type MessageIdempotency } from '@shop/messaging/idempotency';
 import { createObservability, MetricUnit, requireEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import { OrderConfirmedSchema } from '@shop/order-contracts';
 import { DynamoBasketRepository } from '../adapters/basket.repository';
@@ -21,7 +22,7 @@ export interface OrderConfirmedConsumerDeps {
    * after the order was confirmed.
    * @default - none (unit tests)
    */
-  readonly idempotency?: MessageIdempotencyOptions;
+  readonly idempotency?: MessageIdempotency;
 }
 
 /**
@@ -59,11 +60,11 @@ export const handler = withObservability(
     clock: systemClock,
     logger: observability.logger,
     metrics: observability.metrics,
-    idempotency: {
+    idempotency: createMessageIdempotency({
       store: new ServiceTableIdempotencyStore({ tableName, client: dynamodb }),
       consumer: ORDER_CONFIRMED_CONSUMER,
       keyPath: 'data.orderId',
-    },
+    }),
   }),
   // A batch has no single correlation id: the consumer sets each event's own.
   { observability, correlationId: () => undefined },
