@@ -13,6 +13,7 @@ export const entryPoints = {
   'lambda-worker': join(root, 'src/lambda/lambda-worker.ts'),
   token: join(root, 'src/cli/token.ts'),
   bench: join(root, 'src/cli/bench.ts'),
+  'bench-floor-server': join(root, 'src/cli/bench-floor-server.ts'),
   deploy: join(root, 'src/cli/deploy.ts'),
 };
 

@@ -11,7 +11,10 @@
  *   latency at a fixed offered rate (open loop, 500 req/s by default, latency measured from the
  *   scheduled send time so a stall is not hidden): p50, p99, errors;
  * - the CPU time per request of each process (local cloud, DynamoDB Local, this client), which
- *   tells a slower or busier machine from a slower local cloud.
+ *   tells a slower or busier machine from a slower local cloud;
+ * - the floor (`--no-floor` to skip it): the same loads, in the same minute, on DynamoDB Local
+ *   alone and on the function alone called in-process (bench-floor.ts), which is what this machine
+ *   allows whatever the local cloud does.
  * Numbers are printed (or --json), not asserted; stops the local cloud and checks nothing is left.
  */
 import { spawn } from 'node:child_process';
@@ -27,6 +30,8 @@ import { issueIdToken, loadOrCreateSigningKey } from '../auth/tokens';
 import { freePort } from '../net';
 import { stop, waitForHealth } from './bench-process';
 import { workspaceRoot } from './options';
+import { measureFloor, type FloorResult } from './bench-floor';
+import { closedLoop, getter, openLoop, summarize, type Latencies } from './load';
 import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs, trackProcesses } from './process-cpu';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,24 +47,15 @@ const { values } = parseArgs({
     assemblies: { type: 'string' },
     json: { type: 'boolean' },
     concurrency: { type: 'string' },
+    floor: { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 
 const root = workspaceRoot();
 const clients = Number(values.clients);
 const total = Number(values.requests);
 const maxSeconds = Number(values['max-seconds']);
-
-interface Latencies {
-  requests: number;
-  errors: number;
-  seconds: number;
-  rps: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
 
 interface Result {
   startupMs: number;
@@ -71,6 +67,7 @@ interface Result {
   afterLoadRssMb: { total: number; byProcess: { pid: number; command: string; rssMb: number }[] };
   leftoverProcesses: number[];
   referenceWorkMs: { before: number; after: number };
+  floor?: FloorResult;
 }
 
 async function main(): Promise<void> {
@@ -109,20 +106,37 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const idle = rssOfTree(pid);
 
-    const url = `${base}/products/${sku}`;
+    const path = `/products/${sku}`;
     const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-    await closedLoop(url, agent, Number(values.warmup), clients, maxSeconds);
+    const get = getter(`${base}${path}`, agent);
+    await closedLoop(get, Number(values.warmup), clients, maxSeconds);
     const referenceBefore = referenceWorkMs();
     const tracked = trackProcesses(pid);
     const cpuBefore = cpuSnapshot(tracked);
-    const throughput = { ...summarize(await closedLoop(url, agent, total, clients, maxSeconds)), cpuMsPerRequest: undefined as ReturnType<typeof cpuPerUnit> };
+    const throughput = { ...summarize(await closedLoop(get, total, clients, maxSeconds)), cpuMsPerRequest: undefined as ReturnType<typeof cpuPerUnit> };
     throughput.cpuMsPerRequest = cpuPerUnit(cpuBefore, cpuSnapshot(tracked), throughput.requests);
-    const sequential = summarize(await closedLoop(url, agent, Math.min(1000, total), 1, maxSeconds));
+    const sequential = summarize(await closedLoop(get, Math.min(1000, total), 1, maxSeconds));
     const rate = Number(values.rate);
     const cpuBeforeRate = cpuSnapshot(tracked);
-    const fixedRate = { ...summarize(await openLoop(url, agent, rate, Number(values['rate-seconds']), clients)), offeredRps: rate, cpuMsPerRequest: undefined as ReturnType<typeof cpuPerUnit> };
+    const fixedRate = { ...summarize(await openLoop(get, rate, Number(values['rate-seconds']), clients)), offeredRps: rate, cpuMsPerRequest: undefined as ReturnType<typeof cpuPerUnit> };
     fixedRate.cpuMsPerRequest = cpuPerUnit(cpuBeforeRate, cpuSnapshot(tracked), fixedRate.requests);
     agent.destroy();
+    const floor = values.floor
+      ? await measureFloor({
+          distDir: here,
+          workspaceRoot: root,
+          assemblies,
+          localCloud: base,
+          path,
+          sku,
+          clients,
+          warmup: Number(values.warmup),
+          requests: total,
+          rate,
+          rateSeconds: Number(values['rate-seconds']),
+          maxSeconds,
+        })
+      : undefined;
     const referenceWork = { before: referenceBefore, after: referenceWorkMs() };
 
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -141,6 +155,7 @@ async function main(): Promise<void> {
       afterLoadRssMb: afterLoad,
       leftoverProcesses,
       referenceWorkMs: referenceWork,
+      floor,
     };
     print(result);
   } catch (error) {
@@ -155,89 +170,6 @@ async function adminToken(assembliesRoot: string): Promise<string> {
   const pool = buildModel(stacks, { sqsEndpoint: 'http://127.0.0.1:0', workDir: join(tmpdir(), 'local-cloud-bench') }).userPools[0];
   const key = await loadOrCreateSigningKey(join(root, '.local-cloud'));
   return issueIdToken(key, { username: 'admin', groups: ['admin'], userPoolId: pool?.id ?? 'us-east-1_local', clientId: pool?.clientIds[0] ?? 'local-client' });
-}
-
-function get(url: string, agent: http.Agent): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { agent }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
-    request.on('error', reject);
-  });
-}
-
-interface Run {
-  latencies: number[];
-  errors: number;
-  seconds: number;
-}
-
-/** Closed loop: each client sends its next request when the previous one is answered. */
-async function closedLoop(url: string, agent: http.Agent, count: number, concurrency: number, maxSeconds: number): Promise<Run> {
-  const latencies: number[] = [];
-  let issued = 0;
-  let errors = 0;
-  const started = performance.now();
-  const deadline = started + maxSeconds * 1000;
-  const client = async () => {
-    while (issued < count && performance.now() < deadline) {
-      issued += 1;
-      const t0 = performance.now();
-      try {
-        if ((await get(url, agent)) !== 200) errors += 1;
-      } catch {
-        errors += 1;
-      }
-      latencies.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, client));
-  return { latencies, errors, seconds: (performance.now() - started) / 1000 };
-}
-
-/**
- * Open loop at a fixed rate, spread over `concurrency` clients: request i is due at i/rate s; its
- * latency counts from that due time, so queueing behind a slow request is measured, not hidden.
- */
-async function openLoop(url: string, agent: http.Agent, rate: number, seconds: number, concurrency: number): Promise<Run> {
-  const count = Math.round(rate * seconds);
-  const latencies: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const started = performance.now();
-  const client = async () => {
-    for (;;) {
-      const index = next++;
-      if (index >= count) return;
-      const due = started + (index * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      try {
-        if ((await get(url, agent)) !== 200) errors += 1;
-      } catch {
-        errors += 1;
-      }
-      latencies.push(performance.now() - due);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, client));
-  return { latencies, errors, seconds: (performance.now() - started) / 1000 };
-}
-
-function summarize(run: Run): Latencies {
-  const sorted = [...run.latencies].sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-  return {
-    requests: sorted.length,
-    errors: run.errors,
-    seconds: run.seconds,
-    rps: sorted.length / run.seconds,
-    p50: pct(50),
-    p90: pct(90),
-    p99: pct(99),
-    max: sorted[sorted.length - 1] ?? Number.NaN,
-  };
 }
 
 function descendants(pid: number): number[] {
@@ -290,6 +222,7 @@ function print(result: Result): void {
       ...(f.rps < f.offeredRps * 0.95 ? [`       (the offered rate is above what this machine served: these latencies measure the queue)`] : []),
       `       one client at a time (${q.requests} requests): p50 ${ms(q.p50)}, p99 ${ms(q.p99)}, ${q.rps.toFixed(0)} req/s`,
       `  ${mark(t.errors + f.errors + q.errors === 0)} ${t.errors + f.errors + q.errors} errors`,
+      ...floorLines(result.floor, f.offeredRps, ms),
       '  memory (RSS, all processes):',
       ...memory('idle after start-up', result.idleRssMb),
       ...memory('idle after the load', result.afterLoadRssMb),
@@ -298,6 +231,20 @@ function print(result: Result): void {
       '',
     ].join('\n'),
   );
+}
+
+function floorLines(floor: FloorResult | undefined, rate: number, ms: (value: number) => string): string[] {
+  if (!floor) return [];
+  const { dynamodb, handler } = floor;
+  return [
+    '  floor: the same load in the same minute without the local cloud (nothing local can do better here):',
+    `       DynamoDB Local alone, the GetItem sent raw at ${rate} req/s offered: p50 ${ms(dynamodb.fixedRate.p50)}, p99 ${ms(dynamodb.fixedRate.p99)}, max ${ms(dynamodb.fixedRate.max)}, ${dynamodb.fixedRate.errors} errors`,
+    `         CPU per request: ${formatCpu(dynamodb.fixedRate.cpuMsPerRequest)}`,
+    `       the function alone (${handler.functionName} in-process, ${handler.processes} processes, bare HTTP server):`,
+    `         closed loop ${handler.throughput.rps.toFixed(0)} req/s, p50 ${ms(handler.throughput.p50)}, p99 ${ms(handler.throughput.p99)}; CPU per request: ${formatCpu(handler.throughput.cpuMsPerRequest)}`,
+    `         at ${rate} req/s offered (${handler.fixedRate.rps.toFixed(0)} served): p50 ${ms(handler.fixedRate.p50)}, p99 ${ms(handler.fixedRate.p99)}, max ${ms(handler.fixedRate.max)}, ${handler.throughput.errors + handler.fixedRate.errors} errors`,
+    `         CPU per request: ${formatCpu(handler.fixedRate.cpuMsPerRequest)}`,
+  ];
 }
 
 const loadAverage = () => loadavg().map((value) => value.toFixed(1)).join(' ');

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs, trackProcesses } from './process-cpu';
 
 describe('cpuPerUnit', () => {
@@ -34,6 +35,20 @@ describe('cpuSnapshot', () => {
     const after = cpuSnapshot(tracked);
     expect(before?.['local cloud (node)']).toBeGreaterThanOrEqual(0);
     expect(after?.bench).toBeGreaterThan(before?.bench ?? Number.POSITIVE_INFINITY);
+  });
+
+  onLinux('counts a child process that is not a JVM as part of the root, under the name given', async () => {
+    const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 300; while (Date.now() < end); setTimeout(() => {}, 10000)']);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const tracked = trackProcesses(process.pid, 'floor (node)');
+      expect(tracked.children).toContainEqual({ pid: child.pid, kind: 'floor (node)' });
+      const withChild = cpuSnapshot(tracked)?.['floor (node)'] ?? 0;
+      const rootOnly = cpuSnapshot({ ...tracked, children: [] })?.['floor (node)'] ?? 0;
+      expect(withChild - rootOnly).toBeGreaterThanOrEqual(200); // the child's 300 ms busy loop
+    } finally {
+      child.kill();
+    }
   });
 
   onLinux('has nothing to say about a process that is gone', () => {

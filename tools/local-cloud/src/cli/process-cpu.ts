@@ -21,24 +21,29 @@ function statOf(pid: number): { ppid: number; ms: number } {
 /** The local cloud's process and its child processes (DynamoDB Local's JVM), found once. */
 export interface TrackedProcesses {
   rootPid: number;
+  /** What the root process is called in a snapshot. @default 'local cloud (node)' */
+  rootKind?: string;
   children: { pid: number; kind: string }[];
 }
 
-/** Finds the child processes of the local cloud (`rootPid`) to follow, so a snapshot reads only their /proc entries. */
-export function trackProcesses(rootPid: number): TrackedProcesses {
+/**
+ * Finds the child processes of the local cloud (`rootPid`) to follow, so a snapshot reads only
+ * their /proc entries: a JVM counts as DynamoDB Local, any other child as part of the root.
+ */
+export function trackProcesses(rootPid: number, rootKind = 'local cloud (node)'): TrackedProcesses {
   const children: TrackedProcesses['children'] = [];
-  if (!existsSync('/proc/self/stat')) return { rootPid, children };
+  if (!existsSync('/proc/self/stat')) return { rootPid, rootKind, children };
   for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
       const pid = Number(entry);
       if (statOf(pid).ppid !== rootPid) continue;
       const command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      children.push({ pid, kind: command === 'java' ? 'DynamoDB Local (java)' : command });
+      children.push({ pid, kind: command === 'java' ? 'DynamoDB Local (java)' : rootKind });
     } catch {
       // Gone meanwhile.
     }
   }
-  return { rootPid, children };
+  return { rootPid, rootKind, children };
 }
 
 /** The CPU time of this process, of the local cloud (worker threads included) and of its child processes. */
@@ -47,7 +52,7 @@ export function cpuSnapshot(tracked: TrackedProcesses): CpuSnapshot | undefined 
   const own = process.cpuUsage();
   const snapshot: CpuSnapshot = { bench: (own.user + own.system) / 1000 };
   try {
-    snapshot['local cloud (node)'] = statOf(tracked.rootPid).ms;
+    snapshot[tracked.rootKind ?? 'local cloud (node)'] = statOf(tracked.rootPid).ms;
   } catch {
     return undefined;
   }

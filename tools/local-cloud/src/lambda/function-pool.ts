@@ -334,7 +334,7 @@ export class FunctionPool {
 }
 
 /** The variables Lambda sets in every execution environment. */
-function lambdaEnvironment(def: FunctionDef): Record<string, string> {
+export function lambdaEnvironment(def: FunctionDef): Record<string, string> {
   return {
     AWS_LAMBDA_FUNCTION_NAME: def.name,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',

@@ -1,0 +1,117 @@
+/**
+ * The load the benchmarks put on an HTTP endpoint: closed and open loops over keep-alive
+ * connections, bounded in count and time, and their latency percentiles.
+ */
+import http from 'node:http';
+
+/** Sends one request; resolves with the HTTP status. */
+export type Send = () => Promise<number>;
+
+/** `GET url` over `agent`, body drained. */
+export const getter =
+  (url: string, agent: http.Agent): Send =>
+  () =>
+    new Promise((resolve, reject) => {
+      const request = http.get(url, { agent }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      });
+      request.on('error', reject);
+    });
+
+/** `POST url` with fixed headers and body over `agent` (e.g. an AWS JSON-protocol call), body drained. */
+export const poster =
+  (url: string, agent: http.Agent, headers: Record<string, string>, body: string): Send =>
+  () =>
+    new Promise((resolve, reject) => {
+      const request = http.request(url, { agent, method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+
+export interface Run {
+  latencies: number[];
+  errors: number;
+  seconds: number;
+}
+
+export interface Latencies {
+  requests: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/** Closed loop: each of `concurrency` clients sends its next request when the previous one is answered. */
+export async function closedLoop(send: Send, count: number, concurrency: number, maxSeconds: number): Promise<Run> {
+  const latencies: number[] = [];
+  let issued = 0;
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + maxSeconds * 1000;
+  const client = async () => {
+    while (issued < count && performance.now() < deadline) {
+      issued += 1;
+      const t0 = performance.now();
+      try {
+        if ((await send()) !== 200) errors += 1;
+      } catch {
+        errors += 1;
+      }
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  return { latencies, errors, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Open loop at a fixed rate, spread over `concurrency` clients: request i is due at i/rate s; its
+ * latency counts from that due time, so queueing behind a slow request is measured, not hidden.
+ */
+export async function openLoop(send: Send, rate: number, seconds: number, concurrency: number): Promise<Run> {
+  const count = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  const client = async () => {
+    for (;;) {
+      const index = next++;
+      if (index >= count) return;
+      const due = started + (index * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      try {
+        if ((await send()) !== 200) errors += 1;
+      } catch {
+        errors += 1;
+      }
+      latencies.push(performance.now() - due);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  return { latencies, errors, seconds: (performance.now() - started) / 1000 };
+}
+
+export function summarize(run: Run): Latencies {
+  const sorted = [...run.latencies].sort((a, b) => a - b);
+  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+  return {
+    requests: sorted.length,
+    errors: run.errors,
+    seconds: run.seconds,
+    rps: sorted.length / run.seconds,
+    p50: pct(50),
+    p90: pct(90),
+    p99: pct(99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+  };
+}
