@@ -13,7 +13,10 @@
  *   local cloud runs every function instance in its own V8 isolate, and each one compiles the AWS
  *   SDK's hot paths on its own, so the first few hundred orders are slower (JIT warm-up);
  * - CPU time per confirmed order of each process (the local cloud's Node process with its worker
- *   threads, DynamoDB Local's JVM, this bench) over the measured phase, read from /proc;
+ *   threads, DynamoDB Local's JVM, this bench) over the measured phase, read from /proc, and the
+ *   Node process's split by thread (function instances, main thread, V8's background threads):
+ *   the functions' own work plus DynamoDB Local is what this machine must do for an order whatever
+ *   the local cloud does around it;
  * - latency checkout → CONFIRMED: `observed` (from sending the checkout to the poll that saw
  *   CONFIRMED, so it includes up to one poll interval) and `recorded` (from sending the checkout to
  *   the CONFIRMED entry's `at` in the order's status history: same machine, same clock);
@@ -30,7 +33,7 @@ import { parseArgs } from 'node:util';
 import { freePort } from '../net';
 import { stop, waitForHealth } from './bench-process';
 import { workspaceRoot } from './options';
-import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs, trackProcesses, type CpuSnapshot } from './process-cpu';
+import { cpuPerUnit, cpuSnapshot, formatCpu, localCloudThreads, referenceWorkMs, threadSnapshot, trackProcesses, type CpuSnapshot } from './process-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -150,6 +153,10 @@ async function main(): Promise<void> {
     const tracked = trackProcesses(child.pid ?? 0);
     let cpuAtStart: CpuSnapshot | undefined;
     let cpuAtEnd: CpuSnapshot | undefined;
+    // The local cloud's threads by group, read at the measured phase's start and after the last order.
+    const resources = (await (await fetch(`${base}/_local/resources`)).json()) as { functions: { name: string }[] };
+    const classifyThread = localCloudThreads(resources.functions.map((fn) => fn.name));
+    let threadsAtStart: CpuSnapshot | undefined;
 
     const loop = async (n: number) => {
       const name = names[n];
@@ -159,6 +166,7 @@ async function main(): Promise<void> {
         if (isMeasured && measureStart === 0) {
           measureStart = performance.now();
           cpuAtStart = cpuSnapshot(tracked);
+          threadsAtStart = threadSnapshot(child.pid ?? 0, classifyThread);
         }
         const sku = skusOf[n][round % 2];
         const put = await call('PUT', `/basket/items/${sku}`, name, { quantity: 1 });
@@ -205,6 +213,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     await Promise.all(names.map((_, n) => loop(n)));
     const wallSeconds = (performance.now() - started) / 1000;
+    const threadShares = shares(threadsAtStart, threadSnapshot(child.pid ?? 0, classifyThread));
 
     // anything still PENDING gets a last look (bounded) before it is called lost
     for (const outcome of outcomes.filter((candidate) => !candidate.status)) {
@@ -230,6 +239,7 @@ async function main(): Promise<void> {
       warmupOrders: warmup,
       referenceWorkMs: { before: referenceBefore, after: referenceWorkMs() },
       cpuMsPerConfirmedOrder: cpuPerUnit(cpuAtStart, cpuAtEnd, measuredConfirmed),
+      localCloudThreadShares: threadShares,
       pollMs,
       machine: { cpus: cpus().length, loadavg: loadavg().map(round) },
     };
@@ -240,6 +250,17 @@ async function main(): Promise<void> {
       console.log(`  latency recorded (send → CONFIRMED in status history):      p50 ${result.latencyRecordedMs.p50} ms  p95 ${result.latencyRecordedMs.p95} ms  p99 ${result.latencyRecordedMs.p99} ms  max ${result.latencyRecordedMs.max} ms`);
       console.log(`  sustained: ${result.confirmedPerSecond} confirmed orders/s   (${result.confirmed} confirmed, ${result.cancelled} cancelled, ${result.needsAttention} needs attention, ${result.lost} lost, ${errors} request errors, ${basketRetries} basket re-puts; ${result.wallSeconds} s)`);
       console.log(`  CPU per confirmed order: ${formatCpu(result.cpuMsPerConfirmedOrder)} on ${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+      const nodeMs = result.cpuMsPerConfirmedOrder?.byProcess['local cloud (node)'];
+      const javaMs = result.cpuMsPerConfirmedOrder?.byProcess['DynamoDB Local (java)'];
+      if (threadShares && nodeMs !== undefined && javaMs !== undefined) {
+        const byGroup = Object.fromEntries(Object.entries(threadShares).map(([group, share]) => [group, round(share * nodeMs)]));
+        console.log(`    local cloud (node) by thread: ${Object.entries(byGroup).sort(([, a], [, b]) => b - a).map(([group, ms]) => `${group} ${ms}`).join(', ')} (ms per order; V8's background threads work for every isolate)`);
+        const own = round((byGroup.functions ?? 0) + javaMs);
+        const orderTarget = 20; // the issue's target
+        console.log(
+          `    the functions' own work and DynamoDB Local: ${own} ms per order; ${orderTarget} orders/s would keep ${((own * orderTarget) / 1000).toFixed(2)} of the ${cpus().length} cores busy with those alone`,
+        );
+      }
       console.log(`  machine speed: a reference workload took ${result.referenceWorkMs.before} ms of CPU before the run, ${result.referenceWorkMs.after} ms after (lower is faster; compare runs by it)`);
     }
     if (result.lost > 0) process.exitCode = 1;
@@ -252,6 +273,14 @@ async function main(): Promise<void> {
 }
 
 const round = (value: number) => Math.round(value * 10) / 10;
+
+/** Each group's share of the CPU time between two thread snapshots. */
+function shares(start: CpuSnapshot | undefined, end: CpuSnapshot | undefined): Record<string, number> | undefined {
+  if (!start || !end) return undefined;
+  const used = Object.fromEntries(Object.keys(end).map((group) => [group, Math.max(0, end[group] - (start[group] ?? 0))]));
+  const total = Object.values(used).reduce((sum, ms) => sum + ms, 0);
+  return total > 0 ? Object.fromEntries(Object.entries(used).map(([group, ms]) => [group, Math.round((ms / total) * 1000) / 1000])) : undefined;
+}
 
 function percentiles(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);

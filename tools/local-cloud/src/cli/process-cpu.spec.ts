@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs, trackProcesses } from './process-cpu';
+import { Worker } from 'node:worker_threads';
+import { cpuPerUnit, cpuSnapshot, formatCpu, localCloudThreads, referenceWorkMs, threadSnapshot, trackProcesses } from './process-cpu';
 
 describe('cpuPerUnit', () => {
   it('divides what each process used between two snapshots by the units of work, and totals it', () => {
@@ -53,6 +54,39 @@ describe('cpuSnapshot', () => {
 
   onLinux('has nothing to say about a process that is gone', () => {
     expect(cpuSnapshot(trackProcesses(2 ** 22 + 12345))).toBeUndefined();
+  });
+});
+
+describe('threadSnapshot', () => {
+  onLinux('adds up the CPU time of the threads of each group, a worker thread by its name', async () => {
+    const worker = new Worker('const end = Date.now() + 300; while (Date.now() < end); setTimeout(() => {}, 10000);', {
+      eval: true,
+      name: 'shop-local-product-RouterFunction0F681190',
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const snapshot = threadSnapshot(process.pid, localCloudThreads(['shop-local-product-RouterFunction0F681190']));
+      expect(snapshot?.functions).toBeGreaterThanOrEqual(200); // the worker's 300 ms busy loop
+      expect(snapshot?.['main thread']).toBeGreaterThan(0);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  onLinux('has nothing to say about a process that is gone', () => {
+    expect(threadSnapshot(2 ** 22 + 12345, () => 'any')).toBeUndefined();
+  });
+});
+
+describe('localCloudThreads', () => {
+  it("tells function instances (Linux keeps 15 bytes of a thread's name), the main thread and V8's threads apart", () => {
+    const classify = localCloudThreads(['shop-local-basket-RouterFunction0F681190', 'shop-local-order-PlaceOrderFunctionF3BF3D1E']);
+    expect(classify('shop-local-bask')).toBe('functions');
+    expect(classify('shop-local-orde')).toBe('functions');
+    expect(classify('shop-local-paym')).toBe('other');
+    expect(classify('MainThread')).toBe('main thread');
+    expect(classify('V8Worker')).toBe('V8 background');
+    expect(classify('libuv-worker')).toBe('other');
   });
 });
 

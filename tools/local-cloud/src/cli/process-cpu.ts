@@ -12,8 +12,8 @@ const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
-function statOf(pid: number): { ppid: number; ms: number } {
-  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+function statOf(pid: number, file = `/proc/${pid}/stat`): { ppid: number; ms: number } {
+  const text = readFileSync(file, 'utf8');
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return { ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS };
 }
@@ -64,6 +64,42 @@ export function cpuSnapshot(tracked: TrackedProcesses): CpuSnapshot | undefined 
     }
   }
   return snapshot;
+}
+
+/**
+ * CPU time (ms) so far of the threads of one process, by group: `classify` names a thread's group
+ * from its name (`/proc/<pid>/task/<tid>/comm`, at most 15 characters). A thread that has exited
+ * no longer counts, so compare two snapshots over a phase where threads live on (warm instances).
+ */
+export function threadSnapshot(pid: number, classify: (threadName: string) => string): CpuSnapshot | undefined {
+  if (!existsSync(`/proc/${pid}/task`)) return undefined;
+  const snapshot: CpuSnapshot = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const group = classify(name);
+      snapshot[group] = (snapshot[group] ?? 0) + statOf(Number(tid), `/proc/${pid}/task/${tid}/stat`).ms;
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return snapshot;
+}
+
+/**
+ * Groups the local cloud's threads: its function instances (worker threads named after their
+ * function), its main thread (gateway, pollers, SQS/SNS, Step Functions), V8's background threads
+ * (GC, compilers: shared by every isolate) and the rest (libuv's pool, ...).
+ */
+export function localCloudThreads(functionNames: string[]): (threadName: string) => string {
+  // Linux keeps the first 15 bytes of a thread's name.
+  const functions = new Set(functionNames.map((name) => name.slice(0, 15)));
+  return (threadName) => {
+    if (functions.has(threadName)) return 'functions';
+    if (threadName === 'MainThread') return 'main thread';
+    if (threadName.startsWith('V8')) return 'V8 background';
+    return 'other';
+  };
 }
 
 /** CPU ms per unit of work (a request, an order) between two snapshots, by process and in total. */
