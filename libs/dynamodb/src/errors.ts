@@ -1,3 +1,6 @@
+import { unmarshallDynamoDB } from '@aws-lambda-powertools/commons/utils/unmarshallDynamoDB';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
 /** A DynamoDB key or LastEvaluatedKey: attribute name to native value. */
 export type ItemKey = Readonly<Record<string, unknown>>;
 
@@ -82,6 +85,26 @@ export class InvalidKeyPartError extends DynamoDbError {
   }
 }
 
+/**
+ * A DynamoDB `ConditionalCheckFailedException`. `Item` is the stored item when the write asked for
+ * it (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`) and one was stored, in raw AttributeValue
+ * form: read it with {@link conditionCheckFailureItem}.
+ */
+export type ConditionalCheckFailure = Error & { Item?: Record<string, unknown> };
+
 /** Is `error` a DynamoDB `ConditionalCheckFailedException` (by name, so duplicate SDK copies still match)? */
-export const isConditionalCheckFailed = (error: unknown): error is Error & { Item?: Record<string, unknown> } =>
+export const isConditionalCheckFailed = (error: unknown): error is ConditionalCheckFailure =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/**
+ * The stored item a failed conditional write found, as native values (like the document client's
+ * results, which it translates, unlike errors; a number beyond the safe integer range comes back as
+ * a `bigint`). Ask for it with
+ * `ReturnValuesOnConditionCheckFailure: 'ALL_OLD'` to decide from one round trip why the condition
+ * failed, instead of reading the item again.
+ * @returns the item, or `undefined` when no item has the key (or the write did not ask for it).
+ */
+export const conditionCheckFailureItem = (failure: ConditionalCheckFailure): Record<string, unknown> | undefined =>
+  failure.Item === undefined
+    ? undefined
+    : (unmarshallDynamoDB(failure.Item as Record<string, AttributeValue>) as Record<string, unknown>);

@@ -1,9 +1,16 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { useTestTable } from '@shop/testing';
 import { createDocumentClient } from './client';
 import { createItem, deleteItem, replaceItem } from './conditional-writes';
 import { encodeCursor, type CursorShape } from './cursor';
-import { InvalidPageCursorError, ItemAlreadyExistsError, ItemNotFoundError, ItemVersionConflictError } from './errors';
+import {
+  conditionCheckFailureItem,
+  InvalidPageCursorError,
+  isConditionalCheckFailed,
+  ItemAlreadyExistsError,
+  ItemNotFoundError,
+  ItemVersionConflictError,
+} from './errors';
 import { compositeKey } from './keys';
 import { queryPage } from './query-page';
 
@@ -72,6 +79,40 @@ describe('conditional writes on DynamoDB Local', () => {
     });
     await expect(read('d1')).resolves.toBeUndefined();
     await expect(deleteItem(client, { tableName: table.tableName, key: keyOf('d1') })).rejects.toBeInstanceOf(ItemNotFoundError);
+  });
+});
+
+describe('a failed condition on DynamoDB Local', () => {
+  const closeIfOpen = (id: string) =>
+    client
+      .send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: keyOf(id),
+          UpdateExpression: 'SET #state = :closed',
+          ConditionExpression: 'attribute_exists(#pk) AND #state = :open',
+          ExpressionAttributeNames: { '#pk': 'pk', '#state': 'state' },
+          ExpressionAttributeValues: { ':open': 'OPEN', ':closed': 'CLOSED' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      )
+      .then(
+        () => 'updated',
+        (error: unknown) => {
+          if (!isConditionalCheckFailed(error)) throw error;
+          return { stored: conditionCheckFailureItem(error) };
+        },
+      );
+
+  it('carries the stored item, read back as native values', async () => {
+    const item = { ...keyOf('f1'), state: 'CLOSED', version: 2, history: [{ state: 'OPEN', at: '2025-03-01T10:00:00.000Z' }] };
+    await client.send(new PutCommand({ TableName: table.tableName, Item: item }));
+
+    await expect(closeIfOpen('f1')).resolves.toEqual({ stored: item });
+  });
+
+  it('carries no item when none is stored', async () => {
+    await expect(closeIfOpen('nobody')).resolves.toEqual({ stored: undefined });
   });
 });
 

@@ -1,12 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from '@shop/domain';
-import { createDocumentClient } from '@shop/dynamodb';
+import { createDocumentClient, type DocumentClient } from '@shop/dynamodb';
 import { useTestTable } from '@shop/testing';
-import { OrderAlreadyExistsError, OrderNotFoundError, OrderVersionConflictError } from '../domain/errors';
+import { InvalidOrderTransitionError, OrderAlreadyExistsError } from '../domain/errors';
 import { transitionOrder } from '../domain/order';
 import type { OrderRepository } from '../domain/ports';
 import { CUSTOMER_ID, ORDER_ID, OTHER_CUSTOMER_ID, pendingOrder } from '../domain/testing/order-fixtures';
-import { DynamoOrderRepository, orderKey } from './order.repository';
+import { DynamoOrderRepository, orderKey, toOrderItem } from './order.repository';
 
 // DynamoDB Local's endpoint comes from AWS_ENDPOINT_URL_DYNAMODB (exported by the global setup).
 const docClient = createDocumentClient();
@@ -14,6 +14,18 @@ const table = useTestTable();
 const repository = (): OrderRepository => new DynamoOrderRepository(docClient, table.tableName);
 const storedItem = async (orderId: string) =>
   (await docClient.send(new GetCommand({ TableName: table.tableName, Key: orderKey(orderId), ConsistentRead: true }))).Item;
+
+/** The repository on a client that names every request it sends, to count DynamoDB calls. */
+const countingRepository = () => {
+  const sent: string[] = [];
+  const counting: DocumentClient = {
+    send: ((command: { constructor: { name: string } }, ...rest: unknown[]) => {
+      sent.push(command.constructor.name);
+      return (docClient.send as (...args: unknown[]) => unknown)(command, ...rest);
+    }) as DocumentClient['send'],
+  };
+  return { sent, repository: new DynamoOrderRepository(counting, table.tableName) };
+};
 
 const orderId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const placedAt = (minute: number) => `2025-03-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
@@ -44,23 +56,102 @@ describe('DynamoOrderRepository on DynamoDB Local', () => {
     await expect(repository().get(id)).resolves.toEqual(pendingOrder({ orderId: id }));
   });
 
-  it('changes the status at the expected version, then rejects the stale version without losing the change', async () => {
-    const id = orderId(901);
-    const created = pendingOrder({ orderId: id });
-    await repository().create(created, { correlationId: 'c1' });
-    const confirmed = transitionOrder(created, { status: 'CONFIRMED' }, new Date('2025-03-01T10:00:02.000Z')).order;
+  describe('changeStatus (one conditional UpdateItem)', () => {
+    const AT = new Date('2025-03-01T10:00:02.000Z');
+    const LATER = new Date('2025-03-01T10:00:09.000Z');
 
-    await repository().update(confirmed, 1, { correlationId: 'corr-saga' });
-    const stale = transitionOrder(created, { status: 'CANCELLED', reason: 'OUT_OF_STOCK' }, new Date()).order;
+    it('confirms in one call and stores exactly the item a full write of the confirmed order would', async () => {
+      const id = orderId(901);
+      const created = pendingOrder({ orderId: id });
+      await repository().create(created, { correlationId: 'c1' });
+      const { sent, repository: counted } = countingRepository();
 
-    await expect(repository().update(stale, 1, { correlationId: 'c3' })).rejects.toBeInstanceOf(OrderVersionConflictError);
-    await expect(repository().get(id)).resolves.toEqual(confirmed);
-    await expect(storedItem(id)).resolves.toMatchObject({ status: 'CONFIRMED', version: 2, correlationId: 'corr-saga' });
-  });
+      const result = await counted.changeStatus(id, { status: 'CONFIRMED' }, AT, { correlationId: 'corr-saga' });
 
-  it('refuses to update an order that does not exist', async () => {
-    const ghost = transitionOrder(pendingOrder({ orderId: orderId(902) }), { status: 'CONFIRMED' }, new Date()).order;
-    await expect(repository().update(ghost, 1, { correlationId: 'c' })).rejects.toBeInstanceOf(OrderNotFoundError);
+      const expected = transitionOrder(created, { status: 'CONFIRMED' }, AT).order;
+      expect(result).toEqual({ order: expected, changed: true });
+      expect(sent).toEqual(['UpdateCommand']);
+      await expect(storedItem(id)).resolves.toEqual(toOrderItem(expected, 'corr-saga'));
+    });
+
+    it('changes nothing for a repeat, in one call, and keeps the first write on the item', async () => {
+      const id = orderId(902);
+      await repository().create(pendingOrder({ orderId: id }), { correlationId: 'c1' });
+      const first = await repository().changeStatus(id, { status: 'CONFIRMED' }, AT, { correlationId: 'corr-saga' });
+      const before = await storedItem(id);
+      const { sent, repository: counted } = countingRepository();
+
+      const again = await counted.changeStatus(id, { status: 'CONFIRMED' }, LATER, { correlationId: 'corr-redelivered' });
+
+      expect(again).toEqual({ order: first.order, changed: false });
+      expect(sent).toEqual(['UpdateCommand']);
+      await expect(storedItem(id)).resolves.toEqual(before);
+    });
+
+    it('keeps the first cancellation reason', async () => {
+      const id = orderId(903);
+      await repository().create(pendingOrder({ orderId: id }), { correlationId: 'c1' });
+
+      await repository().changeStatus(id, { status: 'CANCELLED', reason: 'PAYMENT_DECLINED' }, AT, { correlationId: 'c2' });
+      const again = await repository().changeStatus(id, { status: 'CANCELLED', reason: 'OUT_OF_STOCK' }, LATER, { correlationId: 'c3' });
+
+      expect(again.changed).toBe(false);
+      await expect(storedItem(id)).resolves.toMatchObject({
+        status: 'CANCELLED',
+        cancellationReason: 'PAYMENT_DECLINED',
+        statusHistory: [{ status: 'PENDING' }, { status: 'CANCELLED', at: AT.toISOString(), reason: 'PAYMENT_DECLINED' }],
+        version: 2,
+        correlationId: 'c2',
+      });
+    });
+
+    it('refuses to cancel a confirmed order and leaves the item untouched', async () => {
+      const id = orderId(904);
+      await repository().create(pendingOrder({ orderId: id }), { correlationId: 'c1' });
+      await repository().changeStatus(id, { status: 'CONFIRMED' }, AT, { correlationId: 'c2' });
+      const before = await storedItem(id);
+
+      await expect(
+        repository().changeStatus(id, { status: 'CANCELLED', reason: 'OUT_OF_STOCK' }, LATER, { correlationId: 'c3' }),
+      ).rejects.toEqual(new InvalidOrderTransitionError(id, 'CONFIRMED', 'CANCELLED'));
+      await expect(storedItem(id)).resolves.toEqual(before);
+    });
+
+    it('flags a cancelled order NEEDS_ATTENTION, keeping its cancellation reason and bumping the version again', async () => {
+      const id = orderId(905);
+      await repository().create(pendingOrder({ orderId: id }), { correlationId: 'c1' });
+      const { order: cancelled } = await repository().changeStatus(id, { status: 'CANCELLED', reason: 'OUT_OF_STOCK' }, AT, {
+        correlationId: 'c2',
+      });
+
+      await repository().changeStatus(id, { status: 'NEEDS_ATTENTION', reason: 'States.Timeout' }, LATER, { correlationId: 'c3' });
+
+      const expected = transitionOrder(cancelled, { status: 'NEEDS_ATTENTION', reason: 'States.Timeout' }, LATER).order;
+      await expect(storedItem(id)).resolves.toEqual(toOrderItem(expected, 'c3'));
+      expect(expected).toMatchObject({ cancellationReason: 'OUT_OF_STOCK', version: 3 });
+    });
+
+    it('lets exactly one of racing copies change the status', async () => {
+      const id = orderId(906);
+      await repository().create(pendingOrder({ orderId: id }), { correlationId: 'c1' });
+
+      const results = await Promise.all(
+        [1, 2, 3, 4].map(() => repository().changeStatus(id, { status: 'CONFIRMED' }, AT, { correlationId: 'corr-saga' })),
+      );
+
+      expect(results.filter((result) => result.changed)).toHaveLength(1);
+      await expect(storedItem(id)).resolves.toMatchObject({ status: 'CONFIRMED', version: 2, statusHistory: [{}, {}] });
+    });
+
+    it('refuses an order that does not exist, and creates no item', async () => {
+      const id = orderId(907);
+
+      await expect(repository().changeStatus(id, { status: 'CONFIRMED' }, AT, { correlationId: 'c' })).rejects.toMatchObject({
+        name: 'OrderNotFoundError',
+        orderId: id,
+      });
+      await expect(storedItem(id)).resolves.toBeUndefined();
+    });
   });
 
   it("pages through one customer's orders newest first, and only theirs", async () => {

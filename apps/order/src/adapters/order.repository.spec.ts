@@ -1,13 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from '@shop/domain';
 import { createDocumentClient, encodeCursor } from '@shop/dynamodb';
+import { marshallItem } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { OrderAlreadyExistsError, OrderNotFoundError, OrderVersionConflictError } from '../domain/errors';
+import { InvalidOrderTransitionError, OrderAlreadyExistsError, OrderNotFoundError } from '../domain/errors';
 import { transitionOrder } from '../domain/order';
 import type { OrderRepository } from '../domain/ports';
-import { CUSTOMER_ID, ORDER_ID, pendingOrder } from '../domain/testing/order-fixtures';
+import { CUSTOMER_ID, ORDER_ID, pendingOrder, RECEIVED_AT } from '../domain/testing/order-fixtures';
 import { DynamoOrderRepository, fromOrderItem, isOrderItem, toOrderItem } from './order.repository';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -18,6 +19,13 @@ const customerPartition = `CUSTOMER#${CUSTOMER_ID}`;
 
 const conditionFailed = (item?: Record<string, unknown>) =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item && { Item: item as never }) });
+
+/** A stored item as a failed condition carries it: raw AttributeValues, as DynamoDB sends them. */
+const raw = (item: Record<string, unknown>) => marshallItem(item);
+
+const AT = new Date('2025-03-01T10:00:02.000Z');
+const confirmed = transitionOrder(pendingOrder(), { status: 'CONFIRMED' }, AT).order;
+const cancelled = transitionOrder(pendingOrder(), { status: 'CANCELLED', reason: 'PAYMENT_DECLINED' }, AT).order;
 
 beforeEach(() => {
   ddb.reset();
@@ -78,24 +86,103 @@ describe('DynamoOrderRepository', () => {
     await expect(repository.create(pendingOrder(), context)).rejects.toBeInstanceOf(OrderAlreadyExistsError);
   });
 
-  it('updates at the expected version', async () => {
-    ddb.on(PutCommand).resolves({});
-    const confirmed = transitionOrder(pendingOrder(), { status: 'CONFIRMED' }, new Date('2025-03-01T10:00:02.000Z')).order;
+  describe('changeStatus', () => {
+    it('confirms in one conditional UpdateItem, without reading the order first', async () => {
+      ddb.on(UpdateCommand).resolves({ Attributes: toOrderItem(confirmed, 'corr-1') });
 
-    await repository.update(confirmed, 1, context);
+      await expect(repository.changeStatus(ORDER_ID, { status: 'CONFIRMED' }, AT, context)).resolves.toEqual({
+        order: confirmed,
+        changed: true,
+      });
 
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      Item: { ...toOrderItem(confirmed, 'corr-1'), version: 2 },
-      ExpressionAttributeValues: { ':expected': 1 },
+      expect(ddb.calls()).toHaveLength(1);
+      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+        TableName: 'orders',
+        Key: key,
+        UpdateExpression:
+          'SET #status = :status, #statusHistory = list_append(#statusHistory, :historyEntry), #updatedAt = :updatedAt, ' +
+          '#correlationId = :correlationId, #version = #version + :one',
+        ConditionExpression: 'attribute_exists(#pk) AND #status IN (:from0)',
+        ExpressionAttributeNames: {
+          '#pk': 'pk',
+          '#status': 'status',
+          '#statusHistory': 'statusHistory',
+          '#updatedAt': 'updatedAt',
+          '#correlationId': 'correlationId',
+          '#version': 'version',
+        },
+        ExpressionAttributeValues: {
+          ':status': 'CONFIRMED',
+          ':historyEntry': [{ status: 'CONFIRMED', at: AT.toISOString() }],
+          ':updatedAt': AT.toISOString(),
+          ':correlationId': 'corr-1',
+          ':one': 1,
+          ':from0': 'PENDING',
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
     });
-  });
 
-  it('turns a stale version into OrderVersionConflictError and a missing order into OrderNotFoundError', async () => {
-    ddb.on(PutCommand).rejectsOnce(conditionFailed({ version: { N: '3' } })).rejectsOnce(conditionFailed());
-    const confirmed = transitionOrder(pendingOrder(), { status: 'CONFIRMED' }, new Date()).order;
+    it('sets the cancellation reason when cancelling', async () => {
+      ddb.on(UpdateCommand).resolves({ Attributes: toOrderItem(cancelled, 'corr-1') });
 
-    await expect(repository.update(confirmed, 1, context)).rejects.toBeInstanceOf(OrderVersionConflictError);
-    await expect(repository.update(confirmed, 1, context)).rejects.toBeInstanceOf(OrderNotFoundError);
+      await repository.changeStatus(ORDER_ID, { status: 'CANCELLED', reason: 'PAYMENT_DECLINED' }, AT, context);
+
+      const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+      expect(input?.UpdateExpression).toContain('#cancellationReason = :cancellationReason');
+      expect(input?.ExpressionAttributeNames).toMatchObject({ '#cancellationReason': 'cancellationReason' });
+      expect(input?.ExpressionAttributeValues).toMatchObject({
+        ':cancellationReason': 'PAYMENT_DECLINED',
+        ':historyEntry': [{ status: 'CANCELLED', at: AT.toISOString(), reason: 'PAYMENT_DECLINED' }],
+      });
+    });
+
+    it('flags NEEDS_ATTENTION from any status the status machine allows, without touching the cancellation reason', async () => {
+      const flagged = transitionOrder(cancelled, { status: 'NEEDS_ATTENTION', reason: 'States.Timeout' }, AT).order;
+      ddb.on(UpdateCommand).resolves({ Attributes: toOrderItem(flagged, 'corr-1') });
+
+      await repository.changeStatus(ORDER_ID, { status: 'NEEDS_ATTENTION', reason: 'States.Timeout' }, AT, context);
+
+      const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+      expect(input?.ConditionExpression).toBe('attribute_exists(#pk) AND #status IN (:from0, :from1, :from2)');
+      expect(input?.ExpressionAttributeValues).toMatchObject({ ':from0': 'PENDING', ':from1': 'CONFIRMED', ':from2': 'CANCELLED' });
+      expect(input?.UpdateExpression).not.toContain('cancellationReason');
+    });
+
+    it('reports an order already in the target status as unchanged, from the item the failed condition returned', async () => {
+      ddb.on(UpdateCommand).rejects(conditionFailed(raw(toOrderItem(cancelled, 'corr-first'))));
+
+      await expect(
+        repository.changeStatus(ORDER_ID, { status: 'CANCELLED', reason: 'OUT_OF_STOCK' }, new Date(RECEIVED_AT), context),
+      ).resolves.toEqual({ order: cancelled, changed: false });
+      expect(ddb.calls()).toHaveLength(1);
+    });
+
+    it('turns another stored status into InvalidOrderTransitionError', async () => {
+      ddb.on(UpdateCommand).rejects(conditionFailed(raw(toOrderItem(confirmed, 'c'))));
+
+      await expect(
+        repository.changeStatus(ORDER_ID, { status: 'CANCELLED', reason: 'OUT_OF_STOCK' }, AT, context),
+      ).rejects.toEqual(new InvalidOrderTransitionError(ORDER_ID, 'CONFIRMED', 'CANCELLED'));
+    });
+
+    it('turns a failed condition without a stored item into OrderNotFoundError', async () => {
+      const failure = conditionFailed();
+      ddb.on(UpdateCommand).rejects(failure);
+
+      const error = await repository.changeStatus(ORDER_ID, { status: 'CONFIRMED' }, AT, context).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(OrderNotFoundError);
+      expect(error).toMatchObject({ orderId: ORDER_ID, cause: failure });
+    });
+
+    it('lets other failures through unchanged', async () => {
+      const throttled = Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
+      ddb.on(UpdateCommand).rejects(throttled);
+
+      await expect(repository.changeStatus(ORDER_ID, { status: 'CONFIRMED' }, AT, context)).rejects.toBe(throttled);
+    });
   });
 
   it("queries the customer's partition of the index newest first, one item more than the page", async () => {

@@ -1,18 +1,25 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from '@shop/domain';
 import {
   compositeKey,
+  conditionCheckFailureItem,
   createItem,
   InvalidPageCursorError,
+  isConditionalCheckFailed,
   ItemAlreadyExistsError,
-  ItemNotFoundError,
-  ItemVersionConflictError,
   queryIndexPartition,
-  replaceItem,
   type DocumentClient,
 } from '@shop/dynamodb';
-import { OrderAlreadyExistsError, OrderNotFoundError, OrderVersionConflictError } from '../domain/errors';
-import { OrderSchema, type Order } from '../domain/order';
+import { OrderAlreadyExistsError, OrderNotFoundError } from '../domain/errors';
+import {
+  OrderSchema,
+  statusChangeWrite,
+  transitionNotApplied,
+  transitionSources,
+  type Order,
+  type StatusTarget,
+  type TransitionResult,
+} from '../domain/order';
 import type { OrderRepository, Page, WriteContext } from '../domain/ports';
 
 /** Name of the customer index (GSI) of the order table. */
@@ -70,8 +77,8 @@ export const fromOrderItem = (item: Record<string, unknown>): Order => OrderSche
 
 /**
  * The {@link OrderRepository} on DynamoDB (single table, see the README for the item layout).
- * Writes are conditional (create only if absent, update only at the expected version) and lib
- * errors become the order domain's typed errors.
+ * Writes are conditional (create only if absent, a status change only from a status the status
+ * machine allows) and lib errors become the order domain's typed errors.
  */
 export class DynamoOrderRepository implements OrderRepository {
   /**
@@ -104,21 +111,59 @@ export class DynamoOrderRepository implements OrderRepository {
     }
   }
 
-  /** Stores `order` with version `expectedVersion + 1` (which `transitionOrder` already gave it). */
-  async update(order: Order, expectedVersion: number, context: WriteContext): Promise<void> {
+  /**
+   * One UpdateItem, no read: SET status, history entry (`list_append`), cancellation reason when
+   * cancelling, `updatedAt`, `correlationId` and `version + 1` (the stored item has exactly the
+   * attributes a full write of the changed order would give it, so the stream images, and the
+   * events published from them, are the same), on condition that the order exists and its status
+   * is one the status machine allows as a source. On a failed condition DynamoDB returns the stored
+   * item (`ALL_OLD`), from which the domain decides: no change, or a refusal.
+   */
+  async changeStatus(orderId: string, target: StatusTarget, at: Date, context: WriteContext): Promise<TransitionResult> {
+    const { status, cancellationReason, historyEntry, updatedAt } = statusChangeWrite(target, at);
+    const sources = Object.fromEntries(transitionSources(target.status).map((source, index) => [`:from${index}`, source]));
     try {
-      await replaceItem(this.docClient, {
-        tableName: this.tableName,
-        key: orderKey(order.orderId),
-        item: toOrderItem(order, context.correlationId),
-        expectedVersion,
-      });
+      const { Attributes } = await this.docClient.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: orderKey(orderId),
+          UpdateExpression: [
+            'SET #status = :status',
+            '#statusHistory = list_append(#statusHistory, :historyEntry)',
+            ...(cancellationReason ? ['#cancellationReason = :cancellationReason'] : []),
+            '#updatedAt = :updatedAt',
+            '#correlationId = :correlationId',
+            '#version = #version + :one',
+          ].join(', '),
+          ConditionExpression: `attribute_exists(#pk) AND #status IN (${Object.keys(sources).join(', ')})`,
+          ExpressionAttributeNames: {
+            '#pk': 'pk',
+            '#status': 'status',
+            '#statusHistory': 'statusHistory',
+            ...(cancellationReason && { '#cancellationReason': 'cancellationReason' }),
+            '#updatedAt': 'updatedAt',
+            '#correlationId': 'correlationId',
+            '#version': 'version',
+          },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':historyEntry': [historyEntry],
+            ...(cancellationReason && { ':cancellationReason': cancellationReason }),
+            ':updatedAt': updatedAt,
+            ':correlationId': context.correlationId,
+            ':one': 1,
+            ...sources,
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { order: fromOrderItem(Attributes ?? {}), changed: true };
     } catch (error) {
-      if (error instanceof ItemNotFoundError) throw new OrderNotFoundError(order.orderId, { cause: error });
-      if (error instanceof ItemVersionConflictError) {
-        throw new OrderVersionConflictError(order.orderId, expectedVersion, { cause: error });
-      }
-      throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
+      const stored = conditionCheckFailureItem(error);
+      if (!stored) throw new OrderNotFoundError(orderId, { cause: error });
+      return transitionNotApplied(fromOrderItem(stored), target);
     }
   }
 

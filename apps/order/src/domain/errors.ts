@@ -23,18 +23,6 @@ export class OrderAlreadyExistsError extends ConflictError {
   }
 }
 
-/** The stored order changed since it was read (optimistic locking); read it again and retry. */
-export class OrderVersionConflictError extends ConflictError {
-  constructor(
-    readonly orderId: string,
-    readonly expectedVersion: number,
-    options?: ErrorOptions,
-  ) {
-    super(`Order ${orderId} is no longer at version ${expectedVersion}.`, options);
-    this.name = 'OrderVersionConflictError';
-  }
-}
-
 /** The order's status machine forbids this move (e.g. confirming a cancelled order). */
 export class InvalidOrderTransitionError extends ConflictError {
   constructor(

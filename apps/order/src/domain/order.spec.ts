@@ -1,6 +1,16 @@
 import { ORDER_STATUSES } from '@shop/order-contracts';
 import { InvalidOrderTransitionError } from './errors';
-import { canTransition, lastStatusChange, newOrder, OrderSchema, transitionOrder, type Order } from './order';
+import {
+  canTransition,
+  lastStatusChange,
+  newOrder,
+  OrderSchema,
+  statusChangeWrite,
+  transitionNotApplied,
+  transitionOrder,
+  transitionSources,
+  type Order,
+} from './order';
 import { ORDER_ID, pendingOrder, placeOrderData, RECEIVED_AT } from './testing/order-fixtures';
 
 const LATER = new Date('2025-03-01T10:00:05.000Z');
@@ -51,6 +61,52 @@ describe('the order status machine', () => {
 
   it('never goes back to PENDING', () => {
     expect(ORDER_STATUSES.filter((from) => canTransition(from, 'PENDING'))).toEqual([]);
+  });
+
+  it.each([
+    ['CONFIRMED', ['PENDING']],
+    ['CANCELLED', ['PENDING']],
+    ['NEEDS_ATTENTION', ['PENDING', 'CONFIRMED', 'CANCELLED']],
+    ['PENDING', []],
+  ] as const)('lists the statuses an order may enter %s from: %j', (to, sources) => {
+    expect(transitionSources(to)).toEqual(sources);
+  });
+});
+
+describe('statusChangeWrite', () => {
+  it('writes the status, a history entry and updatedAt, and the reason only when cancelling', () => {
+    expect(statusChangeWrite({ status: 'CONFIRMED' }, LATER)).toEqual({
+      status: 'CONFIRMED',
+      historyEntry: { status: 'CONFIRMED', at: LATER.toISOString() },
+      updatedAt: LATER.toISOString(),
+    });
+    expect(statusChangeWrite({ status: 'CANCELLED', reason: 'OUT_OF_STOCK' }, LATER)).toEqual({
+      status: 'CANCELLED',
+      cancellationReason: 'OUT_OF_STOCK',
+      historyEntry: { status: 'CANCELLED', at: LATER.toISOString(), reason: 'OUT_OF_STOCK' },
+      updatedAt: LATER.toISOString(),
+    });
+    expect(statusChangeWrite({ status: 'NEEDS_ATTENTION', reason: 'States.Timeout' }, LATER)).toEqual({
+      status: 'NEEDS_ATTENTION',
+      historyEntry: { status: 'NEEDS_ATTENTION', at: LATER.toISOString(), reason: 'States.Timeout' },
+      updatedAt: LATER.toISOString(),
+    });
+  });
+});
+
+describe('transitionNotApplied', () => {
+  it('is no change for an order already in the target status, keeping its first reason', () => {
+    const cancelled = transitionOrder(pendingOrder(), { status: 'CANCELLED', reason: 'OUT_OF_STOCK' }, LATER).order;
+    expect(transitionNotApplied(cancelled, { status: 'CANCELLED', reason: 'PAYMENT_DECLINED' })).toEqual({
+      order: cancelled,
+      changed: false,
+    });
+  });
+
+  it('refuses for an order in another status', () => {
+    expect(() => transitionNotApplied(withStatus('CONFIRMED'), { status: 'CANCELLED', reason: 'OUT_OF_STOCK' })).toThrow(
+      new InvalidOrderTransitionError(ORDER_ID, 'CONFIRMED', 'CANCELLED'),
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import {
   CustomerIdSchema,
   OrderIdSchema,
   OrderLinesSchema,
+  ORDER_STATUSES,
   OrderStatusSchema,
   ShippingAddressSchema,
   TOTAL_MISMATCH_MESSAGE,
@@ -73,6 +74,13 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
 /** Whether the status machine allows `from` → `to` (re-entering the same status is not a transition). */
 export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => ORDER_TRANSITIONS[from].includes(to);
 
+/**
+ * The statuses from which the status machine allows a move to `to` (never `to` itself). A
+ * repository that changes the status in one conditional write makes it conditional on these.
+ */
+export const transitionSources = (to: OrderStatus): OrderStatus[] =>
+  ORDER_STATUSES.filter((from) => canTransition(from, to));
+
 /** A new PENDING order at version 1 from a `PlaceOrder` command, received at `now`. */
 export const newOrder = (data: PlaceOrderData, now: Date): Order => {
   const time = now.toISOString();
@@ -105,26 +113,57 @@ export interface TransitionResult {
 }
 
 /**
+ * What moving to `target` at `now` writes on an order, besides the version bump: the status, the
+ * cancellation reason (only when cancelling), the entry appended to the status history (its reason
+ * cut to {@link STATUS_REASON_MAX_LENGTH}) and `updatedAt`.
+ */
+export interface StatusChangeWrite {
+  readonly status: OrderStatus;
+  readonly cancellationReason?: CancellationReason;
+  readonly historyEntry: StatusChange;
+  readonly updatedAt: string;
+}
+
+/** The {@link StatusChangeWrite} of a move to `target` at `now`. */
+export const statusChangeWrite = (target: StatusTarget, now: Date): StatusChangeWrite => {
+  const at = now.toISOString();
+  const reason = 'reason' in target ? target.reason.slice(0, STATUS_REASON_MAX_LENGTH) : undefined;
+  return {
+    status: target.status,
+    ...(target.status === 'CANCELLED' ? { cancellationReason: target.reason } : {}),
+    historyEntry: { status: target.status, at, ...(reason ? { reason } : {}) },
+    updatedAt: at,
+  };
+};
+
+/**
+ * The outcome for an order the status machine does not let move to `target`: no change when it is
+ * already there (a repeated saga task; the first cancellation reason wins), a refusal otherwise.
+ * Also how a repository reads a conditional status change that found the order in another status.
+ * @throws InvalidOrderTransitionError when the order is in another status.
+ */
+export const transitionNotApplied = (order: Order, target: StatusTarget): TransitionResult => {
+  if (order.status === target.status) return { order, changed: false };
+  throw new InvalidOrderTransitionError(order.orderId, order.status, target.status);
+};
+
+/**
  * The order after moving to `target` at `now`: status set, the change appended to the history,
- * version bumped. Idempotent: an order already in the target status comes back unchanged (the
- * first cancellation reason wins).
+ * version bumped ({@link statusChangeWrite}). Idempotent: an order already in the target status
+ * comes back unchanged (the first cancellation reason wins).
  * @throws InvalidOrderTransitionError when the status machine forbids the move.
  */
 export const transitionOrder = (order: Order, target: StatusTarget, now: Date): TransitionResult => {
-  if (order.status === target.status) return { order, changed: false };
-  if (!canTransition(order.status, target.status)) {
-    throw new InvalidOrderTransitionError(order.orderId, order.status, target.status);
-  }
-  const at = now.toISOString();
-  const reason = 'reason' in target ? target.reason.slice(0, STATUS_REASON_MAX_LENGTH) : undefined;
+  if (!canTransition(order.status, target.status)) return transitionNotApplied(order, target);
+  const { status, cancellationReason, historyEntry, updatedAt } = statusChangeWrite(target, now);
   return {
     changed: true,
     order: {
       ...order,
-      status: target.status,
-      ...(target.status === 'CANCELLED' ? { cancellationReason: target.reason } : {}),
-      statusHistory: [...order.statusHistory, { status: target.status, at, ...(reason ? { reason } : {}) }],
-      updatedAt: at,
+      status,
+      ...(cancellationReason ? { cancellationReason } : {}),
+      statusHistory: [...order.statusHistory, historyEntry],
+      updatedAt,
       version: order.version + 1,
     },
   };

@@ -1,5 +1,5 @@
 import type { OrderCancelled, OrderConfirmed, OrderSagaInput } from '@shop/order-contracts';
-import type { Order } from './order';
+import type { Order, StatusTarget, TransitionResult } from './order';
 
 /** Who asked for a write: stored on the item so the events it causes carry the same correlation id. */
 export interface WriteContext {
@@ -28,12 +28,17 @@ export interface OrderRepository {
   create(order: Order, context: WriteContext): Promise<void>;
 
   /**
-   * Replaces an order, only if the stored one is still at `expectedVersion`
-   * (`order.version` is `expectedVersion + 1`).
+   * Moves the order to `target` at `at` in one atomic conditional write, without reading it first:
+   * the status machine's rules (`transitionSources`) are the write's condition, and it stores what
+   * `transitionOrder` would give (status, history entry, cancellation reason when cancelling,
+   * `updatedAt`, version + 1) with the correlation id of `context`. When the condition fails, the
+   * stored order tells why: already in the target status is no change (`changed: false`; the first
+   * cancellation reason wins), another status is a refusal.
+   * @returns the order as stored after the call, and whether this call changed it.
    * @throws OrderNotFoundError when no order has this id.
-   * @throws OrderVersionConflictError when the stored version is not `expectedVersion`.
+   * @throws InvalidOrderTransitionError when the order's status may not move to `target`.
    */
-  update(order: Order, expectedVersion: number, context: WriteContext): Promise<void>;
+  changeStatus(orderId: string, target: StatusTarget, at: Date, context: WriteContext): Promise<TransitionResult>;
 
   /**
    * One page of a customer's orders, newest placed first (a Query on the customer index).

@@ -1,13 +1,11 @@
 import { cancelOrder } from './cancel-order.use-case';
-import { MAX_STATUS_CHANGE_ATTEMPTS } from './change-order-status';
 import { confirmOrder } from './confirm-order.use-case';
-import { InvalidOrderTransitionError, OrderNotFoundError, OrderVersionConflictError } from './errors';
+import { InvalidOrderTransitionError, OrderNotFoundError } from './errors';
 import { markOrderNeedsAttention } from './mark-needs-attention.use-case';
-import type { Order } from './order';
-import type { OrderRepository } from './ports';
+import { transitionOrder, type Order } from './order';
 import { fixedClock } from './testing/fake-order-saga';
 import { InMemoryOrderRepository } from './testing/in-memory-order.repository';
-import { ORDER_ID, pendingOrder } from './testing/order-fixtures';
+import { ORDER_ID, pendingOrder, RECEIVED_AT } from './testing/order-fixtures';
 
 const NOW = '2025-03-01T10:00:02.000Z';
 const context = { correlationId: 'corr-saga' };
@@ -17,31 +15,67 @@ const setup = (seed: Order[] = [pendingOrder()]) => {
   return { orders, deps: { orders, clock: fixedClock(NOW) } };
 };
 
+const confirmedOrder = () => transitionOrder(pendingOrder(), { status: 'CONFIRMED' }, new Date(RECEIVED_AT)).order;
+
 describe('confirmOrder', () => {
-  it('confirms a pending order once, stamping the write with the saga correlation id', async () => {
+  it('confirms a pending order in one write and no read, stamped with the saga correlation id', async () => {
     const { orders, deps } = setup();
 
-    const first = await confirmOrder(deps, ORDER_ID, context);
-    const second = await confirmOrder(deps, ORDER_ID, context);
+    const result = await confirmOrder(deps, ORDER_ID, context);
 
-    expect(first.changed).toBe(true);
-    expect(first.order.status).toBe('CONFIRMED');
-    expect(second).toEqual({ order: first.order, changed: false });
+    expect(result).toEqual({
+      changed: true,
+      order: {
+        ...pendingOrder(),
+        status: 'CONFIRMED',
+        statusHistory: [...pendingOrder().statusHistory, { status: 'CONFIRMED', at: NOW }],
+        updatedAt: NOW,
+        version: 2,
+      },
+    });
+    expect(orders.calls).toEqual(['changeStatus']);
     expect(orders.writes.map((write) => [write.kind, write.order.status, write.correlationId])).toEqual([
-      ['update', 'CONFIRMED', 'corr-saga'],
+      ['changeStatus', 'CONFIRMED', 'corr-saga'],
     ]);
   });
 
-  it('refuses to confirm a cancelled order', async () => {
-    const { deps } = setup();
-    await cancelOrder(deps, ORDER_ID, 'OUT_OF_STOCK', context);
+  it('changes nothing when a redelivered task finds the order already CONFIRMED', async () => {
+    const { orders, deps } = setup([confirmedOrder()]);
 
-    await expect(confirmOrder(deps, ORDER_ID, context)).rejects.toBeInstanceOf(InvalidOrderTransitionError);
+    const again = await confirmOrder(deps, ORDER_ID, { correlationId: 'corr-redelivered' });
+
+    expect(again).toEqual({ order: confirmedOrder(), changed: false });
+    expect(orders.items.get(ORDER_ID)).toEqual({ order: confirmedOrder(), correlationId: 'seed' });
+    expect(orders.calls).toEqual(['changeStatus']);
+    expect(orders.writes).toEqual([]);
+  });
+
+  it('lets exactly one of two racing copies confirm', async () => {
+    const { orders, deps } = setup();
+
+    const results = await Promise.all([confirmOrder(deps, ORDER_ID, context), confirmOrder(deps, ORDER_ID, context)]);
+
+    expect(results.map((result) => [result.order.status, result.order.version, result.changed]).sort()).toEqual([
+      ['CONFIRMED', 2, false],
+      ['CONFIRMED', 2, true],
+    ]);
+    expect(orders.writes).toHaveLength(1);
+  });
+
+  it('refuses to confirm a cancelled order and leaves it as it was', async () => {
+    const { orders, deps } = setup();
+    const { order: cancelled } = await cancelOrder(deps, ORDER_ID, 'OUT_OF_STOCK', context);
+
+    await expect(confirmOrder(deps, ORDER_ID, context)).rejects.toEqual(
+      new InvalidOrderTransitionError(ORDER_ID, 'CANCELLED', 'CONFIRMED'),
+    );
+    expect(orders.items.get(ORDER_ID)?.order).toEqual(cancelled);
   });
 
   it('fails for an unknown order', async () => {
-    const { deps } = setup([]);
+    const { orders, deps } = setup([]);
     await expect(confirmOrder(deps, ORDER_ID, context)).rejects.toEqual(new OrderNotFoundError(ORDER_ID));
+    expect(orders.calls).toEqual(['changeStatus']);
   });
 });
 
@@ -59,6 +93,22 @@ describe('cancelOrder', () => {
       ['CANCELLED', 'PAYMENT_DECLINED'],
     ]);
     expect(orders.writes).toHaveLength(1);
+    expect(orders.calls).toEqual(['changeStatus', 'changeStatus']);
+  });
+
+  it('refuses to cancel a confirmed order, which stays confirmed without a reason', async () => {
+    const { orders, deps } = setup([confirmedOrder()]);
+
+    await expect(cancelOrder(deps, ORDER_ID, 'PAYMENT_DECLINED', context)).rejects.toEqual(
+      new InvalidOrderTransitionError(ORDER_ID, 'CONFIRMED', 'CANCELLED'),
+    );
+    expect(orders.items.get(ORDER_ID)?.order).toEqual(confirmedOrder());
+    expect(orders.writes).toEqual([]);
+  });
+
+  it('fails for an unknown order', async () => {
+    const { deps } = setup([]);
+    await expect(cancelOrder(deps, ORDER_ID, 'OUT_OF_STOCK', context)).rejects.toEqual(new OrderNotFoundError(ORDER_ID));
   });
 });
 
@@ -71,51 +121,23 @@ describe('markOrderNeedsAttention', () => {
     const again = await markOrderNeedsAttention(deps, ORDER_ID, 'Other', context);
 
     expect(flagged.order.status).toBe('NEEDS_ATTENTION');
+    expect(flagged.order.version).toBe(3);
     expect(flagged.order.statusHistory.at(-1)).toEqual({ status: 'NEEDS_ATTENTION', at: NOW, reason: 'Lambda.ServiceException' });
-    expect(again.changed).toBe(false);
+    expect(again).toEqual({ order: flagged.order, changed: false });
     expect(orders.writes).toHaveLength(2);
   });
-});
 
-describe('optimistic locking of status changes', () => {
-  /** A repository whose first `n` updates lose a race against a writer that sets `status`. */
-  const racing = (losses: number, winner?: Order['status']): Pick<OrderRepository, 'get' | 'update'> & { updates: number } => {
-    const inner = new InMemoryOrderRepository([pendingOrder()]);
-    let lost = 0;
-    return {
-      updates: 0,
-      get: (orderId) => inner.get(orderId),
-      async update(order, expectedVersion, ctx) {
-        this.updates += 1;
-        if (lost < losses) {
-          lost += 1;
-          const current = (await inner.get(ORDER_ID)) as Order;
-          await inner.update({ ...current, status: winner ?? current.status, version: current.version + 1 }, current.version, ctx);
-          throw new OrderVersionConflictError(order.orderId, expectedVersion);
-        }
-        return inner.update(order, expectedVersion, ctx);
-      },
-    };
-  };
+  it('keeps the cancellation reason of a cancelled order it flags', async () => {
+    const { deps } = setup();
+    await cancelOrder(deps, ORDER_ID, 'PAYMENT_DECLINED', context);
 
-  it('re-reads after losing a race and finds the duplicate task already did the work', async () => {
-    const orders = racing(1, 'CONFIRMED');
-    const result = await confirmOrder({ orders, clock: fixedClock(NOW) }, ORDER_ID, context);
-    expect(result.changed).toBe(false);
-    expect(orders.updates).toBe(1);
+    const flagged = await markOrderNeedsAttention(deps, ORDER_ID, 'States.Timeout', context);
+
+    expect(flagged.order).toMatchObject({ status: 'NEEDS_ATTENTION', cancellationReason: 'PAYMENT_DECLINED' });
   });
 
-  it('retries its own write after losing a race to an unrelated change', async () => {
-    const orders = racing(1);
-    const result = await confirmOrder({ orders, clock: fixedClock(NOW) }, ORDER_ID, context);
-    expect(result).toMatchObject({ changed: true, order: { status: 'CONFIRMED', version: 3 } });
-  });
-
-  it(`gives up after ${MAX_STATUS_CHANGE_ATTEMPTS} lost races`, async () => {
-    const orders = racing(MAX_STATUS_CHANGE_ATTEMPTS);
-    await expect(confirmOrder({ orders, clock: fixedClock(NOW) }, ORDER_ID, context)).rejects.toBeInstanceOf(
-      OrderVersionConflictError,
-    );
-    expect(orders.updates).toBe(MAX_STATUS_CHANGE_ATTEMPTS);
+  it('fails for an unknown order', async () => {
+    const { deps } = setup([]);
+    await expect(markOrderNeedsAttention(deps, ORDER_ID, 'X', context)).rejects.toBeInstanceOf(OrderNotFoundError);
   });
 });

@@ -38,6 +38,7 @@ describe('ConfirmOrder task', () => {
     await expect(confirm(saga)).resolves.toEqual({ orderId: ORDER_ID, status: 'CONFIRMED', changed: false });
 
     expect(orders.items.get(ORDER_ID)?.correlationId).toBe('corr-checkout-1');
+    expect(orders.calls).toEqual(['changeStatus', 'changeStatus']);
     expect(metrics).toEqual(['OrderConfirmed']);
   });
 

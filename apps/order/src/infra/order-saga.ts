@@ -61,7 +61,6 @@ export const TRANSIENT_ERRORS = [
   'Lambda.TooManyRequestsException',
   'Lambda.ClientExecutionTimeoutException',
   'States.Timeout',
-  'OrderVersionConflictError',
 ] as const;
 
 /** Errors of the order service's own tasks that no retry can fix (a saga bug or bad data). */

@@ -1,6 +1,6 @@
 import { InvalidCursorError } from '@shop/domain';
-import { OrderAlreadyExistsError, OrderNotFoundError, OrderVersionConflictError } from '../errors';
-import type { Order } from '../order';
+import { OrderAlreadyExistsError, OrderNotFoundError } from '../errors';
+import { transitionNotApplied, transitionOrder, transitionSources, type Order, type StatusTarget, type TransitionResult } from '../order';
 import type { OrderRepository, Page, WriteContext } from '../ports';
 
 /** A stored order and the correlation id of its last write, as the real table keeps it. */
@@ -9,38 +9,51 @@ export interface StoredOrder {
   readonly correlationId: string;
 }
 
+/** A method of {@link OrderRepository}: one call is one DynamoDB request in the real repository. */
+export type OrderRepositoryCall = keyof OrderRepository;
+
 /**
- * In-memory {@link OrderRepository} for unit tests: same contract (conditional create, optimistic
- * locking, newest-first listing per customer with opaque cursors) without a database. Test code only.
+ * In-memory {@link OrderRepository} for unit tests: same contract (conditional create, a status
+ * change that is one atomic conditional write with no read, newest-first listing per customer with
+ * opaque cursors) without a database. Test code only.
  */
 export class InMemoryOrderRepository implements OrderRepository {
   readonly items = new Map<string, StoredOrder>();
+  /** Every call, in order, failed ones included (each is one DynamoDB request in the real repository). */
+  readonly calls: OrderRepositoryCall[] = [];
   /** Every successful write, in order, for assertions. */
-  readonly writes: { readonly kind: 'create' | 'update'; readonly order: Order; readonly correlationId: string }[] = [];
+  readonly writes: { readonly kind: 'create' | 'changeStatus'; readonly order: Order; readonly correlationId: string }[] = [];
 
   constructor(seed: readonly Order[] = []) {
     for (const order of seed) this.items.set(order.orderId, { order, correlationId: 'seed' });
   }
 
   async get(orderId: string): Promise<Order | undefined> {
+    this.calls.push('get');
     return this.items.get(orderId)?.order;
   }
 
   async create(order: Order, context: WriteContext): Promise<void> {
+    this.calls.push('create');
     if (this.items.has(order.orderId)) throw new OrderAlreadyExistsError(order.orderId);
     this.items.set(order.orderId, { order, correlationId: context.correlationId });
     this.writes.push({ kind: 'create', order, correlationId: context.correlationId });
   }
 
-  async update(order: Order, expectedVersion: number, context: WriteContext): Promise<void> {
-    const stored = this.items.get(order.orderId);
-    if (!stored) throw new OrderNotFoundError(order.orderId);
-    if (stored.order.version !== expectedVersion) throw new OrderVersionConflictError(order.orderId, expectedVersion);
-    this.items.set(order.orderId, { order, correlationId: context.correlationId });
-    this.writes.push({ kind: 'update', order, correlationId: context.correlationId });
+  /** Like the real UpdateItem: applied only from a source status, otherwise the stored order decides the outcome. */
+  async changeStatus(orderId: string, target: StatusTarget, at: Date, context: WriteContext): Promise<TransitionResult> {
+    this.calls.push('changeStatus');
+    const stored = this.items.get(orderId);
+    if (!stored) throw new OrderNotFoundError(orderId);
+    if (!transitionSources(target.status).includes(stored.order.status)) return transitionNotApplied(stored.order, target);
+    const result = transitionOrder(stored.order, target, at);
+    this.items.set(orderId, { order: result.order, correlationId: context.correlationId });
+    this.writes.push({ kind: 'changeStatus', order: result.order, correlationId: context.correlationId });
+    return result;
   }
 
   async listByCustomer(customerId: string, limit: number, cursor?: string): Promise<Page<Order>> {
+    this.calls.push('listByCustomer');
     const after = cursor === undefined ? undefined : decodeCursor(cursor, customerId);
     const matching = [...this.items.values()]
       .map((stored) => stored.order)
