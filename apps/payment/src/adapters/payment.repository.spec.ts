@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@shop/dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -12,7 +12,12 @@ const repository = new DynamoPaymentRepository(createDocumentClient({ clientConf
 const key = { pk: `PAYMENT#${ORDER_1}`, sk: 'PAYMENT' };
 const item = { ...key, ...capturedPayment(), correlationId: 'corr-0' };
 const context = { correlationId: 'corr-1' };
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
+// The exception carries the stored item in raw AttributeValue form (the document client translates results only).
+const raw = (value: unknown): AttributeValue =>
+  typeof value === 'number' ? { N: String(value) } : typeof value === 'object' && value !== null ? { M: rawItem(value) } : { S: String(value) };
+const rawItem = (value: object): Record<string, AttributeValue> => Object.fromEntries(Object.entries(value).map(([name, v]) => [name, raw(v)]));
+const conditionFailed = (stored?: Record<string, AttributeValue>) =>
+  new ConditionalCheckFailedException({ message: 'failed', $metadata: {}, ...(stored && { Item: stored }) });
 
 beforeEach(() => {
   ddb.reset();
@@ -45,27 +50,48 @@ describe('DynamoPaymentRepository', () => {
   describe('recordAttempt', () => {
     const attempt = { orderId: ORDER_1, paymentId: paymentIdFor(ORDER_1), customerId: 'c-1', amount: { amount: 5, currency: 'EUR' as const }, at: '2025-03-01T10:00:00.000Z' };
 
-    it('creates the payment PENDING or counts one more attempt, only while PENDING, in one update', async () => {
+    it('creates the payment PENDING or counts one more attempt, only while none or PENDING of the same amount, in one update', async () => {
       const pending = { ...key, ...capturedPayment({ status: 'PENDING', attempts: 2, captureId: undefined, capturedAt: undefined }) };
       ddb.on(UpdateCommand).resolves({ Attributes: pending });
 
-      await expect(repository.recordAttempt(attempt, context)).resolves.toMatchObject({ status: 'PENDING', attempts: 2 });
+      await expect(repository.recordAttempt(attempt, context)).resolves.toEqual({ recorded: true, payment: fromPaymentItem(pending) });
 
+      expect(ddb.commandCalls(GetCommand)).toEqual([]);
       const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
       expect(input).toMatchObject({
         TableName: 'payments',
         Key: key,
-        ConditionExpression: 'attribute_not_exists(#pk) OR #status = :pending',
+        ConditionExpression:
+          'attribute_not_exists(#pk) OR (#status = :pending AND #amount.#amount = :amountValue AND #amount.#currency = :amountCurrency)',
+        ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status', '#amount': 'amount', '#currency': 'currency' },
         ReturnValues: 'ALL_NEW',
-        ExpressionAttributeValues: { ':pending': 'PENDING', ':one': 1, ':at': attempt.at, ':correlationId': 'corr-1', ':amount': attempt.amount },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ExpressionAttributeValues: {
+          ':pending': 'PENDING',
+          ':one': 1,
+          ':at': attempt.at,
+          ':correlationId': 'corr-1',
+          ':amount': attempt.amount,
+          ':amountValue': 5,
+          ':amountCurrency': 'EUR',
+        },
       });
       expect(input?.UpdateExpression).toContain('#status = if_not_exists(#status, :pending)');
       expect(input?.UpdateExpression).toContain('ADD #attempts :one');
     });
 
-    it('returns undefined when the payment is no longer PENDING', async () => {
-      ddb.on(UpdateCommand).rejects(conditionFailed());
-      await expect(repository.recordAttempt(attempt, context)).resolves.toBeUndefined();
+    it('returns the payment as stored when the condition fails (past PENDING or another amount), from the ALL_OLD item', async () => {
+      ddb.on(UpdateCommand).rejects(conditionFailed(rawItem(item)));
+
+      await expect(repository.recordAttempt(attempt, context)).resolves.toEqual({ recorded: false, payment: capturedPayment() });
+      expect(ddb.commandCalls(GetCommand)).toEqual([]);
+    });
+
+    it('passes a failed condition without a stored item through (it cannot hold: no item satisfies the condition)', async () => {
+      const failure = conditionFailed();
+      ddb.on(UpdateCommand).rejects(failure);
+
+      await expect(repository.recordAttempt(attempt, context)).rejects.toBe(failure);
     });
   });
 

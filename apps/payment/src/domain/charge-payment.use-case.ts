@@ -3,14 +3,14 @@ import { PaymentConflictError, PaymentContentionError, PaymentDeclinedError } fr
 import { paymentIdFor, sameMoney, type Payment } from './payment';
 import type { Clock, PaymentProvider, PaymentRepository, WriteContext } from './ports';
 
-/** What {@link chargePayment} needs. */
+/** What {@link chargePayment} needs: no read of the payment (the attempt write answers with it). */
 export interface ChargePaymentDeps {
-  readonly payments: PaymentRepository;
+  readonly payments: Pick<PaymentRepository, 'recordAttempt' | 'transition'>;
   readonly provider: Pick<PaymentProvider, 'authorize' | 'capture'>;
   readonly clock: Clock;
 }
 
-/** Rounds of read-then-step before giving up; a lost round means a concurrent call moved the payment. */
+/** Rounds of attempt-then-step before giving up; a lost round means a concurrent call moved the payment. */
 const MAX_ROUNDS = 5;
 
 const chargeResult = (payment: Payment & { capturedAt: string }): ChargePaymentResult => ({
@@ -28,11 +28,14 @@ const declined = (payment: Payment): PaymentDeclinedError =>
  * The `ChargePayment` saga command: one payment per order, authorized then captured.
  * Idempotent per order id: each step is a conditional move of the stored payment
  * (none/PENDING -> AUTHORIZED -> CAPTURED), so a retry continues where the last call stopped and a
- * charge after success returns the first result without a second charge.
+ * charge after success returns the first result without a second charge. A round starts with the
+ * attempt write, not a read: it counts the attempt when there is no payment yet or a PENDING one of
+ * this amount, and otherwise answers with the stored payment, which decides the rest.
  * @throws PaymentDeclinedError when the provider declines (also on a retry of a declined charge).
  * @throws PaymentProviderUnavailableError when the provider fails transiently (the saga retries;
  * the attempt is counted, nothing is charged).
- * @throws PaymentConflictError when the order already has a payment of another amount.
+ * @throws PaymentConflictError when the order already has a payment of another amount (nothing
+ * written, the provider not called).
  */
 export const chargePayment = async (deps: ChargePaymentDeps, input: ChargePaymentInput): Promise<ChargePaymentResult> => {
   const { payments, provider, clock } = deps;
@@ -40,12 +43,13 @@ export const chargePayment = async (deps: ChargePaymentDeps, input: ChargePaymen
   const context: WriteContext = { correlationId: input.correlationId };
 
   for (let round = 1; round <= MAX_ROUNDS; round += 1) {
-    let payment = await payments.get(orderId);
-    if (payment && !sameMoney(payment.amount, amount)) throw new PaymentConflictError(orderId);
+    const attempt = { orderId, paymentId: paymentIdFor(orderId), customerId: input.customerId, amount, at: clock.now().toISOString() };
+    const outcome = await payments.recordAttempt(attempt, context);
+    let payment: Payment | undefined = outcome.payment;
+    // Only a write refused for the amount hands back other money: nothing was written or asked.
+    if (!sameMoney(payment.amount, amount)) throw new PaymentConflictError(orderId);
 
-    if (!payment || payment.status === 'PENDING') {
-      const attempt = { orderId, paymentId: paymentIdFor(orderId), customerId: input.customerId, amount, at: clock.now().toISOString() };
-      if (!(await payments.recordAttempt(attempt, context))) continue;
+    if (outcome.recorded) {
       // Throws PaymentProviderUnavailableError on a transient failure: the payment stays PENDING.
       const authorization = await provider.authorize({ orderId, paymentToken: input.paymentToken, amount });
       const at = clock.now().toISOString();

@@ -16,12 +16,12 @@ export interface PaymentRepository {
   get(orderId: string): Promise<Payment | undefined>;
 
   /**
-   * Counts one more authorization attempt: creates the payment `PENDING` (attempts 1) when the
-   * order has none, or adds one to the attempts of a `PENDING` payment.
-   * @returns the payment after the count, or `undefined` when the order's payment is no longer
-   * `PENDING` (nothing written).
+   * Counts one more authorization attempt, in one conditional write with no read before it: creates
+   * the payment `PENDING` (attempts 1) when the order has none, or adds one to the attempts of a
+   * `PENDING` payment of the same amount. Anything else is left as it is, and returned as stored
+   * (the write's condition failed), so the caller decides from it without reading the payment.
    */
-  recordAttempt(attempt: ChargeAttempt, context: WriteContext): Promise<Payment | undefined>;
+  recordAttempt(attempt: ChargeAttempt, context: WriteContext): Promise<AttemptOutcome>;
 
   /**
    * Moves the payment from status `from` to `transition.status`, recording the transition's data.
@@ -29,6 +29,13 @@ export interface PaymentRepository {
    */
   transition(orderId: string, from: PaymentState, transition: PaymentTransition, context: WriteContext): Promise<Payment | undefined>;
 }
+
+/** What {@link PaymentRepository.recordAttempt} did, with the order's payment as stored after it. */
+export type AttemptOutcome =
+  /** Counted: the payment is `PENDING` with the attempt's amount; the provider is to be asked. */
+  | { readonly recorded: true; readonly payment: Payment }
+  /** Nothing written: the payment is past `PENDING` or of another amount. */
+  | { readonly recorded: false; readonly payment: Payment };
 
 /** The provider's answer to an authorization. */
 export type Authorization =

@@ -91,6 +91,44 @@ describe('payment saga commands on DynamoDB Local', () => {
     await expect(storedItem(input.orderId)).resolves.toMatchObject({ status: 'CAPTURED', captureId: `cap_${input.orderId}` });
   });
 
+  it('charges with three conditional writes and no read; a redelivery answers from one failed write', async () => {
+    const input = payload('tok_approve');
+    const commands: string[] = [];
+    const counted = createDocumentClient();
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(context.commandName ?? 'unknown');
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    const chargeCounted = () =>
+      createChargePaymentCommand({ ...deps(), payments: new DynamoPaymentRepository(counted, table.tableName) })(input);
+
+    const first = await chargeCounted();
+    const firstCommands = commands.splice(0);
+    const again = await chargeCounted();
+    counted.destroy();
+
+    expect(firstCommands).toEqual(['UpdateItemCommand', 'UpdateItemCommand', 'UpdateItemCommand']);
+    expect(commands).toEqual(['UpdateItemCommand']);
+    expect(again).toEqual(first);
+    await expect(storedItem(input.orderId)).resolves.toMatchObject({ status: 'CAPTURED', attempts: 1 });
+  });
+
+  it('refuses a charge of another amount for a PENDING payment without counting an attempt', async () => {
+    const input = payload('tok_transient_1');
+    await errorOf(charge(input));
+
+    const errors = [
+      await errorOf(charge({ ...input, amount: { amount: 4201, currency: 'EUR' } })),
+      await errorOf(charge({ ...input, amount: { amount: 4200, currency: 'USD' } })),
+    ];
+
+    expect(errors.map((error) => error?.name)).toEqual(['PaymentConflictError', 'PaymentConflictError']);
+    await expect(storedItem(input.orderId)).resolves.toMatchObject({ status: 'PENDING', attempts: 1, amount: input.amount });
+  });
+
   it('refuses a second charge of another amount for the same order', async () => {
     const input = payload('tok_approve');
     await charge(input);

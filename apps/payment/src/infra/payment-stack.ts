@@ -93,13 +93,14 @@ export class PaymentStack extends Stack {
     }).bindTable(table, { items: 'read' });
 
     // Every write is a conditional UpdateItem (payments and the simulator's counters): no Put, no Delete.
+    // A charge reads nothing: a failed attempt write returns the stored payment (ALL_OLD).
     this.chargePayment = new ServiceFunction(this, 'ChargePayment', {
       service: SERVICE,
       name: 'charge-payment',
       stage,
       description: 'Saga command ChargePayment: authorize and capture once per order (simulated provider)',
       code: props.code?.['charge-payment'],
-    }).bindTable(table, { items: ['GetItem', 'UpdateItem'] });
+    }).bindTable(table, { items: ['UpdateItem'] });
 
     this.refundPayment = new ServiceFunction(this, 'RefundPayment', {
       service: SERVICE,
