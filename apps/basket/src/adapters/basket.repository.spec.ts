@@ -4,7 +4,7 @@ import { createDocumentClient } from '@shop/dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { BasketChangedError } from '../domain/errors';
-import { basketOf, CUSTOMER } from '../domain/testing/fixtures';
+import { basketOf, CUSTOMER, ORDER_ID } from '../domain/testing/fixtures';
 import { basketKey, DynamoBasketRepository, fromBasketItem, toBasketItem } from './basket.repository';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -29,13 +29,32 @@ describe('toBasketItem / fromBasketItem', () => {
         'TEA-001': { quantity: 1, addedAt: '2025-02-01T00:00:00.000Z' },
         'MUG-001': { quantity: 2, addedAt: '2025-02-01T00:00:01.000Z' },
       },
+      confirmedOrders: {},
       updatedAt: '2025-02-01T00:00:00.000Z',
     });
     expect(fromBasketItem({ ...item, version: 1 })).toEqual(basket);
   });
 
-  it('fails loudly on a corrupt item', () => {
-    expect(() => fromBasketItem({ ...toBasketItem(basketOf({ 'MUG-001': 1 })), version: 1, lines: { 'MUG-001': { quantity: 0 } } })).toThrow();
+  it('stores the confirmed orders as a map of order id to the time they were applied, and reads them back', () => {
+    const basket = basketOf({}, { confirmedOrders: { [ORDER_ID]: '2025-03-02T00:00:00.000Z' } });
+    const item = toBasketItem(basket);
+
+    expect(item.confirmedOrders).toEqual({ [ORDER_ID]: '2025-03-02T00:00:00.000Z' });
+    expect(fromBasketItem({ ...item, version: 2 })).toEqual({ ...basket, version: 2 });
+  });
+
+  it('reads an item written before confirmed orders were recorded as having none', () => {
+    const older: Record<string, unknown> = { ...toBasketItem(basketOf({ 'MUG-001': 1 })), version: 1 };
+    delete older.confirmedOrders;
+    expect(fromBasketItem(older).confirmedOrders).toEqual({});
+  });
+
+  it.each([
+    ['a line of quantity 0', { lines: { 'MUG-001': { quantity: 0 } } }],
+    ['a confirmed order whose id is not a UUID', { confirmedOrders: { 'order-1': '2025-03-02T00:00:00.000Z' } }],
+    ['a confirmed order without a time', { confirmedOrders: { [ORDER_ID]: 'yesterday' } }],
+  ])('fails loudly on a corrupt item: %s', (_case, corruption) => {
+    expect(() => fromBasketItem({ ...toBasketItem(basketOf({ 'MUG-001': 1 })), version: 1, ...corruption })).toThrow();
   });
 });
 
@@ -49,7 +68,7 @@ describe('DynamoBasketRepository', () => {
 
   it('gives an empty basket at version 0 when none is stored', async () => {
     ddb.on(GetCommand).resolves({});
-    await expect(repository.get(CUSTOMER)).resolves.toEqual({ customerId: CUSTOMER, lines: [], version: 0 });
+    await expect(repository.get(CUSTOMER)).resolves.toEqual({ customerId: CUSTOMER, lines: [], confirmedOrders: {}, version: 0 });
   });
 
   it('creates a first basket at version 1, only if none exists', async () => {

@@ -9,6 +9,7 @@ import {
   replaceItem,
   type DocumentClient,
 } from '@shop/dynamodb';
+import { OrderIdSchema } from '@shop/order-contracts';
 import * as z from 'zod';
 import { emptyBasket, type Basket } from '../domain/basket';
 import { BasketChangedError } from '../domain/errors';
@@ -30,6 +31,8 @@ const StoredLineSchema = z.object({ quantity: z.int().min(1), addedAt: z.iso.dat
 const BasketItemSchema = z.object({
   customerId: z.string().min(1),
   lines: z.record(SkuSchema, StoredLineSchema),
+  // Order id → when its OrderConfirmed was applied. Absent from items written before it existed.
+  confirmedOrders: z.record(OrderIdSchema, z.iso.datetime()).default({}),
   version: z.int().positive(),
   updatedAt: z.iso.datetime(),
 });
@@ -39,6 +42,7 @@ export const toBasketItem = (basket: Basket): Record<string, unknown> => ({
   ...basketKey(basket.customerId),
   customerId: basket.customerId,
   lines: Object.fromEntries(basket.lines.map((line) => [line.sku, { quantity: line.quantity, addedAt: line.addedAt }])),
+  confirmedOrders: { ...basket.confirmedOrders },
   updatedAt: basket.updatedAt ?? new Date().toISOString(),
 });
 
@@ -48,13 +52,13 @@ export const fromBasketItem = (item: Record<string, unknown>): Basket => {
   const lines = Object.entries(stored.lines)
     .map(([sku, line]) => ({ sku, quantity: line.quantity, addedAt: line.addedAt }))
     .sort((a, b) => (a.addedAt === b.addedAt ? (a.sku < b.sku ? -1 : 1) : a.addedAt < b.addedAt ? -1 : 1));
-  return { customerId: stored.customerId, lines, version: stored.version, updatedAt: stored.updatedAt };
+  return { customerId: stored.customerId, lines, confirmedOrders: stored.confirmedOrders, version: stored.version, updatedAt: stored.updatedAt };
 };
 
 /**
  * The {@link BasketRepository} on DynamoDB: one item per basket (`BASKET#<customerId>` / `BASKET`),
- * its lines in a map, written with optimistic locking on `version` (create only if absent, replace
- * only at the version read).
+ * its lines and its applied order confirmations in maps, written whole with optimistic locking on
+ * `version` (create only if absent, replace only at the version read).
  */
 export class DynamoBasketRepository implements BasketRepository {
   /**

@@ -1,18 +1,19 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@shop/dynamodb';
 import { createPlaceOrder } from '@shop/order-contracts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { CheckoutAlreadyClaimedError } from '../domain/errors';
 import type { CheckoutRecord } from '../domain/ports';
-import { checkoutInput, CUSTOMER } from '../domain/testing/fixtures';
+import { basketOf, checkoutInput, CUSTOMER } from '../domain/testing/fixtures';
 import { fixedClock } from '../domain/testing/in-memory';
+import { basketKey, toBasketItem } from './basket.repository';
 import { checkoutKey, DynamoCheckoutRepository, IDEMPOTENCY_KEY_TTL_SECONDS, toCheckoutItem } from './checkout.repository';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const clock = fixedClock('2025-03-01T12:00:00.000Z');
-const repository = new DynamoCheckoutRepository(createDocumentClient({ clientConfig: { region: 'eu-west-1' } }), 'baskets', clock);
+const repository = new DynamoCheckoutRepository(createDocumentClient({ clientConfig: { region: 'eu-west-1' } }), 'baskets', clock, 0);
 const ORDER_ID = '00000000-0000-4000-8000-000000000001';
 
 const record = (): CheckoutRecord => ({
@@ -72,6 +73,48 @@ describe('DynamoCheckoutRepository', () => {
     ddb.on(GetCommand).resolvesOnce({}).resolvesOnce({ Item: { ...toCheckoutItem(record(), clock.now()), orderId: 'nope' } });
     await expect(repository.get(CUSTOMER, 'key-9')).resolves.toBeUndefined();
     await expect(repository.get(CUSTOMER, 'key-1')).rejects.toThrow();
+  });
+
+  describe('loadContext', () => {
+    const storedBasket = () => ({ ...toBasketItem(basketOf({ 'MUG-001': 2 })), version: 3 });
+    const keys = [checkoutKey(CUSTOMER, 'key-1'), basketKey(CUSTOMER)];
+
+    it('reads the checkout record and the basket in one strongly consistent BatchGetItem', async () => {
+      ddb.on(BatchGetCommand).resolves({ Responses: { baskets: [storedBasket(), toCheckoutItem(record(), clock.now())] } });
+
+      await expect(repository.loadContext(CUSTOMER, 'key-1')).resolves.toEqual({
+        previous: record(),
+        basket: basketOf({ 'MUG-001': 2 }, { version: 3 }),
+      });
+      expect(ddb.calls()).toHaveLength(1);
+      expect(ddb).toHaveReceivedCommandWith(BatchGetCommand, { RequestItems: { baskets: { Keys: keys, ConsistentRead: true } } });
+    });
+
+    it('gives no previous checkout for a new key, and an empty basket at version 0 when none is stored', async () => {
+      ddb.on(BatchGetCommand).resolvesOnce({ Responses: { baskets: [storedBasket()] } }).resolvesOnce({ Responses: { baskets: [] } });
+
+      await expect(repository.loadContext(CUSTOMER, 'key-1')).resolves.toEqual({ basket: basketOf({ 'MUG-001': 2 }, { version: 3 }) });
+      await expect(repository.loadContext(CUSTOMER, 'key-2')).resolves.toEqual({
+        basket: { customerId: CUSTOMER, lines: [], confirmedOrders: {}, version: 0 },
+      });
+    });
+
+    it('asks again for a key DynamoDB left unprocessed', async () => {
+      ddb
+        .on(BatchGetCommand)
+        .resolvesOnce({ Responses: { baskets: [storedBasket()] }, UnprocessedKeys: { baskets: { Keys: [checkoutKey(CUSTOMER, 'key-1')] } } })
+        .resolvesOnce({ Responses: { baskets: [toCheckoutItem(record(), clock.now())] } });
+
+      await expect(repository.loadContext(CUSTOMER, 'key-1')).resolves.toMatchObject({ previous: record(), basket: { version: 3 } });
+      expect(ddb.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems).toEqual({
+        baskets: { Keys: [checkoutKey(CUSTOMER, 'key-1')], ConsistentRead: true },
+      });
+    });
+
+    it('fails loudly on a corrupt record', async () => {
+      ddb.on(BatchGetCommand).resolves({ Responses: { baskets: [{ ...toCheckoutItem(record(), clock.now()), status: 'LOST' }] } });
+      await expect(repository.loadContext(CUSTOMER, 'key-1')).rejects.toThrow();
+    });
   });
 
   it('marks the checkout SENT', async () => {

@@ -2,8 +2,11 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { compositeKey, createItem, ItemAlreadyExistsError, type DocumentClient } from '@shop/dynamodb';
 import { OrderIdSchema, PlaceOrderSchema } from '@shop/order-contracts';
 import * as z from 'zod';
+import { emptyBasket } from '../domain/basket';
 import { CheckoutAlreadyClaimedError } from '../domain/errors';
-import type { CheckoutRecord, CheckoutRepository, Clock } from '../domain/ports';
+import type { CheckoutContext, CheckoutRecord, CheckoutRepository, Clock } from '../domain/ports';
+import { basketKey, fromBasketItem } from './basket.repository';
+import { batchGetConsistent } from './batch-get';
 
 /** How long an Idempotency-Key is remembered (TTL of the checkout item): a day, as is usual for such keys. */
 export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;
@@ -45,14 +48,36 @@ export const fromCheckoutItem = (item: Record<string, unknown>): CheckoutRecord 
 /**
  * Checkout records on DynamoDB, one item per customer and Idempotency-Key, claimed with a
  * conditional put and remembered for at least a day (TTL `expiresAt`: DynamoDB deletes an expired
- * item some time later; until then the key still answers with its order).
+ * item some time later; until then the key still answers with its order). They share the table
+ * with the baskets, so a checkout reads its record and the basket in one BatchGetItem.
  */
 export class DynamoCheckoutRepository implements CheckoutRepository {
+  /**
+   * @param docClient a document client, built once per module.
+   * @param tableName the basket table.
+   * @param clock the TTL of a claimed record counts from its `now`.
+   * @param retryDelayMs pause before asking again for unprocessed keys (doubles each round).
+   */
   constructor(
     private readonly docClient: DocumentClient,
     private readonly tableName: string,
     private readonly clock: Clock = { now: () => new Date() },
+    private readonly retryDelayMs = 50,
   ) {}
+
+  /** One strongly consistent BatchGetItem of `CHECKOUT#<customer>#<key>` and `BASKET#<customer>`. */
+  async loadContext(customerId: string, idempotencyKey: string): Promise<CheckoutContext> {
+    const keys = { checkout: checkoutKey(customerId, idempotencyKey), basket: basketKey(customerId) };
+    const items = await batchGetConsistent(this.docClient, {
+      tableName: this.tableName,
+      keys: [keys.checkout, keys.basket],
+      retryDelayMs: this.retryDelayMs,
+    });
+    const previousItem = items.find((item) => item.pk === keys.checkout.pk);
+    const basketItem = items.find((item) => item.pk === keys.basket.pk);
+    const basket = basketItem ? fromBasketItem(basketItem) : emptyBasket(customerId);
+    return previousItem ? { previous: fromCheckoutItem(previousItem), basket } : { basket };
+  }
 
   async get(customerId: string, idempotencyKey: string): Promise<CheckoutRecord | undefined> {
     const { Item } = await this.docClient.send(

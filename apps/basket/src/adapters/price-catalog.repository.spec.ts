@@ -4,7 +4,8 @@ import { createDocumentClient } from '@shop/dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { entry } from '../domain/testing/fixtures';
-import { DynamoPriceCatalog, MAX_BATCH_GET_ROUNDS, priceKey, toPriceItem } from './price-catalog.repository';
+import { MAX_BATCH_GET_ROUNDS } from './batch-get';
+import { DynamoPriceCatalog, priceKey, toPriceItem } from './price-catalog.repository';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const catalog = new DynamoPriceCatalog(createDocumentClient({ clientConfig: { region: 'eu-west-1' } }), 'baskets', 0);

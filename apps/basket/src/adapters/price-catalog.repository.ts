@@ -1,9 +1,10 @@
-import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { MoneySchema, SkuSchema } from '@shop/domain';
 import { compositeKey, isConditionalCheckFailed, type DocumentClient } from '@shop/dynamodb';
 import * as z from 'zod';
 import type { CatalogEntry } from '../domain/catalog';
 import type { PriceCatalog } from '../domain/ports';
+import { BATCH_GET_LIMIT, batchGetConsistent } from './batch-get';
 
 /** Primary key of a price read model item. */
 export type PriceKey = {
@@ -15,12 +16,6 @@ export type PriceKey = {
 
 /** The key of the read model entry of `sku`. */
 export const priceKey = (sku: string): PriceKey => ({ pk: compositeKey('PRODUCT', sku), sk: 'PRICE' });
-
-/** Most keys DynamoDB accepts in one BatchGetItem. */
-export const BATCH_GET_LIMIT = 100;
-
-/** How often keys DynamoDB left unprocessed (throttling) are asked for again. */
-export const MAX_BATCH_GET_ROUNDS = 5;
 
 const CatalogEntrySchema = z.object({
   sku: SkuSchema,
@@ -46,8 +41,6 @@ const DELETE_CONDITION = 'attribute_not_exists(#pk) OR (#deleted = :false AND #v
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * The price read model on DynamoDB: one item per sku (`PRODUCT#<sku>` / `PRICE`) with the name,
  * price, version and deleted flag, written only by the ProductChanged consumer, each write
@@ -69,18 +62,10 @@ export class DynamoPriceCatalog implements PriceCatalog {
   async getMany(skus: readonly string[]): Promise<ReadonlyMap<string, CatalogEntry>> {
     const found = new Map<string, CatalogEntry>();
     for (const chunk of chunks([...new Set(skus)], BATCH_GET_LIMIT)) {
-      let keys: Record<string, unknown>[] = chunk.map(priceKey);
-      for (let round = 1; keys.length > 0; round += 1) {
-        if (round > MAX_BATCH_GET_ROUNDS) throw new Error(`DynamoDB left ${keys.length} price keys unprocessed after ${MAX_BATCH_GET_ROUNDS} rounds.`);
-        if (round > 1) await pause(this.retryDelayMs * 2 ** (round - 2));
-        const output = await this.docClient.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of output.Responses?.[this.tableName] ?? []) {
-          const entry = fromPriceItem(item);
-          found.set(entry.sku, entry);
-        }
-        keys = output.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      const items = await batchGetConsistent(this.docClient, { tableName: this.tableName, keys: chunk.map(priceKey), retryDelayMs: this.retryDelayMs });
+      for (const item of items) {
+        const entry = fromPriceItem(item);
+        found.set(entry.sku, entry);
       }
     }
     return found;

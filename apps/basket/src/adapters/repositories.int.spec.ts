@@ -11,6 +11,8 @@ import { BASKET_TABLE } from './testing/basket-table';
 import { createPlaceOrder } from '@shop/order-contracts';
 
 // DynamoDB Local's endpoint comes from AWS_ENDPOINT_URL_DYNAMODB (exported by the global setup).
+const ORDER_1 = '00000000-0000-4000-8000-000000000001';
+const ORDER_2 = '00000000-0000-4000-8000-000000000002';
 const docClient = createDocumentClient();
 const table = useTestTable(BASKET_TABLE, { prefix: 'basket' });
 
@@ -21,7 +23,7 @@ describe('DynamoBasketRepository on DynamoDB Local', () => {
 
   it('creates, reads and replaces a basket with optimistic locking', async () => {
     const customerId = 'int-basket-1';
-    await expect(repository().get(customerId)).resolves.toEqual({ customerId, lines: [], version: 0 });
+    await expect(repository().get(customerId)).resolves.toEqual({ customerId, lines: [], confirmedOrders: {}, version: 0 });
 
     await repository().save(basketOf({ 'MUG-001': 1, 'TEA-001': 2 }, { customerId, version: 0 }), 0);
     await expect(repository().get(customerId)).resolves.toEqual(basketOf({ 'MUG-001': 1, 'TEA-001': 2 }, { customerId, version: 1 }));
@@ -46,6 +48,17 @@ describe('DynamoBasketRepository on DynamoDB Local', () => {
     await repository().save(basketOf({ 'MUG-001': 1 }, { customerId }), 0);
     await repository().save(basketOf({}, { customerId }), 1);
     await expect(repository().get(customerId)).resolves.toMatchObject({ lines: [], version: 2 });
+  });
+
+  it('stores the confirmed orders with the lines in one versioned write, and reads them back', async () => {
+    const customerId = 'int-basket-4';
+    const confirmedOrders = { [ORDER_1]: '2025-03-02T00:00:00.000Z', [ORDER_2]: '2025-03-03T00:00:00.000Z' };
+    await repository().save(basketOf({ 'MUG-001': 1 }, { customerId }), 0);
+
+    await repository().save(basketOf({ 'TEA-001': 1 }, { customerId, confirmedOrders }), 1);
+    await expect(repository().save(basketOf({}, { customerId, confirmedOrders: {} }), 1)).rejects.toBeInstanceOf(BasketChangedError);
+
+    await expect(repository().get(customerId)).resolves.toEqual(basketOf({ 'TEA-001': 1 }, { customerId, confirmedOrders, version: 2 }));
   });
 });
 
@@ -115,6 +128,29 @@ describe('DynamoCheckoutRepository on DynamoDB Local', () => {
     status: 'PENDING' as const,
     createdAt: '2025-03-01T12:00:00.000Z',
   };
+
+  it('loads the record of a key and the basket together, each absent or present', async () => {
+    const customerId = 'int-context-1';
+    const baskets = new DynamoBasketRepository(docClient, table.tableName);
+    const own = { ...record, customerId, idempotencyKey: 'int-key-ctx' };
+
+    await expect(repository().loadContext(customerId, 'int-key-ctx')).resolves.toEqual({
+      basket: { customerId, lines: [], confirmedOrders: {}, version: 0 },
+    });
+
+    await baskets.save(basketOf({ 'MUG-001': 2 }, { customerId }), 0);
+    await expect(repository().loadContext(customerId, 'int-key-ctx')).resolves.toEqual({
+      basket: basketOf({ 'MUG-001': 2 }, { customerId, version: 1 }),
+    });
+
+    await repository().claim(own);
+    await baskets.save(basketOf({}, { customerId }), 1); // emptied by the order's confirmation
+    await expect(repository().loadContext(customerId, 'int-key-ctx')).resolves.toEqual({
+      previous: own,
+      basket: basketOf({}, { customerId, version: 2 }),
+    });
+    await expect(repository().loadContext(customerId, 'another-key')).resolves.toEqual({ basket: basketOf({}, { customerId, version: 2 }) });
+  });
 
   it('claims a key once, reads it back and marks it sent', async () => {
     await repository().claim(record);

@@ -1,10 +1,11 @@
 import {
   CheckoutInputSchema,
   emptyBasket,
+  hasConfirmed,
   IdempotencyKeySchema,
   priceBasket,
   SetQuantityInputSchema,
-  withoutSkus,
+  withOrderConfirmed,
   withQuantity,
 } from './basket';
 import type { CatalogEntry } from './catalog';
@@ -80,10 +81,51 @@ describe('withQuantity', () => {
   });
 });
 
-describe('withoutSkus', () => {
-  it('drops the lines of the given skus and keeps the others', () => {
-    const basket = withoutSkus(basketOf({ 'MUG-001': 1, 'TEA-001': 2, 'CUP-001': 1 }), ['MUG-001', 'CUP-001', 'GONE-1'], now);
+describe('withOrderConfirmed', () => {
+  const ORDER_A = '00000000-0000-4000-8000-00000000000a';
+  const ORDER_B = '00000000-0000-4000-8000-00000000000b';
+
+  it("drops the lines of the order's skus, keeps the others and remembers the order as applied now", () => {
+    const basket = withOrderConfirmed(basketOf({ 'MUG-001': 1, 'TEA-001': 2, 'CUP-001': 1 }), { orderId: ORDER_A, skus: ['MUG-001', 'CUP-001', 'GONE-1'] }, now);
+
     expect(basket.lines.map((line) => line.sku)).toEqual(['TEA-001']);
+    expect(basket.confirmedOrders).toEqual({ [ORDER_A]: '2025-03-01T12:00:00.000Z' });
+    expect(basket.updatedAt).toBe('2025-03-01T12:00:00.000Z');
+    expect(hasConfirmed(basket, ORDER_A)).toBe(true);
+    expect(hasConfirmed(basket, ORDER_B)).toBe(false);
+  });
+
+  it('remembers the order even when none of its lines is left', () => {
+    expect(withOrderConfirmed(emptyBasket(CUSTOMER), { orderId: ORDER_A, skus: ['MUG-001'] }, now)).toEqual({
+      customerId: CUSTOMER,
+      lines: [],
+      confirmedOrders: { [ORDER_A]: '2025-03-01T12:00:00.000Z' },
+      version: 0,
+      updatedAt: '2025-03-01T12:00:00.000Z',
+    });
+  });
+});
+
+describe('confirmed orders older than 7 days', () => {
+  const stored = {
+    '00000000-0000-4000-8000-000000000001': '2025-02-22T12:00:00.000Z', // exactly 7 days before `now`: kept
+    '00000000-0000-4000-8000-000000000002': '2025-02-22T11:59:59.999Z', // older: dropped
+  };
+  const OLD = '00000000-0000-4000-8000-000000000002';
+  const NEW = '00000000-0000-4000-8000-000000000003';
+
+  it('are dropped when a quantity is set', () => {
+    const basket = withQuantity(basketOf({ 'MUG-001': 1 }, { confirmedOrders: stored }), 'TEA-001', 1, now);
+    expect(basket.confirmedOrders).toEqual({ '00000000-0000-4000-8000-000000000001': '2025-02-22T12:00:00.000Z' });
+    expect(hasConfirmed(basket, OLD)).toBe(false);
+  });
+
+  it('are dropped when an order is confirmed', () => {
+    const basket = withOrderConfirmed(basketOf({ 'MUG-001': 1 }, { confirmedOrders: stored }), { orderId: NEW, skus: ['MUG-001'] }, now);
+    expect(basket.confirmedOrders).toEqual({
+      '00000000-0000-4000-8000-000000000001': '2025-02-22T12:00:00.000Z',
+      [NEW]: '2025-03-01T12:00:00.000Z',
+    });
   });
 });
 

@@ -12,6 +12,13 @@ export const MAX_LINES = ORDER_LIMITS.maxLines;
 /** Currency of the total of a basket with nothing priced in it. */
 export const DEFAULT_CURRENCY: Currency = 'EUR';
 
+/**
+ * How long a basket remembers an order whose confirmation it applied: 7 days, well beyond the 4
+ * days the order-events queue keeps a message, so every redelivery of an `OrderConfirmed` still
+ * finds its order here.
+ */
+export const CONFIRMED_ORDER_MEMORY_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** One line of a stored basket: a sku and how many. Prices are never stored here. */
 export interface BasketLine {
   readonly sku: string;
@@ -26,6 +33,13 @@ export interface Basket {
   readonly customerId: string;
   /** In the order they were added. */
   readonly lines: readonly BasketLine[];
+  /**
+   * The orders whose `OrderConfirmed` was applied to this basket: order id → when (ISO 8601). A
+   * copy of the message that finds its order here changes nothing, so a late redelivery cannot
+   * remove a sku the customer put back afterwards. Every change of the basket forgets the orders
+   * applied more than {@link CONFIRMED_ORDER_MEMORY_MS} ago.
+   */
+  readonly confirmedOrders: Readonly<Record<string, string>>;
   /** Optimistic-locking version: 0 = never stored, then +1 per write. */
   readonly version: number;
   /** Last change (ISO 8601), absent for a never-stored basket. */
@@ -33,7 +47,16 @@ export interface Basket {
 }
 
 /** The empty basket of a customer who never stored one. */
-export const emptyBasket = (customerId: string): Basket => ({ customerId, lines: [], version: 0 });
+export const emptyBasket = (customerId: string): Basket => ({ customerId, lines: [], confirmedOrders: {}, version: 0 });
+
+/** Whether the basket remembers applying the confirmation of `orderId`. */
+export const hasConfirmed = (basket: Basket, orderId: string): boolean => Object.hasOwn(basket.confirmedOrders, orderId);
+
+// Run on every change, so the map holds at most a week of orders.
+const recentConfirmations = (confirmedOrders: Readonly<Record<string, string>>, now: Date): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(confirmedOrders).filter(([, appliedAt]) => now.getTime() - Date.parse(appliedAt) <= CONFIRMED_ORDER_MEMORY_MS),
+  );
 
 /** Body of `PUT /items/{sku}`: the quantity wanted, 0 removes the line. Strict: no price, no customer. */
 export const SetQuantityInputSchema = z.strictObject({
@@ -75,13 +98,21 @@ export const withQuantity = (basket: Basket, sku: string, quantity: number, now:
       : existing
         ? basket.lines.map((line) => (line.sku === sku ? { ...line, quantity } : line))
         : [...basket.lines, { sku, quantity, addedAt: now.toISOString() }];
-  return { ...basket, lines, updatedAt: now.toISOString() };
+  return { ...basket, lines, confirmedOrders: recentConfirmations(basket.confirmedOrders, now), updatedAt: now.toISOString() };
 };
 
-/** The basket without the lines of these skus. */
-export const withoutSkus = (basket: Basket, skus: readonly string[], now: Date): Basket => {
-  const removed = new Set(skus);
-  return { ...basket, lines: basket.lines.filter((line) => !removed.has(line.sku)), updatedAt: now.toISOString() };
+/**
+ * The basket once an order is confirmed: without the lines of the order's skus, and with the order
+ * remembered as applied at `now` (see {@link Basket.confirmedOrders}).
+ */
+export const withOrderConfirmed = (basket: Basket, order: { readonly orderId: string; readonly skus: readonly string[] }, now: Date): Basket => {
+  const ordered = new Set(order.skus);
+  return {
+    ...basket,
+    lines: basket.lines.filter((line) => !ordered.has(line.sku)),
+    confirmedOrders: { ...recentConfirmations(basket.confirmedOrders, now), [order.orderId]: now.toISOString() },
+    updatedAt: now.toISOString(),
+  };
 };
 
 /** A basket line priced from the read model. */

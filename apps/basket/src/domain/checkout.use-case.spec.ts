@@ -23,9 +23,9 @@ const setup = (options: { lines?: Record<string, number>; sendFailures?: number 
     entry({ sku: 'GONE-1', deleted: true }),
     entry({ sku: 'USD-001', price: { amount: 100, currency: 'USD' } }),
   ]);
-  const checkouts = new InMemoryCheckoutRepository();
+  const checkouts = new InMemoryCheckoutRepository(baskets);
   const orders = new RecordingOrderSender(options.sendFailures);
-  const deps: CheckoutDeps = { baskets, catalog, checkouts, orders, clock: fixedClock('2025-03-01T12:00:00.000Z'), ids: sequentialIds() };
+  const deps: CheckoutDeps = { catalog, checkouts, orders, clock: fixedClock('2025-03-01T12:00:00.000Z'), ids: sequentialIds() };
   return { baskets, catalog, checkouts, orders, deps };
 };
 const request = (overrides: Partial<Parameters<typeof checkout>[1]> = {}) => ({
@@ -67,6 +67,21 @@ describe('checkout', () => {
     expect(PlaceOrderSchema.safeParse(orders.sent[0]).success).toBe(true);
     expect(await checkouts.get(CUSTOMER, 'key-1')).toMatchObject({ orderId: ORDER_1, status: 'SENT' });
     expect((await baskets.get(CUSTOMER)).lines).toHaveLength(2); // emptied on OrderConfirmed, not here
+  });
+
+  it('reads the earlier request and the basket once, together, before deciding', async () => {
+    const { checkouts, deps } = setup();
+    const loadContext = jest.spyOn(checkouts, 'loadContext');
+    const get = jest.spyOn(checkouts, 'get');
+
+    await checkout(deps, request());
+    await checkout(deps, request());
+
+    expect(loadContext.mock.calls).toEqual([
+      [CUSTOMER, 'key-1'],
+      [CUSTOMER, 'key-1'],
+    ]);
+    expect(get).not.toHaveBeenCalled(); // only a lost claim race reads the record again
   });
 
   it('answers the same key again with the same order and sends nothing more', async () => {
@@ -160,6 +175,7 @@ describe('checkout', () => {
   it('answers with the winner of a concurrent request with the same key', async () => {
     const { checkouts, orders, deps } = setup();
     const racing = {
+      loadContext: checkouts.loadContext.bind(checkouts),
       get: checkouts.get.bind(checkouts),
       markSent: checkouts.markSent.bind(checkouts),
       claim: jest.fn(async () => {

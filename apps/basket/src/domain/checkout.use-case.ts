@@ -3,11 +3,10 @@ import { nameBasedId } from '@shop/domain';
 import { createPlaceOrder } from '@shop/order-contracts';
 import { priceBasket, type CheckoutInput } from './basket';
 import { BasketLinesUnavailableError, CheckoutAlreadyClaimedError, EmptyBasketError, IdempotencyKeyReusedError } from './errors';
-import type { BasketRepository, CheckoutRecord, CheckoutRepository, Clock, IdSource, OrderCommandSender, PriceCatalog } from './ports';
+import type { CheckoutRecord, CheckoutRepository, Clock, IdSource, OrderCommandSender, PriceCatalog } from './ports';
 
 /** What {@link checkout} needs. */
 export interface CheckoutDeps {
-  readonly baskets: Pick<BasketRepository, 'get'>;
   readonly catalog: Pick<PriceCatalog, 'getMany'>;
   readonly checkouts: CheckoutRepository;
   readonly orders: OrderCommandSender;
@@ -76,10 +75,10 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
   const { customerId, idempotencyKey, input, correlationId } = command;
   const fingerprint = checkoutFingerprint(input);
 
-  const existing = await deps.checkouts.get(customerId, idempotencyKey);
-  if (existing) return replay(deps, existing, fingerprint);
+  // The basket is read with the record (one round trip), though a replay does not look at it.
+  const { previous, basket } = await deps.checkouts.loadContext(customerId, idempotencyKey);
+  if (previous) return replay(deps, previous, fingerprint);
 
-  const basket = await deps.baskets.get(customerId);
   if (basket.lines.length === 0) throw new EmptyBasketError();
   const view = priceBasket(basket, await deps.catalog.getMany(basket.lines.map((line) => line.sku)));
   if (view.unavailable.length > 0) throw new BasketLinesUnavailableError(view.unavailable);

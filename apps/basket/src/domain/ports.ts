@@ -52,8 +52,22 @@ export interface CheckoutRecord {
   readonly createdAt: string;
 }
 
+/** What a checkout request starts from, read at one moment. */
+export interface CheckoutContext {
+  /** The checkout this customer made earlier with the same key, if it is still remembered. */
+  readonly previous?: CheckoutRecord;
+  /** The customer's basket (an empty one at version 0 when none is stored). */
+  readonly basket: Basket;
+}
+
 /** Checkout records by customer and Idempotency-Key, implemented by `adapters/checkout.repository.ts`. */
 export interface CheckoutRepository {
+  /**
+   * The checkout this customer made with this key (if still remembered) and the customer's basket,
+   * both strongly consistent, read together in one round trip.
+   */
+  loadContext(customerId: string, idempotencyKey: string): Promise<CheckoutContext>;
+
   /** The checkout this customer made with this key, if it is still remembered. */
   get(customerId: string, idempotencyKey: string): Promise<CheckoutRecord | undefined>;
 

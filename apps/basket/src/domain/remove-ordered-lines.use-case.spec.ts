@@ -1,17 +1,51 @@
 import { BasketChangedError } from './errors';
+import type { BasketRepository } from './ports';
 import { removeOrderedLines } from './remove-ordered-lines.use-case';
+import { MAX_SAVE_ATTEMPTS } from './set-item-quantity.use-case';
 import { basketOf, CUSTOMER, OTHER_CUSTOMER } from './testing/fixtures';
 import { fixedClock, InMemoryBasketRepository } from './testing/in-memory';
 
 const clock = fixedClock('2025-03-02T00:00:00.000Z');
-const order = { orderId: '00000000-0000-4000-8000-000000000001', customerId: CUSTOMER, skus: ['MUG-001', 'TEA-001'] };
+const ORDER = '00000000-0000-4000-8000-000000000001';
+const order = { orderId: ORDER, customerId: CUSTOMER, skus: ['MUG-001', 'TEA-001'] };
+const skusOf = (baskets: InMemoryBasketRepository, customerId = CUSTOMER) => baskets.items.get(customerId)?.lines.map((line) => line.sku);
+
+// The customer puts a line in the basket: a versioned write, as the API makes.
+const customerAdds = async (baskets: BasketRepository, sku: string, customerId = CUSTOMER) => {
+  const basket = await baskets.get(customerId);
+  await baskets.save({ ...basket, lines: [...basket.lines, { sku, quantity: 1, addedAt: '2025-03-03T00:00:00.000Z' }] }, basket.version);
+};
+
+/** Lets the first `copies` reads through only once all of them have read: every copy then writes from the same basket. */
+const racingReads = (inner: BasketRepository, copies: number): BasketRepository & { saves: number } => {
+  let reads = 0;
+  let release!: () => void;
+  const allRead = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const repository = {
+    saves: 0,
+    get: async (customerId: string) => {
+      const basket = await inner.get(customerId);
+      reads += 1;
+      if (reads === copies) release();
+      if (reads <= copies) await allRead;
+      return basket;
+    },
+    save: async (...args: Parameters<BasketRepository['save']>) => {
+      repository.saves += 1;
+      return inner.save(...args);
+    },
+  };
+  return repository;
+};
 
 describe('removeOrderedLines', () => {
-  it("removes the ordered skus from the customer's basket", async () => {
+  it("removes the ordered skus from the customer's basket and records the order in the same write", async () => {
     const baskets = new InMemoryBasketRepository([basketOf({ 'MUG-001': 2, 'TEA-001': 1 })]);
 
-    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toBe(2);
-    expect(baskets.items.get(CUSTOMER)).toMatchObject({ lines: [], version: 2 });
+    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 2, alreadyApplied: false });
+    expect(baskets.items.get(CUSTOMER)).toMatchObject({ lines: [], confirmedOrders: { [ORDER]: '2025-03-02T00:00:00.000Z' }, version: 2 });
   });
 
   it('keeps what the customer added after checking out', async () => {
@@ -19,23 +53,98 @@ describe('removeOrderedLines', () => {
 
     await removeOrderedLines({ baskets, clock }, order);
 
-    expect(baskets.items.get(CUSTOMER)?.lines.map((line) => line.sku)).toEqual(['CUP-001']);
+    expect(skusOf(baskets)).toEqual(['CUP-001']);
   });
 
-  it('changes nothing when the lines are gone already (a redelivery) or there is no basket', async () => {
+  it('changes nothing on a redelivery, not even the version', async () => {
+    const baskets = new InMemoryBasketRepository([basketOf({ 'MUG-001': 2, 'TEA-001': 1 })]);
+    await removeOrderedLines({ baskets, clock }, order);
+
+    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 0, alreadyApplied: true });
+    expect(baskets.items.get(CUSTOMER)?.version).toBe(2);
+  });
+
+  it('keeps an ordered sku the customer added again when a late redelivery comes', async () => {
+    const baskets = new InMemoryBasketRepository([basketOf({ 'MUG-001': 2, 'TEA-001': 1 })]);
+    await removeOrderedLines({ baskets, clock }, order);
+    await customerAdds(baskets, 'MUG-001');
+
+    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 0, alreadyApplied: true });
+    expect(skusOf(baskets)).toEqual(['MUG-001']);
+  });
+
+  it('records the order also when none of its lines is left, so a later copy keeps a sku added since', async () => {
     const baskets = new InMemoryBasketRepository([basketOf({ 'CUP-001': 1 })]);
 
-    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toBe(0);
-    await expect(removeOrderedLines({ baskets, clock }, { ...order, customerId: OTHER_CUSTOMER })).resolves.toBe(0);
-    expect(baskets.items.get(CUSTOMER)?.version).toBe(1);
-    expect(baskets.items.has(OTHER_CUSTOMER)).toBe(false);
+    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 0, alreadyApplied: false });
+    expect(baskets.items.get(CUSTOMER)).toMatchObject({ confirmedOrders: { [ORDER]: '2025-03-02T00:00:00.000Z' }, version: 2 });
+
+    await customerAdds(baskets, 'TEA-001');
+    await removeOrderedLines({ baskets, clock }, order);
+    expect(skusOf(baskets)).toEqual(['CUP-001', 'TEA-001']);
   });
 
-  it('retries a lost race, then fails so the message is retried', async () => {
+  it('stores a basket with no lines and the order for a customer without one, so a sku added later survives a redelivery', async () => {
+    const baskets = new InMemoryBasketRepository();
+    const orderOfOther = { ...order, customerId: OTHER_CUSTOMER };
+
+    await expect(removeOrderedLines({ baskets, clock }, orderOfOther)).resolves.toEqual({ removed: 0, alreadyApplied: false });
+    expect(baskets.items.get(OTHER_CUSTOMER)).toEqual({
+      customerId: OTHER_CUSTOMER,
+      lines: [],
+      confirmedOrders: { [ORDER]: '2025-03-02T00:00:00.000Z' },
+      version: 1,
+      updatedAt: '2025-03-02T00:00:00.000Z',
+    });
+
+    await customerAdds(baskets, 'MUG-001', OTHER_CUSTOMER);
+    await expect(removeOrderedLines({ baskets, clock }, orderOfOther)).resolves.toEqual({ removed: 0, alreadyApplied: true });
+    expect(skusOf(baskets, OTHER_CUSTOMER)).toEqual(['MUG-001']);
+  });
+
+  it('removes the lines once when two copies of the message race: the loser reads again and finds the order', async () => {
+    const inner = new InMemoryBasketRepository([basketOf({ 'MUG-001': 2, 'TEA-001': 1, 'CUP-001': 1 })]);
+    const baskets = racingReads(inner, 2);
+
+    const outcomes = await Promise.all([removeOrderedLines({ baskets, clock }, order), removeOrderedLines({ baskets, clock }, order)]);
+
+    expect(outcomes).toEqual(expect.arrayContaining([{ removed: 2, alreadyApplied: false }, { removed: 0, alreadyApplied: true }]));
+    expect(baskets.saves).toBe(2); // the winner's write, and the loser's refused one
+    expect(inner.items.get(CUSTOMER)).toMatchObject({ lines: [{ sku: 'CUP-001' }], version: 2 });
+  });
+
+  it('retries a race lost to the customer, keeping their change', async () => {
+    const inner = new InMemoryBasketRepository([basketOf({ 'MUG-001': 2 })]);
+    let raced = false;
+    const baskets: BasketRepository = {
+      get: (customerId) => inner.get(customerId),
+      save: async (basket, expectedVersion) => {
+        if (!raced) {
+          raced = true;
+          await customerAdds(inner, 'CUP-001'); // between our read and our write
+        }
+        return inner.save(basket, expectedVersion);
+      },
+    };
+
+    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 1, alreadyApplied: false });
+    expect(inner.items.get(CUSTOMER)).toMatchObject({ lines: [{ sku: 'CUP-001' }], confirmedOrders: { [ORDER]: expect.any(String) }, version: 3 });
+  });
+
+  it('gives up after its attempts so the message is retried', async () => {
     const inner = new InMemoryBasketRepository([basketOf({ 'MUG-001': 2 })]);
     const save = jest.fn().mockRejectedValue(new BasketChangedError(CUSTOMER));
 
     await expect(removeOrderedLines({ baskets: { get: (id) => inner.get(id), save }, clock }, order)).rejects.toBeInstanceOf(BasketChangedError);
-    expect(save).toHaveBeenCalledTimes(3);
+    expect(save).toHaveBeenCalledTimes(MAX_SAVE_ATTEMPTS);
+  });
+
+  it('forgets orders applied more than 7 days ago when it writes', async () => {
+    const older = '00000000-0000-4000-8000-000000000009';
+    const baskets = new InMemoryBasketRepository([basketOf({ 'MUG-001': 1 }, { confirmedOrders: { [older]: '2025-02-22T23:59:59.000Z' } })]);
+
+    await removeOrderedLines({ baskets, clock }, order);
+
+    expect(baskets.items.get(CUSTOMER)?.confirmedOrders).toEqual({ [ORDER]: '2025-03-02T00:00:00.000Z' });
   });
 });

@@ -1,4 +1,4 @@
-import { withoutSkus } from './basket';
+import { hasConfirmed, withOrderConfirmed } from './basket';
 import { BasketChangedError } from './errors';
 import type { BasketRepository, Clock } from './ports';
 import { MAX_SAVE_ATTEMPTS } from './set-item-quantity.use-case';
@@ -17,23 +17,38 @@ export interface ConfirmedOrder {
   readonly skus: readonly string[];
 }
 
+/** What {@link removeOrderedLines} did. */
+export interface OrderedLinesRemoval {
+  /** How many lines were removed (0 when the order was applied already). */
+  readonly removed: number;
+  /** `true` when the basket had applied this order's confirmation before: nothing was changed. */
+  readonly alreadyApplied: boolean;
+}
+
 /**
  * Empties the basket of what the customer ordered, once the order is confirmed: the lines of the
- * order's skus are removed. Anything the customer put in the basket after checking out, under
- * other skus, stays (the basket is not emptied at checkout, and a confirmation may come later).
- * Removing lines that are gone already changes nothing, so a redelivery is harmless.
- * @returns how many lines were removed.
+ * order's skus are removed, once per order id. Anything the customer put in the basket after
+ * checking out, under other skus, stays (the basket is not emptied at checkout, and a
+ * confirmation may come later).
+ *
+ * Once per order: the order id is recorded in the basket (`confirmedOrders`) by the same
+ * versioned write that removes the lines. A later copy of the message (a redelivery, or the copy
+ * that lost the optimistic-locking race with another copy and read the basket again) finds it and
+ * changes nothing, so it cannot remove a sku the customer has put back since.
  * @throws BasketChangedError when every attempt lost a race with the customer (the message is retried).
  */
-export const removeOrderedLines = async (deps: RemoveOrderedLinesDeps, order: ConfirmedOrder): Promise<number> => {
+export const removeOrderedLines = async (deps: RemoveOrderedLinesDeps, order: ConfirmedOrder): Promise<OrderedLinesRemoval> => {
   for (let attempt = 1; ; attempt += 1) {
     const basket = await deps.baskets.get(order.customerId);
-    const updated = withoutSkus(basket, order.skus, deps.clock.now());
-    const removed = basket.lines.length - updated.lines.length;
-    if (removed === 0) return 0;
+    if (hasConfirmed(basket, order.orderId)) return { removed: 0, alreadyApplied: true };
+    // Written even when no line is left to remove, and for a customer without a stored basket
+    // (an order not placed from the basket, or a table restored without it), who gets one with no
+    // lines: without the marker, a copy arriving after the customer (re)added one of the order's
+    // skus would remove it. One PutItem in a rare case buys a rule without exceptions.
+    const updated = withOrderConfirmed(basket, order, deps.clock.now());
     try {
       await deps.baskets.save(updated, basket.version);
-      return removed;
+      return { removed: basket.lines.length - updated.lines.length, alreadyApplied: false };
     } catch (error) {
       if (!(error instanceof BasketChangedError) || attempt >= MAX_SAVE_ATTEMPTS) throw error;
     }

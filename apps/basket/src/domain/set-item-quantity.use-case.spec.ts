@@ -30,9 +30,21 @@ describe('setItemQuantity', () => {
     expect(baskets.items.get(CUSTOMER)).toEqual({
       customerId: CUSTOMER,
       lines: [{ sku: 'MUG-001', quantity: 2, addedAt: '2025-03-01T12:00:00.000Z' }],
+      confirmedOrders: {},
       version: 1,
       updatedAt: '2025-03-01T12:00:00.000Z',
     });
+  });
+
+  it('keeps the orders confirmed in the last 7 days and forgets older ones when it writes', async () => {
+    const recent = '00000000-0000-4000-8000-000000000001';
+    const old = '00000000-0000-4000-8000-000000000002';
+    const confirmedOrders = { [recent]: '2025-02-25T00:00:00.000Z', [old]: '2025-02-20T00:00:00.000Z' };
+    const { baskets, deps } = setup(new InMemoryBasketRepository([basketOf({ 'MUG-001': 1 }, { confirmedOrders })]));
+
+    await setItemQuantity(deps, { customerId: CUSTOMER, sku: 'TEA-001', quantity: 1 });
+
+    expect(baskets.items.get(CUSTOMER)?.confirmedOrders).toEqual({ [recent]: '2025-02-25T00:00:00.000Z' });
   });
 
   it('sets the quantity of a sku already in the basket (not adds to it)', async () => {

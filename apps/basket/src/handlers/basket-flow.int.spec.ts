@@ -1,9 +1,8 @@
 import './testing/lambda-env';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '@shop/domain';
 import { createDocumentClient } from '@shop/dynamodb';
-import { createMessageIdempotency, ServiceTableIdempotencyStore } from '@shop/messaging/idempotency';
 import { PlaceOrderSchema } from '@shop/order-contracts';
 import { apiGatewayProxyEvent, customerClaims, fakeLambdaContext, sqsEventFromSns, useTestTable, type ApiRequest } from '@shop/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
@@ -13,7 +12,7 @@ import { DynamoPriceCatalog } from '../adapters/price-catalog.repository';
 import { BASKET_TABLE } from '../adapters/testing/basket-table';
 import { checkoutInput, orderConfirmed, productChanged } from '../domain/testing/fixtures';
 import { RecordingOrderSender } from '../domain/testing/in-memory';
-import { ORDER_CONFIRMED_CONSUMER, createOrderConfirmedConsumer } from './order-confirmed.handler';
+import { createOrderConfirmedConsumer } from './order-confirmed.handler';
 import { createProductChangedConsumer } from './product-changed.handler';
 import { createBasketApi } from './router.handler';
 
@@ -46,17 +45,7 @@ const setup = () => {
     metrics,
   });
   const productChanges = createProductChangedConsumer({ catalog, logger: logger(), metrics });
-  const confirmations = createOrderConfirmedConsumer({
-    baskets,
-    clock: { now: () => new Date() },
-    logger: logger(),
-    metrics,
-    idempotency: createMessageIdempotency({
-      store: new ServiceTableIdempotencyStore({ tableName: table.tableName, client: lowLevel }),
-      consumer: ORDER_CONFIRMED_CONSUMER,
-      keyPath: 'data.orderId',
-    }),
-  });
+  const confirmations = createOrderConfirmedConsumer({ baskets, clock: { now: () => new Date() }, logger: logger(), metrics });
   const call = (customer: string, request: ApiRequest) =>
     api(apiGatewayProxyEvent({ basePath: '/basket', claims: customerClaims({ sub: customer }), ...request }), fakeLambdaContext());
   return {
@@ -113,10 +102,42 @@ describe('basket on DynamoDB Local', () => {
     await expect(confirm(orderConfirmed(['FLOW-MUG', 'FLOW-TEA'], orderId, customer))).resolves.toEqual({ batchItemFailures: [] });
     expect(body(await call(customer, {}))).toEqual({ lines: [], total: { amount: 0, currency: 'EUR' }, unavailable: [] });
 
+    // The key still answers with its order once the basket is emptied, and places none.
+    const replayed = await call(customer, checkout('flow-key-1'));
+    expect([replayed.statusCode, replayed.headers?.['idempotent-replayed'], body(replayed)]).toEqual([202, 'true', { orderId }]);
+    expect(orders.sent).toHaveLength(1);
+
     // The customer buys a mug again; a late redelivery of the confirmation must not take it away.
     await call(customer, { method: 'PUT', path: '/items/FLOW-MUG', body: { quantity: 1 } });
     await expect(confirm(orderConfirmed(['FLOW-MUG', 'FLOW-TEA'], orderId, customer))).resolves.toEqual({ batchItemFailures: [] });
     expect(body(await call(customer, {}))).toMatchObject({ lines: [{ sku: 'FLOW-MUG', quantity: 1 }] });
+
+    // The order is remembered in the basket item itself: no idempotency records.
+    const { Items = [] } = await docClient.send(new ScanCommand({ TableName: table.tableName }));
+    expect(Items.filter((item) => String(item.pk).startsWith('IDEMPOTENCY#'))).toEqual([]);
+    expect(Items.find((item) => item.pk === `BASKET#${customer}`)?.confirmedOrders).toEqual({ [orderId]: expect.any(String) });
+  });
+
+  it('removes the ordered lines once when two copies of one OrderConfirmed are handled at the same time', async () => {
+    const { call, publish, confirm } = setup();
+    const customer = 'flow-customer-race';
+    await publish(
+      productChanged('created', { sku: 'FLOW-TWIN-A' }),
+      productChanged('created', { sku: 'FLOW-TWIN-B' }),
+      productChanged('created', { sku: 'FLOW-KEEP' }),
+    );
+    for (const sku of ['FLOW-TWIN-A', 'FLOW-TWIN-B', 'FLOW-KEEP']) {
+      await call(customer, { method: 'PUT', path: `/items/${sku}`, body: { quantity: 1 } });
+    }
+    const copy = () => orderConfirmed(['FLOW-TWIN-A', 'FLOW-TWIN-B'], '00000000-0000-4000-8000-0000000000f1', customer);
+
+    const results = await Promise.all([confirm(copy()), confirm(copy()), confirm(copy())]);
+
+    expect(results).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }, { batchItemFailures: [] }]);
+    const basket = await docClient.send(new GetCommand({ TableName: table.tableName, Key: { pk: `BASKET#${customer}`, sk: 'BASKET' } }));
+    // three lines put, then exactly one write by the copies (the others lost the race, read again and stopped)
+    expect(basket.Item).toMatchObject({ lines: { 'FLOW-KEEP': { quantity: 1 } }, version: 4 });
+    expect(Object.keys(basket.Item?.lines ?? {})).toEqual(['FLOW-KEEP']);
   });
 
   it('answers concurrent checkouts with one key with one order id', async () => {

@@ -1,5 +1,9 @@
 import './testing/lambda-env';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { fakeLambdaContext, sqsEventFromSns } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { basketKey, toBasketItem } from '../adapters/basket.repository';
 import { basketOf, CUSTOMER, ORDER_ID, orderConfirmed } from '../domain/testing/fixtures';
 import { fixedClock, InMemoryBasketRepository } from '../domain/testing/in-memory';
 import { createOrderConfirmedConsumer, handler } from './order-confirmed.handler';
@@ -14,26 +18,50 @@ const setup = (lines: Record<string, number>) => {
     logger,
     metrics: { addMetric: (name: string) => void metrics.push(name) },
   });
-  return { baskets, logger, consume: (event: ReturnType<typeof sqsEventFromSns>) => consume(event, fakeLambdaContext()) };
+  return { baskets, logger, metrics, consume: (event: ReturnType<typeof sqsEventFromSns>) => consume(event, fakeLambdaContext()) };
 };
 
 describe('createOrderConfirmedConsumer', () => {
   it("removes the ordered lines from the customer's basket, logging with the order's correlation id", async () => {
-    const { baskets, logger, consume } = setup({ 'MUG-001': 2, 'TEA-001': 1, 'CUP-001': 1 });
+    const { baskets, logger, metrics, consume } = setup({ 'MUG-001': 2, 'TEA-001': 1, 'CUP-001': 1 });
 
     const result = await consume(sqsEventFromSns([orderConfirmed(['MUG-001', 'TEA-001'])]));
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(baskets.items.get(CUSTOMER)?.lines.map((line) => line.sku)).toEqual(['CUP-001']);
+    expect(baskets.items.get(CUSTOMER)?.confirmedOrders).toEqual({ [ORDER_ID]: '2025-03-02T00:00:00.000Z' });
     expect(logger.setCorrelationId).toHaveBeenCalledWith('corr-order');
     expect(logger.info).toHaveBeenCalledWith('Removed the ordered lines from the basket', { orderId: ORDER_ID, removed: 2 });
+    expect(metrics).toContain('BasketLinesRemovedOnConfirmation');
   });
 
-  it('changes nothing on a redelivery', async () => {
+  it('changes nothing on a redelivery, and says so', async () => {
+    const { baskets, logger, consume } = setup({ 'MUG-001': 2 });
+    await consume(sqsEventFromSns([orderConfirmed(['MUG-001'])]));
+
+    await expect(consume(sqsEventFromSns([orderConfirmed(['MUG-001'])]))).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(baskets.items.get(CUSTOMER)).toMatchObject({ lines: [], version: 2 });
+    expect(logger.info).toHaveBeenLastCalledWith('The order was removed from the basket already; nothing changed', { orderId: ORDER_ID });
+  });
+
+  it('keeps a sku the customer added again before a late redelivery', async () => {
     const { baskets, consume } = setup({ 'MUG-001': 2 });
     await consume(sqsEventFromSns([orderConfirmed(['MUG-001'])]));
-    await expect(consume(sqsEventFromSns([orderConfirmed(['MUG-001'])]))).resolves.toEqual({ batchItemFailures: [] });
-    expect(baskets.items.get(CUSTOMER)).toMatchObject({ lines: [], version: 2 });
+    const emptied = await baskets.get(CUSTOMER);
+    await baskets.save({ ...emptied, lines: [{ sku: 'MUG-001', quantity: 1, addedAt: '2025-03-03T00:00:00.000Z' }] }, emptied.version);
+
+    await consume(sqsEventFromSns([orderConfirmed(['MUG-001'])]));
+
+    expect(baskets.items.get(CUSTOMER)).toMatchObject({ lines: [{ sku: 'MUG-001', quantity: 1 }], version: 3 });
+  });
+
+  it('removes the lines once for two copies of one message in a batch', async () => {
+    const { baskets, consume } = setup({ 'MUG-001': 2, 'CUP-001': 1 });
+
+    await expect(consume(sqsEventFromSns([orderConfirmed(['MUG-001']), orderConfirmed(['MUG-001'])]))).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(baskets.items.get(CUSTOMER)).toMatchObject({ lines: [{ sku: 'CUP-001' }], version: 2 });
   });
 
   it('fails a message that does not match the contract, and handles the others', async () => {
@@ -48,7 +76,48 @@ describe('createOrderConfirmedConsumer', () => {
 });
 
 describe('handler', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  const commandNames = () => ddb.calls().map((call) => call.args[0].constructor.name);
+
+  beforeEach(() => {
+    ddb.reset();
+  });
+
+  afterAll(() => {
+    ddb.restore();
+  });
+
   it('answers an empty batch without failures', async () => {
     await expect(handler({ Records: [] }, fakeLambdaContext())).resolves.toEqual({ batchItemFailures: [] });
+  });
+
+  it('removes the lines with one consistent read and one versioned put of the basket, and no other DynamoDB call', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...toBasketItem(basketOf({ 'MUG-001': 2, 'CUP-001': 1 })), version: 4 } });
+    ddb.on(PutCommand).resolves({});
+
+    await expect(handler(sqsEventFromSns([orderConfirmed(['MUG-001'])]), fakeLambdaContext())).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(commandNames()).toEqual(['GetCommand', 'PutCommand']);
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: 'basket-unit-test', Key: basketKey(CUSTOMER), ConsistentRead: true });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'basket-unit-test',
+      Item: expect.objectContaining({
+        ...basketKey(CUSTOMER),
+        lines: { 'CUP-001': { quantity: 1, addedAt: '2025-02-01T00:00:01.000Z' } },
+        confirmedOrders: { [ORDER_ID]: expect.any(String) },
+        version: 5,
+      }),
+      ConditionExpression: 'attribute_exists(#key) AND #version = :expected',
+      ExpressionAttributeValues: { ':expected': 4 },
+    });
+  });
+
+  it('only reads the basket for a message whose order it applied already', async () => {
+    const applied = basketOf({ 'MUG-001': 1 }, { confirmedOrders: { [ORDER_ID]: new Date().toISOString() } });
+    ddb.on(GetCommand).resolves({ Item: { ...toBasketItem(applied), version: 5 } });
+
+    await expect(handler(sqsEventFromSns([orderConfirmed(['MUG-001'])]), fakeLambdaContext())).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(commandNames()).toEqual(['GetCommand']);
   });
 });

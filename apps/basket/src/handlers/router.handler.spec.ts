@@ -1,9 +1,10 @@
 import './testing/lambda-env';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { basketKey, toBasketItem } from '../adapters/basket.repository';
+import { checkoutKey } from '../adapters/checkout.repository';
 import { toPriceItem } from '../adapters/price-catalog.repository';
 import { apiGatewayProxyEvent, customerClaims, fakeLambdaContext, withoutEnv, type ApiRequest } from '@shop/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
@@ -27,7 +28,7 @@ const setup = (lines: Record<string, number> = {}) => {
     entry({ sku: 'TEA-001', name: 'Tea', price: { amount: 450, currency: 'EUR' } }),
     entry({ sku: 'GONE-1', deleted: true }),
   ]);
-  const checkouts = new InMemoryCheckoutRepository();
+  const checkouts = new InMemoryCheckoutRepository(baskets);
   const orders = new RecordingOrderSender();
   const metrics: string[] = [];
   const logger = { debug: jest.fn(), error: jest.fn() };
@@ -278,10 +279,11 @@ describe('basket API', () => {
 
   it('answers a generic 500 when the queue fails, logging the cause', async () => {
     const logger = { debug: jest.fn(), error: jest.fn() };
+    const baskets = new InMemoryBasketRepository([basketOf({ 'MUG-001': 1 })]);
     const failing = createBasketApi({
-      baskets: new InMemoryBasketRepository([basketOf({ 'MUG-001': 1 })]),
+      baskets,
       catalog: new InMemoryPriceCatalog([entry()]),
-      checkouts: new InMemoryCheckoutRepository(),
+      checkouts: new InMemoryCheckoutRepository(baskets),
       orders: new RecordingOrderSender(1),
       clock: fixedClock('2025-03-01T12:00:00.000Z'),
       ids: sequentialIds(),
@@ -310,9 +312,11 @@ describe('handler', () => {
     const ddb = mockClient(DynamoDBDocumentClient);
     const sqs = mockClient(SQSClient);
     try {
-      ddb.on(GetCommand).resolves({});
-      ddb.on(GetCommand, { Key: basketKey(CUSTOMER) }).resolves({ Item: { ...toBasketItem(basketOf({ 'MUG-001': 1 })), version: 1 } });
-      ddb.on(BatchGetCommand).resolves({ Responses: { 'basket-unit-test': [toPriceItem(entry())] } });
+      const stored = [{ ...toBasketItem(basketOf({ 'MUG-001': 1 })), version: 1 }, toPriceItem(entry())];
+      ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
+        const keys = input.RequestItems?.['basket-unit-test']?.Keys ?? [];
+        return { Responses: { 'basket-unit-test': stored.filter((item) => keys.some((key) => key.pk === item.pk && key.sk === item.sk)) } };
+      });
       ddb.on(PutCommand).resolves({});
       ddb.on(UpdateCommand).resolves({});
       sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
@@ -331,6 +335,11 @@ describe('handler', () => {
         correlationId: { DataType: 'String', StringValue: 'corr-h-2' },
       });
       expect(JSON.parse(sent?.MessageBody ?? '{}')).toMatchObject({ type: 'PlaceOrder', data: { orderId: json(result).orderId, customerId: CUSTOMER } });
+      // Four DynamoDB calls: the key's record with the basket, the prices, the claim, the mark SENT.
+      expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'BatchGetCommand', 'PutCommand', 'UpdateCommand']);
+      expect(ddb.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems).toEqual({
+        'basket-unit-test': { Keys: [checkoutKey(CUSTOMER, 'k-1'), basketKey(CUSTOMER)], ConsistentRead: true },
+      });
     } finally {
       ddb.restore();
       sqs.restore();

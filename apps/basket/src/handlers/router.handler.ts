@@ -105,7 +105,7 @@ export const createBasketApi = (deps: BasketApiDeps): ProxyFunction => {
       input: () => parseJsonBody(CheckoutInputSchema, reqCtx.req),
     });
     const result = await checkout(
-      { baskets, catalog, checkouts: deps.checkouts, orders: deps.orders, clock: deps.clock, ids: deps.ids },
+      { catalog, checkouts: deps.checkouts, orders: deps.orders, clock: deps.clock, ids: deps.ids },
       { customerId, idempotencyKey, input, correlationId: correlationIdOf(reqCtx) },
     );
     metrics.addMetric(result.replayed ? 'CheckoutReplayed' : 'CheckoutAccepted', MetricUnit.Count, 1);

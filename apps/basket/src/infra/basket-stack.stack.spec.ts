@@ -115,12 +115,10 @@ describe('BasketStack', () => {
   describe('order-confirmed permissions', () => {
     const statements = policyStatementsOf(template, 'OrderConfirmedRole');
 
-    it('are item reads and writes (basket and idempotency records) and reading its own queue', () => {
+    it('are reading and putting back baskets (GetItem, PutItem) and reading its own queue', () => {
       expect(nonLogActions(statements)).toEqual([
-        'dynamodb:DeleteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
         'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',
         'sqs:GetQueueAttributes',

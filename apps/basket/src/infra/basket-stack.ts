@@ -38,12 +38,12 @@ export interface BasketStackProps extends StackProps {
 export const basketStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
- * Stateful resources: the basket table (baskets, the price read model, checkout records and
- * idempotency records, with TTL on `expiresAt`). Kept in its own construct, with an id that never
- * changes, so that no refactoring of the functions or the API can replace it.
+ * Stateful resources: the basket table (baskets, the price read model and checkout records, with
+ * TTL on `expiresAt`). Kept in its own construct, with an id that never changes, so that no
+ * refactoring of the functions or the API can replace it.
  */
 export class BasketState extends Construct {
-  /** `BASKET#<customer>`, `PRODUCT#<sku>` / `PRICE`, `CHECKOUT#<customer>#<key>`, `IDEMPOTENCY#...`. */
+  /** `BASKET#<customer>`, `PRODUCT#<sku>` / `PRICE`, `CHECKOUT#<customer>#<key>`. */
   readonly table: ServiceTable;
 
   constructor(scope: Construct, id: string, stage: StageConfig) {
@@ -121,7 +121,9 @@ export class BasketStack extends Stack {
       stage,
       description: 'Removes the ordered lines from the basket on OrderConfirmed (once per order id)',
       code: props.code?.['order-confirmed'],
-    }).bindTable(table, { items: 'read-write' });
+    })
+      // Reads the basket and writes it back whole (conditional on its version); nothing else.
+      .bindTable(table, { items: ['GetItem', 'PutItem'] });
 
     // --- Messaging (each consumer owns its queue, DLQ and alarm) ---------------------------------
     this.productEvents = new EventSubscription(this, 'ProductEvents', {

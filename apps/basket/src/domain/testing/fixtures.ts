@@ -29,6 +29,7 @@ export const basketOf = (lines: Record<string, number>, overrides: Partial<Baske
     quantity,
     addedAt: `2025-02-01T00:00:0${index}.000Z`,
   })),
+  confirmedOrders: {},
   version: 1,
   updatedAt: '2025-02-01T00:00:00.000Z',
   ...overrides,

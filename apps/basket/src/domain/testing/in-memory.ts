@@ -3,7 +3,16 @@ import type { Basket } from '../basket';
 import { emptyBasket } from '../basket';
 import { supersedes, type CatalogEntry } from '../catalog';
 import { BasketChangedError, CheckoutAlreadyClaimedError } from '../errors';
-import type { BasketRepository, CheckoutRecord, CheckoutRepository, Clock, IdSource, OrderCommandSender, PriceCatalog } from '../ports';
+import type {
+  BasketRepository,
+  CheckoutContext,
+  CheckoutRecord,
+  CheckoutRepository,
+  Clock,
+  IdSource,
+  OrderCommandSender,
+  PriceCatalog,
+} from '../ports';
 
 /**
  * In-memory {@link BasketRepository} for unit tests: same contract (empty basket at version 0,
@@ -51,12 +60,23 @@ export class InMemoryPriceCatalog implements PriceCatalog {
   }
 }
 
-/** In-memory {@link CheckoutRepository}: conditional claim per customer and key. */
+/**
+ * In-memory {@link CheckoutRepository}: conditional claim per customer and key; its context comes
+ * with the basket of `baskets` (the table holds both in DynamoDB).
+ */
 export class InMemoryCheckoutRepository implements CheckoutRepository {
   readonly records = new Map<string, CheckoutRecord>();
 
+  constructor(private readonly baskets: Pick<BasketRepository, 'get'>) {}
+
   private static keyOf(customerId: string, idempotencyKey: string): string {
     return `${customerId}/${idempotencyKey}`;
+  }
+
+  async loadContext(customerId: string, idempotencyKey: string): Promise<CheckoutContext> {
+    const previous = this.records.get(InMemoryCheckoutRepository.keyOf(customerId, idempotencyKey));
+    const basket = await this.baskets.get(customerId);
+    return previous ? { previous, basket } : { basket };
   }
 
   async get(customerId: string, idempotencyKey: string): Promise<CheckoutRecord | undefined> {
