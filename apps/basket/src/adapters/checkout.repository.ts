@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { compositeKey, createItem, ItemAlreadyExistsError, type DocumentClient } from '@shop/dynamodb';
 import { OrderIdSchema, PlaceOrderSchema } from '@shop/order-contracts';
 import * as z from 'zod';
@@ -25,13 +25,14 @@ export const checkoutKey = (customerId: string, idempotencyKey: string): Checkou
   sk: 'CHECKOUT',
 });
 
+// Not strict: items written before every request re-sent the command also hold a `status`
+// (PENDING/SENT) that nothing reads any more; it is dropped on reading.
 const CheckoutItemSchema = z.object({
   customerId: z.string().min(1),
   idempotencyKey: z.string().min(1),
   fingerprint: z.string().min(1),
   orderId: OrderIdSchema,
   command: PlaceOrderSchema,
-  status: z.enum(['PENDING', 'SENT']),
   createdAt: z.iso.datetime(),
 });
 
@@ -47,9 +48,10 @@ export const fromCheckoutItem = (item: Record<string, unknown>): CheckoutRecord 
 
 /**
  * Checkout records on DynamoDB, one item per customer and Idempotency-Key, claimed with a
- * conditional put and remembered for at least a day (TTL `expiresAt`: DynamoDB deletes an expired
- * item some time later; until then the key still answers with its order). They share the table
- * with the baskets, so a checkout reads its record and the basket in one BatchGetItem.
+ * conditional put, never updated, and remembered for at least a day (TTL `expiresAt`: DynamoDB
+ * deletes an expired item some time later; until then the key still answers with its order). They
+ * share the table with the baskets, so a checkout reads its record and the basket in one
+ * BatchGetItem.
  */
 export class DynamoCheckoutRepository implements CheckoutRepository {
   /**
@@ -99,18 +101,5 @@ export class DynamoCheckoutRepository implements CheckoutRepository {
       }
       throw error;
     }
-  }
-
-  async markSent(customerId: string, idempotencyKey: string): Promise<void> {
-    await this.docClient.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: checkoutKey(customerId, idempotencyKey),
-        UpdateExpression: 'SET #status = :sent',
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: { '#status': 'status', '#pk': 'pk' },
-        ExpressionAttributeValues: { ':sent': 'SENT' },
-      }),
-    );
   }
 }

@@ -1,3 +1,4 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@shop/dynamodb';
 import { useTestTable } from '@shop/testing';
 import { catalogEntryFromEvent, type CatalogEntry } from '../domain/catalog';
@@ -5,7 +6,7 @@ import { BasketChangedError, CheckoutAlreadyClaimedError } from '../domain/error
 import { basketOf, CUSTOMER, entry, productChanged } from '../domain/testing/fixtures';
 import { fixedClock } from '../domain/testing/in-memory';
 import { DynamoBasketRepository } from './basket.repository';
-import { DynamoCheckoutRepository } from './checkout.repository';
+import { checkoutKey, DynamoCheckoutRepository, toCheckoutItem } from './checkout.repository';
 import { DynamoPriceCatalog } from './price-catalog.repository';
 import { BASKET_TABLE } from './testing/basket-table';
 import { createPlaceOrder } from '@shop/order-contracts';
@@ -125,7 +126,6 @@ describe('DynamoCheckoutRepository on DynamoDB Local', () => {
       shippingAddress: { name: 'Ada', line1: '1 Way', city: 'London', postalCode: 'N1', country: 'GB' },
       correlationId: 'corr-int',
     }),
-    status: 'PENDING' as const,
     createdAt: '2025-03-01T12:00:00.000Z',
   };
 
@@ -152,16 +152,28 @@ describe('DynamoCheckoutRepository on DynamoDB Local', () => {
     await expect(repository().loadContext(customerId, 'another-key')).resolves.toEqual({ basket: basketOf({}, { customerId, version: 2 }) });
   });
 
-  it('claims a key once, reads it back and marks it sent', async () => {
+  it('claims a key once, keeps the first claim unchanged and reads it back', async () => {
     await repository().claim(record);
 
     await expect(repository().claim({ ...record, orderId: '00000000-0000-4000-8000-000000000002' })).rejects.toBeInstanceOf(
       CheckoutAlreadyClaimedError,
     );
     await expect(repository().get(CUSTOMER, 'int-key-1')).resolves.toEqual(record);
-
-    await repository().markSent(CUSTOMER, 'int-key-1');
-    await expect(repository().get(CUSTOMER, 'int-key-1')).resolves.toEqual({ ...record, status: 'SENT' });
+    // The stored command comes back as the same bytes that were sent first.
+    expect(JSON.stringify((await repository().get(CUSTOMER, 'int-key-1'))?.command)).toBe(JSON.stringify(record.command));
+    const { Item } = await docClient.send(new GetCommand({ TableName: table.tableName, Key: checkoutKey(CUSTOMER, 'int-key-1') }));
+    expect(Object.keys(Item ?? {}).sort()).toEqual(
+      ['command', 'createdAt', 'customerId', 'expiresAt', 'fingerprint', 'idempotencyKey', 'orderId', 'pk', 'sk'],
+    );
     await expect(repository().get('someone-else', 'int-key-1')).resolves.toBeUndefined();
+  });
+
+  it('reads a record written by an earlier version, with its status attribute', async () => {
+    const old = { ...record, idempotencyKey: 'int-key-old' };
+    await docClient.send(
+      new PutCommand({ TableName: table.tableName, Item: { ...toCheckoutItem(old, clock.now()), status: 'SENT' } }),
+    );
+    await expect(repository().get(CUSTOMER, 'int-key-old')).resolves.toEqual(old);
+    await expect(repository().loadContext(CUSTOMER, 'int-key-old')).resolves.toMatchObject({ previous: old });
   });
 });

@@ -1,5 +1,5 @@
 import { nameBasedId } from '@shop/domain';
-import { PlaceOrderSchema } from '@shop/order-contracts';
+import { createPlaceOrder, PlaceOrderSchema } from '@shop/order-contracts';
 import { checkout, checkoutFingerprint, type CheckoutDeps } from './checkout.use-case';
 import { BasketLinesUnavailableError, CheckoutAlreadyClaimedError, EmptyBasketError, IdempotencyKeyReusedError } from './errors';
 import { basketOf, checkoutInput, CUSTOMER, entry, OTHER_CUSTOMER } from './testing/fixtures';
@@ -65,7 +65,15 @@ describe('checkout', () => {
       },
     ]);
     expect(PlaceOrderSchema.safeParse(orders.sent[0]).success).toBe(true);
-    expect(await checkouts.get(CUSTOMER, 'key-1')).toMatchObject({ orderId: ORDER_1, status: 'SENT' });
+    // Stored before it was sent, exactly as sent: later requests with the key send it again.
+    expect(await checkouts.get(CUSTOMER, 'key-1')).toEqual({
+      customerId: CUSTOMER,
+      idempotencyKey: 'key-1',
+      fingerprint: checkoutFingerprint(checkoutInput()),
+      orderId: ORDER_1,
+      command: orders.sent[0],
+      createdAt: '2025-03-01T12:00:00.000Z',
+    });
     expect((await baskets.get(CUSTOMER)).lines).toHaveLength(2); // emptied on OrderConfirmed, not here
   });
 
@@ -84,12 +92,17 @@ describe('checkout', () => {
     expect(get).not.toHaveBeenCalled(); // only a lost claim race reads the record again
   });
 
-  it('answers the same key again with the same order and sends nothing more', async () => {
+  it('answers the same key again with the same order and sends the same stored command again', async () => {
     const { orders, deps } = setup();
     await checkout(deps, request());
+    const [first] = orders.sent;
 
+    await expect(checkout(deps, request({ correlationId: 'corr-retry' }))).resolves.toEqual({ orderId: ORDER_1, replayed: true });
     await expect(checkout(deps, request())).resolves.toEqual({ orderId: ORDER_1, replayed: true });
-    expect(orders.sent).toHaveLength(1);
+
+    // The very command of the first request (envelope id, time, correlation id, data), not a new one.
+    expect(orders.sent).toEqual([first, first, first]);
+    expect(orders.sent[1]?.id).toBe(nameBasedId(`PlaceOrder#${ORDER_1}`));
   });
 
   it('answers the same key with the same order even after the basket was emptied', async () => {
@@ -98,7 +111,7 @@ describe('checkout', () => {
     await baskets.save({ ...(await baskets.get(CUSTOMER)), lines: [] }, 1);
 
     await expect(checkout(deps, request())).resolves.toEqual({ orderId: ORDER_1, replayed: true });
-    expect(orders.sent).toHaveLength(1);
+    expect(orders.sent.map((command) => command.data.orderId)).toEqual([ORDER_1, ORDER_1]);
   });
 
   it('places a second order for a new key', async () => {
@@ -165,36 +178,45 @@ describe('checkout', () => {
     const { orders, checkouts, deps } = setup({ sendFailures: 1 });
 
     await expect(checkout(deps, request())).rejects.toThrow('SQS unavailable');
-    expect(await checkouts.get(CUSTOMER, 'key-1')).toMatchObject({ orderId: ORDER_1, status: 'PENDING' });
+    const stored = await checkouts.get(CUSTOMER, 'key-1');
+    expect(stored).toMatchObject({ orderId: ORDER_1 });
 
     await expect(checkout(deps, request())).resolves.toEqual({ orderId: ORDER_1, replayed: true });
-    expect(orders.sent.map((command) => command.data.orderId)).toEqual([ORDER_1]);
-    expect(await checkouts.get(CUSTOMER, 'key-1')).toMatchObject({ status: 'SENT' });
+    expect(orders.sent).toEqual([stored?.command]);
   });
 
-  it('answers with the winner of a concurrent request with the same key', async () => {
+  it("answers with the winner of a concurrent request with the same key, sending the winner's command", async () => {
     const { checkouts, orders, deps } = setup();
+    const winnerCommand = createPlaceOrder({
+      orderId: ORDER_2,
+      customerId: CUSTOMER,
+      lines: [{ sku: 'MUG-001', name: 'Mug', quantity: 1, unitPrice: { amount: 1299, currency: 'EUR' } }],
+      total: { amount: 1299, currency: 'EUR' },
+      ...checkoutInput(),
+      correlationId: 'corr-winner',
+      id: nameBasedId(`PlaceOrder#${ORDER_2}`),
+      time: '2025-03-01T11:59:59.000Z',
+    });
     const racing = {
       loadContext: checkouts.loadContext.bind(checkouts),
       get: checkouts.get.bind(checkouts),
-      markSent: checkouts.markSent.bind(checkouts),
       claim: jest.fn(async () => {
-        // The other request claimed the key between our read and our claim, and sent its command.
+        // The other request claimed the key between our read and our claim.
         await checkouts.claim({
           customerId: CUSTOMER,
           idempotencyKey: 'key-1',
           fingerprint: checkoutFingerprint(checkoutInput()),
           orderId: ORDER_2,
-          command: {} as never,
-          status: 'SENT',
-          createdAt: '2025-03-01T12:00:00.000Z',
+          command: winnerCommand,
+          createdAt: '2025-03-01T11:59:59.000Z',
         });
         throw new CheckoutAlreadyClaimedError(CUSTOMER, 'key-1');
       }),
     };
 
     await expect(checkout({ ...deps, checkouts: racing }, request())).resolves.toEqual({ orderId: ORDER_2, replayed: true });
-    expect(orders.sent).toEqual([]);
+    // Ours (ORDER_1) was never stored, so never sent; the winner's may reach the queue twice.
+    expect(orders.sent).toEqual([winnerCommand]);
   });
 });
 

@@ -26,7 +26,10 @@ export interface CheckoutCommand {
 /** The order a checkout placed. */
 export interface CheckoutResult {
   readonly orderId: string;
-  /** `true` when the key was seen before: the earlier request's order is returned, none is placed. */
+  /**
+   * `true` when the key was seen before: the earlier request's order is returned and its stored
+   * command sent again; the order service makes no second order of it.
+   */
   readonly replayed: boolean;
 }
 
@@ -48,14 +51,24 @@ const canonical = (value: unknown): unknown => {
 export const checkoutFingerprint = (input: CheckoutInput): string =>
   createHash('sha256').update(JSON.stringify(canonical(input))).digest('base64url');
 
-// Re-sending while PENDING makes the outcome at-least-once: the command may reach the queue twice
-// (same orderId, same envelope id), and the order service creates one order per orderId.
+// Every request for a key sends the stored command, so nothing records whether a send succeeded:
+// a send that failed is made good by the client's retry, and one that did not is repeated, which
+// costs an SQS message per replay instead of a DynamoDB write per checkout. The repeat is the same
+// message (same envelope id, same data) and the order service takes it to the same order: it
+// creates the order with a conditional put keyed by orderId and names the saga execution after
+// the orderId. apps/order tests that show it:
+// - domain/place-order.use-case.spec.ts: "makes one order and one execution when the command
+//   arrives twice", "starts no new execution for an order whose saga already ended";
+// - handlers/place-order.handler.spec.ts: "makes one order and one saga execution from a command
+//   delivered twice"; handlers/order-flow.int.spec.ts: "takes a PlaceOrder delivered twice to one
+//   PENDING order and one saga start";
+// - adapters/order.repository.spec.ts: "creates only if the id is free"; order.repository.int.spec.ts:
+//   "refuses a second order with the same id and keeps the first";
+// - adapters/order-saga.starter.spec.ts: "starts an execution named after the order with the saga
+//   input as JSON", "treats ExecutionAlreadyExists as an execution started before".
 const replay = async (deps: CheckoutDeps, record: CheckoutRecord, fingerprint: string): Promise<CheckoutResult> => {
   if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
-  if (record.status === 'PENDING') {
-    await deps.orders.send(record.command);
-    await deps.checkouts.markSent(record.customerId, record.idempotencyKey);
-  }
+  await deps.orders.send(record.command);
   return { orderId: record.orderId, replayed: true };
 };
 
@@ -65,8 +78,8 @@ const replay = async (deps: CheckoutDeps, record: CheckoutRecord, fingerprint: s
  * first request with a key wins), then sends it to the order intake queue. The basket is left as
  * it is; it is emptied when the order is confirmed.
  *
- * The same key again (same customer, same body) answers with the first order and places none;
- * if the first request stored its command but failed to send it, the retry sends it.
+ * The same key again (same customer, same body) answers with the first order and places none:
+ * it sends the stored command again (see `replay`), so a first send that failed is made good.
  * @throws EmptyBasketError when the basket has no lines (422).
  * @throws BasketLinesUnavailableError naming the skus that cannot be bought now (422).
  * @throws IdempotencyKeyReusedError when the key was used for another body (422).
@@ -104,7 +117,6 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
     fingerprint,
     orderId,
     command: placeOrder,
-    status: 'PENDING',
     createdAt: now,
   };
 
@@ -112,13 +124,12 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
     await deps.checkouts.claim(record);
   } catch (error) {
     if (!(error instanceof CheckoutAlreadyClaimedError)) throw error;
-    // A concurrent request with the same key won: answer with its order.
+    // A concurrent request with the same key won: answer with its order, sending its command too.
     const winner = await deps.checkouts.get(customerId, idempotencyKey);
     if (!winner) throw error;
     return replay(deps, winner, fingerprint);
   }
 
   await deps.orders.send(placeOrder);
-  await deps.checkouts.markSent(customerId, idempotencyKey);
   return { orderId, replayed: false };
 };

@@ -33,9 +33,6 @@ export interface PriceCatalog {
   apply(entry: CatalogEntry): Promise<boolean>;
 }
 
-/** Where a checkout stands: the command is stored first, then sent. */
-export type CheckoutStatus = 'PENDING' | 'SENT';
-
 /**
  * One checkout, stored under the customer's Idempotency-Key before its command is sent: a second
  * request with the same key finds it and answers with the same order, never a second one.
@@ -46,9 +43,8 @@ export interface CheckoutRecord {
   /** Hash of the request body: a key reused for another request is refused. */
   readonly fingerprint: string;
   readonly orderId: string;
-  /** The exact command sent (and re-sent, unchanged, while `PENDING`). */
+  /** The exact command sent, and sent again, unchanged, by every later request with the key. */
   readonly command: PlaceOrder;
-  readonly status: CheckoutStatus;
   readonly createdAt: string;
 }
 
@@ -76,9 +72,6 @@ export interface CheckoutRepository {
    * @throws CheckoutAlreadyClaimedError when one has.
    */
   claim(record: CheckoutRecord): Promise<void>;
-
-  /** Records that the checkout's command was accepted by the order intake queue. */
-  markSent(customerId: string, idempotencyKey: string): Promise<void>;
 }
 
 /**

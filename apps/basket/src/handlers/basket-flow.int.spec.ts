@@ -95,17 +95,20 @@ describe('basket on DynamoDB Local', () => {
     expect([first.statusCode, again.statusCode]).toEqual([202, 202]);
     const { orderId } = body<{ orderId: string }>(first);
     expect(body(again)).toEqual({ orderId });
-    expect(orders.sent).toHaveLength(1);
+    // The replay sent the command stored by the first request, read back from the table: same bytes.
+    const firstCommand = JSON.stringify(orders.sent[0]);
+    expect(orders.sent.map((command) => JSON.stringify(command))).toEqual([firstCommand, firstCommand]);
     expect(PlaceOrderSchema.parse(orders.sent[0]).data).toMatchObject({ orderId, customerId: customer, total: { amount: 3748, currency: 'EUR' } });
     expect(body(await call(customer, {})).lines).toHaveLength(2); // not emptied at checkout
 
     await expect(confirm(orderConfirmed(['FLOW-MUG', 'FLOW-TEA'], orderId, customer))).resolves.toEqual({ batchItemFailures: [] });
     expect(body(await call(customer, {}))).toEqual({ lines: [], total: { amount: 0, currency: 'EUR' }, unavailable: [] });
 
-    // The key still answers with its order once the basket is emptied, and places none.
+    // The key still answers with its order once the basket is emptied, and sends the same command
+    // (the order service, finding the order confirmed, starts nothing).
     const replayed = await call(customer, checkout('flow-key-1'));
     expect([replayed.statusCode, replayed.headers?.['idempotent-replayed'], body(replayed)]).toEqual([202, 'true', { orderId }]);
-    expect(orders.sent).toHaveLength(1);
+    expect(orders.sent.map((command) => JSON.stringify(command))).toEqual([firstCommand, firstCommand, firstCommand]);
 
     // The customer buys a mug again; a late redelivery of the confirmation must not take it away.
     await call(customer, { method: 'PUT', path: '/items/FLOW-MUG', body: { quantity: 1 } });
@@ -151,7 +154,9 @@ describe('basket on DynamoDB Local', () => {
     expect(results.map((result) => result.statusCode)).toEqual([202, 202, 202, 202, 202]);
     const orderIds = new Set(results.map((result) => body<{ orderId: string }>(result).orderId));
     expect(orderIds.size).toBe(1);
-    // Commands may be re-sent while the first is in flight, but always for that one order.
+    // Each request sent the one stored command once: the winner, a replay, or the loser of the claim.
+    expect(orders.sent).toHaveLength(5);
+    expect(new Set(orders.sent.map((command) => JSON.stringify(command))).size).toBe(1);
     expect(new Set(orders.sent.map((command) => command.data.orderId))).toEqual(orderIds);
   });
 

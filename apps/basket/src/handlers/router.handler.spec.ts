@@ -1,6 +1,6 @@
 import './testing/lambda-env';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { basketKey, toBasketItem } from '../adapters/basket.repository';
@@ -205,7 +205,7 @@ describe('basket API', () => {
       expect(metrics).toEqual(['CheckoutAccepted']);
     });
 
-    it('answers the same key again with the same order id and sends nothing more', async () => {
+    it('answers the same key again with the same order id and sends the same stored command again', async () => {
       const { orders, metrics, call } = setup({ 'MUG-001': 2 });
       await call(checkoutRequest());
 
@@ -214,7 +214,8 @@ describe('basket API', () => {
       expect(again.statusCode).toBe(202);
       expect(json(again)).toEqual({ orderId: ORDER_1 });
       expect(again.headers?.['idempotent-replayed']).toBe('true');
-      expect(orders.sent).toHaveLength(1);
+      expect(orders.sent).toHaveLength(2);
+      expect(orders.sent[1]).toEqual(orders.sent[0]);
       expect(metrics).toEqual(['CheckoutAccepted', 'CheckoutReplayed']);
     });
 
@@ -308,23 +309,24 @@ describe('handler', () => {
     expect(fields(result)).toEqual(['quantity']);
   });
 
-  it('sends the PlaceOrder of a checkout to the intake queue of its environment, with the type and correlation id', async () => {
+  it('sends the PlaceOrder of a checkout to the intake queue of its environment, with the type and correlation id, and sends it again on a replay', async () => {
     const ddb = mockClient(DynamoDBDocumentClient);
     const sqs = mockClient(SQSClient);
     try {
-      const stored = [{ ...toBasketItem(basketOf({ 'MUG-001': 1 })), version: 1 }, toPriceItem(entry())];
+      const stored: Record<string, unknown>[] = [{ ...toBasketItem(basketOf({ 'MUG-001': 1 })), version: 1 }, toPriceItem(entry())];
       ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
         const keys = input.RequestItems?.['basket-unit-test']?.Keys ?? [];
         return { Responses: { 'basket-unit-test': stored.filter((item) => keys.some((key) => key.pk === item.pk && key.sk === item.sk)) } };
       });
-      ddb.on(PutCommand).resolves({});
-      ddb.on(UpdateCommand).resolves({});
+      ddb.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
+        stored.push(input.Item);
+        return {};
+      });
       sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+      const request = (correlationId: string) =>
+        apiGatewayProxyEvent({ basePath: '/basket', claims: customerClaims(), ...checkoutRequest({ headers: { 'Idempotency-Key': 'k-1', 'x-correlation-id': correlationId } }) });
 
-      const result = await handler(
-        apiGatewayProxyEvent({ basePath: '/basket', claims: customerClaims(), ...checkoutRequest({ headers: { 'Idempotency-Key': 'k-1', 'x-correlation-id': 'corr-h-2' } }) }),
-        fakeLambdaContext(),
-      );
+      const result = await handler(request('corr-h-2'), fakeLambdaContext());
 
       expect(result.statusCode).toBe(202);
       expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
@@ -335,11 +337,24 @@ describe('handler', () => {
         correlationId: { DataType: 'String', StringValue: 'corr-h-2' },
       });
       expect(JSON.parse(sent?.MessageBody ?? '{}')).toMatchObject({ type: 'PlaceOrder', data: { orderId: json(result).orderId, customerId: CUSTOMER } });
-      // Four DynamoDB calls: the key's record with the basket, the prices, the claim, the mark SENT.
-      expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'BatchGetCommand', 'PutCommand', 'UpdateCommand']);
+      // Three DynamoDB calls: the key's record with the basket, the prices, the claim; then the send.
+      expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'BatchGetCommand', 'PutCommand']);
       expect(ddb.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems).toEqual({
         'basket-unit-test': { Keys: [checkoutKey(CUSTOMER, 'k-1'), basketKey(CUSTOMER)], ConsistentRead: true },
       });
+      const [claim] = ddb.commandCalls(PutCommand);
+      const [send] = sqs.commandCalls(SendMessageCommand);
+      expect(claim && send && claim.calledBefore(send)).toBe(true);
+
+      // The same key again: one DynamoDB call finds the record, and the stored command is sent
+      // again byte for byte (its own correlation id, not the replay's).
+      ddb.resetHistory();
+      const replay = await handler(request('corr-h-3'), fakeLambdaContext());
+
+      expect([replay.statusCode, replay.headers?.['idempotent-replayed'], json(replay)]).toEqual([202, 'true', json(result)]);
+      expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand']);
+      expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 2);
+      expect(sqs.commandCalls(SendMessageCommand)[1]?.args[0].input).toEqual(sent);
     } finally {
       ddb.restore();
       sqs.restore();

@@ -94,8 +94,10 @@ export class BasketStack extends Stack {
       stage,
       description: 'Basket REST API: get the basket, set and remove items, check out (PlaceOrder)',
       code: props.code?.router,
-    }).bindTable(table, { items: 'read-write' });
-    // Prices of all lines in one round trip; no batch writes.
+    })
+      // Reads, and conditional puts (baskets, checkout claims): nothing is updated or deleted in place.
+      .bindTable(table, { items: ['GetItem', 'PutItem'] });
+    // The checkout's record with the basket, and the prices of all lines, in one round trip each; no batch writes.
     table.grantAccess(this.router.function, { items: 'read', batch: true });
     CommandQueue.bindSender(this.router, { stage: stage.stage, ...ORDER_INTAKE_QUEUE }, ORDER_INTAKE_QUEUE_URL_ENV);
 

@@ -88,12 +88,6 @@ export class InMemoryCheckoutRepository implements CheckoutRepository {
     if (this.records.has(key)) throw new CheckoutAlreadyClaimedError(record.customerId, record.idempotencyKey);
     this.records.set(key, record);
   }
-
-  async markSent(customerId: string, idempotencyKey: string): Promise<void> {
-    const key = InMemoryCheckoutRepository.keyOf(customerId, idempotencyKey);
-    const record = this.records.get(key);
-    if (record) this.records.set(key, { ...record, status: 'SENT' });
-  }
 }
 
 /** Records the commands it is given; fails the first `failures` sends (a queue that is down). */
