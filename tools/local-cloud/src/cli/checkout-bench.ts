@@ -66,6 +66,8 @@ interface Outcome {
   reason?: string;
   observedMs?: number;
   recordedMs?: number;
+  /** `GET /orders/{id}` sent until the order left PENDING. */
+  polls: number;
   measured: boolean;
 }
 
@@ -187,11 +189,12 @@ async function main(): Promise<void> {
           errors++;
           continue;
         }
-        const outcome: Outcome = { orderId: answer.body.orderId, customer: name, sentAt, sentAtEpoch, measured: isMeasured };
+        const outcome: Outcome = { orderId: answer.body.orderId, customer: name, sentAt, sentAtEpoch, polls: 0, measured: isMeasured };
         outcomes.push(outcome);
         const pollDeadline = Date.now() + drainSeconds * 1000;
         while (Date.now() < pollDeadline) {
           const read = await call<OrderView>('GET', `/orders/${outcome.orderId}`, name);
+          outcome.polls++;
           if (read.status === 200 && read.body.status !== 'PENDING') {
             outcome.status = read.body.status;
             outcome.reason = read.body.cancellationReason;
@@ -241,6 +244,7 @@ async function main(): Promise<void> {
       cpuMsPerConfirmedOrder: cpuPerUnit(cpuAtStart, cpuAtEnd, measuredConfirmed),
       localCloudThreadShares: threadShares,
       pollMs,
+      pollsPerOrder: confirmed.length ? round(confirmed.reduce((sum, outcome) => sum + outcome.polls, 0) / confirmed.length) : 0,
       machine: { cpus: cpus().length, loadavg: loadavg().map(round) },
     };
     if (values.json) console.log(JSON.stringify(result, null, 2));
@@ -248,7 +252,7 @@ async function main(): Promise<void> {
       console.log(`checkout → CONFIRMED through the local cloud, ${customers} concurrent customers, ${result.measuredOrders} measured orders (+${warmup} warm-up), ${cpus().length} cores`);
       console.log(`  latency observed (send → poll saw CONFIRMED, poll ${pollMs} ms): p50 ${result.latencyObservedMs.p50} ms  p95 ${result.latencyObservedMs.p95} ms  p99 ${result.latencyObservedMs.p99} ms  max ${result.latencyObservedMs.max} ms`);
       console.log(`  latency recorded (send → CONFIRMED in status history):      p50 ${result.latencyRecordedMs.p50} ms  p95 ${result.latencyRecordedMs.p95} ms  p99 ${result.latencyRecordedMs.p99} ms  max ${result.latencyRecordedMs.max} ms`);
-      console.log(`  sustained: ${result.confirmedPerSecond} confirmed orders/s   (${result.confirmed} confirmed, ${result.cancelled} cancelled, ${result.needsAttention} needs attention, ${result.lost} lost, ${errors} request errors, ${basketRetries} basket re-puts; ${result.wallSeconds} s)`);
+      console.log(`  sustained: ${result.confirmedPerSecond} confirmed orders/s   (${result.confirmed} confirmed, ${result.cancelled} cancelled, ${result.needsAttention} needs attention, ${result.lost} lost, ${errors} request errors, ${basketRetries} basket re-puts, ${result.pollsPerOrder} polls per order; ${result.wallSeconds} s)`);
       console.log(`  CPU per confirmed order: ${formatCpu(result.cpuMsPerConfirmedOrder)} on ${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
       const nodeMs = result.cpuMsPerConfirmedOrder?.byProcess['local cloud (node)'];
       const javaMs = result.cpuMsPerConfirmedOrder?.byProcess['DynamoDB Local (java)'];
