@@ -85,18 +85,7 @@ export class Gateway {
       if (size <= limit) chunks.push(chunk);
     });
     req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const rawUrl = req.url ?? '/';
-      const queryAt = rawUrl.indexOf('?');
-      const request: IncomingRequest = {
-        httpMethod: (req.method ?? 'GET').toUpperCase(),
-        path: queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt),
-        query: queryAt < 0 ? '' : rawUrl.slice(queryAt + 1),
-        rawHeaders: req.rawHeaders,
-        body,
-        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-        protocol: `HTTP/${req.httpVersion}`,
-      };
+      const request = incomingRequest(req, Buffer.concat(chunks));
       const answer = size > limit ? Promise.resolve(json(413, { message: 'Request Too Long' })) : this.handle(request, req);
       answer
         .catch((error: Error) => {
@@ -220,6 +209,21 @@ export class Gateway {
       note: `${note} cid=${correlationId ?? responseCorrelation ?? requestId}`,
     };
   }
+}
+
+/** What the gateway knows of a node:http request once its body has been read. */
+export function incomingRequest(req: IncomingMessage, body: Buffer): IncomingRequest {
+  const rawUrl = req.url ?? '/';
+  const queryAt = rawUrl.indexOf('?');
+  return {
+    httpMethod: (req.method ?? 'GET').toUpperCase(),
+    path: queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt),
+    query: queryAt < 0 ? '' : rawUrl.slice(queryAt + 1),
+    rawHeaders: req.rawHeaders,
+    body,
+    sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+    protocol: `HTTP/${req.httpVersion}`,
+  };
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

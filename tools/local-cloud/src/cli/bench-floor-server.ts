@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { incomingRequest } from '../api/gateway';
 import { buildProxyEvent, parseProxyResponse } from '../api/proxy-event';
 import { RestRoutes } from '../api/rest-routes';
 import { discoverAssemblies, loadAssembly } from '../assembly/cloud-assembly';
@@ -82,20 +83,16 @@ function serve(route: Route, dynamodb: string, port: number): void {
   const handler = loaded[fn.handler.slice(dot + 1)] as (event: unknown, context: unknown) => Promise<unknown>;
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const requestId = randomUUID();
-    const rawUrl = req.url ?? '/';
-    const queryAt = rawUrl.indexOf('?');
-    const event = buildProxyEvent(
-      {
-        httpMethod: 'GET',
-        path: queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt),
-        query: queryAt < 0 ? '' : rawUrl.slice(queryAt + 1),
-        rawHeaders: req.rawHeaders,
-        body: Buffer.alloc(0),
-        sourceIp: '127.0.0.1',
-        protocol: `HTTP/${req.httpVersion}`,
-      },
-      { api, method, pathParameters, requestId, extendedRequestId: requestId, traceId: `Root=1-00000000-${requestId.replace(/-/g, '').slice(0, 24)}`, now: Date.now() },
-    );
+    // GET only: the body is not read.
+    const event = buildProxyEvent(incomingRequest(req, Buffer.alloc(0)), {
+      api,
+      method,
+      pathParameters,
+      requestId,
+      extendedRequestId: requestId,
+      traceId: `Root=1-00000000-${requestId.replace(/-/g, '').slice(0, 24)}`,
+      now: Date.now(),
+    });
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
     const context = { functionName: fn.name, awsRequestId: requestId, memoryLimitInMB: String(fn.memorySize), getRemainingTimeInMillis: () => deadline - Date.now() };
     handler(event, context).then(

@@ -10,15 +10,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { awsJsonCall } from '../emulators/aws-json-client';
 import { freePort } from '../net';
 import { stop } from './bench-process';
-import { closedLoop, getter, openLoop, poster, summarize, type Latencies } from './load';
-import { cpuPerUnit, cpuSnapshot, trackProcesses, type TrackedProcesses } from './process-cpu';
+import { closedLoop, getter, measureLoad, openLoop, poster, type Measured } from './load';
+import { DYNAMODB_LOCAL, trackProcesses, type TrackedProcesses } from './process-cpu';
 
 export interface FloorOptions {
   /** Directory of the built local cloud (bench-floor-server.mjs). */
@@ -27,6 +26,8 @@ export interface FloorOptions {
   assemblies: string;
   /** The local cloud's base URL: its DynamoDB Local is read from `/_local/resources`. */
   localCloud: string;
+  /** The local cloud's processes, as the bench tracks them: its DynamoDB Local's JVM among them. */
+  localCloudProcesses: TrackedProcesses;
   /** Path of the benchmarked GET, e.g. `/products/BENCH-0001`. */
   path: string;
   /** Value of the `sku` attribute of the item the GET reads. */
@@ -38,9 +39,6 @@ export interface FloorOptions {
   rateSeconds: number;
   maxSeconds: number;
 }
-
-type Cpu = ReturnType<typeof cpuPerUnit>;
-export type Measured = Latencies & { cpuMsPerRequest: Cpu };
 
 export interface FloorResult {
   dynamodb: { fixedRate: Measured };
@@ -57,8 +55,9 @@ const DYNAMODB_HEADERS = {
 export async function measureFloor(options: FloorOptions): Promise<FloorResult> {
   const resources = (await (await fetch(`${options.localCloud}/_local/resources`)).json()) as { endpoints: Record<string, string> };
   const dynamodb = resources.endpoints.AWS_ENDPOINT_URL_DYNAMODB;
-  const javaPid = javaListeningOn(dynamodb);
-  const java: TrackedProcesses = { rootPid: javaPid, rootKind: 'DynamoDB Local (java)', children: [] };
+  const javaPid = options.localCloudProcesses.children.find((child) => child.kind === DYNAMODB_LOCAL)?.pid;
+  if (!javaPid) throw new Error(`no ${DYNAMODB_LOCAL} process among the local cloud's children`);
+  const java: TrackedProcesses = { rootPid: javaPid, rootKind: DYNAMODB_LOCAL, children: [] };
 
   const port = await freePort();
   const processes = cpus().length;
@@ -75,26 +74,20 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
     const getItem = JSON.stringify({ TableName: tableName, Key: await keyOf(dynamodb, tableName, options.sku), ConsistentRead: false });
     const raw = poster(dynamodb, agent, DYNAMODB_HEADERS, getItem);
     await closedLoop(raw, options.warmup, options.clients, options.maxSeconds);
-    const rawRate = await measured(java, () => openLoop(raw, options.rate, options.rateSeconds, options.clients));
+    const rawRate = await measureLoad(java, () => openLoop(raw, options.rate, options.rateSeconds, options.clients));
 
     // The function alone, one process per core.
     const get = getter(`http://127.0.0.1:${port}${options.path}`, agent);
     const handlerProcesses = trackProcesses(server.pid ?? 0, 'function alone (node)');
-    handlerProcesses.children.push({ pid: javaPid, kind: 'DynamoDB Local (java)' });
+    handlerProcesses.children.push({ pid: javaPid, kind: DYNAMODB_LOCAL });
     await closedLoop(get, options.warmup, options.clients, options.maxSeconds);
-    const throughput = await measured(handlerProcesses, () => closedLoop(get, options.requests, options.clients, options.maxSeconds));
-    const fixedRate = await measured(handlerProcesses, () => openLoop(get, options.rate, options.rateSeconds, options.clients));
+    const throughput = await measureLoad(handlerProcesses, () => closedLoop(get, options.requests, options.clients, options.maxSeconds));
+    const fixedRate = await measureLoad(handlerProcesses, () => openLoop(get, options.rate, options.rateSeconds, options.clients));
     agent.destroy();
     return { dynamodb: { fixedRate: rawRate }, handler: { processes, functionName, throughput, fixedRate } };
   } finally {
     await stop(server);
   }
-}
-
-async function measured(tracked: TrackedProcesses, load: () => ReturnType<typeof openLoop>): Promise<Measured> {
-  const before = cpuSnapshot(tracked);
-  const latencies = summarize(await load());
-  return { ...latencies, cpuMsPerRequest: cpuPerUnit(before, cpuSnapshot(tracked), latencies.requests) };
 }
 
 /** Waits for the floor server's `ready <function> <table>` line. */
@@ -126,18 +119,4 @@ async function keyOf(endpoint: string, tableName: string, sku: string): Promise<
   const item = Items[0];
   if (!item) throw new Error(`no item with sku ${sku} in ${tableName}`);
   return Object.fromEntries(Table.KeySchema.map(({ AttributeName }) => [AttributeName, item[AttributeName]]));
-}
-
-/** The JVM whose command line listens on the endpoint's port (the local cloud's DynamoDB Local). */
-function javaListeningOn(endpoint: string): number {
-  const port = new URL(endpoint).port;
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.some((arg) => arg.includes('DynamoDBLocal')) && args[args.indexOf('-port') + 1] === port) return Number(entry);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  throw new Error(`no DynamoDB Local process listening on ${endpoint}`);
 }

@@ -31,8 +31,8 @@ import { freePort } from '../net';
 import { stop, waitForHealth } from './bench-process';
 import { workspaceRoot } from './options';
 import { measureFloor, type FloorResult } from './bench-floor';
-import { closedLoop, getter, openLoop, summarize, type Latencies } from './load';
-import { cpuPerUnit, cpuSnapshot, formatCpu, referenceWorkMs, trackProcesses } from './process-cpu';
+import { closedLoop, getter, measureLoad, openLoop, summarize, type Latencies, type Measured } from './load';
+import { formatCpu, referenceWorkMs, trackProcesses } from './process-cpu';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -60,8 +60,8 @@ const maxSeconds = Number(values['max-seconds']);
 interface Result {
   startupMs: number;
   reportedReadyMs?: number;
-  throughput: Latencies & { cpuMsPerRequest: ReturnType<typeof cpuPerUnit> };
-  fixedRate: Latencies & { offeredRps: number; cpuMsPerRequest: ReturnType<typeof cpuPerUnit> };
+  throughput: Measured;
+  fixedRate: Measured & { offeredRps: number };
   sequential: Latencies;
   idleRssMb: { total: number; byProcess: { pid: number; command: string; rssMb: number }[] };
   afterLoadRssMb: { total: number; byProcess: { pid: number; command: string; rssMb: number }[] };
@@ -112,14 +112,10 @@ async function main(): Promise<void> {
     await closedLoop(get, Number(values.warmup), clients, maxSeconds);
     const referenceBefore = referenceWorkMs();
     const tracked = trackProcesses(pid);
-    const cpuBefore = cpuSnapshot(tracked);
-    const throughput = { ...summarize(await closedLoop(get, total, clients, maxSeconds)), cpuMsPerRequest: undefined as ReturnType<typeof cpuPerUnit> };
-    throughput.cpuMsPerRequest = cpuPerUnit(cpuBefore, cpuSnapshot(tracked), throughput.requests);
+    const throughput = await measureLoad(tracked, () => closedLoop(get, total, clients, maxSeconds));
     const sequential = summarize(await closedLoop(get, Math.min(1000, total), 1, maxSeconds));
     const rate = Number(values.rate);
-    const cpuBeforeRate = cpuSnapshot(tracked);
-    const fixedRate = { ...summarize(await openLoop(get, rate, Number(values['rate-seconds']), clients)), offeredRps: rate, cpuMsPerRequest: undefined as ReturnType<typeof cpuPerUnit> };
-    fixedRate.cpuMsPerRequest = cpuPerUnit(cpuBeforeRate, cpuSnapshot(tracked), fixedRate.requests);
+    const fixedRate = { ...(await measureLoad(tracked, () => openLoop(get, rate, Number(values['rate-seconds']), clients))), offeredRps: rate };
     agent.destroy();
     const floor = values.floor
       ? await measureFloor({
@@ -127,6 +123,7 @@ async function main(): Promise<void> {
           workspaceRoot: root,
           assemblies,
           localCloud: base,
+          localCloudProcesses: tracked,
           path,
           sku,
           clients,

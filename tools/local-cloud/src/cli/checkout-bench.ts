@@ -33,7 +33,7 @@ import { parseArgs } from 'node:util';
 import { freePort } from '../net';
 import { stop, waitForHealth } from './bench-process';
 import { workspaceRoot } from './options';
-import { cpuPerUnit, cpuSnapshot, formatCpu, localCloudThreads, referenceWorkMs, threadSnapshot, trackProcesses, type CpuSnapshot } from './process-cpu';
+import { cpuPerUnit, cpuSnapshot, DYNAMODB_LOCAL, formatCpu, localCloudThreads, referenceWorkMs, threadSnapshot, trackProcesses, type CpuSnapshot } from './process-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -255,7 +255,7 @@ async function main(): Promise<void> {
       console.log(`  sustained: ${result.confirmedPerSecond} confirmed orders/s   (${result.confirmed} confirmed, ${result.cancelled} cancelled, ${result.needsAttention} needs attention, ${result.lost} lost, ${errors} request errors, ${basketRetries} basket re-puts, ${result.pollsPerOrder} polls per order; ${result.wallSeconds} s)`);
       console.log(`  CPU per confirmed order: ${formatCpu(result.cpuMsPerConfirmedOrder)} on ${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
       const nodeMs = result.cpuMsPerConfirmedOrder?.byProcess['local cloud (node)'];
-      const javaMs = result.cpuMsPerConfirmedOrder?.byProcess['DynamoDB Local (java)'];
+      const javaMs = result.cpuMsPerConfirmedOrder?.byProcess[DYNAMODB_LOCAL];
       if (threadShares && nodeMs !== undefined && javaMs !== undefined) {
         const byGroup = Object.fromEntries(Object.entries(threadShares).map(([group, share]) => [group, round(share * nodeMs)]));
         console.log(`    local cloud (node) by thread: ${Object.entries(byGroup).sort(([, a], [, b]) => b - a).map(([group, ms]) => `${group} ${ms}`).join(', ')} (ms per order; V8's background threads work for every isolate)`);

@@ -3,6 +3,7 @@
  * connections, bounded in count and time, and their latency percentiles.
  */
 import http from 'node:http';
+import { cpuPerUnit, cpuSnapshot, type TrackedProcesses } from './process-cpu';
 
 /** Sends one request; resolves with the HTTP status. */
 export type Send = () => Promise<number>;
@@ -49,6 +50,15 @@ export interface Latencies {
   max: number;
 }
 
+/** Sends once: `true` for a 200, `false` for any other status or a failed request. */
+const succeeds = async (send: Send): Promise<boolean> => {
+  try {
+    return (await send()) === 200;
+  } catch {
+    return false;
+  }
+};
+
 /** Closed loop: each of `concurrency` clients sends its next request when the previous one is answered. */
 export async function closedLoop(send: Send, count: number, concurrency: number, maxSeconds: number): Promise<Run> {
   const latencies: number[] = [];
@@ -60,11 +70,7 @@ export async function closedLoop(send: Send, count: number, concurrency: number,
     while (issued < count && performance.now() < deadline) {
       issued += 1;
       const t0 = performance.now();
-      try {
-        if ((await send()) !== 200) errors += 1;
-      } catch {
-        errors += 1;
-      }
+      if (!(await succeeds(send))) errors += 1;
       latencies.push(performance.now() - t0);
     }
   };
@@ -89,11 +95,7 @@ export async function openLoop(send: Send, rate: number, seconds: number, concur
       const due = started + (index * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      try {
-        if ((await send()) !== 200) errors += 1;
-      } catch {
-        errors += 1;
-      }
+      if (!(await succeeds(send))) errors += 1;
       latencies.push(performance.now() - due);
     }
   };
@@ -114,4 +116,14 @@ export function summarize(run: Run): Latencies {
     p99: pct(99),
     max: sorted[sorted.length - 1] ?? Number.NaN,
   };
+}
+
+/** Latencies of a load, with the CPU each request cost the `tracked` processes. */
+export type Measured = Latencies & { cpuMsPerRequest: ReturnType<typeof cpuPerUnit> };
+
+/** Runs `load` and reads the CPU time of `tracked` around it. */
+export async function measureLoad(tracked: TrackedProcesses, load: () => Promise<Run>): Promise<Measured> {
+  const before = cpuSnapshot(tracked);
+  const latencies = summarize(await load());
+  return { ...latencies, cpuMsPerRequest: cpuPerUnit(before, cpuSnapshot(tracked), latencies.requests) };
 }

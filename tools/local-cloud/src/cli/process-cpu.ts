@@ -10,6 +10,9 @@ export type CpuSnapshot = Record<string, number>;
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
+/** How DynamoDB Local's JVM is named in a snapshot. */
+export const DYNAMODB_LOCAL = 'DynamoDB Local (java)';
+
 const round = (value: number) => Math.round(value * 100) / 100;
 
 function statOf(pid: number, file = `/proc/${pid}/stat`): { ppid: number; ms: number } {
@@ -38,7 +41,7 @@ export function trackProcesses(rootPid: number, rootKind = 'local cloud (node)')
       const pid = Number(entry);
       if (statOf(pid).ppid !== rootPid) continue;
       const command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      children.push({ pid, kind: command === 'java' ? 'DynamoDB Local (java)' : rootKind });
+      children.push({ pid, kind: command === 'java' ? DYNAMODB_LOCAL : rootKind });
     } catch {
       // Gone meanwhile.
     }
