@@ -38,7 +38,7 @@ const failed: InvokeOutcome = { requestId: 'r', ok: false, kind: 'handled', erro
 
 const seqsOf = (event: unknown) => (event as { Records: { dynamodb: { SequenceNumber: string } }[] }).Records.map((r) => r.dynamodb.SequenceNumber);
 
-function subject(def: EventSourceMappingDef, outcomes: InvokeOutcome[], api?: Partial<StreamsApi>) {
+function subject(def: EventSourceMappingDef, outcomes: InvokeOutcome[], api?: Partial<StreamsApi>, pollIntervalMs = 10) {
   const invoke = jest.fn();
   for (const outcome of outcomes) invoke.mockResolvedValueOnce(outcome);
   invoke.mockResolvedValue(ok());
@@ -48,7 +48,7 @@ function subject(def: EventSourceMappingDef, outcomes: InvokeOutcome[], api?: Pa
     streamsCall: async () => ({}) as never,
     ...api,
   };
-  const poller = new StreamPoller(def, { streams, invoke, sendToDestination, logger: memoryLogger() }, { retryBaseMs: 1, pollIntervalMs: 10 });
+  const poller = new StreamPoller(def, { streams, invoke, sendToDestination, logger: memoryLogger() }, { retryBaseMs: 1, pollIntervalMs });
   return { poller, invoke, sendToDestination };
 }
 
@@ -144,5 +144,28 @@ describe('StreamPoller reading a stream', () => {
     await poller.stop();
     expect(iteratorCalls).toHaveLength(2);
     expect(invoke).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads a caught-up shard at most once per poll interval, records or not, and a full page on at once', async () => {
+    const readAt: number[] = [];
+    let sequence = 0;
+    const streamsCall = async (operation: string) => {
+      if (operation === 'DescribeStream') return { StreamDescription: { Shards: [{ ShardId: 'shard-1' }] } };
+      if (operation === 'GetShardIterator') return { ShardIterator: 'it-0' };
+      readAt.push(performance.now());
+      // reads 1-3 return full pages (a backlog), reads 4-6 one record each, then nothing
+      const count = readAt.length <= 3 ? 2 : readAt.length <= 6 ? 1 : 0;
+      const records = Array.from({ length: count }, () => record(String(++sequence)));
+      return { Records: records, NextShardIterator: `it-${readAt.length}` };
+    };
+    const { poller, invoke } = subject(mapping({ batchSize: 2 }), [], { streamsCall: streamsCall as StreamsApi['streamsCall'] }, 100);
+    poller.start();
+    await new Promise((resolve) => setTimeout(resolve, 560));
+    await poller.stop();
+    const gaps = readAt.slice(1).map((at, n) => at - readAt[n]);
+    expect(gaps.slice(0, 3).every((gap) => gap < 90)).toBe(true); // the backlog: no wait for the interval
+    expect(gaps.length).toBeGreaterThanOrEqual(5);
+    expect(gaps.slice(3).every((gap) => gap >= 95)).toBe(true); // caught up: one read per 100 ms
+    expect(invoke).toHaveBeenCalledTimes(6);
   });
 });

@@ -138,6 +138,7 @@ export class StreamPoller {
     try {
       let iterator = await firstIterator;
       while (iterator && !signal.aborted) {
+        const polledAt = performance.now();
         let page: { Records?: StreamRecord[]; NextShardIterator?: string };
         try {
           page = await this.deps.streams.streamsCall('GetRecords', { ShardIterator: iterator, Limit: Math.min(1000, this.mapping.batchSize) }, signal);
@@ -158,7 +159,10 @@ export class StreamPoller {
           this.checkpoints.set(shard.ShardId, records[records.length - 1]?.dynamodb.SequenceNumber ?? '');
         }
         iterator = page.NextShardIterator;
-        if (records.length === 0) await sleep(this.pollIntervalMs, signal);
+        // As Lambda does, a shard that is caught up is read at most 4 times a second (the poll
+        // interval), records or not: under load, each invocation gets the records of a whole
+        // interval instead of one or two. A full page means a backlog: read on at once.
+        if (records.length < this.mapping.batchSize) await sleep(this.pollIntervalMs - (performance.now() - polledAt), signal);
       }
       if (!signal.aborted) this.finishedShards.add(shard.ShardId);
     } catch (error) {
