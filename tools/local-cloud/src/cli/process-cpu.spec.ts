@@ -61,11 +61,11 @@ describe('threadSnapshot', () => {
   onLinux('adds up the CPU time of the threads of each group, a worker thread by its name', async () => {
     const worker = new Worker('const end = Date.now() + 300; while (Date.now() < end); setTimeout(() => {}, 10000);', {
       eval: true,
-      name: 'shop-local-product-RouterFunction0F681190',
+      name: 'product:RouterFunction',
     });
     try {
       await new Promise((resolve) => setTimeout(resolve, 600));
-      const snapshot = threadSnapshot(process.pid, localCloudThreads(['shop-local-product-RouterFunction0F681190']));
+      const snapshot = threadSnapshot(process.pid, localCloudThreads(['product:RouterFunction']));
       expect(snapshot?.functions).toBeGreaterThanOrEqual(200); // the worker's 300 ms busy loop
       expect(snapshot?.['main thread']).toBeGreaterThan(0);
     } finally {
@@ -80,13 +80,20 @@ describe('threadSnapshot', () => {
 
 describe('localCloudThreads', () => {
   it("tells function instances (Linux keeps 15 bytes of a thread's name), the main thread and V8's threads apart", () => {
-    const classify = localCloudThreads(['shop-local-basket-RouterFunction0F681190', 'shop-local-order-PlaceOrderFunctionF3BF3D1E']);
-    expect(classify('shop-local-bask')).toBe('functions');
-    expect(classify('shop-local-orde')).toBe('functions');
-    expect(classify('shop-local-paym')).toBe('other');
+    const classify = localCloudThreads(['basket:RouterFunction', 'order:PlaceOrderFunction']);
+    expect(classify('basket:RouterFu')).toBe('functions');
+    expect(classify('order:PlaceOrde')).toBe('functions');
+    expect(classify('payment:ChargeP')).toBe('other');
     expect(classify('MainThread')).toBe('main thread');
     expect(classify('V8Worker')).toBe('V8 background');
     expect(classify('libuv-worker')).toBe('other');
+  });
+
+  it('names each function by its label when asked to split the functions', () => {
+    const classify = localCloudThreads(['basket:RouterFunction', 'order:PlaceOrderFunction'], { byFunction: true });
+    expect(classify('basket:RouterFu')).toBe('basket:RouterFunction');
+    expect(classify('order:PlaceOrde')).toBe('order:PlaceOrderFunction');
+    expect(classify('MainThread')).toBe('main thread');
   });
 });
 

@@ -91,14 +91,17 @@ export function threadSnapshot(pid: number, classify: (threadName: string) => st
 
 /**
  * Groups the local cloud's threads: its function instances (worker threads named after their
- * function), its main thread (gateway, pollers, SQS/SNS, Step Functions), V8's background threads
- * (GC, compilers: shared by every isolate) and the rest (libuv's pool, ...).
+ * function's label, `basket:RouterFunction`), its main thread (gateway, pollers, SQS/SNS, Step
+ * Functions), V8's background threads (GC, compilers: shared by every isolate) and the rest
+ * (libuv's pool, ...). With `byFunction`, each function's instances are a group of their own,
+ * named by the label (Linux keeps the first 15 bytes of a thread's name: labels that share them
+ * are counted together).
  */
-export function localCloudThreads(functionNames: string[]): (threadName: string) => string {
-  // Linux keeps the first 15 bytes of a thread's name.
-  const functions = new Set(functionNames.map((name) => name.slice(0, 15)));
+export function localCloudThreads(functionLabels: string[], options: { byFunction?: boolean } = {}): (threadName: string) => string {
+  const functions = new Map(functionLabels.map((label) => [label.slice(0, 15), label]));
   return (threadName) => {
-    if (functions.has(threadName)) return 'functions';
+    const label = functions.get(threadName);
+    if (label) return options.byFunction ? label : 'functions';
     if (threadName === 'MainThread') return 'main thread';
     if (threadName.startsWith('V8')) return 'V8 background';
     return 'other';

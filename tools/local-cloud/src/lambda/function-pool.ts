@@ -255,7 +255,8 @@ export class FunctionPool {
       // V8 sizes a worker's young generation from its old generation: a few MB for a 128 MB function,
       // scavenged so often under load that GC took ~15% of the CPU of a GET (`local-cloud:bench`).
       resourceLimits: { maxOldGenerationSizeMb: Math.max(128, this.def.memorySize), maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      name: this.def.name,
+      // the thread's name (`top -H`, /proc/<pid>/task/*/comm) tells which function it runs
+      name: this.label,
     });
     let markReady!: (initMs: number) => void;
     let markFailed!: (error: LambdaErrorPayload) => void;
