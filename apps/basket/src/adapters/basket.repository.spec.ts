@@ -26,8 +26,8 @@ describe('toBasketItem / fromBasketItem', () => {
       ...key,
       customerId: CUSTOMER,
       lines: {
-        'TEA-001': { quantity: 1, addedAt: '2025-02-01T00:00:00.000Z' },
-        'MUG-001': { quantity: 2, addedAt: '2025-02-01T00:00:01.000Z' },
+        'TEA-001': { quantity: 1, addedAt: '2025-02-01T00:00:00.000Z', changedAt: '2025-02-01T00:00:00.000Z' },
+        'MUG-001': { quantity: 2, addedAt: '2025-02-01T00:00:01.000Z', changedAt: '2025-02-01T00:00:01.000Z' },
       },
       confirmedOrders: {},
       updatedAt: '2025-02-01T00:00:00.000Z',
@@ -41,6 +41,11 @@ describe('toBasketItem / fromBasketItem', () => {
 
     expect(item.confirmedOrders).toEqual({ [ORDER_ID]: '2025-03-02T00:00:00.000Z' });
     expect(fromBasketItem({ ...item, version: 2 })).toEqual({ ...basket, version: 2 });
+  });
+
+  it('reads a line written before lines had a change time as set when it was added', () => {
+    const older = { ...toBasketItem(basketOf({})), version: 1, lines: { 'MUG-001': { quantity: 1, addedAt: '2025-02-01T00:00:00.000Z' } } };
+    expect(fromBasketItem(older).lines).toEqual([{ sku: 'MUG-001', quantity: 1, addedAt: '2025-02-01T00:00:00.000Z', changedAt: '2025-02-01T00:00:00.000Z' }]);
   });
 
   it('reads an item written before confirmed orders were recorded as having none', () => {

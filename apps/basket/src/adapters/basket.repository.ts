@@ -27,7 +27,8 @@ export type BasketKey = {
 export const basketKey = (customerId: string): BasketKey => ({ pk: compositeKey('BASKET', customerId), sk: 'BASKET' });
 
 // One map entry per line, keyed by sku: a basket is one item, read and written whole.
-const StoredLineSchema = z.object({ quantity: z.int().min(1), addedAt: z.iso.datetime() });
+// `changedAt` is absent from lines written before it existed: they count as set when added.
+const StoredLineSchema = z.object({ quantity: z.int().min(1), addedAt: z.iso.datetime(), changedAt: z.iso.datetime().optional() });
 const BasketItemSchema = z.object({
   customerId: z.string().min(1),
   lines: z.record(SkuSchema, StoredLineSchema),
@@ -41,7 +42,7 @@ const BasketItemSchema = z.object({
 export const toBasketItem = (basket: Basket): Record<string, unknown> => ({
   ...basketKey(basket.customerId),
   customerId: basket.customerId,
-  lines: Object.fromEntries(basket.lines.map((line) => [line.sku, { quantity: line.quantity, addedAt: line.addedAt }])),
+  lines: Object.fromEntries(basket.lines.map((line) => [line.sku, { quantity: line.quantity, addedAt: line.addedAt, changedAt: line.changedAt }])),
   confirmedOrders: { ...basket.confirmedOrders },
   updatedAt: basket.updatedAt ?? new Date().toISOString(),
 });
@@ -50,7 +51,7 @@ export const toBasketItem = (basket: Basket): Record<string, unknown> => ({
 export const fromBasketItem = (item: Record<string, unknown>): Basket => {
   const stored = BasketItemSchema.parse(item);
   const lines = Object.entries(stored.lines)
-    .map(([sku, line]) => ({ sku, quantity: line.quantity, addedAt: line.addedAt }))
+    .map(([sku, line]) => ({ sku, quantity: line.quantity, addedAt: line.addedAt, changedAt: line.changedAt ?? line.addedAt }))
     .sort((a, b) => (a.addedAt === b.addedAt ? (a.sku < b.sku ? -1 : 1) : a.addedAt < b.addedAt ? -1 : 1));
   return { customerId: stored.customerId, lines, confirmedOrders: stored.confirmedOrders, version: stored.version, updatedAt: stored.updatedAt };
 };

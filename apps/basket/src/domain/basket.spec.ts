@@ -59,20 +59,20 @@ describe('IdempotencyKeySchema', () => {
 });
 
 describe('withQuantity', () => {
-  it('appends a new sku, stamped with the time it was added', () => {
+  it('appends a new sku, stamped with the time it was added (and set)', () => {
     const basket = withQuantity(basketOf({ 'MUG-001': 1 }), 'TEA-001', 3, now);
     expect(basket.lines).toEqual([
-      { sku: 'MUG-001', quantity: 1, addedAt: '2025-02-01T00:00:00.000Z' },
-      { sku: 'TEA-001', quantity: 3, addedAt: '2025-03-01T12:00:00.000Z' },
+      { sku: 'MUG-001', quantity: 1, addedAt: '2025-02-01T00:00:00.000Z', changedAt: '2025-02-01T00:00:00.000Z' },
+      { sku: 'TEA-001', quantity: 3, addedAt: '2025-03-01T12:00:00.000Z', changedAt: '2025-03-01T12:00:00.000Z' },
     ]);
     expect(basket.updatedAt).toBe('2025-03-01T12:00:00.000Z');
   });
 
-  it('replaces the quantity of a sku in place', () => {
+  it('replaces the quantity of a sku in place, stamped with the time it was set', () => {
     const basket = withQuantity(basketOf({ 'MUG-001': 1, 'TEA-001': 2 }), 'MUG-001', 5, now);
-    expect(basket.lines.map((line) => [line.sku, line.quantity, line.addedAt])).toEqual([
-      ['MUG-001', 5, '2025-02-01T00:00:00.000Z'],
-      ['TEA-001', 2, '2025-02-01T00:00:01.000Z'],
+    expect(basket.lines.map((line) => [line.sku, line.quantity, line.addedAt, line.changedAt])).toEqual([
+      ['MUG-001', 5, '2025-02-01T00:00:00.000Z', '2025-03-01T12:00:00.000Z'],
+      ['TEA-001', 2, '2025-02-01T00:00:01.000Z', '2025-02-01T00:00:01.000Z'],
     ]);
   });
 

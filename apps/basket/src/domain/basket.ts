@@ -25,6 +25,11 @@ export interface BasketLine {
   readonly quantity: number;
   /** When the sku was first put in the basket (ISO 8601): lines are shown in this order. */
   readonly addedAt: string;
+  /**
+   * When the customer last set this line (ISO 8601). An order confirmed for a checkout before it
+   * leaves the line in the basket: the customer put it there (again) after checking out.
+   */
+  readonly changedAt: string;
 }
 
 /** A customer's basket as stored. A customer without a stored basket has an empty one at version 0. */
@@ -92,24 +97,32 @@ export const IdempotencyKeySchema = z.string({ error: 'Required.' }).regex(/^[\w
 /** The basket with `sku` at `quantity` (0 removes it); a new sku goes last. */
 export const withQuantity = (basket: Basket, sku: string, quantity: number, now: Date): Basket => {
   const existing = basket.lines.find((line) => line.sku === sku);
+  const at = now.toISOString();
   const lines =
     quantity === 0
       ? basket.lines.filter((line) => line.sku !== sku)
       : existing
-        ? basket.lines.map((line) => (line.sku === sku ? { ...line, quantity } : line))
-        : [...basket.lines, { sku, quantity, addedAt: now.toISOString() }];
+        ? basket.lines.map((line) => (line.sku === sku ? { ...line, quantity, changedAt: at } : line))
+        : [...basket.lines, { sku, quantity, addedAt: at, changedAt: at }];
   return { ...basket, lines, confirmedOrders: recentConfirmations(basket.confirmedOrders, now), updatedAt: now.toISOString() };
 };
 
 /**
- * The basket once an order is confirmed: without the lines of the order's skus, and with the order
- * remembered as applied at `now` (see {@link Basket.confirmedOrders}).
+ * The basket once an order is confirmed: without the lines of the order's skus that the customer
+ * has not set since checking out (`placedAt`; every line of those skus when it is not known), and
+ * with the order remembered as applied at `now` (see {@link Basket.confirmedOrders}).
  */
-export const withOrderConfirmed = (basket: Basket, order: { readonly orderId: string; readonly skus: readonly string[] }, now: Date): Basket => {
+export const withOrderConfirmed = (
+  basket: Basket,
+  order: { readonly orderId: string; readonly skus: readonly string[]; readonly placedAt?: string },
+  now: Date,
+): Basket => {
   const ordered = new Set(order.skus);
+  const checkedOutAt = order.placedAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(order.placedAt);
+  const takenByOrder = (line: BasketLine) => ordered.has(line.sku) && Date.parse(line.changedAt) <= checkedOutAt;
   return {
     ...basket,
-    lines: basket.lines.filter((line) => !ordered.has(line.sku)),
+    lines: basket.lines.filter((line) => !takenByOrder(line)),
     confirmedOrders: { ...recentConfirmations(basket.confirmedOrders, now), [order.orderId]: now.toISOString() },
     updatedAt: now.toISOString(),
   };

@@ -13,7 +13,7 @@ const skusOf = (baskets: InMemoryBasketRepository, customerId = CUSTOMER) => bas
 // The customer puts a line in the basket: a versioned write, as the API makes.
 const customerAdds = async (baskets: BasketRepository, sku: string, customerId = CUSTOMER) => {
   const basket = await baskets.get(customerId);
-  await baskets.save({ ...basket, lines: [...basket.lines, { sku, quantity: 1, addedAt: '2025-03-03T00:00:00.000Z' }] }, basket.version);
+  await baskets.save({ ...basket, lines: [...basket.lines, { sku, quantity: 1, addedAt: '2025-03-03T00:00:00.000Z', changedAt: '2025-03-03T00:00:00.000Z' }] }, basket.version);
 };
 
 /** Lets the first `copies` reads through only once all of them have read: every copy then writes from the same basket. */
@@ -54,6 +54,35 @@ describe('removeOrderedLines', () => {
     await removeOrderedLines({ baskets, clock }, order);
 
     expect(skusOf(baskets)).toEqual(['CUP-001']);
+  });
+
+  it('keeps a line of an ordered sku that the customer set after checking out, when the first copy comes late', async () => {
+    // checked out at 10:00 with MUG-001 × 2 and TEA-001; at 10:01 the customer put MUG-001 × 1 back (again)
+    const placedAt = '2025-03-01T10:00:00.000Z';
+    const baskets = new InMemoryBasketRepository([
+      basketOf({}, {
+        lines: [
+          { sku: 'MUG-001', quantity: 1, addedAt: '2025-03-01T09:00:00.000Z', changedAt: '2025-03-01T10:01:00.000Z' },
+          { sku: 'TEA-001', quantity: 1, addedAt: '2025-03-01T09:30:00.000Z', changedAt: '2025-03-01T09:30:00.000Z' },
+        ],
+      }),
+    ]);
+
+    await expect(removeOrderedLines({ baskets, clock }, { ...order, placedAt })).resolves.toEqual({ removed: 1, alreadyApplied: false });
+    expect(baskets.items.get(CUSTOMER)?.lines).toEqual([expect.objectContaining({ sku: 'MUG-001', quantity: 1 })]);
+  });
+
+  it('removes a line set at the checkout instant, and every line of the skus when the checkout time is unknown', async () => {
+    const placedAt = '2025-03-01T10:00:00.000Z';
+    const lines = [{ sku: 'MUG-001', quantity: 1, addedAt: '2025-03-01T09:00:00.000Z', changedAt: placedAt }];
+    const atTheInstant = new InMemoryBasketRepository([basketOf({}, { lines })]);
+    await removeOrderedLines({ baskets: atTheInstant, clock }, { ...order, placedAt });
+    expect(skusOf(atTheInstant)).toEqual([]);
+
+    const later = [{ ...lines[0], changedAt: '2025-03-01T10:05:00.000Z' }];
+    const unknownCheckout = new InMemoryBasketRepository([basketOf({}, { lines: later })]);
+    await removeOrderedLines({ baskets: unknownCheckout, clock }, order);
+    expect(skusOf(unknownCheckout)).toEqual([]);
   });
 
   it('changes nothing on a redelivery, not even the version', async () => {

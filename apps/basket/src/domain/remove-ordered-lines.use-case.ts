@@ -15,6 +15,8 @@ export interface ConfirmedOrder {
   readonly customerId: string;
   /** The skus of the order's lines. */
   readonly skus: readonly string[];
+  /** When the customer checked out (ISO 8601): a line set after it stays. Unknown: every line of the skus goes. */
+  readonly placedAt?: string;
 }
 
 /** What {@link removeOrderedLines} did. */
@@ -28,8 +30,9 @@ export interface OrderedLinesRemoval {
 /**
  * Empties the basket of what the customer ordered, once the order is confirmed: the lines of the
  * order's skus are removed, once per order id. Anything the customer put in the basket after
- * checking out, under other skus, stays (the basket is not emptied at checkout, and a
- * confirmation may come later).
+ * checking out stays, under other skus or the same (a line set after the checkout's `placedAt`):
+ * the basket is not emptied at checkout, and a confirmation may come later than the customer's
+ * next change.
  *
  * Once per order: the order id is recorded in the basket (`confirmedOrders`) by the same
  * versioned write that removes the lines. A later copy of the message (a redelivery, or the copy

@@ -29,7 +29,7 @@ describe('setItemQuantity', () => {
     });
     expect(baskets.items.get(CUSTOMER)).toEqual({
       customerId: CUSTOMER,
-      lines: [{ sku: 'MUG-001', quantity: 2, addedAt: '2025-03-01T12:00:00.000Z' }],
+      lines: [{ sku: 'MUG-001', quantity: 2, addedAt: '2025-03-01T12:00:00.000Z', changedAt: '2025-03-01T12:00:00.000Z' }],
       confirmedOrders: {},
       version: 1,
       updatedAt: '2025-03-01T12:00:00.000Z',

@@ -35,6 +35,16 @@ describe('createOrderConfirmedConsumer', () => {
     expect(metrics).toContain('BasketLinesRemovedOnConfirmation');
   });
 
+  it("keeps a line the customer set after the order's checkout (placedAt), removes the others", async () => {
+    // basketOf stamps the lines 2025-02-01T00:00:0n: MUG-001 at :00, TEA-001 at :01
+    const { baskets, consume } = setup({ 'MUG-001': 2, 'TEA-001': 1 });
+    const event = orderConfirmed(['MUG-001', 'TEA-001']);
+
+    await consume(sqsEventFromSns([{ ...event, data: { ...event.data, placedAt: '2025-02-01T00:00:00.500Z' } }]));
+
+    expect(baskets.items.get(CUSTOMER)?.lines.map((line) => line.sku)).toEqual(['TEA-001']);
+  });
+
   it('changes nothing on a redelivery, and says so', async () => {
     const { baskets, logger, consume } = setup({ 'MUG-001': 2 });
     await consume(sqsEventFromSns([orderConfirmed(['MUG-001'])]));
@@ -49,7 +59,7 @@ describe('createOrderConfirmedConsumer', () => {
     const { baskets, consume } = setup({ 'MUG-001': 2 });
     await consume(sqsEventFromSns([orderConfirmed(['MUG-001'])]));
     const emptied = await baskets.get(CUSTOMER);
-    await baskets.save({ ...emptied, lines: [{ sku: 'MUG-001', quantity: 1, addedAt: '2025-03-03T00:00:00.000Z' }] }, emptied.version);
+    await baskets.save({ ...emptied, lines: [{ sku: 'MUG-001', quantity: 1, addedAt: '2025-03-03T00:00:00.000Z', changedAt: '2025-03-03T00:00:00.000Z' }] }, emptied.version);
 
     await consume(sqsEventFromSns([orderConfirmed(['MUG-001'])]));
 
@@ -103,7 +113,7 @@ describe('handler', () => {
       TableName: 'basket-unit-test',
       Item: expect.objectContaining({
         ...basketKey(CUSTOMER),
-        lines: { 'CUP-001': { quantity: 1, addedAt: '2025-02-01T00:00:01.000Z' } },
+        lines: { 'CUP-001': { quantity: 1, addedAt: '2025-02-01T00:00:01.000Z', changedAt: '2025-02-01T00:00:01.000Z' } },
         confirmedOrders: { [ORDER_ID]: expect.any(String) },
         version: 5,
       }),

@@ -27,10 +27,10 @@ export const createOrderConfirmedConsumer = (deps: OrderConfirmedConsumerDeps) =
     logger: deps.logger,
     metrics: deps.metrics,
     handle: async (event) => {
-      const { orderId, customerId, lines } = event.data;
+      const { orderId, customerId, lines, placedAt } = event.data;
       const outcome = await removeOrderedLines(
         { baskets: deps.baskets, clock: deps.clock },
-        { orderId, customerId, skus: lines.map((line) => line.sku) },
+        { orderId, customerId, skus: lines.map((line) => line.sku), placedAt },
       );
       if (outcome.alreadyApplied) {
         deps.logger.info('The order was removed from the basket already; nothing changed', { orderId });

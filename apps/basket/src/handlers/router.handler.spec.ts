@@ -112,7 +112,7 @@ describe('basket API', () => {
 
       expect(result.statusCode).toBe(200);
       expect(json(result)).toMatchObject({ lines: [{ sku: 'MUG-001', quantity: 3 }], total: { amount: 3897, currency: 'EUR' } });
-      expect(baskets.items.get(CUSTOMER)?.lines).toEqual([{ sku: 'MUG-001', quantity: 3, addedAt: '2025-03-01T12:00:00.000Z' }]);
+      expect(baskets.items.get(CUSTOMER)?.lines).toEqual([{ sku: 'MUG-001', quantity: 3, addedAt: '2025-03-01T12:00:00.000Z', changedAt: '2025-03-01T12:00:00.000Z' }]);
       expect(metrics).toEqual(['BasketItemSet']);
     });
 

@@ -70,7 +70,7 @@ export const orderEventFromStreamRecord = (record: DynamoDBRecord): OrderEvent |
     time: at,
   };
   if (order.status === 'CONFIRMED') {
-    return createOrderConfirmed({ ...common, shippingAddress: order.shippingAddress, confirmedAt: at });
+    return createOrderConfirmed({ ...common, shippingAddress: order.shippingAddress, placedAt: order.placedAt, confirmedAt: at });
   }
   if (!order.cancellationReason) throw new InvalidOrderStreamRecordError(record.eventID, 'a cancelled order without a reason');
   return createOrderCancelled({ ...common, reason: order.cancellationReason, cancelledAt: at });

@@ -30,7 +30,7 @@ const recordOf = (change: StreamChangeInput, streamArn?: string) =>
   dynamoDbStreamEvent([change], streamArn ? { streamArn } : {}).Records[0] as DynamoDBRecord;
 
 describe('orderEventFromStreamRecord', () => {
-  it('maps an order entering CONFIRMED to OrderConfirmed, stamped with the write and the status time', () => {
+  it('maps an order entering CONFIRMED to OrderConfirmed, stamped with the write and the status time, with the checkout time', () => {
     const event = orderEventFromStreamRecord(recordOf(modify(pending, confirmed)));
 
     expect(OrderConfirmedSchema.parse(event)).toEqual({
@@ -46,6 +46,7 @@ describe('orderEventFromStreamRecord', () => {
         lines: pending.lines,
         total: pending.total,
         shippingAddress: pending.shippingAddress,
+        placedAt: pending.placedAt,
         confirmedAt: AT.toISOString(),
       },
     });

@@ -24,6 +24,11 @@ export const OrderConfirmedDataSchema = z
   .object({
     ...OrderSummaryShape,
     shippingAddress: ShippingAddressSchema,
+    /**
+     * When the customer checked out (ISO 8601; `PlaceOrder`'s `placedAt`). Optional: events
+     * published before it was added lack it. The basket keeps what the customer changed after it.
+     */
+    placedAt: z.iso.datetime().optional(),
     /** When the saga confirmed the order (ISO 8601). */
     confirmedAt: z.iso.datetime(),
   })
@@ -46,6 +51,7 @@ export const createOrderConfirmed = (input: {
   total: Money;
   shippingAddress: ShippingAddress;
   correlationId: string;
+  placedAt?: string;
   confirmedAt?: string;
   id?: string;
   time?: string;
@@ -62,6 +68,7 @@ export const createOrderConfirmed = (input: {
       lines: input.lines,
       total: input.total,
       shippingAddress: input.shippingAddress,
+      ...(input.placedAt === undefined ? {} : { placedAt: input.placedAt }),
       confirmedAt: input.confirmedAt ?? time,
     },
     id: input.id,

@@ -86,6 +86,15 @@ describe('OrderConfirmed', () => {
     expect(AnyEventEnvelopeSchema.safeParse(event).success).toBe(true);
   });
 
+  it('carries the checkout time when given, and is valid without it (events published before it existed)', () => {
+    const placedAt = '2025-01-02T00:00:00.500Z';
+    const event = createOrderConfirmed({ orderId, customerId: 'user-1', lines, total, shippingAddress, correlationId: 'c', time, placedAt });
+    expect(OrderConfirmedSchema.parse(event).data.placedAt).toBe(placedAt);
+    const { placedAt: _dropped, ...older } = event.data;
+    expect(OrderConfirmedSchema.safeParse({ ...event, data: older }).success).toBe(true);
+    expect(OrderConfirmedSchema.safeParse({ ...event, data: { ...event.data, placedAt: 'yesterday' } }).success).toBe(false);
+  });
+
   it('is not an OrderCancelled', () => {
     const event = createOrderConfirmed({ orderId, customerId: 'user-1', lines, total, shippingAddress, correlationId: 'c' });
     expect(OrderCancelledSchema.safeParse(event).success).toBe(false);

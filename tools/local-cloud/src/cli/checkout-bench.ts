@@ -5,11 +5,12 @@
  * - `--customers` (10) customers in a closed loop, each: put a line in the basket, check out
  *   (tok_approve), poll `GET /orders/{id}` from `--first-poll-ms` (200) after the 202, every
  *   `--poll-ms` (100), until the order leaves PENDING, repeat (a checkout page that waits a moment
- *   before it asks: the saga's three steps take longer than that, so a poll at once only costs). A customer alternates between two skus of its own: the basket removes an order's
- *   lines when OrderConfirmed reaches it, often after the customer has seen CONFIRMED, and
- *   re-adding the same sku at once would lose that race (the new line removed, the checkout
- *   answered 422 and retried). With two skus an order may carry the previous sku's line too,
- *   when its removal has not arrived yet, as a real basket would;
+ *   before it asks: the saga's three steps take longer than that, so a poll at once only costs).
+ *   A customer alternates between two skus of its own. The basket removes an order's lines when
+ *   OrderConfirmed reaches it, often after the customer has seen CONFIRMED: an order may carry
+ *   the previous sku's line too, when its removal has not arrived yet, as a real basket would (a
+ *   line the customer set after the checkout stays; a checkout that still finds the basket empty
+ *   is answered 422, counted as a re-put, and tried again once);
  * - `--orders` (300, at least 200) measured orders after `--warmup` (300) unmeasured ones: the
  *   local cloud runs every function instance in its own V8 isolate, and each one compiles the AWS
  *   SDK's hot paths on its own, so the first few hundred orders are slower (JIT warm-up);

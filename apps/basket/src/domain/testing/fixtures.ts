@@ -28,6 +28,7 @@ export const basketOf = (lines: Record<string, number>, overrides: Partial<Baske
     sku,
     quantity,
     addedAt: `2025-02-01T00:00:0${index}.000Z`,
+    changedAt: `2025-02-01T00:00:0${index}.000Z`,
   })),
   confirmedOrders: {},
   version: 1,
