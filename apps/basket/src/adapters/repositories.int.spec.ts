@@ -7,6 +7,7 @@ import { basketOf, CUSTOMER, entry, productChanged } from '../domain/testing/fix
 import { fixedClock } from '../domain/testing/in-memory';
 import { DynamoBasketRepository } from './basket.repository';
 import { checkoutKey, DynamoCheckoutRepository, toCheckoutItem } from './checkout.repository';
+import { DynamoLineChangeReader } from './line-change.reader';
 import { DynamoPriceCatalog } from './price-catalog.repository';
 import { BASKET_TABLE } from './testing/basket-table';
 import { createPlaceOrder } from '@shop/order-contracts';
@@ -175,5 +176,28 @@ describe('DynamoCheckoutRepository on DynamoDB Local', () => {
     );
     await expect(repository().get(CUSTOMER, 'int-key-old')).resolves.toEqual(old);
     await expect(repository().loadContext(CUSTOMER, 'int-key-old')).resolves.toMatchObject({ previous: old });
+  });
+});
+
+describe('DynamoLineChangeReader on DynamoDB Local', () => {
+  it("reads the basket with the sku's price, and the other lines' prices; an empty basket for a customer without one", async () => {
+    const customerId = 'int-line-change-1';
+    const catalog = new DynamoPriceCatalog(docClient, table.tableName);
+    await catalog.apply(entry());
+    await catalog.apply(entry({ sku: 'TEA-001', name: 'Tea', price: { amount: 450, currency: 'EUR' } }));
+    const reader = new DynamoLineChangeReader(docClient, table.tableName);
+
+    const none = await reader.read(customerId, 'TEA-001');
+    expect(none.basket).toEqual({ customerId, lines: [], confirmedOrders: {}, version: 0 });
+    expect([...none.catalog.keys()]).toEqual(['TEA-001']);
+
+    await new DynamoBasketRepository(docClient, table.tableName).save(basketOf({ 'MUG-001': 1 }, { customerId, version: 0 }), 0);
+    const some = await reader.read(customerId, 'TEA-001');
+    expect(some.basket).toMatchObject({ lines: [{ sku: 'MUG-001', quantity: 1 }], version: 1 });
+    expect([...some.catalog.keys()].sort()).toEqual(['MUG-001', 'TEA-001']);
+    expect(some.catalog.get('TEA-001')).toEqual(entry({ sku: 'TEA-001', name: 'Tea', price: { amount: 450, currency: 'EUR' } }));
+
+    const unknown = await reader.read(customerId, 'NOPE-001');
+    expect([...unknown.catalog.keys()]).toEqual(['MUG-001']);
   });
 });

@@ -33,6 +33,23 @@ export interface PriceCatalog {
   apply(entry: CatalogEntry): Promise<boolean>;
 }
 
+/** What a change of one basket line starts from. */
+export interface LineChangeContext {
+  /** The customer's basket (an empty one at version 0 when none is stored). */
+  readonly basket: Basket;
+  /** The read model entries of the basket's skus and of the sku being set, those that exist. */
+  readonly catalog: ReadonlyMap<string, CatalogEntry>;
+}
+
+/**
+ * Reads what a change of one line needs, implemented by `adapters/line-change.reader.ts`: the
+ * basket and the sku's price in one round trip, the other lines' prices in a second one only when
+ * the basket holds other skus.
+ */
+export interface LineChangeReader {
+  read(customerId: string, sku: string): Promise<LineChangeContext>;
+}
+
 /**
  * One checkout, stored under the customer's Idempotency-Key before its command is sent: a second
  * request with the same key finds it and answers with the same order, never a second one.

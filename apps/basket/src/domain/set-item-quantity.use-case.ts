@@ -1,7 +1,7 @@
 import { basketCurrency, MAX_LINES, priceBasket, withQuantity, type BasketView } from './basket';
 import { isForSale } from './catalog';
 import { BasketChangedError, BasketFullError, CurrencyMismatchInBasketError, ProductNotForSaleError } from './errors';
-import type { BasketRepository, Clock, PriceCatalog } from './ports';
+import type { BasketRepository, Clock, LineChangeReader, PriceCatalog } from './ports';
 
 /** How often a write that lost an optimistic-locking race is tried again before giving up (409). */
 export const MAX_SAVE_ATTEMPTS = 3;
@@ -11,7 +11,20 @@ export interface SetItemQuantityDeps {
   readonly baskets: BasketRepository;
   readonly catalog: Pick<PriceCatalog, 'getMany'>;
   readonly clock: Clock;
+  /**
+   * Reads the basket and the prices together (the DynamoDB adapter: one round trip for a basket
+   * without other skus). @default the basket from `baskets`, then the prices from `catalog`
+   */
+  readonly lineChanges?: LineChangeReader;
 }
+
+/** A {@link LineChangeReader} in two reads: the basket, then the prices of its skus and `sku`. */
+export const readBasketThenPrices = (baskets: Pick<BasketRepository, 'get'>, catalog: Pick<PriceCatalog, 'getMany'>): LineChangeReader => ({
+  async read(customerId, sku) {
+    const basket = await baskets.get(customerId);
+    return { basket, catalog: await catalog.getMany([...new Set([...basket.lines.map((line) => line.sku), sku])]) };
+  },
+});
 
 /** Put `quantity` of `sku` in the customer's basket (0 removes the line). */
 export interface SetItemQuantityCommand {
@@ -33,10 +46,9 @@ export interface SetItemQuantityCommand {
  */
 export const setItemQuantity = async (deps: SetItemQuantityDeps, command: SetItemQuantityCommand): Promise<BasketView> => {
   const { customerId, sku, quantity } = command;
+  const reader = deps.lineChanges ?? readBasketThenPrices(deps.baskets, deps.catalog);
   for (let attempt = 1; ; attempt += 1) {
-    const basket = await deps.baskets.get(customerId);
-    const skus = new Set([...basket.lines.map((line) => line.sku), sku]);
-    const catalog = await deps.catalog.getMany([...skus]);
+    const { basket, catalog } = await reader.read(customerId, sku);
 
     if (quantity > 0) {
       const product = catalog.get(sku);

@@ -309,6 +309,43 @@ describe('handler', () => {
     expect(fields(result)).toEqual(['quantity']);
   });
 
+  it("reads the basket and the sku's price in one call for a PUT into a basket without other skus, then writes; the other lines' prices in a second read", async () => {
+    const ddb = mockClient(DynamoDBDocumentClient);
+    try {
+      const stored: Record<string, unknown>[] = [toPriceItem(entry()), toPriceItem(entry({ sku: 'TEA-001', name: 'Tea', price: { amount: 450, currency: 'EUR' } }))];
+      ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
+        const keys = input.RequestItems?.['basket-unit-test']?.Keys ?? [];
+        return { Responses: { 'basket-unit-test': stored.filter((item) => keys.some((key) => key.pk === item.pk && key.sk === item.sk)) } };
+      });
+      ddb.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
+        stored.push({ ...input.Item, version: 1 });
+        return {};
+      });
+      const put = (sku: string) =>
+        handler(apiGatewayProxyEvent({ basePath: '/basket', method: 'PUT', path: `/items/${sku}`, body: { quantity: 2 }, claims: customerClaims() }), fakeLambdaContext());
+
+      const first = await put('MUG-001');
+
+      expect(first.statusCode).toBe(200);
+      expect(json(first)).toMatchObject({ lines: [{ sku: 'MUG-001', quantity: 2 }], total: { amount: 2598, currency: 'EUR' } });
+      expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'PutCommand']);
+      expect(ddb.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems).toEqual({
+        'basket-unit-test': { Keys: [basketKey(CUSTOMER), { pk: 'PRODUCT#MUG-001', sk: 'PRICE' }], ConsistentRead: true },
+      });
+
+      ddb.resetHistory();
+      const second = await put('TEA-001');
+
+      expect(json(second)).toMatchObject({ lines: [{ sku: 'MUG-001' }, { sku: 'TEA-001' }], total: { amount: 2598 + 900, currency: 'EUR' } });
+      expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'BatchGetCommand', 'PutCommand']);
+      expect(ddb.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems).toEqual({
+        'basket-unit-test': { Keys: [{ pk: 'PRODUCT#MUG-001', sk: 'PRICE' }], ConsistentRead: true },
+      });
+    } finally {
+      ddb.restore();
+    }
+  });
+
   it('sends the PlaceOrder of a checkout to the intake queue of its environment, with the type and correlation id, and sends it again on a replay', async () => {
     const ddb = mockClient(DynamoDBDocumentClient);
     const sqs = mockClient(SQSClient);

@@ -24,6 +24,7 @@ import {
 } from '@shop/observability';
 import { DynamoBasketRepository } from '../adapters/basket.repository';
 import { DynamoCheckoutRepository } from '../adapters/checkout.repository';
+import { DynamoLineChangeReader } from '../adapters/line-change.reader';
 import { DynamoPriceCatalog } from '../adapters/price-catalog.repository';
 import { BasketSkuSchema, CheckoutInputSchema, IdempotencyKeySchema, SetQuantityInputSchema } from '../domain/basket';
 import { checkout } from '../domain/checkout.use-case';
@@ -34,6 +35,7 @@ import {
   type CheckoutRepository,
   type Clock,
   type IdSource,
+  type LineChangeReader,
   type OrderCommandSender,
   type PriceCatalog,
 } from '../domain/ports';
@@ -49,6 +51,8 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 export interface BasketApiDeps {
   readonly baskets: BasketRepository;
   readonly catalog: Pick<PriceCatalog, 'getMany'>;
+  /** Reads a line change's basket and prices together. @default `baskets`, then `catalog` */
+  readonly lineChanges?: LineChangeReader;
   readonly checkouts: CheckoutRepository;
   readonly orders: OrderCommandSender;
   readonly clock: Clock;
@@ -73,7 +77,7 @@ const customerOf = (reqCtx: { event: unknown }): string => requireCaller(reqCtx.
  * Bad input gets a 400 naming every bad field (the header included) and writes nothing.
  */
 export const createBasketApi = (deps: BasketApiDeps): ProxyFunction => {
-  const { baskets, catalog, metrics } = deps;
+  const { baskets, catalog, lineChanges, metrics } = deps;
   const router = createRestRouter({ logger: deps.logger });
 
   router.get('/', async (reqCtx) => Response.json(await getBasket({ baskets, catalog }, customerOf(reqCtx))));
@@ -84,7 +88,7 @@ export const createBasketApi = (deps: BasketApiDeps): ProxyFunction => {
       sku: () => parsePathParam(BasketSkuSchema, reqCtx.params.sku, 'sku'),
       input: () => parseJsonBody(SetQuantityInputSchema, reqCtx.req),
     });
-    const basket = await setItemQuantity({ baskets, catalog, clock: deps.clock }, { customerId, sku, quantity: input.quantity });
+    const basket = await setItemQuantity({ baskets, catalog, lineChanges, clock: deps.clock }, { customerId, sku, quantity: input.quantity });
     metrics.addMetric(input.quantity === 0 ? 'BasketItemRemoved' : 'BasketItemSet', MetricUnit.Count, 1);
     return Response.json(basket);
   });
@@ -92,7 +96,7 @@ export const createBasketApi = (deps: BasketApiDeps): ProxyFunction => {
   router.delete('/items/:sku', async (reqCtx) => {
     const customerId = customerOf(reqCtx);
     const sku = parsePathParam(BasketSkuSchema, reqCtx.params.sku, 'sku');
-    const basket = await removeItem({ baskets, catalog, clock: deps.clock }, { customerId, sku });
+    const basket = await removeItem({ baskets, catalog, lineChanges, clock: deps.clock }, { customerId, sku });
     metrics.addMetric('BasketItemRemoved', MetricUnit.Count, 1);
     return Response.json(basket);
   });
@@ -132,6 +136,7 @@ export const handler = withObservability(
   createBasketApi({
     baskets: new DynamoBasketRepository(documentClient, tableName),
     catalog: new DynamoPriceCatalog(documentClient, tableName),
+    lineChanges: new DynamoLineChangeReader(documentClient, tableName),
     checkouts: new DynamoCheckoutRepository(documentClient, tableName),
     orders: new SqsCommandSender<PlaceOrder>(sqs, intakeQueueUrl),
     clock: systemClock,
