@@ -11,9 +11,10 @@
  *   the previous sku's line too, when its removal has not arrived yet, as a real basket would (a
  *   line the customer set after the checkout stays; a checkout that still finds the basket empty
  *   is answered 422, counted as a re-put, and tried again once);
- * - `--orders` (300, at least 200) measured orders after `--warmup` (300) unmeasured ones: the
+ * - `--orders` (300, at least 200) measured orders after `--warmup` (1000) unmeasured ones: the
  *   local cloud runs every function instance in its own V8 isolate, and each one compiles the AWS
- *   SDK's hot paths on its own, so the first few hundred orders are slower (JIT warm-up);
+ *   SDK's hot paths on its own, DynamoDB Local's JVM too, so the first several hundred orders cost
+ *   more CPU (JIT warm-up; the progress lines on stderr show it fall); "sustained" is after it;
  * - CPU time per confirmed order of each process (the local cloud's Node process with its worker
  *   threads, DynamoDB Local's JVM, this bench) over the measured phase, read from /proc, and the
  *   Node process's split by thread (function instances, main thread, V8's background threads):
@@ -43,7 +44,7 @@ const { values } = parseArgs({
   options: {
     customers: { type: 'string', default: '10' },
     orders: { type: 'string', default: '300' },
-    warmup: { type: 'string', default: '300' },
+    warmup: { type: 'string', default: '1000' },
     'poll-ms': { type: 'string', default: '100' },
     'first-poll-ms': { type: 'string', default: '200' },
     'max-seconds': { type: 'string', default: '240' },
@@ -51,6 +52,7 @@ const { values } = parseArgs({
     json: { type: 'boolean' },
     concurrency: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'progress-seconds': { type: 'string', default: '10' },
   },
 });
 
@@ -62,6 +64,7 @@ const pollMs = Number(values['poll-ms']);
 const firstPollMs = Number(values['first-poll-ms']);
 const maxSeconds = Number(values['max-seconds']);
 const drainSeconds = Number(values['drain-seconds']);
+const progressSeconds = Number(values['progress-seconds']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Outcome {
@@ -230,7 +233,21 @@ async function main(): Promise<void> {
     };
     const referenceBefore = referenceWorkMs();
     const started = performance.now();
-    await Promise.all(names.map((_, n) => loop(n)));
+    // Progress on stderr (the results stay alone on stdout): orders done, and the last interval's
+    // rate and CPU per order, so the warm-up's end shows.
+    let last = { at: started, done: 0, cpu: cpuSnapshot(tracked) };
+    const progress = setInterval(() => {
+      const at = performance.now();
+      const done = outcomes.filter((outcome) => outcome.status).length;
+      const cpu = cpuSnapshot(tracked);
+      const spent = cpuPerUnit(last.cpu, cpu, done - last.done);
+      const phase = issued <= warmup ? `warm-up ${Math.min(issued, warmup)}/${warmup}` : `measured ${issued - warmup}/${measured}`;
+      console.error(
+        `  ${((at - started) / 1000).toFixed(0)} s: ${phase} orders sent, ${done} done; last ${((at - last.at) / 1000).toFixed(0)} s: ${round((done - last.done) / ((at - last.at) / 1000))} orders/s, ${spent ? `${spent.total} ms` : '-'} CPU per order`,
+      );
+      last = { at, done, cpu };
+    }, progressSeconds * 1000);
+    await Promise.all(names.map((_, n) => loop(n))).finally(() => clearInterval(progress));
     const wallSeconds = (performance.now() - started) / 1000;
     const threadShares = shares(threadsAtStart, threadSnapshot(child.pid ?? 0, classifyThread));
     const functionShares = shares(functionsAtStart, threadSnapshot(child.pid ?? 0, byFunction));
