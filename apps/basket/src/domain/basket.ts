@@ -26,8 +26,8 @@ export interface BasketLine {
   /** When the sku was first put in the basket (ISO 8601): lines are shown in this order. */
   readonly addedAt: string;
   /**
-   * When the customer last set this line (ISO 8601). An order confirmed for a checkout before it
-   * leaves the line in the basket: the customer put it there (again) after checking out.
+   * When the customer last set this line (ISO 8601). The confirmation of an order checked out
+   * before that leaves the line in the basket: the customer put it there (again) after checking out.
    */
   readonly changedAt: string;
 }

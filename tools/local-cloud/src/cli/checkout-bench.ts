@@ -296,7 +296,9 @@ async function main(): Promise<void> {
         console.log(`    local cloud (node) by thread: ${Object.entries(byGroup).sort(([, a], [, b]) => b - a).map(([group, ms]) => `${group} ${ms}`).join(', ')} (ms per order; V8's background threads work for every isolate)`);
         if (functionShares) {
           const groups = new Set(Object.keys(threadShares));
-          const perFunction = Object.entries(functionShares).filter(([name]) => !groups.has(name)).sort(([, a], [, b]) => b - a);
+          const perFunction = Object.entries(functionShares)
+            .filter(([name, share]) => !groups.has(name) && share > 0)
+            .sort(([, a], [, b]) => b - a);
           console.log(`    functions by name: ${perFunction.map(([name, share]) => `${name} ${round(share * nodeMs)}`).join(', ')} (ms per order)`);
         }
         const own = round((byGroup.functions ?? 0) + javaMs);

@@ -168,4 +168,23 @@ describe('StreamPoller reading a stream', () => {
     expect(gaps.slice(3).every((gap) => gap >= 95)).toBe(true); // caught up: one read per 100 ms
     expect(invoke).toHaveBeenCalledTimes(6);
   });
+
+  it('takes a full page of GetRecords (1000 records) as a backlog when the batch size is larger', async () => {
+    const readAt: number[] = [];
+    let sequence = 0;
+    const streamsCall = async (operation: string, body: unknown) => {
+      if (operation === 'DescribeStream') return { StreamDescription: { Shards: [{ ShardId: 'shard-1' }] } };
+      if (operation === 'GetShardIterator') return { ShardIterator: 'it-0' };
+      readAt.push(performance.now());
+      expect((body as { Limit: number }).Limit).toBe(1000);
+      const count = readAt.length <= 2 ? 1000 : 0;
+      return { Records: Array.from({ length: count }, () => record(String(++sequence))), NextShardIterator: `it-${readAt.length}` };
+    };
+    const { poller } = subject(mapping({ batchSize: 10_000 }), [], { streamsCall: streamsCall as StreamsApi['streamsCall'] }, 100);
+    poller.start();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await poller.stop();
+    expect(readAt.length).toBeGreaterThanOrEqual(3);
+    expect(readAt[2] - readAt[0]).toBeLessThan(90); // the two full pages were read on at once
+  });
 });

@@ -137,11 +137,12 @@ export class StreamPoller {
   private async readShard(shard: Shard, firstIterator: Promise<string | undefined>, signal: AbortSignal): Promise<void> {
     try {
       let iterator = await firstIterator;
+      const limit = Math.min(1000, this.mapping.batchSize); // GetRecords returns at most 1000
       while (iterator && !signal.aborted) {
         const polledAt = performance.now();
         let page: { Records?: StreamRecord[]; NextShardIterator?: string };
         try {
-          page = await this.deps.streams.streamsCall('GetRecords', { ShardIterator: iterator, Limit: Math.min(1000, this.mapping.batchSize) }, signal);
+          page = await this.deps.streams.streamsCall('GetRecords', { ShardIterator: iterator, Limit: limit }, signal);
         } catch (error) {
           // DynamoDB Local answers TrimmedDataAccessException to a read right after a shard opens,
           // and iterators expire after 15 minutes: start again from the checkpoint.
@@ -162,7 +163,7 @@ export class StreamPoller {
         // As Lambda does, a shard that is caught up is read at most 4 times a second (the poll
         // interval), records or not: under load, each invocation gets the records of a whole
         // interval instead of one or two. A full page means a backlog: read on at once.
-        if (records.length < this.mapping.batchSize) await sleep(this.pollIntervalMs - (performance.now() - polledAt), signal);
+        if (records.length < limit) await sleep(this.pollIntervalMs - (performance.now() - polledAt), signal);
       }
       if (!signal.aborted) this.finishedShards.add(shard.ShardId);
     } catch (error) {
