@@ -1,12 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@shop/dynamodb';
-import { createPlaceOrder } from '@shop/order-contracts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { CheckoutAlreadyClaimedError } from '../domain/errors';
 import type { CheckoutRecord } from '../domain/ports';
-import { basketOf, checkoutInput, CUSTOMER } from '../domain/testing/fixtures';
+import { basketOf, CUSTOMER, mugPlaceOrder } from '../domain/testing/fixtures';
 import { fixedClock } from '../domain/testing/in-memory';
 import { basketKey, toBasketItem } from './basket.repository';
 import { checkoutKey, DynamoCheckoutRepository, IDEMPOTENCY_KEY_TTL_SECONDS, toCheckoutItem } from './checkout.repository';
@@ -21,16 +20,7 @@ const record = (): CheckoutRecord => ({
   idempotencyKey: 'key-1',
   fingerprint: 'fp',
   orderId: ORDER_ID,
-  command: createPlaceOrder({
-    orderId: ORDER_ID,
-    customerId: CUSTOMER,
-    lines: [{ sku: 'MUG-001', name: 'Mug', quantity: 1, unitPrice: { amount: 1299, currency: 'EUR' } }],
-    total: { amount: 1299, currency: 'EUR' },
-    ...checkoutInput(),
-    correlationId: 'corr-1',
-    time: '2025-03-01T12:00:00.000Z',
-    id: '00000000-0000-4000-8000-0000000000aa',
-  }),
+  command: mugPlaceOrder(ORDER_ID, { correlationId: 'corr-1', time: '2025-03-01T12:00:00.000Z', id: '00000000-0000-4000-8000-0000000000aa' }),
   createdAt: '2025-03-01T12:00:00.000Z',
 });
 

@@ -1,8 +1,8 @@
 import { nameBasedId } from '@shop/domain';
-import { createPlaceOrder, PlaceOrderSchema } from '@shop/order-contracts';
+import { PlaceOrderSchema } from '@shop/order-contracts';
 import { checkout, checkoutFingerprint, type CheckoutDeps } from './checkout.use-case';
 import { BasketLinesUnavailableError, CheckoutAlreadyClaimedError, EmptyBasketError, IdempotencyKeyReusedError } from './errors';
-import { basketOf, checkoutInput, CUSTOMER, entry, OTHER_CUSTOMER } from './testing/fixtures';
+import { basketOf, checkoutInput, CUSTOMER, entry, mugPlaceOrder, OTHER_CUSTOMER } from './testing/fixtures';
 import {
   fixedClock,
   InMemoryBasketRepository,
@@ -187,16 +187,7 @@ describe('checkout', () => {
 
   it("answers with the winner of a concurrent request with the same key, sending the winner's command", async () => {
     const { checkouts, orders, deps } = setup();
-    const winnerCommand = createPlaceOrder({
-      orderId: ORDER_2,
-      customerId: CUSTOMER,
-      lines: [{ sku: 'MUG-001', name: 'Mug', quantity: 1, unitPrice: { amount: 1299, currency: 'EUR' } }],
-      total: { amount: 1299, currency: 'EUR' },
-      ...checkoutInput(),
-      correlationId: 'corr-winner',
-      id: nameBasedId(`PlaceOrder#${ORDER_2}`),
-      time: '2025-03-01T11:59:59.000Z',
-    });
+    const winnerCommand = mugPlaceOrder(ORDER_2, { correlationId: 'corr-winner', id: nameBasedId(`PlaceOrder#${ORDER_2}`), time: '2025-03-01T11:59:59.000Z' });
     const racing = {
       loadContext: checkouts.loadContext.bind(checkouts),
       get: checkouts.get.bind(checkouts),

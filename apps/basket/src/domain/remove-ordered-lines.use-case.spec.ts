@@ -3,7 +3,7 @@ import type { BasketRepository } from './ports';
 import { removeOrderedLines } from './remove-ordered-lines.use-case';
 import { MAX_SAVE_ATTEMPTS } from './set-item-quantity.use-case';
 import { basketOf, CUSTOMER, OTHER_CUSTOMER } from './testing/fixtures';
-import { fixedClock, InMemoryBasketRepository } from './testing/in-memory';
+import { fixedClock, InMemoryBasketRepository, losingFirstSave } from './testing/in-memory';
 
 const clock = fixedClock('2025-03-02T00:00:00.000Z');
 const ORDER = '00000000-0000-4000-8000-000000000001';
@@ -144,17 +144,7 @@ describe('removeOrderedLines', () => {
 
   it('retries a race lost to the customer, keeping their change', async () => {
     const inner = new InMemoryBasketRepository([basketOf({ 'MUG-001': 2 })]);
-    let raced = false;
-    const baskets: BasketRepository = {
-      get: (customerId) => inner.get(customerId),
-      save: async (basket, expectedVersion) => {
-        if (!raced) {
-          raced = true;
-          await customerAdds(inner, 'CUP-001'); // between our read and our write
-        }
-        return inner.save(basket, expectedVersion);
-      },
-    };
+    const baskets = losingFirstSave(inner, () => customerAdds(inner, 'CUP-001')); // between our read and our write
 
     await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 1, alreadyApplied: false });
     expect(inner.items.get(CUSTOMER)).toMatchObject({ lines: [{ sku: 'CUP-001' }], confirmedOrders: { [ORDER]: expect.any(String) }, version: 3 });

@@ -1,9 +1,8 @@
 import { MAX_LINES } from './basket';
 import { BasketChangedError, BasketFullError, CurrencyMismatchInBasketError, ProductNotForSaleError } from './errors';
-import type { BasketRepository } from './ports';
 import { MAX_SAVE_ATTEMPTS, removeItem, setItemQuantity } from './set-item-quantity.use-case';
 import { basketOf, CUSTOMER, entry } from './testing/fixtures';
-import { fixedClock, InMemoryBasketRepository, InMemoryPriceCatalog } from './testing/in-memory';
+import { fixedClock, InMemoryBasketRepository, InMemoryPriceCatalog, losingFirstSave } from './testing/in-memory';
 
 const clock = fixedClock('2025-03-01T12:00:00.000Z');
 const setup = (baskets = new InMemoryBasketRepository()) => {
@@ -105,17 +104,7 @@ describe('setItemQuantity', () => {
 
   it('retries when the basket changed between its read and its write', async () => {
     const inner = new InMemoryBasketRepository([basketOf({ 'TEA-001': 1 })]);
-    let raced = false;
-    const racing: BasketRepository = {
-      get: (customerId) => inner.get(customerId),
-      save: async (basket, expectedVersion) => {
-        if (!raced) {
-          raced = true; // another request writes first
-          await inner.save({ ...basketOf({ 'TEA-001': 4 }) }, 1);
-        }
-        return inner.save(basket, expectedVersion);
-      },
-    };
+    const racing = losingFirstSave(inner, () => inner.save({ ...basketOf({ 'TEA-001': 4 }) }, 1)); // another request writes first
     const { deps } = setup();
 
     const view = await setItemQuantity({ ...deps, baskets: racing }, { customerId: CUSTOMER, sku: 'MUG-001', quantity: 1 });

@@ -1,4 +1,4 @@
-import { createOrderConfirmed, type OrderConfirmed } from '@shop/order-contracts';
+import { createOrderConfirmed, createPlaceOrder, type OrderConfirmed, type PlaceOrder } from '@shop/order-contracts';
 import type { Product } from '@shop/product-contracts';
 import { createProductChanged, type ProductChange, type ProductChanged } from '@shop/product-contracts';
 import type { Basket } from '../basket';
@@ -41,6 +41,17 @@ export const checkoutInput = () => ({
   paymentToken: 'tok_approve',
   shippingAddress: { name: 'Ada Lovelace', line1: '1 Analytical Way', city: 'London', postalCode: 'N1 1AA', country: 'GB' },
 });
+
+/** The `PlaceOrder` of a checkout of one mug at 12.99 EUR with {@link checkoutInput}. */
+export const mugPlaceOrder = (orderId: string, envelope: { correlationId: string; time: string; id: string }): PlaceOrder =>
+  createPlaceOrder({
+    orderId,
+    customerId: CUSTOMER,
+    lines: [{ sku: 'MUG-001', name: 'Mug', quantity: 1, unitPrice: { amount: 1299, currency: 'EUR' } }],
+    total: { amount: 1299, currency: 'EUR' },
+    ...checkoutInput(),
+    ...envelope,
+  });
 
 /** A catalog product. */
 export const product = (overrides: Partial<Product> = {}): Product => ({

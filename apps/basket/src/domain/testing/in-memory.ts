@@ -36,6 +36,24 @@ export class InMemoryBasketRepository implements BasketRepository {
   }
 }
 
+/**
+ * `inner`, except that its first save finds `meanwhile` (another write) done between the read and
+ * the write: an optimistic-locking race lost once. Test code only.
+ */
+export const losingFirstSave = (inner: BasketRepository, meanwhile: () => Promise<void>): BasketRepository => {
+  let raced = false;
+  return {
+    get: (customerId) => inner.get(customerId),
+    save: async (basket, expectedVersion) => {
+      if (!raced) {
+        raced = true;
+        await meanwhile();
+      }
+      return inner.save(basket, expectedVersion);
+    },
+  };
+};
+
 /** In-memory {@link PriceCatalog} applying the same `supersedes` rule as the table's condition. */
 export class InMemoryPriceCatalog implements PriceCatalog {
   readonly entries = new Map<string, CatalogEntry>();
