@@ -2,7 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ShopCdkError } from './errors';
-import { actionsOf, logicalIdOf, policyStatementsOf } from './template-queries';
+import { actionsOf, logicalIdOf, policyStatementsOf, statefulLogicalIds } from './template-queries';
 import { testStack } from './testing/test-stack';
 
 const template = (() => {
@@ -41,5 +41,11 @@ describe('logicalIdOf', () => {
 
   it('throws a ShopCdkError when there is none', () => {
     expect(() => logicalIdOf(template, 'AWS::SQS::Queue', 'Missing')).toThrow(ShopCdkError);
+  });
+});
+
+describe('statefulLogicalIds', () => {
+  it('lists the queues (and tables, topics, user pools) by type and logical id, but no role', () => {
+    expect(statefulLogicalIds(template)).toEqual([expect.stringMatching(/^AWS::SQS::Queue Jobs[0-9A-F]{8}$/)]);
   });
 });

@@ -35,3 +35,20 @@ export const logicalIdOf = (template: Template, type: string, prefix: string): s
   if (!id) throw new ShopCdkError(`No ${type} whose logical id starts with ${prefix}.`);
   return id;
 };
+
+/** The resource types whose replacement loses data or messages: tables, queues, topics, user pools. */
+export const STATEFUL_RESOURCE_TYPES = [
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
+  'AWS::SQS::Queue',
+  'AWS::SNS::Topic',
+  'AWS::Cognito::UserPool',
+] as const;
+
+/**
+ * The logical ids of the template's stateful resources ({@link STATEFUL_RESOURCE_TYPES}), sorted, as
+ * `<type> <logicalId>`. A stack test pins them, so a refactoring that would replace a table, queue
+ * or topic on the next deploy (a new logical id is a new resource) fails before it ships.
+ */
+export const statefulLogicalIds = (template: Template): string[] =>
+  STATEFUL_RESOURCE_TYPES.flatMap((type) => Object.keys(template.findResources(type)).map((logicalId) => `${type} ${logicalId}`)).sort();

@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, createShopApp, nagFindings, policyStatementsOf, type TemplateStatement } from '@shop/cdk';
+import {actionsOf, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds, type TemplateStatement } from '@shop/cdk';
 import { BasketStack, basketStackName } from './basket-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -229,5 +229,17 @@ describe('BasketStack in prod', () => {
     for (const actions of alarms) {
       expect(actions).toEqual([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]);
     }
+  });
+});
+
+describe('basket stateful resources', () => {
+  it('keep their logical ids in prod (a new logical id replaces the resource and loses its data or messages)', () => {
+    expect(statefulLogicalIds(synth('prod').template)).toEqual([
+      'AWS::DynamoDB::Table StateBasketsTable536E7780',
+      'AWS::SQS::Queue OrderEventsQueue49E0B11E',
+      'AWS::SQS::Queue OrderEventsQueueDlqQueue92943854',
+      'AWS::SQS::Queue ProductEventsQueue5B71CE40',
+      'AWS::SQS::Queue ProductEventsQueueDlqQueue6CD0036A',
+    ]);
   });
 });

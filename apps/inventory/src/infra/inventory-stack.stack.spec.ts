@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, createShopApp, logicalIdOf, nagFindings, policyStatementsOf } from '@shop/cdk';
+import {actionsOf, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
 import { InventoryStack, inventoryStackName } from './inventory-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -133,5 +133,13 @@ describe('InventoryStack in prod', () => {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
     });
+  });
+});
+
+describe('inventory stateful resources', () => {
+  it('keep their logical ids in prod (a new logical id replaces the resource and loses its data or messages)', () => {
+    expect(statefulLogicalIds(synth('prod').template)).toEqual([
+      'AWS::DynamoDB::Table StateInventoryTable9DA003C1',
+    ]);
   });
 });

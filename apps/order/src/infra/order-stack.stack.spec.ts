@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, createShopApp, nagFindings, policyStatementsOf, type TemplateStatement } from '@shop/cdk';
+import {actionsOf, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds, type TemplateStatement } from '@shop/cdk';
 import { FUNCTIONS, OrderStack, orderStackName } from './order-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -262,5 +262,17 @@ describe('OrderStack in prod', () => {
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]);
     }
+  });
+});
+
+describe('order stateful resources', () => {
+  it('keep their logical ids in prod (a new logical id replaces the resource and loses its data or messages)', () => {
+    expect(statefulLogicalIds(synth('prod').template)).toEqual([
+      'AWS::DynamoDB::Table StateOrdersTable34D6FE39',
+      'AWS::SNS::Topic StateEventsTopicA76B51C3',
+      'AWS::SQS::Queue PublishEventsStreamDlqQueueDC4BD0EE',
+      'AWS::SQS::Queue StateIntakeDlqQueueF139DA08',
+      'AWS::SQS::Queue StateIntakeQueue0BF298A8',
+    ]);
   });
 });

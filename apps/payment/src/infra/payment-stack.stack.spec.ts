@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, createShopApp, logicalIdOf, nagFindings, policyStatementsOf } from '@shop/cdk';
+import {actionsOf, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
 import { PaymentStack, paymentStackName } from './payment-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -135,5 +135,13 @@ describe('PaymentStack in prod', () => {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
     });
+  });
+});
+
+describe('payment stateful resources', () => {
+  it('keep their logical ids in prod (a new logical id replaces the resource and loses its data or messages)', () => {
+    expect(statefulLogicalIds(synth('prod').template)).toEqual([
+      'AWS::DynamoDB::Table StatePaymentsTableF4B232FB',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { createShopApp, nagFindings } from '@shop/cdk';
+import {createShopApp, nagFindings, statefulLogicalIds } from '@shop/cdk';
 import { ADMIN_GROUP, PlatformStack, platformStackName } from './platform-stack';
 
 const synth = (stageName: string) => {
@@ -128,5 +128,14 @@ describe('PlatformStack (prod)', () => {
 
   it('is cdk-nag clean without the dev-only Plus-plan suppression', () => {
     expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+describe('platform stateful resources', () => {
+  it('keep their logical ids in prod (a new logical id replaces the resource and loses its data or messages)', () => {
+    expect(statefulLogicalIds(synth('prod').template)).toEqual([
+      'AWS::Cognito::UserPool IdentityUserPool96FE3B9B',
+      'AWS::SNS::Topic OperationsAlarmTopic1D9908D6',
+    ]);
   });
 });

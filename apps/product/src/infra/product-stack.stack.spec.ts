@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, createShopApp, nagFindings, policyStatementsOf, READ_METHODS } from '@shop/cdk';
+import {actionsOf, createShopApp, nagFindings, policyStatementsOf, READ_METHODS, statefulLogicalIds } from '@shop/cdk';
 import { ProductStack, productStackName } from './product-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -254,5 +254,15 @@ describe('ProductStack in prod', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^SsmParameterValueshopprodplatformalarmtopicarn') }],
     });
+  });
+});
+
+describe('product stateful resources', () => {
+  it('keep their logical ids in prod (a new logical id replaces the resource and loses its data or messages)', () => {
+    expect(statefulLogicalIds(synth('prod').template)).toEqual([
+      'AWS::DynamoDB::Table StateCatalogTable57AA7307',
+      'AWS::SNS::Topic StateEventsTopicA76B51C3',
+      'AWS::SQS::Queue PublishChangesStreamDlqQueue7E40D478',
+    ]);
   });
 });

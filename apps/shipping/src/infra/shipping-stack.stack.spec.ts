@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, createShopApp, nagFindings, policyStatementsOf } from '@shop/cdk';
+import {actionsOf, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
 import { ShippingStack, shippingStackName } from './shipping-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -158,5 +158,17 @@ describe('ShippingStack in prod', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^SsmParameterValueshopprodplatformalarmtopicarn') }],
     });
+  });
+});
+
+describe('shipping stateful resources', () => {
+  it('keep their logical ids in prod (a new logical id replaces the resource and loses its data or messages)', () => {
+    expect(statefulLogicalIds(synth('prod').template)).toEqual([
+      'AWS::DynamoDB::Table StateShipmentsTableC5F6B8FE',
+      'AWS::SNS::Topic StateEventsTopicA76B51C3',
+      'AWS::SQS::Queue OrderConfirmedQueue9176FA5F',
+      'AWS::SQS::Queue OrderConfirmedQueueDlqQueue2AB5A090',
+      'AWS::SQS::Queue PublishShipmentsStreamDlqQueue456B6363',
+    ]);
   });
 });

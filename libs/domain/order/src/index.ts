@@ -1,6 +1,6 @@
 /**
  * @shop/order-contracts: what the order service promises others: the `PlaceOrder` command (basket →
- * order intake queue), the `OrderConfirmed` and `OrderCancelled` events, order lines, totals,
+ * order intake queue), the `OrderConfirmed`, `OrderCancelled` and `OrderNeedsAttention` events, order lines, totals,
  * statuses and the saga's execution input (zod schemas with their inferred types). Only order and the
  * services that talk to it depend on this project.
  */
@@ -8,4 +8,5 @@ export * from './order';
 export * from './place-order';
 export * from './order-confirmed';
 export * from './order-cancelled';
+export * from './order-needs-attention';
 export * from './order-saga';

@@ -2,6 +2,7 @@ import { AnyEventEnvelopeSchema } from '@shop/domain';
 import type { OrderLine, ShippingAddress } from './order';
 import { createOrderCancelled, ORDER_CANCELLED, OrderCancelledSchema } from './order-cancelled';
 import { createOrderConfirmed, ORDER_CONFIRMED, OrderConfirmedSchema } from './order-confirmed';
+import { createOrderNeedsAttention, NEEDS_ATTENTION_REASON_MAX_LENGTH, ORDER_NEEDS_ATTENTION, OrderNeedsAttentionSchema } from './order-needs-attention';
 import { OrderSagaInputSchema } from './order-saga';
 import { createPlaceOrder, PLACE_ORDER, PlaceOrderSchema } from './place-order';
 
@@ -112,6 +113,28 @@ describe('OrderCancelled', () => {
   it('rejects an unknown reason', () => {
     const event = createOrderCancelled({ orderId, customerId: 'user-1', lines, total, reason: 'PAYMENT_DECLINED', correlationId: 'c' });
     expect(OrderCancelledSchema.safeParse({ ...event, data: { ...event.data, reason: 'BORED' } }).success).toBe(false);
+  });
+});
+
+describe('OrderNeedsAttention', () => {
+  it('carries the status the order left and the reason', () => {
+    const event = createOrderNeedsAttention({ orderId, customerId: 'user-1', previousStatus: 'PENDING', reason: 'States.Timeout', correlationId: 'c', time });
+    expect(event.type).toBe(ORDER_NEEDS_ATTENTION);
+    expect(event.data).toEqual({ orderId, customerId: 'user-1', previousStatus: 'PENDING', reason: 'States.Timeout', flaggedAt: time });
+    expect(OrderNeedsAttentionSchema.parse(event)).toEqual(event);
+  });
+
+  it('cuts a long reason to the contract limit', () => {
+    const event = createOrderNeedsAttention({ orderId, customerId: 'user-1', previousStatus: 'CANCELLED', reason: 'x'.repeat(500), correlationId: 'c' });
+    expect(event.data.reason).toHaveLength(NEEDS_ATTENTION_REASON_MAX_LENGTH);
+    expect(OrderNeedsAttentionSchema.safeParse(event).success).toBe(true);
+  });
+});
+
+describe('OrderCancelled reasons', () => {
+  it('accepts PROCESSING_FAILED, the reconciler\'s reason', () => {
+    const event = createOrderCancelled({ orderId, customerId: 'user-1', lines, total, reason: 'PROCESSING_FAILED', correlationId: 'c' });
+    expect(OrderCancelledSchema.parse(event).data.reason).toBe('PROCESSING_FAILED');
   });
 });
 

@@ -87,8 +87,12 @@ export const OrderStatusSchema = z.enum(ORDER_STATUSES);
 /** An order status. */
 export type OrderStatus = z.infer<typeof OrderStatusSchema>;
 
-/** Why an order was cancelled. */
-export const CANCELLATION_REASONS = ['OUT_OF_STOCK', 'PAYMENT_DECLINED'] as const;
+/**
+ * Why an order was cancelled: a business failure of the saga (`OUT_OF_STOCK`, `PAYMENT_DECLINED`),
+ * or `PROCESSING_FAILED` when the order's saga ended without finishing it (timed out, stopped or
+ * failed) and the reconciler released its stock and refunded its payment.
+ */
+export const CANCELLATION_REASONS = ['OUT_OF_STOCK', 'PAYMENT_DECLINED', 'PROCESSING_FAILED'] as const;
 
 /** Why an order was cancelled. */
 export const CancellationReasonSchema = z.enum(CANCELLATION_REASONS);
