@@ -12,22 +12,31 @@ import { CognitoAuthorizer } from './api/authorizer';
 import { Gateway, type HttpAnswer } from './api/gateway';
 import { issueIdToken, loadOrCreateSigningKey, type SigningKey } from './auth/tokens';
 import { lambdaEndpoint, ssmEndpoint, stepFunctionsEndpoint } from './aws-api/endpoints';
+import { deploySource } from './control-plane/deploy-source';
+import { ControlPlaneGuard } from './control-plane/guard';
+import { jsonBody, pathRest } from './control-plane/input';
+import { controlSecretPath, createControlSecret, LOCAL_ACCESS_KEY_ID, removeControlSecret } from './control-plane/secret';
 import { awsJsonCall } from './emulators/aws-json-client';
 import { DynamoDbLocal } from './emulators/dynamodb-local';
-import { LOCAL_CREDENTIALS, Messaging } from './emulators/messaging';
+import { Messaging } from './emulators/messaging';
 import { FunctionPool, type FunctionLogMode } from './lambda/function-pool';
 import type { Logger } from './log';
 import { SqsPoller } from './pollers/sqs-poller';
 import { StreamPoller } from './pollers/stream-poller';
 import { StepFunctions } from './sfn/step-functions';
+import { z } from 'zod';
 
 export interface LocalCloudOptions {
   /** Folder of the services' assemblies: `<root>/<service>/cdk.out` (dist/apps). */
   assembliesRoot: string;
   /** Only these services (default: every assembly found). */
   services?: string[];
-  /** Where the signing key, pid file and inline code live (git-ignored `.local-cloud/`). */
+  /** Where the signing key, control secret, pid file and inline code live (git-ignored `.local-cloud/`). */
   stateDir: string;
+  /** The only folder `POST /_local/deploy` may load a `dir` from: the workspace's `dist/`. */
+  deployRoot: string;
+  /** Finished executions kept per state machine (oldest dropped first; running ones always kept). */
+  maxExecutions?: number;
   /** Path of the built lambda-worker.mjs. */
   workerScript: string;
   /** node_modules that stands in for the Lambda runtime's (the AWS SDK for bundles that leave it out): NODE_PATH. */
@@ -77,6 +86,20 @@ export interface DeployReport {
   warnings: string[];
 }
 
+/** `POST /_local/tokens`: who the ID token is for (unknown fields refused). */
+const TOKEN_REQUEST = z.strictObject({
+  username: z.string().regex(/^[^\s\p{C}]{1,128}$/u, 'a user name: 1 to 128 characters, no spaces'),
+  groups: z.array(z.string().regex(/^[^\s\p{C}]{1,128}$/u)).max(10).optional(),
+  ttlSeconds: z.int().min(1).max(86_400).optional(),
+  expired: z.boolean().optional(),
+});
+
+/** `POST /_local/deploy`: a service, and optionally the folder of its assembly inside the workspace's dist/. */
+const DEPLOY_REQUEST = z.strictObject({
+  service: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a service name (lower-case letters, digits, dashes)'),
+  dir: z.string().min(1).max(4096).optional(),
+});
+
 /**
  * The whole shop on one machine: reads the assemblies, starts DynamoDB Local and fauxqs, creates
  * what the templates declare, runs the functions in worker threads and serves every API, event
@@ -100,6 +123,8 @@ export class LocalCloud {
   private ports = { dynamodb: 0, messaging: 0 };
   private stopping?: Promise<void>;
   private deploying: Promise<unknown> = Promise.resolve();
+  /** The control-plane secret of this start (functions sign their AWS calls with it). */
+  private secret?: string;
   /** When the process started (start-up times count from there, module loading included). */
   readonly startedAt = Math.round(performance.timeOrigin);
   readyAt?: number;
@@ -107,8 +132,13 @@ export class LocalCloud {
   constructor(options: LocalCloudOptions) {
     this.options = options;
     this.logger = options.logger;
-    this.gateway = new Gateway({ logger: this.logger, functionPool: (name) => this.pools.get(name), authorizer: () => this.authorizer });
+    const guard = new ControlPlaneGuard({ port: options.port, secret: () => this.secret, secretFile: controlSecretPath(options.stateDir) });
+    this.gateway = new Gateway({ logger: this.logger, guard, functionPool: (name) => this.pools.get(name), authorizer: () => this.authorizer });
     this.sfn = this.createStepFunctions();
+  }
+
+  get stateDir(): string {
+    return this.options.stateDir;
   }
 
   get baseUrl(): string {
@@ -129,6 +159,7 @@ export class LocalCloud {
 
   async start(): Promise<void> {
     mkdirSync(this.options.stateDir, { recursive: true });
+    this.secret = createControlSecret(this.options.stateDir);
     this.ports = {
       dynamodb: this.options.dynamodb?.port ?? this.options.dynamodbPort ?? (await freePort()),
       messaging: this.options.messagingPort ?? (await freePort()),
@@ -305,7 +336,7 @@ export class LocalCloud {
           maxConcurrency: this.options.maxConcurrency,
           idleTimeoutMs: this.options.idleTimeoutMs,
           baseEnvironment: this.baseEnvironment(),
-          overrideEnvironment: this.endpointEnvironment(),
+          overrideEnvironment: { ...this.endpointEnvironment(), ...this.credentialEnvironment() },
           logger: this.logger,
           functionLogs: this.options.functionLogs,
           compileCacheDir: this.options.compileCacheDir,
@@ -465,6 +496,7 @@ export class LocalCloud {
       integration: (service, action, parameters) => this.serviceIntegration(service, action, parameters),
       logger: this.logger,
       retryIntervalMs: this.options.sfnRetryIntervalMs,
+      maxExecutions: this.options.maxExecutions,
     });
   }
 
@@ -494,14 +526,21 @@ export class LocalCloud {
     return {
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_SESSION_TOKEN: 'local',
       LANG: 'en_US.UTF-8',
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       TZ: ':UTC',
       ...(this.options.runtimeNodeModules ? { NODE_PATH: this.options.runtimeNodeModules } : {}),
     };
+  }
+
+  /**
+   * The function's credentials, over anything the template says (as Lambda's are): the control
+   * secret as the secret access key, so the SDK signs every `/_aws/*` call with it. Never listed
+   * by `/_local/resources`.
+   */
+  private credentialEnvironment(): Record<string, string> {
+    if (!this.secret) throw new Error('the control secret is made at start, before any function');
+    return { AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: this.secret, AWS_SESSION_TOKEN: 'local' };
   }
 
   /** Environment that wins over the template: the emulators' endpoints and a tracer that needs no X-Ray daemon. */
@@ -546,7 +585,7 @@ export class LocalCloud {
     this.gateway.addLocalHandler('/_local/routes', async () => json(200, this.routes()));
     this.gateway.addLocalHandler('/_local/resources', async () => json(200, this.describe()));
     this.gateway.addLocalHandler('/_local/executions', async (request) => {
-      const id = decodeURIComponent(request.path.slice('/_local/executions'.length).replace(/^\//, ''));
+      const id = pathRest(request.path, '/_local/executions');
       if (!id) {
         return json(
           200,
@@ -563,9 +602,9 @@ export class LocalCloud {
     // Tokens for tests and tools that drive the local cloud over HTTP (same as `npm run token`).
     this.gateway.addLocalHandler('/_local/tokens', async (request) => {
       if (request.httpMethod !== 'POST') return json(405, { message: 'POST {"username": "alice", "groups": ["admin"]}' });
-      const body = JSON.parse(request.body.toString('utf8') || '{}') as { username?: string; groups?: string[]; ttlSeconds?: number; expired?: boolean };
+      const body = jsonBody(request, TOKEN_REQUEST);
       const audience = this.tokenAudience() ?? { userPoolId: 'us-east-1_local', clientId: 'local-client' };
-      if (!this.signingKey || !body.username) return json(400, { message: 'body must name the user: {"username": "alice"}' });
+      if (!this.signingKey) return json(503, { message: 'the signing key is not loaded yet: try again in a moment' });
       const ttlSeconds = body.ttlSeconds ?? 3600;
       const now = Math.floor(Date.now() / 1000) - (body.expired ? ttlSeconds + 60 : 0);
       const token = await issueIdToken(this.signingKey, { username: body.username, groups: body.groups ?? [], ttlSeconds, now, ...audience });
@@ -573,10 +612,10 @@ export class LocalCloud {
     });
     this.gateway.addLocalHandler('/_local/deploy', async (request) => {
       if (request.httpMethod !== 'POST') return json(405, { message: 'POST {"service": "<name>"}' });
-      const { service, dir } = JSON.parse(request.body.toString('utf8') || '{}') as { service?: string; dir?: string };
-      if (!service) return json(400, { message: 'body must name the service: {"service": "product"}' });
+      const { service, dir } = jsonBody(request, DEPLOY_REQUEST);
+      const location = deploySource(service, dir, { assembliesRoot: this.options.assembliesRoot, deployRoot: this.options.deployRoot });
       try {
-        return json(200, await this.deploy(service, dir));
+        return json(200, await this.deploy(service, location.dir));
       } catch (error) {
         this.logger.error(`deploy ${service} failed: ${(error as Error).stack ?? error}`);
         return json(500, { message: (error as Error).message });
@@ -617,6 +656,7 @@ export class LocalCloud {
   /** Stops everything it started: pollers, functions, fauxqs, DynamoDB Local (and waits for the JVM to exit), the server. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      if (this.secret) removeControlSecret(this.options.stateDir, this.secret);
       const pollers = [...this.services.values()].flatMap((runtime) => runtime.pollers);
       await Promise.allSettled(pollers.map((poller) => poller.stop()));
       await Promise.allSettled([...this.pools.values()].map((pool) => pool.stop()));

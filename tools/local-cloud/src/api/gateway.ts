@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RestApiDef } from '../assembly/model';
 import type { FunctionPool } from '../lambda/function-pool';
+import { ControlPlaneInputError } from '../control-plane/input';
 import type { Logger } from '../log';
 import { pooledRandomBytes, randomHex } from '../random';
 import type { CognitoAuthorizer } from './authorizer';
@@ -24,8 +25,17 @@ interface Mounted {
   routes: RestRoutes;
 }
 
+/** Checks a request before a local handler sees it: the refusal, or undefined to let it through. */
+export interface RequestGuard {
+  /** The paths it covers (the gateway answers 404 there when no handler matches). */
+  covers(path: string): boolean;
+  check(request: IncomingRequest): Promise<HttpAnswer | undefined>;
+}
+
 export interface GatewayOptions {
   logger: Logger;
+  /** The control plane's guard: every local handler under the paths it covers runs only if it lets the request through. */
+  guard: RequestGuard;
   /** Finds the running instances of a function by name. */
   functionPool: (name: string) => FunctionPool | undefined;
   authorizer: () => CognitoAuthorizer | undefined;
@@ -110,13 +120,21 @@ export class Gateway {
   };
 
   private async handle(request: IncomingRequest, req: IncomingMessage): Promise<{ answer: HttpAnswer; note?: string } | HttpAnswer> {
-    for (const { prefix, handler } of this.localHandlers) {
-      if (request.path === prefix || request.path.startsWith(`${prefix}/`)) {
-        const url = new URL(`${request.path}${request.query ? `?${request.query}` : ''}`, 'http://local');
-        return handler({ ...request, url, headerOf: (name) => headerValue(req, name) });
-      }
+    const guarded = this.options.guard.covers(request.path);
+    if (guarded) {
+      const refused = await this.options.guard.check(request);
+      if (refused) return { answer: refused, note: '(refused by the control-plane guard)' };
     }
-    return this.proxy(request, req);
+    const local = this.localHandlers.find(({ prefix }) => request.path === prefix || request.path.startsWith(`${prefix}/`));
+    if (!local) return guarded ? json(404, { message: `no local endpoint ${request.path} (GET /_local/routes lists the APIs; the README the local endpoints)` }) : this.proxy(request, req);
+    try {
+      const url = new URL(`${request.path}${request.query ? `?${request.query}` : ''}`, 'http://local');
+      return await local.handler({ ...request, url, headerOf: (name) => headerValue(req, name) });
+    } catch (error) {
+      if (error instanceof ControlPlaneInputError || error instanceof URIError) return json(400, { message: (error as Error).message });
+      this.options.logger.error(`${request.httpMethod} ${request.path}: ${(error as Error).stack ?? error}`);
+      return json(500, { message: 'Internal error in the local cloud (its log has the details)' });
+    }
   }
 
   private async proxy(request: IncomingRequest, req: IncomingMessage): Promise<{ answer: HttpAnswer; note?: string }> {

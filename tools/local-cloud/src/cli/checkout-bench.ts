@@ -34,6 +34,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CONTROL_SECRET_HEADER, readControlSecret } from '../control-plane/secret';
 import { freePort } from '../net';
 import { stop, waitForHealth } from './bench-process';
 import { exchange } from './load';
@@ -94,12 +95,13 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   // `--cpu-prof <dir>`: V8 CPU profiles of the local cloud, one per thread (each function instance too)
   const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
+  const stateDir = mkdtempSync(join(tmpdir(), 'shop-checkout-bench-'));
   const child = spawn(process.execPath, [...profile, main, '--no-seed', '--function-logs', 'errors', '--log-level', 'warn'], {
     cwd: root,
     env: {
       ...process.env,
       PORT: String(port),
-      LOCAL_CLOUD_STATE_DIR: mkdtempSync(join(tmpdir(), 'shop-checkout-bench-')),
+      LOCAL_CLOUD_STATE_DIR: stateDir,
       LOCAL_CLOUD_SERVICES: 'platform,product,inventory,payment,order,basket,shipping',
       ...(values.concurrency ? { LOCAL_CLOUD_CONCURRENCY: values.concurrency } : {}),
     },
@@ -116,7 +118,12 @@ async function main(): Promise<void> {
     const token = async (username: string, groups: string[] = []) => {
       const cached = tokens.get(username);
       if (cached) return cached;
-      const response = await fetch(`${base}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, groups }) });
+      const response = await fetch(`${base}/_local/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [CONTROL_SECRET_HEADER]: readControlSecret(stateDir) },
+        body: JSON.stringify({ username, groups }),
+      });
+      if (!response.ok) throw new Error(`POST /_local/tokens answered ${response.status}: ${await response.text()}`);
       const { token: issued } = (await response.json()) as { token: string };
       tokens.set(username, issued);
       return issued;

@@ -1,8 +1,11 @@
 /**
  * `npx nx run <service>:deploy -c local` runs this: asks the running local cloud to swap in the
- * service's freshly synthesized assembly (POST /_local/deploy). Tables keep their data; the other
- * services keep running.
+ * service's freshly synthesized assembly (POST /_local/deploy, with the control secret the local
+ * cloud wrote in its state dir). Tables keep their data; the other services keep running.
  */
+import { CONTROL_SECRET_HEADER, ControlSecretMissingError, readControlSecret } from '../control-plane/secret';
+import { stateDirOf } from './options';
+
 const service = process.argv[2];
 const port = process.env.PORT ?? '3000';
 
@@ -11,11 +14,19 @@ async function main(): Promise<void> {
     process.stderr.write('Usage: deploy <service>\n');
     process.exit(2);
   }
+  let secret: string;
+  try {
+    secret = readControlSecret(stateDirOf());
+  } catch (error) {
+    if (!(error instanceof ControlSecretMissingError)) throw error;
+    process.stderr.write(`${error.message}, then deploy again.\n`);
+    process.exit(1);
+  }
   let response: Response;
   try {
     response = await fetch(`http://127.0.0.1:${port}/_local/deploy`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', [CONTROL_SECRET_HEADER]: secret },
       body: JSON.stringify({ service }),
     });
   } catch {

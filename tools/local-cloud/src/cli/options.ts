@@ -16,6 +16,11 @@ export function workspaceRoot(from = process.cwd()): string {
   return dir;
 }
 
+/** The local cloud's state dir (signing key, control secret, pid file): LOCAL_CLOUD_STATE_DIR, else `.local-cloud/`, from the workspace root. */
+export function stateDirOf(root = workspaceRoot(), env = process.env): string {
+  return resolve(root, env.LOCAL_CLOUD_STATE_DIR ?? '.local-cloud');
+}
+
 export interface CliOptions {
   root: string;
   port: number;
@@ -26,6 +31,8 @@ export interface CliOptions {
   functionLogs: FunctionLogMode;
   logLevel: LogLevel;
   maxConcurrency: number;
+  /** Finished executions kept per state machine. */
+  maxExecutions: number;
   prewarm: boolean;
   jvmOptions: string;
   /** Run `nx run-many -t synth -c local` first (what npm start does). */
@@ -40,6 +47,15 @@ export interface CliOptions {
  * JIT warm-up; raise it to reproduce higher concurrency.
  */
 export const DEFAULT_CONCURRENCY = Math.max(3, availableParallelism() + 1);
+
+/** Finished executions kept per state machine: enough to look back over a bench run, bounded so a long session does not grow. */
+export const DEFAULT_MAX_EXECUTIONS = 1000;
+
+const positiveInteger = (name: string, value: string | number): number => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`${name} must be a positive integer (got ${value})`);
+  return number;
+};
 
 /** JVM flags for DynamoDB Local: a quick start (client compiler only) and a small heap. */
 export const DEFAULT_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms64m -Xmx512m -Xss512k';
@@ -59,6 +75,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
       'function-logs': { type: 'string' },
       'log-level': { type: 'string' },
       concurrency: { type: 'string' },
+      'max-executions': { type: 'string' },
       'no-prewarm': { type: 'boolean' },
       synth: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -73,11 +90,12 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
     port: Number(values.port ?? env.PORT ?? 3000),
     assembliesRoot: resolve(root, values.assemblies ?? env.LOCAL_CLOUD_ASSEMBLIES ?? 'dist/apps'),
     services: services?.length ? services : undefined,
-    stateDir: resolve(root, env.LOCAL_CLOUD_STATE_DIR ?? '.local-cloud'),
+    stateDir: stateDirOf(root, env),
     seed: values['no-seed'] !== true && env.LOCAL_CLOUD_SEED !== 'false',
     functionLogs: (values['function-logs'] ?? env.LOCAL_CLOUD_FUNCTION_LOGS ?? 'all') as FunctionLogMode,
     logLevel: (values['log-level'] ?? env.LOCAL_CLOUD_LOG_LEVEL ?? 'info') as LogLevel,
     maxConcurrency: Number(values.concurrency ?? env.LOCAL_CLOUD_CONCURRENCY ?? DEFAULT_CONCURRENCY),
+    maxExecutions: positiveInteger('--max-executions', values['max-executions'] ?? env.LOCAL_CLOUD_MAX_EXECUTIONS ?? DEFAULT_MAX_EXECUTIONS),
     prewarm: values['no-prewarm'] !== true && env.LOCAL_CLOUD_PREWARM !== 'false',
     jvmOptions: env.LOCAL_CLOUD_JVM_OPTIONS ?? DEFAULT_JVM_OPTIONS,
     synth: values.synth === true,
@@ -95,9 +113,11 @@ Runs the synthesized assemblies in dist/apps/*/cdk.out on this machine.
   --function-logs <mode>  all | errors | none: what of the functions' own output to show (env LOCAL_CLOUD_FUNCTION_LOGS, default all)
   --log-level <level>     debug | info | warn | error (env LOCAL_CLOUD_LOG_LEVEL)
   --concurrency <n>       concurrent instances per function (env LOCAL_CLOUD_CONCURRENCY, default: one per core plus one, at least 3)
+  --max-executions <n>    finished executions kept per state machine, oldest dropped first (env LOCAL_CLOUD_MAX_EXECUTIONS, default 1000)
   --no-prewarm            do not start one instance of each API function right after start-up
   --synth                 first run \`nx run-many -t synth -c local\` (cached; npm start passes it)
-Environment only: LOCAL_CLOUD_JVM_OPTIONS (DynamoDB Local JVM flags), LOCAL_CLOUD_STATE_DIR (default .local-cloud),
+Environment only: LOCAL_CLOUD_JVM_OPTIONS (DynamoDB Local JVM flags), LOCAL_CLOUD_STATE_DIR (default .local-cloud: signing key,
+control-secret written at each start, pid file),
 LOCAL_CLOUD_IDLE_SECONDS (idle function instances are recycled after this, down to one; default 60),
 LOCAL_CLOUD_DYNAMODB_PORT / LOCAL_CLOUD_SQS_PORT (fixed emulator ports; default free ports).
 `;

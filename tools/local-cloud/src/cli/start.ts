@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { controlSecretPath } from '../control-plane/secret';
 import { DynamoDbLocal } from '../emulators/dynamodb-local';
 import { createLogger } from '../log';
 import { freePort } from '../net';
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
     assembliesRoot: options.assembliesRoot,
     services: options.services,
     stateDir: options.stateDir,
+    deployRoot: join(options.root, 'dist'),
+    maxExecutions: options.maxExecutions,
     workerScript: join(here, 'lambda-worker.mjs'),
     runtimeNodeModules: runtimeNodeModules(),
     compileCacheDir: join(options.root, 'node_modules/.cache/local-cloud-compile'),
@@ -129,6 +132,7 @@ function banner(cloud: import('../local-cloud').LocalCloud, hasUserPool: boolean
   lines.push(`    curl -H "Authorization: Bearer $(npm run -s token -- --admin)" ${cloud.baseUrl}/...`);
   lines.push('');
   lines.push(`  Local endpoints: /_local/health  /_local/routes  /_local/resources  /_local/executions/<id>  POST /_local/deploy`);
+  lines.push(`  POST and other changes to /_local/* need header x-local-cloud-secret: the content of ${controlSecretPath(cloud.stateDir)} (new at each start)`);
   lines.push('  Redeploy one service after a change: npx nx run <service>:deploy -c local');
   lines.push('  Ctrl-C stops everything.');
   lines.push('');

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { discoverAssemblies, loadAssembly } from '../assembly/cloud-assembly';
 import { buildModel } from '../assembly/model';
 import { issueIdToken, loadOrCreateSigningKey } from '../auth/tokens';
-import { workspaceRoot } from './options';
+import { stateDirOf, workspaceRoot } from './options';
 
 const USAGE = `Usage: npm run -s token -- (--admin | --customer <name> | --user <name> [--groups a,b]) [--ttl <seconds>] [--expired]`;
 
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const pool = buildModel(stacks, { sqsEndpoint: 'http://127.0.0.1:0', workDir: join(tmpdir(), 'local-cloud-token') }).userPools[0];
   if (!pool) process.stderr.write(`no Cognito user pool in ${assembliesRoot}; issuing a token for a placeholder pool\n`);
 
-  const key = await loadOrCreateSigningKey(join(root, process.env.LOCAL_CLOUD_STATE_DIR ?? '.local-cloud'));
+  const key = await loadOrCreateSigningKey(stateDirOf(root));
   const ttl = Number(values.ttl ?? 3600);
   const now = Math.floor(Date.now() / 1000) - (values.expired ? ttl + 60 : 0);
   const token = await issueIdToken(key, {

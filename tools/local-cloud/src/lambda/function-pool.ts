@@ -78,6 +78,8 @@ export class FunctionPool {
   private readonly environment: Record<string, string>;
   private stopped = false;
   private inFlight = 0;
+  /** Invocations accepted since the pool started (throttled and stopped ones not counted). */
+  private invocations = 0;
   private drained?: () => void;
 
   constructor(def: FunctionDef, options: FunctionPoolOptions) {
@@ -97,7 +99,7 @@ export class FunctionPool {
   }
 
   stats() {
-    return { instances: this.instances.size, busy: [...this.instances].filter((instance) => instance.busy).length, waiting: this.waiting.length };
+    return { instances: this.instances.size, busy: [...this.instances].filter((instance) => instance.busy).length, waiting: this.waiting.length, invocations: this.invocations };
   }
 
   /** Starts one instance ahead of the first invocation (provisioned-concurrency style warm-up). */
@@ -122,6 +124,7 @@ export class FunctionPool {
       return { requestId, ok: false, kind: 'throttled', error: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' }, durationMs: 0 };
     }
     this.inFlight += 1;
+    this.invocations += 1;
     try {
       const { instance, cold } = await this.acquire();
       let coldStartMs: number | undefined;

@@ -155,3 +155,31 @@ describe('StepFunctions task wiring', () => {
     expect(JSON.parse(execution.output ?? '')).toEqual({ MessageId: 'm-1' });
   });
 });
+
+describe('StepFunctions execution memory', () => {
+  const other: StateMachineDef = { ...machine, name: 'other-saga', arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:other-saga' };
+
+  it('keeps at most maxExecutions finished executions per state machine, drops the oldest finished first and never a running one', async () => {
+    let release: (outcome: InvokeOutcome) => void = () => undefined;
+    const invokeFunction = jest.fn(async (_name: string, payload: unknown) => {
+      if ((payload as { order?: { id?: string } }).order?.id === 'slow') return new Promise<InvokeOutcome>((resolve) => (release = resolve));
+      return happy(payload as Record<string, unknown>);
+    });
+    const sfn = new StepFunctions({ invokeFunction, logger: memoryLogger(), retryIntervalMs: 1, maxExecutions: 3 });
+    sfn.register([machine, other]);
+    const start = (def: StateMachineDef, name: string) => sfn.startExecution({ stateMachineArn: def.arn, name, input: JSON.stringify({ id: name, sku: 'MUG' }) });
+
+    const slow = start(machine, 'slow');
+    for (const name of ['f1', 'f2', 'f3', 'f4', 'f5']) await start(machine, name).done;
+    for (const name of ['o1', 'o2']) await start(other, name).done;
+    const names = (def: StateMachineDef) => sfn.listExecutions(def.arn).map((execution) => `${execution.name}:${execution.status}`).sort();
+
+    expect(names(machine)).toEqual(['f3:SUCCEEDED', 'f4:SUCCEEDED', 'f5:SUCCEEDED', 'slow:RUNNING']);
+    expect(() => sfn.describeExecution(`${machine.arn.replace(':stateMachine:', ':execution:')}:f1`)).toThrow('Execution Does Not Exist');
+    expect(names(other)).toEqual(['o1:SUCCEEDED', 'o2:SUCCEEDED']);
+
+    release(ok({ reservationId: 'R-slow' }));
+    await slow.done;
+    expect(names(machine)).toEqual(['f4:SUCCEEDED', 'f5:SUCCEEDED', 'slow:SUCCEEDED']);
+  });
+});

@@ -61,6 +61,8 @@ export interface StepFunctionsDeps {
   logger: Logger;
   /** Test knob: wait this long between retries instead of IntervalSeconds x BackoffRate. */
   retryIntervalMs?: number;
+  /** Finished executions kept per state machine, oldest dropped first (default 1000); running ones are never dropped. */
+  maxExecutions?: number;
 }
 
 interface TaskState {
@@ -89,6 +91,8 @@ const LAMBDA_ARN = /^arn:aws:lambda:[^:]*:[^:]*:function:/;
 export class StepFunctions {
   private readonly machines = new Map<string, { def: StateMachineDef; machine: StateMachine }>();
   private readonly executions = new Map<string, Execution>();
+  /** Finished executions per state machine, in the order they finished: what is dropped first. */
+  private readonly finished = new Map<string, string[]>();
 
   constructor(private readonly deps: StepFunctionsDeps) {}
 
@@ -213,8 +217,21 @@ export class StepFunctions {
         execution.stopDate = new Date();
         const path = execution.path.map((step) => `${step.state}${step.status === 'failed' || step.status === 'caught' ? '✗' : step.status === 'retried' ? '↻' : ''}`).join(' → ');
         this.deps.logger.line('sfn', `${label} ${execution.status}${execution.error ? ` ${execution.error}` : ''} path: ${path}`);
+        this.keepFinished(execution);
       });
     return execution;
+  }
+
+  /** Bounds the memory executions hold: beyond the limit, the state machine's oldest finished execution is forgotten. */
+  private keepFinished(execution: Execution): void {
+    const finished = this.finished.get(execution.stateMachineArn) ?? [];
+    this.finished.set(execution.stateMachineArn, finished);
+    finished.push(execution.executionArn);
+    const limit = Math.max(0, this.deps.maxExecutions ?? 1000);
+    while (finished.length > limit) {
+      const arn = finished.shift();
+      if (arn !== undefined && this.executions.get(arn)?.status !== 'RUNNING') this.executions.delete(arn);
+    }
   }
 
   private async collect(execution: Execution, events: AsyncGenerator<Record<string, unknown> & { type: string; timestamp: number }>, def: StateMachineDef, label: string) {
