@@ -3,15 +3,20 @@
  * driven over HTTP and the AWS SDK as a developer would: DynamoDB Local, fauxqs, worker threads.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { discoverAssemblies, loadAssembly } from './assembly/cloud-assembly';
 import { buildModel } from './assembly/model';
 import { issueIdToken, loadOrCreateSigningKey } from './auth/tokens';
+import { CONTROL_SECRET_HEADER, controlSecretPath, LOCAL_ACCESS_KEY_ID, readControlSecret } from './control-plane/secret';
+import { NodeSha256 } from './control-plane/sigv4';
 import { freePort } from './net';
 
 /** The value, or a failed test when it is missing. */
@@ -26,9 +31,13 @@ const MAIN = join(ROOT, 'dist/tools/local-cloud/main.mjs');
 const NODE = join(ROOT, 'node_modules/.bin/node');
 
 const stateDir = mkdtempSync(join(tmpdir(), 'local-cloud-int-'));
+// POST /_local/deploy loads a `dir` only from the workspace's dist/: the redeployed copy of the fixture goes there.
+mkdirSync(join(ROOT, 'dist'), { recursive: true });
+const distCopies = mkdtempSync(join(ROOT, 'dist', 'local-cloud-int-'));
 const pool = buildModel(discoverAssemblies(FIXTURES).flatMap(loadAssembly), { sqsEndpoint: 'http://x', workDir: stateDir }).userPools[0];
 
 let child: ChildProcess;
+let port: number;
 let base: string;
 let output = '';
 let resources: { endpoints: Record<string, string>; tables: { tableName: string }[]; queues: { name: string; url: string }[] };
@@ -65,7 +74,7 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15
 
 beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npx nx run local-cloud:build first`);
-  const port = await freePort();
+  port = await freePort();
   base = `http://127.0.0.1:${port}`;
   child = spawn(NODE, [MAIN, '--no-seed'], {
     cwd: ROOT,
@@ -81,7 +90,24 @@ afterAll(async () => {
     child.kill('SIGKILL');
   }
   if (process.env.LOCAL_CLOUD_TEST_OUTPUT) writeFileSync(process.env.LOCAL_CLOUD_TEST_OUTPUT, output);
+  rmSync(distCopies, { recursive: true, force: true });
 });
+
+/** The secret the running local cloud wrote in its state dir: what the project's tools send. */
+const secretHeader = () => ({ [CONTROL_SECRET_HEADER]: readControlSecret(stateDir) });
+
+/** A raw HTTP/1.1 request: the path goes out exactly as written (fetch would normalize `..` and `%2e`) and Host can be set. */
+function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest({ host: '127.0.0.1', port, method, path, headers, setHost: !Object.keys(headers).some((name) => name.toLowerCase() === 'host') }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
 
 describe('local cloud on the fixture assemblies', () => {
   it('answers 503 on /_local/health while starting, then 200 once every part is up', async () => {
@@ -131,8 +157,11 @@ describe('local cloud on the fixture assemblies', () => {
         AWS_ENDPOINT_URL_SQS: resources.endpoints.AWS_ENDPOINT_URL_SQS,
         AWS_ENDPOINT_URL_SFN: `${base}/_aws/sfn`,
         POWERTOOLS_TRACE_ENABLED: 'false',
+        AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: readControlSecret(stateDir),
       }),
     );
+    expect(JSON.stringify(resources)).not.toContain(readControlSecret(stateDir));
   });
 
   describe('Cognito authorizer', () => {
@@ -248,15 +277,103 @@ describe('local cloud on the fixture assemblies', () => {
     expect(json).toEqual(expect.objectContaining({ Name: '/shop/local/platform/user-pool-arn', Value: pool.arn }));
   });
 
+  describe('control plane', () => {
+    const ROUTER = 'shop-local-catalog-RouterFunction0A5B7C3D';
+    const invocations = async () =>
+      ((await call('GET', '/_local/resources')).json.functions as { name: string; invocations: number }[]).find((fn) => fn.name === ROUTER)?.invocations;
+    const sfnClient = (secretAccessKey: string, accessKeyId = LOCAL_ACCESS_KEY_ID) =>
+      new SFNClient({ endpoint: `${base}/_aws/sfn`, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+
+    it('keeps a fresh secret in the state dir, readable by the owner only', () => {
+      expect(readControlSecret(stateDir)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(statSync(controlSecretPath(stateDir)).mode & 0o777).toBe(0o600);
+    });
+
+    it('mints a token (POST /_local/tokens) only for a caller that sends the secret', async () => {
+      const body = { username: 'mallory', groups: ['admin'] };
+      const without = await call('POST', '/_local/tokens', { body });
+      expect([without.status, without.json.message]).toEqual([401, expect.stringContaining(`send header x-local-cloud-secret with the content of ${controlSecretPath(stateDir)}`)]);
+      expect((await call('POST', '/_local/tokens', { body, headers: { [CONTROL_SECRET_HEADER]: 'a-guess' } })).status).toBe(403);
+      const minted = await call('POST', '/_local/tokens', { body, headers: secretHeader() });
+      expect(minted.status).toBe(200);
+      expect((await call('POST', '/catalog', { token: minted.json.token as string, body: { id: 'T1', name: 'minted' } })).status).toBe(201);
+    });
+
+    it('refuses a foreign Origin (403) and a foreign Host (421) on the control plane, and leaves the REST APIs as they were', async () => {
+      expect((await call('POST', '/_local/tokens', { body: { username: 'x' }, headers: { ...secretHeader(), origin: 'http://evil.example' } })).status).toBe(403);
+      expect((await call('GET', '/_local/resources', { headers: { origin: 'http://evil.example' } })).status).toBe(403);
+      expect(await raw('GET', '/_local/resources', { Host: `evil.example:${port}` })).toEqual({ status: 421, json: { message: expect.stringContaining('(got evil.example:') } });
+      expect((await raw('GET', '/_local/health', { Host: `localhost:${port}` })).status).toBe(200);
+      expect((await call('GET', '/catalog/A1', { headers: { origin: 'http://evil.example' } })).status).toBe(200);
+    });
+
+    it('runs no function for an unsigned /_aws/lambda invoke with forged claims (403); a call signed with the secret runs it', async () => {
+      const path = `/_aws/lambda/2015-03-31/functions/${ROUTER}/invocations`;
+      const forged = { httpMethod: 'GET', resource: '/{proxy+}', pathParameters: { proxy: 'env' }, requestContext: { authorizer: { claims: { 'cognito:groups': 'admin' } } } };
+      const before = defined(await invocations());
+      const unsigned = await call('POST', path, { body: forged });
+      expect([unsigned.status, unsigned.headers.get('x-amzn-errortype')]).toEqual([403, 'MissingAuthenticationTokenException']);
+      const forgedSignature = await call('POST', path, {
+        body: forged,
+        headers: { authorization: `AWS4-HMAC-SHA256 Credential=${LOCAL_ACCESS_KEY_ID}/20250101/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`, 'x-amz-date': '20250101T000000Z' },
+      });
+      expect(forgedSignature.status).toBe(403);
+      expect(await invocations()).toBe(before);
+
+      const signer = new SignatureV4({ credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: readControlSecret(stateDir) }, region: 'us-east-1', service: 'lambda', sha256: NodeSha256 });
+      const body = JSON.stringify(forged);
+      const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path, query: {}, headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/json' }, body });
+      const { host: _host, ...headers } = signed.headers as Record<string, string>;
+      const invoked = await call('POST', path, { body, headers });
+      expect([invoked.status, JSON.parse(String(invoked.json.body)).invocations]).toEqual([200, expect.any(Number)]);
+      expect(await invocations()).toBe(before + 1);
+    });
+
+    it('answers an SDK signing with another secret or key as AWS would (InvalidSignatureException, UnrecognizedClientException), and one signing with the secret', async () => {
+      await expect(sfnClient('local').send(new ListStateMachinesCommand({}))).rejects.toMatchObject({ name: 'InvalidSignatureException', $metadata: { httpStatusCode: 403 } });
+      await expect(sfnClient(readControlSecret(stateDir), 'AKIDEXAMPLE').send(new ListStateMachinesCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+      const { stateMachines } = await sfnClient(readControlSecret(stateDir)).send(new ListStateMachinesCommand({}));
+      expect(stateMachines?.map((machine) => machine.name)).toEqual(['shop-local-catalog-Workflow4E5F6A7B']);
+    });
+
+    it.each([
+      ['bad percent-encoding', 'GET', '/_local/executions/%E0%A4%A'],
+      ['a .. segment', 'GET', '/_local/health/../resources'],
+      ['an encoded .. segment', 'POST', '/_local/tokens/%2e%2e/deploy'],
+      ['bad percent-encoding on an AWS API', 'POST', '/_aws/lambda/2015-03-31/functions/%E0%A4%A/invocations'],
+    ])('answers 400 with a JSON message for %s in the path', async (_case, method, path) => {
+      const answer = await raw(method, path, secretHeader(), method === 'POST' ? '{}' : undefined);
+      expect(answer).toEqual({ status: 400, json: { message: expect.stringMatching(/percent-encoding|\.\. segments/) } });
+    });
+
+    it.each([
+      ['bad JSON', '/_local/tokens', '{"username":', 'the body is not JSON'],
+      ['a wrong type', '/_local/tokens', '{"username": 42}', 'expected string'],
+      ['an unknown field', '/_local/tokens', '{"username": "a", "admin": true}', 'Unrecognized key: "admin"'],
+      ['an unknown service', '/_local/deploy', '{"service": "nothing"}', 'no assembly for service "nothing"'],
+      ['a service name that is a path', '/_local/deploy', '{"service": "../catalog"}', 'a service name'],
+      ['a folder outside dist/ (the fixtures)', '/_local/deploy', JSON.stringify({ service: 'catalog', dir: join(FIXTURES, 'catalog') }), "only from the workspace's dist/"],
+      ['/tmp', '/_local/deploy', JSON.stringify({ service: 'catalog', dir: tmpdir() }), "only from the workspace's dist/"],
+      ['.. out of dist/', '/_local/deploy', JSON.stringify({ service: 'catalog', dir: 'dist/../tools/local-cloud/fixtures/assemblies/catalog' }), "only from the workspace's dist/"],
+    ])('answers 400 with a JSON message for %s, never a 500', async (_case, path, body, reason) => {
+      const answer = await call('POST', path, { body, headers: { ...secretHeader(), 'content-type': 'application/json' } });
+      expect([answer.status, answer.json.message]).toEqual([400, expect.stringContaining(reason)]);
+    });
+
+    it('answers 404 with a JSON message for a local endpoint that does not exist', async () => {
+      expect(await call('GET', '/_local/nothing').then((answer) => [answer.status, answer.json.message])).toEqual([404, expect.stringContaining('no local endpoint /_local/nothing')]);
+    });
+  });
+
   it('swaps in a new assembly of one service (POST /_local/deploy): tables keep their data', async () => {
-    const copy = join(mkdtempSync(join(tmpdir(), 'local-cloud-deploy-')), 'catalog');
+    const copy = join(distCopies, 'catalog');
     cpSync(join(FIXTURES, 'catalog'), copy, { recursive: true });
     const templateFile = join(copy, 'CatalogStack.template.json');
     const template = JSON.parse(readFileSync(templateFile, 'utf8'));
     template.Resources.RouterFunction0A5B7C3D.Properties.Environment.Variables.RELEASE = 'two';
     writeFileSync(templateFile, JSON.stringify(template));
 
-    const deployed = await call('POST', '/_local/deploy', { body: { service: 'catalog', dir: copy } });
+    const deployed = await call('POST', '/_local/deploy', { body: { service: 'catalog', dir: copy }, headers: secretHeader() });
     expect(deployed.status).toBe(200);
     expect(deployed.json).toEqual(expect.objectContaining({ service: 'catalog', functions: 5, routes: 7, tables: { 'shop-local-catalog-ItemsTable5AAC2C46': 'kept' } }));
     expect(((await call('GET', '/catalog/env')).json as { env: Record<string, string> }).env.RELEASE).toBe('two');
@@ -265,7 +382,7 @@ describe('local cloud on the fixture assemblies', () => {
     await eventually(async () => (output.includes('AuditFunction ok') && (output.match(/PublisherFunction ok[^\n]*\n/g)?.length ?? 0) >= 3 ? true : undefined));
   });
 
-  it('stops everything on SIGTERM: no Java process, no port left', async () => {
+  it('stops everything on SIGTERM: no Java process, no port left, no control secret', async () => {
     const pid = Number(readFileSync(join(stateDir, 'dynamodb-local.pid'), 'utf8').split(' ')[0]);
     expect(existsSync(`/proc/${pid}`)).toBe(true);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -273,5 +390,6 @@ describe('local cloud on the fixture assemblies', () => {
     expect(await exited).toBe(0);
     expect(existsSync(`/proc/${pid}`)).toBe(false);
     await expect(fetch(`${base}/_local/health`)).rejects.toThrow();
+    expect(existsSync(controlSecretPath(stateDir))).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { IncomingRequest } from '../api/proxy-event';
 import { ControlPlaneGuard, isControlPlanePath } from './guard';
 import { LOCAL_ACCESS_KEY_ID } from './secret';
+import { NodeSha256 } from './sigv4';
 
 const PORT = 3000;
 const SECRET = 'secret-of-this-start';
@@ -24,22 +24,10 @@ const verdict = async (incoming: IncomingRequest) => {
   return answer && { status: answer.statusCode, message: (JSON.parse(String(answer.body)) as { message: string }).message };
 };
 
-class Sha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(data: string | Uint8Array) {
-    this.hash.update(data);
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-}
 
 /** A request signed as an SDK would sign it, with `secret` as the secret access key. */
 async function signed(path: string, headers: Record<string, string>, body: string, secret = SECRET): Promise<IncomingRequest> {
-  const signer = new SignatureV4({ credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: secret, sessionToken: 'local' }, region: 'us-east-1', service: 'states', sha256: Sha256 });
+  const signer = new SignatureV4({ credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: secret, sessionToken: 'local' }, region: 'us-east-1', service: 'states', sha256: NodeSha256 });
   const out = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: PORT, path, query: {}, headers: { host: `127.0.0.1:${PORT}`, ...headers }, body });
   const { host, ...rest } = out.headers as Record<string, string>;
   return { ...request('POST', path, rest, body), rawHeaders: Object.entries({ Host: host, ...rest }).flat() };

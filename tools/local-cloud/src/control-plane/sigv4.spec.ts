@@ -1,9 +1,8 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { SigV4Verifier, type SignedRequest } from './sigv4';
+import { NodeSha256, SigV4Verifier, type SignedRequest } from './sigv4';
 
 const SECRET = 'the-secret-of-this-start';
 const KEY_ID = 'LOCALCLOUDCONTROL';
@@ -28,7 +27,9 @@ class CapturedRequest extends Error {
 const capture = { handle: async (request: Captured) => Promise.reject(new CapturedRequest(request)) };
 
 /** Runs an SDK call with a clock at `signedAt`, and returns the request it signed, as the gateway receives it. */
-async function sdkRequest(send: (config: ConstructorParameters<typeof SFNClient>[0]) => Promise<unknown>, options: { secret?: string; accessKeyId?: string } = {}) {
+type ClientConfig = NonNullable<ConstructorParameters<typeof SFNClient>[0]>;
+
+async function sdkRequest(send: (config: ClientConfig) => Promise<unknown>, options: { secret?: string; accessKeyId?: string } = {}) {
   const realNow = Date.now;
   Date.now = () => NOW;
   try {
@@ -63,7 +64,7 @@ function received(request: Captured): SignedRequest {
   };
 }
 
-const sfnCall = (config: ConstructorParameters<typeof SFNClient>[0]) =>
+const sfnCall = (config: ClientConfig) =>
   new SFNClient(config).send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:order-saga:o-1' }));
 
 const verifier = (now = NOW) => new SigV4Verifier({ accessKeyId: KEY_ID, secretAccessKey: SECRET, now: () => now });
@@ -91,7 +92,7 @@ describe('SigV4Verifier', () => {
   });
 
   it('accepts a REST request with an encoded ARN in the path and a query string (Lambda Invoke, as the SDK sends it)', async () => {
-    const signer = new SignatureV4({ credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, region: 'us-east-1', service: 'lambda', sha256: Sha256 });
+    const signer = new SignatureV4({ credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, region: 'us-east-1', service: 'lambda', sha256: NodeSha256 });
     const path = `/_aws/lambda/2015-03-31/functions/${encodeURIComponent('arn:aws:lambda:us-east-1:000000000000:function:payment-Charge')}/invocations`;
     const body = '{"orderId":"o-1"}';
     const signed = await signer.sign(
@@ -152,7 +153,7 @@ describe('SigV4Verifier', () => {
   });
 
   it('refuses a signed x-amz-content-sha256 that is not the hash of the body received', async () => {
-    const signer = new SignatureV4({ credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, region: 'us-east-1', service: 'sqs', sha256: Sha256 });
+    const signer = new SignatureV4({ credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, region: 'us-east-1', service: 'sqs', sha256: NodeSha256 });
     const forged = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'; // the hash of an empty body
     const signed = await signer.sign(
       { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 3000, path: '/_aws/sqs', query: {}, headers: { host: '127.0.0.1:3000', 'x-amz-content-sha256': forged }, body: '{"a":1}' },
@@ -162,17 +163,3 @@ describe('SigV4Verifier', () => {
     expect(await verifier().verify(request)).toEqual(expect.objectContaining({ ok: false, code: 'InvalidSignature', message: 'x-amz-content-sha256 is not the SHA-256 of the body received' }));
   });
 });
-
-/** node:crypto SHA-256 / HMAC for signing in the tests (what the SDK uses in Node). */
-class Sha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(data: string | Uint8Array) {
-    this.hash.update(data);
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-}

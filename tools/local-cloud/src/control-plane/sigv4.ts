@@ -37,7 +37,7 @@ const bytes = (data: SourceData): string | Uint8Array =>
   typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 
 /** SHA-256 and HMAC-SHA256 from node:crypto in the shape SignatureV4 asks for (what the SDK gives it in Node). */
-class NodeSha256 {
+export class NodeSha256 {
   private hash: Hash | Hmac;
 
   constructor(private readonly secret?: SourceData) {
