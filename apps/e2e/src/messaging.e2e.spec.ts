@@ -12,7 +12,7 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { api, runId } from './support/http';
+import { api, localCloudCredentials, runId } from './support/http';
 import {
   address,
   checkout,
@@ -38,7 +38,7 @@ beforeAll(async () => {
   sqs = new SQSClient({
     endpoint: resources.endpoints.AWS_ENDPOINT_URL_SQS,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: localCloudCredentials(),
   });
   const intake = resources.queues.find((queue) => queue.service === 'order' && /Intake/i.test(queue.name) && queue.redrive);
   if (!intake?.redrive) throw new Error(`no intake queue with a redrive policy among ${JSON.stringify(resources.queues.map((queue) => queue.name))}`);

@@ -65,6 +65,8 @@ export default async function globalSetup(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   process.env.E2E_BASE_URL = baseUrl;
+  // Where the local cloud wrote its control secret: the suite sends it to /_local/* and signs /_aws/* calls with it.
+  process.env.E2E_LOCAL_CLOUD_STATE_DIR = stateDir;
   process.env.E2E_LOCAL_CLOUD_PID = String(child.pid);
   process.env.E2E_LOCAL_CLOUD_LOG = logFile;
   child.unref();

@@ -1,4 +1,6 @@
-/** A test client for the local cloud: HTTP only, tokens from its /_local/tokens endpoint. */
+/** A test client for the local cloud: HTTP only, tokens from its /_local/tokens endpoint (with the control secret). */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 export type Caller = 'admin' | `customer:${string}` | 'anonymous';
 
@@ -15,6 +17,33 @@ export const baseUrl = (): string => {
   return url;
 };
 
+/**
+ * The control secret the local cloud wrote at its start (`<state dir>/control-secret`): the
+ * header `x-local-cloud-secret` of every change to `/_local/*`, and the secret access key of SDK
+ * calls to `/_aws/*` (with access key id LOCALCLOUDCONTROL).
+ */
+export function controlSecret(): string {
+  const stateDir = process.env.E2E_LOCAL_CLOUD_STATE_DIR;
+  if (!stateDir) throw new Error('E2E_LOCAL_CLOUD_STATE_DIR is not set: run the suite through its jest config (global setup starts the local cloud)');
+  const file = path.join(stateDir, 'control-secret');
+  if (!existsSync(file)) throw new Error(`${file} does not exist: is the local cloud running? (global setup starts it; by hand: npm start)`);
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** Credentials for an AWS SDK client pointed at the local cloud's `/_aws/*` endpoints (SigV4 with the control secret). */
+export const localCloudCredentials = () => ({ accessKeyId: 'LOCALCLOUDCONTROL', secretAccessKey: controlSecret() });
+
+/** A call to the local cloud's own endpoints (`/_local/*`), with the control secret. */
+export async function localCloud<T = Record<string, unknown>>(method: string, localPath: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl()}${localPath}`, {
+    method,
+    headers: { 'x-local-cloud-secret': controlSecret(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${localPath} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
 const tokens = new Map<string, string>();
 
 /** An ID token of the local user pool for the caller (cached per caller). */
@@ -23,13 +52,7 @@ export async function tokenFor(caller: Exclude<Caller, 'anonymous'>, options: { 
   const cached = tokens.get(key);
   if (cached) return cached;
   const [username, groups] = caller === 'admin' ? ['e2e-admin', ['admin']] : [caller.slice('customer:'.length), []];
-  const response = await fetch(`${baseUrl()}/_local/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, groups, expired: options.expired }),
-  });
-  if (!response.ok) throw new Error(`no token: ${response.status} ${await response.text()}`);
-  const { token } = (await response.json()) as { token: string };
+  const { token } = await localCloud<{ token: string }>('POST', '/_local/tokens', { username, groups, expired: options.expired });
   tokens.set(key, token);
   return token;
 }

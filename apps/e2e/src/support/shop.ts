@@ -3,7 +3,7 @@
  * out by customers, and bounded waits for the asynchronous outcomes (saga, events, read models).
  */
 import { randomUUID } from 'node:crypto';
-import { api, baseUrl, runId, tokenFor, type Caller } from './http';
+import { api, localCloud, runId, tokenFor, type Caller } from './http';
 
 export interface Money {
   amount: number;
@@ -155,6 +155,5 @@ export async function localResources(): Promise<{
   endpoints: Record<string, string>;
   queues: { service: string; name: string; url: string; redrive?: string }[];
 }> {
-  const response = await fetch(`${baseUrl()}/_local/resources`);
-  return (await response.json()) as never;
+  return localCloud('GET', '/_local/resources');
 }
