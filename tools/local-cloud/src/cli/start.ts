@@ -17,7 +17,13 @@ import { seed } from './seed';
 const here = dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<void> {
-  const options = readOptions();
+  let options: ReturnType<typeof readOptions>;
+  try {
+    options = readOptions();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${HELP}`);
+    process.exit(2);
+  }
   if (options.help) {
     process.stdout.write(HELP);
     return;

@@ -1,0 +1,20 @@
+import { DEFAULT_MAX_EXECUTIONS, readOptions, stateDirOf } from './options';
+
+describe('readOptions', () => {
+  it('keeps 1000 finished executions per state machine unless --max-executions or LOCAL_CLOUD_MAX_EXECUTIONS says otherwise', () => {
+    expect(readOptions([], {}).maxExecutions).toBe(DEFAULT_MAX_EXECUTIONS);
+    expect(DEFAULT_MAX_EXECUTIONS).toBe(1000);
+    expect(readOptions(['--max-executions', '25'], {}).maxExecutions).toBe(25);
+    expect(readOptions([], { LOCAL_CLOUD_MAX_EXECUTIONS: '7' }).maxExecutions).toBe(7);
+  });
+
+  it.each(['0', '-1', '2.5', 'many'])('refuses --max-executions %s', (value) => {
+    expect(() => readOptions([`--max-executions=${value}`], {})).toThrow(`--max-executions must be a positive integer (got ${value})`);
+  });
+
+  it('finds the state dir from LOCAL_CLOUD_STATE_DIR, absolute or relative to the workspace, else .local-cloud/', () => {
+    expect(stateDirOf('/work/shop', {})).toBe('/work/shop/.local-cloud');
+    expect(stateDirOf('/work/shop', { LOCAL_CLOUD_STATE_DIR: '/tmp/e2e-state' })).toBe('/tmp/e2e-state');
+    expect(stateDirOf('/work/shop', { LOCAL_CLOUD_STATE_DIR: 'tmp/state' })).toBe('/work/shop/tmp/state');
+  });
+});
