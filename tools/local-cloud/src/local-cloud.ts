@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
 import { discoverAssemblies, loadAssembly, type AssemblyStack } from './assembly/cloud-assembly';
 import { freePort } from './net';
 import { buildModel, type CloudModel, type EventSourceMappingDef, type QueueDef, type SubscriptionDef, type TopicDef } from './assembly/model';
@@ -24,7 +25,6 @@ import type { Logger } from './log';
 import { SqsPoller } from './pollers/sqs-poller';
 import { StreamPoller } from './pollers/stream-poller';
 import { StepFunctions } from './sfn/step-functions';
-import { z } from 'zod';
 
 export interface LocalCloudOptions {
   /** Folder of the services' assemblies: `<root>/<service>/cdk.out` (dist/apps). */
