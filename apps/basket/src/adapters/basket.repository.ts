@@ -34,16 +34,25 @@ const BasketItemSchema = z.object({
   lines: z.record(SkuSchema, StoredLineSchema),
   // Order id → when its OrderConfirmed was applied. Absent from items written before it existed.
   confirmedOrders: z.record(OrderIdSchema, z.iso.datetime()).default({}),
+  // The order in flight from this basket. Compared in condition expressions as strings: the
+  // timestamps are always `toISOString()`'s fixed format, so text order is time order.
+  pendingOrder: z
+    .object({ orderId: OrderIdSchema, idempotencyKey: z.string().min(1), placedAt: z.iso.datetime(), expiresAt: z.iso.datetime() })
+    .optional(),
   version: z.int().positive(),
   updatedAt: z.iso.datetime(),
 });
 
-/** The item that stores `basket` (without `version`, which the conditional write sets). */
+/**
+ * The item that stores `basket` (without `version`, which the conditional write sets). It is
+ * written whole, so a basket without a pending order is stored without one.
+ */
 export const toBasketItem = (basket: Basket): Record<string, unknown> => ({
   ...basketKey(basket.customerId),
   customerId: basket.customerId,
   lines: Object.fromEntries(basket.lines.map((line) => [line.sku, { quantity: line.quantity, addedAt: line.addedAt, changedAt: line.changedAt }])),
   confirmedOrders: { ...basket.confirmedOrders },
+  ...(basket.pendingOrder ? { pendingOrder: { ...basket.pendingOrder } } : {}),
   updatedAt: basket.updatedAt ?? new Date().toISOString(),
 });
 
@@ -53,13 +62,22 @@ export const fromBasketItem = (item: Record<string, unknown>): Basket => {
   const lines = Object.entries(stored.lines)
     .map(([sku, line]) => ({ sku, quantity: line.quantity, addedAt: line.addedAt, changedAt: line.changedAt ?? line.addedAt }))
     .sort((a, b) => (a.addedAt === b.addedAt ? (a.sku < b.sku ? -1 : 1) : a.addedAt < b.addedAt ? -1 : 1));
-  return { customerId: stored.customerId, lines, confirmedOrders: stored.confirmedOrders, version: stored.version, updatedAt: stored.updatedAt };
+  return {
+    customerId: stored.customerId,
+    lines,
+    confirmedOrders: stored.confirmedOrders,
+    ...(stored.pendingOrder ? { pendingOrder: stored.pendingOrder } : {}),
+    version: stored.version,
+    updatedAt: stored.updatedAt,
+  };
 };
 
 /**
  * The {@link BasketRepository} on DynamoDB: one item per basket (`BASKET#<customerId>` / `BASKET`),
- * its lines and its applied order confirmations in maps, written whole with optimistic locking on
- * `version` (create only if absent, replace only at the version read).
+ * its lines and its applied order confirmations in maps, its pending order in a third, written
+ * whole with optimistic locking on `version` (create only if absent, replace only at the version
+ * read). Every write of the item bumps `version`, the checkout's lock included (see
+ * `DynamoCheckoutRepository.claim`), so a write from an older read is always refused.
  */
 export class DynamoBasketRepository implements BasketRepository {
   /**

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@shop/dynamodb';
 import { useTestTable } from '@shop/testing';
 import { catalogEntryFromEvent, type CatalogEntry } from '../domain/catalog';
+import { pendingOrderFor, withPendingOrder, type Basket } from '../domain/basket';
 import { BasketChangedError, CheckoutAlreadyClaimedError } from '../domain/errors';
 import { basketOf, CUSTOMER, entry, productChanged } from '../domain/testing/fixtures';
 import { fixedClock } from '../domain/testing/in-memory';
@@ -16,6 +17,9 @@ import { createPlaceOrder } from '@shop/order-contracts';
 const ORDER_1 = '00000000-0000-4000-8000-000000000001';
 const ORDER_2 = '00000000-0000-4000-8000-000000000002';
 const docClient = createDocumentClient();
+// The basket as read, locked for `orderId` by a checkout at `at`.
+const lock = (basket: Basket, orderId: string, idempotencyKey: string, at = '2025-03-01T12:00:00.000Z'): Basket =>
+  withPendingOrder(basket, pendingOrderFor(orderId, idempotencyKey, new Date(at)));
 const table = useTestTable(BASKET_TABLE, { prefix: 'basket' });
 
 afterAll(() => docClient.destroy());
@@ -144,21 +148,29 @@ describe('DynamoCheckoutRepository on DynamoDB Local', () => {
       basket: basketOf({ 'MUG-001': 2 }, { customerId, version: 1 }),
     });
 
-    await repository().claim(own);
-    await baskets.save(basketOf({}, { customerId }), 1); // emptied by the order's confirmation
+    const locked = lock(basketOf({ 'MUG-001': 2 }, { customerId, version: 1 }), orderId, 'int-key-ctx');
+    await repository().claim(own, locked);
+    await expect(repository().loadContext(customerId, 'int-key-ctx')).resolves.toEqual({ previous: own, basket: { ...locked, version: 2 } });
+    await baskets.save(basketOf({}, { customerId }), 2); // emptied (and freed) by the order's confirmation
     await expect(repository().loadContext(customerId, 'int-key-ctx')).resolves.toEqual({
       previous: own,
-      basket: basketOf({}, { customerId, version: 2 }),
+      basket: basketOf({}, { customerId, version: 3 }),
     });
-    await expect(repository().loadContext(customerId, 'another-key')).resolves.toEqual({ basket: basketOf({}, { customerId, version: 2 }) });
+    await expect(repository().loadContext(customerId, 'another-key')).resolves.toEqual({ basket: basketOf({}, { customerId, version: 3 }) });
   });
 
   it('claims a key once, keeps the first claim unchanged and reads it back', async () => {
-    await repository().claim(record);
+    const baskets = new DynamoBasketRepository(docClient, table.tableName);
+    await baskets.save(basketOf({ 'MUG-001': 2 }), 0);
+    await repository().claim(record, lock(basketOf({ 'MUG-001': 2 }), orderId, 'int-key-1'));
 
-    await expect(repository().claim({ ...record, orderId: '00000000-0000-4000-8000-000000000002' })).rejects.toBeInstanceOf(
-      CheckoutAlreadyClaimedError,
-    );
+    const second = '00000000-0000-4000-8000-000000000002';
+    const refused = await repository()
+      .claim({ ...record, orderId: second }, lock(await baskets.get(CUSTOMER), second, 'int-key-1'))
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CheckoutAlreadyClaimedError);
+    // The stored record came back with the refusal (ALL_OLD): no second read needed.
+    expect((refused as CheckoutAlreadyClaimedError).winner).toEqual(record);
     await expect(repository().get(CUSTOMER, 'int-key-1')).resolves.toEqual(record);
     // The stored command comes back as the same bytes that were sent first.
     expect(JSON.stringify((await repository().get(CUSTOMER, 'int-key-1'))?.command)).toBe(JSON.stringify(record.command));
@@ -167,6 +179,54 @@ describe('DynamoCheckoutRepository on DynamoDB Local', () => {
       ['command', 'createdAt', 'customerId', 'expiresAt', 'fingerprint', 'idempotencyKey', 'orderId', 'pk', 'sk'],
     );
     await expect(repository().get('someone-else', 'int-key-1')).resolves.toBeUndefined();
+  });
+
+  describe('claim: the record and the basket lock, both or neither', () => {
+    const baskets = () => new DynamoBasketRepository(docClient, table.tableName);
+    const second = '00000000-0000-4000-8000-000000000002';
+    const recordOf = (customerId: string, idempotencyKey: string, id = orderId) => ({ ...record, customerId, idempotencyKey, orderId: id });
+
+    it('refuses a basket held by an order in its lease, returning it, and stores neither item', async () => {
+      const customerId = 'int-claim-held';
+      await baskets().save(basketOf({ 'MUG-001': 1 }, { customerId }), 0);
+      const first = lock(basketOf({ 'MUG-001': 1 }, { customerId }), orderId, 'key-a');
+      await repository().claim(recordOf(customerId, 'key-a'), first);
+
+      const refused = await repository()
+        .claim(recordOf(customerId, 'key-b', second), lock(await baskets().get(customerId), second, 'key-b'))
+        .catch((e: unknown) => e);
+
+      expect(refused).toBeInstanceOf(BasketChangedError);
+      expect((refused as BasketChangedError).current).toEqual({ ...first, version: 2 });
+      await expect(repository().get(customerId, 'key-b')).resolves.toBeUndefined();
+      await expect(baskets().get(customerId)).resolves.toEqual({ ...first, version: 2 });
+    });
+
+    it('refuses a basket changed since it was read, returning it', async () => {
+      const customerId = 'int-claim-changed';
+      await baskets().save(basketOf({ 'MUG-001': 1 }, { customerId }), 0);
+      const read = await baskets().get(customerId);
+      await baskets().save(basketOf({ 'MUG-001': 3 }, { customerId }), 1); // the customer, meanwhile
+
+      const refused = await repository().claim(recordOf(customerId, 'key-a'), lock(read, orderId, 'key-a')).catch((e: unknown) => e);
+
+      expect(refused).toBeInstanceOf(BasketChangedError);
+      expect((refused as BasketChangedError).current).toEqual(basketOf({ 'MUG-001': 3 }, { customerId, version: 2 }));
+      await expect(repository().get(customerId, 'key-a')).resolves.toBeUndefined();
+    });
+
+    it('replaces a pending order whose lease ran out', async () => {
+      const customerId = 'int-claim-expired';
+      await baskets().save(basketOf({ 'MUG-001': 1 }, { customerId }), 0);
+      await repository().claim(recordOf(customerId, 'key-a'), lock(await baskets().get(customerId), orderId, 'key-a', '2025-03-01T12:00:00.000Z'));
+
+      const justBefore = lock(await baskets().get(customerId), second, 'key-b', '2025-03-01T12:59:59.999Z');
+      await expect(repository().claim(recordOf(customerId, 'key-b', second), justBefore)).rejects.toBeInstanceOf(BasketChangedError);
+      const atExpiry = lock(await baskets().get(customerId), second, 'key-b', '2025-03-01T13:00:00.000Z');
+      await repository().claim(recordOf(customerId, 'key-b', second), atExpiry);
+
+      await expect(baskets().get(customerId)).resolves.toEqual({ ...atExpiry, version: 3 });
+    });
   });
 
   it('reads a record written by an earlier version, with its status attribute', async () => {

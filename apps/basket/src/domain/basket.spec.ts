@@ -3,9 +3,14 @@ import {
   emptyBasket,
   hasConfirmed,
   IdempotencyKeySchema,
+  PENDING_ORDER_LEASE_MS,
+  pendingOrderFor,
+  pendingOrderOf,
   priceBasket,
   SetQuantityInputSchema,
+  withoutPendingOrder,
   withOrderConfirmed,
+  withPendingOrder,
   withQuantity,
 } from './basket';
 import type { CatalogEntry } from './catalog';
@@ -134,6 +139,7 @@ describe('priceBasket', () => {
     const view = priceBasket(
       basketOf({ 'MUG-001': 2, 'TEA-001': 3 }),
       catalogOf(entry(), entry({ sku: 'TEA-001', name: 'Tea', price: { amount: 450, currency: 'EUR' } })),
+      now,
     );
     expect(view).toEqual({
       lines: [
@@ -146,7 +152,7 @@ describe('priceBasket', () => {
   });
 
   it('totals an empty basket as zero in the default currency', () => {
-    expect(priceBasket(emptyBasket(CUSTOMER), new Map())).toEqual({ lines: [], total: { amount: 0, currency: 'EUR' }, unavailable: [] });
+    expect(priceBasket(emptyBasket(CUSTOMER), new Map(), now)).toEqual({ lines: [], total: { amount: 0, currency: 'EUR' }, unavailable: [] });
   });
 
   it('lists lines of deleted or unknown products, and of another currency, as unavailable', () => {
@@ -157,6 +163,7 @@ describe('priceBasket', () => {
         entry(),
         entry({ sku: 'USD-001', price: { amount: 100, currency: 'USD' } }),
       ),
+      now,
     );
     expect(view.lines.map((line) => line.sku)).toEqual(['MUG-001']);
     expect(view.total).toEqual({ amount: 1299, currency: 'EUR' });
@@ -165,5 +172,44 @@ describe('priceBasket', () => {
       { sku: 'NEVER-1', quantity: 2, reason: 'not_for_sale' },
       { sku: 'USD-001', quantity: 4, reason: 'currency' },
     ]);
+  });
+});
+
+describe('pending order', () => {
+  const ORDER_A = '00000000-0000-4000-8000-00000000000a';
+  const ORDER_B = '00000000-0000-4000-8000-00000000000b';
+  const lock = pendingOrderFor(ORDER_A, 'key-a', now);
+  const held = withPendingOrder(basketOf({ 'MUG-001': 1 }), lock);
+
+  it('is placed at the checkout and leased for an hour', () => {
+    expect(PENDING_ORDER_LEASE_MS).toBe(60 * 60 * 1000);
+    expect(lock).toEqual({ orderId: ORDER_A, idempotencyKey: 'key-a', placedAt: '2025-03-01T12:00:00.000Z', expiresAt: '2025-03-01T13:00:00.000Z' });
+    expect(held).toMatchObject({ pendingOrder: lock, updatedAt: '2025-03-01T12:00:00.000Z', lines: [{ sku: 'MUG-001' }] });
+  });
+
+  it('holds the basket until its lease runs out', () => {
+    expect(pendingOrderOf(held, now)).toEqual(lock);
+    expect(pendingOrderOf(held, new Date('2025-03-01T12:59:59.999Z'))).toEqual(lock);
+    expect(pendingOrderOf(held, new Date('2025-03-01T13:00:00.000Z'))).toBeUndefined();
+    expect(pendingOrderOf(basketOf({ 'MUG-001': 1 }), now)).toBeUndefined();
+  });
+
+  it("is freed only by its own order's id", () => {
+    const later = new Date('2025-03-01T12:05:00.000Z');
+    expect(withoutPendingOrder(held, ORDER_B, later)).toBe(held);
+    const freed = withoutPendingOrder(held, ORDER_A, later);
+    expect(freed).not.toHaveProperty('pendingOrder');
+    expect(freed).toMatchObject({ lines: [{ sku: 'MUG-001' }], updatedAt: '2025-03-01T12:05:00.000Z' });
+  });
+
+  it('is kept by a change of a line, and freed by the confirmation of its order only', () => {
+    expect(withQuantity(held, 'TEA-001', 2, now).pendingOrder).toEqual(lock);
+    expect(withOrderConfirmed(held, { orderId: ORDER_B, skus: ['MUG-001'] }, now).pendingOrder).toEqual(lock);
+    expect(withOrderConfirmed(held, { orderId: ORDER_A, skus: ['MUG-001'] }, now)).not.toHaveProperty('pendingOrder');
+  });
+
+  it('is named by the priced basket while its lease runs', () => {
+    expect(priceBasket(held, catalogOf(entry()), now).pendingOrderId).toBe(ORDER_A);
+    expect(priceBasket(held, catalogOf(entry()), new Date('2025-03-01T13:00:00.000Z'))).not.toHaveProperty('pendingOrderId');
   });
 });

@@ -19,6 +19,30 @@ export const DEFAULT_CURRENCY: Currency = 'EUR';
  */
 export const CONFIRMED_ORDER_MEMORY_MS = 7 * 24 * 60 * 60 * 1000;
 
+/**
+ * How long a checkout holds the basket when no event of its order frees it: 1 hour. The order
+ * saga's execution timeout covers its worst case of retries and compensations (about 30 minutes),
+ * and order's sweep reconciles a PENDING order soon after it, so every order that exists ends, and
+ * publishes the event that frees the basket, well within the hour. The lease only frees a basket
+ * whose order was never created (the `PlaceOrder` was not sent and the client did not retry).
+ */
+export const PENDING_ORDER_LEASE_MS = 60 * 60 * 1000;
+
+/**
+ * The order a checkout placed from the basket, while it is in flight: one basket has at most one.
+ * Set in the same transaction that claims the checkout's Idempotency-Key; removed when the order's
+ * `OrderConfirmed`, `OrderCancelled` or `OrderNeedsAttention` arrives; no longer counts after `expiresAt`.
+ */
+export interface PendingOrder {
+  readonly orderId: string;
+  /** The Idempotency-Key of the checkout that placed it: a request with this key replays that checkout. */
+  readonly idempotencyKey: string;
+  /** When the checkout placed it (ISO 8601). */
+  readonly placedAt: string;
+  /** `placedAt` + {@link PENDING_ORDER_LEASE_MS} (ISO 8601): from then on a new checkout may replace it. */
+  readonly expiresAt: string;
+}
+
 /** One line of a stored basket: a sku and how many. Prices are never stored here. */
 export interface BasketLine {
   readonly sku: string;
@@ -45,6 +69,11 @@ export interface Basket {
    * applied more than {@link CONFIRMED_ORDER_MEMORY_MS} ago.
    */
   readonly confirmedOrders: Readonly<Record<string, string>>;
+  /**
+   * The order in flight from this basket, if any (possibly with its lease run out: see
+   * {@link pendingOrderOf}). Every write of the basket keeps it unless it is the one that frees it.
+   */
+  readonly pendingOrder?: PendingOrder;
   /** Optimistic-locking version: 0 = never stored, then +1 per write. */
   readonly version: number;
   /** Last change (ISO 8601), absent for a never-stored basket. */
@@ -56,6 +85,36 @@ export const emptyBasket = (customerId: string): Basket => ({ customerId, lines:
 
 /** Whether the basket remembers applying the confirmation of `orderId`. */
 export const hasConfirmed = (basket: Basket, orderId: string): boolean => Object.hasOwn(basket.confirmedOrders, orderId);
+
+/** The basket's pending order if its lease still runs at `now`: while it does, no other checkout goes through. */
+export const pendingOrderOf = (basket: Basket, now: Date): PendingOrder | undefined =>
+  basket.pendingOrder !== undefined && now.getTime() < Date.parse(basket.pendingOrder.expiresAt) ? basket.pendingOrder : undefined;
+
+/** The lock a checkout at `now` puts on the basket for `orderId`, its lease running {@link PENDING_ORDER_LEASE_MS}. */
+export const pendingOrderFor = (orderId: string, idempotencyKey: string, now: Date): PendingOrder => ({
+  orderId,
+  idempotencyKey,
+  placedAt: now.toISOString(),
+  expiresAt: new Date(now.getTime() + PENDING_ORDER_LEASE_MS).toISOString(),
+});
+
+/** The basket held by `pendingOrder` (replacing one whose lease ran out). */
+export const withPendingOrder = (basket: Basket, pendingOrder: PendingOrder): Basket => ({
+  ...basket,
+  pendingOrder,
+  updatedAt: pendingOrder.placedAt,
+});
+
+/**
+ * The basket freed of `orderId`'s pending order. The pending order of another (newer) order is
+ * kept: a late event of an older order never frees the basket of a newer one.
+ */
+export const withoutPendingOrder = (basket: Basket, orderId: string, now: Date): Basket => {
+  if (basket.pendingOrder?.orderId !== orderId) return basket;
+  const freed: Basket = { ...basket, updatedAt: now.toISOString() };
+  delete (freed as { pendingOrder?: PendingOrder }).pendingOrder;
+  return freed;
+};
 
 // Run on every change, so the map holds at most a week of orders.
 const recentConfirmations = (confirmedOrders: Readonly<Record<string, string>>, now: Date): Record<string, string> =>
@@ -109,8 +168,9 @@ export const withQuantity = (basket: Basket, sku: string, quantity: number, now:
 
 /**
  * The basket once an order is confirmed: without the lines of the order's skus that the customer
- * has not set since checking out (`placedAt`; every line of those skus when it is not known), and
- * with the order remembered as applied at `now` (see {@link Basket.confirmedOrders}).
+ * has not set since checking out (`placedAt`; every line of those skus when it is not known), with
+ * the order remembered as applied at `now` (see {@link Basket.confirmedOrders}), and freed of the
+ * order if it is the basket's pending order.
  */
 export const withOrderConfirmed = (
   basket: Basket,
@@ -121,7 +181,7 @@ export const withOrderConfirmed = (
   const checkedOutAt = order.placedAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(order.placedAt);
   const takenByOrder = (line: BasketLine) => ordered.has(line.sku) && Date.parse(line.changedAt) <= checkedOutAt;
   return {
-    ...basket,
+    ...withoutPendingOrder(basket, order.orderId, now),
     lines: basket.lines.filter((line) => !takenByOrder(line)),
     confirmedOrders: { ...recentConfirmations(basket.confirmedOrders, now), [order.orderId]: now.toISOString() },
     updatedAt: now.toISOString(),
@@ -155,6 +215,11 @@ export interface BasketView {
   readonly total: Money;
   /** Lines left out of `lines` and `total`; a checkout refuses them (422) until they are removed. */
   readonly unavailable: readonly UnavailableLine[];
+  /**
+   * The order placed from this basket that is still in flight (see {@link pendingOrderOf}), for the
+   * client to follow; until it ends, a checkout with another key answers 409. Absent when there is none.
+   */
+  readonly pendingOrderId?: string;
 }
 
 /** The currency of a basket: that of its first line still for sale. */
@@ -172,9 +237,10 @@ export const basketCurrency = (
 /**
  * Prices the basket with the read model: each line at the product's current price. Lines whose
  * product is not for sale, or is priced in another currency than the basket (a price moved to
- * another currency after the line was added), are listed as unavailable instead.
+ * another currency after the line was added), are listed as unavailable instead. The pending
+ * order is named while its lease runs at `now`.
  */
-export const priceBasket = (basket: Basket, catalog: ReadonlyMap<string, CatalogEntry>): BasketView => {
+export const priceBasket = (basket: Basket, catalog: ReadonlyMap<string, CatalogEntry>, now: Date): BasketView => {
   const currency = basketCurrency(basket.lines, catalog) ?? DEFAULT_CURRENCY;
   const lines: PricedLine[] = [];
   const unavailable: UnavailableLine[] = [];
@@ -193,5 +259,6 @@ export const priceBasket = (basket: Basket, catalog: ReadonlyMap<string, Catalog
     lines.push({ sku: line.sku, name: entry.name, quantity: line.quantity, unitPrice: entry.price, lineTotal });
     total = addMoney(total, lineTotal);
   }
-  return { lines, total, unavailable };
+  const pending = pendingOrderOf(basket, now);
+  return { lines, total, unavailable, ...(pending ? { pendingOrderId: pending.orderId } : {}) };
 };

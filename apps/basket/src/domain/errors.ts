@@ -1,4 +1,6 @@
 import { ConflictError, UnprocessableError } from '@shop/domain';
+import type { Basket } from './basket';
+import type { CheckoutRecord } from './ports';
 
 /** The sku is not for sale: the price read model has never heard of it, or the product was deleted. */
 export class ProductNotForSaleError extends UnprocessableError {
@@ -88,12 +90,19 @@ export class IdempotencyKeyReusedError extends UnprocessableError {
 
 /** The basket changed between read and write (optimistic locking); the use case retries. */
 export class BasketChangedError extends ConflictError {
+  /** The basket as the refused write found it, if the store returned it. */
+  readonly current?: Basket;
+
   constructor(
     readonly customerId: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & {
+      /** The basket as the refused write found it, when the store returned it (a checkout reads its pending order). */
+      readonly current?: Basket;
+    },
   ) {
     super('The basket changed at the same time; try again.', options);
     this.name = 'BasketChangedError';
+    this.current = options?.current;
   }
 }
 
@@ -102,12 +111,37 @@ export class BasketChangedError extends ConflictError {
  * use case then answers with that request's order.
  */
 export class CheckoutAlreadyClaimedError extends ConflictError {
+  /** The record the other request stored, if the store returned it (else it is read again). */
+  readonly winner?: CheckoutRecord;
+
   constructor(
     readonly customerId: string,
     readonly idempotencyKey: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & {
+      /** The record the other request stored, when the store returned it. */
+      readonly winner?: CheckoutRecord;
+    },
   ) {
     super('A checkout with this Idempotency-Key is already in progress.', options);
     this.name = 'CheckoutAlreadyClaimedError';
+    this.winner = options?.winner;
+  }
+}
+
+/**
+ * An order placed from the basket is still in flight (PENDING, its lease running): one basket
+ * gives one order at a time. The API answers 409 naming it; the checkout that placed it, repeated
+ * with its own Idempotency-Key, still answers 202.
+ */
+export class OrderPendingError extends ConflictError {
+  constructor(
+    readonly orderId: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `Order ${orderId} from this basket is still being processed: follow it, and check out again once it is confirmed or cancelled.`,
+      options,
+    );
+    this.name = 'OrderPendingError';
   }
 }

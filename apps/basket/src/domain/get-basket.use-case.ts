@@ -1,16 +1,15 @@
-import { priceBasket, type Basket, type BasketView } from './basket';
-import type { BasketRepository, PriceCatalog } from './ports';
+import { priceBasket, type BasketView } from './basket';
+import type { BasketRepository, Clock, PriceCatalog } from './ports';
 
 /** What {@link getBasket} needs. */
 export interface GetBasketDeps {
   readonly baskets: Pick<BasketRepository, 'get'>;
   readonly catalog: Pick<PriceCatalog, 'getMany'>;
+  readonly clock: Clock;
 }
 
-/** A stored basket priced with the read model's current prices. */
-export const viewBasket = async (catalog: Pick<PriceCatalog, 'getMany'>, basket: Basket): Promise<BasketView> =>
-  priceBasket(basket, await catalog.getMany(basket.lines.map((line) => line.sku)));
-
-/** The customer's basket at current prices (an empty basket when they have none). */
-export const getBasket = async (deps: GetBasketDeps, customerId: string): Promise<BasketView> =>
-  viewBasket(deps.catalog, await deps.baskets.get(customerId));
+/** The customer's basket at current prices (an empty basket when they have none), naming its order in flight. */
+export const getBasket = async (deps: GetBasketDeps, customerId: string): Promise<BasketView> => {
+  const basket = await deps.baskets.get(customerId);
+  return priceBasket(basket, await deps.catalog.getMany(basket.lines.map((line) => line.sku)), deps.clock.now());
+};

@@ -85,10 +85,15 @@ export interface CheckoutRepository {
   get(customerId: string, idempotencyKey: string): Promise<CheckoutRecord | undefined>;
 
   /**
-   * Stores a new checkout, only if none has the same customer and key (a conditional put).
-   * @throws CheckoutAlreadyClaimedError when one has.
+   * Stores a new checkout and the basket holding its order, both or neither (one transaction):
+   * the record only if none has the same customer and key; the basket (`lockedBasket`, written at
+   * its version + 1) only if the stored one is still at `lockedBasket.version` and no pending order
+   * of it is still in its lease at the new one's `placedAt`.
+   * @throws CheckoutAlreadyClaimedError when the key was claimed (with the stored record, if known).
+   * @throws BasketChangedError when the basket was not as read (with the stored basket, if known):
+   *   another order holds it, or it changed; or the write kept meeting concurrent ones.
    */
-  claim(record: CheckoutRecord): Promise<void>;
+  claim(record: CheckoutRecord, lockedBasket: Basket): Promise<void>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { pendingOrderFor, withPendingOrder } from './basket';
 import { BasketChangedError } from './errors';
 import type { BasketRepository } from './ports';
 import { removeOrderedLines } from './remove-ordered-lines.use-case';
@@ -44,8 +45,26 @@ describe('removeOrderedLines', () => {
   it("removes the ordered skus from the customer's basket and records the order in the same write", async () => {
     const baskets = new InMemoryBasketRepository([basketOf({ 'MUG-001': 2, 'TEA-001': 1 })]);
 
-    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 2, alreadyApplied: false });
+    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 2, alreadyApplied: false, released: false });
     expect(baskets.items.get(CUSTOMER)).toMatchObject({ lines: [], confirmedOrders: { [ORDER]: '2025-03-02T00:00:00.000Z' }, version: 2 });
+  });
+
+  it('frees the basket of the confirmed order in the same write that removes its lines', async () => {
+    const lock = pendingOrderFor(ORDER, 'key-1', new Date('2025-03-01T12:00:00.000Z'));
+    const baskets = new InMemoryBasketRepository([withPendingOrder(basketOf({ 'MUG-001': 2, 'CUP-001': 1 }), lock)]);
+
+    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 1, alreadyApplied: false, released: true });
+    const written = baskets.items.get(CUSTOMER);
+    expect(written).toMatchObject({ lines: [{ sku: 'CUP-001' }], confirmedOrders: { [ORDER]: '2025-03-02T00:00:00.000Z' }, version: 2 });
+    expect(written).not.toHaveProperty('pendingOrder');
+  });
+
+  it("keeps a newer order's lock when a late confirmation of an older order arrives", async () => {
+    const newer = pendingOrderFor('00000000-0000-4000-8000-000000000002', 'key-2', new Date('2025-03-01T12:00:00.000Z'));
+    const baskets = new InMemoryBasketRepository([withPendingOrder(basketOf({ 'MUG-001': 2 }), newer)]);
+
+    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 1, alreadyApplied: false, released: false });
+    expect(baskets.items.get(CUSTOMER)?.pendingOrder).toEqual(newer);
   });
 
   it('keeps what the customer added after checking out', async () => {
@@ -68,7 +87,7 @@ describe('removeOrderedLines', () => {
       }),
     ]);
 
-    await expect(removeOrderedLines({ baskets, clock }, { ...order, placedAt })).resolves.toEqual({ removed: 1, alreadyApplied: false });
+    await expect(removeOrderedLines({ baskets, clock }, { ...order, placedAt })).resolves.toEqual({ removed: 1, alreadyApplied: false, released: false });
     expect(baskets.items.get(CUSTOMER)?.lines).toEqual([expect.objectContaining({ sku: 'MUG-001', quantity: 1 })]);
   });
 
@@ -89,7 +108,7 @@ describe('removeOrderedLines', () => {
     const baskets = new InMemoryBasketRepository([basketOf({ 'MUG-001': 2, 'TEA-001': 1 })]);
     await removeOrderedLines({ baskets, clock }, order);
 
-    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 0, alreadyApplied: true });
+    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 0, alreadyApplied: true, released: false });
     expect(baskets.items.get(CUSTOMER)?.version).toBe(2);
   });
 
@@ -98,14 +117,14 @@ describe('removeOrderedLines', () => {
     await removeOrderedLines({ baskets, clock }, order);
     await customerAdds(baskets, 'MUG-001');
 
-    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 0, alreadyApplied: true });
+    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 0, alreadyApplied: true, released: false });
     expect(skusOf(baskets)).toEqual(['MUG-001']);
   });
 
   it('records the order also when none of its lines is left, so a later copy keeps a sku added since', async () => {
     const baskets = new InMemoryBasketRepository([basketOf({ 'CUP-001': 1 })]);
 
-    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 0, alreadyApplied: false });
+    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 0, alreadyApplied: false, released: false });
     expect(baskets.items.get(CUSTOMER)).toMatchObject({ confirmedOrders: { [ORDER]: '2025-03-02T00:00:00.000Z' }, version: 2 });
 
     await customerAdds(baskets, 'TEA-001');
@@ -117,7 +136,7 @@ describe('removeOrderedLines', () => {
     const baskets = new InMemoryBasketRepository();
     const orderOfOther = { ...order, customerId: OTHER_CUSTOMER };
 
-    await expect(removeOrderedLines({ baskets, clock }, orderOfOther)).resolves.toEqual({ removed: 0, alreadyApplied: false });
+    await expect(removeOrderedLines({ baskets, clock }, orderOfOther)).resolves.toEqual({ removed: 0, alreadyApplied: false, released: false });
     expect(baskets.items.get(OTHER_CUSTOMER)).toEqual({
       customerId: OTHER_CUSTOMER,
       lines: [],
@@ -127,7 +146,7 @@ describe('removeOrderedLines', () => {
     });
 
     await customerAdds(baskets, 'MUG-001', OTHER_CUSTOMER);
-    await expect(removeOrderedLines({ baskets, clock }, orderOfOther)).resolves.toEqual({ removed: 0, alreadyApplied: true });
+    await expect(removeOrderedLines({ baskets, clock }, orderOfOther)).resolves.toEqual({ removed: 0, alreadyApplied: true, released: false });
     expect(skusOf(baskets, OTHER_CUSTOMER)).toEqual(['MUG-001']);
   });
 
@@ -137,7 +156,12 @@ describe('removeOrderedLines', () => {
 
     const outcomes = await Promise.all([removeOrderedLines({ baskets, clock }, order), removeOrderedLines({ baskets, clock }, order)]);
 
-    expect(outcomes).toEqual(expect.arrayContaining([{ removed: 2, alreadyApplied: false }, { removed: 0, alreadyApplied: true }]));
+    expect(outcomes).toEqual(
+      expect.arrayContaining([
+        { removed: 2, alreadyApplied: false, released: false },
+        { removed: 0, alreadyApplied: true, released: false },
+      ]),
+    );
     expect(baskets.saves).toBe(2); // the winner's write, and the loser's refused one
     expect(inner.items.get(CUSTOMER)).toMatchObject({ lines: [{ sku: 'CUP-001' }], version: 2 });
   });
@@ -146,7 +170,7 @@ describe('removeOrderedLines', () => {
     const inner = new InMemoryBasketRepository([basketOf({ 'MUG-001': 2 })]);
     const baskets = losingFirstSave(inner, () => customerAdds(inner, 'CUP-001')); // between our read and our write
 
-    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 1, alreadyApplied: false });
+    await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 1, alreadyApplied: false, released: false });
     expect(inner.items.get(CUSTOMER)).toMatchObject({ lines: [{ sku: 'CUP-001' }], confirmedOrders: { [ORDER]: expect.any(String) }, version: 3 });
   });
 

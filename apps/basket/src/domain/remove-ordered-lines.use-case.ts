@@ -25,11 +25,14 @@ export interface OrderedLinesRemoval {
   readonly removed: number;
   /** `true` when the basket had applied this order's confirmation before: nothing was changed. */
   readonly alreadyApplied: boolean;
+  /** `true` when the order was the basket's pending order, freed by the same write. */
+  readonly released: boolean;
 }
 
 /**
  * Empties the basket of what the customer ordered, once the order is confirmed: the lines of the
- * order's skus are removed, once per order id. Anything the customer put in the basket after
+ * order's skus are removed, once per order id, and the basket is freed of the order if it held it
+ * (the customer may check out again). Anything the customer put in the basket after
  * checking out stays, under other skus or the same (a line set after the checkout's `placedAt`):
  * the basket is not emptied at checkout, and a confirmation may come later than the customer's
  * next change.
@@ -43,7 +46,7 @@ export interface OrderedLinesRemoval {
 export const removeOrderedLines = async (deps: RemoveOrderedLinesDeps, order: ConfirmedOrder): Promise<OrderedLinesRemoval> => {
   for (let attempt = 1; ; attempt += 1) {
     const basket = await deps.baskets.get(order.customerId);
-    if (hasConfirmed(basket, order.orderId)) return { removed: 0, alreadyApplied: true };
+    if (hasConfirmed(basket, order.orderId)) return { removed: 0, alreadyApplied: true, released: false };
     // Written even when no line is left to remove, and for a customer without a stored basket
     // (an order not placed from the basket, or a table restored without it), who gets one with no
     // lines: without the marker, a copy arriving after the customer (re)added one of the order's
@@ -51,7 +54,11 @@ export const removeOrderedLines = async (deps: RemoveOrderedLinesDeps, order: Co
     const updated = withOrderConfirmed(basket, order, deps.clock.now());
     try {
       await deps.baskets.save(updated, basket.version);
-      return { removed: basket.lines.length - updated.lines.length, alreadyApplied: false };
+      return {
+        removed: basket.lines.length - updated.lines.length,
+        alreadyApplied: false,
+        released: basket.pendingOrder?.orderId === order.orderId,
+      };
     } catch (error) {
       if (!(error instanceof BasketChangedError) || attempt >= MAX_SAVE_ATTEMPTS) throw error;
     }

@@ -1,7 +1,7 @@
-import { MAX_LINES } from './basket';
+import { MAX_LINES, pendingOrderFor, withPendingOrder } from './basket';
 import { BasketChangedError, BasketFullError, CurrencyMismatchInBasketError, ProductNotForSaleError } from './errors';
 import { MAX_SAVE_ATTEMPTS, removeItem, setItemQuantity } from './set-item-quantity.use-case';
-import { basketOf, CUSTOMER, entry } from './testing/fixtures';
+import { basketOf, CUSTOMER, entry, ORDER_ID } from './testing/fixtures';
 import { fixedClock, InMemoryBasketRepository, InMemoryPriceCatalog, losingFirstSave } from './testing/in-memory';
 
 const clock = fixedClock('2025-03-01T12:00:00.000Z');
@@ -111,6 +111,28 @@ describe('setItemQuantity', () => {
 
     expect(view.lines.map((line) => [line.sku, line.quantity])).toEqual([['TEA-001', 4], ['MUG-001', 1]]);
     expect(inner.items.get(CUSTOMER)?.version).toBe(3);
+  });
+
+  it('keeps the pending order of the basket, and names it while its lease runs', async () => {
+    const lock = pendingOrderFor(ORDER_ID, 'key-1', new Date('2025-03-01T11:59:00.000Z'));
+    const { baskets, deps } = setup(new InMemoryBasketRepository([withPendingOrder(basketOf({ 'TEA-001': 1 }), lock)]));
+
+    const view = await setItemQuantity(deps, { customerId: CUSTOMER, sku: 'MUG-001', quantity: 1 });
+
+    expect(view.pendingOrderId).toBe(ORDER_ID);
+    expect(baskets.items.get(CUSTOMER)).toMatchObject({ pendingOrder: lock, lines: [{ sku: 'TEA-001' }, { sku: 'MUG-001' }], version: 2 });
+  });
+
+  it('keeps the lock of a checkout that locked the basket between its read and its write: it writes again from the locked basket', async () => {
+    const inner = new InMemoryBasketRepository([basketOf({ 'TEA-001': 1 })]);
+    const lock = pendingOrderFor(ORDER_ID, 'key-1', new Date('2025-03-01T12:00:00.000Z'));
+    // The checkout's claim: the basket with its lock, version bumped.
+    const racing = losingFirstSave(inner, async () => inner.save(withPendingOrder(await inner.get(CUSTOMER), lock), 1));
+    const { deps } = setup();
+
+    await setItemQuantity({ ...deps, baskets: racing }, { customerId: CUSTOMER, sku: 'MUG-001', quantity: 1 });
+
+    expect(inner.items.get(CUSTOMER)).toMatchObject({ pendingOrder: lock, lines: [{ sku: 'TEA-001' }, { sku: 'MUG-001' }], version: 3 });
   });
 
   it(`gives up after ${MAX_SAVE_ATTEMPTS} lost races`, async () => {

@@ -63,13 +63,16 @@ export const setItemQuantity = async (deps: SetItemQuantityDeps, command: SetIte
         throw new CurrencyMismatchInBasketError(sku, product.price.currency, currency);
       }
     } else if (!basket.lines.some((line) => line.sku === sku)) {
-      return priceBasket(basket, catalog); // nothing to remove: no write
+      return priceBasket(basket, catalog, deps.clock.now()); // nothing to remove: no write
     }
 
-    const updated = withQuantity(basket, sku, quantity, deps.clock.now());
+    const now = deps.clock.now();
+    // The whole basket is written back, its pending order included: a checkout that locked the
+    // basket after this read bumped its version, so this write is refused and done again from it.
+    const updated = withQuantity(basket, sku, quantity, now);
     try {
       await deps.baskets.save(updated, basket.version);
-      return priceBasket({ ...updated, version: basket.version + 1 }, catalog);
+      return priceBasket({ ...updated, version: basket.version + 1 }, catalog, now);
     } catch (error) {
       if (!(error instanceof BasketChangedError) || attempt >= MAX_SAVE_ATTEMPTS) throw error;
     }

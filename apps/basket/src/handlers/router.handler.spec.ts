@@ -1,6 +1,13 @@
 import './testing/lambda-env';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  TransactWriteCommand,
+  type BatchGetCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { basketKey, toBasketItem } from '../adapters/basket.repository';
@@ -8,6 +15,7 @@ import { checkoutKey } from '../adapters/checkout.repository';
 import { toPriceItem } from '../adapters/price-catalog.repository';
 import { apiGatewayProxyEvent, customerClaims, fakeLambdaContext, withoutEnv, type ApiRequest } from '@shop/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { pendingOrderFor, withoutPendingOrder, withPendingOrder } from '../domain/basket';
 import { basketOf, checkoutInput, CUSTOMER, entry, OTHER_CUSTOMER } from '../domain/testing/fixtures';
 import {
   fixedClock,
@@ -20,6 +28,7 @@ import {
 import { createBasketApi, handler } from './router.handler';
 
 const ORDER_1 = '00000000-0000-4000-8000-000000000001';
+const ORDER_2 = '00000000-0000-4000-8000-000000000002';
 
 const setup = (lines: Record<string, number> = {}) => {
   const baskets = new InMemoryBasketRepository(Object.keys(lines).length > 0 ? [basketOf(lines)] : []);
@@ -87,6 +96,17 @@ describe('basket API', () => {
         total: { amount: 3048, currency: 'EUR' },
         unavailable: [],
       });
+    });
+
+    it('names the order in flight from the basket, for the client to follow', async () => {
+      const { baskets, call } = setup({ 'MUG-001': 1 });
+      const basket = await baskets.get(CUSTOMER);
+      baskets.items.set(CUSTOMER, withPendingOrder(basket, pendingOrderFor(ORDER_1, 'key-0', new Date('2025-03-01T11:30:00.000Z'))));
+
+      const result = await call({});
+
+      expect(result.statusCode).toBe(200);
+      expect(json(result)).toMatchObject({ lines: [{ sku: 'MUG-001' }], pendingOrderId: ORDER_1 });
     });
 
     it('answers 200 with no lines to a customer without a basket', async () => {
@@ -217,6 +237,44 @@ describe('basket API', () => {
       expect(orders.sent).toHaveLength(2);
       expect(orders.sent[1]).toEqual(orders.sent[0]);
       expect(metrics).toEqual(['CheckoutAccepted', 'CheckoutReplayed']);
+    });
+
+    it('answers 409 problem+json naming the order in flight to another key, writing and sending nothing; the first key still answers 202', async () => {
+      const { baskets, checkouts, orders, metrics, call } = setup({ 'MUG-001': 2 });
+      await call(checkoutRequest());
+      const locked = await baskets.get(CUSTOMER);
+
+      const result = await call(checkoutRequest({ headers: { 'Idempotency-Key': 'key-2', 'x-correlation-id': 'corr-second' } }));
+
+      expect(result.statusCode).toBe(409);
+      expect(result.headers?.['content-type']).toBe('application/problem+json');
+      expect(json(result)).toEqual({
+        type: 'urn:shop:problem:order-pending',
+        title: 'An order from this basket is still being processed.',
+        status: 409,
+        detail: `Order ${ORDER_1} from this basket is still being processed: follow it, and check out again once it is confirmed or cancelled.`,
+        instance: '/basket/checkout',
+        correlationId: 'corr-second',
+        orderId: ORDER_1,
+      });
+      expect(orders.sent).toHaveLength(1);
+      expect(checkouts.records.size).toBe(1);
+      expect(await baskets.get(CUSTOMER)).toEqual(locked);
+      expect(metrics).toEqual(['CheckoutAccepted', 'CheckoutRefusedOrderPending']);
+
+      const again = await call(checkoutRequest());
+      expect([again.statusCode, json(again)]).toEqual([202, { orderId: ORDER_1 }]);
+    });
+
+    it('checks out again with a new key once the order freed the basket', async () => {
+      const { baskets, call } = setup({ 'MUG-001': 2 });
+      await call(checkoutRequest());
+      const locked = await baskets.get(CUSTOMER);
+      await baskets.save(withoutPendingOrder(locked, ORDER_1, new Date('2025-03-01T12:05:00.000Z')), locked.version);
+
+      const result = await call(checkoutRequest({ headers: { 'Idempotency-Key': 'key-2' } }));
+
+      expect([result.statusCode, json(result)]).toEqual([202, { orderId: ORDER_2 }]);
     });
 
     it('answers 400 naming the missing Idempotency-Key and every bad body field, sending nothing', async () => {
@@ -355,8 +413,13 @@ describe('handler', () => {
         const keys = input.RequestItems?.['basket-unit-test']?.Keys ?? [];
         return { Responses: { 'basket-unit-test': stored.filter((item) => keys.some((key) => key.pk === item.pk && key.sk === item.sk)) } };
       });
-      ddb.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
-        stored.push(input.Item);
+      // The claim's transaction: both puts land (the record, and the basket with its pending order).
+      ddb.on(TransactWriteCommand).callsFake((input: TransactWriteCommandInput) => {
+        for (const item of input.TransactItems ?? []) {
+          const written = item.Put?.Item ?? {};
+          const at = stored.findIndex((other) => other.pk === written.pk && other.sk === written.sk);
+          stored.splice(at < 0 ? stored.length : at, 1, written);
+        }
         return {};
       });
       sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
@@ -374,17 +437,18 @@ describe('handler', () => {
         correlationId: { DataType: 'String', StringValue: 'corr-h-2' },
       });
       expect(JSON.parse(sent?.MessageBody ?? '{}')).toMatchObject({ type: 'PlaceOrder', data: { orderId: json(result).orderId, customerId: CUSTOMER } });
-      // Three DynamoDB calls: the key's record with the basket, the prices, the claim; then the send.
-      expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'BatchGetCommand', 'PutCommand']);
+      // Three DynamoDB calls: the key's record with the basket, the prices, the claim with the
+      // basket's lock (one transaction); then the send.
+      expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'BatchGetCommand', 'TransactWriteCommand']);
       expect(ddb.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems).toEqual({
         'basket-unit-test': { Keys: [checkoutKey(CUSTOMER, 'k-1'), basketKey(CUSTOMER)], ConsistentRead: true },
       });
-      const [claim] = ddb.commandCalls(PutCommand);
+      const [claim] = ddb.commandCalls(TransactWriteCommand);
       const [send] = sqs.commandCalls(SendMessageCommand);
       expect(claim && send && claim.calledBefore(send)).toBe(true);
 
-      // The same key again: one DynamoDB call finds the record, and the stored command is sent
-      // again byte for byte (its own correlation id, not the replay's).
+      // The same key again: one DynamoDB call finds the record (and the basket, still held by its
+      // order), and the stored command is sent again byte for byte (its own correlation id, not the replay's).
       ddb.resetHistory();
       const replay = await handler(request('corr-h-3'), fakeLambdaContext());
 

@@ -5,11 +5,15 @@ import { createDocumentClient } from '@shop/dynamodb';
 import { SqsCommandSender } from '@shop/messaging';
 import type { PlaceOrder } from '@shop/order-contracts';
 import {
+  clientPath,
   correlationIdOf,
   createRestRouter,
   parseJsonBody,
   parsePathParam,
+  problemForError,
+  problemResponse,
   requireCaller,
+  type ProblemContext,
   resolveRestRequest,
   validateAll,
   type ProxyFunction,
@@ -28,6 +32,7 @@ import { DynamoLineChangeReader } from '../adapters/line-change.reader';
 import { DynamoPriceCatalog } from '../adapters/price-catalog.repository';
 import { BasketSkuSchema, CheckoutInputSchema, IdempotencyKeySchema, SetQuantityInputSchema } from '../domain/basket';
 import { checkout } from '../domain/checkout.use-case';
+import { OrderPendingError } from '../domain/errors';
 import { getBasket } from '../domain/get-basket.use-case';
 import {
   systemClock,
@@ -47,6 +52,9 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 /** Response header set when a checkout answers from an earlier request with the same key. */
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
+/** Problem type of the 409 that refuses a checkout while an order from the basket is in flight. */
+export const ORDER_PENDING_PROBLEM_TYPE = 'urn:shop:problem:order-pending';
+
 /** What the basket API needs; tests pass in-memory fakes. */
 export interface BasketApiDeps {
   readonly baskets: BasketRepository;
@@ -64,23 +72,36 @@ export interface BasketApiDeps {
 // The customer is always the authenticated caller (the token's `sub`), never a path or body field.
 const customerOf = (reqCtx: { event: unknown }): string => requireCaller(reqCtx.event).sub;
 
+// The shop's 409 problem with its own type and the pending order's id as an extension member, so
+// a client can follow that order (GET /orders/{orderId}) without parsing the detail.
+const orderPendingResponse = (error: OrderPendingError, context: ProblemContext): Response => {
+  const problem = {
+    ...problemForError(error, context),
+    type: ORDER_PENDING_PROBLEM_TYPE,
+    title: 'An order from this basket is still being processed.',
+    orderId: error.orderId,
+  };
+  return problemResponse(problem);
+};
+
 /**
  * The signed-in customer's basket API (routes relative to the service root, `/basket` on the
  * shop's API domain). Every route needs an authenticated caller (401 otherwise):
- * - `GET /`: the basket at current prices, `{ lines, total, unavailable }`;
+ * - `GET /`: the basket at current prices, `{ lines, total, unavailable, pendingOrderId? }`;
  * - `PUT /items/{sku}` `{ quantity }` (0 to 99, 0 removes): 200 with the basket; 422 when the sku
  *   is not for sale (unknown or deleted), priced in another currency, or one line too many;
  * - `DELETE /items/{sku}`: 200 with the basket;
  * - `POST /checkout` `{ paymentToken, shippingAddress }` + `Idempotency-Key`: 202 `{ orderId }`;
- *   the same key again answers with the same order (header `Idempotent-Replayed: true`); 422 for
- *   an empty basket, unavailable lines or a key reused for another body.
+ *   the same key again answers with the same order (header `Idempotent-Replayed: true`); 409
+ *   (`urn:shop:problem:order-pending`, `orderId`) while another order from the basket is in flight;
+ *   422 for an empty basket, unavailable lines or a key reused for another body.
  * Bad input gets a 400 naming every bad field (the header included) and writes nothing.
  */
 export const createBasketApi = (deps: BasketApiDeps): ProxyFunction => {
   const { baskets, catalog, lineChanges, metrics } = deps;
   const router = createRestRouter({ logger: deps.logger });
 
-  router.get('/', async (reqCtx) => Response.json(await getBasket({ baskets, catalog }, customerOf(reqCtx))));
+  router.get('/', async (reqCtx) => Response.json(await getBasket({ baskets, catalog, clock: deps.clock }, customerOf(reqCtx))));
 
   router.put('/items/:sku', async (reqCtx) => {
     const customerId = customerOf(reqCtx);
@@ -108,10 +129,19 @@ export const createBasketApi = (deps: BasketApiDeps): ProxyFunction => {
         parsePathParam(IdempotencyKeySchema, reqCtx.req.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined, IDEMPOTENCY_KEY_HEADER),
       input: () => parseJsonBody(CheckoutInputSchema, reqCtx.req),
     });
-    const result = await checkout(
-      { catalog, checkouts: deps.checkouts, orders: deps.orders, clock: deps.clock, ids: deps.ids },
-      { customerId, idempotencyKey, input, correlationId: correlationIdOf(reqCtx) },
-    );
+    const correlationId = correlationIdOf(reqCtx);
+    let result;
+    try {
+      result = await checkout(
+        { catalog, checkouts: deps.checkouts, orders: deps.orders, clock: deps.clock, ids: deps.ids },
+        { customerId, idempotencyKey, input, correlationId },
+      );
+    } catch (error) {
+      if (!(error instanceof OrderPendingError)) throw error;
+      metrics.addMetric('CheckoutRefusedOrderPending', MetricUnit.Count, 1);
+      deps.logger.debug('Request refused', { status: 409, error: error.message });
+      return orderPendingResponse(error, { instance: clientPath(reqCtx.event, '/checkout'), correlationId });
+    }
     metrics.addMetric(result.replayed ? 'CheckoutReplayed' : 'CheckoutAccepted', MetricUnit.Count, 1);
     return Response.json(
       { orderId: result.orderId },

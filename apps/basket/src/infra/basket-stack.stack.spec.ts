@@ -9,7 +9,7 @@ const synth = (stageName: string) => {
   const { app, stage } = createShopApp({ context: { stage: stageName } });
   const stack = new BasketStack(app, basketStackName(stage), {
     stage,
-    code: { router: inline(), 'product-changed': inline(), 'order-confirmed': inline() },
+    code: { router: inline(), 'product-changed': inline(), 'order-events': inline() },
   });
   return { app, stack, template: Template.fromStack(stack) };
 };
@@ -60,6 +60,7 @@ describe('BasketStack', () => {
   describe('router permissions', () => {
     const statements = policyStatementsOf(template, 'RouterRole');
 
+    // A checkout's claim is one TransactWriteItems of two puts, authorized by PutItem alone.
     it('are GetItem, PutItem and BatchGetItem on the table: never an update or delete in place, Scan, Query or batch writes', () => {
       const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
       for (const statement of dynamo) expect(statement.Resource).toEqual(tableArn);
@@ -106,8 +107,8 @@ describe('BasketStack', () => {
     });
   });
 
-  describe('order-confirmed permissions', () => {
-    const statements = policyStatementsOf(template, 'OrderConfirmedRole');
+  describe('order-events permissions', () => {
+    const statements = policyStatementsOf(template, 'OrderEventsConsumerRole');
 
     it('are reading and putting back baskets (GetItem, PutItem) and reading its own queue', () => {
       expect(nonLogActions(statements)).toEqual([
@@ -127,14 +128,14 @@ describe('BasketStack', () => {
 
   it.each([
     ['ProductEvents', '/shop/dev/product/topic-arn', 'ProductChanged'],
-    ['OrderEvents', '/shop/dev/order/topic-arn', 'OrderConfirmed'],
-  ])('subscribes its own %s queue to the producer topic found in SSM, filtered on the event type', (prefix, parameter, type) => {
+    ['OrderEvents', '/shop/dev/order/topic-arn', 'OrderConfirmed', 'OrderCancelled', 'OrderNeedsAttention'],
+  ])('subscribes its own %s queue to the producer topic found in SSM, filtered on the event types', (prefix, parameter, ...types) => {
     const subscription = Object.entries(template.findResources('AWS::SNS::Subscription')).find(([id]) => id.startsWith(`${prefix}Queue`))?.[1]
       .Properties;
     expect(subscription).toMatchObject({
       Protocol: 'sqs',
       TopicArn: ssmRef(parameter),
-      FilterPolicy: { type: [type] },
+      FilterPolicy: { type: types },
       RawMessageDelivery: true,
       Endpoint: { 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}Queue(?!Dlq)`)), 'Arn'] },
     });
@@ -142,7 +143,7 @@ describe('BasketStack', () => {
 
   it.each([
     ['ProductChangedFunction', 'ProductEventsQueue'],
-    ['OrderConfirmedFunction', 'OrderEventsQueue'],
+    ['OrderEventsConsumerFunction', 'OrderEventsQueue'],
   ])('has %s consume %s with partial batch failures, a redrive policy and an alarmed DLQ', (fn, queue) => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: Match.stringLikeRegexp(`^${fn}`) },
@@ -168,7 +169,7 @@ describe('BasketStack', () => {
     expect(env('RouterFunction').ORDER_INTAKE_QUEUE_URL).toEqual(ssmRef('/shop/dev/order/intake-queue-url'));
     expect(env('RouterFunction').POWERTOOLS_SERVICE_NAME).toBe('basket');
     expect(Object.keys(env('ProductChangedFunction')).sort()).toEqual(base);
-    expect(Object.keys(env('OrderConfirmedFunction')).sort()).toEqual(base);
+    expect(Object.keys(env('OrderEventsConsumerFunction')).sort()).toEqual(base);
   });
 
   it('authorizes every method with Cognito except CORS preflights', () => {

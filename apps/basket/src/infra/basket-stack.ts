@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { CommandQueue, EventSubscription, ServiceApi, ServiceFunction, serviceStackName, ServiceTable, type StageConfig } from '@shop/cdk';
+import { ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_NEEDS_ATTENTION } from '@shop/order-contracts';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'basket';
@@ -11,7 +12,7 @@ export const SERVICE = 'basket';
 export const BASE_PATH = 'basket';
 
 /** The basket service's Lambda functions, named as their bundles (`dist/apps/basket/bundles/<fn>`). */
-export const FUNCTIONS = ['router', 'product-changed', 'order-confirmed'] as const;
+export const FUNCTIONS = ['router', 'product-changed', 'order-events'] as const;
 
 /** One of {@link FUNCTIONS}. */
 export type BasketFunctionName = (typeof FUNCTIONS)[number];
@@ -53,10 +54,17 @@ export class BasketState extends Construct {
 }
 
 /**
+ * The order events that end an order placed from a basket: each frees the basket of it, and
+ * `OrderConfirmed` also removes the ordered lines (the filter of basket's queue on the order topic).
+ */
+export const ORDER_EVENT_TYPES = [ORDER_CONFIRMED, ORDER_CANCELLED, ORDER_NEEDS_ATTENTION] as const;
+
+/**
  * The basket service: a REST API (every method but OPTIONS needs a customer's ID token) whose
  * router keeps one basket per customer and checks it out by sending `PlaceOrder` to the order
- * intake queue (found through SSM); a consumer of `ProductChanged` that keeps the price read
- * model; and a consumer of `OrderConfirmed` that removes the ordered lines from the basket. Each
+ * intake queue (found through SSM), one order in flight per basket; a consumer of `ProductChanged`
+ * that keeps the price read model; and a consumer of the order events that end an order, which
+ * frees the basket for the next checkout and, on `OrderConfirmed`, removes the ordered lines. Each
  * consumer owns its queue, subscribed to the producer's topic (found through SSM) with a filter
  * on the event type, with an alarmed dead-letter queue.
  */
@@ -67,11 +75,11 @@ export class BasketStack extends Stack {
   readonly router: ServiceFunction;
   /** Keeps the price read model from ProductChanged. */
   readonly productChanged: ServiceFunction;
-  /** Removes ordered lines on OrderConfirmed. */
-  readonly orderConfirmed: ServiceFunction;
+  /** Removes ordered lines on OrderConfirmed; frees the basket of an order that ended. */
+  readonly orderEventsConsumer: ServiceFunction;
   /** basket's queue on the product topic (ProductChanged). */
   readonly productEvents: EventSubscription;
-  /** basket's queue on the order topic (OrderConfirmed). */
+  /** basket's queue on the order topic (OrderConfirmed, OrderCancelled, OrderNeedsAttention). */
   readonly orderEvents: EventSubscription;
   /** The REST API. */
   readonly api: ServiceApi;
@@ -95,7 +103,8 @@ export class BasketStack extends Stack {
       description: 'Basket REST API: get the basket, set and remove items, check out (PlaceOrder)',
       code: props.code?.router,
     })
-      // Reads, and conditional puts (baskets, checkout claims): nothing is updated or deleted in place.
+      // Reads, and conditional puts (baskets; a checkout's claim and basket lock, the two puts of one
+      // TransactWriteItems, which needs no other action): nothing is updated or deleted in place.
       .bindTable(table, { items: ['GetItem', 'PutItem'] });
     // The checkout's record with the basket, and the prices of all lines, in one round trip each; no batch writes.
     table.grantAccess(this.router.function, { items: 'read', batch: true });
@@ -117,12 +126,12 @@ export class BasketStack extends Stack {
       }),
     );
 
-    this.orderConfirmed = new ServiceFunction(this, 'OrderConfirmed', {
+    this.orderEventsConsumer = new ServiceFunction(this, 'OrderEventsConsumer', {
       service: SERVICE,
-      name: 'order-confirmed',
+      name: 'order-events',
       stage,
-      description: 'Removes the ordered lines from the basket on OrderConfirmed (once per order id)',
-      code: props.code?.['order-confirmed'],
+      description: 'Frees the basket of an ended order; on OrderConfirmed also removes the ordered lines (once per order id)',
+      code: props.code?.['order-events'],
     })
       // Reads the basket and writes it back whole (conditional on its version); nothing else.
       .bindTable(table, { items: ['GetItem', 'PutItem'] });
@@ -134,11 +143,12 @@ export class BasketStack extends Stack {
       eventTypes: ['ProductChanged'],
       consumer: this.productChanged,
     });
+    // Construct id kept: the queue's logical id must not change (its messages would be lost).
     this.orderEvents = new EventSubscription(this, 'OrderEvents', {
       stage,
       producer: 'order',
-      eventTypes: ['OrderConfirmed'],
-      consumer: this.orderConfirmed,
+      eventTypes: [...ORDER_EVENT_TYPES],
+      consumer: this.orderEventsConsumer,
     });
 
     this.api = new ServiceApi(this, 'Api', {

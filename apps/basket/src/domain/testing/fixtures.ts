@@ -1,4 +1,13 @@
-import { createOrderConfirmed, createPlaceOrder, type OrderConfirmed, type PlaceOrder } from '@shop/order-contracts';
+import {
+  createOrderCancelled,
+  createOrderConfirmed,
+  createOrderNeedsAttention,
+  createPlaceOrder,
+  type OrderCancelled,
+  type OrderConfirmed,
+  type OrderNeedsAttention,
+  type PlaceOrder,
+} from '@shop/order-contracts';
 import type { Product } from '@shop/product-contracts';
 import { createProductChanged, type ProductChange, type ProductChanged } from '@shop/product-contracts';
 import type { Basket } from '../basket';
@@ -86,3 +95,18 @@ export const orderConfirmed = (skus: readonly string[], orderId = ORDER_ID, cust
     shippingAddress: checkoutInput().shippingAddress,
     correlationId: 'corr-order',
   });
+
+/** An `OrderCancelled` (payment declined) of one mug. */
+export const orderCancelled = (orderId = ORDER_ID, customerId = CUSTOMER): OrderCancelled =>
+  createOrderCancelled({
+    orderId,
+    customerId,
+    lines: [{ sku: 'MUG-001', name: 'Mug', quantity: 1, unitPrice: { amount: 1299, currency: 'EUR' } }],
+    total: { amount: 1299, currency: 'EUR' },
+    reason: 'PAYMENT_DECLINED',
+    correlationId: 'corr-order',
+  });
+
+/** An `OrderNeedsAttention` of an order that was PENDING. */
+export const orderNeedsAttention = (orderId = ORDER_ID, customerId = CUSTOMER): OrderNeedsAttention =>
+  createOrderNeedsAttention({ orderId, customerId, previousStatus: 'PENDING', reason: 'RefundFailedError', correlationId: 'corr-order' });

@@ -1,6 +1,6 @@
 import type { PlaceOrder } from '@shop/order-contracts';
 import type { Basket } from '../basket';
-import { emptyBasket } from '../basket';
+import { emptyBasket, pendingOrderOf } from '../basket';
 import { supersedes, type CatalogEntry } from '../catalog';
 import { BasketChangedError, CheckoutAlreadyClaimedError } from '../errors';
 import type {
@@ -79,13 +79,15 @@ export class InMemoryPriceCatalog implements PriceCatalog {
 }
 
 /**
- * In-memory {@link CheckoutRepository}: conditional claim per customer and key; its context comes
- * with the basket of `baskets` (the table holds both in DynamoDB).
+ * In-memory {@link CheckoutRepository}: its context comes with the basket of `baskets`, and a
+ * claim stores the record and the locked basket together or not at all, under the same
+ * conditions as the DynamoDB transaction (the key not claimed; the basket at the version read and
+ * not held by a pending order still in its lease). Test code only.
  */
 export class InMemoryCheckoutRepository implements CheckoutRepository {
   readonly records = new Map<string, CheckoutRecord>();
 
-  constructor(private readonly baskets: Pick<BasketRepository, 'get'>) {}
+  constructor(private readonly baskets: InMemoryBasketRepository) {}
 
   private static keyOf(customerId: string, idempotencyKey: string): string {
     return `${customerId}/${idempotencyKey}`;
@@ -101,10 +103,17 @@ export class InMemoryCheckoutRepository implements CheckoutRepository {
     return this.records.get(InMemoryCheckoutRepository.keyOf(customerId, idempotencyKey));
   }
 
-  async claim(record: CheckoutRecord): Promise<void> {
+  async claim(record: CheckoutRecord, lockedBasket: Basket): Promise<void> {
     const key = InMemoryCheckoutRepository.keyOf(record.customerId, record.idempotencyKey);
-    if (this.records.has(key)) throw new CheckoutAlreadyClaimedError(record.customerId, record.idempotencyKey);
+    const winner = this.records.get(key);
+    if (winner) throw new CheckoutAlreadyClaimedError(record.customerId, record.idempotencyKey, { winner });
+    if (!lockedBasket.pendingOrder) throw new Error('A checkout claims a basket locked for its order (withPendingOrder).');
+    const stored = this.baskets.items.get(lockedBasket.customerId);
+    if (stored?.version !== lockedBasket.version || pendingOrderOf(stored, new Date(lockedBasket.pendingOrder.placedAt)) !== undefined) {
+      throw new BasketChangedError(lockedBasket.customerId, { current: stored });
+    }
     this.records.set(key, record);
+    this.baskets.items.set(lockedBasket.customerId, { ...lockedBasket, version: lockedBasket.version + 1 });
   }
 }
 

@@ -4,15 +4,19 @@ import { fakeLambdaContext, sqsEventFromSns } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { basketKey, toBasketItem } from '../adapters/basket.repository';
-import { basketOf, CUSTOMER, ORDER_ID, orderConfirmed } from '../domain/testing/fixtures';
+import { pendingOrderFor, withPendingOrder, type Basket } from '../domain/basket';
+import { basketOf, CUSTOMER, ORDER_ID, orderCancelled, orderConfirmed, orderNeedsAttention } from '../domain/testing/fixtures';
 import { fixedClock, InMemoryBasketRepository } from '../domain/testing/in-memory';
-import { createOrderConfirmedConsumer, handler } from './order-confirmed.handler';
+import { createOrderEventsConsumer, handler } from './order-events.handler';
 
-const setup = (lines: Record<string, number>) => {
-  const baskets = new InMemoryBasketRepository([basketOf(lines)]);
+const NEWER_ORDER = '00000000-0000-4000-8000-000000000002';
+const lockOf = (orderId: string) => pendingOrderFor(orderId, `key-${orderId.slice(-1)}`, new Date('2025-03-01T12:00:00.000Z'));
+
+const setup = (lines: Record<string, number>, basket: (stored: Basket) => Basket = (stored) => stored) => {
+  const baskets = new InMemoryBasketRepository([basket(basketOf(lines))]);
   const metrics: string[] = [];
   const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), setCorrelationId: jest.fn() };
-  const consume = createOrderConfirmedConsumer({
+  const consume = createOrderEventsConsumer({
     baskets,
     clock: fixedClock('2025-03-02T00:00:00.000Z'),
     logger,
@@ -21,7 +25,7 @@ const setup = (lines: Record<string, number>) => {
   return { baskets, logger, metrics, consume: (event: ReturnType<typeof sqsEventFromSns>) => consume(event, fakeLambdaContext()) };
 };
 
-describe('createOrderConfirmedConsumer', () => {
+describe('createOrderEventsConsumer', () => {
   it("removes the ordered lines from the customer's basket, logging with the order's correlation id", async () => {
     const { baskets, logger, metrics, consume } = setup({ 'MUG-001': 2, 'TEA-001': 1, 'CUP-001': 1 });
 
@@ -31,7 +35,7 @@ describe('createOrderConfirmedConsumer', () => {
     expect(baskets.items.get(CUSTOMER)?.lines.map((line) => line.sku)).toEqual(['CUP-001']);
     expect(baskets.items.get(CUSTOMER)?.confirmedOrders).toEqual({ [ORDER_ID]: '2025-03-02T00:00:00.000Z' });
     expect(logger.setCorrelationId).toHaveBeenCalledWith('corr-order');
-    expect(logger.info).toHaveBeenCalledWith('Removed the ordered lines from the basket', { orderId: ORDER_ID, removed: 2 });
+    expect(logger.info).toHaveBeenCalledWith('Removed the ordered lines from the basket', { orderId: ORDER_ID, removed: 2, released: false });
     expect(metrics).toContain('BasketLinesRemovedOnConfirmation');
   });
 
@@ -72,6 +76,49 @@ describe('createOrderConfirmedConsumer', () => {
     await expect(consume(sqsEventFromSns([orderConfirmed(['MUG-001']), orderConfirmed(['MUG-001'])]))).resolves.toEqual({ batchItemFailures: [] });
 
     expect(baskets.items.get(CUSTOMER)).toMatchObject({ lines: [{ sku: 'CUP-001' }], version: 2 });
+  });
+
+  it('frees the basket of a confirmed order in the write that removes its lines', async () => {
+    const { baskets, metrics, consume } = setup({ 'MUG-001': 2, 'CUP-001': 1 }, (stored) => withPendingOrder(stored, lockOf(ORDER_ID)));
+
+    await expect(consume(sqsEventFromSns([orderConfirmed(['MUG-001'])]))).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(baskets.items.get(CUSTOMER)).toMatchObject({ lines: [{ sku: 'CUP-001' }], version: 2 });
+    expect(baskets.items.get(CUSTOMER)).not.toHaveProperty('pendingOrder');
+    expect(metrics).toEqual(expect.arrayContaining(['BasketLinesRemovedOnConfirmation', 'BasketPendingOrderReleased']));
+  });
+
+  it.each([
+    ['OrderCancelled', () => orderCancelled()],
+    ['OrderNeedsAttention', () => orderNeedsAttention()],
+  ])('frees the basket of the order on %s, keeping its lines', async (type, event) => {
+    const { baskets, metrics, logger, consume } = setup({ 'MUG-001': 2 }, (stored) => withPendingOrder(stored, lockOf(ORDER_ID)));
+
+    await expect(consume(sqsEventFromSns([event()]))).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(baskets.items.get(CUSTOMER)).toMatchObject({ lines: [{ sku: 'MUG-001', quantity: 2 }], confirmedOrders: {}, version: 2 });
+    expect(baskets.items.get(CUSTOMER)).not.toHaveProperty('pendingOrder');
+    expect(metrics).toContain('BasketPendingOrderReleased');
+    expect(logger.info).toHaveBeenCalledWith('Freed the basket of the ended order', { orderId: ORDER_ID, type });
+  });
+
+  it("leaves a newer order's lock alone on a late OrderCancelled of an older order, writing nothing", async () => {
+    const { baskets, metrics, consume } = setup({ 'MUG-001': 2 }, (stored) => withPendingOrder(stored, lockOf(NEWER_ORDER)));
+
+    await expect(consume(sqsEventFromSns([orderCancelled(), orderNeedsAttention()]))).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(baskets.items.get(CUSTOMER)).toMatchObject({ pendingOrder: lockOf(NEWER_ORDER), version: 1 });
+    expect(metrics).not.toContain('BasketPendingOrderReleased');
+  });
+
+  it('fails a message of a type it does not consume, and handles the others', async () => {
+    const { baskets, consume } = setup({ 'MUG-001': 2 }, (stored) => withPendingOrder(stored, lockOf(ORDER_ID)));
+    const unknown = { ...orderCancelled(), type: 'OrderShipped' };
+
+    const result = await consume(sqsEventFromSns([unknown, orderCancelled()]));
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-0' }] });
+    expect(baskets.items.get(CUSTOMER)).not.toHaveProperty('pendingOrder');
   });
 
   it('fails a message that does not match the contract, and handles the others', async () => {
@@ -120,6 +167,32 @@ describe('handler', () => {
       ConditionExpression: 'attribute_exists(#key) AND #version = :expected',
       ExpressionAttributeValues: { ':expected': 4 },
     });
+  });
+
+  it('frees the basket on OrderCancelled with one consistent read and one versioned put keeping the lines', async () => {
+    const held = withPendingOrder(basketOf({ 'MUG-001': 2 }), lockOf(ORDER_ID));
+    ddb.on(GetCommand).resolves({ Item: { ...toBasketItem(held), version: 7 } });
+    ddb.on(PutCommand).resolves({});
+
+    await expect(handler(sqsEventFromSns([orderCancelled()]), fakeLambdaContext())).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(commandNames()).toEqual(['GetCommand', 'PutCommand']);
+    const written = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(written).toMatchObject({
+      TableName: 'basket-unit-test',
+      Item: { ...basketKey(CUSTOMER), lines: toBasketItem(held).lines, version: 8 },
+      ConditionExpression: 'attribute_exists(#key) AND #version = :expected',
+      ExpressionAttributeValues: { ':expected': 7 },
+    });
+    expect(written?.Item).not.toHaveProperty('pendingOrder');
+  });
+
+  it('only reads the basket for an OrderCancelled of an order that does not hold it', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...toBasketItem(withPendingOrder(basketOf({ 'MUG-001': 1 }), lockOf(NEWER_ORDER))), version: 3 } });
+
+    await expect(handler(sqsEventFromSns([orderCancelled()]), fakeLambdaContext())).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(commandNames()).toEqual(['GetCommand']);
   });
 
   it('only reads the basket for a message whose order it applied already', async () => {
