@@ -29,8 +29,8 @@ const rule = (overrides: Partial<RuleDef> = {}): RuleDef => ({
   ...overrides,
 });
 
-function subject(overrides: Partial<TargetDelivery> = {}) {
-  const delivery = {
+function subject(overrides: Partial<Record<keyof TargetDelivery, jest.Mock>> = {}) {
+  const delivery: Record<keyof TargetDelivery, jest.Mock> = {
     invokeAsync: jest.fn(),
     sendMessage: jest.fn().mockResolvedValue(undefined),
     publish: jest.fn().mockResolvedValue(undefined),
@@ -104,7 +104,11 @@ describe('EventBridge', () => {
 
   it('retries a failed delivery with backoff within the RetryPolicy, then sends the event to the DLQ with the attributes EventBridge sets', async () => {
     const refused = Object.assign(new Error('Function not found: reconcile'), { name: 'ResourceNotFoundException' });
-    const { bridge, delivery } = subject({ invokeAsync: jest.fn(() => { throw refused; }) });
+    const { bridge, delivery } = subject({
+      invokeAsync: jest.fn(() => {
+        throw refused;
+      }),
+    });
     bridge.register([rule({ targets: [target({ maximumRetryAttempts: 2, deadLetterArn: DLQ })] })]);
     const [accepted] = bridge.putEvents([entry({ status: 'FAILED' })]).Entries as { EventId: string }[];
     await bridge.settle();
