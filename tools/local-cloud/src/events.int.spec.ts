@@ -12,6 +12,7 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, type Attr
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { CONTROL_SECRET_HEADER, LOCAL_ACCESS_KEY_ID, readControlSecret } from './control-plane/secret';
 import { freePort } from './net';
 
 const ROOT = join(__dirname, '../../..');
@@ -21,8 +22,8 @@ const NODE = join(ROOT, 'node_modules/.bin/node');
 const STACK = 'shop-local-events';
 const SINK = `${STACK}-SinkTable1A2B3C4D`;
 const MACHINE = `arn:aws:states:us-east-1:000000000000:stateMachine:${STACK}-FlowMachine4D5E6F71`;
-/** The SDK clients' credentials (the local cloud's own `/_aws` endpoints and the emulators). */
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** The SDK clients sign with the secret of this start, as the project's tools do (the emulators take any credentials). */
+const credentials = () => ({ accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: readControlSecret(stateDir) });
 
 const stateDir = mkdtempSync(join(tmpdir(), 'local-cloud-events-int-'));
 const startedAt = Date.now();
@@ -43,10 +44,10 @@ const once = <T extends { destroy(): void }>(make: () => T) => {
     return client;
   };
 };
-const dynamodb = once(() => new DynamoDBClient({ endpoint: endpoints.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials }));
-const sqs = once(() => new SQSClient({ endpoint: endpoints.AWS_ENDPOINT_URL_SQS, region: 'us-east-1', credentials }));
-const sfn = once(() => new SFNClient({ endpoint: `${base}/_aws/sfn`, region: 'us-east-1', credentials }));
-const events = once(() => new EventBridgeClient({ endpoint: `${base}/_aws/events`, region: 'us-east-1', credentials }));
+const dynamodb = once(() => new DynamoDBClient({ endpoint: endpoints.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials: credentials() }));
+const sqs = once(() => new SQSClient({ endpoint: endpoints.AWS_ENDPOINT_URL_SQS, region: 'us-east-1', credentials: credentials() }));
+const sfn = once(() => new SFNClient({ endpoint: `${base}/_aws/sfn`, region: 'us-east-1', credentials: credentials() }));
+const events = once(() => new EventBridgeClient({ endpoint: `${base}/_aws/events`, region: 'us-east-1', credentials: credentials() }));
 
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -80,7 +81,8 @@ async function put(entries: PutEventsRequestEntry[]): Promise<string[]> {
 }
 
 async function call(method: string, path: string) {
-  const response = await fetch(`${base}${path}`, { method });
+  const headers = method === 'GET' ? undefined : { [CONTROL_SECRET_HEADER]: readControlSecret(stateDir) };
+  const response = await fetch(`${base}${path}`, { method, headers });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
@@ -146,6 +148,8 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
       { DetailType: 'Thing Happened', Detail: '{}' },
     ]);
     expect(ids[2]).toBe('InvalidArgument');
+    const unsigned = await fetch(`${base}/_aws/events`, { method: 'POST', headers: { 'x-amz-target': 'AWSEvents.PutEvents', 'content-type': 'application/x-amz-json-1.1' }, body: '{"Entries":[]}' });
+    expect(unsigned.status).toBe(403);
     const messages = await eventually(async () => {
       const got = await drain('MatchedQueue');
       return got.length ? got : undefined;
@@ -217,7 +221,7 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
       }),
     );
     expect(timedOut.detail.stopDate - timedOut.detail.startDate).toBeGreaterThanOrEqual(2000);
-    expect(timedOut.detail.stopDate - timedOut.detail.startDate).toBeLessThan(3000);
+    expect(timedOut.detail.stopDate - timedOut.detail.startDate).toBeLessThan(3500);
     const aborted = JSON.parse(text(statuses.find((status) => text(status.sk) === 'stop-1')?.event) ?? '');
     expect(aborted.detail).toEqual(expect.objectContaining({ status: 'ABORTED', error: 'Test', cause: 'stopped by the test' }));
     expect((await sfn().send(new DescribeExecutionCommand({ executionArn: stopped }))).status).toBe('ABORTED');
@@ -257,6 +261,7 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
     expect(JSON.parse(text(recorded.event) ?? '')).toEqual(
       expect.objectContaining({ 'detail-type': 'Scheduled Event', source: 'aws.events', resources: [`arn:aws:events:us-east-1:000000000000:rule/${rule}`], detail: {} }),
     );
+    expect((await fetch(`${base}/_local/rules/${rule}/run`, { method: 'POST' })).status).toBe(401);
     expect((await call('POST', '/_local/rules/no-such-rule/run')).status).toBe(404);
     expect((await call('POST', `/_local/rules/${STACK}-StatusRule5E6F7082/run`)).status).toBe(400);
     expect((await call('GET', `/_local/rules/${rule}/run`)).status).toBe(405);
