@@ -177,7 +177,14 @@ export class EventBridge {
       eventPattern: running.def.eventPattern,
       scheduleExpression: running.def.scheduleExpression,
       nextFireAt: running.nextFireAt === undefined ? undefined : new Date(running.nextFireAt).toISOString(),
-      targets: running.def.targets.map(({ id, arn, kind, maximumRetryAttempts, maximumEventAgeSeconds, deadLetterArn }) => ({ id, arn, kind, maximumRetryAttempts, maximumEventAgeSeconds, deadLetterArn })),
+      targets: running.def.targets.map(({ id, arn, kind, maximumRetryAttempts, maximumEventAgeSeconds, deadLetterArn }) => ({
+        id,
+        arn,
+        kind,
+        maximumRetryAttempts,
+        maximumEventAgeSeconds,
+        deadLetterArn,
+      })),
       counts: { matched: running.matched, delivered: running.delivered, failed: running.failed, deadLettered: running.deadLettered, dropped: running.dropped },
     }));
   }
@@ -248,7 +255,8 @@ export class EventBridge {
   private async failed(running: RunningRule, target: EventTargetDef, event: BusEvent, ingestionTime: number, retries: number, error: Error): Promise<void> {
     running.failed += 1;
     const ageSeconds = (Date.now() - ingestionTime) / 1000;
-    const exhausted = retries >= target.maximumRetryAttempts ? 'MaximumRetryAttemptsExhausted' : ageSeconds >= target.maximumEventAgeSeconds ? 'MaximumEventAgeExhausted' : undefined;
+    const exhausted =
+      retries >= target.maximumRetryAttempts ? 'MaximumRetryAttemptsExhausted' : ageSeconds >= target.maximumEventAgeSeconds ? 'MaximumEventAgeExhausted' : undefined;
     const where = `rule ${running.def.name} target ${target.id}`;
     if (!exhausted) {
       const delay = Math.round(Math.min(60_000, 1000 * 2 ** retries) * (this.deps.retryDelayScale ?? 1));
@@ -305,7 +313,9 @@ export class EventBridge {
         return this.deps.delivery.startExecution(target.arn, input);
       case 'events': {
         const busName = eventBusNameOf(target.arn);
-        if (busName !== DEFAULT_EVENT_BUS && !this.buses.has(busName)) throw Object.assign(new Error(`Event bus ${busName} does not exist.`), { name: 'ResourceNotFoundException' });
+        if (busName !== DEFAULT_EVENT_BUS && !this.buses.has(busName)) {
+          throw Object.assign(new Error(`Event bus ${busName} does not exist.`), { name: 'ResourceNotFoundException' });
+        }
         // The event goes on unchanged (same id), as a cross-bus target does.
         queueMicrotask(() => this.route(event, busName));
         return;
@@ -335,9 +345,10 @@ export class RuleNotFoundError extends Error {
 
 function entryProblem(entry: PutEventsEntry): { code: string; message: string } | undefined {
   if (typeof entry !== 'object' || entry === null) return { code: 'InvalidArgument', message: 'An entry must be an object.' };
-  if (!entry.Source || typeof entry.Source !== 'string') return { code: 'InvalidArgument', message: 'Parameter Source is not valid. Reason: Source is a required argument.' };
-  if (!entry.DetailType || typeof entry.DetailType !== 'string') return { code: 'InvalidArgument', message: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' };
-  if (typeof entry.Detail !== 'string') return { code: 'InvalidArgument', message: 'Parameter Detail is not valid. Reason: Detail is a required argument.' };
+  const required = (name: string) => ({ code: 'InvalidArgument', message: `Parameter ${name} is not valid. Reason: ${name} is a required argument.` });
+  if (!entry.Source || typeof entry.Source !== 'string') return required('Source');
+  if (!entry.DetailType || typeof entry.DetailType !== 'string') return required('DetailType');
+  if (typeof entry.Detail !== 'string') return required('Detail');
   let detail: unknown;
   try {
     detail = JSON.parse(entry.Detail);
