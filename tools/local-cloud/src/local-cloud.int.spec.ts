@@ -78,7 +78,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   child = spawn(NODE, [MAIN, '--no-seed'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOCAL_CLOUD_ASSEMBLIES: FIXTURES, LOCAL_CLOUD_STATE_DIR: stateDir, NO_COLOR: '1' },
+    env: { ...process.env, PORT: String(port), LOCAL_CLOUD_ASSEMBLIES: FIXTURES, LOCAL_CLOUD_SERVICES: 'catalog,platform', LOCAL_CLOUD_STATE_DIR: stateDir, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -2,17 +2,17 @@ import { createServer, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { discoverAssemblies, loadAssembly, type AssemblyStack } from './assembly/cloud-assembly';
 import { freePort } from './net';
 import { buildModel, type CloudModel, type EventSourceMappingDef, type QueueDef, type SubscriptionDef, type TopicDef } from './assembly/model';
-import { functionNameOf, LOCAL_REGION, queueArn, queueNameOf, queueUrl, stableId } from './assembly/naming';
+import { eventBusNameOf, functionNameOf, LOCAL_REGION, queueArn, queueNameOf, queueUrl, stableId } from './assembly/naming';
 import type { SsmParameters } from './assembly/ssm-parameters';
 import { CognitoAuthorizer } from './api/authorizer';
 import { Gateway, type HttpAnswer } from './api/gateway';
 import { issueIdToken, loadOrCreateSigningKey, type SigningKey } from './auth/tokens';
-import { lambdaEndpoint, ssmEndpoint, stepFunctionsEndpoint } from './aws-api/endpoints';
+import { eventBridgeEndpoint, lambdaEndpoint, ssmEndpoint, stepFunctionsEndpoint } from './aws-api/endpoints';
 import { deploySource } from './control-plane/deploy-source';
 import { ControlPlaneGuard } from './control-plane/guard';
 import { jsonBody, pathRest } from './control-plane/input';
@@ -20,11 +20,13 @@ import { controlSecretPath, createControlSecret, LOCAL_ACCESS_KEY_ID, removeCont
 import { awsJsonCall } from './emulators/aws-json-client';
 import { DynamoDbLocal } from './emulators/dynamodb-local';
 import { Messaging } from './emulators/messaging';
+import { EventBridge, RuleNotFoundError, type TargetDelivery } from './events/event-bridge';
+import { AsyncInvoker, LAMBDA_ASYNC_DEFAULTS } from './lambda/async-invoker';
 import { FunctionPool, type FunctionLogMode } from './lambda/function-pool';
 import type { Logger } from './log';
 import { SqsPoller } from './pollers/sqs-poller';
 import { StreamPoller } from './pollers/stream-poller';
-import { StepFunctions } from './sfn/step-functions';
+import { statusChangeDetail, StepFunctions } from './sfn/step-functions';
 
 export interface LocalCloudOptions {
   /** Folder of the services' assemblies: `<root>/<service>/cdk.out` (dist/apps). */
@@ -60,6 +62,11 @@ export interface LocalCloudOptions {
   logger: Logger;
   /** Test knob: Step Functions retry interval override (ms). */
   sfnRetryIntervalMs?: number;
+  /**
+   * Test knob: multiplies the delays the local cloud itself waits between retries (Lambda's
+   * asynchronous retries, EventBridge target retries, stream batch retries). Default 1.
+   */
+  retryDelayScale?: number;
 }
 
 type Poller = SqsPoller | StreamPoller;
@@ -83,6 +90,7 @@ export interface DeployReport {
   queues: number;
   topics: number;
   stateMachines: number;
+  rules: number;
   warnings: string[];
 }
 
@@ -117,6 +125,8 @@ export class LocalCloud {
   private readonly services = new Map<string, ServiceRuntime>();
   private readonly gateway: Gateway;
   private sfn: StepFunctions;
+  private readonly events: EventBridge;
+  private readonly asyncInvoker: AsyncInvoker;
   private ssm?: SsmParameters;
   private model?: CloudModel;
   private readonly parts: Record<string, boolean> = { http: false, dynamodb: false, messaging: false, resources: false };
@@ -134,11 +144,17 @@ export class LocalCloud {
     this.logger = options.logger;
     const guard = new ControlPlaneGuard({ port: options.port, secret: () => this.secret, secretFile: controlSecretPath(options.stateDir) });
     this.gateway = new Gateway({ logger: this.logger, guard, functionPool: (name) => this.pools.get(name), authorizer: () => this.authorizer });
+    this.asyncInvoker = this.createAsyncInvoker();
+    this.events = new EventBridge({ delivery: this.targetDelivery(), logger: this.logger, retryDelayScale: this.retryDelayScale });
     this.sfn = this.createStepFunctions();
   }
 
   get stateDir(): string {
     return this.options.stateDir;
+  }
+
+  private get retryDelayScale(): number {
+    return this.options.retryDelayScale ?? 1;
   }
 
   get baseUrl(): string {
@@ -219,6 +235,7 @@ export class LocalCloud {
     const pollersReady: Promise<void>[] = [];
     for (const service of model.services) pollersReady.push(...this.startPollers(model, service));
     await Promise.all(pollersReady);
+    for (const service of model.services) this.startRules(model, service);
     this.parts.resources = true;
     this.readyAt = Date.now();
     this.logger.info(`local cloud ready in ${this.readyAt - this.startedAt} ms at ${this.baseUrl}`);
@@ -251,6 +268,7 @@ export class LocalCloud {
       if (poller instanceof StreamPoller) checkpoints.set(poller.mapping.logicalId, poller.checkpoints);
       await poller.stop();
     }
+    this.events.unregister(service);
     const oldPools = (old?.functions ?? []).map((name) => this.pools.get(name)).filter((pool): pool is FunctionPool => pool !== undefined);
     for (const name of old?.functions ?? []) this.pools.delete(name);
 
@@ -263,6 +281,7 @@ export class LocalCloud {
     for (const topic of old?.topics ?? []) if (!runtime.topics.some((candidate) => candidate.arn === topic.arn)) await this.mq.deleteTopic(topic);
     const tables = await this.applyTables(model, service);
     await Promise.all(this.startPollers(model, service, checkpoints));
+    this.startRules(model, service);
     await Promise.all(oldPools.map((pool) => pool.stop({ drain: true })));
     this.reportModel(model, service);
     const report: DeployReport = {
@@ -274,6 +293,7 @@ export class LocalCloud {
       queues: runtime.queues.length,
       topics: runtime.topics.length,
       stateMachines: model.stateMachines.filter((machine) => machine.service === service).length,
+      rules: model.rules.filter((rule) => rule.service === service).length,
       warnings: model.warnings.filter((warning) => fresh.some((stack) => warning.startsWith(`${stack.stackName}/`))),
     };
     this.logger.info(`deployed ${service} in ${report.durationMs} ms`);
@@ -441,7 +461,7 @@ export class LocalCloud {
             sendToDestination: (arn, payload) => this.sendToDestination(arn, payload),
             logger: this.logger,
           },
-          { checkpoints: checkpoints.get(mapping.logicalId) },
+          { checkpoints: checkpoints.get(mapping.logicalId), retryBaseMs: 500 * this.retryDelayScale, retryMaxMs: 10_000 * this.retryDelayScale },
         );
         poller.start();
         ready.push(poller.ready);
@@ -465,6 +485,7 @@ export class LocalCloud {
         reportBatchItemFailures: false,
         startingPosition: 'LATEST',
         maximumRetryAttempts: 2,
+        maximumRecordAgeSeconds: -1,
         bisectBatchOnFunctionError: false,
         filterPatterns: [],
       };
@@ -479,15 +500,81 @@ export class LocalCloud {
     return ready;
   }
 
-  private async sendToDestination(arn: string, payload: unknown): Promise<void> {
+  /** Sends a record to a destination ARN (SQS, SNS, a function invoked asynchronously, an event bus). */
+  private async sendToDestination(arn: string, payload: unknown, attributes?: Record<string, string>): Promise<void> {
     const body = JSON.stringify(payload);
     if (arn.startsWith('arn:aws:sqs:')) {
-      await this.mq.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(this.mq.endpoint, queueNameOf(arn)), MessageBody: body }));
+      await this.sendMessage(arn, body, { attributes });
     } else if (arn.startsWith('arn:aws:sns:')) {
-      await this.mq.sns.send(new PublishCommand({ TopicArn: arn, Message: body }));
+      await this.mq.sns.send(new PublishCommand({ TopicArn: arn, Message: body, MessageAttributes: stringAttributes(attributes) }));
+    } else if (arn.startsWith('arn:aws:lambda:')) {
+      this.asyncInvoker.accept(functionNameOf(arn), payload, 'destination');
+    } else if (arn.startsWith('arn:aws:events:')) {
+      const success = (payload as { requestContext?: { condition?: string } }).requestContext?.condition === 'Success';
+      const result = this.events.putEvents([
+        { Source: 'lambda', DetailType: `Lambda Function Invocation Result - ${success ? 'Success' : 'Failure'}`, Detail: body, EventBusName: eventBusNameOf(arn) },
+      ]);
+      if (result.FailedEntryCount > 0) throw new Error(`destination ${arn} refused the record: ${JSON.stringify(result.Entries[0])}`);
     } else {
-      this.logger.warn(`on-failure destination ${arn} is not emulated`);
+      this.logger.warn(`destination ${arn} is not emulated`);
     }
+  }
+
+  private async sendMessage(queueArnOrUrl: string, body: string, options: { messageGroupId?: string; attributes?: Record<string, string> } = {}): Promise<void> {
+    await this.mq.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl(this.mq.endpoint, queueNameOf(queueArnOrUrl)),
+        MessageBody: body,
+        MessageGroupId: options.messageGroupId,
+        MessageAttributes: stringAttributes(options.attributes),
+      }),
+    );
+  }
+
+  private startRules(model: CloudModel, service: string): void {
+    this.events.unregister(service);
+    this.events.register(
+      model.rules.filter((rule) => rule.service === service),
+      model.eventBuses.filter((bus) => bus.service === service),
+    );
+  }
+
+  /** How EventBridge reaches its targets here: every call throws when the delivery fails. */
+  private targetDelivery(): TargetDelivery {
+    return {
+      invokeAsync: (functionName, payload, source) => {
+        this.asyncInvoker.accept(functionName, payload, source);
+      },
+      sendMessage: (queue, body, options) => this.sendMessage(queue, body, options),
+      publish: async (topicArn, message) => {
+        await this.mq.sns.send(new PublishCommand({ TopicArn: topicArn, Message: message }));
+      },
+      startExecution: async (stateMachineArn, input) => {
+        this.sfn.startExecution({ stateMachineArn, input });
+      },
+    };
+  }
+
+  private createAsyncInvoker(): AsyncInvoker {
+    return new AsyncInvoker({
+      invoke: async (name, payload, options) => this.pools.get(name)?.invoke(payload, options),
+      exists: (name) => this.pools.has(name),
+      configOf: (name) => {
+        const config = this.model?.eventInvokeConfigs.find((candidate) => candidate.functionName === name);
+        return {
+          maximumRetryAttempts: config?.maximumRetryAttempts ?? LAMBDA_ASYNC_DEFAULTS.maximumRetryAttempts,
+          maximumEventAgeSeconds: config?.maximumEventAgeSeconds ?? LAMBDA_ASYNC_DEFAULTS.maximumEventAgeSeconds,
+          onSuccess: config?.onSuccess,
+          onFailure: config?.onFailure,
+          deadLetterArn: this.pools.get(name)?.def.deadLetterArn,
+        };
+      },
+      sendToDestination: (arn, payload, attributes) => this.sendToDestination(arn, payload, attributes),
+      logger: this.logger,
+      // Lambda waits about a minute before the first retry and two before the second.
+      retryDelayMs: (attempt) => Math.round(attempt * 60_000 * this.retryDelayScale),
+      throttleDelayMs: Math.round(1000 * this.retryDelayScale),
+    });
   }
 
   private createStepFunctions(): StepFunctions {
@@ -497,6 +584,15 @@ export class LocalCloud {
       logger: this.logger,
       retryIntervalMs: this.options.sfnRetryIntervalMs,
       maxExecutions: this.options.maxExecutions,
+      onStatusChange: (execution) => {
+        this.events.emit({
+          source: 'aws.states',
+          'detail-type': 'Step Functions Execution Status Change',
+          resources: [execution.executionArn],
+          detail: statusChangeDetail(execution),
+          time: execution.stopDate ?? execution.startDate,
+        });
+      },
     });
   }
 
@@ -556,6 +652,7 @@ export class LocalCloud {
       AWS_ENDPOINT_URL_SFN: `${this.baseUrl}/_aws/sfn`,
       AWS_ENDPOINT_URL_SSM: `${this.baseUrl}/_aws/ssm`,
       AWS_ENDPOINT_URL_LAMBDA: `${this.baseUrl}/_aws/lambda`,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: `${this.baseUrl}/_aws/events`,
       POWERTOOLS_TRACE_ENABLED: 'false',
       AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
     };
@@ -578,7 +675,25 @@ export class LocalCloud {
     const json = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body, null, 2) });
     this.gateway.addLocalHandler('/_aws/sfn', stepFunctionsEndpoint(() => this.sfn));
     this.gateway.addLocalHandler('/_aws/ssm', ssmEndpoint(() => this.ssmParameters));
-    this.gateway.addLocalHandler('/_aws/lambda', lambdaEndpoint((name) => this.pools.get(name), '/_aws/lambda'));
+    this.gateway.addLocalHandler(
+      '/_aws/lambda',
+      lambdaEndpoint((name) => this.pools.get(name), '/_aws/lambda', (name, payload) => this.asyncInvoker.accept(name, payload, 'lambda:event')),
+    );
+    this.gateway.addLocalHandler('/_aws/events', eventBridgeEndpoint(() => this.events));
+    this.gateway.addLocalHandler('/_local/rules', async (request) => {
+      const rest = pathRest(request.path, '/_local/rules').split('/').filter(Boolean);
+      if (rest.length === 0 && request.httpMethod === 'GET') return json(200, this.events.describe());
+      if (rest.length === 2 && rest[1] === 'run') {
+        if (request.httpMethod !== 'POST') return json(405, { message: 'POST /_local/rules/<name or ARN>/run fires a scheduled rule now' });
+        try {
+          const event = this.events.runRule(rest[0]);
+          return json(200, { eventId: event.id, event });
+        } catch (error) {
+          return json(error instanceof RuleNotFoundError ? 404 : 400, { message: (error as Error).message });
+        }
+      }
+      return json(404, { message: 'GET /_local/rules lists the rules; POST /_local/rules/<name or ARN>/run fires a scheduled one now' });
+    });
     this.gateway.addLocalHandler('/_local/health', async () =>
       json(this.ready ? 200 : 503, { status: this.ready ? 'ready' : 'starting', parts: this.parts, uptimeMs: Date.now() - this.startedAt, readyInMs: this.readyAt ? this.readyAt - this.startedAt : undefined }),
     );
@@ -632,10 +747,20 @@ export class LocalCloud {
       tables: model?.tables.map(({ service, tableName, streamViewType }) => ({ service, tableName, streamViewType })),
       queues: model?.queues.map(({ service, name, url, attributes }) => ({ service, name, url, redrive: attributes.RedrivePolicy })),
       topics: model?.topics.map(({ service, name, arn }) => ({ service, name, arn })),
-      subscriptions: model?.subscriptions.map(({ service, topicArn, protocol, endpoint, attributes }) => ({ service, topicArn, protocol, endpoint, attributes })),
+      subscriptions: model?.subscriptions.map(({ service, topicArn, protocol, endpoint, attributes }) => ({
+        service,
+        topicArn,
+        protocol,
+        endpoint,
+        attributes,
+        // fauxqs keeps the RedrivePolicy but never redrives: see the README's "What runs where".
+        deadLetterQueue: attributes.RedrivePolicy ? { arn: deadLetterTargetOf(attributes.RedrivePolicy), emulated: false } : undefined,
+      })),
       functions: [...this.pools.values()].map((pool) => ({ name: pool.def.name, label: pool.label, handler: pool.def.handler, timeout: pool.def.timeoutSeconds, ...pool.stats() })),
       eventSourceMappings: model?.eventSourceMappings.map(({ service, logicalId, kind, functionName, eventSourceArn, batchSize }) => ({ service, logicalId, kind, functionName, eventSourceArn, batchSize })),
       stateMachines: this.sfn.list().map(({ name, arn }) => ({ name, arn })),
+      eventBuses: this.events.listBuses(),
+      rules: this.events.describe(),
       ssmParameters: this.ssm?.all().map(({ name, value }) => ({ name, value })),
       userPools: model?.userPools,
       notEmulated: model?.notEmulated,
@@ -657,6 +782,8 @@ export class LocalCloud {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       if (this.secret) removeControlSecret(this.options.stateDir, this.secret);
+      this.events.stop();
+      this.asyncInvoker.stop();
       const pollers = [...this.services.values()].flatMap((runtime) => runtime.pollers);
       await Promise.allSettled(pollers.map((poller) => poller.stop()));
       await Promise.allSettled([...this.pools.values()].map((pool) => pool.stop()));
@@ -676,3 +803,17 @@ export class LocalCloud {
   }
 }
 
+/** SQS/SNS message attributes of type String from a plain record (undefined when there are none). */
+function stringAttributes(attributes: Record<string, string> | undefined): Record<string, MessageAttributeValue> | undefined {
+  if (!attributes || Object.keys(attributes).length === 0) return undefined;
+  return Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]));
+}
+
+/** The `deadLetterTargetArn` of a RedrivePolicy (JSON text); undefined when it is not readable. */
+function deadLetterTargetOf(redrivePolicy: string): string | undefined {
+  try {
+    return (JSON.parse(redrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn;
+  } catch {
+    return undefined;
+  }
+}

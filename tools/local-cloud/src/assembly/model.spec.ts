@@ -20,7 +20,7 @@ function fixtureModel(services?: string[]): CloudModel {
 }
 
 describe('buildModel on the fixture assemblies', () => {
-  const model = fixtureModel();
+  const model = fixtureModel(['catalog', 'platform']);
   const pool = model.userPools[0];
 
   it('finds both services and their stacks', () => {
@@ -177,5 +177,66 @@ describe('buildModel on the fixture assemblies', () => {
       'shop-local-catalog/CatalogApi0F6E2C1B: SSM parameter /shop/local/platform/user-pool-arn is published by no loaded stack',
     ]);
     expect(alone.restApis[0].basePaths).toEqual(['catalog']);
+  });
+});
+
+describe('buildModel: EventBridge rules, async invoke configs and stream limits (events fixture)', () => {
+  const model = fixtureModel(['events']);
+  const rule = (logicalId: string) => defined(model.rules.find((candidate) => candidate.logicalId === logicalId));
+  const queueArn = (logicalId: string) => `arn:aws:sqs:us-east-1:000000000000:shop-local-events-${logicalId}`;
+
+  it('reads a pattern rule on the default bus with its Lambda target, RetryPolicy and DeadLetterConfig', () => {
+    expect(rule('StatusRule5E6F7082')).toEqual({
+      service: 'events',
+      stackName: 'shop-local-events',
+      logicalId: 'StatusRule5E6F7082',
+      name: 'shop-local-events-StatusRule5E6F7082',
+      arn: 'arn:aws:events:us-east-1:000000000000:rule/shop-local-events-StatusRule5E6F7082',
+      eventBusName: 'default',
+      enabled: true,
+      eventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: ['arn:aws:states:us-east-1:000000000000:stateMachine:shop-local-events-FlowMachine4D5E6F71'] },
+      },
+      scheduleExpression: undefined,
+      targets: [
+        {
+          id: 'Target0',
+          arn: 'arn:aws:lambda:us-east-1:000000000000:function:shop-local-events-RecorderFunctionB4C5D6E7',
+          kind: 'lambda',
+          input: undefined,
+          inputPath: undefined,
+          inputTransformer: undefined,
+          maximumRetryAttempts: 4,
+          maximumEventAgeSeconds: 3600,
+          deadLetterArn: queueArn('RuleDlq3C4D5E6F'),
+          messageGroupId: undefined,
+        },
+      ],
+    });
+  });
+
+  it("reads schedules, JSON-text patterns, State DISABLED, input transformers and EventBridge's default retry policy", () => {
+    expect(rule('TickRule708192A4')).toEqual(expect.objectContaining({ scheduleExpression: 'cron(* * * * ? *)', eventPattern: undefined }));
+    expect(rule('TickRule708192A4').targets[0]).toEqual(expect.objectContaining({ maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400, deadLetterArn: undefined }));
+    expect(JSON.parse(rule('ThingRule8192A3B5').eventPattern as string)).toEqual({ source: ['shop.test'], 'detail-type': ['Thing Happened'], detail: { size: [{ numeric: ['>', 10] }] } });
+    expect(rule('ThingRule8192A3B5').targets[0]).toEqual(
+      expect.objectContaining({ kind: 'sqs', arn: queueArn('MatchedQueue5E6F7081'), inputTransformer: { inputPathsMap: { id: '$.detail.id', size: '$.detail.size' }, inputTemplate: '{"id": "<id>", "size": <size>}' } }),
+    );
+    expect(rule('DisabledRule92A3B4C6')).toEqual(expect.objectContaining({ enabled: false }));
+  });
+
+  it('reads EventInvokeConfig (retries, OnFailure destination) and the stream mapping with -1 limits', () => {
+    expect(model.eventInvokeConfigs.map(({ functionName, maximumRetryAttempts, onFailure }) => ({ functionName, maximumRetryAttempts, onFailure }))).toEqual([
+      { functionName: 'shop-local-events-FlakyFunctionC5D6E7F8', maximumRetryAttempts: 2, onFailure: undefined },
+      { functionName: 'shop-local-events-BrokenFunctionD6E7F809', maximumRetryAttempts: 1, onFailure: queueArn('FailureQueue4D5E6F70') },
+    ]);
+    expect(model.eventSourceMappings).toEqual([expect.objectContaining({ kind: 'dynamodb-stream', maximumRetryAttempts: -1, maximumRecordAgeSeconds: -1, reportBatchItemFailures: true })]);
+  });
+
+  it('keeps the RedrivePolicy of an SNS subscription and no longer lists rules as not emulated', () => {
+    expect(model.subscriptions[0].attributes).toEqual({ RawMessageDelivery: 'true', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn('SubscriptionDlq708192A3') }) });
+    expect(model.notEmulated.map((resource) => resource.type).sort()).toEqual(['AWS::IAM::Role', 'AWS::Lambda::Permission']);
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { findCodeAsset, type AssemblyStack } from './cloud-assembly';
 import { StackResolver, UnresolvedError } from './intrinsics';
-import { functionNameOf, lambdaArn, queueArn, stateMachineArn, topicArn, userPoolIdOf } from './naming';
+import { eventBusNameOf, functionNameOf, lambdaArn, queueArn, stateMachineArn, topicArn, userPoolIdOf } from './naming';
 import { SsmParameters } from './ssm-parameters';
 import { isObject } from './template';
 
@@ -64,6 +64,66 @@ export interface FunctionDef {
   memorySize: number;
   environment: Record<string, string>;
   reservedConcurrency?: number;
+  /** Where Lambda sends an asynchronous event whose retries are exhausted (`DeadLetterConfig.TargetArn`: SQS or SNS). */
+  deadLetterArn?: string;
+}
+
+/** `AWS::Lambda::EventInvokeConfig`: how Lambda retries an asynchronous invocation and where the outcome goes. */
+export interface EventInvokeConfigDef {
+  service: string;
+  stackName: string;
+  logicalId: string;
+  functionName: string;
+  /** 0-2; Lambda's default is 2. */
+  maximumRetryAttempts?: number;
+  /** 60-21600; Lambda's default is 21600 (6 hours). */
+  maximumEventAgeSeconds?: number;
+  onSuccess?: string;
+  onFailure?: string;
+}
+
+/** One target of an EventBridge rule. */
+export interface EventTargetDef {
+  id: string;
+  arn: string;
+  kind: 'lambda' | 'sqs' | 'sns' | 'states' | 'events' | 'unsupported';
+  /** Constant JSON text sent instead of the event. */
+  input?: string;
+  /** JSONPath of the part of the event sent. */
+  inputPath?: string;
+  inputTransformer?: { inputPathsMap: Record<string, string>; inputTemplate: string };
+  /** EventBridge's defaults: 185 attempts, 24 hours. */
+  maximumRetryAttempts: number;
+  maximumEventAgeSeconds: number;
+  /** SQS queue ARN that gets the events EventBridge could not deliver. */
+  deadLetterArn?: string;
+  /** `SqsParameters.MessageGroupId` for a FIFO queue. */
+  messageGroupId?: string;
+}
+
+/** `AWS::Events::Rule`: an event pattern or a schedule, on one event bus, with its targets. */
+export interface RuleDef {
+  service: string;
+  stackName: string;
+  logicalId: string;
+  name: string;
+  arn: string;
+  eventBusName: string;
+  /** `State` ENABLED (or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS); DISABLED rules match nothing. */
+  enabled: boolean;
+  /** The pattern as the template gives it (object or JSON text); checked when the rule starts. */
+  eventPattern?: unknown;
+  scheduleExpression?: string;
+  targets: EventTargetDef[];
+}
+
+/** `AWS::Events::EventBus`: a named bus (the default bus always exists). */
+export interface EventBusDef {
+  service: string;
+  stackName: string;
+  logicalId: string;
+  name: string;
+  arn: string;
 }
 
 export interface EventSourceMappingDef {
@@ -79,7 +139,10 @@ export interface EventSourceMappingDef {
   batchingWindowSeconds: number;
   reportBatchItemFailures: boolean;
   startingPosition: string;
+  /** -1 (the default for streams): retry until the record succeeds. */
   maximumRetryAttempts: number;
+  /** -1 (the default): records are never too old to retry. */
+  maximumRecordAgeSeconds: number;
   bisectBatchOnFunctionError: boolean;
   maximumConcurrency?: number;
   onFailureDestination?: string;
@@ -163,6 +226,9 @@ export interface CloudModel {
   eventSourceMappings: EventSourceMappingDef[];
   restApis: RestApiDef[];
   stateMachines: StateMachineDef[];
+  rules: RuleDef[];
+  eventBuses: EventBusDef[];
+  eventInvokeConfigs: EventInvokeConfigDef[];
   userPools: UserPoolDef[];
   notEmulated: UnsupportedResource[];
   /** Things that could not be worked out (named, never dropped silently). */
@@ -196,6 +262,9 @@ const EMULATED = new Set([
   'AWS::ApiGateway::BasePathMapping',
   'AWS::ApiGateway::DomainName',
   'AWS::StepFunctions::StateMachine',
+  'AWS::Events::Rule',
+  'AWS::Events::EventBus',
+  'AWS::Lambda::EventInvokeConfig',
   'AWS::SSM::Parameter',
   'AWS::Cognito::UserPool',
   'AWS::Cognito::UserPoolClient',
@@ -237,6 +306,9 @@ export function buildModel(stacks: AssemblyStack[], options: BuildModelOptions):
     eventSourceMappings: [],
     restApis: [],
     stateMachines: [],
+    rules: [],
+    eventBuses: [],
+    eventInvokeConfigs: [],
     userPools: [],
     notEmulated: [],
     warnings,
@@ -323,6 +395,15 @@ function readStack(stack: AssemblyStack, resolver: StackResolver, model: CloudMo
           break;
         case 'AWS::StepFunctions::StateMachine':
           model.stateMachines.push(readStateMachine(resolver, logicalId, base(logicalId)));
+          break;
+        case 'AWS::Events::Rule':
+          model.rules.push(readRule(resolver, logicalId, base(logicalId)));
+          break;
+        case 'AWS::Events::EventBus':
+          model.eventBuses.push({ ...base(logicalId), name: resolver.physicalName(logicalId), arn: String(resolver.getAtt(logicalId, 'Arn')) });
+          break;
+        case 'AWS::Lambda::EventInvokeConfig':
+          model.eventInvokeConfigs.push(readEventInvokeConfig(props, base(logicalId)));
           break;
         case 'AWS::Cognito::UserPool': {
           const id = String(resolver.ref(logicalId));
@@ -450,6 +531,7 @@ function readFunction(
     environment[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   const reserved = resolver.property(logicalId, 'ReservedConcurrentExecutions');
+  const deadLetter = (resolver.property(logicalId, 'DeadLetterConfig') as { TargetArn?: string } | undefined)?.TargetArn;
   return {
     ...base,
     name,
@@ -461,6 +543,20 @@ function readFunction(
     memorySize: Number(resolver.property(logicalId, 'MemorySize') ?? 128),
     environment,
     reservedConcurrency: reserved === undefined ? undefined : Number(reserved),
+    deadLetterArn: deadLetter === undefined ? undefined : String(deadLetter),
+  };
+}
+
+function readEventInvokeConfig(props: (name: string) => unknown, base: { service: string; stackName: string; logicalId: string }): EventInvokeConfigDef {
+  const destinations = props('DestinationConfig') as { OnSuccess?: { Destination?: string }; OnFailure?: { Destination?: string } } | undefined;
+  const number = (name: string) => (props(name) === undefined ? undefined : Number(props(name)));
+  return {
+    ...base,
+    functionName: functionNameOf(String(props('FunctionName'))),
+    maximumRetryAttempts: number('MaximumRetryAttempts'),
+    maximumEventAgeSeconds: number('MaximumEventAgeInSeconds'),
+    onSuccess: destinations?.OnSuccess?.Destination,
+    onFailure: destinations?.OnFailure?.Destination,
   };
 }
 
@@ -490,6 +586,7 @@ function readEventSourceMapping(
     reportBatchItemFailures: ((props('FunctionResponseTypes') as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
     startingPosition: String(props('StartingPosition') ?? 'LATEST'),
     maximumRetryAttempts: Number(props('MaximumRetryAttempts') ?? -1),
+    maximumRecordAgeSeconds: Number(props('MaximumRecordAgeInSeconds') ?? -1),
     bisectBatchOnFunctionError: props('BisectBatchOnFunctionError') === true,
     maximumConcurrency: (props('ScalingConfig') as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency,
     onFailureDestination: destination,
@@ -525,6 +622,55 @@ function readStateMachine(
     roleArn: props('RoleArn') === undefined ? undefined : String(props('RoleArn')),
     definition: definition as Record<string, unknown>,
   };
+}
+
+/* ------------------------------------------------------------------ EventBridge */
+
+/** EventBridge's defaults for a target without a RetryPolicy. */
+const DEFAULT_TARGET_RETRY_ATTEMPTS = 185;
+const DEFAULT_TARGET_EVENT_AGE_SECONDS = 86_400;
+
+function readRule(resolver: StackResolver, logicalId: string, base: { service: string; stackName: string; logicalId: string }): RuleDef {
+  const props = (name: string) => resolver.property(logicalId, name);
+  const name = resolver.physicalName(logicalId);
+  const state = String(props('State') ?? 'ENABLED');
+  const targets = ((props('Targets') as Record<string, unknown>[] | undefined) ?? []).map((target): EventTargetDef => {
+    const arn = String(target.Arn);
+    const retry = (target.RetryPolicy ?? {}) as { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+    const transformer = target.InputTransformer as { InputPathsMap?: Record<string, string>; InputTemplate?: string } | undefined;
+    return {
+      id: String(target.Id),
+      arn,
+      kind: targetKind(arn),
+      input: target.Input === undefined ? undefined : String(target.Input),
+      inputPath: target.InputPath === undefined ? undefined : String(target.InputPath),
+      inputTransformer: transformer ? { inputPathsMap: transformer.InputPathsMap ?? {}, inputTemplate: String(transformer.InputTemplate ?? '') } : undefined,
+      maximumRetryAttempts: Number(retry.MaximumRetryAttempts ?? DEFAULT_TARGET_RETRY_ATTEMPTS),
+      maximumEventAgeSeconds: Number(retry.MaximumEventAgeInSeconds ?? DEFAULT_TARGET_EVENT_AGE_SECONDS),
+      deadLetterArn: (target.DeadLetterConfig as { Arn?: string } | undefined)?.Arn,
+      messageGroupId: (target.SqsParameters as { MessageGroupId?: string } | undefined)?.MessageGroupId,
+    };
+  });
+  return {
+    ...base,
+    name,
+    arn: String(resolver.getAtt(logicalId, 'Arn')),
+    eventBusName: eventBusNameOf(props('EventBusName')),
+    enabled: state !== 'DISABLED',
+    eventPattern: props('EventPattern'),
+    scheduleExpression: props('ScheduleExpression') === undefined ? undefined : String(props('ScheduleExpression')),
+    targets,
+  };
+}
+
+function targetKind(arn: string): EventTargetDef['kind'] {
+  const service = arn.split(':')[2];
+  if (service === 'lambda') return 'lambda';
+  if (service === 'sqs') return 'sqs';
+  if (service === 'sns') return 'sns';
+  if (service === 'states' && arn.includes(':stateMachine:')) return 'states';
+  if (service === 'events' && arn.includes(':event-bus/')) return 'events';
+  return 'unsupported';
 }
 
 /* ------------------------------------------------------------------ API Gateway (REST) */

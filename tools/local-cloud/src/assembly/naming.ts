@@ -46,7 +46,20 @@ export const tableArn = (tableName: string) => arn('dynamodb', `table/${tableNam
 export const stateMachineArn = (name: string) => arn('states', `stateMachine:${name}`);
 export const executionArn = (machineName: string, executionName: string) =>
   arn('states', `execution:${machineName}:${executionName}`);
+export const eventBusArn = (busName: string) => arn('events', `event-bus/${busName}`);
+/** A rule's ARN: `rule/<name>` on the default bus, `rule/<bus>/<name>` on a named one. */
+export const ruleArn = (busName: string, ruleName: string) => arn('events', `rule/${busName === DEFAULT_EVENT_BUS ? '' : `${busName}/`}${ruleName}`);
 export const ssmParameterArn = (name: string) => arn('ssm', `parameter${name.startsWith('/') ? '' : '/'}${name}`);
+
+/** The name of the bus every account has, where AWS services send their events. */
+export const DEFAULT_EVENT_BUS = 'default';
+
+/** An event bus name or ARN (absent: the default bus) -> its name. */
+export function eventBusNameOf(nameOrArn: unknown): string {
+  if (nameOrArn === undefined || nameOrArn === null || nameOrArn === '') return DEFAULT_EVENT_BUS;
+  const text = String(nameOrArn);
+  return /:event-bus\/(.+)$/.exec(text)?.[1] ?? text;
+}
 
 /** Queue URL in the form fauxqs itself answers (`<endpoint>/<account>/<name>`), so the SDK keeps using the endpoint. */
 export const queueUrl = (sqsEndpoint: string, queueName: string) => `${sqsEndpoint}/${LOCAL_ACCOUNT_ID}/${queueName}`;

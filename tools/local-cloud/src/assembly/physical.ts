@@ -1,6 +1,9 @@
 import {
   arn,
   cognitoIssuer,
+  DEFAULT_EVENT_BUS,
+  eventBusArn,
+  eventBusNameOf,
   generatedName,
   lambdaArn,
   LOCAL_ACCOUNT_ID,
@@ -8,6 +11,7 @@ import {
   LOCAL_URL_SUFFIX,
   queueArn,
   queueUrl,
+  ruleArn,
   ssmParameterArn,
   stableId,
   stableUuid,
@@ -184,7 +188,13 @@ const rules: Record<string, PhysicalRule> = {
   },
   'AWS::Events::EventBus': {
     name: named('Name', 256),
-    attributes: { Arn: (_c, name) => arn('events', `event-bus/${name}`), Name: (_c, name) => name },
+    attributes: { Arn: (_c, name) => eventBusArn(name), Name: (_c, name) => name },
+  },
+  'AWS::Events::Rule': {
+    name: named('Name', 64),
+    // Ref is the name on the default bus, `<bus>|<name>` on a named one.
+    ref: (ctx, name) => (eventBusNameOf(ctx.property('EventBusName')) === DEFAULT_EVENT_BUS ? name : `${eventBusNameOf(ctx.property('EventBusName'))}|${name}`),
+    attributes: { Arn: (ctx, name) => ruleArn(eventBusNameOf(ctx.property('EventBusName')), name) },
   },
 };
 

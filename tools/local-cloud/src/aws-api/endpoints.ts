@@ -2,12 +2,15 @@ import type { HttpAnswer, LocalHandler } from '../api/gateway';
 import type { SsmParameters, SsmParameterValue } from '../assembly/ssm-parameters';
 import { functionNameOf, lambdaArn } from '../assembly/naming';
 import type { FunctionPool } from '../lambda/function-pool';
+import { EventPatternError, compileEventPattern } from '../events/event-pattern';
+import { RuleNotFoundError, type EventBridge, type PutEventsEntry } from '../events/event-bridge';
+import { FunctionNotFoundError } from '../lambda/async-invoker';
 import { SfnApiError, type Execution, type StepFunctions } from '../sfn/step-functions';
 
 /**
  * The AWS APIs the local cloud answers itself, for the SDK calls handlers make
- * (AWS_ENDPOINT_URL_SFN / _SSM / _LAMBDA point here): Step Functions and SSM speak the JSON
- * protocol (`X-Amz-Target`), Lambda Invoke is REST-JSON.
+ * (AWS_ENDPOINT_URL_SFN / _SSM / _LAMBDA / _EVENTBRIDGE point here): Step Functions, SSM and
+ * EventBridge speak the JSON protocol (`X-Amz-Target`), Lambda Invoke is REST-JSON.
  */
 
 class ApiError extends Error {
@@ -42,6 +45,7 @@ function jsonProtocol(version: '1.0' | '1.1', prefix: string, operations: Record
     } catch (error) {
       if (error instanceof ApiError) return answer(error.statusCode, { __type: error.code, message: error.message });
       if (error instanceof SfnApiError) return answer(400, { __type: error.code, message: error.message });
+      if (error instanceof EventPatternError || error instanceof RuleNotFoundError) return answer(400, { __type: error.name, message: error.message });
       if (error instanceof SyntaxError) return answer(400, { __type: 'SerializationException', message: error.message });
       throw error;
     }
@@ -78,7 +82,7 @@ export function stepFunctionsEndpoint(sfn: () => StepFunctions): LocalHandler {
     },
     DescribeExecution: (input) => describe(sfn().describeExecution(String(input.executionArn))),
     StopExecution: async (input) => {
-      const execution = sfn().stopExecution(String(input.executionArn));
+      const execution = sfn().stopExecution(String(input.executionArn), { error: optionalString(input.error), cause: optionalString(input.cause) });
       await execution.done;
       return { stopDate: epochSeconds(execution.stopDate ?? new Date()) };
     },
@@ -122,6 +126,56 @@ export function stepFunctionsEndpoint(sfn: () => StepFunctions): LocalHandler {
       stateMachines: sfn()
         .list()
         .map((def) => ({ stateMachineArn: def.arn, name: def.name, type: def.type, creationDate: 0 })),
+    }),
+  });
+}
+
+const optionalString = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/* ------------------------------------------------------------------ EventBridge */
+
+export function eventBridgeEndpoint(events: () => EventBridge): LocalHandler {
+  const ruleOf = (name: unknown) => {
+    const rule = events()
+      .describe()
+      .find((candidate) => candidate.name === name || candidate.arn === name);
+    if (!rule) throw new RuleNotFoundError(String(name));
+    return rule;
+  };
+  const described = (rule: ReturnType<typeof ruleOf>) => ({
+    Name: rule.name,
+    Arn: rule.arn,
+    EventBusName: rule.eventBusName,
+    State: rule.state,
+    ...(rule.eventPattern !== undefined ? { EventPattern: typeof rule.eventPattern === 'string' ? rule.eventPattern : JSON.stringify(rule.eventPattern) } : {}),
+    ...(rule.scheduleExpression !== undefined ? { ScheduleExpression: rule.scheduleExpression } : {}),
+  });
+  return jsonProtocol('1.1', 'AWSEvents', {
+    PutEvents: (input) => {
+      const entries = input.Entries;
+      if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
+        throw new ApiError('ValidationException', '1 validation error detected: Value at \'entries\' failed to satisfy constraint: Member must have length between 1 and 10');
+      }
+      return events().putEvents(entries as PutEventsEntry[]);
+    },
+    TestEventPattern: (input) => {
+      let event: unknown;
+      try {
+        event = JSON.parse(String(input.Event));
+      } catch {
+        throw new ApiError('InvalidEventPatternException', 'Event is not valid JSON.');
+      }
+      return { Result: compileEventPattern(input.EventPattern)(event) };
+    },
+    ListRules: (input) => ({
+      Rules: events()
+        .describe()
+        .filter((rule) => rule.eventBusName === String(input.EventBusName ?? 'default') && rule.name.startsWith(String(input.NamePrefix ?? '')))
+        .map(described),
+    }),
+    DescribeRule: (input) => described(ruleOf(input.Name)),
+    ListTargetsByRule: (input) => ({
+      Targets: ruleOf(input.Rule).targets.map((target) => ({ Id: target.id, Arn: target.arn, ...(target.deadLetterArn ? { DeadLetterConfig: { Arn: target.deadLetterArn } } : {}) })),
     }),
   });
 }
@@ -177,7 +231,15 @@ export function ssmEndpoint(ssm: () => SsmParameters): LocalHandler {
 
 /* ------------------------------------------------------------------ Lambda Invoke */
 
-export function lambdaEndpoint(pool: (name: string) => FunctionPool | undefined, prefix: string): LocalHandler {
+/**
+ * Lambda's Invoke. `invokeAsync` takes `InvocationType: Event` (Lambda's asynchronous invocation,
+ * with its retries and destinations); without it such an event is run once.
+ */
+export function lambdaEndpoint(
+  pool: (name: string) => FunctionPool | undefined,
+  prefix: string,
+  invokeAsync?: (functionName: string, payload: unknown) => { requestId: string },
+): LocalHandler {
   return async (request): Promise<HttpAnswer> => {
     const match = new RegExp(`^${prefix}/2015-03-31/functions/([^/]+)/invocations$`).exec(request.path);
     const error = (statusCode: number, type: string, message: string): HttpAnswer => ({
@@ -186,7 +248,12 @@ export function lambdaEndpoint(pool: (name: string) => FunctionPool | undefined,
       body: JSON.stringify({ Type: 'User', message }),
     });
     if (!match || request.httpMethod !== 'POST') return error(400, 'InvalidRequestContentException', `${request.httpMethod} ${request.path} is not emulated locally`);
-    const name = functionNameOf(decodeURIComponent(match[1]));
+    let name: string;
+    try {
+      name = functionNameOf(decodeURIComponent(match[1]));
+    } catch {
+      return error(400, 'InvalidRequestContentException', 'malformed function name');
+    }
     const target = pool(name);
     if (!target) return error(404, 'ResourceNotFoundException', `Function not found: ${lambdaArn(name)}`);
     let payload: unknown = null;
@@ -198,8 +265,16 @@ export function lambdaEndpoint(pool: (name: string) => FunctionPool | undefined,
     const type = request.headerOf('x-amz-invocation-type') ?? 'RequestResponse';
     if (type === 'DryRun') return { statusCode: 204 };
     if (type === 'Event') {
-      void target.invoke(payload, { source: 'lambda:event' });
-      return { statusCode: 202, headers: { 'x-amzn-RequestId': crypto.randomUUID() } };
+      if (!invokeAsync) {
+        void target.invoke(payload, { source: 'lambda:event' });
+        return { statusCode: 202, headers: { 'x-amzn-RequestId': crypto.randomUUID() } };
+      }
+      try {
+        return { statusCode: 202, headers: { 'x-amzn-RequestId': invokeAsync(name, payload).requestId } };
+      } catch (refused) {
+        if (refused instanceof FunctionNotFoundError) return error(404, 'ResourceNotFoundException', refused.message);
+        throw refused;
+      }
     }
     const outcome = await target.invoke(payload, { source: 'lambda:invoke' });
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Amz-Executed-Version': '$LATEST', 'x-amzn-RequestId': outcome.requestId };

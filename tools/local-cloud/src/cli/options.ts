@@ -119,5 +119,6 @@ Runs the synthesized assemblies in dist/apps/*/cdk.out on this machine.
 Environment only: LOCAL_CLOUD_JVM_OPTIONS (DynamoDB Local JVM flags), LOCAL_CLOUD_STATE_DIR (default .local-cloud: signing key,
 control-secret written at each start, pid file),
 LOCAL_CLOUD_IDLE_SECONDS (idle function instances are recycled after this, down to one; default 60),
-LOCAL_CLOUD_DYNAMODB_PORT / LOCAL_CLOUD_SQS_PORT (fixed emulator ports; default free ports).
+LOCAL_CLOUD_DYNAMODB_PORT / LOCAL_CLOUD_SQS_PORT (fixed emulator ports; default free ports),
+LOCAL_CLOUD_RETRY_DELAY_SCALE (multiplies the waits between Lambda async, EventBridge target and stream retries; tests: 0.01).
 `;

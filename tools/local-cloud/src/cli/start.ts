@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     prewarm: options.prewarm,
     logger,
     messagingPort: process.env.LOCAL_CLOUD_SQS_PORT ? Number(process.env.LOCAL_CLOUD_SQS_PORT) : undefined,
+    retryDelayScale: retryDelayScale(process.env.LOCAL_CLOUD_RETRY_DELAY_SCALE),
   });
 
   let exiting = false;
@@ -159,6 +160,12 @@ function synthesize(root: string, logger: ReturnType<typeof createLogger>): void
   if (result.status !== 0) {
     logger.warn('some services did not build or synthesize (see above): starting with the assemblies that are there; a failed service may run an older assembly or none');
   }
+}
+
+/** LOCAL_CLOUD_RETRY_DELAY_SCALE: a positive number, else the default (1). */
+function retryDelayScale(value: string | undefined): number | undefined {
+  const scale = Number(value);
+  return value && Number.isFinite(scale) && scale > 0 ? scale : undefined;
 }
 
 /** The node_modules holding the AWS SDK v3, as the Lambda runtime provides it. */

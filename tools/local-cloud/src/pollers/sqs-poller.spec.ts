@@ -21,6 +21,7 @@ const mapping = (overrides: Partial<EventSourceMappingDef> = {}): EventSourceMap
   reportBatchItemFailures: true,
   startingPosition: 'LATEST',
   maximumRetryAttempts: -1,
+  maximumRecordAgeSeconds: -1,
   bisectBatchOnFunctionError: false,
   filterPatterns: [],
   ...overrides,

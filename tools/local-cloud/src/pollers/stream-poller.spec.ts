@@ -1,7 +1,7 @@
 import type { EventSourceMappingDef } from '../assembly/model';
 import type { InvokeOutcome } from '../lambda/function-pool';
 import { memoryLogger } from '../log';
-import { StreamPoller, type StreamsApi } from './stream-poller';
+import { StreamPoller, type StreamPollerOptions, type StreamsApi } from './stream-poller';
 
 const STREAM_ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/products/stream/1970-01-01T00:00:00.000';
 
@@ -19,6 +19,7 @@ const mapping = (overrides: Partial<EventSourceMappingDef> = {}): EventSourceMap
   reportBatchItemFailures: true,
   startingPosition: 'TRIM_HORIZON',
   maximumRetryAttempts: 2,
+  maximumRecordAgeSeconds: -1,
   bisectBatchOnFunctionError: false,
   filterPatterns: [],
   ...overrides,
@@ -38,7 +39,7 @@ const failed: InvokeOutcome = { requestId: 'r', ok: false, kind: 'handled', erro
 
 const seqsOf = (event: unknown) => (event as { Records: { dynamodb: { SequenceNumber: string } }[] }).Records.map((r) => r.dynamodb.SequenceNumber);
 
-function subject(def: EventSourceMappingDef, outcomes: InvokeOutcome[], api?: Partial<StreamsApi>, pollIntervalMs = 10) {
+function subject(def: EventSourceMappingDef, outcomes: InvokeOutcome[], api?: Partial<StreamsApi>, pollIntervalMs = 10, options: StreamPollerOptions = {}) {
   const invoke = jest.fn();
   for (const outcome of outcomes) invoke.mockResolvedValueOnce(outcome);
   invoke.mockResolvedValue(ok());
@@ -48,8 +49,9 @@ function subject(def: EventSourceMappingDef, outcomes: InvokeOutcome[], api?: Pa
     streamsCall: async () => ({}) as never,
     ...api,
   };
-  const poller = new StreamPoller(def, { streams, invoke, sendToDestination, logger: memoryLogger() }, { retryBaseMs: 1, pollIntervalMs });
-  return { poller, invoke, sendToDestination };
+  const logger = memoryLogger();
+  const poller = new StreamPoller(def, { streams, invoke, sendToDestination, logger }, { retryBaseMs: 1, pollIntervalMs, ...options });
+  return { poller, invoke, sendToDestination, logger };
 }
 
 describe('StreamPoller.processBatch', () => {
@@ -81,6 +83,38 @@ describe('StreamPoller.processBatch', () => {
       expect.objectContaining({
         requestContext: expect.objectContaining({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 }),
         DDBStreamBatchInfo: expect.objectContaining({ shardId: 'shard-1', startSequenceNumber: '1', endSequenceNumber: '2', batchSize: 2, streamArn: STREAM_ARN }),
+      }),
+    );
+  });
+
+  it('with MaximumRetryAttempts and MaximumRecordAgeInSeconds -1 retries a failing record until it succeeds (20 failures), from it, with a bounded backoff', async () => {
+    const reportSecond = ok({ batchItemFailures: [{ itemIdentifier: '2' }, { itemIdentifier: '3' }] });
+    const { poller, invoke, sendToDestination, logger } = subject(
+      mapping({ maximumRetryAttempts: -1, maximumRecordAgeSeconds: -1, onFailureDestination: 'arn:aws:sqs:us-east-1:000000000000:stream-dlq' }),
+      [reportSecond, ...Array.from({ length: 18 }, () => reportSecond), failed],
+      undefined,
+      10,
+      { retryBaseMs: 1, retryMaxMs: 8, now: () => Date.parse('2030-01-01T00:00:00Z') },
+    );
+    await poller.processBatch('shard-1', [record('1'), record('2'), record('3')]);
+    expect(invoke.mock.calls.map(([event]) => seqsOf(event).join(','))).toEqual(['1,2,3', ...Array.from({ length: 20 }, () => '2,3')]);
+    expect(sendToDestination).not.toHaveBeenCalled();
+    const delays = logger.lines.filter((line) => line.startsWith('stream ')).map((line) => Number(/in (\d+) ms$/.exec(line)?.[1]));
+    expect(delays).toEqual([1, 2, 4, 8, ...Array.from({ length: 16 }, () => 8)]);
+  });
+
+  it('keeps finite limits: records older than MaximumRecordAgeInSeconds go to the OnFailure destination, the others are delivered', async () => {
+    const destination = 'arn:aws:sqs:us-east-1:000000000000:stream-dlq';
+    const aged = (seq: string, createdAt: number) => ({ ...record(seq), dynamodb: { ...record(seq).dynamodb, ApproximateCreationDateTime: createdAt } });
+    const now = 1_700_000_000_000;
+    const { poller, invoke, sendToDestination } = subject(mapping({ maximumRetryAttempts: -1, maximumRecordAgeSeconds: 60, onFailureDestination: destination }), [ok()], undefined, 10, { now: () => now });
+    await poller.processBatch('shard-1', [aged('1', now / 1000 - 120), aged('2', now / 1000 - 61), aged('3', now / 1000 - 30)]);
+    expect(invoke.mock.calls.map(([event]) => seqsOf(event))).toEqual([['3']]);
+    expect(sendToDestination).toHaveBeenCalledWith(
+      destination,
+      expect.objectContaining({
+        requestContext: expect.objectContaining({ condition: 'RecordAgeExceeded' }),
+        DDBStreamBatchInfo: expect.objectContaining({ startSequenceNumber: '1', endSequenceNumber: '2', batchSize: 2 }),
       }),
     );
   });
@@ -167,6 +201,26 @@ describe('StreamPoller reading a stream', () => {
     expect(gaps.length).toBeGreaterThanOrEqual(5);
     expect(gaps.slice(3).every((gap) => gap >= 95)).toBe(true); // caught up: one read per 100 ms
     expect(invoke).toHaveBeenCalledTimes(6);
+  });
+
+  it('holds the records after a failing one: the next page is not delivered before the failing record succeeds', async () => {
+    let reads = 0;
+    const streamsCall = async (operation: string) => {
+      if (operation === 'DescribeStream') return { StreamDescription: { Shards: [{ ShardId: 'shard-1' }] } };
+      if (operation === 'GetShardIterator') return { ShardIterator: 'it-0' };
+      reads += 1;
+      if (reads === 1) return { Records: [record('1'), record('2')], NextShardIterator: 'it-1' };
+      if (reads === 2) return { Records: [record('3')], NextShardIterator: 'it-2' };
+      return { Records: [], NextShardIterator: `it-${reads}` };
+    };
+    const failFirst = ok({ batchItemFailures: [{ itemIdentifier: '1' }, { itemIdentifier: '2' }] });
+    const { poller, invoke } = subject(mapping({ maximumRetryAttempts: -1 }), Array.from({ length: 20 }, () => failFirst), { streamsCall: streamsCall as StreamsApi['streamsCall'] }, 10, { retryMaxMs: 2 });
+    poller.start();
+    const deadline = Date.now() + 3000;
+    while (invoke.mock.calls.length < 22 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await poller.stop();
+    expect(invoke.mock.calls.map(([event]) => seqsOf(event).join(','))).toEqual([...Array.from({ length: 21 }, () => '1,2'), '3']);
+    expect(poller.checkpoints.get('shard-1')).toBe('3');
   });
 
   it('takes a full page of GetRecords (1000 records) as a backlog when the batch size is larger', async () => {

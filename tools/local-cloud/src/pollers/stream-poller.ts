@@ -21,8 +21,12 @@ export interface StreamPollerDeps {
 
 export interface StreamPollerOptions {
   pollIntervalMs?: number;
-  /** First retry delay after a failed batch (doubles, capped at 10 s). */
+  /** First retry delay after a failed batch (doubles up to retryMaxMs). */
   retryBaseMs?: number;
+  /** Longest wait between two retries of a batch (default 10 s): an endless retry never spins. */
+  retryMaxMs?: number;
+  /** The clock records' ages are measured against (tests). */
+  now?: () => number;
   /** Positions handed over from the poller this one replaces (a redeploy): shard id -> last sequence number done. */
   checkpoints?: Map<string, string>;
 }
@@ -46,7 +50,10 @@ interface Shard {
  * A DynamoDB stream event source mapping: reads every shard of the table's stream in order
  * (children after their parent), hands batches of up to BatchSize records to the function and,
  * on failure, retries from the first failed record (ReportBatchItemFailures), splitting the batch
- * when BisectBatchOnFunctionError is set, until MaximumRetryAttempts (-1: until it succeeds).
+ * when BisectBatchOnFunctionError is set, with a backoff that doubles up to a cap. Records after
+ * a failed one wait. It gives up on records only when MaximumRetryAttempts or
+ * MaximumRecordAgeInSeconds say so (-1, CloudFormation's "infinite", never does), handing their
+ * description to the OnFailure destination.
  */
 export class StreamPoller {
   private readonly abort = new AbortController();
@@ -178,6 +185,12 @@ export class StreamPoller {
     let pending = records;
     let attempts = 0;
     while (pending.length > 0 && !signal.aborted) {
+      const expired = this.expired(pending);
+      if (expired > 0) {
+        await this.discard(shardId, pending.slice(0, expired), attempts, undefined, 'RecordAgeExceeded');
+        pending = pending.slice(expired);
+        if (pending.length === 0) return;
+      }
       const outcome = await this.deps.invoke(this.toEvent(pending), {
         correlationId: correlationOfRecord(pending[0]),
         source: `stream×${pending.length}`,
@@ -201,25 +214,37 @@ export class StreamPoller {
         await this.discard(shardId, pending, attempts, outcome);
         return;
       }
-      this.deps.logger.line('stream', `${this.mapping.logicalId}: batch failed (${failed.size} record(s)); retry ${attempts}${limit >= 0 ? `/${limit}` : ''}`);
-      await sleep(Math.min(10_000, (this.options.retryBaseMs ?? 500) * 2 ** (attempts - 1)), signal);
+      const delay = Math.min(this.options.retryMaxMs ?? 10_000, (this.options.retryBaseMs ?? 500) * 2 ** Math.min(attempts - 1, 30));
+      this.deps.logger.line('stream', `${this.mapping.logicalId}: batch failed (${failed.size} record(s)); retry ${attempts}${limit >= 0 ? `/${limit}` : ''} in ${delay} ms`);
+      await sleep(delay, signal);
     }
   }
 
-  private async discard(shardId: string, records: StreamRecord[], attempts: number, outcome: InvokeOutcome): Promise<void> {
+  /** How many records at the head of the batch are older than MaximumRecordAgeInSeconds (-1: none ever are). */
+  private expired(records: StreamRecord[]): number {
+    const limit = this.mapping.maximumRecordAgeSeconds;
+    if (limit < 0) return 0;
+    const oldest = (this.options.now ?? Date.now)() - limit * 1000;
+    const index = records.findIndex((record) => (record.dynamodb.ApproximateCreationDateTime ?? Number.POSITIVE_INFINITY) * 1000 >= oldest);
+    return index < 0 ? records.length : index;
+  }
+
+  private async discard(shardId: string, records: StreamRecord[], attempts: number, outcome: InvokeOutcome | undefined, condition = 'RetryAttemptsExhausted'): Promise<void> {
     const first = records[0].dynamodb;
     const last = records[records.length - 1].dynamodb;
-    this.deps.logger.warn(`stream poller ${this.mapping.logicalId}: retries exhausted, skipping ${records.length} record(s) (${first.SequenceNumber}..${last.SequenceNumber})`);
+    this.deps.logger.warn(
+      `stream poller ${this.mapping.logicalId}: ${condition === 'RecordAgeExceeded' ? 'records too old' : 'retries exhausted'}, skipping ${records.length} record(s) (${first.SequenceNumber}..${last.SequenceNumber})`,
+    );
     const destination = this.mapping.onFailureDestination;
     if (!destination || !this.deps.sendToDestination) return;
     await this.deps.sendToDestination(destination, {
       requestContext: {
-        requestId: outcome.requestId,
+        requestId: outcome?.requestId,
         functionArn: `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${this.mapping.functionName}`,
-        condition: 'RetryAttemptsExhausted',
+        condition,
         approximateInvokeCount: attempts,
       },
-      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: outcome.ok ? undefined : 'Unhandled' },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: outcome && !outcome.ok ? 'Unhandled' : undefined },
       version: '1.0',
       timestamp: new Date().toISOString(),
       DDBStreamBatchInfo: {

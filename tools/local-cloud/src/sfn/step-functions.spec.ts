@@ -1,7 +1,7 @@
 import type { StateMachineDef } from '../assembly/model';
 import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import { memoryLogger } from '../log';
-import { SfnApiError, StepFunctions } from './step-functions';
+import { SfnApiError, statusChangeDetail, StepFunctions, type Execution } from './step-functions';
 
 /** The value, or a failed test when it is missing. */
 const defined = <T>(value: T | undefined): T => {
@@ -181,5 +181,99 @@ describe('StepFunctions execution memory', () => {
     release(ok({ reservationId: 'R-slow' }));
     await slow.done;
     expect(names(machine)).toEqual(['f4:SUCCEEDED', 'f5:SUCCEEDED', 'slow:SUCCEEDED']);
+  });
+});
+
+describe('StepFunctions execution ends: status changes, TimeoutSeconds, StopExecution', () => {
+  /** Reserve (a slow task with a Retry on everything), then Charge: the second task must never start once the execution has ended. */
+  const slowMachine = (timeoutSeconds?: number, type = 'STANDARD'): StateMachineDef => ({
+    ...machine,
+    name: 'slow',
+    arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:slow',
+    type,
+    definition: {
+      ...(timeoutSeconds === undefined ? {} : { TimeoutSeconds: timeoutSeconds }),
+      StartAt: 'Reserve',
+      States: {
+        Reserve: { Type: 'Task', Resource: FN_ARN, Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3 }], Next: 'Charge' },
+        Charge: { Type: 'Task', Resource: FN_ARN, End: true },
+      },
+    },
+  });
+
+  /** A function that answers `outcome` after `ms`, and records each call. */
+  function slowService(def: StateMachineDef, ms: number, outcome: () => InvokeOutcome) {
+    const calls: unknown[] = [];
+    const changes: { status: string; detail: ReturnType<typeof statusChangeDetail> }[] = [];
+    const invokeFunction = jest.fn(async (_name: string, payload: unknown) => {
+      calls.push(payload);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return outcome();
+    });
+    const sfn = new StepFunctions({
+      invokeFunction,
+      logger: memoryLogger(),
+      retryIntervalMs: 1,
+      onStatusChange: (execution: Execution) => changes.push({ status: execution.status, detail: statusChangeDetail(execution) }),
+    });
+    sfn.register([def]);
+    return { sfn, calls, changes };
+  }
+
+  it('tells RUNNING at the start and SUCCEEDED at the end, with the detail AWS sends (dates in epoch ms)', async () => {
+    const { sfn, changes } = slowService(slowMachine(), 1, () => ok({ done: true }));
+    const execution = sfn.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:slow', name: 'e-1', input: '{"id":"o-1"}' });
+    expect(changes.map((change) => change.status)).toEqual(['RUNNING']);
+    expect(changes[0].detail).toEqual({
+      executionArn: 'arn:aws:states:us-east-1:000000000000:execution:slow:e-1',
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:slow',
+      name: 'e-1',
+      status: 'RUNNING',
+      startDate: execution.startDate.getTime(),
+      stopDate: null,
+      input: '{"id":"o-1"}',
+      inputDetails: { included: true },
+      output: null,
+      outputDetails: null,
+      error: null,
+      cause: null,
+    });
+    await execution.done;
+    expect(changes.map((change) => change.status)).toEqual(['RUNNING', 'SUCCEEDED']);
+    expect(changes[1].detail).toEqual(expect.objectContaining({ status: 'SUCCEEDED', stopDate: defined(execution.stopDate).getTime(), output: '{"done":true}', outputDetails: { included: true } }));
+  });
+
+  it("ends TIMED_OUT after the definition's TimeoutSeconds, abandons the running task and starts nothing after it", async () => {
+    const { sfn, calls, changes } = slowService(slowMachine(1), 1500, () => ok({ late: true }));
+    const execution = sfn.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:slow', name: 'e-2', input: '{}' });
+    await execution.done;
+    expect(execution.status).toBe('TIMED_OUT');
+    expect(defined(execution.stopDate).getTime() - execution.startDate.getTime()).toBeGreaterThanOrEqual(1000);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(calls).toHaveLength(1);
+    expect(execution.events.map((event) => event.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'ExecutionTimedOut']);
+    expect(changes.map((change) => [change.status, change.detail.error])).toEqual([
+      ['RUNNING', null],
+      ['TIMED_OUT', 'States.Timeout'],
+    ]);
+  });
+
+  it('ends ABORTED on StopExecution with its error and cause, and a failing abandoned task is not retried', async () => {
+    const { sfn, calls, changes } = slowService(slowMachine(), 300, () => fail('TransientError', 'late failure'));
+    const execution = sfn.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:slow', name: 'e-3', input: '{}' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    sfn.stopExecution(execution.executionArn, { error: 'Operator', cause: 'stopped by a test' });
+    await execution.done;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(execution).toEqual(expect.objectContaining({ status: 'ABORTED', error: 'Operator', cause: 'stopped by a test' }));
+    expect(calls).toHaveLength(1);
+    expect(execution.events.at(-1)).toEqual(expect.objectContaining({ type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'Operator', cause: 'stopped by a test' } }));
+    expect(changes.map((change) => change.status)).toEqual(['RUNNING', 'ABORTED']);
+  });
+
+  it('tells nothing for an EXPRESS state machine (Step Functions sends status changes for STANDARD ones)', async () => {
+    const { sfn, changes } = slowService(slowMachine(undefined, 'EXPRESS'), 1, () => ok({}));
+    await sfn.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:slow', input: '{}' }).done;
+    expect(changes).toEqual([]);
   });
 });

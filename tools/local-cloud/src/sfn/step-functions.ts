@@ -50,6 +50,8 @@ export interface Execution {
   path: PathStep[];
   done: Promise<void>;
   abort: () => void;
+  /** Set the moment the execution stops (its end, a timeout or StopExecution): no task starts or records anything after it. */
+  ended?: boolean;
 }
 
 /** Calls the service integrations other than Lambda (SNS, SQS, DynamoDB) on the local emulators. */
@@ -63,6 +65,8 @@ export interface StepFunctionsDeps {
   retryIntervalMs?: number;
   /** Finished executions kept per state machine, oldest dropped first (default 1000); running ones are never dropped. */
   maxExecutions?: number;
+  /** Told when an execution of a STANDARD state machine starts (RUNNING) and when it ends, as Step Functions tells EventBridge. */
+  onStatusChange?: (execution: Execution) => void;
 }
 
 interface TaskState {
@@ -149,9 +153,15 @@ export class StepFunctions {
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
   }
 
-  stopExecution(arn: string): Execution {
+  /** StopExecution: the execution ends ABORTED (with the error and cause given, if any); its running task is abandoned. */
+  stopExecution(arn: string, reason: { error?: string; cause?: string } = {}): Execution {
     const execution = this.describeExecution(arn);
-    if (execution.status === 'RUNNING') execution.abort();
+    if (execution.status === 'RUNNING' && !execution.ended) {
+      execution.ended = true;
+      execution.error = reason.error;
+      execution.cause = reason.cause;
+      execution.abort();
+    }
     return execution;
   }
 
@@ -177,6 +187,9 @@ export class StepFunctions {
     this.executions.set(arn, execution);
     const label = `${def.name}/${name}`;
     this.deps.logger.line('sfn', `${label} started`);
+    const statusChanged = () => {
+      if (def.type !== 'EXPRESS') this.deps.onStatusChange?.(execution);
+    };
 
     const handlers: Record<string, (taskInput: unknown) => Promise<unknown>> = {};
     for (const [stateName, state] of taskStates(def.definition)) {
@@ -195,30 +208,42 @@ export class StepFunctions {
     });
     execution.abort = run.abort;
     const logging = this.collect(execution, run.eventLogs as unknown as AsyncGenerator<Record<string, unknown> & { type: string; timestamp: number }>, def, label);
+    // The library settles `result` the moment the execution succeeds, fails, times out or is aborted.
+    const ended = <T>(value: T) => {
+      execution.ended = true;
+      return value;
+    };
     execution.done = run.result
       .then(
-        (output) => ({ ok: true as const, output }),
-        (error: Error) => ({ ok: false as const, error }),
+        (output) => ended({ ok: true as const, output }),
+        (error: Error) => ended({ ok: false as const, error }),
       )
       .then(async (result) => {
         await logging;
         if (result.ok) {
           execution.status = 'SUCCEEDED';
           execution.output = JSON.stringify(result.output);
+        } else if (result.error.name === 'ExecutionAbortedError') {
+          execution.status = 'ABORTED';
+        } else if (result.error.name === 'ExecutionTimeoutError') {
+          execution.status = 'TIMED_OUT';
+          execution.error = 'States.Timeout';
+          execution.cause = `The execution ran longer than the state machine's TimeoutSeconds (${String(def.definition.TimeoutSeconds)})`;
         } else {
-          const kind = result.error.constructor?.name;
-          execution.status = kind === 'ExecutionAbortedError' ? 'ABORTED' : kind === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+          execution.status = 'FAILED';
           const failure = [...execution.events].reverse().find((event) => event.type === 'ExecutionFailed')?.executionFailedEventDetails as
             | { error?: string; cause?: string }
             | undefined;
-          execution.error = failure?.error ?? (execution.status === 'TIMED_OUT' ? 'States.Timeout' : result.error.name);
+          execution.error = failure?.error ?? result.error.name;
           execution.cause = failure?.cause ?? result.error.message;
         }
         execution.stopDate = new Date();
         const path = execution.path.map((step) => `${step.state}${step.status === 'failed' || step.status === 'caught' ? '✗' : step.status === 'retried' ? '↻' : ''}`).join(' → ');
         this.deps.logger.line('sfn', `${label} ${execution.status}${execution.error ? ` ${execution.error}` : ''} path: ${path}`);
         this.keepFinished(execution);
+        statusChanged();
       });
+    statusChanged();
     return execution;
   }
 
@@ -283,10 +308,10 @@ export class StepFunctions {
           this.append(execution, 'ExecutionFailed', { executionFailedEventDetails: { error: String(event.Error), cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause) } }, event.timestamp);
           break;
         case 'ExecutionAborted':
-          this.append(execution, 'ExecutionAborted', { executionAbortedEventDetails: {} }, event.timestamp);
+          this.append(execution, 'ExecutionAborted', { executionAbortedEventDetails: withoutUndefined({ error: execution.error, cause: execution.cause }) }, event.timestamp);
           break;
         case 'ExecutionTimeout':
-          this.append(execution, 'ExecutionTimedOut', { executionTimedOutEventDetails: {} }, event.timestamp);
+          this.append(execution, 'ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } }, event.timestamp);
           break;
         default:
           this.append(execution, event.type, {}, event.timestamp);
@@ -306,6 +331,8 @@ export class StepFunctions {
   private async runTask(execution: Execution, stateName: string, state: TaskState, input: unknown, label: string): Promise<unknown> {
     // Let the library's StateEntered event reach the history first.
     await new Promise((resolve) => setImmediate(resolve));
+    // The library may still retry a task of an execution that has stopped: nothing starts then.
+    if (execution.ended) throw new TaskError('States.Runtime', 'the execution has stopped');
     const resource = state.Resource;
     const lambdaInvoke = LAMBDA_INVOKE.exec(resource);
     if (lambdaInvoke && lambdaInvoke[1]) throw new TaskError('States.Runtime', `${resource} (callback tasks) is not emulated locally`);
@@ -323,6 +350,8 @@ export class StepFunctions {
       );
       this.append(execution, `${kind}Started`, {});
       const outcome = await this.deps.invokeFunction(functionName, payload, { source: `sfn ${stateName}`, correlationId: correlationIdIn(input) ?? execution.name });
+      // A task that outlives its execution (timed out or stopped) is abandoned: its result goes nowhere.
+      if (execution.ended) throw new TaskError('States.Runtime', 'the execution has stopped');
       if (!outcome) {
         this.append(execution, `${kind}Failed`, { [`${lambdaInvoke ? 'task' : 'lambdaFunction'}FailedEventDetails`]: { error: 'Lambda.ResourceNotFoundException', cause: `Function not found: ${functionName}` } });
         throw new TaskError('Lambda.ResourceNotFoundException', `Function not found: ${functionName}`);
@@ -358,6 +387,7 @@ export class StepFunctions {
       this.append(execution, 'TaskScheduled', { taskScheduledEventDetails: { resourceType: service, resource: action, region: 'us-east-1', parameters: JSON.stringify(input) } });
       try {
         const output = await this.deps.integration(service, action, (input ?? {}) as Record<string, unknown>);
+        if (execution.ended) throw new TaskError('States.Runtime', 'the execution has stopped');
         this.append(execution, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType: service, resource: action, output: JSON.stringify(output) } });
         return output;
       } catch (error) {
@@ -370,6 +400,29 @@ export class StepFunctions {
     throw new TaskError('States.Runtime', `${resource} is not emulated locally`);
   }
 }
+
+/**
+ * The `detail` of a "Step Functions Execution Status Change" event, as Step Functions sends it to
+ * EventBridge: what DescribeExecution answers, dates in epoch milliseconds, null where unset.
+ */
+export function statusChangeDetail(execution: Execution) {
+  return {
+    executionArn: execution.executionArn,
+    stateMachineArn: execution.stateMachineArn,
+    name: execution.name,
+    status: execution.status,
+    startDate: execution.startDate.getTime(),
+    stopDate: execution.stopDate?.getTime() ?? null,
+    input: execution.input,
+    inputDetails: { included: true },
+    output: execution.output ?? null,
+    outputDetails: execution.output === undefined ? null : { included: true },
+    error: execution.error ?? null,
+    cause: execution.cause ?? null,
+  };
+}
+
+const withoutUndefined = (value: Record<string, unknown>) => Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
 
 function serviceErrorPrefix(service: string): string {
   return { dynamodb: 'DynamoDB', sns: 'SNS', sqs: 'SQS' }[service] ?? service;
