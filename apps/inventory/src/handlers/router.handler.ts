@@ -42,7 +42,7 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
  * `If-None-Match: *` (create); `undefined` when there is neither (the use case refuses it with 428).
  * @throws ValidationError naming the header that is malformed, or both when both are sent.
  */
-export const parseStockPrecondition = (ifMatch: string | null, ifNoneMatch: string | null): StockPrecondition | undefined => {
+const parseStockPrecondition = (ifMatch: string | null, ifNoneMatch: string | null): StockPrecondition | undefined => {
   if (ifMatch !== null && ifNoneMatch !== null) {
     throw new ValidationError([
       { field: 'If-None-Match', message: 'Send either If-Match (update at a version) or If-None-Match: * (create), not both.' },
