@@ -139,12 +139,12 @@ describe('bad input on the shop routes', () => {
 
   it('refuses bad stock with 400 naming the field, and writes nothing', async () => {
     for (const body of [{ available: -1 }, { available: 1.5 }, { available: 'ten' }, {}, { available: 3, reserved: 0 }]) {
-      const response = await api<Problem>('PUT', `/inventory/${sku}`, { as: 'admin', body });
+      const response = await api<Problem>('PUT', `/inventory/${sku}`, { as: 'admin', body, headers: { 'If-Match': '"1"' } });
       expect([JSON.stringify(body), response.status]).toEqual([JSON.stringify(body), 400]);
       expect(fieldsOf(response.body).length).toBeGreaterThan(0);
     }
-    expect(fieldsOf((await api<Problem>('PUT', `/inventory/${sku}`, { as: 'admin', body: { available: -1 } })).body)).toContain('available');
-    const badSku = await api<Problem>('PUT', '/inventory/bad%20sku', { as: 'admin', body: { available: 1 } });
+    expect(fieldsOf((await api<Problem>('PUT', `/inventory/${sku}`, { as: 'admin', body: { available: -1 }, headers: { 'If-Match': '"1"' } })).body)).toContain('available');
+    const badSku = await api<Problem>('PUT', '/inventory/bad%20sku', { as: 'admin', body: { available: 1 }, headers: { 'If-None-Match': '*' } });
     expect(badSku.status).toBe(400);
     expect(fieldsOf(badSku.body)).toContain('sku');
     expect(await stockOf(sku)).toEqual(expect.objectContaining({ available: 4, reserved: 0, version: 1 }));
@@ -163,5 +163,46 @@ describe('bad input on the shop routes', () => {
       expect([path, response.status]).toEqual([path, 400]);
       expect([path, fieldsOf(response.body)]).toEqual([path, expect.arrayContaining([field])]);
     }
+  });
+});
+
+describe('stock writes over HTTP', () => {
+  let sku: string;
+
+  beforeAll(async () => {
+    sku = uniqueSku('STOCKW');
+    await createProduct(sku, 500, 5);
+  });
+
+  const put = (available: number, headers: Record<string, string> = {}) => api<Problem>('PUT', `/inventory/${sku}`, { as: 'admin', body: { available }, headers });
+  const adjust = (delta: number, key: string, reason = 'received') =>
+    api<{ stock: { available: number; version: number }; adjustment: { delta: number; idempotencyKey: string } }>('POST', `/inventory/${sku}/adjustments`, {
+      as: 'admin',
+      body: { delta, reason },
+      headers: { 'Idempotency-Key': key },
+    });
+
+  it('refuses a blind PUT (428), a stale If-Match (412) and a second create (412), changing nothing', async () => {
+    const blind = await put(99);
+    expect(blind.status).toBe(428);
+    expect(blind.headers.get('content-type')).toContain('application/problem+json');
+    expect((await put(99, { 'If-Match': '"7"' })).status).toBe(412);
+    expect((await put(99, { 'If-None-Match': '*' })).status).toBe(412);
+    expect(await stockOf(sku)).toEqual(expect.objectContaining({ available: 5, version: 1 }));
+
+    const updated = await put(6, { 'If-Match': '"1"' });
+    expect([updated.status, updated.headers.get('etag')]).toEqual([200, '"2"']);
+  });
+
+  it('applies an adjustment once per Idempotency-Key, and never below 0 (409)', async () => {
+    const key = randomUUID();
+    const first = await adjust(3, key);
+    const again = await adjust(3, key);
+    expect([first.status, again.status, again.headers.get('idempotent-replayed')]).toEqual([201, 200, 'true']);
+    expect(again.body.adjustment).toEqual(first.body.adjustment);
+    expect((await adjust(4, key)).status).toBe(422);
+    expect((await adjust(-10, randomUUID(), 'write-off')).status).toBe(409);
+    expect((await adjust(1, 'not a key')).status).toBe(400);
+    expect(await stockOf(sku)).toEqual(expect.objectContaining({ available: 9, reserved: 0, version: 3 }));
   });
 });

@@ -16,6 +16,14 @@ describe('stageConfig', () => {
     expect(stageConfig('dev')).toMatchObject({ logLevel: 'DEBUG', alarmActions: 'none' });
   });
 
+  it('lets the simulated payment failure tokens work in dev and local only, never in prod', () => {
+    expect(STAGE_NAMES.map((name) => [name, stageConfig(name).simulatedPaymentFailures])).toEqual([
+      ['dev', true],
+      ['prod', false],
+      ['local', true],
+    ]);
+  });
+
   it('gives every stage an API domain name, and a real domain everywhere but local', () => {
     for (const name of STAGE_NAMES) {
       const config = stageConfig(name);

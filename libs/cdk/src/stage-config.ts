@@ -52,6 +52,13 @@ export interface StageConfig {
    */
   readonly userPoolThreatProtection: boolean;
   /**
+   * Whether the simulated payment provider's failure tokens (`tok_transient_<n>`: fail n times,
+   * then approve) work. On where tests drive the saga through failures (dev, local); off where real
+   * customers pay (prod), where such a token is refused as a declined payment, so no customer can
+   * send an order to NEEDS_ATTENTION, and page the on-call, at will.
+   */
+  readonly simulatedPaymentFailures: boolean;
+  /**
    * The real custom domain of the shop's API, created by the platform app. Absent where there is
    * no DNS (local): see {@link StageConfig.apiDomainName}.
    */
@@ -76,6 +83,7 @@ const STAGES: Readonly<Record<StageName, StageConfig>> = {
     logLevel: 'DEBUG',
     alarmActions: 'none',
     userPoolThreatProtection: false,
+    simulatedPaymentFailures: true,
     apiDomain: {
       domainName: 'api.dev.shop.example.com',
       hostedZoneId: 'Z0000000000DEVEXAMPLE',
@@ -90,6 +98,7 @@ const STAGES: Readonly<Record<StageName, StageConfig>> = {
     logLevel: 'INFO',
     alarmActions: 'ops-topic',
     userPoolThreatProtection: true,
+    simulatedPaymentFailures: false,
     apiDomain: {
       domainName: 'api.shop.example.com',
       hostedZoneId: 'Z000000000PRODEXAMPLE',
@@ -104,6 +113,7 @@ const STAGES: Readonly<Record<StageName, StageConfig>> = {
     logLevel: 'INFO',
     alarmActions: 'none',
     userPoolThreatProtection: false,
+    simulatedPaymentFailures: true,
     apiDomainName: 'api.shop.localhost',
   },
 };

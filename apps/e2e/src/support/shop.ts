@@ -91,7 +91,7 @@ export async function subOf(caller: Exclude<Caller, 'anonymous'>): Promise<strin
   return (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { sub: string }).sub;
 }
 
-/** Admin: creates a product (201) and sets its stock (200). */
+/** Admin: creates a product (201) and its stock. */
 export async function createProduct(sku: string, price: number, stock: number): Promise<void> {
   const created = await api('POST', '/products', {
     as: 'admin',
@@ -101,9 +101,17 @@ export async function createProduct(sku: string, price: number, stock: number): 
   await setStock(sku, stock);
 }
 
+/**
+ * Admin: sets the available units of a sku the way inventory requires, never blindly: creates the
+ * stock (`If-None-Match: *`, 201) when the sku has none, else updates it at the version just read
+ * (`If-Match` with its ETag, 200).
+ */
 export async function setStock(sku: string, available: number): Promise<void> {
-  const stored = await api('PUT', `/inventory/${sku}`, { as: 'admin', body: { available } });
-  if (stored.status !== 200) throw new Error(`PUT /inventory/${sku} answered ${stored.status}: ${stored.text}`);
+  const read = await api('GET', `/inventory/${sku}`, { as: 'admin' });
+  if (read.status !== 200 && read.status !== 404) throw new Error(`GET /inventory/${sku} answered ${read.status}: ${read.text}`);
+  const [precondition, expected] = read.status === 404 ? [{ 'If-None-Match': '*' }, 201] : [{ 'If-Match': read.headers.get('etag') ?? '' }, 200];
+  const stored = await api('PUT', `/inventory/${sku}`, { as: 'admin', body: { available }, headers: precondition });
+  if (stored.status !== expected) throw new Error(`PUT /inventory/${sku} answered ${stored.status}: ${stored.text}`);
 }
 
 export async function stockOf(sku: string): Promise<Stock> {

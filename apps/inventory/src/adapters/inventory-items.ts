@@ -2,11 +2,13 @@ import { compositeKey } from '@shop/dynamodb';
 import { StockLineSchema } from '@shop/inventory-contracts';
 import * as z from 'zod';
 import type { Reservation } from '../domain/reservation';
-import { StockLevelSchema, type StockLevel } from '../domain/stock';
+import { StockLevelSchema, type StockAdjustment, type StockLevel } from '../domain/stock';
 
 /**
  * The inventory table's items (single table, `pk`/`sk`):
  * - stock: `STOCK#<sku>` / `STOCK`: sku, available, reserved, version, updatedAt, correlationId;
+ * - adjustment: `STOCK#<sku>` / `ADJUSTMENT#<idempotencyKey>`: sku, idempotencyKey, delta, reason,
+ *   adjustedAt, correlationId, expiresAt (TTL); in the sku's item collection, beside its stock;
  * - reservation: `RESERVATION#<orderId>` / `RESERVATION`: orderId, lines, status, createdAt,
  *   releasedAt, correlationId.
  */
@@ -25,6 +27,22 @@ export const RESERVATION_SK = 'RESERVATION';
 
 /** The key of the stock of this sku. */
 export const stockKey = (sku: string): InventoryKey => ({ pk: compositeKey('STOCK', sku), sk: STOCK_SK });
+
+/** Prefix of the sort key of adjustment items. */
+export const ADJUSTMENT_SK_PREFIX = 'ADJUSTMENT';
+
+/**
+ * How long an adjustment's Idempotency-Key is remembered (TTL of its item): 7 days, longer than a
+ * client's retries and than a stock import re-run after a weekend. DynamoDB deletes an expired item
+ * some time later; until then the key still answers with its adjustment.
+ */
+export const ADJUSTMENT_KEY_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+/** The key of the adjustment of this sku recorded under this Idempotency-Key. */
+export const adjustmentKey = (sku: string, idempotencyKey: string): InventoryKey => ({
+  pk: compositeKey('STOCK', sku),
+  sk: compositeKey(ADJUSTMENT_SK_PREFIX, idempotencyKey),
+});
 
 /** The key of the reservation of this order. */
 export const reservationKey = (orderId: string): InventoryKey => ({ pk: compositeKey('RESERVATION', orderId), sk: RESERVATION_SK });
@@ -53,3 +71,22 @@ export const fromReservationItem = (item: Record<string, unknown>): Reservation 
   const { releasedAt, ...rest } = ReservationItemSchema.parse(item);
   return releasedAt === undefined ? rest : { ...rest, releasedAt };
 };
+
+const AdjustmentItemSchema = z.object({
+  sku: z.string().min(1),
+  idempotencyKey: z.string().min(1),
+  delta: z.int(),
+  reason: z.string(),
+  adjustedAt: z.iso.datetime(),
+});
+
+/** The item that records `adjustment`, written by the request with this correlation id, expiring after {@link ADJUSTMENT_KEY_TTL_SECONDS}. */
+export const toAdjustmentItem = (adjustment: StockAdjustment, correlationId: string): Record<string, unknown> => ({
+  ...adjustmentKey(adjustment.sku, adjustment.idempotencyKey),
+  ...adjustment,
+  correlationId,
+  expiresAt: Math.floor(Date.parse(adjustment.adjustedAt) / 1000) + ADJUSTMENT_KEY_TTL_SECONDS,
+});
+
+/** The adjustment held by a stored item, validated. */
+export const fromAdjustmentItem = (item: Record<string, unknown>): StockAdjustment => AdjustmentItemSchema.parse(item);

@@ -27,7 +27,8 @@ const stockOf = async (sku: string) =>
   (await docClient.send(new GetCommand({ TableName: table.tableName, Key: stockKey(sku), ConsistentRead: true }))).Item;
 const reservationOf = async (orderId: string) =>
   (await docClient.send(new GetCommand({ TableName: table.tableName, Key: reservationKey(orderId), ConsistentRead: true }))).Item;
-const stock = (sku: string, available: number) => setStock(deps(), { sku, available }, { correlationId: 'corr-admin' });
+const stock = (sku: string, available: number) =>
+  setStock(deps(), { sku, available, precondition: { kind: 'create' } }, { correlationId: 'corr-admin' });
 const reserve = (orderId: string, lines: { sku: string; quantity: number }[], correlationId = 'corr-reserve') =>
   reserveStock(deps(), { orderId, correlationId, lines });
 const release = (orderId: string) => releaseStock(deps(), { orderId, correlationId: 'corr-release' });
@@ -117,7 +118,8 @@ describe('reserving and releasing stock on DynamoDB Local', () => {
     const orderId = randomUUID();
     await reserve(orderId, [{ sku: 'INT-G-1', quantity: 2 }]);
 
-    await stock('INT-G-1', 10);
+    // At the version the administrator read after the reservation (1 created + 1 reserved).
+    await setStock(deps(), { sku: 'INT-G-1', available: 10, precondition: { kind: 'update', expectedVersion: 2 } }, { correlationId: 'corr-admin' });
     await release(orderId);
 
     await expect(stockOf('INT-G-1')).resolves.toMatchObject({ available: 12, reserved: 0 });

@@ -1,5 +1,5 @@
 import type { Reservation } from './reservation';
-import type { SetStockCommand, StockLevel } from './stock';
+import type { StockAdjustment, StockLevel } from './stock';
 
 /** Who asked for a write: stored on the items it changes, so a change can be traced to its request. */
 export interface WriteContext {
@@ -7,8 +7,21 @@ export interface WriteContext {
   readonly correlationId: string;
 }
 
+/** What {@link StockRepository.adjust} did. */
+export type AdjustOutcome =
+  /** The adjustment was recorded and `available` changed by its delta, in one transaction. */
+  | { readonly outcome: 'applied' }
+  /** The key was used before for this sku (nothing written): the adjustment recorded then. */
+  | { readonly outcome: 'duplicate'; readonly adjustment: StockAdjustment }
+  /** Nothing written: the sku has no stock. */
+  | { readonly outcome: 'no-stock' }
+  /** Nothing written: `available + delta` would leave `0..MAX_AVAILABLE`; the stock as it was found. */
+  | { readonly outcome: 'out-of-range'; readonly level: StockLevel };
+
 /**
- * Stock per sku, implemented by `adapters/inventory.repository.ts` (DynamoDB).
+ * Stock per sku, implemented by `adapters/stock.repository.ts` (DynamoDB). Every write is
+ * conditional: on the version read, on the sku having no stock yet, or on an adjustment key not
+ * used before; none overwrites a change it did not see.
  * Use cases ask only for the methods they use (`Pick<StockRepository, 'get'>`).
  */
 export interface StockRepository {
@@ -16,13 +29,26 @@ export interface StockRepository {
   get(sku: string): Promise<StockLevel | undefined>;
 
   /**
-   * Sets the available units of a sku (creating its stock at version 1 when absent), keeping what
-   * is reserved, and bumps the version.
-   * @returns the stock as stored.
-   * @throws StockNotFoundError when `expectedVersion` is given and the sku has no stock.
-   * @throws StockVersionConflictError when `expectedVersion` is given and the stored version differs.
+   * Records the stock of a sku that has none: `level` (at version 1, nothing reserved).
+   * @throws StockAlreadyExistsError when the sku has stock (nothing written).
    */
-  setAvailable(command: SetStockCommand, updatedAt: string, context: WriteContext): Promise<StockLevel>;
+  create(level: StockLevel, context: WriteContext): Promise<void>;
+
+  /**
+   * Sets the available units of a sku at `expectedVersion`, keeping what is reserved, and bumps the version.
+   * @returns the stock as stored.
+   * @throws StockNotFoundError when the sku has no stock.
+   * @throws StockVersionConflictError when the stored version differs.
+   */
+  setAvailable(command: { sku: string; available: number; expectedVersion: number }, updatedAt: string, context: WriteContext): Promise<StockLevel>;
+
+  /**
+   * In one transaction: records `adjustment` under its sku and key (only if the key is new for the
+   * sku) and adds its delta to `available` (only if the result stays within `0..MAX_AVAILABLE`),
+   * bumping the version; or nothing.
+   * @throws StockAdjustmentContendedError when concurrent transactions kept cancelling it.
+   */
+  adjust(adjustment: StockAdjustment, context: WriteContext): Promise<AdjustOutcome>;
 }
 
 /** What {@link ReservationRepository.reserve} did. */
@@ -38,7 +64,7 @@ export type ReserveOutcome =
 export type ReleaseOutcome = 'released' | 'not-reserved';
 
 /**
- * Reservations per order, implemented by `adapters/inventory.repository.ts` (DynamoDB
+ * Reservations per order, implemented by `adapters/reservation.repository.ts` (DynamoDB
  * transactions). Each write is all-or-nothing and conditional, so concurrent or repeated calls
  * never take or give back stock twice, and stock never goes negative.
  */

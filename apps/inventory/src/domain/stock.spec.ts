@@ -1,4 +1,4 @@
-import { SetStockBodySchema } from './stock';
+import { AdjustStockBodySchema, IdempotencyKeySchema, SetStockBodySchema } from './stock';
 
 const fieldsOf = (input: unknown) => SetStockBodySchema.safeParse(input).error?.issues.map((issue) => issue.path.join('.'));
 
@@ -16,5 +16,42 @@ describe('SetStockBodySchema', () => {
     expect(SetStockBodySchema.safeParse({ available: 1, reserved: 0 }).error?.issues.map((issue) => issue.code)).toEqual([
       'unrecognized_keys',
     ]);
+  });
+});
+
+describe('AdjustStockBodySchema', () => {
+  const issuesOf = (input: unknown) => AdjustStockBodySchema.safeParse(input).error?.issues.map((issue) => issue.path.join('.'));
+
+  it.each([1, -1, 1_000_000_000, -1_000_000_000])('accepts a delta of %d', (delta) => {
+    expect(AdjustStockBodySchema.parse({ delta, reason: 'received' })).toEqual({ delta, reason: 'received' });
+  });
+
+  it('keeps the reason trimmed', () => {
+    expect(AdjustStockBodySchema.parse({ delta: 2, reason: '  received PO-1  ' })).toEqual({ delta: 2, reason: 'received PO-1' });
+  });
+
+  it.each([0, 1.5, 1_000_000_001, -1_000_000_001, '3', null])('rejects a delta of %j', (delta) => {
+    expect(issuesOf({ delta, reason: 'received' })).toEqual(['delta']);
+  });
+
+  it.each(['', '   ', 'x'.repeat(201), 'line\nbreak', 'bell\u0007', 42])('rejects the reason %j', (reason) => {
+    expect(issuesOf({ delta: 1, reason })).toEqual(['reason']);
+  });
+
+  it('requires both fields and rejects unknown ones', () => {
+    expect(issuesOf({})).toEqual(['delta', 'reason']);
+    expect(AdjustStockBodySchema.safeParse({ delta: 1, reason: 'r', available: 3 }).error?.issues.map((issue) => issue.code)).toEqual([
+      'unrecognized_keys',
+    ]);
+  });
+});
+
+describe('IdempotencyKeySchema', () => {
+  it.each(['a', '3f0c2d9e-8a4b-4c1d-9e2f-0a1b2c3d4e5f', 'po:1234.v2_x-y', 'k'.repeat(128)])('accepts %j', (key) => {
+    expect(IdempotencyKeySchema.parse(key)).toBe(key);
+  });
+
+  it.each(['', 'k'.repeat(129), 'has space', 'slash/key', 'hash#key', 'ünïcode', undefined])('rejects %j', (key) => {
+    expect(IdempotencyKeySchema.safeParse(key).success).toBe(false);
   });
 });

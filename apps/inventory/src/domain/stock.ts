@@ -32,10 +32,61 @@ export const SetStockBodySchema = z.strictObject({ available: AvailableSchema })
 /** Body of `PUT /{sku}`. */
 export type SetStockBody = z.infer<typeof SetStockBodySchema>;
 
+/**
+ * What a stock write is conditional on, from its HTTP precondition: `update` replaces the available
+ * units only at the version the administrator read (`If-Match`), `create` records the stock of a sku
+ * that has none (`If-None-Match: *`).
+ */
+export type StockPrecondition = { readonly kind: 'update'; readonly expectedVersion: number } | { readonly kind: 'create' };
+
 /** A change of the available units of one sku, as an administrator asks for it. */
 export interface SetStockCommand {
   readonly sku: string;
   readonly available: number;
-  /** The version the administrator read (`If-Match`); without it the write is unconditional. */
-  readonly expectedVersion?: number;
+  /** Absent when the request had none: the write is then refused (no blind overwrite). */
+  readonly precondition?: StockPrecondition;
+}
+
+/** Longest reason of an adjustment, in characters. */
+export const MAX_ADJUSTMENT_REASON_LENGTH = 200;
+
+/**
+ * Body of `POST /{sku}/adjustments`: units received (`delta` > 0) or written off (`delta` < 0) and
+ * why. Strict: unknown fields are rejected. The reason is kept trimmed.
+ */
+export const AdjustStockBodySchema = z.strictObject({
+  delta: z
+    .int({ error: 'Delta must be a whole number of units.' })
+    .min(-MAX_AVAILABLE, { error: `Delta must be at least -${MAX_AVAILABLE}.` })
+    .max(MAX_AVAILABLE, { error: `Delta must be at most ${MAX_AVAILABLE}.` })
+    .refine((delta) => delta !== 0, { error: 'Delta must not be 0: an adjustment changes the stock.' }),
+  reason: z
+    .string({ error: 'Reason is required: say why the stock changes (e.g. "received PO-1234").' })
+    .trim()
+    .min(1, { error: 'Reason must not be empty.' })
+    .max(MAX_ADJUSTMENT_REASON_LENGTH, { error: `Reason must be at most ${MAX_ADJUSTMENT_REASON_LENGTH} characters.` })
+    .regex(/^[^\p{Cc}]*$/u, { error: 'Reason must not contain control characters.' }),
+});
+
+/** Body of `POST /{sku}/adjustments`. */
+export type AdjustStockBody = z.infer<typeof AdjustStockBodySchema>;
+
+/**
+ * The `Idempotency-Key` of an adjustment: 1 to 128 letters, digits, `_`, `.`, `:` or `-` (a UUID
+ * fits), as for a checkout. Scoped to the sku: the same key on two skus names two adjustments.
+ */
+export const IdempotencyKeySchema = z.string({ error: 'Required.' }).regex(/^[\w.:-]{1,128}$/, {
+  error: 'Idempotency-Key must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-" (e.g. a UUID).',
+});
+
+/** One adjustment of a sku's available units, as recorded under its Idempotency-Key. */
+export interface StockAdjustment {
+  readonly sku: string;
+  readonly idempotencyKey: string;
+  /** Units added to `available` (negative: removed). Never 0. */
+  readonly delta: number;
+  /** Why, as the administrator wrote it (trimmed). */
+  readonly reason: string;
+  /** When it was applied. */
+  readonly adjustedAt: string;
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SkuSchema } from '@shop/domain';
+import { SkuSchema, ValidationError } from '@shop/domain';
 import { createDocumentClient } from '@shop/dynamodb';
 import {
   correlationIdOf,
@@ -22,13 +22,41 @@ import {
   type MetricSink,
 } from '@shop/observability';
 import { DynamoStockRepository } from '../adapters/stock.repository';
+import { adjustStock } from '../domain/adjust-stock.use-case';
 import { getStock } from '../domain/get-stock.use-case';
 import { systemClock, type Clock, type StockRepository } from '../domain/ports';
 import { setStock } from '../domain/set-stock.use-case';
-import { SetStockBodySchema, type StockLevel } from '../domain/stock';
+import { AdjustStockBodySchema, IdempotencyKeySchema, SetStockBodySchema, type StockLevel, type StockPrecondition } from '../domain/stock';
 
 /** Group whose members may read and set stock. */
 export const ADMIN_GROUP = 'admin';
+
+/** Request header that makes an adjustment idempotent (required). */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/** Response header set when an adjustment answers from an earlier request with the same key. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+
+/**
+ * The precondition of `PUT /{sku}`: `If-Match: "<version>"` (update at that version) or
+ * `If-None-Match: *` (create); `undefined` when there is neither (the use case refuses it with 428).
+ * @throws ValidationError naming the header that is malformed, or both when both are sent.
+ */
+const parseStockPrecondition = (ifMatch: string | null, ifNoneMatch: string | null): StockPrecondition | undefined => {
+  if (ifMatch !== null && ifNoneMatch !== null) {
+    throw new ValidationError([
+      { field: 'If-None-Match', message: 'Send either If-Match (update at a version) or If-None-Match: * (create), not both.' },
+    ]);
+  }
+  if (ifNoneMatch !== null) {
+    if (ifNoneMatch.trim() !== '*') {
+      throw new ValidationError([{ field: 'If-None-Match', message: 'If-None-Match must be * (create only if the sku has no stock).' }]);
+    }
+    return { kind: 'create' };
+  }
+  const expectedVersion = parseIfMatch(ifMatch, 'stock');
+  return expectedVersion === undefined ? undefined : { kind: 'update', expectedVersion };
+};
 
 /** What the inventory API needs; tests pass in-memory fakes. */
 export interface InventoryApiDeps {
@@ -38,14 +66,20 @@ export interface InventoryApiDeps {
   readonly metrics: MetricSink;
 }
 
-const stockResponse = (level: StockLevel): Response => Response.json(level, { status: 200, headers: { ETag: etagOf(level) } });
+const stockResponse = (level: StockLevel, status = 200, headers: Record<string, string> = {}): Response =>
+  Response.json(level, { status, headers: { ...headers, ETag: etagOf(level) } });
 
 /**
  * The inventory API (routes relative to the service root, every one for administrators only):
  * - `GET /{sku}`: the stock of a sku `{ sku, available, reserved, version, updatedAt }`, version as `ETag`; 404 when none;
- * - `PUT /{sku}` `{ available }`: sets the units that can be reserved (what is reserved is kept), 200
- *   with the stock; optional `If-Match: <version>` makes it conditional (412 when stale).
- * Bad input gets a 400 naming every bad field and writes nothing.
+ * - `PUT /{sku}` `{ available }`: sets the units that can be reserved (what is reserved is kept),
+ *   never blindly: `If-Match: "<version>"` updates (200; 412 when stale, 404 when the sku has none),
+ *   `If-None-Match: *` creates (201; 412 when the sku has stock), neither is a 428;
+ * - `POST /{sku}/adjustments` `{ delta, reason }` + `Idempotency-Key`: adds `delta` to `available`
+ *   atomically, once per key (201 `{ stock, adjustment }`; the same key and body again: 200 with the
+ *   adjustment recorded first and `Idempotent-Replayed: true`; another body: 422); 404 for a sku
+ *   without stock; 409 when `available` would go below 0.
+ * Bad input gets a 400 naming every bad field (headers included) and writes nothing.
  */
 export const createInventoryApi = (deps: InventoryApiDeps): ProxyFunction => {
   const { stock, clock, metrics } = deps;
@@ -58,19 +92,38 @@ export const createInventoryApi = (deps: InventoryApiDeps): ProxyFunction => {
   });
 
   router.put('/:sku', admin, async (reqCtx) => {
-    const { sku, expectedVersion, body } = await validateAll({
+    const { headers } = reqCtx.req;
+    const { sku, precondition, body } = await validateAll({
       sku: () => parsePathParam(SkuSchema, reqCtx.params.sku, 'sku'),
-      // Optional on this API: without it the write is unconditional.
-      expectedVersion: () => parseIfMatch(reqCtx.req.headers.get('if-match'), 'stock'),
+      precondition: () => parseStockPrecondition(headers.get('if-match'), headers.get('if-none-match')),
       body: () => parseJsonBody(SetStockBodySchema, reqCtx.req),
     });
-    const level = await setStock(
+    const result = await setStock(
       { stock, clock },
-      { sku, available: body.available, ...(expectedVersion !== undefined && { expectedVersion }) },
+      { sku, available: body.available, ...(precondition && { precondition }) },
       { correlationId: correlationIdOf(reqCtx) },
     );
-    metrics.addMetric('StockSet', MetricUnit.Count, 1);
-    return stockResponse(level);
+    metrics.addMetric(result.created ? 'StockCreated' : 'StockSet', MetricUnit.Count, 1);
+    return stockResponse(result.stock, result.created ? 201 : 200);
+  });
+
+  router.post('/:sku/adjustments', admin, async (reqCtx) => {
+    const { sku, idempotencyKey, body } = await validateAll({
+      sku: () => parsePathParam(SkuSchema, reqCtx.params.sku, 'sku'),
+      idempotencyKey: () =>
+        parsePathParam(IdempotencyKeySchema, reqCtx.req.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined, IDEMPOTENCY_KEY_HEADER),
+      body: () => parseJsonBody(AdjustStockBodySchema, reqCtx.req),
+    });
+    const result = await adjustStock(
+      { stock, clock },
+      { sku, idempotencyKey, delta: body.delta, reason: body.reason },
+      { correlationId: correlationIdOf(reqCtx) },
+    );
+    metrics.addMetric(result.replayed ? 'StockAdjustmentReplayed' : 'StockAdjusted', MetricUnit.Count, 1);
+    return Response.json(
+      { stock: result.stock, adjustment: result.adjustment },
+      { status: result.replayed ? 200 : 201, headers: { ETag: etagOf(result.stock), ...(result.replayed && { [IDEMPOTENT_REPLAYED_HEADER]: 'true' }) } },
+    );
   });
 
   return (event, context) => resolveRestRequest(router, event, context);

@@ -27,7 +27,7 @@ const reserve = (payload: unknown) =>
 const release = (payload: unknown) =>
   createReleaseStockCommand({ reservations: new DynamoReservationRepository(docClient, table.tableName), clock: systemClock, ...quiet })(payload);
 const stock = (sku: string, available: number) =>
-  setStock({ stock: new DynamoStockRepository(docClient, table.tableName), clock: systemClock }, { sku, available }, { correlationId: 'corr-admin' });
+  setStock({ stock: new DynamoStockRepository(docClient, table.tableName), clock: systemClock }, { sku, available, precondition: { kind: 'create' } }, { correlationId: 'corr-admin' });
 const stockOf = async (sku: string) =>
   (await docClient.send(new GetCommand({ TableName: table.tableName, Key: stockKey(sku), ConsistentRead: true }))).Item;
 const reservePayload = (orderId: string, lines: { sku: string; quantity: number }[]) => ({ orderId, correlationId: `corr-${orderId}`, lines });

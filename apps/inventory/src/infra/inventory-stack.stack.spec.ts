@@ -35,7 +35,7 @@ describe('InventoryStack', () => {
     );
   });
 
-  it('keeps the inventory point-in-time recoverable and encrypted, with pk/sk keys', () => {
+  it('keeps the inventory point-in-time recoverable and encrypted, with pk/sk keys and TTL', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -44,12 +44,14 @@ describe('InventoryStack', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
       BillingMode: 'PAY_PER_REQUEST',
+      // Adjustment records (Idempotency-Keys) expire on their own.
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
   });
 
   describe('permissions (least privilege)', () => {
     it.each([
-      ['RouterRole', ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
+      ['RouterRole', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']],
       ['ReserveStockRole', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']],
       ['ReleaseStockRole', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']],
     ])('%s: exactly %j on the table ARN, no Delete, Scan, Query or batch', (role, actions) => {

@@ -38,12 +38,15 @@ export interface InventoryStackProps extends StackProps {
 export const inventoryStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
- * Stateful resources: the inventory table (stock per sku, reservations per order). Kept in its own
- * construct, with ids that never change, so that no refactoring of the functions or the API can
- * replace it.
+ * Stateful resources: the inventory table (stock and adjustments per sku, reservations per order).
+ * Kept in its own construct, with ids that never change, so that no refactoring of the functions or
+ * the API can replace it.
  */
 export class InventoryState extends Construct {
-  /** `STOCK#<sku>` / `STOCK` and `RESERVATION#<orderId>` / `RESERVATION` items. */
+  /**
+   * `STOCK#<sku>` / `STOCK`, `STOCK#<sku>` / `ADJUSTMENT#<idempotencyKey>` (expiring through the
+   * TTL on `expiresAt`) and `RESERVATION#<orderId>` / `RESERVATION` items.
+   */
   readonly table: ServiceTable;
 
   constructor(scope: Construct, id: string, stage: StageConfig) {
@@ -53,7 +56,7 @@ export class InventoryState extends Construct {
 }
 
 /**
- * The inventory service: a REST API for administrators (read and set stock per sku) and the two
+ * The inventory service: a REST API for administrators (read, set and adjust stock per sku) and the two
  * saga commands the order saga invokes directly (Step Functions `lambda:invoke`), whose ARNs are
  * published in SSM: `ReserveStock` (every line or none, in one DynamoDB transaction) and
  * `ReleaseStock` (its compensation). Both are idempotent per order id.
@@ -84,13 +87,15 @@ export class InventoryStack extends Stack {
     const { table } = this.state;
 
     // --- Stateless ------------------------------------------------------------------------------
+    // PutItem: a sku's first stock (conditional) and the adjustment records, which go in one
+    // TransactWriteItems with the stock update (authorized per item action). No Delete, Scan or Query.
     this.router = new ServiceFunction(this, 'Router', {
       service: SERVICE,
       name: 'router',
       stage,
-      description: 'Inventory REST API (admins): get and set the stock of a sku',
+      description: 'Inventory REST API (admins): get, set (conditionally) and adjust the stock of a sku',
       code: props.code?.router,
-    }).bindTable(table, { items: ['GetItem', 'UpdateItem'] });
+    }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] });
 
     // TransactWriteItems is authorized per item action: Put (the reservation) and Update (stock).
     this.reserveStock = new ServiceFunction(this, 'ReserveStock', {

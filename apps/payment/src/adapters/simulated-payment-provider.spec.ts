@@ -5,10 +5,12 @@ import 'aws-sdk-client-mock-jest';
 import { PaymentProviderUnavailableError } from '../domain/errors';
 import { fixedClock } from '../domain/testing/in-memory-payments';
 import { ORDER_1 } from '../domain/testing/payment-fixtures';
+import { InvalidFailureTokensSettingError, parseFailureTokens } from './failure-tokens';
 import { SimulatedPaymentProvider } from './simulated-payment-provider';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const provider = new SimulatedPaymentProvider(createDocumentClient({ clientConfig: { region: 'eu-west-1' } }), 'payments', fixedClock('2025-03-01T00:00:00.000Z'));
+const docClient = createDocumentClient({ clientConfig: { region: 'eu-west-1' } });
+const provider = new SimulatedPaymentProvider(docClient, 'payments', fixedClock('2025-03-01T00:00:00.000Z'), 'enabled');
 const amount = { amount: 100, currency: 'EUR' as const };
 const authorize = (paymentToken: string) => provider.authorize({ orderId: ORDER_1, paymentToken, amount });
 
@@ -49,9 +51,36 @@ describe('SimulatedPaymentProvider', () => {
     });
   });
 
+  it.each([
+    ['disabled', new SimulatedPaymentProvider(docClient, 'payments', fixedClock('2025-03-01T00:00:00.000Z'), 'disabled')],
+    ['not set (the default)', new SimulatedPaymentProvider(docClient, 'payments', fixedClock('2025-03-01T00:00:00.000Z'))],
+  ])('declines tok_transient_<n> as test_token_refused where failure tokens are %s, counting nothing', async (_label, strict) => {
+    await expect(strict.authorize({ orderId: ORDER_1, paymentToken: 'tok_transient_3', amount })).resolves.toEqual({
+      outcome: 'declined',
+      reason: 'test_token_refused',
+    });
+    await expect(strict.authorize({ orderId: ORDER_1, paymentToken: 'tok_approve', amount })).resolves.toEqual({
+      outcome: 'approved',
+      authorizationId: `auth_${ORDER_1}`,
+    });
+    await expect(strict.authorize({ orderId: ORDER_1, paymentToken: 'tok_decline', amount })).resolves.toEqual({ outcome: 'declined', reason: 'card_declined' });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
   it('captures, refunds and voids idempotently (ids derived from the order)', async () => {
     await expect(provider.capture({ orderId: ORDER_1 })).resolves.toEqual({ captureId: `cap_${ORDER_1}` });
     await expect(provider.refund({ orderId: ORDER_1 })).resolves.toEqual({ refundId: `ref_${ORDER_1}` });
     await expect(provider.voidAuthorization()).resolves.toBeUndefined();
+  });
+});
+
+describe('parseFailureTokens', () => {
+  it.each(['enabled', 'disabled'] as const)('reads %s', (value) => {
+    expect(parseFailureTokens(value)).toBe(value);
+  });
+
+  it.each(['true', 'Enabled', 'off', ' enabled'])('refuses %j by name, so a typo cannot switch failures on or off', (value) => {
+    expect(() => parseFailureTokens(value)).toThrow(new InvalidFailureTokensSettingError(value));
+    expect(() => parseFailureTokens(value)).toThrow('Environment variable SIMULATED_FAILURE_TOKENS must be "enabled" or "disabled"');
   });
 });

@@ -3,6 +3,10 @@ import type { Money } from '@shop/domain';
 import { compositeKey, type DocumentClient } from '@shop/dynamodb';
 import { PaymentProviderUnavailableError } from '../domain/errors';
 import type { Authorization, Clock, PaymentProvider } from '../domain/ports';
+import type { FailureTokens } from './failure-tokens';
+
+/** Decline reason of a failure token where failure tokens are disabled. */
+export const TEST_TOKEN_REFUSED = 'test_token_refused';
 
 /** Test tokens the simulated provider understands. */
 export const TEST_TOKENS = {
@@ -29,6 +33,8 @@ export const failureCounterKey = (orderId: string) => ({ pk: compositeKey('SIMUL
  * - `tok_transient_<n>` fails transiently (`PaymentProviderUnavailableError`) the first n times it
  *   is authorized for an order, then is approved. The count lives in the service table (one item
  *   per order, expiring after a day) so it survives across Lambda invocations and instances.
+ *   Only where failure tokens are `enabled`: elsewhere (prod) it is declined (`test_token_refused`)
+ *   without a count, so a customer cannot make the saga retry and end in NEEDS_ATTENTION.
  * Ids are derived from the order id, so repeated calls are idempotent, as a real provider's
  * idempotency keys would make them; capture, refund and void always succeed.
  */
@@ -37,11 +43,14 @@ export class SimulatedPaymentProvider implements PaymentProvider {
    * @param docClient a document client, built once per module.
    * @param tableName the payment table, which also holds the simulator's counters.
    * @param clock for the counters' expiry.
+   * @param failureTokens whether `tok_transient_<n>` works (see {@link FailureTokens}). @default 'disabled'
+   * (refused, as in prod): only a stage that says so makes the provider fail on purpose.
    */
   constructor(
     private readonly docClient: DocumentClient,
     private readonly tableName: string,
     private readonly clock: Clock,
+    private readonly failureTokens: FailureTokens = 'disabled',
   ) {}
 
   async authorize(request: { orderId: string; paymentToken: string; amount: Money }): Promise<Authorization> {
@@ -51,6 +60,7 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     if (paymentToken === TEST_TOKENS.decline) return { outcome: 'declined', reason: 'card_declined' };
     const transient = TRANSIENT_TOKEN.exec(paymentToken);
     if (!transient) return { outcome: 'declined', reason: 'unknown_token' };
+    if (this.failureTokens === 'disabled') return { outcome: 'declined', reason: TEST_TOKEN_REFUSED };
 
     const failuresWanted = Number(transient[1]);
     const attempt = await this.countAttempt(orderId);

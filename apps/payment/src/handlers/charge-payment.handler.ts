@@ -11,6 +11,7 @@ import {
 } from '@shop/observability';
 import { ChargePaymentInputSchema, type ChargePaymentResult } from '@shop/payment-contracts';
 import { DynamoPaymentRepository } from '../adapters/payment.repository';
+import { FAILURE_TOKENS_ENV, parseFailureTokens } from '../adapters/failure-tokens';
 import { SimulatedPaymentProvider } from '../adapters/simulated-payment-provider';
 import { chargePayment, type ChargePaymentDeps } from '../domain/charge-payment.use-case';
 import { PaymentDeclinedError, PaymentProviderUnavailableError } from '../domain/errors';
@@ -53,6 +54,7 @@ export const createChargePaymentCommand =
 // Cold start: configuration and clients are built once per execution environment.
 const observability = createObservability();
 const tableName = requireEnv('TABLE_NAME');
+const failureTokens = parseFailureTokens(requireEnv(FAILURE_TOKENS_ENV));
 const documentClient = createDocumentClient({
   client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})),
 });
@@ -61,7 +63,7 @@ const documentClient = createDocumentClient({
 export const handler = withObservability(
   createChargePaymentCommand({
     payments: new DynamoPaymentRepository(documentClient, tableName),
-    provider: new SimulatedPaymentProvider(documentClient, tableName, systemClock),
+    provider: new SimulatedPaymentProvider(documentClient, tableName, systemClock, failureTokens),
     clock: systemClock,
     logger: observability.logger,
     metrics: observability.metrics,

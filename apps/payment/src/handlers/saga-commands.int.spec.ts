@@ -5,7 +5,8 @@ import type { ChargePaymentInput } from '@shop/payment-contracts';
 import { adminClaims, apiGatewayProxyEvent, fakeLambdaContext, useTestTable } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { DynamoPaymentRepository, paymentKey } from '../adapters/payment.repository';
-import { SimulatedPaymentProvider } from '../adapters/simulated-payment-provider';
+import type { FailureTokens } from '../adapters/failure-tokens';
+import { failureCounterKey, SimulatedPaymentProvider } from '../adapters/simulated-payment-provider';
 import { paymentIdFor } from '../domain/payment';
 import { systemClock } from '../domain/ports';
 import { createChargePaymentCommand } from './charge-payment.handler';
@@ -21,9 +22,9 @@ const table = useTestTable();
 afterAll(() => docClient.destroy());
 
 const quiet = { logger: { info: () => undefined, warn: () => undefined }, metrics: { addMetric: () => undefined } };
-const deps = () => ({
+const deps = (failureTokens: FailureTokens = 'enabled') => ({
   payments: new DynamoPaymentRepository(docClient, table.tableName),
-  provider: new SimulatedPaymentProvider(docClient, table.tableName, systemClock),
+  provider: new SimulatedPaymentProvider(docClient, table.tableName, systemClock, failureTokens),
   clock: systemClock,
   ...quiet,
 });
@@ -80,6 +81,18 @@ describe('payment saga commands on DynamoDB Local', () => {
     expect(errors.map((error) => error?.name)).toEqual(['PaymentProviderUnavailableError', 'PaymentProviderUnavailableError']);
     expect(result.status).toBe('CAPTURED');
     await expect(getPayment(input.orderId)).resolves.toMatchObject({ body: { status: 'CAPTURED', attempts: 3 } });
+  });
+
+  it('declines tok_transient_2 where failure tokens are disabled (prod): PaymentDeclinedError, never unavailable, no counter', async () => {
+    const input = payload('tok_transient_2');
+    const chargeInProd = () => createChargePaymentCommand(deps('disabled'))(input);
+
+    const errors = [await errorOf(chargeInProd()), await errorOf(chargeInProd())];
+
+    expect(errors.map((error) => error?.name)).toEqual(['PaymentDeclinedError', 'PaymentDeclinedError']);
+    await expect(getPayment(input.orderId)).resolves.toMatchObject({ body: { status: 'DECLINED', attempts: 1, declineReason: 'test_token_refused' } });
+    const counter = await docClient.send(new GetCommand({ TableName: table.tableName, Key: failureCounterKey(input.orderId), ConsistentRead: true }));
+    expect(counter.Item).toBeUndefined();
   });
 
   it('charges once when the same charge arrives five times at once', async () => {

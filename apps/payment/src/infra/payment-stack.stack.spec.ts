@@ -15,6 +15,8 @@ const synth = (stageName: string) => {
 };
 
 const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^StatePaymentsTable/), 'Arn'] };
+const environmentOf = (template: Template, prefix: string): Record<string, unknown> =>
+  template.findResources('AWS::Lambda::Function')[logicalIdOf(template, 'AWS::Lambda::Function', prefix)]?.Properties.Environment.Variables;
 
 describe('PaymentStack', () => {
   const { app, stack, template } = synth('dev');
@@ -73,17 +75,19 @@ describe('PaymentStack', () => {
     });
   });
 
-  it('sets each function exactly the environment it needs', () => {
-    for (const prefix of ['RouterFunction', 'ChargePaymentFunction', 'RefundPaymentFunction']) {
-      const fn = template.findResources('AWS::Lambda::Function')[logicalIdOf(template, 'AWS::Lambda::Function', prefix)];
-      expect(Object.keys(fn?.Properties.Environment.Variables).sort()).toEqual([
-        'NODE_OPTIONS',
-        'POWERTOOLS_LOG_LEVEL',
-        'POWERTOOLS_METRICS_NAMESPACE',
-        'POWERTOOLS_SERVICE_NAME',
-        'TABLE_NAME',
-      ]);
+  it('sets each function exactly the environment it needs (the failure-tokens setting for the charge only)', () => {
+    const common = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME'];
+    for (const [prefix, expected] of [
+      ['RouterFunction', common],
+      ['ChargePaymentFunction', [...common, 'SIMULATED_FAILURE_TOKENS'].sort()],
+      ['RefundPaymentFunction', common],
+    ] as const) {
+      expect(Object.keys(environmentOf(template, prefix)).sort()).toEqual(expected);
     }
+  });
+
+  it('lets the simulated failure tokens work in dev', () => {
+    expect(environmentOf(template, 'ChargePaymentFunction').SIMULATED_FAILURE_TOKENS).toBe('enabled');
   });
 
   it('authorizes every method but OPTIONS with Cognito: payments are for administrators', () => {
@@ -135,6 +139,15 @@ describe('PaymentStack in prod', () => {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
     });
+  });
+  it('refuses the simulated failure tokens in prod: the charge function is told they are disabled (declined, never transient)', () => {
+    expect(environmentOf(template, 'ChargePaymentFunction').SIMULATED_FAILURE_TOKENS).toBe('disabled');
+  });
+});
+
+describe('PaymentStack in local', () => {
+  it('lets the simulated failure tokens work, for the e2e journeys and faults suite', () => {
+    expect(environmentOf(synth('local').template, 'ChargePaymentFunction').SIMULATED_FAILURE_TOKENS).toBe('enabled');
   });
 });
 

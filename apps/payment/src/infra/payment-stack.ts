@@ -3,6 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ServiceApi, ServiceFunction, serviceStackName, ServiceTable, type StageConfig } from '@shop/cdk';
+import { FAILURE_TOKENS_ENV, type FailureTokens } from '../adapters/failure-tokens';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'payment';
@@ -99,6 +100,8 @@ export class PaymentStack extends Stack {
       name: 'charge-payment',
       stage,
       description: 'Saga command ChargePayment: authorize and capture once per order (simulated provider)',
+      // The stage decides whether the simulator's failure tokens work: in prod they are declined.
+      environment: { [FAILURE_TOKENS_ENV]: (stage.simulatedPaymentFailures ? 'enabled' : 'disabled') satisfies FailureTokens },
       code: props.code?.['charge-payment'],
     }).bindTable(table, { items: ['UpdateItem'] });
 

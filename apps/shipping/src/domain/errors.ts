@@ -13,3 +13,21 @@ export class ShipmentNotFoundError extends NotFoundError {
     this.name = 'ShipmentNotFoundError';
   }
 }
+
+/**
+ * Publishing stopped part-way through an operator's replay of `ShipmentCreated` (SNS refused or
+ * timed out). Nothing is lost: re-invoking with {@link resume} publishes that page again, with the
+ * same event ids, and goes on.
+ */
+export class RepublishInterruptedError extends Error {
+  constructor(
+    /** The payload to re-invoke with. */
+    readonly resume: Readonly<Record<string, unknown>>,
+    /** Events this invocation published before the failing page. */
+    readonly published: number,
+    options?: ErrorOptions,
+  ) {
+    super(`Republishing ShipmentCreated stopped after ${published} events; re-invoke with ${JSON.stringify(resume)} to resume.`, options);
+    this.name = 'RepublishInterruptedError';
+  }
+}

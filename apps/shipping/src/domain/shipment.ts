@@ -1,6 +1,6 @@
 import { nameBasedId } from '@shop/domain';
 import type { OrderConfirmedData } from '@shop/order-contracts';
-import type { Shipment } from '@shop/shipping-contracts';
+import { createShipmentCreated, SHIPMENT_CREATED, type Shipment, type ShipmentCreated } from '@shop/shipping-contracts';
 
 export type { Shipment } from '@shop/shipping-contracts';
 
@@ -20,3 +20,19 @@ export const shipmentForOrder = (order: OrderConfirmedData, createdAt: Date): Sh
   shippingAddress: { ...order.shippingAddress },
   createdAt: createdAt.toISOString(),
 });
+
+/**
+ * The one `ShipmentCreated` of a shipment, however often and by whom it is published (the outbox
+ * relay from the stream record, an operator's replay from the stored item): its id is name-based on
+ * the shipment id, its time the shipment's creation, its correlation id the flow's (the checkout's)
+ * that created it, so consumers that deduplicate by id see a republished event as the same event.
+ * @param correlationId stored with the shipment; absent or unusable on an item written without one,
+ * in which case one derived from the shipment id keeps the event the same on every publication.
+ */
+export const shipmentCreatedFor = (shipment: Shipment, correlationId: string | undefined): ShipmentCreated =>
+  createShipmentCreated({
+    shipment,
+    id: nameBasedId(`${SHIPMENT_CREATED}#${shipment.shipmentId}`),
+    correlationId: correlationId ?? nameBasedId(`correlation#${shipment.shipmentId}`),
+    time: shipment.createdAt,
+  });

@@ -1,7 +1,8 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createOutboxRelay, SnsEventPublisher, type EventPublisher } from '@shop/messaging';
+import { createOutboxRelay, type EventPublisher } from '@shop/messaging';
 import { createObservability, requireEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import type { ShipmentCreated } from '@shop/shipping-contracts';
+import { createShipmentCreatedPublisher } from '../adapters/shipment-created.publisher';
 import { shipmentCreatedFromStreamRecord } from './shipment-stream.mapper';
 
 /** What the stream publisher needs; tests pass fakes. */
@@ -28,7 +29,7 @@ const sns = observability.tracer.captureAWSv3Client(new SNSClient({}));
 /** Lambda entry point: the stream publisher with the shop's observability. */
 export const handler = withObservability(
   createShipmentsPublisher({
-    publisher: new SnsEventPublisher<ShipmentCreated>(sns, topicArn),
+    publisher: createShipmentCreatedPublisher(sns, topicArn),
     logger: observability.logger,
     metrics: observability.metrics,
   }),

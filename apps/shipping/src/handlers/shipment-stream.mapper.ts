@@ -1,9 +1,9 @@
 import { unmarshallDynamoDB } from '@aws-lambda-powertools/commons/utils/unmarshallDynamoDB';
 import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
-import { CorrelationIdSchema, nameBasedId } from '@shop/domain';
-import { createShipmentCreated, SHIPMENT_CREATED, type ShipmentCreated } from '@shop/shipping-contracts';
+import type { ShipmentCreated } from '@shop/shipping-contracts';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { fromShipmentItem, isShipmentItem } from '../adapters/shipment.repository';
+import { correlationIdOfItem, fromShipmentItem, isShipmentItem } from '../adapters/shipment.repository';
+import { shipmentCreatedFor } from '../domain/shipment';
 
 /** A stream record that holds a shipment but cannot be turned into a `ShipmentCreated`. */
 export class InvalidShipmentRecordError extends Error {
@@ -22,9 +22,10 @@ export class InvalidShipmentRecordError extends Error {
  * item. Anything else (other item types, e.g. idempotency records; modifications; TTL removals)
  * stands for no event.
  *
- * - `id` is derived from the shipment id, so however often the record is delivered (retries,
- *   a replayed stream) it is the same event and consumers can deduplicate;
- * - `correlationId` is the item's: the flow (checkout) whose OrderConfirmed created the shipment.
+ * The event is {@link shipmentCreatedFor} the stored shipment: the same id (derived from the
+ * shipment id), time and correlation id (the item's: the checkout's) however often the record is
+ * delivered or the shipment republished by an operator (`republish-shipments`), so consumers can
+ * deduplicate.
  * @throws InvalidShipmentRecordError when the inserted shipment item is not a valid shipment.
  */
 export const shipmentCreatedFromStreamRecord = (record: DynamoDBRecord): ShipmentCreated | undefined => {
@@ -41,11 +42,5 @@ export const shipmentCreatedFromStreamRecord = (record: DynamoDBRecord): Shipmen
   } catch (error) {
     throw new InvalidShipmentRecordError(record.eventID, 'the item is not a valid shipment', { cause: error });
   }
-  const correlationId = CorrelationIdSchema.safeParse(item.correlationId);
-  return createShipmentCreated({
-    shipment,
-    id: nameBasedId(`${SHIPMENT_CREATED}#${shipment.shipmentId}`),
-    correlationId: correlationId.success ? correlationId.data : nameBasedId(`correlation#${shipment.shipmentId}`),
-    time: shipment.createdAt,
-  });
+  return shipmentCreatedFor(shipment, correlationIdOfItem(item));
 };

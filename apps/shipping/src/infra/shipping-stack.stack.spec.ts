@@ -9,7 +9,7 @@ const synth = (stageName: string) => {
   const { app, stage } = createShopApp({ context: { stage: stageName } });
   const stack = new ShippingStack(app, shippingStackName(stage), {
     stage,
-    code: { router: inline(), 'on-order-confirmed': inline(), 'publish-shipments': inline() },
+    code: { router: inline(), 'on-order-confirmed': inline(), 'publish-shipments': inline(), 'republish-shipments': inline() },
   });
   return { app, stack, template: Template.fromStack(stack) };
 };
@@ -22,10 +22,10 @@ describe('ShippingStack', () => {
   const { app, stack, template } = synth('dev');
   const json = template.toJSON();
 
-  it('is one template with the API, three functions, the table, the topic and the OrderConfirmed queue + DLQs', () => {
+  it('is one template with the API, four functions, the table, the topic and the OrderConfirmed queue + DLQs', () => {
     expect(stack.stackName).toBe('shop-dev-shipping');
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     // The OrderConfirmed queue, its DLQ, and the stream publisher's DLQ.
@@ -39,6 +39,21 @@ describe('ShippingStack', () => {
       SSESpecification: { SSEEnabled: true },
       StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('indexes shipments by creation time (gsi1), for the operator replay of a window', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     });
   });
 
@@ -101,6 +116,26 @@ describe('ShippingStack', () => {
       ]);
       expect(actionsOf(statements).filter((a) => /Item|Query|Scan/.test(a))).toEqual([]);
     });
+
+    it('lets the replay get shipments by key, query the creation-time index only (no Scan, no write) and publish to the shipping topic', () => {
+      const statements = policyStatementsOf(template, 'RepublishShipmentsRole');
+      expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')))).toEqual([
+        { Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: tableArn },
+        { Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [tableArn, '/index/gsi1']] } },
+      ]);
+      expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sns:')))).toEqual([
+        { Action: 'sns:Publish', Effect: 'Allow', Resource: topicRef },
+      ]);
+      expect(actionsOf(statements).filter((a) => a.startsWith('sqs:'))).toEqual([]);
+    });
+  });
+
+  it('gives the replay five minutes, no trigger, and publishes its name in SSM for operators', () => {
+    const [id, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([logicalId]) => logicalId.startsWith('RepublishShipmentsFunction')) ?? [];
+    expect(fn?.Properties.Timeout).toBe(300);
+    expect(Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map((m) => m.Properties.FunctionName.Ref)).not.toContain(id);
+    const parameter = Object.values(template.findResources('AWS::SSM::Parameter')).find((p) => p.Properties.Name === '/shop/dev/shipping/republish-function-name');
+    expect(parameter?.Properties.Value).toEqual({ Ref: id });
   });
 
   it('sets each function exactly the environment it needs', () => {
@@ -113,6 +148,7 @@ describe('ShippingStack', () => {
     expect(env('RouterFunction')).toEqual([...base, 'TABLE_NAME']);
     expect(env('OnOrderConfirmedFunction')).toEqual([...base, 'TABLE_NAME']);
     expect(env('PublishShipmentsFunction')).toEqual([...base, 'TOPIC_ARN']);
+    expect(env('RepublishShipmentsFunction')).toEqual([...base, 'TABLE_NAME', 'TOPIC_ARN']);
   });
 
   it('requires a Cognito token on every method but OPTIONS', () => {
@@ -129,9 +165,14 @@ describe('ShippingStack', () => {
     });
   });
 
-  it('publishes the topic ARN and the API id and URL in SSM', () => {
+  it('publishes the topic ARN, the replay function name and the API id and URL in SSM', () => {
     const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
-    expect(names).toEqual(['/shop/dev/shipping/api-id', '/shop/dev/shipping/api-url', '/shop/dev/shipping/topic-arn']);
+    expect(names).toEqual([
+      '/shop/dev/shipping/api-id',
+      '/shop/dev/shipping/api-url',
+      '/shop/dev/shipping/republish-function-name',
+      '/shop/dev/shipping/topic-arn',
+    ]);
   });
 
   it('imports nothing from other stacks', () => {

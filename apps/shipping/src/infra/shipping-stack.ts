@@ -1,8 +1,9 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { EventSubscription, ServiceApi, ServiceFunction, serviceStackName, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
+import { EventSubscription, publish, ServiceApi, ServiceFunction, serviceStackName, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
 import { ORDER_CONFIRMED } from '@shop/order-contracts';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
@@ -12,7 +13,7 @@ export const SERVICE = 'shipping';
 export const BASE_PATH = 'shipments';
 
 /** The shipping service's Lambda functions, named as their bundles (`dist/apps/shipping/bundles/<fn>`). */
-export const FUNCTIONS = ['router', 'on-order-confirmed', 'publish-shipments'] as const;
+export const FUNCTIONS = ['router', 'on-order-confirmed', 'publish-shipments', 'republish-shipments'] as const;
 
 /** One of {@link FUNCTIONS}. */
 export type ShippingFunctionName = (typeof FUNCTIONS)[number];
@@ -29,6 +30,9 @@ export interface ShippingStackProps extends StackProps {
   readonly code?: Partial<Record<ShippingFunctionName, lambda.Code>>;
 }
 
+/** SSM parameter (`/shop/<stage>/shipping/<name>`) holding the name of the ShipmentCreated replay function operators invoke. */
+export const REPUBLISH_FUNCTION_PARAMETER = 'republish-function-name';
+
 /** The stack's name for a stage: `shop-<stage>-shipping`. */
 export const shippingStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
@@ -38,14 +42,17 @@ export const shippingStackName = (stage: StageConfig): string => serviceStackNam
  * refactoring of the functions or the API can replace them.
  */
 export class ShippingState extends Construct {
-  /** Shipments: `SHIPMENT#<orderId>` / `SHIPMENT`. */
+  /**
+   * Shipments: `SHIPMENT#<orderId>` / `SHIPMENT`; index `gsi1` by creation time
+   * (`SHIPMENTS#<UTC day>` / `<createdAt>#<orderId>`) for the operator's replay of a time window.
+   */
   readonly table: ServiceTable;
   /** Where ShipmentCreated events are published (`/shop/<stage>/shipping/topic-arn`). */
   readonly topic: ServiceTopic;
 
   constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id);
-    this.table = new ServiceTable(this, 'Shipments', { stage, stream: dynamodb.StreamViewType.NEW_IMAGE });
+    this.table = new ServiceTable(this, 'Shipments', { stage, gsi1: true, stream: dynamodb.StreamViewType.NEW_IMAGE });
     this.topic = new ServiceTopic(this, 'Events', { displayName: 'Serverless Shop shipping events' });
     this.topic.publishArn(stage.stage, SERVICE);
   }
@@ -55,8 +62,9 @@ export class ShippingState extends Construct {
  * The shipping service: a consumer of OrderConfirmed (its own queue on the order topic, found
  * through SSM) that creates each order's one shipment; a stream publisher that publishes
  * ShipmentCreated for every new shipment (transactional outbox: the consumer never publishes, so no
- * shipment is left without its event when SNS is down); and a REST API that shows a customer the
- * shipment of their own order.
+ * shipment is left without its event when SNS is down); the operator's replay of ShipmentCreated
+ * for given orders or a creation-time window; and a REST API that shows a customer the shipment of
+ * their own order.
  */
 export class ShippingStack extends Stack {
   /** Table and topic. */
@@ -69,6 +77,10 @@ export class ShippingStack extends Stack {
   readonly orderConfirmed: EventSubscription;
   /** The table stream consumer that publishes ShipmentCreated. */
   readonly publishShipments: ServiceFunction;
+  /** The operator's replay: ShipmentCreated again for given orders or a time window (invoked by hand). */
+  readonly republishShipments: ServiceFunction;
+  /** `/shop/<stage>/shipping/republish-function-name`: the replay function's name, for operators. */
+  readonly republishFunctionParameter: ssm.StringParameter;
   /** The REST API. */
   readonly api: ServiceApi;
 
@@ -119,6 +131,28 @@ export class ShippingStack extends Stack {
       code: props.code?.['publish-shipments'],
     }).bindTopic(topic);
     this.publishShipments.consumeTableStream(table);
+
+    // Invoked by operators only (`aws lambda invoke`): no API, no event source. It reads shipments
+    // by key or through the creation-time index (no Scan) and resumes from a cursor.
+    this.republishShipments = new ServiceFunction(this, 'RepublishShipments', {
+      service: SERVICE,
+      name: 'republish-shipments',
+      stage,
+      description: 'Operator replay: republishes ShipmentCreated (same event ids) for given orders or a creation-time window',
+      timeout: Duration.minutes(5),
+      memorySize: 256,
+      code: props.code?.['republish-shipments'],
+    })
+      .bindTopic(topic)
+      .bindTable(table, { items: ['GetItem'], queryIndexes: [ServiceTable.GSI1] });
+    this.republishFunctionParameter = publish(
+      this,
+      stage.stage,
+      SERVICE,
+      REPUBLISH_FUNCTION_PARAMETER,
+      this.republishShipments.functionName,
+      `Name of the shipping republish-shipments function (${stage.stage}): invoke it to replay ShipmentCreated`,
+    );
 
     this.api = new ServiceApi(this, 'Api', {
       service: SERVICE,

@@ -147,8 +147,8 @@ async function main(): Promise<void> {
     for (const sku of skusOf.flat()) {
       const created = await call('POST', '/products', 'bench-admin', { sku, name: `Bench item ${sku}`, description: 'For the checkout bench', category: 'bench', price: { amount: 1299, currency: 'EUR' } });
       if (created.status !== 201) throw new Error(`POST /products answered ${created.status}: ${created.text}`);
-      const stocked = await call('PUT', `/inventory/${sku}`, 'bench-admin', { available: 100_000 });
-      if (stocked.status !== 200) throw new Error(`PUT /inventory answered ${stocked.status}: ${stocked.text}`);
+      const stocked = await call('PUT', `/inventory/${sku}`, 'bench-admin', { available: 100_000 }, { 'if-none-match': '*' });
+      if (stocked.status !== 201) throw new Error(`PUT /inventory answered ${stocked.status}: ${stocked.text}`);
     }
     // the basket's read model is fed by ProductChanged: wait until it knows every sku
     await Promise.all(

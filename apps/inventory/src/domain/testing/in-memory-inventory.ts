@@ -1,22 +1,26 @@
-import { StockNotFoundError, StockVersionConflictError } from '../errors';
-import type { ReleaseOutcome, ReservationRepository, ReserveOutcome, StockRepository, WriteContext } from '../ports';
+import { StockAlreadyExistsError, StockNotFoundError, StockVersionConflictError } from '../errors';
+import type { AdjustOutcome, ReleaseOutcome, ReservationRepository, ReserveOutcome, StockRepository, WriteContext } from '../ports';
 import type { Reservation } from '../reservation';
-import type { SetStockCommand, StockLevel } from '../stock';
+import { MAX_AVAILABLE, type StockAdjustment, type StockLevel } from '../stock';
 
 /**
  * In-memory inventory for unit tests: a {@link StockRepository} and a {@link ReservationRepository}
  * over the same maps, with the DynamoDB adapters' contract (all-or-nothing reservations, one per
- * order, conditional releases, optimistic locking) and no database. Test code only.
+ * order, conditional releases, optimistic locking, adjustments once per key) and no database. Test code only.
  */
 export class InMemoryInventory {
   readonly stock = new Map<string, StockLevel>();
   readonly reservations = new Map<string, Reservation>();
+  /** Adjustments by `<sku>#<idempotencyKey>`. */
+  readonly adjustments = new Map<string, StockAdjustment>();
   /** Correlation id of the last write, by item (`STOCK#<sku>`, `RESERVATION#<orderId>`). */
   readonly writtenBy = new Map<string, string>();
 
   readonly stockRepository: StockRepository = {
     get: async (sku) => this.stock.get(sku),
+    create: async (level, context) => this.create(level, context),
     setAvailable: async (command, updatedAt, context) => this.setAvailable(command, updatedAt, context),
+    adjust: async (adjustment, context) => this.adjustStock(adjustment, context),
   };
 
   readonly reservationRepository: ReservationRepository = {
@@ -30,22 +34,34 @@ export class InMemoryInventory {
     for (const level of seed) this.stock.set(level.sku, level);
   }
 
-  private setAvailable(command: SetStockCommand, updatedAt: string, context: WriteContext): StockLevel {
+  private create(level: StockLevel, context: WriteContext): void {
+    if (this.stock.has(level.sku)) throw new StockAlreadyExistsError(level.sku);
+    this.stock.set(level.sku, level);
+    this.writtenBy.set(`STOCK#${level.sku}`, context.correlationId);
+  }
+
+  private setAvailable(command: { sku: string; available: number; expectedVersion: number }, updatedAt: string, context: WriteContext): StockLevel {
     const stored = this.stock.get(command.sku);
-    if (command.expectedVersion !== undefined) {
-      if (!stored) throw new StockNotFoundError(command.sku);
-      if (stored.version !== command.expectedVersion) throw new StockVersionConflictError(command.sku, command.expectedVersion);
-    }
-    const level: StockLevel = {
-      sku: command.sku,
-      available: command.available,
-      reserved: stored?.reserved ?? 0,
-      version: (stored?.version ?? 0) + 1,
-      updatedAt,
-    };
+    if (!stored) throw new StockNotFoundError(command.sku);
+    if (stored.version !== command.expectedVersion) throw new StockVersionConflictError(command.sku, command.expectedVersion);
+    const level: StockLevel = { ...stored, available: command.available, version: stored.version + 1, updatedAt };
     this.stock.set(command.sku, level);
     this.writtenBy.set(`STOCK#${command.sku}`, context.correlationId);
     return level;
+  }
+
+  private adjustStock(adjustment: StockAdjustment, context: WriteContext): AdjustOutcome {
+    const key = `${adjustment.sku}#${adjustment.idempotencyKey}`;
+    const recorded = this.adjustments.get(key);
+    if (recorded) return { outcome: 'duplicate', adjustment: recorded };
+    const level = this.stock.get(adjustment.sku);
+    if (!level) return { outcome: 'no-stock' };
+    const available = level.available + adjustment.delta;
+    if (available < 0 || available > MAX_AVAILABLE) return { outcome: 'out-of-range', level };
+    this.stock.set(adjustment.sku, { ...level, available, version: level.version + 1, updatedAt: adjustment.adjustedAt });
+    this.adjustments.set(key, adjustment);
+    this.writtenBy.set(`STOCK#${adjustment.sku}`, context.correlationId);
+    return { outcome: 'applied' };
   }
 
   private reserve(reservation: Reservation, context: WriteContext): ReserveOutcome {

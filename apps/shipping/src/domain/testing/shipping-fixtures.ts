@@ -1,6 +1,6 @@
 import { createOrderConfirmed, type OrderConfirmed, type OrderConfirmedData } from '@shop/order-contracts';
-import type { Clock, ShipmentRepository, WriteContext } from '../ports';
-import type { Shipment } from '../shipment';
+import type { Clock, CreationWindow, ShipmentHistory, ShipmentRepository, StoredShipment, StoredShipmentPage, WriteContext } from '../ports';
+import { shipmentForOrder, type Shipment } from '../shipment';
 
 /** Test support (not bundled): fixtures and an in-memory repository with the real one's semantics. */
 
@@ -40,5 +40,40 @@ export class InMemoryShipmentRepository implements ShipmentRepository {
 
   async getByOrderId(orderId: string): Promise<Shipment | undefined> {
     return this.items.get(orderId)?.shipment;
+  }
+}
+
+/** The shipment of a confirmed order with this id, created at `createdAt`. */
+export const shipmentOf = (orderId: string, createdAt: string): Shipment => shipmentForOrder(confirmedOrder({ orderId }).data, new Date(createdAt));
+
+/**
+ * An in-memory {@link ShipmentHistory} over stored shipments: the DynamoDB adapter's contract
+ * (order asked, missing orders left out, a window oldest first and half-open, resumable from the
+ * cursor it gave) without a database. Its cursors are `mem:<from>|<to>|<offset>`. Test code only.
+ */
+export class InMemoryShipmentHistory implements ShipmentHistory {
+  /** The `limit` of each `listCreated` call. */
+  readonly limits: number[] = [];
+
+  constructor(readonly stored: readonly StoredShipment[]) {}
+
+  async getStored(orderIds: readonly string[]): Promise<StoredShipment[]> {
+    return orderIds.flatMap((orderId) => this.stored.filter((entry) => entry.shipment.orderId === orderId));
+  }
+
+  async listCreated(request: { readonly window: CreationWindow } | { readonly cursor: string }, limit: number): Promise<StoredShipmentPage> {
+    this.limits.push(limit);
+    const [from, to, offset] = 'cursor' in request ? this.decode(request.cursor) : [request.window.from, request.window.to, 0];
+    const inWindow = [...this.stored]
+      .filter(({ shipment }) => shipment.createdAt >= from && shipment.createdAt < to)
+      .sort((a, b) => a.shipment.createdAt.localeCompare(b.shipment.createdAt));
+    const items = inWindow.slice(offset, offset + limit);
+    const next = offset + items.length;
+    return next < inWindow.length ? { items, nextCursor: `mem:${from}|${to}|${next}` } : { items };
+  }
+
+  private decode(cursor: string): [string, string, number] {
+    const [from = '', to = '', offset = ''] = cursor.replace(/^mem:/, '').split('|');
+    return [from, to, Number(offset)];
   }
 }

@@ -1,0 +1,160 @@
+import { CorrelationIdSchema } from '@shop/domain';
+import * as z from 'zod';
+import { RepublishInterruptedError } from './errors';
+import type { CreationWindow, ShipmentCreatedPublisher, ShipmentHistory, StoredShipment } from './ports';
+import { shipmentCreatedFor } from './shipment';
+
+/** Shipments read, then published concurrently, per page. */
+export const REPUBLISH_PAGE_SIZE = 25;
+
+/** Most order ids one invocation takes (a few pages: well within one invocation's time). */
+export const MAX_REPUBLISH_ORDER_IDS = 100;
+
+/** Longest time window one replay covers; a longer outage is replayed window by window. */
+export const MAX_REPUBLISH_WINDOW_DAYS = 31;
+
+/**
+ * Time left in the invocation under which no further page is started: enough for one page of
+ * publishes with the SDK's retries, so the function returns its cursor instead of timing out.
+ */
+export const REPUBLISH_TIME_RESERVE_MS = 20_000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// Accepts any offset and stores UTC with milliseconds, as shipments' createdAt is written.
+const Instant = z.iso.datetime({ offset: true, error: 'Must be an ISO 8601 date-time, e.g. 2025-03-01T10:00:00Z.' }).transform((value) => new Date(value).toISOString());
+
+/**
+ * Payload of the `republish-shipments` function: exactly one of `orderIds`, a window `from`/`to`,
+ * or the `cursor` of an earlier invocation of a window replay. Strict: a misspelt field fails
+ * instead of being silently ignored (a replay without its intended bounds would publish more).
+ */
+export const RepublishShipmentsInputSchema = z
+  .strictObject({
+    /** The orders whose shipment to republish (duplicates are published once). */
+    orderIds: z.array(z.uuid({ error: 'Must be an order id (UUID).' })).min(1).max(MAX_REPUBLISH_ORDER_IDS).optional(),
+    /** Start of the creation-time window (included). */
+    from: Instant.optional(),
+    /** End of the creation-time window (excluded). */
+    to: Instant.optional(),
+    /** The `nextCursor` of the previous invocation of a window replay (it carries the window). */
+    cursor: z.string().min(1).max(2048).optional(),
+    /** Stop after this many shipments (a trial, or small steps); window replays only. @default no limit but time */
+    maxItems: z.int().min(1).optional(),
+    /** The replay's correlation id (logs), to keep one across its invocations. @default a new one */
+    correlationId: CorrelationIdSchema.optional(),
+  })
+  .superRefine((input, ctx) => {
+    const modes = [input.orderIds !== undefined, input.from !== undefined || input.to !== undefined, input.cursor !== undefined];
+    if (modes.filter(Boolean).length !== 1) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'Give exactly one of orderIds, from and to, or cursor.' });
+      return;
+    }
+    if (input.orderIds !== undefined && input.maxItems !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['maxItems'], message: 'maxItems applies to a time window, not to orderIds.' });
+    }
+    if (modes[1]) {
+      if (input.from === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'Required with to.' });
+      if (input.to === undefined) ctx.addIssue({ code: 'custom', path: ['to'], message: 'Required with from.' });
+      if (input.from === undefined || input.to === undefined) return;
+      const length = Date.parse(input.to) - Date.parse(input.from);
+      if (length <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'Must be later than from.' });
+      if (length > MAX_REPUBLISH_WINDOW_DAYS * DAY_MS) {
+        ctx.addIssue({ code: 'custom', path: ['to'], message: `The window may span at most ${MAX_REPUBLISH_WINDOW_DAYS} days.` });
+      }
+    }
+  });
+
+/** A parsed `republish-shipments` payload. */
+export type RepublishShipmentsInput = z.infer<typeof RepublishShipmentsInputSchema>;
+
+/** What {@link republishShipments} does in one run: the shipments of some orders, or those of a window. */
+export type RepublishShipmentsCommand =
+  | { readonly orderIds: readonly string[] }
+  | {
+      /** The window to start, or the cursor to resume from. */
+      readonly from: { readonly window: CreationWindow } | { readonly cursor: string };
+      /** Stop after publishing this many (at least 1). @default no limit */
+      readonly maxItems?: number;
+    };
+
+/** What {@link republishShipments} needs. */
+export interface RepublishShipmentsDeps {
+  readonly shipments: ShipmentHistory;
+  readonly publisher: ShipmentCreatedPublisher;
+  /** Milliseconds left before the run is cut off (Lambda's `context.getRemainingTimeInMillis`). */
+  readonly remainingTimeMs: () => number;
+  /** @default REPUBLISH_PAGE_SIZE */
+  readonly pageSize?: number;
+  /** @default REPUBLISH_TIME_RESERVE_MS */
+  readonly timeReserveMs?: number;
+}
+
+/** Why a run ended: everything asked for was published, `maxItems` was reached, or time ran short. */
+export type RepublishStop = 'done' | 'max-items' | 'time';
+
+/** The outcome of one run. */
+export interface RepublishShipmentsResult {
+  /** Events published by this run. */
+  readonly published: number;
+  /** Window replays: resume with it; absent when the window has been read to its end. */
+  readonly nextCursor?: string;
+  /** Order-id replays: the orders that have no shipment (nothing published for them). */
+  readonly notFound?: readonly string[];
+  readonly stoppedBy: RepublishStop;
+}
+
+const publishAll = async (deps: RepublishShipmentsDeps, stored: readonly StoredShipment[], resume: () => Record<string, unknown>, published: number) => {
+  const outcomes = await Promise.allSettled(stored.map(({ shipment, correlationId }) => deps.publisher.publish(shipmentCreatedFor(shipment, correlationId))));
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure) throw new RepublishInterruptedError(resume(), published, { cause: failure.reason });
+};
+
+/**
+ * Republishes `ShipmentCreated` for shipments that exist: those of the given orders, or those
+ * created in a time window (oldest first, page by page, resumable from a cursor). Each is the very
+ * event the outbox relay published ({@link shipmentCreatedFor}: same id, time and correlation id),
+ * so consumers that deduplicate by event id apply it at most once: the replay recovers events that
+ * were dropped (a relay that gave up, a subscription that lost messages) and repeats the others
+ * harmlessly.
+ *
+ * A page's events are published concurrently; if one fails, the run throws
+ * {@link RepublishInterruptedError} naming the payload to resume with (that page again, same ids).
+ * A window replay reads at least one page, then stops when the window ends, after `maxItems`, or
+ * before a page would start with less than the time reserve left, and returns a `nextCursor`.
+ * @throws InvalidCursorError when `cursor` was not issued by a previous run.
+ * @throws RepublishInterruptedError when an event could not be published.
+ */
+export const republishShipments = async (deps: RepublishShipmentsDeps, command: RepublishShipmentsCommand): Promise<RepublishShipmentsResult> => {
+  const pageSize = deps.pageSize ?? REPUBLISH_PAGE_SIZE;
+  let published = 0;
+
+  if ('orderIds' in command) {
+    const orderIds = [...new Set(command.orderIds)];
+    const notFound: string[] = [];
+    for (let start = 0; start < orderIds.length; start += pageSize) {
+      const page = orderIds.slice(start, start + pageSize);
+      const stored = await deps.shipments.getStored(page);
+      const found = new Set(stored.map(({ shipment }) => shipment.orderId));
+      notFound.push(...page.filter((orderId) => !found.has(orderId)));
+      await publishAll(deps, stored, () => ({ orderIds: orderIds.slice(start) }), published);
+      published += stored.length;
+    }
+    return { published, ...(notFound.length > 0 && { notFound }), stoppedBy: 'done' };
+  }
+
+  const reserveMs = deps.timeReserveMs ?? REPUBLISH_TIME_RESERVE_MS;
+  const maxItems = command.maxItems ?? Number.POSITIVE_INFINITY;
+  let request = command.from;
+  for (;;) {
+    const page = await deps.shipments.listCreated(request, Math.min(pageSize, maxItems - published));
+    const current = request;
+    await publishAll(deps, page.items, () => ('cursor' in current ? { cursor: current.cursor } : { ...current.window }), published);
+    published += page.items.length;
+
+    if (page.nextCursor === undefined) return { published, stoppedBy: 'done' };
+    if (published >= maxItems) return { published, nextCursor: page.nextCursor, stoppedBy: 'max-items' };
+    if (deps.remainingTimeMs() < reserveMs) return { published, nextCursor: page.nextCursor, stoppedBy: 'time' };
+    request = { cursor: page.nextCursor };
+  }
+};
