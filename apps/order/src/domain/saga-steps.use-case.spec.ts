@@ -1,6 +1,7 @@
 import { cancelOrder } from './cancel-order.use-case';
 import { confirmOrder } from './confirm-order.use-case';
 import { InvalidOrderTransitionError, OrderNotFoundError } from './errors';
+import { fenceOrder } from './fence-order.use-case';
 import { markOrderNeedsAttention } from './mark-needs-attention.use-case';
 import { transitionOrder, type Order } from './order';
 import { fixedClock } from './testing/fake-order-saga';
@@ -139,5 +140,31 @@ describe('markOrderNeedsAttention', () => {
   it('fails for an unknown order', async () => {
     const { deps } = setup([]);
     await expect(markOrderNeedsAttention(deps, ORDER_ID, 'X', context)).rejects.toBeInstanceOf(OrderNotFoundError);
+  });
+});
+
+describe('fenceOrder', () => {
+  it('moves a PENDING order in one write, no read first', async () => {
+    const { orders, deps } = setup();
+
+    const result = await fenceOrder(deps, ORDER_ID, { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, context);
+
+    expect(result).toMatchObject({ changed: true, order: { status: 'CANCELLED', cancellationReason: 'PROCESSING_FAILED', version: 2 } });
+    expect(orders.calls).toEqual(['fence']);
+  });
+
+  it.each(['CONFIRMED', 'CANCELLED', 'NEEDS_ATTENTION'] as const)('leaves a %s order as it is and answers it', async (status) => {
+    const stored =
+      status === 'CONFIRMED'
+        ? confirmedOrder()
+        : transitionOrder(pendingOrder(), status === 'CANCELLED' ? { status, reason: 'OUT_OF_STOCK' } : { status, reason: 'X' }, new Date(RECEIVED_AT)).order;
+    const { orders, deps } = setup([stored]);
+
+    await expect(fenceOrder(deps, ORDER_ID, { status: 'NEEDS_ATTENTION', reason: 'Boom' }, context)).resolves.toEqual({ order: stored, changed: false });
+    expect(orders.writes).toEqual([]);
+  });
+
+  it('refuses an order that does not exist', async () => {
+    await expect(fenceOrder(setup([]).deps, ORDER_ID, { status: 'NEEDS_ATTENTION', reason: 'Boom' }, context)).rejects.toBeInstanceOf(OrderNotFoundError);
   });
 });
