@@ -12,7 +12,14 @@ export const isExecutionAlreadyExists = (error: unknown): boolean =>
 /** Name of the error Step Functions answers when no execution has that ARN (never started, or expired after 90 days). */
 export const EXECUTION_DOES_NOT_EXIST = 'ExecutionDoesNotExist';
 
-const KNOWN_STATUSES: ReadonlySet<string> = new Set<SagaExecutionStatus>(['RUNNING', 'PENDING_REDRIVE', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
+const KNOWN_STATUSES: ReadonlySet<string> = new Set<SagaExecutionStatus>([
+  'RUNNING',
+  'PENDING_REDRIVE',
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+]);
 
 /**
  * The ARN of the execution named `name` of a state machine:
@@ -63,7 +70,8 @@ export class SfnOrderSaga implements OrderSaga {
    */
   async describe(orderId: string): Promise<SagaExecution> {
     try {
-      const { status, stopDate } = await this.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(this.stateMachineArn, orderId) }));
+      const executionArn = executionArnOf(this.stateMachineArn, orderId);
+      const { status, stopDate } = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
       const known = status !== undefined && KNOWN_STATUSES.has(status) ? (status as SagaExecutionStatus) : 'RUNNING';
       return stopDate === undefined ? { status: known } : { status: known, stoppedAt: stopDate };
     } catch (error) {

@@ -285,7 +285,8 @@ describe('DynamoOrderRepository on DynamoDB Local', () => {
       await repository().create(pendingOrder({ orderId: atEnd, placedAt: '2025-03-03T11:00:00.000Z' }), { correlationId: 'c' });
       for (const id of [inside, atEnd]) await repository().changeStatus(id, { status: 'CONFIRMED' }, at(0), { correlationId: 'c' });
 
-      const found = await everyShard((shard, cursor) => repository().listSettled(shard, '2025-03-03T10:00:00.000Z', '2025-03-03T11:00:00.000Z', 10, cursor));
+      const [from, to] = ['2025-03-03T10:00:00.000Z', '2025-03-03T11:00:00.000Z'];
+      const found = await everyShard((shard, cursor) => repository().listSettled(shard, from, to, 10, cursor));
 
       expect(found).toEqual([inside]);
     });

@@ -19,6 +19,7 @@ import {
   statusChangeWrite,
   transitionNotApplied,
   transitionSources,
+  type FenceTarget,
   type Order,
   type OrderStatus,
   type StatusTarget,
@@ -164,7 +165,7 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   /** The same single UpdateItem as {@link changeStatus}, on condition that the order is PENDING. */
-  async fence(orderId: string, target: Exclude<StatusTarget, { status: 'CONFIRMED' }>, at: Date, context: WriteContext): Promise<TransitionResult> {
+  async fence(orderId: string, target: FenceTarget, at: Date, context: WriteContext): Promise<TransitionResult> {
     return this.update(orderId, target, at, context, ['PENDING'], (stored) => ({ order: stored, changed: false }));
   }
 

@@ -51,7 +51,11 @@ describe('LambdaSagaCompensations', () => {
   });
 
   it('retries a transient participant error with exponential backoff, then succeeds', async () => {
-    lambda.on(InvokeCommand).resolvesOnce(failed('PaymentContentionError')).resolvesOnce(failed('PaymentProviderUnavailableError')).resolves(refunded);
+    lambda
+      .on(InvokeCommand)
+      .resolvesOnce(failed('PaymentContentionError'))
+      .resolvesOnce(failed('PaymentProviderUnavailableError'))
+      .resolves(refunded);
     const { waits, compensations } = setup();
 
     await expect(compensations.refundPayment(ORDER_ID, 'corr-1')).resolves.toEqual({ undone: true });

@@ -1,5 +1,5 @@
 import type { ChangeOrderStatusDeps } from './change-order-status';
-import type { StatusTarget, TransitionResult } from './order';
+import type { FenceTarget, TransitionResult } from './order';
 import type { OrderRepository, WriteContext } from './ports';
 
 /** What {@link fenceOrder} needs. */
@@ -20,6 +20,6 @@ export interface FenceOrderDeps {
 export const fenceOrder = (
   deps: FenceOrderDeps,
   orderId: string,
-  target: Exclude<StatusTarget, { status: 'CONFIRMED' }>,
+  target: FenceTarget,
   context: WriteContext,
 ): Promise<TransitionResult> => deps.orders.fence(orderId, target, deps.clock.now(), context);

@@ -33,7 +33,13 @@ const UNKNOWN_REASON = 'Unknown';
 export const orderEventOf = (order: Order, correlationId: string): OrderEvent | undefined => {
   if (order.status === 'PENDING') return undefined;
   const entered = lastStatusChange(order);
-  const common = { orderId: order.orderId, customerId: order.customerId, correlationId, id: orderEventId(order.orderId, order.status), time: entered.at };
+  const common = {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    correlationId,
+    id: orderEventId(order.orderId, order.status),
+    time: entered.at,
+  };
   if (order.status === 'CONFIRMED') {
     return createOrderConfirmed({
       ...common,

@@ -1,5 +1,5 @@
 import type { OrderCancelled, OrderConfirmed, OrderNeedsAttention, OrderSagaInput } from '@shop/order-contracts';
-import type { Order, StatusTarget, TransitionResult } from './order';
+import type { FenceTarget, Order, StatusTarget, TransitionResult } from './order';
 
 /** Who asked for a write: stored on the item so the events it causes carry the same correlation id. */
 export interface WriteContext {
@@ -55,7 +55,7 @@ export interface OrderRepository {
    * `changed: false`, so the caller sees what stopped it (e.g. CONFIRMED: a confirmation landed).
    * @throws OrderNotFoundError when no order has this id.
    */
-  fence(orderId: string, target: Exclude<StatusTarget, { status: 'CONFIRMED' }>, at: Date, context: WriteContext): Promise<TransitionResult>;
+  fence(orderId: string, target: FenceTarget, at: Date, context: WriteContext): Promise<TransitionResult>;
 
   /**
    * One page of a customer's orders, newest placed first (a Query on the customer index).

@@ -27,7 +27,7 @@ const confirmed = () => transitionOrder(pendingOrder(), { status: 'CONFIRMED' },
 const cancelledFor = (reason: 'OUT_OF_STOCK' | 'PROCESSING_FAILED') => transitionOrder(pendingOrder(), { status: 'CANCELLED', reason }, at).order;
 
 describe('reconcileOrder', () => {
-  it("fences a PENDING order CANCELLED PROCESSING_FAILED, then refunds and releases, all with the correlation id of the order's last write", async () => {
+  it("fences a PENDING order CANCELLED PROCESSING_FAILED, then refunds and releases, with the order's correlation id", async () => {
     const { orders, compensations, deps, stored } = setup();
 
     const outcome = await reconcileOrder(deps, { orderId: ORDER_ID, execution: failedAt() });
@@ -102,7 +102,8 @@ describe('reconcileOrder', () => {
     const flagged = transitionOrder(pendingOrder(), { status: 'NEEDS_ATTENTION', reason: 'Sandbox.Timedout' }, at).order;
     const { compensations, deps, stored } = setup([flagged]);
 
-    await expect(reconcileOrder(deps, { orderId: ORDER_ID, execution: { status: 'ABORTED', stoppedAt: new Date(NOW.getTime() - GRACE_MS) } })).resolves.toMatchObject({
+    const execution = { status: 'ABORTED', stoppedAt: new Date(NOW.getTime() - GRACE_MS) } as const;
+    await expect(reconcileOrder(deps, { orderId: ORDER_ID, execution })).resolves.toMatchObject({
       action: 'compensated',
       status: 'NEEDS_ATTENTION',
       fenced: false,
@@ -178,7 +179,10 @@ describe('reconcileOrder', () => {
 
   it('does nothing while the execution still runs, or for an order that does not exist', async () => {
     const { orders, compensations, deps } = setup();
-    await expect(reconcileOrder(deps, { orderId: ORDER_ID, execution: { status: 'RUNNING' } })).resolves.toEqual({ action: 'none', reason: 'execution-running' });
+    await expect(reconcileOrder(deps, { orderId: ORDER_ID, execution: { status: 'RUNNING' } })).resolves.toEqual({
+      action: 'none',
+      reason: 'execution-running',
+    });
     await expect(reconcileOrder(deps, { orderId: '00000000-0000-4000-8000-000000000000', execution: failedAt() })).resolves.toEqual({
       action: 'none',
       reason: 'order-not-found',

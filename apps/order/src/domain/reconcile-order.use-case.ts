@@ -139,7 +139,8 @@ export const reconcileOrder = async (deps: ReconcileOrderDeps, command: Reconcil
   if (!failed) return { action: 'compensated', fenced, flagged: false, status: order.status, passes, compensations };
   let flagged = false;
   if (order.status !== 'NEEDS_ATTENTION') {
-    const result = await deps.orders.changeStatus(orderId, { status: 'NEEDS_ATTENTION', reason: failed.error ?? 'Error' }, deps.clock.now(), context);
+    const target = { status: 'NEEDS_ATTENTION', reason: failed.error ?? 'Error' } as const;
+    const result = await deps.orders.changeStatus(orderId, target, deps.clock.now(), context);
     order = result.order;
     flagged = result.changed;
   }

@@ -52,7 +52,11 @@ describe('republishEvents for order ids', () => {
     expect(OrderConfirmedSchema.parse(confirmed)).toEqual(orderEventOf(seed[0] as Order, 'corr-confirm'));
     expect(confirmed).toMatchObject({ id: orderEventId(orderId(1), 'CONFIRMED'), time: AT.toISOString(), correlationId: 'corr-confirm' });
     expect(OrderCancelledSchema.parse(cancelled).data.reason).toBe('PAYMENT_DECLINED');
-    expect(OrderNeedsAttentionSchema.parse(flagged).data).toMatchObject({ previousStatus: 'PENDING', reason: 'States.Timeout', flaggedAt: AT.toISOString() });
+    expect(OrderNeedsAttentionSchema.parse(flagged).data).toMatchObject({
+      previousStatus: 'PENDING',
+      reason: 'States.Timeout',
+      flaggedAt: AT.toISOString(),
+    });
   });
 
   it('skips PENDING orders (no event yet) and names the ids no order has', async () => {
@@ -76,7 +80,9 @@ describe('republishEvents for a time window', () => {
   const seed = [order(1, 5), order(2, 15, 'CANCELLED'), order(3, 25), order(4, 35, 'NEEDS_ATTENTION'), order(5, 45), order(6, 50, 'PENDING')];
 
   it('republishes every settled order placed in [placedFrom, placedTo), page by page, across every partition', async () => {
-    const { publisher, deps } = setup([...seed, { ...order(7, 0), placedAt: '2025-03-01T11:00:00.000Z' }, { ...order(8, 0), placedAt: '2025-03-01T09:59:59.999Z' }]);
+    const atEnd = { ...order(7, 0), placedAt: '2025-03-01T11:00:00.000Z' };
+    const justBefore = { ...order(8, 0), placedAt: '2025-03-01T09:59:59.999Z' };
+    const { publisher, deps } = setup([...seed, atEnd, justBefore]);
 
     const result = await republishEvents(deps, { ...window, placedFrom: '2025-03-01T10:00:00Z' });
 
@@ -105,7 +111,8 @@ describe('republishEvents for a time window', () => {
     const { deps } = setup(seed);
     const { nextCursor } = await republishEvents(deps, { ...window, maxItems: 1 });
 
-    await expect(republishEvents(deps, { ...window, placedTo: '2025-03-01T12:00:00.000Z', cursor: nextCursor })).rejects.toBeInstanceOf(InvalidCursorError);
+    const otherWindow = { ...window, placedTo: '2025-03-01T12:00:00.000Z' };
+    await expect(republishEvents(deps, { ...otherWindow, cursor: nextCursor })).rejects.toBeInstanceOf(InvalidCursorError);
     await expect(republishEvents(deps, { ...window, cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 

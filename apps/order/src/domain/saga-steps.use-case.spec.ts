@@ -3,7 +3,7 @@ import { confirmOrder } from './confirm-order.use-case';
 import { InvalidOrderTransitionError, OrderNotFoundError } from './errors';
 import { fenceOrder } from './fence-order.use-case';
 import { markOrderNeedsAttention } from './mark-needs-attention.use-case';
-import { transitionOrder, type Order } from './order';
+import { transitionOrder, type Order, type StatusTarget } from './order';
 import { fixedClock } from './testing/fake-order-saga';
 import { InMemoryOrderRepository } from './testing/in-memory-order.repository';
 import { ORDER_ID, pendingOrder, RECEIVED_AT } from './testing/order-fixtures';
@@ -144,6 +144,8 @@ describe('markOrderNeedsAttention', () => {
 });
 
 describe('fenceOrder', () => {
+  const flag = { status: 'NEEDS_ATTENTION', reason: 'Boom' } as const;
+
   it('moves a PENDING order in one write, no read first', async () => {
     const { orders, deps } = setup();
 
@@ -154,17 +156,19 @@ describe('fenceOrder', () => {
   });
 
   it.each(['CONFIRMED', 'CANCELLED', 'NEEDS_ATTENTION'] as const)('leaves a %s order as it is and answers it', async (status) => {
-    const stored =
-      status === 'CONFIRMED'
-        ? confirmedOrder()
-        : transitionOrder(pendingOrder(), status === 'CANCELLED' ? { status, reason: 'OUT_OF_STOCK' } : { status, reason: 'X' }, new Date(RECEIVED_AT)).order;
+    const targets: Record<typeof status, StatusTarget> = {
+      CONFIRMED: { status: 'CONFIRMED' },
+      CANCELLED: { status: 'CANCELLED', reason: 'OUT_OF_STOCK' },
+      NEEDS_ATTENTION: { status: 'NEEDS_ATTENTION', reason: 'X' },
+    };
+    const stored = transitionOrder(pendingOrder(), targets[status], new Date(RECEIVED_AT)).order;
     const { orders, deps } = setup([stored]);
 
-    await expect(fenceOrder(deps, ORDER_ID, { status: 'NEEDS_ATTENTION', reason: 'Boom' }, context)).resolves.toEqual({ order: stored, changed: false });
+    await expect(fenceOrder(deps, ORDER_ID, flag, context)).resolves.toEqual({ order: stored, changed: false });
     expect(orders.writes).toEqual([]);
   });
 
   it('refuses an order that does not exist', async () => {
-    await expect(fenceOrder(setup([]).deps, ORDER_ID, { status: 'NEEDS_ATTENTION', reason: 'Boom' }, context)).rejects.toBeInstanceOf(OrderNotFoundError);
+    await expect(fenceOrder(setup([]).deps, ORDER_ID, flag, context)).rejects.toBeInstanceOf(OrderNotFoundError);
   });
 });

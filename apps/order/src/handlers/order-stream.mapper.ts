@@ -56,7 +56,9 @@ export const orderEventFromStreamRecord = (record: DynamoDBRecord): OrderEvent |
   try {
     return orderEventOf(order, correlationId);
   } catch (error) {
-    if (error instanceof MissingCancellationReasonError) throw new InvalidOrderStreamRecordError(record.eventID, 'a cancelled order without a reason', { cause: error });
+    if (error instanceof MissingCancellationReasonError) {
+      throw new InvalidOrderStreamRecordError(record.eventID, 'a cancelled order without a reason', { cause: error });
+    }
     throw error;
   }
 };

@@ -73,7 +73,10 @@ describe('orderEventFromStreamRecord', () => {
       data: { orderId: ORDER_ID, customerId: CUSTOMER_ID, previousStatus: 'CONFIRMED', reason: 'X', flaggedAt: AT.toISOString() },
     });
     const fenced = transitionOrder(pending, { status: 'NEEDS_ATTENTION', reason: 'Sandbox.Timedout' }, AT).order;
-    expect(orderEventFromStreamRecord(recordOf(modify(pending, fenced)))?.data).toMatchObject({ previousStatus: 'PENDING', reason: 'Sandbox.Timedout' });
+    expect(orderEventFromStreamRecord(recordOf(modify(pending, fenced)))?.data).toMatchObject({
+      previousStatus: 'PENDING',
+      reason: 'Sandbox.Timedout',
+    });
   });
 
   it('gives the same event id on every redelivery, and different ids per status', () => {

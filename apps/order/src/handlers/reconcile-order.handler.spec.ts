@@ -59,7 +59,12 @@ describe('reconcile-order', () => {
   it.each(['FAILED', 'TIMED_OUT', 'ABORTED'])('reconciles the order an execution that ended %s is named after', async (status) => {
     const { orders, compensations, metrics, reconcile } = setup();
 
-    await expect(reconcile(statusChange(status))).resolves.toMatchObject({ orderId: ORDER_ID, action: 'compensated', fenced: true, status: 'CANCELLED' });
+    await expect(reconcile(statusChange(status))).resolves.toMatchObject({
+      orderId: ORDER_ID,
+      action: 'compensated',
+      fenced: true,
+      status: 'CANCELLED',
+    });
     expect(orders.items.get(ORDER_ID)?.order.cancellationReason).toBe('PROCESSING_FAILED');
     expect(compensations.charged.size + compensations.reserved.size).toBe(0);
     expect(metrics).toEqual(['OrderFenced', 'OrderReconciled']);

@@ -71,8 +71,10 @@ const ended = (id: string, status: 'FAILED' | 'TIMED_OUT' | 'ABORTED', stopDate 
   },
 });
 
-const streamRecord = (before: Record<string, unknown>, after: Record<string, unknown>) =>
-  dynamoDbStreamEvent([{ eventName: 'MODIFY', keys: orderKey(String(after.orderId)), oldImage: before, newImage: after }]).Records[0] as DynamoDBRecord;
+const streamRecord = (before: Record<string, unknown>, after: Record<string, unknown>) => {
+  const change = { eventName: 'MODIFY' as const, keys: orderKey(String(after.orderId)), oldImage: before, newImage: after };
+  return dynamoDbStreamEvent([change]).Records[0] as DynamoDBRecord;
+};
 
 describe('the reconciler on DynamoDB Local', () => {
   it('takes an order whose execution was stopped after ChargePayment to CANCELLED PROCESSING_FAILED, refunded and released, once', async () => {
@@ -121,7 +123,8 @@ describe('the reconciler on DynamoDB Local', () => {
       compensations.holding(id);
     }
 
-    await Promise.all(ids.map((id) => Promise.allSettled([confirm({ orderId: id, correlationId: CORRELATION_ID }), reconcile(ended(id, 'TIMED_OUT'))])));
+    const lateConfirm = (id: string) => confirm({ orderId: id, correlationId: CORRELATION_ID });
+    await Promise.all(ids.map((id) => Promise.allSettled([lateConfirm(id), reconcile(ended(id, 'TIMED_OUT'))])));
 
     for (const id of ids) {
       const item = await stored(id);
@@ -144,7 +147,11 @@ describe('the reconciler on DynamoDB Local', () => {
       status: 'NEEDS_ATTENTION',
       cancellationReason: 'PROCESSING_FAILED',
       version: 3,
-      statusHistory: [{ status: 'PENDING' }, { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, { status: 'NEEDS_ATTENTION', reason: 'PaymentProviderUnavailableError' }],
+      statusHistory: [
+        { status: 'PENDING' },
+        { status: 'CANCELLED', reason: 'PROCESSING_FAILED' },
+        { status: 'NEEDS_ATTENTION', reason: 'PaymentProviderUnavailableError' },
+      ],
     });
     // The stock is released even though the refund failed.
     expect(compensations.reserved.has(id)).toBe(false);

@@ -51,7 +51,8 @@ describe('createEventRepublisher', () => {
 
   it('refuses a payload it does not understand, naming the field and the accepted shapes', async () => {
     const { published, invoke } = setup();
-    const error = await invoke({ orderIds: [ORDER_ID], placedFrom: '2025-03-01T10:00:00Z', placedTo: '2025-03-01T11:00:00Z' }).catch((e: unknown) => e);
+    const both = { orderIds: [ORDER_ID], placedFrom: '2025-03-01T10:00:00Z', placedTo: '2025-03-01T11:00:00Z' };
+    const error = await invoke(both).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toContain('orderIds: Give either orderIds or placedFrom and placedTo, not both.');
@@ -76,7 +77,10 @@ describe('handler', () => {
     await expect(handler({ orderIds: [ORDER_ID] }, fakeLambdaContext())).resolves.toMatchObject({ published: 1 });
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input?.TopicArn).toBe(process.env.TOPIC_ARN);
-    expect(OrderConfirmedSchema.parse(JSON.parse(input?.Message ?? '{}'))).toMatchObject({ id: orderEventId(ORDER_ID, 'CONFIRMED'), correlationId: 'corr-saga' });
+    expect(OrderConfirmedSchema.parse(JSON.parse(input?.Message ?? '{}'))).toMatchObject({
+      id: orderEventId(ORDER_ID, 'CONFIRMED'),
+      correlationId: 'corr-saga',
+    });
     expect(input?.MessageAttributes).toMatchObject({ type: { DataType: 'String', StringValue: 'OrderConfirmed' } });
   });
 

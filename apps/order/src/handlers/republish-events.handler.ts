@@ -2,7 +2,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { fieldIssuesFromZod, PARSE_OPTIONS, ValidationError } from '@shop/domain';
 import { createDocumentClient } from '@shop/dynamodb';
-import { createObservability, MetricUnit, requireEnv, resolveCorrelationId, withObservability, type LogSink, type MetricSink } from '@shop/observability';
+import {
+  createObservability,
+  MetricUnit,
+  requireEnv,
+  resolveCorrelationId,
+  withObservability,
+  type LogSink,
+  type MetricSink,
+} from '@shop/observability';
 import type { Context } from 'aws-lambda';
 import { createOrderEventPublisher } from '../adapters/order-events.publisher';
 import { DynamoOrderRepository } from '../adapters/order.repository';
@@ -91,11 +99,18 @@ export const createEventRepublisher =
       },
     };
     const result = await republishEvents(
-      { orders: deps.orders, publisher, remainingTimeMs: () => context.getRemainingTimeInMillis(), pageSize: deps.pageSize, timeReserveMs: deps.timeReserveMs },
+      {
+        orders: deps.orders,
+        publisher,
+        remainingTimeMs: () => context.getRemainingTimeInMillis(),
+        pageSize: deps.pageSize,
+        timeReserveMs: deps.timeReserveMs,
+      },
       commandOf(input),
     );
 
-    deps.logger.info(result.nextCursor === undefined ? 'Republished order events to the end' : 'Republished part of the window: re-invoke with the cursor', {
+    const done = result.nextCursor === undefined;
+    deps.logger.info(done ? 'Republished order events to the end' : 'Republished part of the window: re-invoke with the cursor', {
       published: result.published,
       skipped: result.skipped,
       notFound: result.notFound,

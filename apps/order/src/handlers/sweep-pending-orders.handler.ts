@@ -53,7 +53,8 @@ export const createPendingOrderSweep = (deps: PendingOrderSweepDeps) => {
       timeReserveMs: deps.timeReserveMs,
     });
     if (result.examined > 0) deps.metrics.addMetric('StaleOrdersFound', MetricUnit.Count, result.examined);
-    deps.logger.info(result.stoppedBy === 'done' ? 'Swept the PENDING orders' : 'Swept part of the PENDING orders: the next run goes on', { ...result });
+    const done = result.stoppedBy === 'done';
+    deps.logger.info(done ? 'Swept the PENDING orders' : 'Swept part of the PENDING orders: the next run goes on', { ...result });
     if (result.failures.length > 0) throw new SweepIncompleteError(result);
     return result;
   };

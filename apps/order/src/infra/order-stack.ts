@@ -152,7 +152,7 @@ export class OrderState extends Construct {
  * the operator's event replay, and the REST API of a customer's own orders.
  */
 export class OrderStack extends Stack {
-  /** Table, topic and intake queue. */
+  /** Table, topic, intake queue and the reconciler's dead-letter queue. */
   readonly state: OrderState;
   /** The `{proxy+}` router behind the REST API. */
   readonly router: ServiceFunction;
@@ -291,10 +291,13 @@ export class OrderStack extends Stack {
         .addEnvironment(RECONCILER_ENV.staleAfterSeconds, String(STALE_AFTER.toSeconds())),
     );
     this.saga.stateMachine.grantExecution(this.sweepPendingOrders.function, 'states:DescribeExecution');
+    // cdk-nag names the finding by the statement's resource: the saga's executions, `<machine name>:*`.
+    const sagaLogicalId = Stack.of(this).getLogicalId(this.saga.stateMachine.node.defaultChild as sfn.CfnStateMachine);
+    const sagaName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${sagaLogicalId}"}]}]}`;
     suppressNag(this.sweepPendingOrders.role, [
       {
         id: 'AwsSolutions-IAM5',
-        appliesTo: [`Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(this.saga.stateMachine.node.defaultChild as sfn.CfnStateMachine)}"}]}]}:*`],
+        appliesTo: [`Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${sagaName}:*`],
         reason: 'states:DescribeExecution on the executions of the order saga only: their names are the order ids, unknown at deploy time.',
       },
     ]);

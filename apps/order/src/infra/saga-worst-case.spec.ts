@@ -8,7 +8,8 @@ const task = (timeoutSeconds: number | undefined, extra: Record<string, unknown>
 
 describe('retrierBackoffSeconds', () => {
   it('sums IntervalSeconds × BackoffRate^n over MaxAttempts, each wait capped at MaxDelaySeconds', () => {
-    expect(retrierBackoffSeconds({ ErrorEquals: ['X'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6, MaxDelaySeconds: 20 })).toBe(1 + 2 + 4 + 8 + 16 + 20);
+    const retrier = { ErrorEquals: ['X'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6, MaxDelaySeconds: 20 };
+    expect(retrierBackoffSeconds(retrier)).toBe(1 + 2 + 4 + 8 + 16 + 20);
   });
 
   it('applies the ASL defaults: interval 1 s, rate 2, 3 attempts, no cap', () => {
@@ -24,7 +25,13 @@ describe('taskWorstCase', () => {
   it('adds up the attempts of every retrier, each at the full timeout, plus their backoff', () => {
     const step = taskWorstCase(
       'T',
-      task(20, { Retry: [{ ErrorEquals: ['Business'], MaxAttempts: 0 }, { ErrorEquals: ['Transient'], MaxAttempts: 3 }, { ErrorEquals: ['States.ALL'], MaxAttempts: 2 }] }),
+      task(20, {
+        Retry: [
+          { ErrorEquals: ['Business'], MaxAttempts: 0 },
+          { ErrorEquals: ['Transient'], MaxAttempts: 3 },
+          { ErrorEquals: ['States.ALL'], MaxAttempts: 2 },
+        ],
+      }),
     );
     expect(step).toEqual({ state: 'T', attempts: 6, timeoutSeconds: 20, backoffSeconds: 7 + 3, seconds: 6 * 20 + 10 });
   });

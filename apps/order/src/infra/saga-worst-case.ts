@@ -75,7 +75,8 @@ export const retrierBackoffSeconds = (retrier: AslRetrier): number => {
   const rate = retrier.BackoffRate ?? ASL_DEFAULTS.BackoffRate;
   const attempts = retrier.MaxAttempts ?? ASL_DEFAULTS.MaxAttempts;
   let total = 0;
-  for (let retry = 0; retry < attempts; retry++) total += Math.min(interval * rate ** retry, retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY);
+  const cap = retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY;
+  for (let retry = 0; retry < attempts; retry++) total += Math.min(interval * rate ** retry, cap);
   return total;
 };
 
@@ -90,7 +91,8 @@ export const taskWorstCase = (name: string, state: AslState): WorstCaseStep => {
   const retriers = state.Retry ?? [];
   const attempts = 1 + retriers.reduce((sum, retrier) => sum + (retrier.MaxAttempts ?? ASL_DEFAULTS.MaxAttempts), 0);
   const backoffSeconds = retriers.reduce((sum, retrier) => sum + retrierBackoffSeconds(retrier), 0);
-  return { state: name, attempts, timeoutSeconds: state.TimeoutSeconds, backoffSeconds, seconds: attempts * state.TimeoutSeconds + backoffSeconds };
+  const seconds = attempts * state.TimeoutSeconds + backoffSeconds;
+  return { state: name, attempts, timeoutSeconds: state.TimeoutSeconds, backoffSeconds, seconds };
 };
 
 const successors = (state: AslState): string[] => [

@@ -1,6 +1,15 @@
 import { InvalidCursorError } from '@shop/domain';
 import { OrderAlreadyExistsError, OrderNotFoundError } from '../errors';
-import { transitionNotApplied, transitionOrder, transitionSources, type Order, type OrderStatus, type StatusTarget, type TransitionResult } from '../order';
+import {
+  transitionNotApplied,
+  transitionOrder,
+  transitionSources,
+  type FenceTarget,
+  type Order,
+  type OrderStatus,
+  type StatusTarget,
+  type TransitionResult,
+} from '../order';
 import type { OrderRepository, Page, StoredOrder, WriteContext } from '../ports';
 
 export type { StoredOrder } from '../ports';
@@ -50,7 +59,7 @@ export class InMemoryOrderRepository implements OrderRepository {
   }
 
   /** Like the real fence: applied only to a PENDING order; any other comes back unchanged. */
-  async fence(orderId: string, target: Exclude<StatusTarget, { status: 'CONFIRMED' }>, at: Date, context: WriteContext): Promise<TransitionResult> {
+  async fence(orderId: string, target: FenceTarget, at: Date, context: WriteContext): Promise<TransitionResult> {
     this.calls.push('fence');
     return this.update(orderId, target, at, context, ['PENDING'], (order) => ({ order, changed: false }));
   }
@@ -84,7 +93,8 @@ export class InMemoryOrderRepository implements OrderRepository {
 
   async listSettled(partition: number, placedFrom: string, placedTo: string, limit: number, cursor?: string): Promise<Page<StoredOrder>> {
     this.calls.push('listSettled');
-    return this.statusPage(partition, (order) => order.status !== 'PENDING' && order.placedAt >= placedFrom && order.placedAt < placedTo, limit, cursor);
+    const inWindow = (order: Order) => order.placedAt >= placedFrom && order.placedAt < placedTo;
+    return this.statusPage(partition, (order) => order.status !== 'PENDING' && inWindow(order), limit, cursor);
   }
 
   private statusPage(partition: number, matches: (order: Order) => boolean, limit: number, cursor?: string): Page<StoredOrder> {
