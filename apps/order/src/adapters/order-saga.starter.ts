@@ -1,6 +1,6 @@
-import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { OrderSagaInput } from '@shop/order-contracts';
-import type { OrderSaga, SagaStart } from '../domain/ports';
+import type { OrderSaga, SagaExecution, SagaExecutionStatus, SagaStart } from '../domain/ports';
 
 /** Name of the error Step Functions answers when an execution of that name exists (running with another input, or closed). */
 export const EXECUTION_ALREADY_EXISTS = 'ExecutionAlreadyExists';
@@ -8,6 +8,25 @@ export const EXECUTION_ALREADY_EXISTS = 'ExecutionAlreadyExists';
 /** Is `error` Step Functions' `ExecutionAlreadyExists` (by name, so duplicate SDK copies still match)? */
 export const isExecutionAlreadyExists = (error: unknown): boolean =>
   error instanceof Error && error.name === EXECUTION_ALREADY_EXISTS;
+
+/** Name of the error Step Functions answers when no execution has that ARN (never started, or expired after 90 days). */
+export const EXECUTION_DOES_NOT_EXIST = 'ExecutionDoesNotExist';
+
+const KNOWN_STATUSES: ReadonlySet<string> = new Set<SagaExecutionStatus>([
+  'RUNNING',
+  'PENDING_REDRIVE',
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+]);
+
+/**
+ * The ARN of the execution named `name` of a state machine:
+ * `arn:<partition>:states:<region>:<account>:stateMachine:<machine>` → `...:execution:<machine>:<name>`.
+ */
+export const executionArnOf = (stateMachineArn: string, name: string): string =>
+  `${stateMachineArn.replace(/:stateMachine:/, ':execution:')}:${name}`;
 
 /**
  * The {@link OrderSaga} on Step Functions: `StartExecution` of the order saga state machine with
@@ -19,7 +38,8 @@ export const isExecutionAlreadyExists = (error: unknown): boolean =>
 export class SfnOrderSaga implements OrderSaga {
   /**
    * @param sfn a Step Functions client (built once per module, optionally tracer-wrapped); only `send` is used.
-   * @param stateMachineArn the order saga (env `STATE_MACHINE_ARN`).
+   * @param stateMachineArn the order saga (env `STATE_MACHINE_ARN`); the role needs `states:StartExecution`
+   *   on it to start, `states:DescribeExecution` on its executions to describe.
    */
   constructor(
     private readonly sfn: Pick<SFNClient, 'send'>,
@@ -38,6 +58,24 @@ export class SfnOrderSaga implements OrderSaga {
       return 'started';
     } catch (error) {
       if (isExecutionAlreadyExists(error)) return 'already-started';
+      throw error;
+    }
+  }
+
+  /**
+   * `DescribeExecution` of the execution named after the order. `ExecutionDoesNotExist` is
+   * `NOT_FOUND`: the saga was never started (the intake stopped between the order and the start) or
+   * its record has expired. A status Step Functions may add later counts as `RUNNING`, so nothing
+   * is reconciled on a guess.
+   */
+  async describe(orderId: string): Promise<SagaExecution> {
+    try {
+      const executionArn = executionArnOf(this.stateMachineArn, orderId);
+      const { status, stopDate } = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      const known = status !== undefined && KNOWN_STATUSES.has(status) ? (status as SagaExecutionStatus) : 'RUNNING';
+      return stopDate === undefined ? { status: known } : { status: known, stoppedAt: stopDate };
+    } catch (error) {
+      if (error instanceof Error && error.name === EXECUTION_DOES_NOT_EXIST) return { status: 'NOT_FOUND' };
       throw error;
     }
   }

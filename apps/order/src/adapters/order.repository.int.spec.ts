@@ -7,11 +7,13 @@ import { transitionOrder } from '../domain/order';
 import type { OrderRepository } from '../domain/ports';
 import { CUSTOMER_ID, ORDER_ID, OTHER_CUSTOMER_ID, pendingOrder } from '../domain/testing/order-fixtures';
 import { DynamoOrderRepository, orderKey, toOrderItem } from './order.repository';
+import { statusShardOf } from './status-index';
+import { ORDER_TEST_TABLE } from './testing/order-test-table';
 
 // DynamoDB Local's endpoint comes from AWS_ENDPOINT_URL_DYNAMODB (exported by the global setup).
 const docClient = createDocumentClient();
-const table = useTestTable();
-const repository = (): OrderRepository => new DynamoOrderRepository(docClient, table.tableName);
+const table = useTestTable(ORDER_TEST_TABLE);
+const repository = (): DynamoOrderRepository => new DynamoOrderRepository(docClient, table.tableName);
 const storedItem = async (orderId: string) =>
   (await docClient.send(new GetCommand({ TableName: table.tableName, Key: orderKey(orderId), ConsistentRead: true }))).Item;
 
@@ -184,5 +186,123 @@ describe('DynamoOrderRepository on DynamoDB Local', () => {
     const page = await repository().listByCustomer(customerId, 1);
 
     await expect(repository().listByCustomer(OTHER_CUSTOMER_ID, 1, page.nextCursor)).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  describe('fence (PENDING only, one conditional UpdateItem)', () => {
+    const AT = new Date('2025-03-01T10:00:02.000Z');
+
+    it('flags a PENDING order and stores exactly the item a full write of the flagged order would', async () => {
+      const id = orderId(950);
+      const created = pendingOrder({ orderId: id });
+      await repository().create(created, { correlationId: 'c1' });
+
+      const result = await repository().fence(id, { status: 'NEEDS_ATTENTION', reason: 'Sandbox.Timedout' }, AT, { correlationId: 'corr-saga' });
+
+      const expected = transitionOrder(created, { status: 'NEEDS_ATTENTION', reason: 'Sandbox.Timedout' }, AT).order;
+      expect(result).toEqual({ order: expected, changed: true });
+      await expect(storedItem(id)).resolves.toEqual(toOrderItem(expected, 'corr-saga'));
+    });
+
+    it('leaves a confirmed order exactly as it is and answers it', async () => {
+      const id = orderId(951);
+      await repository().create(pendingOrder({ orderId: id }), { correlationId: 'c1' });
+      const { order: confirmed } = await repository().changeStatus(id, { status: 'CONFIRMED' }, AT, { correlationId: 'c2' });
+      const before = await storedItem(id);
+
+      await expect(repository().fence(id, { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, AT, { correlationId: 'c3' })).resolves.toEqual({
+        order: confirmed,
+        changed: false,
+      });
+      await expect(storedItem(id)).resolves.toEqual(before);
+    });
+
+    it('lets exactly one of a late confirmation and a fence win, never both, over 20 races', async () => {
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, async (_, n) => {
+          const id = orderId(960 + n);
+          await repository().create(pendingOrder({ orderId: id }), { correlationId: 'c1' });
+          const [confirm, fence] = await Promise.allSettled([
+            repository().changeStatus(id, { status: 'CONFIRMED' }, AT, { correlationId: 'confirm' }),
+            repository().fence(id, { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, AT, { correlationId: 'fence' }),
+          ]);
+          const stored = await storedItem(id);
+          return { confirmed: confirm.status === 'fulfilled', fenced: fence.status === 'fulfilled' && fence.value.changed, status: stored?.status };
+        }),
+      );
+
+      for (const outcome of outcomes) {
+        expect(outcome.confirmed !== outcome.fenced).toBe(true);
+        expect(outcome.status).toBe(outcome.confirmed ? 'CONFIRMED' : 'CANCELLED');
+      }
+    });
+  });
+
+  describe('the status index (gsi2)', () => {
+    const at = (minute: number) => new Date(`2025-03-02T10:${String(minute).padStart(2, '0')}:30.000Z`);
+    const placedOn2nd = (minute: number) => `2025-03-02T10:${String(minute).padStart(2, '0')}:00.000Z`;
+    const all = async (list: (cursor?: string) => Promise<{ items: readonly { order: { orderId: string } }[]; nextCursor?: string }>) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await list(cursor);
+        ids.push(...page.items.map((stored) => stored.order.orderId));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    const everyShard = async (list: (shard: number, cursor?: string) => ReturnType<OrderRepository['listPending']>) =>
+      (await Promise.all(Array.from({ length: repository().partitions }, (_, shard) => all((cursor) => list(shard, cursor))))).flat().sort();
+
+    it('lists a PENDING order in its shard until it settles, then in the settled shard, by checkout time', async () => {
+      const ids = [1100, 1101, 1102, 1103, 1104, 1105].map(orderId);
+      for (const [index, id] of ids.entries()) {
+        await repository().create(pendingOrder({ orderId: id, placedAt: placedOn2nd(index) }), { correlationId: `corr-${index}` });
+      }
+      await repository().changeStatus(ids[0] as string, { status: 'CONFIRMED' }, at(10), { correlationId: 'c' });
+      await repository().changeStatus(ids[1] as string, { status: 'CANCELLED', reason: 'OUT_OF_STOCK' }, at(10), { correlationId: 'c' });
+      await repository().fence(ids[2] as string, { status: 'NEEDS_ATTENTION', reason: 'X' }, at(10), { correlationId: 'c' });
+
+      const before = '2025-03-02T10:05:00.000Z';
+      const pending = await everyShard((shard, cursor) => repository().listPending(shard, before, 1, cursor));
+      const settled = await everyShard((shard, cursor) => repository().listSettled(shard, '2025-03-02T10:00:00.000Z', before, 1, cursor));
+
+      // Other tests of this file leave PENDING orders placed earlier: only this test's orders count.
+      const mine = (found: string[]) => found.filter((id) => ids.includes(id));
+      expect(mine(pending)).toEqual([ids[3], ids[4]].sort());
+      expect(mine(settled)).toEqual([ids[0], ids[1], ids[2]].sort());
+      expect(pending).not.toContain(ids[5]);
+      const page = await repository().listPending(statusShardOf(ids[3] as string), before, 5);
+      expect(page.items.find((stored) => stored.order.orderId === ids[3])).toEqual({
+        order: pendingOrder({ orderId: ids[3], placedAt: placedOn2nd(3) }),
+        correlationId: 'corr-3',
+      });
+    });
+
+    it('takes a window as [placedFrom, placedTo): an order placed at the end is out, one at the start is in', async () => {
+      const inside = orderId(1110);
+      const atEnd = orderId(1111);
+      await repository().create(pendingOrder({ orderId: inside, placedAt: '2025-03-03T10:00:00.000Z' }), { correlationId: 'c' });
+      await repository().create(pendingOrder({ orderId: atEnd, placedAt: '2025-03-03T11:00:00.000Z' }), { correlationId: 'c' });
+      for (const id of [inside, atEnd]) await repository().changeStatus(id, { status: 'CONFIRMED' }, at(0), { correlationId: 'c' });
+
+      const [from, to] = ['2025-03-03T10:00:00.000Z', '2025-03-03T11:00:00.000Z'];
+      const found = await everyShard((shard, cursor) => repository().listSettled(shard, from, to, 10, cursor));
+
+      expect(found).toEqual([inside]);
+    });
+
+    it("refuses a cursor of another shard's query", async () => {
+      const ids = [1120, 1121, 1122, 1123, 1124, 1125, 1126, 1127, 1128, 1129].map(orderId);
+      for (const id of ids) await repository().create(pendingOrder({ orderId: id, placedAt: '2025-03-04T10:00:00.000Z' }), { correlationId: 'c' });
+      // Ten orders over eight shards: some shard holds two, so its first page of one has a next page.
+      const shard = ids.map(statusShardOf).find((candidate, index, shards) => shards.indexOf(candidate) !== index) as number;
+      const page = await repository().listPending(shard, '2025-03-05T00:00:00.000Z', 1);
+      const cursor = page.nextCursor as string;
+      expect(cursor).toEqual(expect.any(String));
+
+      await expect(repository().listPending((shard + 1) % repository().partitions, '2025-03-05T00:00:00.000Z', 1, cursor)).rejects.toBeInstanceOf(
+        InvalidCursorError,
+      );
+    });
   });
 });

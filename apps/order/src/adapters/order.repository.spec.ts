@@ -9,13 +9,15 @@ import { InvalidOrderTransitionError, OrderAlreadyExistsError, OrderNotFoundErro
 import { transitionOrder } from '../domain/order';
 import type { OrderRepository } from '../domain/ports';
 import { CUSTOMER_ID, ORDER_ID, pendingOrder, RECEIVED_AT } from '../domain/testing/order-fixtures';
-import { DynamoOrderRepository, fromOrderItem, isOrderItem, toOrderItem } from './order.repository';
+import { DynamoOrderRepository, fromOrderItem, fromStoredItem, isOrderItem, toOrderItem } from './order.repository';
+import { statusShardOf } from './status-index';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const repository: OrderRepository = new DynamoOrderRepository(createDocumentClient({ clientConfig: { region: 'eu-west-1' } }), 'orders');
 const context = { correlationId: 'corr-1' };
 const key = { pk: `ORDER#${ORDER_ID}`, sk: 'ORDER' };
 const customerPartition = `CUSTOMER#${CUSTOMER_ID}`;
+const shard = statusShardOf(ORDER_ID);
 
 const conditionFailed = (item?: Record<string, unknown>) =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item && { Item: item as never }) });
@@ -32,14 +34,27 @@ beforeEach(() => {
 });
 
 describe('toOrderItem / fromOrderItem', () => {
-  it('lays an order out with its keys, customer index keys and the correlation id of the write', () => {
+  it('lays an order out with its keys, customer and status index keys and the correlation id of the write', () => {
     expect(toOrderItem(pendingOrder(), 'corr-1')).toEqual({
       ...key,
       gsi1pk: customerPartition,
       gsi1sk: `2025-03-01T10:00:00.000Z#${ORDER_ID}`,
+      gsi2pk: `PENDING#${shard}`,
+      gsi2sk: `2025-03-01T10:00:00.000Z#${ORDER_ID}`,
       ...pendingOrder(),
       correlationId: 'corr-1',
     });
+  });
+
+  it('moves an order that left PENDING to the settled partition of its shard', () => {
+    expect(toOrderItem(confirmed, 'c')).toMatchObject({ gsi2pk: `SETTLED#${shard}`, gsi2sk: `2025-03-01T10:00:00.000Z#${ORDER_ID}` });
+    expect(toOrderItem(cancelled, 'c').gsi2pk).toBe(`SETTLED#${shard}`);
+  });
+
+  it('reads the correlation id of the last write with the order, and refuses an item without one', () => {
+    expect(fromStoredItem(toOrderItem(confirmed, 'corr-9'))).toEqual({ order: confirmed, correlationId: 'corr-9' });
+    const withoutCorrelation = Object.fromEntries(Object.entries(toOrderItem(confirmed, 'c')).filter(([name]) => name !== 'correlationId'));
+    expect(() => fromStoredItem(withoutCorrelation)).toThrow();
   });
 
   it('reads the order back without keys or bookkeeping', () => {
@@ -100,13 +115,14 @@ describe('DynamoOrderRepository', () => {
         TableName: 'orders',
         Key: key,
         UpdateExpression:
-          'SET #status = :status, #statusHistory = list_append(#statusHistory, :historyEntry), #updatedAt = :updatedAt, ' +
-          '#correlationId = :correlationId, #version = #version + :one',
+          'SET #status = :status, #statusHistory = list_append(#statusHistory, :historyEntry), #statusPartition = :statusPartition, ' +
+          '#updatedAt = :updatedAt, #correlationId = :correlationId, #version = #version + :one',
         ConditionExpression: 'attribute_exists(#pk) AND #status IN (:from0)',
         ExpressionAttributeNames: {
           '#pk': 'pk',
           '#status': 'status',
           '#statusHistory': 'statusHistory',
+          '#statusPartition': 'gsi2pk',
           '#updatedAt': 'updatedAt',
           '#correlationId': 'correlationId',
           '#version': 'version',
@@ -114,6 +130,7 @@ describe('DynamoOrderRepository', () => {
         ExpressionAttributeValues: {
           ':status': 'CONFIRMED',
           ':historyEntry': [{ status: 'CONFIRMED', at: AT.toISOString() }],
+          ':statusPartition': `SETTLED#${shard}`,
           ':updatedAt': AT.toISOString(),
           ':correlationId': 'corr-1',
           ':one': 1,
@@ -182,6 +199,77 @@ describe('DynamoOrderRepository', () => {
       ddb.on(UpdateCommand).rejects(throttled);
 
       await expect(repository.changeStatus(ORDER_ID, { status: 'CONFIRMED' }, AT, context)).rejects.toBe(throttled);
+    });
+  });
+
+  describe('fence', () => {
+    it('is the same single UpdateItem, on condition that the order is PENDING', async () => {
+      const fenced = transitionOrder(pendingOrder(), { status: 'NEEDS_ATTENTION', reason: 'Sandbox.Timedout' }, AT).order;
+      ddb.on(UpdateCommand).resolves({ Attributes: toOrderItem(fenced, 'corr-1') });
+
+      await expect(repository.fence(ORDER_ID, { status: 'NEEDS_ATTENTION', reason: 'Sandbox.Timedout' }, AT, context)).resolves.toEqual({
+        order: fenced,
+        changed: true,
+      });
+      const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+      expect(input?.ConditionExpression).toBe('attribute_exists(#pk) AND #status IN (:from0)');
+      expect(input?.ExpressionAttributeValues).toMatchObject({ ':from0': 'PENDING', ':status': 'NEEDS_ATTENTION' });
+      expect(ddb.calls()).toHaveLength(1);
+    });
+
+    it('answers an order that left PENDING as it is stored, unchanged (a confirmation that landed)', async () => {
+      ddb.on(UpdateCommand).rejects(conditionFailed(raw(toOrderItem(confirmed, 'c'))));
+
+      await expect(repository.fence(ORDER_ID, { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, AT, context)).resolves.toEqual({
+        order: confirmed,
+        changed: false,
+      });
+    });
+
+    it('turns a failed condition without a stored item into OrderNotFoundError', async () => {
+      ddb.on(UpdateCommand).rejects(conditionFailed());
+      await expect(repository.fence(ORDER_ID, { status: 'NEEDS_ATTENTION', reason: 'X' }, AT, context)).rejects.toBeInstanceOf(OrderNotFoundError);
+    });
+  });
+
+  describe('the status index', () => {
+    it('queries one PENDING shard for orders placed before a time, oldest first, one item more than the page', async () => {
+      ddb.on(QueryCommand).resolves({ Items: [toOrderItem(pendingOrder(), 'corr-p')] });
+
+      await expect(repository.listPending(3, '2025-03-01T11:00:00.000Z', 10)).resolves.toEqual({
+        items: [{ order: pendingOrder(), correlationId: 'corr-p' }],
+      });
+      expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+        TableName: 'orders',
+        IndexName: 'gsi2',
+        KeyConditionExpression: '#partition = :partition AND #sort < :before',
+        ExpressionAttributeNames: { '#partition': 'gsi2pk', '#sort': 'gsi2sk' },
+        ExpressionAttributeValues: { ':partition': 'PENDING#3', ':before': '2025-03-01T11:00:00.000Z' },
+        Limit: 11,
+      });
+      expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.ScanIndexForward).toBeUndefined();
+    });
+
+    it('queries one settled shard for a window of checkout times', async () => {
+      ddb.on(QueryCommand).resolves({ Items: [] });
+
+      await repository.listSettled(7, '2025-03-01T10:00:00.000Z', '2025-03-01T11:00:00.000Z', 5);
+
+      expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+        KeyConditionExpression: '#partition = :partition AND #sort BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':partition': 'SETTLED#7', ':from': '2025-03-01T10:00:00.000Z', ':to': '2025-03-01T11:00:00.000Z' },
+        Limit: 6,
+      });
+    });
+
+    it('refuses a cursor of another shard', async () => {
+      const foreign = encodeCursor({ pk: 'ORDER#x', sk: 'ORDER', gsi2pk: 'PENDING#2', gsi2sk: 'x' });
+      await expect(repository.listPending(3, '2025-03-01T11:00:00.000Z', 10, foreign)).rejects.toBeInstanceOf(InvalidCursorError);
+      expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+    });
+
+    it('has one partition per shard', () => {
+      expect(repository.partitions).toBe(8);
     });
   });
 

@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from '@shop/domain';
+import * as z from 'zod';
 import {
   compositeKey,
   conditionCheckFailureItem,
@@ -8,7 +9,9 @@ import {
   isConditionalCheckFailed,
   ItemAlreadyExistsError,
   queryIndexPartition,
+  queryPage,
   type DocumentClient,
+  type Item,
 } from '@shop/dynamodb';
 import { OrderAlreadyExistsError, OrderNotFoundError } from '../domain/errors';
 import {
@@ -16,11 +19,23 @@ import {
   statusChangeWrite,
   transitionNotApplied,
   transitionSources,
+  type FenceTarget,
   type Order,
+  type OrderStatus,
   type StatusTarget,
   type TransitionResult,
 } from '../domain/order';
-import type { OrderRepository, Page, WriteContext } from '../domain/ports';
+import type { OrderRepository, Page, StoredOrder, WriteContext } from '../domain/ports';
+import {
+  pendingPartition,
+  settledPartition,
+  STATUS_INDEX,
+  STATUS_INDEX_PARTITION_KEY,
+  STATUS_INDEX_SHARDS,
+  STATUS_INDEX_SORT_KEY,
+  statusPartitionOf,
+  statusSortKeyOf,
+} from './status-index';
 
 /** Name of the customer index (GSI) of the order table. */
 export const CUSTOMER_INDEX = 'gsi1';
@@ -46,6 +61,10 @@ export type OrderItem = Order &
     readonly gsi1pk: string;
     /** `<placedAt>#<orderId>`: sort key of the customer index, so a customer's orders list by checkout time. */
     readonly gsi1sk: string;
+    /** `PENDING#<shard>` or `SETTLED#<shard>`: partition of the status index (see `status-index.ts`). */
+    readonly gsi2pk: string;
+    /** `<placedAt>#<orderId>`: sort key of the status index. */
+    readonly gsi2sk: string;
     /** Correlation id of the last write. */
     readonly correlationId: string;
   };
@@ -61,6 +80,8 @@ export const toOrderItem = (order: Order, correlationId: string): OrderItem => (
   ...orderKey(order.orderId),
   gsi1pk: customerPartition(order.customerId),
   gsi1sk: compositeKey(order.placedAt, order.orderId),
+  gsi2pk: statusPartitionOf(order.orderId, order.status),
+  gsi2sk: statusSortKeyOf(order.placedAt, order.orderId),
   ...order,
   correlationId,
 });
@@ -74,6 +95,19 @@ export const isOrderItem = (item: Record<string, unknown>): boolean =>
  * rest is validated, so a corrupt item fails loudly instead of leaking out.
  */
 export const fromOrderItem = (item: Record<string, unknown>): Order => OrderSchema.parse(item);
+
+const WriteBookkeepingSchema = z.object({ correlationId: z.string().min(1) });
+
+/** The order held by a stored item with the correlation id of the item's last write. */
+export const fromStoredItem = (item: Record<string, unknown>): StoredOrder => ({
+  order: fromOrderItem(item),
+  // Every write stores one; an item without it is corrupt, as a bad order would be.
+  correlationId: WriteBookkeepingSchema.parse(item).correlationId,
+});
+
+
+/** What a cursor of a status index query holds: the table key and the index key. */
+const STATUS_CURSOR_ATTRIBUTES = ['pk', 'sk', STATUS_INDEX_PARTITION_KEY, STATUS_INDEX_SORT_KEY];
 
 /**
  * The {@link OrderRepository} on DynamoDB (single table, see the README for the item layout).
@@ -90,12 +124,18 @@ export class DynamoOrderRepository implements OrderRepository {
     private readonly tableName: string,
   ) {}
 
+  readonly partitions = STATUS_INDEX_SHARDS;
+
   /** Strongly consistent: a saga step must see the previous step's write. */
   async get(orderId: string): Promise<Order | undefined> {
+    return (await this.getStored(orderId))?.order;
+  }
+
+  async getStored(orderId: string): Promise<StoredOrder | undefined> {
     const { Item } = await this.docClient.send(
       new GetCommand({ TableName: this.tableName, Key: orderKey(orderId), ConsistentRead: true }),
     );
-    return Item ? fromOrderItem(Item) : undefined;
+    return Item ? fromStoredItem(Item) : undefined;
   }
 
   async create(order: Order, context: WriteContext): Promise<void> {
@@ -113,15 +153,32 @@ export class DynamoOrderRepository implements OrderRepository {
 
   /**
    * One UpdateItem, no read: SET status, history entry (`list_append`), cancellation reason when
-   * cancelling, `updatedAt`, `correlationId` and `version + 1` (the stored item has exactly the
-   * attributes a full write of the changed order would give it, so the stream images, and the
-   * events published from them, are the same), on condition that the order exists and its status
-   * is one the status machine allows as a source. On a failed condition DynamoDB returns the stored
-   * item (`ALL_OLD`), from which the domain decides: no change, or a refusal.
+   * cancelling, the status index partition (every target is a settled status), `updatedAt`,
+   * `correlationId` and `version + 1` (the stored item has exactly the attributes a full write of
+   * the changed order would give it, so the stream images, and the events published from them, are
+   * the same), on condition that the order exists and its status is one the status machine allows
+   * as a source. On a failed condition DynamoDB returns the stored item (`ALL_OLD`), from which the
+   * domain decides: no change, or a refusal.
    */
   async changeStatus(orderId: string, target: StatusTarget, at: Date, context: WriteContext): Promise<TransitionResult> {
+    return this.update(orderId, target, at, context, transitionSources(target.status), (stored) => transitionNotApplied(stored, target));
+  }
+
+  /** The same single UpdateItem as {@link changeStatus}, on condition that the order is PENDING. */
+  async fence(orderId: string, target: FenceTarget, at: Date, context: WriteContext): Promise<TransitionResult> {
+    return this.update(orderId, target, at, context, ['PENDING'], (stored) => ({ order: stored, changed: false }));
+  }
+
+  private async update(
+    orderId: string,
+    target: StatusTarget,
+    at: Date,
+    context: WriteContext,
+    from: readonly OrderStatus[],
+    notApplied: (stored: Order) => TransitionResult,
+  ): Promise<TransitionResult> {
     const { status, cancellationReason, historyEntry, updatedAt } = statusChangeWrite(target, at);
-    const sources = Object.fromEntries(transitionSources(target.status).map((source, index) => [`:from${index}`, source]));
+    const sources = Object.fromEntries(from.map((source, index) => [`:from${index}`, source]));
     try {
       const { Attributes } = await this.docClient.send(
         new UpdateCommand({
@@ -131,6 +188,7 @@ export class DynamoOrderRepository implements OrderRepository {
             'SET #status = :status',
             '#statusHistory = list_append(#statusHistory, :historyEntry)',
             ...(cancellationReason ? ['#cancellationReason = :cancellationReason'] : []),
+            '#statusPartition = :statusPartition',
             '#updatedAt = :updatedAt',
             '#correlationId = :correlationId',
             '#version = #version + :one',
@@ -141,6 +199,7 @@ export class DynamoOrderRepository implements OrderRepository {
             '#status': 'status',
             '#statusHistory': 'statusHistory',
             ...(cancellationReason && { '#cancellationReason': 'cancellationReason' }),
+            '#statusPartition': STATUS_INDEX_PARTITION_KEY,
             '#updatedAt': 'updatedAt',
             '#correlationId': 'correlationId',
             '#version': 'version',
@@ -149,6 +208,7 @@ export class DynamoOrderRepository implements OrderRepository {
             ':status': status,
             ':historyEntry': [historyEntry],
             ...(cancellationReason && { ':cancellationReason': cancellationReason }),
+            ':statusPartition': statusPartitionOf(orderId, status),
             ':updatedAt': updatedAt,
             ':correlationId': context.correlationId,
             ':one': 1,
@@ -163,7 +223,7 @@ export class DynamoOrderRepository implements OrderRepository {
       if (!isConditionalCheckFailed(error)) throw error;
       const stored = conditionCheckFailureItem(error);
       if (!stored) throw new OrderNotFoundError(orderId, { cause: error });
-      return transitionNotApplied(fromOrderItem(stored), target);
+      return notApplied(fromOrderItem(stored));
     }
   }
 
@@ -179,6 +239,47 @@ export class DynamoOrderRepository implements OrderRepository {
         descending: true,
         parse: fromOrderItem,
       });
+    } catch (error) {
+      if (error instanceof InvalidPageCursorError) throw new InvalidCursorError('cursor', { cause: error });
+      throw error;
+    }
+  }
+
+  /** A Query of one PENDING partition of the status index, oldest checkout first; never a Scan. */
+  async listPending(partition: number, placedBefore: string, limit: number, cursor?: string): Promise<Page<StoredOrder>> {
+    return this.queryStatusIndex(pendingPartition(partition), '#sort < :before', { ':before': placedBefore }, limit, cursor);
+  }
+
+  /**
+   * A Query of one settled partition of the status index, oldest checkout first; never a Scan.
+   * `BETWEEN from AND to` is [from, to) here: a sort key `<to>#<orderId>` sorts after `to`.
+   */
+  async listSettled(partition: number, placedFrom: string, placedTo: string, limit: number, cursor?: string): Promise<Page<StoredOrder>> {
+    return this.queryStatusIndex(settledPartition(partition), '#sort BETWEEN :from AND :to', { ':from': placedFrom, ':to': placedTo }, limit, cursor);
+  }
+
+  private async queryStatusIndex(
+    partition: string,
+    sortCondition: string,
+    sortValues: Record<string, string>,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<StoredOrder>> {
+    try {
+      const page = await queryPage<Item>(this.docClient, {
+        query: {
+          TableName: this.tableName,
+          IndexName: STATUS_INDEX,
+          KeyConditionExpression: `#partition = :partition AND ${sortCondition}`,
+          ExpressionAttributeNames: { '#partition': STATUS_INDEX_PARTITION_KEY, '#sort': STATUS_INDEX_SORT_KEY },
+          ExpressionAttributeValues: { ':partition': partition, ...sortValues },
+        },
+        limit,
+        cursor,
+        cursorShape: { attributes: STATUS_CURSOR_ATTRIBUTES, fixed: { [STATUS_INDEX_PARTITION_KEY]: partition } },
+      });
+      const items = page.items.map(fromStoredItem);
+      return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
     } catch (error) {
       if (error instanceof InvalidPageCursorError) throw new InvalidCursorError('cursor', { cause: error });
       throw error;

@@ -49,3 +49,21 @@ export class OrderIdTakenError extends ConflictError {
     this.name = 'OrderIdTakenError';
   }
 }
+
+/**
+ * An event replay (`republish-events`) could not publish an event. What was published before is
+ * kept (consumers deduplicate a second copy); the message says how to resume.
+ */
+export class RepublishInterruptedError extends Error {
+  constructor(
+    /** The cursor to re-invoke with (`undefined`: the same payload as this invocation). */
+    readonly resumeCursor: string | undefined,
+    /** Events this invocation published before the failing page. */
+    readonly published: number,
+    options?: ErrorOptions,
+  ) {
+    const resume = resumeCursor === undefined ? 'the same payload' : `the same payload with "cursor": ${JSON.stringify(resumeCursor)}`;
+    super(`Republishing order events stopped after ${published} events; re-invoke with ${resume} to resume.`, options);
+    this.name = 'RepublishInterruptedError';
+  }
+}

@@ -105,6 +105,9 @@ export type StatusTarget =
   | { readonly status: 'CANCELLED'; readonly reason: CancellationReason }
   | { readonly status: 'NEEDS_ATTENTION'; readonly reason: string };
 
+/** What a fence may move a PENDING order to: any status but CONFIRMED (see `OrderRepository.fence`). */
+export type FenceTarget = Exclude<StatusTarget, { readonly status: 'CONFIRMED' }>;
+
 /** The outcome of {@link transitionOrder}: the order after it, and whether anything changed. */
 export interface TransitionResult {
   readonly order: Order;

@@ -6,7 +6,7 @@ import type { Clock, OrderRepository, OrderSaga, SagaStart } from './ports';
 /** What {@link placeOrder} needs. */
 export interface PlaceOrderDeps {
   readonly orders: Pick<OrderRepository, 'get' | 'create'>;
-  readonly saga: OrderSaga;
+  readonly saga: Pick<OrderSaga, 'start'>;
   readonly clock: Clock;
 }
 

@@ -1,8 +1,9 @@
 import { cancelOrder } from './cancel-order.use-case';
 import { confirmOrder } from './confirm-order.use-case';
 import { InvalidOrderTransitionError, OrderNotFoundError } from './errors';
+import { fenceOrder } from './fence-order.use-case';
 import { markOrderNeedsAttention } from './mark-needs-attention.use-case';
-import { transitionOrder, type Order } from './order';
+import { transitionOrder, type Order, type StatusTarget } from './order';
 import { fixedClock } from './testing/fake-order-saga';
 import { InMemoryOrderRepository } from './testing/in-memory-order.repository';
 import { ORDER_ID, pendingOrder, RECEIVED_AT } from './testing/order-fixtures';
@@ -139,5 +140,35 @@ describe('markOrderNeedsAttention', () => {
   it('fails for an unknown order', async () => {
     const { deps } = setup([]);
     await expect(markOrderNeedsAttention(deps, ORDER_ID, 'X', context)).rejects.toBeInstanceOf(OrderNotFoundError);
+  });
+});
+
+describe('fenceOrder', () => {
+  const flag = { status: 'NEEDS_ATTENTION', reason: 'Boom' } as const;
+
+  it('moves a PENDING order in one write, no read first', async () => {
+    const { orders, deps } = setup();
+
+    const result = await fenceOrder(deps, ORDER_ID, { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, context);
+
+    expect(result).toMatchObject({ changed: true, order: { status: 'CANCELLED', cancellationReason: 'PROCESSING_FAILED', version: 2 } });
+    expect(orders.calls).toEqual(['fence']);
+  });
+
+  it.each(['CONFIRMED', 'CANCELLED', 'NEEDS_ATTENTION'] as const)('leaves a %s order as it is and answers it', async (status) => {
+    const targets: Record<typeof status, StatusTarget> = {
+      CONFIRMED: { status: 'CONFIRMED' },
+      CANCELLED: { status: 'CANCELLED', reason: 'OUT_OF_STOCK' },
+      NEEDS_ATTENTION: { status: 'NEEDS_ATTENTION', reason: 'X' },
+    };
+    const stored = transitionOrder(pendingOrder(), targets[status], new Date(RECEIVED_AT)).order;
+    const { orders, deps } = setup([stored]);
+
+    await expect(fenceOrder(deps, ORDER_ID, flag, context)).resolves.toEqual({ order: stored, changed: false });
+    expect(orders.writes).toEqual([]);
+  });
+
+  it('refuses an order that does not exist', async () => {
+    await expect(fenceOrder(setup([]).deps, ORDER_ID, flag, context)).rejects.toBeInstanceOf(OrderNotFoundError);
   });
 });

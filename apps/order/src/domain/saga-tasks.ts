@@ -33,11 +33,16 @@ export const CaughtErrorSchema = z.object({
   Cause: z.string().optional(),
 });
 
-/** Payload of the MarkNeedsAttention task: the last error the saga caught. */
+/**
+ * Payload of the MarkNeedsAttention task: the last error the saga caught. With `onlyIfPending` it
+ * is the saga's fence (FenceOrder): only a PENDING order is flagged, any other is left as it is and
+ * its status answered (CONFIRMED: the confirmation landed).
+ */
 export const MarkNeedsAttentionTaskSchema = z.object({
   orderId: OrderIdSchema,
   correlationId: CorrelationIdSchema,
   error: CaughtErrorSchema,
+  onlyIfPending: z.boolean().optional(),
 });
 
 /** Payload of the MarkNeedsAttention task. */

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '@shop/dynamodb';
 import { createObservability, requireEnv, withObservability } from '@shop/observability';
 import { DynamoOrderRepository } from '../adapters/order.repository';
+import { fenceOrder } from '../domain/fence-order.use-case';
 import { markOrderNeedsAttention } from '../domain/mark-needs-attention.use-case';
 import { systemClock } from '../domain/ports';
 import { MarkNeedsAttentionTaskSchema, NEEDS_ATTENTION_METRIC } from '../domain/saga-tasks';
@@ -11,6 +12,8 @@ import { createSagaTask, type SagaTaskDeps } from './saga-task';
  * The saga's MarkNeedsAttention task: a step or a compensation failed after its retries. It flags
  * the order NEEDS_ATTENTION with the caught error's name (idempotent), logs the error's cause for
  * the operator and counts {@link NEEDS_ATTENTION_METRIC}. The saga fails right after it.
+ * With `onlyIfPending` it is the saga's FenceOrder task: only a PENDING order is flagged; any other
+ * is left as it is and its status answered (CONFIRMED: the confirmation landed, nothing is undone).
  */
 export const createMarkNeedsAttentionTask = (deps: SagaTaskDeps) =>
   createSagaTask(
@@ -21,11 +24,16 @@ export const createMarkNeedsAttentionTask = (deps: SagaTaskDeps) =>
           orderId: task.orderId,
           error: task.error.Error,
           cause: task.error.Cause,
+          ...(task.onlyIfPending && { onlyIfPending: true }),
         });
-        return markOrderNeedsAttention(ports, task.orderId, task.error.Error, { correlationId: task.correlationId });
+        const target = { status: 'NEEDS_ATTENTION', reason: task.error.Error } as const;
+        const context = { correlationId: task.correlationId };
+        return task.onlyIfPending
+          ? fenceOrder(ports, task.orderId, target, context)
+          : markOrderNeedsAttention(ports, task.orderId, task.error.Error, context);
       },
       metric: NEEDS_ATTENTION_METRIC,
-      logFields: (task) => ({ error: task.error.Error }),
+      logFields: (task) => ({ error: task.error.Error, ...(task.onlyIfPending && { onlyIfPending: true }) }),
     },
     deps,
   );

@@ -1,10 +1,10 @@
 import { unmarshallDynamoDB } from '@aws-lambda-powertools/commons/utils/unmarshallDynamoDB';
 import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
 import { CorrelationIdSchema, nameBasedId } from '@shop/domain';
-import { createOrderCancelled, createOrderConfirmed } from '@shop/order-contracts';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { fromOrderItem, isOrderItem } from '../adapters/order.repository';
-import { lastStatusChange, type Order } from '../domain/order';
+import type { Order } from '../domain/order';
+import { MissingCancellationReasonError, orderEventOf } from '../domain/order-events';
 import type { OrderEvent } from '../domain/ports';
 
 /** A stream record that holds an order item but cannot be turned into an event. */
@@ -25,21 +25,15 @@ type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 const unmarshall = (image: Image): Record<string, unknown> =>
   unmarshallDynamoDB(image as Record<string, SdkAttributeValue>) as Record<string, unknown>;
 
-/**
- * The id of the event an order's entry into `status` stands for. An order enters each status at
- * most once (the status machine never goes back), so the id is the same on every redelivery of
- * the stream record and consumers deduplicate on it.
- */
-export const orderEventId = (orderId: string, status: Order['status']): string => nameBasedId(`order-event#${orderId}#${status}`);
+export { orderEventId } from '../domain/order-events';
 
 /**
- * The event an order table stream record stands for, or `undefined` when there is none:
- * - the order entered CONFIRMED → `OrderConfirmed`;
- * - the order entered CANCELLED → `OrderCancelled` with its reason;
- * - anything else (the PENDING insert, NEEDS_ATTENTION, a write that kept the status, other item
- *   types such as idempotency records, removals) → no event.
- * The event carries the correlation id of the write (the saga's, hence the checkout's) and the
- * time the status was entered.
+ * The event an order table stream record stands for, or `undefined` when there is none: the
+ * record shows an order entering CONFIRMED, CANCELLED or NEEDS_ATTENTION → that status's event
+ * ({@link orderEventOf}: `OrderConfirmed`, `OrderCancelled` with its reason, `OrderNeedsAttention`);
+ * anything else (the PENDING insert, a write that kept the status, other item types such as
+ * idempotency records, removals) → no event. The event carries the correlation id of the write
+ * (the saga's or the reconciler's, hence the checkout's) and the time the status was entered.
  * @throws InvalidOrderStreamRecordError when the record holds an order item that is not a valid order.
  */
 export const orderEventFromStreamRecord = (record: DynamoDBRecord): OrderEvent | undefined => {
@@ -49,7 +43,7 @@ export const orderEventFromStreamRecord = (record: DynamoDBRecord): OrderEvent |
   if (!isOrderItem(item)) return undefined;
   const oldImage = record.dynamodb?.OldImage;
   const previousStatus = oldImage ? unmarshall(oldImage).status : undefined;
-  if (item.status === previousStatus || (item.status !== 'CONFIRMED' && item.status !== 'CANCELLED')) return undefined;
+  if (item.status === previousStatus || item.status === 'PENDING') return undefined;
 
   let order: Order;
   try {
@@ -59,19 +53,12 @@ export const orderEventFromStreamRecord = (record: DynamoDBRecord): OrderEvent |
   }
   const correlation = CorrelationIdSchema.safeParse(item.correlationId);
   const correlationId = correlation.success ? correlation.data : nameBasedId(`correlation#${order.orderId}`);
-  const at = lastStatusChange(order).at;
-  const common = {
-    orderId: order.orderId,
-    customerId: order.customerId,
-    lines: order.lines,
-    total: order.total,
-    correlationId,
-    id: orderEventId(order.orderId, order.status),
-    time: at,
-  };
-  if (order.status === 'CONFIRMED') {
-    return createOrderConfirmed({ ...common, shippingAddress: order.shippingAddress, placedAt: order.placedAt, confirmedAt: at });
+  try {
+    return orderEventOf(order, correlationId);
+  } catch (error) {
+    if (error instanceof MissingCancellationReasonError) {
+      throw new InvalidOrderStreamRecordError(record.eventID, 'a cancelled order without a reason', { cause: error });
+    }
+    throw error;
   }
-  if (!order.cancellationReason) throw new InvalidOrderStreamRecordError(record.eventID, 'a cancelled order without a reason');
-  return createOrderCancelled({ ...common, reason: order.cancellationReason, cancelledAt: at });
 };

@@ -1,6 +1,6 @@
 import './testing/lambda-env';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { OrderCancelledSchema, OrderConfirmedSchema } from '@shop/order-contracts';
+import { OrderCancelledSchema, OrderConfirmedSchema, OrderNeedsAttentionSchema } from '@shop/order-contracts';
 import { dynamoDbStreamEvent, fakeLambdaContext, withoutEnv, type StreamChangeInput } from '@shop/testing';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -61,6 +61,24 @@ describe('orderEventFromStreamRecord', () => {
     });
   });
 
+  it('maps an order entering NEEDS_ATTENTION to OrderNeedsAttention with the status it left and the reason', () => {
+    const event = orderEventFromStreamRecord(recordOf(modify(confirmed, needsAttention)));
+    expect(OrderNeedsAttentionSchema.parse(event)).toEqual({
+      id: orderEventId(ORDER_ID, 'NEEDS_ATTENTION'),
+      type: 'OrderNeedsAttention',
+      version: 1,
+      source: 'order',
+      time: AT.toISOString(),
+      correlationId: 'corr-saga',
+      data: { orderId: ORDER_ID, customerId: CUSTOMER_ID, previousStatus: 'CONFIRMED', reason: 'X', flaggedAt: AT.toISOString() },
+    });
+    const fenced = transitionOrder(pending, { status: 'NEEDS_ATTENTION', reason: 'Sandbox.Timedout' }, AT).order;
+    expect(orderEventFromStreamRecord(recordOf(modify(pending, fenced)))?.data).toMatchObject({
+      previousStatus: 'PENDING',
+      reason: 'Sandbox.Timedout',
+    });
+  });
+
   it('gives the same event id on every redelivery, and different ids per status', () => {
     const first = orderEventFromStreamRecord(recordOf(modify(pending, confirmed)));
     const again = orderEventFromStreamRecord(recordOf(modify(pending, confirmed), 'other'));
@@ -70,7 +88,6 @@ describe('orderEventFromStreamRecord', () => {
 
   it.each([
     ['the PENDING insert', { eventName: 'INSERT', keys, newImage: toOrderItem(pending, 'c') } as StreamChangeInput],
-    ['NEEDS_ATTENTION', modify(confirmed, needsAttention)],
     ['a write that kept the status', modify(confirmed, { ...confirmed, version: 3 })],
     ['another item type', { eventName: 'INSERT', keys: { pk: 'IDEMPOTENCY#x', sk: 'IDEMPOTENCY' }, newImage: { pk: 'IDEMPOTENCY#x', sk: 'IDEMPOTENCY' } } as StreamChangeInput],
     ['a removal', { eventName: 'REMOVE', keys, oldImage: toOrderItem(confirmed, 'c') } as StreamChangeInput],

@@ -1,8 +1,11 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createOutboxRelay, SnsEventPublisher, type EventPublisher } from '@shop/messaging';
+import { createOutboxRelay, type EventPublisher } from '@shop/messaging';
 import { createObservability, requireEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
+import { createOrderEventPublisher } from '../adapters/order-events.publisher';
 import type { OrderEvent } from '../domain/ports';
 import { orderEventFromStreamRecord } from './order-stream.mapper';
+
+export { orderEventAttributes } from '../adapters/order-events.publisher';
 
 /** What the stream relay needs; tests pass fakes. */
 export interface PublishEventsDeps {
@@ -13,16 +16,12 @@ export interface PublishEventsDeps {
 
 /**
  * The order service's transactional outbox relay: consumes the order table's stream and
- * publishes `OrderConfirmed` / `OrderCancelled` for every order that entered one of those
- * statuses. The saga tasks only write the table, so an event can neither be lost (a failing
+ * publishes `OrderConfirmed` / `OrderCancelled` / `OrderNeedsAttention` for every order that
+ * entered one of those statuses. The saga tasks only write the table, so an event can neither be lost (a failing
  * record is retried from, in order) nor published for a change that was not stored.
  */
 export const createOrderEventsRelay = (deps: PublishEventsDeps) =>
   createOutboxRelay({ toEvents: orderEventFromStreamRecord, publisher: deps.publisher, logger: deps.logger, metrics: deps.metrics });
-
-/** Extra message attributes: the cancellation reason, so a subscription can filter on it. */
-export const orderEventAttributes = (event: OrderEvent): Record<string, string> =>
-  event.type === 'OrderCancelled' ? { reason: event.data.reason } : {};
 
 // Cold start: configuration and clients are built once per execution environment.
 const observability = createObservability();
@@ -32,7 +31,7 @@ const sns = observability.tracer.captureAWSv3Client(new SNSClient({}));
 /** Lambda entry point: the stream relay with the shop's observability. */
 export const handler = withObservability(
   createOrderEventsRelay({
-    publisher: new SnsEventPublisher<OrderEvent>(sns, topicArn, { attributes: orderEventAttributes }),
+    publisher: createOrderEventPublisher(sns, topicArn),
     logger: observability.logger,
     metrics: observability.metrics,
   }),

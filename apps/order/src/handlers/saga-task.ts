@@ -1,12 +1,18 @@
 import { parseOrThrow } from '@shop/domain';
 import { MetricUnit, type LogSink, type MetricSink } from '@shop/observability';
 import type * as z from 'zod';
-import type { ChangeOrderStatusDeps } from '../domain/change-order-status';
 import type { TransitionResult } from '../domain/order';
+import type { Clock, OrderRepository } from '../domain/ports';
 import type { OrderTaskResult } from '../domain/saga-tasks';
 
+/** What an order saga task's status change may use: the status writes, and the clock. */
+export interface SagaTaskPorts {
+  readonly orders: Pick<OrderRepository, 'changeStatus' | 'fence'>;
+  readonly clock: Clock;
+}
+
 /** What an order saga task function needs; tests pass fakes. */
-export interface SagaTaskDeps extends ChangeOrderStatusDeps {
+export interface SagaTaskDeps extends SagaTaskPorts {
   readonly logger: Pick<LogSink, 'info' | 'warn' | 'error'>;
   readonly metrics: MetricSink;
 }
@@ -16,7 +22,7 @@ export interface SagaTaskDefinition<S extends z.ZodType> {
   /** The payload the state machine sends (see `infra/order-saga.ts`). */
   readonly schema: S;
   /** The status change, from the parsed payload. */
-  readonly run: (deps: ChangeOrderStatusDeps, task: z.output<S>) => Promise<TransitionResult>;
+  readonly run: (deps: SagaTaskPorts, task: z.output<S>) => Promise<TransitionResult>;
   /** Metric counted once per order when the change is made (not on a repeated task). */
   readonly metric: string;
   /** Extra log fields of the parsed payload. @default none */

@@ -107,6 +107,35 @@ describe('MarkNeedsAttention task', () => {
   });
 });
 
+describe('MarkNeedsAttention task as the saga\'s fence (onlyIfPending)', () => {
+  const caught = { Error: 'Sandbox.Timedout', Cause: 'Task timed out after the write' };
+
+  it('flags a PENDING order, counting the metric, so it can no longer be confirmed', async () => {
+    const { orders, metrics, markNeedsAttention } = setup();
+
+    await expect(markNeedsAttention({ ...saga, error: caught, onlyIfPending: true })).resolves.toEqual({
+      orderId: ORDER_ID,
+      status: 'NEEDS_ATTENTION',
+      changed: true,
+    });
+    expect(orders.calls).toEqual(['fence']);
+    expect(metrics).toEqual([NEEDS_ATTENTION_METRIC]);
+  });
+
+  it('answers CONFIRMED for a confirmation that landed, and changes nothing', async () => {
+    const confirmed = transitionOrder(pendingOrder(), { status: 'CONFIRMED' }, new Date(NOW)).order;
+    const { orders, metrics, markNeedsAttention } = setup([confirmed]);
+
+    await expect(markNeedsAttention({ ...saga, error: caught, onlyIfPending: true })).resolves.toEqual({
+      orderId: ORDER_ID,
+      status: 'CONFIRMED',
+      changed: false,
+    });
+    expect(orders.writes).toEqual([]);
+    expect(metrics).toEqual([]);
+  });
+});
+
 describe('task handlers', () => {
   it.each(['confirm-order', 'cancel-order', 'mark-needs-attention'])('%s fails at cold start without TABLE_NAME', (name) => {
     withoutEnv('TABLE_NAME', () =>

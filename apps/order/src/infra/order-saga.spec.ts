@@ -16,7 +16,8 @@ import type * as z from 'zod';
 import { sagaInputOf } from '../domain/place-order.use-case';
 import { CancelOrderTaskSchema, ConfirmOrderTaskSchema, MarkNeedsAttentionTaskSchema } from '../domain/saga-tasks';
 import { CORRELATION_ID, ORDER_ID, pendingOrder } from '../domain/testing/order-fixtures';
-import { OrderSagaStateMachine, TRANSIENT_ERRORS, type OrderSagaFunctions } from './order-saga';
+import { EXECUTION_TIMEOUT, OrderSagaStateMachine, TASK_TIMEOUT, TRANSIENT_ERRORS, type OrderSagaFunctions } from './order-saga';
+import { worstCase, type AslDefinition } from './saga-worst-case';
 
 type FunctionName = keyof OrderSagaFunctions;
 
@@ -63,18 +64,34 @@ const failure = (name: string) => () => {
   throw Object.assign(new Error(`${name} (simulated)`), { name });
 };
 
-type Behaviour = (payload: Record<string, unknown>) => unknown;
+/** The order as the order's own task functions keep it during one simulated execution. */
+interface SimulatedOrder {
+  status: string;
+}
+
+type Behaviour = (payload: Record<string, unknown>, order: SimulatedOrder) => unknown;
 
 const NOW = '2025-03-01T10:00:02.000Z';
+
+/** An order task: the status change the status machine allows (PENDING → any; any → NEEDS_ATTENTION), as the real ones make it. */
+const orderTask =
+  (target: string): Behaviour =>
+  (p, order) => {
+    const fenceOnly = p.onlyIfPending === true;
+    const allowed = order.status === 'PENDING' || (target === 'NEEDS_ATTENTION' && !fenceOnly && order.status !== target);
+    if (allowed) order.status = target;
+    else if (order.status !== target && !fenceOnly) throw Object.assign(new Error('refused'), { name: 'InvalidOrderTransitionError' });
+    return { orderId: p.orderId, status: order.status, changed: allowed };
+  };
 
 const SUCCESS: Record<FunctionName, Behaviour> = {
   reserveStock: (p) => ({ orderId: p.orderId, lines: p.lines, reservedAt: NOW }),
   releaseStock: (p) => ({ orderId: p.orderId, released: true, lines: [], releasedAt: NOW }),
   chargePayment: (p) => ({ orderId: p.orderId, paymentId: 'pay-1', status: 'CAPTURED', amount: p.amount, chargedAt: NOW }),
   refundPayment: (p) => ({ orderId: p.orderId, refunded: true, paymentId: 'pay-1', refundedAt: NOW }),
-  confirmOrder: (p) => ({ orderId: p.orderId, status: 'CONFIRMED', changed: true }),
-  cancelOrder: (p) => ({ orderId: p.orderId, status: 'CANCELLED', changed: true }),
-  markNeedsAttention: (p) => ({ orderId: p.orderId, status: 'NEEDS_ATTENTION', changed: true }),
+  confirmOrder: orderTask('CONFIRMED'),
+  cancelOrder: orderTask('CANCELLED'),
+  markNeedsAttention: orderTask('NEEDS_ATTENTION'),
 };
 
 interface Call {
@@ -85,9 +102,11 @@ interface Call {
 /**
  * Runs one execution on aws-local-stepfunctions (what the local cloud uses), with each Task's
  * function simulated: a function given a list of behaviours uses them in turn (the last one
- * repeats), any other succeeds. Retries wait 0 ms.
+ * repeats), any other succeeds. The order's own tasks share one simulated order, PENDING at the
+ * start, whose final status comes back as `order`. Retries wait 0 ms.
  */
 const execute = async (scripted: Partial<Record<FunctionName, Behaviour | Behaviour[]>> = {}) => {
+  const order: SimulatedOrder = { status: 'PENDING' };
   const calls: Call[] = [];
   const invocations = new Map<FunctionName, number>();
   const invoke = (input: unknown) => {
@@ -99,7 +118,7 @@ const execute = async (scripted: Partial<Record<FunctionName, Behaviour | Behavi
     invocations.set(fn, count + 1);
     const script = scripted[fn] ?? SUCCESS[fn];
     const behaviour = Array.isArray(script) ? (script[Math.min(count, script.length - 1)] as Behaviour) : script;
-    return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: behaviour(Payload) };
+    return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: behaviour(Payload, order) };
   };
   const states = Object.keys(definition.States);
   const machine = new StateMachine(definition, { validationOptions: { checkPaths: false } });
@@ -110,9 +129,9 @@ const execute = async (scripted: Partial<Record<FunctionName, Behaviour | Behavi
     },
   });
   try {
-    return { calls, status: 'SUCCEEDED' as const, output: (await run.result) as Record<string, unknown> };
+    return { calls, order, status: 'SUCCEEDED' as const, output: (await run.result) as Record<string, unknown> };
   } catch (error) {
-    return { calls, status: 'FAILED' as const, error: error as Error };
+    return { calls, order, status: 'FAILED' as const, error: error as Error };
   }
 };
 
@@ -128,7 +147,9 @@ describe('the order saga definition', () => {
         'Cancelled',
         'ChargePayment',
         'ConfirmOrder',
+        'ConfirmationLanded',
         'Confirmed',
+        'FenceOrder',
         'MarkNeedsAttention',
         'OutOfStock',
         'PaymentDeclined',
@@ -140,14 +161,54 @@ describe('the order saga definition', () => {
     );
   });
 
-  it('invokes Lambda through the lambda:invoke integration with a 30 s Task timeout', () => {
+  it('invokes Lambda through the lambda:invoke integration with a 20 s Task timeout', () => {
     const tasks = Object.values(definition.States).filter((state) => state.Type === 'Task') as unknown as {
       Resource: string;
       TimeoutSeconds: number;
     }[];
-    expect(tasks).toHaveLength(7);
+    expect(tasks).toHaveLength(8);
     expect(new Set(tasks.map((task) => task.Resource))).toEqual(new Set(['arn:aws:states:::lambda:invoke']));
-    expect(new Set(tasks.map((task) => task.TimeoutSeconds))).toEqual(new Set([30]));
+    expect(new Set(tasks.map((task) => task.TimeoutSeconds))).toEqual(new Set([20]));
+    expect(TASK_TIMEOUT.toSeconds()).toBe(20);
+  });
+
+  describe('its execution timeout', () => {
+    const longest = worstCase(definition as unknown as AslDefinition);
+
+    it('is the longest path, every Task at all its attempts and backoffs: the arithmetic of the README', () => {
+      // Forward step: (1 + 3 transient + 2 other) attempts × 20 s + backoff (1+2+4) + (1+2) = 130 s.
+      // Compensation: (1 + 6 + 2) × 20 s + backoff (1+2+4+8+16+20) + (1+2) = 234 s.
+      expect(longest.path).toEqual([
+        'ReserveStock',
+        'ChargePayment',
+        'ConfirmOrder',
+        'FenceOrder',
+        'ConfirmationLanded',
+        'RefundPayment',
+        'ReleaseStock',
+        // Every branch of a Choice counts, whether or not its condition can hold on this path.
+        'CancelOrEscalate',
+        'CancelOrder',
+        'MarkNeedsAttention',
+        'SagaFailed',
+      ]);
+      expect(longest.tasks.map((task) => [task.state, task.attempts, task.backoffSeconds, task.seconds])).toEqual([
+        ['ReserveStock', 6, 10, 130],
+        ['ChargePayment', 6, 10, 130],
+        ['ConfirmOrder', 6, 10, 130],
+        ['FenceOrder', 9, 54, 234],
+        ['RefundPayment', 9, 54, 234],
+        ['ReleaseStock', 9, 54, 234],
+        ['CancelOrder', 9, 54, 234],
+        ['MarkNeedsAttention', 9, 54, 234],
+      ]);
+      expect(longest.seconds).toBe(1560);
+    });
+
+    it('covers the worst case with at least 10 % and 2 minutes to spare', () => {
+      expect(definition.TimeoutSeconds).toBe(EXECUTION_TIMEOUT.toSeconds());
+      expect(definition.TimeoutSeconds).toBeGreaterThanOrEqual(Math.max(longest.seconds * 1.1, longest.seconds + 120));
+    });
   });
 
   it("retries the participants' transient errors, named by their contracts, and never a business error", () => {
@@ -259,20 +320,56 @@ describe('the order saga, run on aws-local-stepfunctions', () => {
     expect(sequence(calls)).not.toContain('cancelOrder');
   });
 
-  it('refunds and releases when the confirmation fails for good, then flags the order', async () => {
-    const { status, calls } = await execute({ confirmOrder: failure('Boom') });
+  describe('a ConfirmOrder that keeps failing', () => {
+    it('stands when the confirmation landed with its answer lost: Confirmed, nothing refunded or released', async () => {
+      const writesThenThrows: Behaviour = (p, order) => {
+        SUCCESS.confirmOrder(p, order);
+        throw Object.assign(new Error('Task timed out after the write'), { name: 'Sandbox.Timedout' });
+      };
+      const { status, calls, order, output } = await execute({ confirmOrder: writesThenThrows });
 
-    expect(status).toBe('FAILED');
-    expect(sequence(calls)).toEqual([
-      'reserveStock',
-      'chargePayment',
-      'confirmOrder',
-      'confirmOrder',
-      'confirmOrder',
-      'refundPayment',
-      'releaseStock',
-      'markNeedsAttention',
-    ]);
+      expect(status).toBe('SUCCEEDED');
+      expect(order.status).toBe('CONFIRMED');
+      expect(sequence(calls)).toEqual(['reserveStock', 'chargePayment', 'confirmOrder', 'confirmOrder', 'confirmOrder', 'markNeedsAttention']);
+      expect(calls.at(-1)?.payload).toMatchObject({ onlyIfPending: true, error: { Error: 'Sandbox.Timedout' } });
+      expect(sequence(calls)).not.toContain('refundPayment');
+      expect(sequence(calls)).not.toContain('releaseStock');
+      expect(output).toMatchObject({ fence: { status: 'CONFIRMED' } });
+    });
+
+    it('fences an order that was never confirmed, then refunds, releases and flags it', async () => {
+      const { status, calls, order } = await execute({ confirmOrder: failure('Boom') });
+
+      expect(status).toBe('FAILED');
+      expect(order.status).toBe('NEEDS_ATTENTION');
+      expect(sequence(calls)).toEqual([
+        'reserveStock',
+        'chargePayment',
+        'confirmOrder',
+        'confirmOrder',
+        'confirmOrder',
+        'markNeedsAttention',
+        'refundPayment',
+        'releaseStock',
+        'markNeedsAttention',
+      ]);
+      expect(calls[5]?.payload).toMatchObject({ onlyIfPending: true });
+      expect(calls[8]?.payload).not.toHaveProperty('onlyIfPending');
+    });
+
+    it('undoes nothing when even the fence cannot be written, and flags the order for the reconciler', async () => {
+      const { status, calls } = await execute({
+        confirmOrder: failure('Boom'),
+        markNeedsAttention: [failure('Lambda.ServiceException'), failure('Lambda.ServiceException'), failure('Lambda.ServiceException'),
+          failure('Lambda.ServiceException'), failure('Lambda.ServiceException'), failure('Lambda.ServiceException'),
+          failure('Lambda.ServiceException'), SUCCESS.markNeedsAttention],
+      });
+
+      expect(status).toBe('FAILED');
+      expect(sequence(calls).filter((fn) => fn === 'markNeedsAttention')).toHaveLength(8);
+      expect(sequence(calls)).not.toContain('refundPayment');
+      expect(sequence(calls)).not.toContain('releaseStock');
+    });
   });
 
   it('releases a reservation that may have been made when the reservation fails unexpectedly', async () => {

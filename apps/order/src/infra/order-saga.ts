@@ -22,9 +22,12 @@ import { NEEDS_ATTENTION_METRIC } from '../domain/saga-tasks';
  * confirmation, with a compensation for every forward step.
  *
  * ```
- * ReserveStock ─▶ ChargePayment ─▶ ConfirmOrder ─▶ Confirmed ✔
- *   │ OutOfStockError        │ PaymentDeclinedError      │ any error (after retries)
- *   ▼                        ▼                           ▼
+ * ReserveStock ─▶ ChargePayment ─▶ ConfirmOrder ─────────────────────────────▶ Confirmed ✔
+ *   │ OutOfStockError        │ PaymentDeclinedError      │ any error (after retries)    ▲
+ *   │                        │                           ▼                              │ CONFIRMED
+ *   │                        │                        FenceOrder ─▶ ConfirmationLanded ─┘ (it landed)
+ *   │                        │               (PENDING → NEEDS_ATTENTION)   │ not confirmed
+ *   ▼                        ▼                                             ▼
  * OutOfStock              PaymentDeclined             RefundPayment ◀── ChargePayment: any other error
  *   │                        │                           │
  *   │                        ▼                           ▼
@@ -34,7 +37,7 @@ import { NEEDS_ATTENTION_METRIC } from '../domain/saga-tasks';
  * CancelOrder ◀── CancelOrEscalate ──▶ MarkNeedsAttention ─▶ SagaFailed ✘ (alarm)
  *   │              (a business reason?)        ▲
  *   ▼                                          │ any compensation (ReleaseStock, RefundPayment,
- * Cancelled ✔                                  │ CancelOrder) that still fails after its retries
+ * Cancelled ✔                                  │ CancelOrder, FenceOrder) that still fails after its retries
  * ```
  *
  * - Business failures are typed errors (their `name`), routed by Catch and never retried.
@@ -43,6 +46,13 @@ import { NEEDS_ATTENTION_METRIC } from '../domain/saga-tasks';
  * - A forward step that fails for an unexpected reason is compensated like a business failure
  *   (refund and release are no-ops where nothing happened), then the order is flagged
  *   NEEDS_ATTENTION instead of being cancelled with a made-up reason, and the execution fails.
+ * - A confirmation that landed stands: when ConfirmOrder fails (its answer may be lost after the
+ *   write), FenceOrder moves the order PENDING → NEEDS_ATTENTION in one conditional write. An order
+ *   found CONFIRMED ends the execution as Confirmed with nothing refunded or released; only an order
+ *   that was not confirmed is compensated. NEEDS_ATTENTION → CONFIRMED is not a transition, so a
+ *   late confirmation can never land after the refund.
+ * - An execution that ends any other way (timed out, aborted, failed) while its order is PENDING is
+ *   reconciled outside the saga (`reconcile-order`, `sweep-pending-orders`).
  * - The correlation id of the checkout is in the execution input and in every Task payload.
  */
 
@@ -80,7 +90,7 @@ export interface OrderSagaFunctions {
   readonly confirmOrder: lambda.IFunction;
   /** order: sets CANCELLED with `$.cancellation.reason`. */
   readonly cancelOrder: lambda.IFunction;
-  /** order: sets NEEDS_ATTENTION with `$.error`. */
+  /** order: sets NEEDS_ATTENTION with `$.error` (with `onlyIfPending`, only a PENDING order: the fence). */
   readonly markNeedsAttention: lambda.IFunction;
 }
 
@@ -91,12 +101,25 @@ export const SAGA_PATHS = {
   refund: '$.refund',
   release: '$.release',
   order: '$.order',
+  fence: '$.fence',
   cancellation: '$.cancellation',
   error: '$.error',
 } as const;
 
-/** Maximum run time of one Task; a Task that exceeds it fails with `States.Timeout` (retried). */
-export const TASK_TIMEOUT = Duration.seconds(30);
+/**
+ * Maximum run time of one Task; a Task that exceeds it fails with `States.Timeout` (retried). Every
+ * function the saga invokes has a 10 s Lambda timeout, and a cold start may add up to 10 s of
+ * initialisation before it: 20 s is the longest a healthy invocation can take, so waiting longer
+ * only delays the retry.
+ */
+export const TASK_TIMEOUT = Duration.seconds(20);
+
+/**
+ * Longest an execution may run. It must cover the longest path of the definition (every Task at
+ * all its attempts and backoffs: 1,560 s, see the order README) with a margin; `order-saga.spec.ts`
+ * computes the worst case from the synthesized definition and checks it.
+ */
+export const EXECUTION_TIMEOUT = Duration.minutes(30);
 
 const at = (path: string) => sfn.JsonPath.stringAt(path);
 
@@ -232,6 +255,29 @@ export const buildOrderSaga = (scope: Construct, fn: OrderSagaFunctions): sfn.IC
   );
   refundPayment.addCatch(markNeedsAttention, caught).next(releaseStock);
 
+  // --- A confirmation that may have landed ----------------------------------------------------------
+  // ConfirmOrder failed for good, but its write may have landed with only the answer lost. One
+  // conditional write decides: a PENDING order is fenced (NEEDS_ATTENTION, from which it can never
+  // be confirmed), a CONFIRMED one stands and nothing is undone.
+  const fenceOrder = withRetries(
+    invoke(scope, 'FenceOrder', {
+      comment: 'order: PENDING -> NEEDS_ATTENTION only if still PENDING; answers the status it found',
+      fn: fn.markNeedsAttention,
+      payload: { error: sfn.JsonPath.objectAt(SAGA_PATHS.error), onlyIfPending: true },
+      keep: { status: '$.Payload.status' },
+      resultPath: SAGA_PATHS.fence,
+    }),
+    { never: ['ValidationError', 'OrderNotFoundError'], ...COMPENSATION },
+  );
+  const confirmationLanded = new sfn.Choice(scope, 'ConfirmationLanded', {
+    comment: 'The order is CONFIRMED: the confirmation stands and nothing is compensated',
+  })
+    .when(sfn.Condition.stringEquals(`${SAGA_PATHS.fence}.status`, 'CONFIRMED'), confirmed)
+    .otherwise(refundPayment);
+  // If even the fence cannot be written, nothing is undone: the order is flagged (the reconciler
+  // compensates an order that was never confirmed once the execution has failed).
+  fenceOrder.addCatch(markNeedsAttention, caught).next(confirmationLanded);
+
   // --- Forward steps ---------------------------------------------------------------------------------
   const confirmOrder = withRetries(
     invoke(scope, 'ConfirmOrder', {
@@ -243,7 +289,7 @@ export const buildOrderSaga = (scope: Construct, fn: OrderSagaFunctions): sfn.IC
     }),
     { never: [...ORDER_TASK_FATAL_ERRORS], ...FORWARD_STEP },
   );
-  confirmOrder.addCatch(refundPayment, caught).next(confirmed);
+  confirmOrder.addCatch(fenceOrder, caught).next(confirmed);
 
   const chargePayment = withRetries(
     invoke(scope, 'ChargePayment', {
@@ -300,8 +346,8 @@ export interface OrderSagaStateMachineProps {
   /** The functions the saga invokes. */
   readonly functions: OrderSagaFunctions;
   /**
-   * Longest an execution may run; it then fails as timed out (and alarms).
-   * @default Duration.minutes(5)
+   * Longest an execution may run; it then fails as timed out (alarmed, and reconciled).
+   * @default EXECUTION_TIMEOUT
    */
   readonly timeout?: Duration;
 }
@@ -336,7 +382,7 @@ export class OrderSagaStateMachine extends Construct {
       comment: 'Order saga: ReserveStock -> ChargePayment -> ConfirmOrder, with compensations',
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(buildOrderSaga(this, props.functions)),
-      timeout: props.timeout ?? Duration.minutes(5),
+      timeout: props.timeout ?? EXECUTION_TIMEOUT,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       // The role's policy is written out below; the grants the CDK would add (which also allow
@@ -364,7 +410,7 @@ export class OrderSagaStateMachine extends Construct {
     );
     this.timedOutAlarm = alarm(
       'ExecutionsTimedOut',
-      'An order saga execution timed out; its order may be stuck in PENDING.',
+      'An order saga execution timed out: longer than its worst case; reconcile-order releases and refunds its order.',
       this.stateMachine.metricTimedOut(perMinute),
     );
     this.needsAttentionAlarm = alarm(

@@ -24,10 +24,11 @@ describe('OrderStack', () => {
   const { app, stack, template } = synth('dev');
   const json = template.toJSON();
 
-  it('is one template with the API, six functions, the table, the topic, the intake queue and the saga', () => {
+  it('is one template with the API, nine functions, the table, the topic, the intake queue, the saga and the reconciler rules', () => {
     expect(stack.stackName).toBe('shop-dev-order');
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
-    template.resourceCountIs('AWS::Lambda::Function', 6);
+    template.resourceCountIs('AWS::Lambda::Function', 9);
+    template.resourceCountIs('AWS::Events::Rule', 2);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
@@ -40,12 +41,22 @@ describe('OrderStack', () => {
     );
   });
 
-  it('keeps orders point-in-time recoverable, encrypted and streamed, with the customer index', () => {
+  it('keeps orders point-in-time recoverable, encrypted and streamed, with the customer index and the status index', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'gsi1' }),
+        {
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     });
   });
 
@@ -207,6 +218,106 @@ describe('OrderStack', () => {
     expect(env('CancelOrderFunction')).toEqual([...ENV_BASE, 'TABLE_NAME'].sort());
     expect(env('MarkNeedsAttentionFunction')).toEqual([...ENV_BASE, 'TABLE_NAME'].sort());
     expect(env('PublishEventsFunction')).toEqual([...ENV_BASE, 'TOPIC_ARN'].sort());
+    const reconcilerEnv = ['IN_FLIGHT_GRACE_SECONDS', 'REFUND_PAYMENT_FUNCTION_ARN', 'RELEASE_STOCK_FUNCTION_ARN', 'TABLE_NAME'];
+    expect(env('ReconcileOrderFunction')).toEqual([...ENV_BASE, ...reconcilerEnv].sort());
+    expect(env('SweepPendingOrdersFunction')).toEqual([...ENV_BASE, ...reconcilerEnv, 'STALE_AFTER_SECONDS', 'STATE_MACHINE_ARN'].sort());
+    expect(env('RepublishEventsFunction')).toEqual([...ENV_BASE, 'TABLE_NAME', 'TOPIC_ARN'].sort());
+  });
+
+  describe('the reconciler', () => {
+    const functionOf = (prefix: string) => ({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}Function`)), 'Arn'] });
+    const reconcileDlqArn = { 'Fn::GetAtt': [expect.stringMatching(/^StateReconcileDlqQueue/), 'Arn'] };
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((rule) => rule.Properties);
+    const invokeStatements = (role: string) => policyStatementsOf(template, role).filter((s) => actionsOf([s]).some((a) => a.startsWith('lambda:')));
+
+    it("sends the saga's FAILED, TIMED_OUT and ABORTED status changes to reconcile-order, with retries and the alarmed DLQ", () => {
+      const rule = rules.find((properties) => properties.EventPattern);
+      expect(rule?.EventPattern).toEqual({
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: expect.stringMatching(/^SagaStateMachine/) }] },
+      });
+      expect(rule?.State).toBe('ENABLED');
+      expect(rule?.Targets).toEqual([
+        expect.objectContaining({
+          Arn: functionOf('ReconcileOrder'),
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 },
+          DeadLetterConfig: { Arn: reconcileDlqArn },
+        }),
+      ]);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StateReconcileDlq'), 'QueueName'] } }],
+      });
+    });
+
+    it('sends reconcile-order invocations that still fail after Lambda\'s retries to the same DLQ', () => {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: Match.stringLikeRegexp('^ReconcileOrderFunction') },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StateReconcileDlqQueue'), 'Arn'] } } },
+      });
+    });
+
+    it('runs the sweep every 5 minutes, without retries that would overlap the next run', () => {
+      const rule = rules.find((properties) => properties.ScheduleExpression);
+      expect(rule?.ScheduleExpression).toBe('rate(5 minutes)');
+      expect(rule?.Targets).toEqual([expect.objectContaining({ Arn: functionOf('SweepPendingOrders') })]);
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: Match.stringLikeRegexp('^SweepPendingOrdersFunction') },
+        MaximumRetryAttempts: 0,
+      });
+    });
+
+    it('gives both the in-flight grace (Task timeout + 5 s) and the sweep the stale age (execution timeout + 5 min)', () => {
+      const variables = (prefix: string) =>
+        Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(prefix))?.[1].Properties.Environment.Variables;
+      expect(variables('ReconcileOrderFunction')).toMatchObject({ IN_FLIGHT_GRACE_SECONDS: '25' });
+      expect(variables('SweepPendingOrdersFunction')).toMatchObject({ IN_FLIGHT_GRACE_SECONDS: '25', STALE_AFTER_SECONDS: '2100' });
+    });
+
+    it.each(['ReconcileOrderRole', 'SweepPendingOrdersRole'])('lets %s invoke exactly the two compensations found in SSM, unqualified', (role) => {
+      expect(invokeStatements(role)).toEqual([
+        {
+          Sid: 'InvokeCompensations',
+          Action: 'lambda:InvokeFunction',
+          Effect: 'Allow',
+          Resource: [
+            ssmParameter('/shop/dev/inventory/release-stock-function-arn'),
+            ssmParameter('/shop/dev/payment/refund-payment-function-arn'),
+          ],
+        },
+      ]);
+    });
+
+    it('lets reconcile-order read and update order items only: no query, scan, state machine or topic', () => {
+      const statements = policyStatementsOf(template, 'ReconcileOrderRole');
+      expect(actionsOf(statements).filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+      expect(actionsOf(statements).filter((a) => /^(states|sns):/.test(a))).toEqual([]);
+    });
+
+    it('lets the sweep query the status index and describe the executions of the saga only', () => {
+      const statements = policyStatementsOf(template, 'SweepPendingOrdersRole');
+      expect(statements).toContainEqual({
+        Action: 'dynamodb:Query',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [tableArn, '/index/gsi2']] },
+      });
+      const states = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('states:')));
+      expect(states).toHaveLength(1);
+      expect(states[0]?.Action).toBe('states:DescribeExecution');
+      expect(JSON.stringify(states[0]?.Resource)).toMatch(/:execution:.*SagaStateMachine.*:\*/);
+      expect(actionsOf(statements).filter((a) => /Scan|PutItem|DeleteItem|StartExecution|sns:/.test(a))).toEqual([]);
+    });
+
+    it('lets republish-events read orders by key and the status index, and publish to the order topic, nothing else', () => {
+      const statements = policyStatementsOf(template, 'RepublishEventsRole');
+      expect(actionsOf(statements).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:')).sort()).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'sns:Publish',
+      ]);
+    });
   });
 
   it('requires a Cognito ID token on every method but the CORS preflight, GET included', () => {
@@ -225,13 +336,14 @@ describe('OrderStack', () => {
     });
   });
 
-  it('publishes the topic ARN, the intake queue URL and ARN, and the API id and URL in SSM', () => {
+  it('publishes the topic ARN, the intake queue URL and ARN, the API id and URL and the replay function name in SSM', () => {
     const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
     expect(names).toEqual([
       '/shop/dev/order/api-id',
       '/shop/dev/order/api-url',
       '/shop/dev/order/intake-queue-arn',
       '/shop/dev/order/intake-queue-url',
+      '/shop/dev/order/republish-function-name',
       '/shop/dev/order/topic-arn',
     ]);
   });
@@ -258,7 +370,7 @@ describe('OrderStack in prod', () => {
 
   it('sends every alarm to the ops topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]);
     }
@@ -273,6 +385,7 @@ describe('order stateful resources', () => {
       'AWS::SQS::Queue PublishEventsStreamDlqQueueDC4BD0EE',
       'AWS::SQS::Queue StateIntakeDlqQueueF139DA08',
       'AWS::SQS::Queue StateIntakeQueue0BF298A8',
+      'AWS::SQS::Queue StateReconcileDlqQueueC085072F',
     ]);
   });
 });

@@ -1,9 +1,29 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { CommandQueue, lookup, ServiceApi, ServiceFunction, serviceStackName, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
-import { OrderSagaStateMachine, type OrderSagaFunctions } from './order-saga';
+import {
+  AlarmedDeadLetterQueue,
+  CommandQueue,
+  lookup,
+  publish,
+  ServiceApi,
+  ServiceFunction,
+  serviceStackName,
+  ServiceTable,
+  ServiceTopic,
+  suppressNag,
+  type StageConfig,
+} from '@shop/cdk';
+import { STATUS_INDEX, STATUS_INDEX_PARTITION_KEY, STATUS_INDEX_SORT_KEY } from '../adapters/status-index';
+import { EXECUTION_STATUS_CHANGE, RECONCILED_STATUSES, RECONCILER_ENV, STEP_FUNCTIONS_SOURCE } from '../handlers/reconciler-contract';
+import { EXECUTION_TIMEOUT, OrderSagaStateMachine, TASK_TIMEOUT, type OrderSagaFunctions } from './order-saga';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'order';
@@ -15,7 +35,17 @@ export const BASE_PATH = 'orders';
 export const INTAKE_QUEUE = 'intake';
 
 /** The order service's Lambda functions, named as their bundles (`dist/apps/order/bundles/<fn>`). */
-export const FUNCTIONS = ['router', 'place-order', 'confirm-order', 'cancel-order', 'mark-needs-attention', 'publish-events'] as const;
+export const FUNCTIONS = [
+  'router',
+  'place-order',
+  'confirm-order',
+  'cancel-order',
+  'mark-needs-attention',
+  'publish-events',
+  'reconcile-order',
+  'sweep-pending-orders',
+  'republish-events',
+] as const;
 
 /** One of {@link FUNCTIONS}. */
 export type OrderFunctionName = (typeof FUNCTIONS)[number];
@@ -30,6 +60,24 @@ export const PARTICIPANTS = {
   chargePayment: { service: 'payment', name: 'charge-payment-function-arn' },
   refundPayment: { service: 'payment', name: 'refund-payment-function-arn' },
 } as const;
+
+/** SSM parameter (`/shop/<stage>/order/<name>`) holding the name of the event replay function operators invoke. */
+export const REPUBLISH_FUNCTION_PARAMETER = 'republish-function-name';
+
+/**
+ * How long after an execution stopped a Task it started may still land (the saga's Task timeout,
+ * plus a margin): the reconciler compensates again after it (see `reconcileOrder`).
+ */
+export const IN_FLIGHT_GRACE = TASK_TIMEOUT.plus(Duration.seconds(5));
+
+/**
+ * Age after which a PENDING order is past any run of its saga: the execution timeout plus a margin
+ * for the intake's start and clock skew. The sweep reconciles such orders whose execution is not running.
+ */
+export const STALE_AFTER = EXECUTION_TIMEOUT.plus(Duration.minutes(5));
+
+/** How often the sweep looks for PENDING orders left behind. */
+export const SWEEP_RATE = Duration.minutes(5);
 
 /** Properties of the {@link OrderStack}. */
 export interface OrderStackProps extends StackProps {
@@ -47,18 +95,23 @@ export interface OrderStackProps extends StackProps {
 export const orderStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
- * Stateful resources: the order table (with its stream and customer index), the topic order
- * events go to, and the intake queue PlaceOrder commands arrive on. Kept in their own construct,
- * with ids that never change, so that no refactoring of the functions, the saga or the API can
- * replace them.
+ * Stateful resources: the order table (with its stream, customer index and status index), the
+ * topic order events go to, the intake queue PlaceOrder commands arrive on, and the reconciler's
+ * dead-letter queue. Kept in their own construct, with ids that never change, so that no
+ * refactoring of the functions, the saga or the API can replace them.
  */
 export class OrderState extends Construct {
-  /** Orders: `ORDER#<orderId>` / `ORDER`, gsi1 `CUSTOMER#<customerId>` / `<placedAt>#<orderId>`. */
+  /**
+   * Orders: `ORDER#<orderId>` / `ORDER`; gsi1 `CUSTOMER#<customerId>` / `<placedAt>#<orderId>`;
+   * gsi2 (status index) `PENDING#<shard>` or `SETTLED#<shard>` / `<placedAt>#<orderId>`.
+   */
   readonly table: ServiceTable;
-  /** Where OrderConfirmed and OrderCancelled are published. */
+  /** Where OrderConfirmed, OrderCancelled and OrderNeedsAttention are published. */
   readonly topic: ServiceTopic;
   /** The intake queue basket's checkout sends PlaceOrder to. */
   readonly intakeQueue: CommandQueue;
+  /** Saga status changes the reconciler could not deliver or handle (alarmed). */
+  readonly reconcileDlq: AlarmedDeadLetterQueue;
 
   constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id);
@@ -66,6 +119,14 @@ export class OrderState extends Construct {
       stage,
       gsi1: true,
       stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+    });
+    // The status index (see adapters/status-index.ts): the sweep's PENDING orders and the replay's
+    // time windows, read per shard with a Query.
+    this.table.table.addGlobalSecondaryIndex({
+      indexName: STATUS_INDEX,
+      partitionKey: { name: STATUS_INDEX_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: STATUS_INDEX_SORT_KEY, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
     });
     this.topic = new ServiceTopic(this, 'Events', { displayName: 'Serverless Shop order events' });
     this.topic.publishArn(stage.stage, SERVICE);
@@ -75,17 +136,23 @@ export class OrderState extends Construct {
       name: INTAKE_QUEUE,
       purpose: 'PlaceOrder commands the order intake could not handle',
     });
+    this.reconcileDlq = new AlarmedDeadLetterQueue(this, 'ReconcileDlq', {
+      stage,
+      purpose: 'An ended order saga execution could not be reconciled (its order may hold stock or a payment)',
+    });
   }
 }
 
 /**
  * The order service: the intake (PlaceOrder → order PENDING → saga started), the saga state
- * machine with the order's own task functions, the stream relay that publishes OrderConfirmed
- * and OrderCancelled (transactional outbox: no task publishes, so no event is lost or invented),
- * and the REST API of a customer's own orders.
+ * machine with the order's own task functions, the reconciler of executions that ended without
+ * finishing (an EventBridge rule on the saga's status changes, and a scheduled sweep of stale
+ * PENDING orders), the stream relay that publishes OrderConfirmed, OrderCancelled and
+ * OrderNeedsAttention (transactional outbox: no task publishes, so no event is lost or invented),
+ * the operator's event replay, and the REST API of a customer's own orders.
  */
 export class OrderStack extends Stack {
-  /** Table, topic and intake queue. */
+  /** Table, topic, intake queue and the reconciler's dead-letter queue. */
   readonly state: OrderState;
   /** The `{proxy+}` router behind the REST API. */
   readonly router: ServiceFunction;
@@ -97,6 +164,14 @@ export class OrderStack extends Stack {
   readonly markNeedsAttention: ServiceFunction;
   /** The table stream relay that publishes order events. */
   readonly publishEvents: ServiceFunction;
+  /** Reconciles the order of an execution that ended FAILED, TIMED_OUT or ABORTED. */
+  readonly reconcileOrder: ServiceFunction;
+  /** Every 5 minutes: reconciles stale PENDING orders whose execution is not running. */
+  readonly sweepPendingOrders: ServiceFunction;
+  /** The operator's replay of order events (invoked by hand). */
+  readonly republishEvents: ServiceFunction;
+  /** `/shop/<stage>/order/republish-function-name`: the replay function's name, for operators. */
+  readonly republishFunctionParameter: ssm.StringParameter;
   /** The order saga. */
   readonly saga: OrderSagaStateMachine;
   /** The REST API. */
@@ -111,11 +186,11 @@ export class OrderStack extends Stack {
 
     // --- Stateful -------------------------------------------------------------------------------
     this.state = new OrderState(this, 'State', stage);
-    const { table, topic, intakeQueue } = this.state;
+    const { table, topic, intakeQueue, reconcileDlq } = this.state;
 
     // --- Stateless ------------------------------------------------------------------------------
-    const fn = (id: string, name: OrderFunctionName, description: string, timeout?: Duration) =>
-      new ServiceFunction(this, id, { service: SERVICE, name, stage, description, timeout, code: props.code?.[name] });
+    const fn = (id: string, name: OrderFunctionName, description: string, timeout?: Duration, memorySize?: number) =>
+      new ServiceFunction(this, id, { service: SERVICE, name, stage, description, timeout, memorySize, code: props.code?.[name] });
 
     this.confirmOrder = fn('ConfirmOrder', 'confirm-order', 'Order saga task: set the order CONFIRMED').bindTable(table);
     this.cancelOrder = fn('CancelOrder', 'cancel-order', 'Order saga task: set the order CANCELLED with its reason').bindTable(table);
@@ -149,10 +224,111 @@ export class OrderStack extends Stack {
     this.publishEvents = fn(
       'PublishEvents',
       'publish-events',
-      'Publishes OrderConfirmed and OrderCancelled for every order status change of the table (its stream)',
+      'Publishes OrderConfirmed, OrderCancelled and OrderNeedsAttention for every order status change of the table (its stream)',
       Duration.seconds(30),
     ).bindTopic(topic);
     this.publishEvents.consumeTableStream(table);
+
+    // --- The reconciler: no execution ends with stock or money held -------------------------------
+    const compensations = [sagaFunctions.refundPayment, sagaFunctions.releaseStock];
+    const reconciler = (reconcilerFn: ServiceFunction): ServiceFunction => {
+      reconcilerFn
+        .addEnvironment(RECONCILER_ENV.refundPaymentFunctionArn, sagaFunctions.refundPayment.functionArn)
+        .addEnvironment(RECONCILER_ENV.releaseStockFunctionArn, sagaFunctions.releaseStock.functionArn)
+        .addEnvironment(RECONCILER_ENV.inFlightGraceSeconds, String(IN_FLIGHT_GRACE.toSeconds()));
+      // Exactly the two compensations, unqualified ($LATEST, as the saga invokes them).
+      reconcilerFn.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'InvokeCompensations',
+          actions: ['lambda:InvokeFunction'],
+          resources: compensations.map((compensation) => compensation.functionArn),
+        }),
+      );
+      return reconcilerFn;
+    };
+
+    this.reconcileOrder = reconciler(
+      fn(
+        'ReconcileOrder',
+        'reconcile-order',
+        'Reconciles the order of a saga execution that ended FAILED, TIMED_OUT or ABORTED: fence, refund, release',
+        // Two rounds of compensations with their retries and the in-flight grace between them.
+        Duration.minutes(5),
+      ).bindTable(table, { items: ['GetItem', 'UpdateItem'] }),
+    );
+    // Deliveries EventBridge gives up on, and invocations that still fail after Lambda's own
+    // retries, land in the same alarmed queue: no ended execution is forgotten silently.
+    this.reconcileOrder.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new destinations.SqsDestination(reconcileDlq.queue),
+    });
+    new events.Rule(this, 'ReconcileEndedExecutions', {
+      description: 'Order saga executions that ended FAILED, TIMED_OUT or ABORTED -> reconcile-order',
+      eventPattern: {
+        source: [STEP_FUNCTIONS_SOURCE],
+        detailType: [EXECUTION_STATUS_CHANGE],
+        detail: { status: [...RECONCILED_STATUSES], stateMachineArn: [this.saga.stateMachineArn] },
+      },
+      targets: [
+        new targets.LambdaFunction(this.reconcileOrder.function, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: reconcileDlq.queue,
+        }),
+      ],
+    });
+
+    this.sweepPendingOrders = reconciler(
+      fn(
+        'SweepPendingOrders',
+        'sweep-pending-orders',
+        'Every 5 minutes: reconciles PENDING orders older than any saga run whose execution is not running',
+        Duration.minutes(3),
+      )
+        .bindTable(table, { items: ['GetItem', 'UpdateItem'], queryIndexes: [STATUS_INDEX] })
+        .addEnvironment(RECONCILER_ENV.stateMachineArn, this.saga.stateMachineArn)
+        .addEnvironment(RECONCILER_ENV.staleAfterSeconds, String(STALE_AFTER.toSeconds())),
+    );
+    this.saga.stateMachine.grantExecution(this.sweepPendingOrders.function, 'states:DescribeExecution');
+    // cdk-nag names the finding by the statement's resource: the saga's executions, `<machine name>:*`.
+    const sagaLogicalId = Stack.of(this).getLogicalId(this.saga.stateMachine.node.defaultChild as sfn.CfnStateMachine);
+    const sagaName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${sagaLogicalId}"}]}]}`;
+    suppressNag(this.sweepPendingOrders.role, [
+      {
+        id: 'AwsSolutions-IAM5',
+        appliesTo: [`Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${sagaName}:*`],
+        reason: 'states:DescribeExecution on the executions of the order saga only: their names are the order ids, unknown at deploy time.',
+      },
+    ]);
+    // A run that fails is followed by the next one 5 minutes later: no retries that would overlap it.
+    this.sweepPendingOrders.function.configureAsyncInvoke({ retryAttempts: 0 });
+    new events.Rule(this, 'SweepPendingOrdersSchedule', {
+      description: 'Every 5 minutes: sweep-pending-orders reconciles PENDING orders left behind',
+      schedule: events.Schedule.rate(SWEEP_RATE),
+      targets: [new targets.LambdaFunction(this.sweepPendingOrders.function, { retryAttempts: 2, maxEventAge: Duration.minutes(4) })],
+    });
+
+    // --- The operator's event replay ---------------------------------------------------------------
+    // Invoked by operators only (`aws lambda invoke`): no API, no event source. It resumes from a
+    // cursor, so a run that stops for time is continued by the next invocation.
+    this.republishEvents = fn(
+      'RepublishEvents',
+      'republish-events',
+      'Operator replay: republishes the current event of given orders, or of the orders placed in a time window, from a cursor',
+      Duration.minutes(5),
+      256,
+    )
+      .bindTopic(topic)
+      .bindTable(table, { items: ['GetItem'], queryIndexes: [STATUS_INDEX] });
+    this.republishFunctionParameter = publish(
+      this,
+      stage.stage,
+      SERVICE,
+      REPUBLISH_FUNCTION_PARAMETER,
+      this.republishEvents.functionName,
+      `Name of the order republish-events function (${stage.stage}): invoke it to replay order events`,
+    );
 
     this.router = fn('Router', 'router', "Order REST API: the signed-in customer's own orders").bindTable(table, {
       items: 'read',

@@ -1,5 +1,5 @@
 import type { OrderSagaInput } from '@shop/order-contracts';
-import type { OrderSaga, SagaStart } from '../ports';
+import type { OrderSaga, SagaExecution, SagaStart } from '../ports';
 
 /**
  * In-memory {@link OrderSaga}: one execution per order id, like Step Functions with the execution
@@ -12,6 +12,8 @@ export class FakeOrderSaga implements OrderSaga {
   readonly calls: OrderSagaInput[] = [];
   /** Makes the next calls fail with this error (then clears itself). */
   failNextWith: Error | undefined;
+  /** What {@link describe} answers per order id; an execution started here and not listed is RUNNING. */
+  readonly described = new Map<string, SagaExecution>();
 
   async start(input: OrderSagaInput): Promise<SagaStart> {
     this.calls.push(input);
@@ -23,6 +25,10 @@ export class FakeOrderSaga implements OrderSaga {
     if (this.executions.has(input.orderId)) return 'already-started';
     this.executions.set(input.orderId, input);
     return 'started';
+  }
+
+  async describe(orderId: string): Promise<SagaExecution> {
+    return this.described.get(orderId) ?? { status: this.executions.has(orderId) ? 'RUNNING' : 'NOT_FOUND' };
   }
 }
 

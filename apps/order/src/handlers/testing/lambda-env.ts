@@ -7,3 +7,7 @@ process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'ServerlessShop';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.AWS_REGION ??= 'eu-west-1';
+process.env.REFUND_PAYMENT_FUNCTION_ARN ??= 'arn:aws:lambda:eu-west-1:123456789012:function:refund-payment-unit-test';
+process.env.RELEASE_STOCK_FUNCTION_ARN ??= 'arn:aws:lambda:eu-west-1:123456789012:function:release-stock-unit-test';
+process.env.IN_FLIGHT_GRACE_SECONDS ??= '25';
+process.env.STALE_AFTER_SECONDS ??= '2100';

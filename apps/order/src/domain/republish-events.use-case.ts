@@ -1,0 +1,180 @@
+import { CorrelationIdSchema, InvalidCursorError } from '@shop/domain';
+import { OrderIdSchema } from '@shop/order-contracts';
+import * as z from 'zod';
+import { RepublishInterruptedError } from './errors';
+import { orderEventOf } from './order-events';
+import type { OrderEventPublisher, OrderRepository, StoredOrder } from './ports';
+
+/** Orders read, then their events published concurrently, per page of a time window. */
+export const REPUBLISH_PAGE_SIZE = 25;
+
+/** Most order ids one invocation takes. */
+export const REPUBLISH_MAX_ORDER_IDS = 100;
+
+/**
+ * Time left in the invocation under which no further page is started: enough for one page of
+ * publishes with the SDK's retries, so the function returns its cursor instead of timing out.
+ */
+export const REPUBLISH_TIME_RESERVE_MS = 20_000;
+
+/**
+ * Payload of the `republish-events` function: either `orderIds`, or a checkout time window
+ * `placedFrom` (inclusive) to `placedTo` (exclusive), ISO 8601 in UTC, with the `cursor` of the
+ * previous invocation. Strict: a misspelt field fails instead of being silently ignored.
+ */
+export const RepublishEventsInputSchema = z
+  .strictObject({
+    /** The orders whose current event to republish (1 to 100). */
+    orderIds: z.array(OrderIdSchema).min(1).max(REPUBLISH_MAX_ORDER_IDS).optional(),
+    /** Start of the checkout time window (inclusive). */
+    placedFrom: z.iso.datetime().optional(),
+    /** End of the checkout time window (exclusive). */
+    placedTo: z.iso.datetime().optional(),
+    /** The `nextCursor` of the previous invocation over the same window. */
+    cursor: z.string().min(1).max(4096).optional(),
+    /** Stop after this many events (a trial run, or small steps). @default no limit but time */
+    maxItems: z.int().min(1).optional(),
+    /** The replay's correlation id, for its logs across invocations. @default a new one */
+    correlationId: CorrelationIdSchema.optional(),
+  })
+  .check((ctx) => {
+    const { orderIds, placedFrom, placedTo, cursor } = ctx.value;
+    const window = placedFrom !== undefined || placedTo !== undefined;
+    const issue = (path: string, message: string) => ctx.issues.push({ code: 'custom', input: ctx.value, path: [path], message });
+    if (orderIds !== undefined && window) issue('orderIds', 'Give either orderIds or placedFrom and placedTo, not both.');
+    else if (orderIds === undefined && !window) issue('orderIds', 'Give orderIds, or placedFrom and placedTo.');
+    if (window && placedFrom === undefined) issue('placedFrom', 'placedFrom is required with placedTo.');
+    if (window && placedTo === undefined) issue('placedTo', 'placedTo is required with placedFrom.');
+    if (placedFrom !== undefined && placedTo !== undefined && Date.parse(placedFrom) >= Date.parse(placedTo)) {
+      issue('placedTo', 'placedTo must be after placedFrom.');
+    }
+    if (cursor !== undefined && orderIds !== undefined) issue('cursor', 'A cursor continues a time window, not a list of order ids.');
+  });
+
+/** A parsed `republish-events` payload. */
+export type RepublishEventsInput = z.infer<typeof RepublishEventsInputSchema>;
+
+/** What {@link republishEvents} does in one run. */
+export type RepublishEventsCommand =
+  | { readonly orderIds: readonly string[] }
+  | {
+      readonly placedFrom: string;
+      readonly placedTo: string;
+      /** Where to resume: a `nextCursor` of a previous run over the same window. */
+      readonly cursor?: string;
+      /** Stop after publishing this many events (at least 1). @default no limit */
+      readonly maxItems?: number;
+    };
+
+/** What {@link republishEvents} needs. */
+export interface RepublishEventsDeps {
+  readonly orders: Pick<OrderRepository, 'getStored' | 'listSettled' | 'partitions'>;
+  /** The publisher the stream relay uses. */
+  readonly publisher: OrderEventPublisher;
+  /** Milliseconds left before the run is cut off (Lambda's `context.getRemainingTimeInMillis`). */
+  readonly remainingTimeMs: () => number;
+  /** @default REPUBLISH_PAGE_SIZE */
+  readonly pageSize?: number;
+  /** @default REPUBLISH_TIME_RESERVE_MS */
+  readonly timeReserveMs?: number;
+}
+
+/** The outcome of one run. */
+export interface RepublishEventsResult {
+  /** Events published by this run. */
+  readonly published: number;
+  /** Orders with no event to replay (still PENDING). */
+  readonly skipped: number;
+  /** Order ids given that no order has. */
+  readonly notFound: readonly string[];
+  /** Resume with it; absent when the window has been read to its end. */
+  readonly nextCursor?: string;
+  /** `done`, `max-items` reached, or `time` running short. */
+  readonly stoppedBy: 'done' | 'max-items' | 'time';
+}
+
+const WindowCursorSchema = z.strictObject({
+  from: z.string(),
+  to: z.string(),
+  partition: z.int().min(0),
+  page: z.string().min(1).optional(),
+});
+
+type WindowCursor = z.infer<typeof WindowCursorSchema>;
+
+const encodeWindowCursor = (cursor: WindowCursor): string => Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+
+const decodeWindowCursor = (cursor: string, from: string, to: string, partitions: number): WindowCursor => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (error) {
+    throw new InvalidCursorError('cursor', { cause: error });
+  }
+  const result = WindowCursorSchema.safeParse(parsed);
+  // A cursor of another window would resume somewhere meaningless: refused.
+  if (!result.success || result.data.from !== from || result.data.to !== to || result.data.partition >= partitions) {
+    throw new InvalidCursorError('cursor', result.success ? undefined : { cause: result.error });
+  }
+  return result.data;
+};
+
+/** The instant of an ISO 8601 time as the table stores times (`toISOString`), so string comparison orders them. */
+const canonical = (iso: string): string => new Date(iso).toISOString();
+
+/**
+ * Republishes, for each order asked for, the event of the status it is in now (`OrderConfirmed`,
+ * `OrderCancelled`, `OrderNeedsAttention`: see {@link orderEventOf}), through the relay's publisher
+ * and with the relay's event id, time and correlation id: the very event the relay published, so
+ * consumers that deduplicate by id drop what they already have and apply what they missed. PENDING
+ * orders have no event and are skipped.
+ *
+ * Either a list of order ids (read by key), or the orders placed in a time window (read from the
+ * status index's settled partitions, one Query page at a time, never a Scan). A window run stops
+ * at its end, after `maxItems` events, or before a page would start with less than the time
+ * reserve left, and returns a `nextCursor` to resume from. A page's events are published
+ * concurrently; if one fails, the run throws {@link RepublishInterruptedError} with the cursor of
+ * that page (its events are republished with the same ids on resume).
+ * @throws InvalidCursorError when `cursor` was not issued by a previous run over the same window.
+ * @throws RepublishInterruptedError when an event could not be published.
+ */
+export const republishEvents = async (deps: RepublishEventsDeps, command: RepublishEventsCommand): Promise<RepublishEventsResult> => {
+  let published = 0;
+  let skipped = 0;
+  const publishAll = async (orders: readonly StoredOrder[], resume: string | undefined): Promise<void> => {
+    const events = orders.map((stored) => orderEventOf(stored.order, stored.correlationId));
+    const outcomes = await Promise.allSettled(events.map((event) => (event ? deps.publisher.publish(event) : Promise.resolve())));
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw new RepublishInterruptedError(resume, published, { cause: failure.reason });
+    published += events.filter((event) => event !== undefined).length;
+    skipped += events.filter((event) => event === undefined).length;
+  };
+
+  if ('orderIds' in command) {
+    const ids = [...new Set(command.orderIds)];
+    const found = await Promise.all(ids.map((orderId) => deps.orders.getStored(orderId)));
+    await publishAll(found.filter((stored): stored is StoredOrder => stored !== undefined), undefined);
+    return { published, skipped, notFound: ids.filter((_, index) => found[index] === undefined), stoppedBy: 'done' };
+  }
+
+  const pageSize = deps.pageSize ?? REPUBLISH_PAGE_SIZE;
+  const reserveMs = deps.timeReserveMs ?? REPUBLISH_TIME_RESERVE_MS;
+  const maxItems = command.maxItems ?? Number.POSITIVE_INFINITY;
+  const from = canonical(command.placedFrom);
+  const to = canonical(command.placedTo);
+  let position: WindowCursor =
+    command.cursor === undefined ? { from, to, partition: 0 } : decodeWindowCursor(command.cursor, from, to, deps.orders.partitions);
+
+  for (;;) {
+    const resume = encodeWindowCursor(position);
+    const page = await deps.orders.listSettled(position.partition, from, to, Math.min(pageSize, maxItems - published), position.page);
+    await publishAll(page.items, resume);
+    if (page.nextCursor !== undefined) position = { from, to, partition: position.partition, page: page.nextCursor };
+    else if (position.partition + 1 < deps.orders.partitions) position = { from, to, partition: position.partition + 1 };
+    else return { published, skipped, notFound: [], stoppedBy: 'done' };
+
+    const nextCursor = encodeWindowCursor(position);
+    if (published >= maxItems) return { published, skipped, notFound: [], nextCursor, stoppedBy: 'max-items' };
+    if (deps.remainingTimeMs() < reserveMs) return { published, skipped, notFound: [], nextCursor, stoppedBy: 'time' };
+  }
+};
