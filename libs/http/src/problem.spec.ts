@@ -1,4 +1,4 @@
-import { MethodNotAllowedError, NotFoundError as RouteNotFoundError } from '@aws-lambda-powertools/event-handler/http';
+import { MethodNotAllowedError, RequestEntityTooLargeError, NotFoundError as RouteNotFoundError } from '@aws-lambda-powertools/event-handler/http';
 import {
   ConflictError,
   ForbiddenError,
@@ -69,6 +69,15 @@ describe('problemForError', () => {
       detail: 'No such resource.',
     });
     expect(problemForError(new MethodNotAllowedError()).status).toBe(405);
+  });
+
+  it('maps a body over the limit to 413 with its detail', () => {
+    expect(problemForError(new RequestEntityTooLargeError('The request body is larger than 16384 bytes.'))).toEqual({
+      type: 'about:blank',
+      title: 'RequestEntityTooLargeError',
+      status: 413,
+      detail: 'The request body is larger than 16384 bytes.',
+    });
   });
 
   it('hides everything about an unexpected error behind a generic 500', () => {

@@ -104,6 +104,20 @@ describe('resolveRestRequest', () => {
     });
   });
 
+  it('answers a path parameter with malformed percent-encoding with a 400 problem naming the path', async () => {
+    const result = await resolveRestRequest(router, event('GET', '/%E0%A4%A'), context);
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toEqual({
+      type: 'urn:shop:problem:validation-error',
+      title: 'The request is not valid.',
+      status: 400,
+      detail: 'The request path is not valid.',
+      instance: '/products/%E0%A4%A',
+      correlationId: 'req-1',
+      errors: [{ field: 'path', message: 'The path is not valid percent-encoding.' }],
+    });
+  });
+
   it('answers an unexpected error with a generic 500 and logs the error', async () => {
     const result = await resolveRestRequest(router, event('GET', '/boom/now'), context);
     expect(result.statusCode).toBe(500);

@@ -1,5 +1,6 @@
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { RequestContext } from '@aws-lambda-powertools/event-handler/types';
+import { ValidationError } from '@shop/domain';
 import { CORRELATION_ID_HEADER, resolveCorrelationId, type LogSink } from '@shop/observability';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { problemForError, problemResponse } from './problem';
@@ -17,7 +18,10 @@ export interface RestRouterOptions {
  */
 export const createRestRouter = (options: RestRouterOptions): Router => {
   const router = new Router();
-  router.errorHandler(Error, async (error, reqCtx) => {
+  router.errorHandler(Error, async (thrown, reqCtx) => {
+    // The router percent-decodes path parameters itself: a malformed escape (`%E0%A4%A`) is the
+    // client's mistake, not a failure of the service.
+    const error = thrown instanceof URIError ? malformedPath(thrown) : thrown;
     const problem = problemForError(error, {
       instance: instanceOf(reqCtx.event),
       correlationId: reqCtx.req.headers.get(CORRELATION_ID_HEADER) ?? undefined,
@@ -28,6 +32,9 @@ export const createRestRouter = (options: RestRouterOptions): Router => {
   });
   return router;
 };
+
+const malformedPath = (cause: URIError): ValidationError =>
+  new ValidationError([{ field: 'path', message: 'The path is not valid percent-encoding.' }], 'The request path is not valid.', { cause });
 
 const instanceOf = (event: unknown): string | undefined => {
   const candidate = event as Partial<APIGatewayProxyEvent> | undefined;

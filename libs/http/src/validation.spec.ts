@@ -1,7 +1,8 @@
 import { ValidationError } from '@shop/domain';
 import * as z from 'zod';
 import { MalformedJsonError } from './errors';
-import { parseJson, parseJsonBody, parsePathParam, parseQuery, validateAll } from './validation';
+import { RequestEntityTooLargeError } from '@aws-lambda-powertools/event-handler/http';
+import { MAX_JSON_BODY_BYTES, parseJson, parseJsonBody, parsePathParam, parseQuery, validateAll } from './validation';
 
 const Body = z.strictObject({
   name: z.string().max(5, { error: 'Too long.' }),
@@ -46,6 +47,14 @@ describe('parseJson', () => {
   it('requires a body', () => {
     expect(issuesOf(() => parseJson(Body, null)).issues).toEqual([{ field: 'body', message: 'A JSON body is required.' }]);
     expect(issuesOf(() => parseJson(Body, '  ')).issues).toEqual([{ field: 'body', message: 'A JSON body is required.' }]);
+  });
+
+  it('refuses a body over the limit (413) before parsing it, counting UTF-8 bytes', () => {
+    const padded = (bytes: number, char: string) => `{"name":"${char.repeat(Math.floor((bytes - 30) / Buffer.byteLength(char)))}","price":{"amount":1}}`;
+    expect(() => parseJson(Body, padded(MAX_JSON_BODY_BYTES + 100, 'x'))).toThrow(RequestEntityTooLargeError);
+    expect(() => parseJson(Body, padded(MAX_JSON_BODY_BYTES + 100, 'é'))).toThrow(RequestEntityTooLargeError);
+    // Just under the limit it is parsed (and refused for what it says, not for its size).
+    expect(issuesOf(() => parseJson(Body, padded(MAX_JSON_BODY_BYTES - 100, 'x'))).issues).toEqual([{ field: 'name', message: 'Too long.' }]);
   });
 
   it('names the body when the JSON is not an object', () => {

@@ -1,6 +1,13 @@
+import { RequestEntityTooLargeError } from '@aws-lambda-powertools/event-handler/http';
 import { fieldIssuesFromZod, PARSE_OPTIONS, ValidationError, type FieldIssue } from '@shop/domain';
 import type { z } from 'zod';
 import { MalformedJsonError } from './errors';
+
+/**
+ * Largest JSON body a shop route reads, in bytes (UTF-8): the largest valid body (a product with a
+ * 2,000-character description) is well under it; anything bigger is refused before it is parsed.
+ */
+export const MAX_JSON_BODY_BYTES = 16 * 1024;
 
 // An issue about the whole input is an issue about the body (or the query): name it so.
 const nameRoot = (issues: FieldIssue[], root: string): FieldIssue[] =>
@@ -18,10 +25,14 @@ const parseWith = <S extends z.ZodType>(schema: S, input: unknown, root: string,
  * Parses a JSON text with a zod schema (use strict schemas: unknown fields are then rejected).
  * @throws ValidationError `body: required` when empty, listing every bad field otherwise.
  * @throws MalformedJsonError when the text is not JSON.
+ * @throws RequestEntityTooLargeError (413) when the text is longer than {@link MAX_JSON_BODY_BYTES}.
  */
 export const parseJson = <S extends z.ZodType>(schema: S, text: string | null | undefined): z.output<S> => {
   if (text === null || text === undefined || text.trim() === '') {
     throw new ValidationError([{ field: 'body', message: 'A JSON body is required.' }], 'The request has no body.');
+  }
+  if (Buffer.byteLength(text, 'utf8') > MAX_JSON_BODY_BYTES) {
+    throw new RequestEntityTooLargeError(`The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`);
   }
   let parsed: unknown;
   try {
