@@ -73,7 +73,7 @@ export interface FunctionAlarms {
    * Error rate: `Errors / Invocations` (Sum per period) above the threshold.
    * @default threshold 0.05 (5 %), period 1 minute, 3 of 5 datapoints: a rate rather than a count,
    * because saga commands report business outcomes (out of stock, declined) as function errors
-   * and a busy minute of those is not an outage; five failing minutes out of five page within three.
+   * and a busy minute of those is not an outage; a function that fails every call pages in 3 minutes
    */
   readonly errorRate?: AlarmSettings;
   /**
@@ -92,8 +92,8 @@ export interface TableStreamConsumerOptions {
    */
   readonly batchSize?: number;
   /**
-   * Overrides of the relay's iterator-age alarm: the age of the newest record a batch held when it
-   * was read (`IteratorAge` Maximum per period) above the threshold.
+   * Overrides of the relay's iterator-age alarm: the age of the last record of the batches the
+   * function receives (`IteratorAge` Maximum per period) above the threshold.
    * @default threshold 5 minutes, period 1 minute, 1 of 1 datapoint: a record waiting that long is
    * failing (retried in place, holding the records behind it) or the relay cannot keep up, and the
    * stream keeps records for 24 hours only
@@ -270,9 +270,9 @@ export class ServiceFunction extends Construct {
    * batch responses already retry from the failing record, and splitting a batch only reorders the
    * retries. An alarm fires when the relay falls behind (`IteratorAge`, see
    * {@link TableStreamConsumerOptions.iteratorAgeAlarm}) long before the stream's 24-hour
-   * retention ends. The on-failure SQS dead-letter queue (alarmed) stays as the last resort: Lambda
-   * sends it the description of a batch whose records expired from the stream unpublished, the
-   * one way an event could still be lost, so an operator replays it. Grants stream read only.
+   * retention ends. The on-failure SQS dead-letter queue (alarmed) stays as the last resort for
+   * records that would expire from the stream unpublished: the description of their batch lands
+   * there, so an operator knows which events to replay. Grants stream read only.
    */
   consumeTableStream(table: ServiceTable, options: TableStreamConsumerOptions = {}): TableStreamConsumer {
     const { service, name, stage } = this.props;

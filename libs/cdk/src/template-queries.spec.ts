@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ShopCdkError } from './errors';
-import { actionsOf, alarmCountsByMetric, alarmMetricNames, alarmsOn, dashboardWidgets, logicalIdOf, policyStatementsOf, statefulLogicalIds } from './template-queries';
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmMetricNames, alarmsOn, dashboardWidgets, logicalIdOf, policyStatementsOf, statefulLogicalIds } from './template-queries';
 import { testStack } from './testing/test-stack';
 
 const template = (() => {
@@ -69,6 +69,11 @@ describe('alarm queries', () => {
   it('name the metrics an alarm watches, alone or inside metric math', () => {
     expect(alarmsOn(alarms, 'Errors').map((alarm) => alarmMetricNames(alarm))).toEqual([['Errors', 'Invocations'], ['Errors']]);
     expect(alarmsOn(alarms, 'Throttles')).toEqual([]);
+  });
+
+  it('name the resources the alarms on a metric watch', () => {
+    expect(alarmedResources(alarms, 'ApproximateAgeOfOldestMessage')).toEqual([expect.stringMatching(/^Work/)]);
+    expect(alarmedResources(alarms, 'Errors')).toEqual([]);
   });
 
   it('count the alarms per watched metric', () => {

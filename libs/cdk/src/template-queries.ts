@@ -108,3 +108,21 @@ export const dashboardWidgets = (template: Template): DashboardWidget[] => {
   const text = parts.map((part) => (typeof part === 'string' ? part : `\${${JSON.stringify(part).replaceAll('"', "'")}}`)).join('');
   return (JSON.parse(text) as { widgets: DashboardWidget[] }).widgets;
 };
+
+/**
+ * The logical ids of the resources that the alarms on `metricName` watch (the `Ref` or `Fn::GetAtt`
+ * values of their dimensions), sorted and without repeats: with the template's function ids, a
+ * stack test proves that every function has the alarm.
+ */
+export const alarmedResources = (template: Template, metricName: string): string[] => {
+  type Dimension = { Value?: { Ref?: string; 'Fn::GetAtt'?: [string, string] } | string };
+  const dimensionsOf = (alarm: TemplateAlarm): Dimension[] => [
+    ...((alarm.Dimensions ?? []) as Dimension[]),
+    ...((alarm.Metrics ?? []) as { MetricStat?: { Metric?: { Dimensions?: Dimension[] } } }[]).flatMap((metric) => metric.MetricStat?.Metric?.Dimensions ?? []),
+  ];
+  const ids = alarmsOn(template, metricName)
+    .flatMap(dimensionsOf)
+    .flatMap(({ Value }) => (typeof Value === 'object' ? [Value.Ref ?? Value['Fn::GetAtt']?.[0]] : []))
+    .filter((id): id is string => id !== undefined);
+  return [...new Set(ids)].sort();
+};
