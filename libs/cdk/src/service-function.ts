@@ -73,7 +73,9 @@ export interface FunctionAlarms {
    * Error rate: `Errors / Invocations` (Sum per period) above the threshold.
    * @default threshold 0.05 (5 %), period 1 minute, 3 of 5 datapoints: a rate rather than a count,
    * because saga commands report business outcomes (out of stock, declined) as function errors
-   * and a busy minute of those is not an outage; a function that fails every call pages in 3 minutes
+   * and a busy minute of those is not an outage; a function that fails every call pages in 3 minutes.
+   * A function invoked less often than once a minute (a schedule) needs a period of its own rhythm:
+   * minutes without invocations are missing data, which never breaches.
    */
   readonly errorRate?: AlarmSettings;
   /**
