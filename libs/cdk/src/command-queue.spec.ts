@@ -5,6 +5,7 @@ import { VisibilityTimeoutTooShortError } from './consumer-queue';
 import { nagFindings } from './nag';
 import { ServiceFunction } from './service-function';
 import { stageConfig } from './stage-config';
+import { alarmsOn, dashboardWidgets } from './template-queries';
 import { inlineCode, testStack } from './testing/test-stack';
 
 const dev = stageConfig('dev');
@@ -35,6 +36,40 @@ describe('CommandQueue', () => {
       { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } },
       2,
     );
+  });
+
+  it('alarms when its oldest message is more than 10 minutes old, and shows it on the dashboard beside its DLQ', () => {
+    const { template } = create();
+    expect(alarmsOn(template, 'ApproximateAgeOfOldestMessage')).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Period: 60,
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/^IntakeQueue/), 'QueueName'] } }],
+        Threshold: 600,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      }),
+    ]);
+    const titles = dashboardWidgets(template).map((w) => w.properties.title ?? w.properties.markdown);
+    expect(titles.slice(titles.indexOf('### queue Intake'))).toEqual([
+      '### queue Intake',
+      'messages visible, in flight, dead-lettered',
+      'oldest message age (s)',
+      'dead-lettered (DLQ)',
+      '### function order/place-order',
+      'invocations, errors, throttles',
+      'duration p50, p99',
+      'error rate',
+      'throttles',
+    ]);
+  });
+
+  it('takes another oldest-message threshold from its props', () => {
+    const stack = testStack();
+    new CommandQueue(stack, 'Intake', { stage: dev, service: 'order', name: 'intake', purpose: 'PlaceOrder commands', oldestMessageAlarm: { threshold: Duration.minutes(2) } });
+    expect(alarmsOn(Template.fromStack(stack), 'ApproximateAgeOfOldestMessage')).toEqual([expect.objectContaining({ Threshold: 120 })]);
   });
 
   it('publishes its URL and ARN in SSM under the owner service', () => {

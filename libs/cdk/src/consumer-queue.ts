@@ -1,9 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { numericSettings, standardAlarm, type AlarmSettings } from './alarms';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue';
 import { ShopCdkError } from './errors';
+import { pathInStack, ServiceDashboard, type DashboardSection } from './service-dashboard';
 import type { ServiceFunction } from './service-function';
 import type { StageConfig } from './stage-config';
 
@@ -60,11 +63,20 @@ export interface ConsumerQueueProps {
    * @default Duration.days(4)
    */
   readonly retentionPeriod?: Duration;
+  /**
+   * Overrides of the queue's oldest-message alarm: the age of the oldest message
+   * (`ApproximateAgeOfOldestMessage` Maximum per period) above the threshold.
+   * @default threshold 10 minutes, period 1 minute, 1 of 1 datapoint: longer than a failing message
+   * spends in retries before its dead-letter queue takes it with the default redrive (5 receives ×
+   * 60 s), so it fires on a backlog (a consumer down, disabled or too slow), not on one retry
+   */
+  readonly oldestMessageAlarm?: AlarmSettings<Duration>;
 }
 
 /**
  * An SQS queue that a Lambda function consumes: SQS-managed encryption, TLS only, a redrive policy
- * to an {@link AlarmedDeadLetterQueue} after `maxReceiveCount` receives. The base of
+ * to an {@link AlarmedDeadLetterQueue} after `maxReceiveCount` receives, an alarm on the age of its
+ * oldest message, and a section of the stack's {@link ServiceDashboard}. The base of
  * {@link CommandQueue} and {@link EventSubscription}.
  */
 export class ConsumerQueue extends Construct {
@@ -74,6 +86,10 @@ export class ConsumerQueue extends Construct {
   readonly deadLetterQueue: AlarmedDeadLetterQueue;
   /** How long a received message stays invisible. */
   readonly visibilityTimeout: Duration;
+  /** In alarm while messages wait too long: see {@link ConsumerQueueProps.oldestMessageAlarm}. */
+  readonly oldestMessageAlarm: cloudwatch.Alarm;
+  /** The queue's section of the stack's dashboard. */
+  readonly dashboardSection: DashboardSection;
 
   constructor(scope: Construct, id: string, props: ConsumerQueueProps) {
     super(scope, id);
@@ -87,6 +103,23 @@ export class ConsumerQueue extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue.queue, maxReceiveCount: props.maxReceiveCount ?? 5 },
       removalPolicy: props.stage.removalPolicy,
     });
+    this.oldestMessageAlarm = standardAlarm(this, 'OldestMessageAlarm', {
+      stage: props.stage,
+      description: `Messages wait too long in ${this.node.path} (age of the oldest, seconds): its consumer is down, disabled or behind.`,
+      metric: this.queue.metricApproximateAgeOfOldestMessage({ statistic: cloudwatch.Stats.MAXIMUM }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      defaults: { threshold: Duration.minutes(10).toSeconds(), period: Duration.minutes(1), evaluationPeriods: 1, datapointsToAlarm: 1 },
+      settings: numericSettings(props.oldestMessageAlarm, (age) => age.toSeconds()),
+    });
+    this.dashboardSection = ServiceDashboard.of(this)
+      .addSection(`queue ${pathInStack(this)}`)
+      .addGraph('messages visible, in flight, dead-lettered', [
+        this.queue.metricApproximateNumberOfMessagesVisible(),
+        this.queue.metricApproximateNumberOfMessagesNotVisible(),
+        this.deadLetterQueue.queue.metricApproximateNumberOfMessagesVisible({ label: 'dead-lettered' }),
+      ])
+      .addAlarm('oldest message age (s)', this.oldestMessageAlarm)
+      .addAlarm('dead-lettered (DLQ)', this.deadLetterQueue.alarm);
   }
 
   /** The queue's ARN. */

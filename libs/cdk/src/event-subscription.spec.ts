@@ -4,6 +4,7 @@ import { EventSubscription } from './event-subscription';
 import { nagFindings } from './nag';
 import { ServiceFunction } from './service-function';
 import { stageConfig } from './stage-config';
+import { alarmsOn, dashboardWidgets } from './template-queries';
 import { inlineCode, testStack } from './testing/test-stack';
 
 const dev = stageConfig('dev');
@@ -77,6 +78,65 @@ describe('EventSubscription', () => {
       AlarmDescription: Match.stringLikeRegexp('could not process OrderConfirmed from order'),
       Threshold: 1,
     });
+  });
+
+  describe('delivery dead-letter queue', () => {
+    const deliveryDlq = /^OrderConfirmedDeliveryDlqQueue/;
+
+    it('is the redrive policy of the subscription: what SNS gives up delivering lands there', () => {
+      const { template } = create();
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrderConfirmedQueue'), 'Arn'] },
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrderConfirmedDeliveryDlqQueue'), 'Arn'] } },
+      });
+    });
+
+    it('is its own SQS-managed encrypted queue, kept 14 days, that only that topic may send to, over TLS', () => {
+      const { template } = create();
+      template.resourceCountIs('AWS::SQS::Queue', 3);
+      const [id, queue] = Object.entries(template.findResources('AWS::SQS::Queue')).find(([logicalId]) => deliveryDlq.test(logicalId)) ?? [];
+      expect(queue?.Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+      const policy = Object.values(template.findResources('AWS::SQS::QueuePolicy')).find((p) => p.Properties.Queues[0].Ref === id);
+      expect(policy?.Properties.PolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        {
+          Action: 'sqs:SendMessage',
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Resource: { 'Fn::GetAtt': [id, 'Arn'] },
+          Condition: { ArnEquals: { 'aws:SourceArn': { Ref: topicParameter(template) } } },
+        },
+      ]);
+    });
+
+    it('alarms on its first message and joins the queue on the dashboard', () => {
+      const { template } = create();
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: 'SNS could not deliver OrderConfirmed from order to TestStack/OrderConfirmed/Queue: at least one message is in the dead-letter queue.',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrderConfirmedDeliveryDlqQueue'), 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      const titles = dashboardWidgets(template).map((w) => w.properties.title ?? w.properties.markdown);
+      expect(titles.slice(titles.indexOf('### queue OrderConfirmed/Queue'))).toEqual([
+        '### queue OrderConfirmed/Queue',
+        'messages visible, in flight, dead-lettered',
+        'oldest message age (s)',
+        'dead-lettered (DLQ)',
+        'SNS deliveries given up (DLQ)',
+      ]);
+    });
+  });
+
+  it('alarms on the age of the oldest message of its queue', () => {
+    const { template } = create();
+    expect(alarmsOn(template, 'ApproximateAgeOfOldestMessage')).toEqual([
+      expect.objectContaining({
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/^OrderConfirmedQueue(?!Dlq)/), 'QueueName'] } }],
+        Threshold: 600,
+      }),
+    ]);
   });
 
   it('feeds the consumer with partial batch responses and grants it receive and delete on its queue only', () => {

@@ -3,7 +3,9 @@ import type * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import type { AlarmSettings } from './alarms';
 import { ConsumerQueue, type QueueConsumerOptions } from './consumer-queue';
+import { AlarmedDeadLetterQueue } from './dead-letter-queue';
 import type { ServiceFunction } from './service-function';
 import { lookup } from './ssm-discovery';
 import type { StageConfig } from './stage-config';
@@ -42,6 +44,11 @@ export interface EventSubscriptionProps extends QueueConsumerOptions {
    * @default true
    */
   readonly rawMessageDelivery?: boolean;
+  /**
+   * Overrides of the consumer queue's oldest-message alarm.
+   * @default - {@link ConsumerQueueProps.oldestMessageAlarm}'s defaults
+   */
+  readonly oldestMessageAlarm?: AlarmSettings<Duration>;
 }
 
 /**
@@ -49,11 +56,15 @@ export interface EventSubscriptionProps extends QueueConsumerOptions {
  * through SSM (no `Fn::ImportValue`); a {@link ConsumerQueue} (encrypted, TLS only, alarmed
  * dead-letter queue) subscribes to it with a filter policy on the event `type`; the consumer
  * function reads the queue in batches with partial batch responses. The queue policy lets only
- * that topic send to the queue.
+ * that topic send to the queue. The subscription has its own alarmed dead-letter queue (its
+ * redrive policy): a message SNS gives up delivering (the queue missing, or refusing it) lands
+ * there instead of being dropped, and only that topic may send to it.
  */
 export class EventSubscription extends Construct {
   /** The consumer's queue (and its dead-letter queue). */
   readonly queue: ConsumerQueue;
+  /** Where SNS puts the messages it could not deliver to {@link queue}; alarms on the first one. */
+  readonly deliveryDeadLetterQueue: AlarmedDeadLetterQueue;
   /** The producer's topic, imported from its SSM-published ARN. */
   readonly topic: sns.ITopic;
   /** The consumer's event source mapping. */
@@ -68,6 +79,11 @@ export class EventSubscription extends Construct {
       purpose: `${props.consumer.node.path} could not process ${props.eventTypes.join(', ')} from ${props.producer}`,
       maxReceiveCount: props.maxReceiveCount,
       visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(Math.max(30, 6 * consumerTimeout.toSeconds())),
+      oldestMessageAlarm: props.oldestMessageAlarm,
+    });
+    this.deliveryDeadLetterQueue = new AlarmedDeadLetterQueue(this, 'DeliveryDlq', {
+      stage: props.stage,
+      purpose: `SNS could not deliver ${props.eventTypes.join(', ')} from ${props.producer} to ${this.queue.node.path}`,
     });
     this.topic = sns.Topic.fromTopicArn(
       this,
@@ -77,11 +93,13 @@ export class EventSubscription extends Construct {
     this.topic.addSubscription(
       new subscriptions.SqsSubscription(this.queue.queue, {
         rawMessageDelivery: props.rawMessageDelivery ?? true,
+        deadLetterQueue: this.deliveryDeadLetterQueue.queue,
         filterPolicy: {
           [EVENT_TYPE_ATTRIBUTE]: sns.SubscriptionFilter.stringFilter({ allowlist: [...props.eventTypes] }),
         },
       }),
     );
     this.eventSource = this.queue.addConsumer(props.consumer, props);
+    this.queue.dashboardSection.addAlarm('SNS deliveries given up (DLQ)', this.deliveryDeadLetterQueue.alarm);
   }
 }

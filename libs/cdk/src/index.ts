@@ -1,7 +1,8 @@
 /**
  * @shop/cdk: the shop's shared CDK constructs, secure by default, with every default documented:
- * a service function, table, topic, REST API and dead-letter queue; SSM service discovery; the
- * typed stage configuration; cdk-nag checks; and template queries for stack tests. Used only by
+ * a service function, table, topic, REST API and dead-letter queue, each with its standard alarms
+ * and a section of the stack's one dashboard; SSM service discovery; the typed stage
+ * configuration; cdk-nag checks; and template queries for stack tests. Used only by
  * `src/infra` of apps.
  */
 export * from './errors';
@@ -11,6 +12,8 @@ export * from './ssm-discovery';
 export * from './nag';
 export * from './shop-app';
 export * from './alarms';
+export * from './service-dashboard';
+export * from './function-role';
 export * from './dead-letter-queue';
 export * from './service-table';
 export * from './service-topic';

@@ -1,8 +1,10 @@
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { nagFindings } from './nag';
 import { HTTP_METHODS, READ_METHODS, ServiceApi } from './service-api';
 import { ServiceFunction } from './service-function';
 import { stageConfig } from './stage-config';
+import { alarmsOn, dashboardWidgets } from './template-queries';
 import { inlineCode, testStack } from './testing/test-stack';
 
 describe('ServiceApi', () => {
@@ -88,6 +90,47 @@ describe('ServiceApi', () => {
     }
   });
 
+  const stageDimensions = [
+    { Name: 'ApiName', Value: 'shop-dev-product' },
+    { Name: 'Stage', Value: { Ref: expect.stringMatching(/^ApiDeploymentStagedev/) } },
+  ];
+
+  it("alarms when more than 5 % of its stage's requests are answered 5XX in 3 of 5 minutes", () => {
+    expect(alarmsOn(template, '5XXError')).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/ApiGateway',
+        Statistic: 'Average',
+        Period: 60,
+        Dimensions: stageDimensions,
+        Threshold: 0.05,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 3,
+        TreatMissingData: 'notBreaching',
+      }),
+    ]);
+  });
+
+  it("alarms when its stage's p99 latency is above 2.5 s in 3 of 5 minutes", () => {
+    expect(alarmsOn(template, 'Latency')).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/ApiGateway',
+        ExtendedStatistic: 'p99',
+        Period: 60,
+        Dimensions: stageDimensions,
+        Threshold: 2500,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 3,
+      }),
+    ]);
+  });
+
+  it('shows its requests and alarms in a section of the dashboard', () => {
+    const titles = dashboardWidgets(template).map((w) => w.properties.title ?? w.properties.markdown);
+    expect(titles.slice(titles.indexOf('### API product (/products)'))).toEqual(['### API product (/products)', 'requests, 4XX, 5XX', '5XX rate', 'latency p99 (ms)']);
+  });
+
   it('is cdk-nag clean', () => {
     expect(nagFindings(stack)).toEqual([]);
   });
@@ -108,5 +151,24 @@ describe('ServiceApi defaults', () => {
     expect(methods.filter((m) => m.AuthorizationType === 'NONE').map((m) => m.HttpMethod)).toEqual(['OPTIONS', 'OPTIONS']);
     expect(methods.filter((m) => m.AuthorizationType === 'COGNITO_USER_POOLS')).toHaveLength(12);
     expect(nagFindings(stack)).toEqual([]);
+  });
+});
+
+describe('ServiceApi alarm settings', () => {
+  it('take other thresholds from the props, and notify the ops topic in prod', () => {
+    const stack = testStack();
+    const prod = stageConfig('prod');
+    const router = new ServiceFunction(stack, 'Router', { service: 'basket', name: 'router', stage: prod, description: 'test', code: inlineCode() });
+    new ServiceApi(stack, 'Api', {
+      service: 'basket',
+      stage: prod,
+      basePath: 'basket',
+      handler: router.function,
+      alarms: { serverErrorRate: { threshold: 0.01 }, p99Latency: { threshold: Duration.seconds(1), datapointsToAlarm: 5 } },
+    });
+    const template = Template.fromStack(stack);
+    const opsTopic = [{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }];
+    expect(alarmsOn(template, '5XXError')).toEqual([expect.objectContaining({ Threshold: 0.01, DatapointsToAlarm: 3, AlarmActions: opsTopic })]);
+    expect(alarmsOn(template, 'Latency')).toEqual([expect.objectContaining({ Threshold: 1000, DatapointsToAlarm: 5, AlarmActions: opsTopic })]);
   });
 });

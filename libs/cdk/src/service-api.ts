@@ -1,11 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { numericSettings, standardAlarm, type AlarmSettings } from './alarms';
 import { suppressNag } from './nag';
+import { ServiceDashboard, type DashboardSection } from './service-dashboard';
 import { lookup, publish } from './ssm-discovery';
 import { serviceStackName, type StageConfig } from './stage-config';
 
@@ -56,6 +59,31 @@ export interface ServiceApiProps {
    * @default { rateLimit: 50, burstLimit: 100 }
    */
   readonly throttling?: ApiThrottling;
+  /**
+   * Overrides of the API's standard alarms.
+   * @default - the defaults of {@link ApiAlarms}
+   */
+  readonly alarms?: ApiAlarms;
+}
+
+/**
+ * The standard alarms of every {@link ServiceApi}, on the metrics of its stage (`ApiName`, `Stage`);
+ * each field overrides that alarm's defaults.
+ */
+export interface ApiAlarms {
+  /**
+   * 5XX rate: the share of requests answered 5XX (`5XXError` Average) above the threshold.
+   * @default threshold 0.05 (5 %), period 1 minute, 3 of 5 datapoints: AWS's recommended 5XX alarm;
+   * the router answers every handled failure with a 4XX, so a 5XX is a bug or an outage
+   */
+  readonly serverErrorRate?: AlarmSettings;
+  /**
+   * p99 latency (`Latency` p99) above the threshold.
+   * @default threshold 2.5 seconds, period 1 minute, 3 of 5 datapoints: AWS's recommended latency
+   * threshold, taken at p99 so the slowest customers count; a cold start (about a second) stays
+   * under it
+   */
+  readonly p99Latency?: AlarmSettings<Duration>;
 }
 
 /**
@@ -64,7 +92,8 @@ export interface ServiceApiProps {
  * `publicMethods` need an ID token of the shop's Cognito user pool (found through SSM). Request
  * validation is the router's (zod, problem+json). The stage has JSON access logs, execution logs
  * (errors and info, never bodies), X-Ray tracing, metrics and throttling. The API is mounted on
- * the shop's API domain (its name from SSM) at the service's base path.
+ * the shop's API domain (its name from SSM) at the service's base path. It has the standard
+ * alarms ({@link ApiAlarms}) and a section of the stack's {@link ServiceDashboard}.
  */
 export class ServiceApi extends Construct {
   /** The REST API. */
@@ -77,6 +106,12 @@ export class ServiceApi extends Construct {
   readonly basePathMapping: apigw.CfnBasePathMapping;
   /** The stage's access log group. */
   readonly accessLogs: logs.LogGroup;
+  /** In alarm while too many requests are answered 5XX: see {@link ApiAlarms.serverErrorRate}. */
+  readonly serverErrorAlarm: cloudwatch.Alarm;
+  /** In alarm while the API is slow: see {@link ApiAlarms.p99Latency}. */
+  readonly latencyAlarm: cloudwatch.Alarm;
+  /** The API's section of the stack's dashboard. */
+  readonly dashboardSection: DashboardSection;
 
   private readonly props: ServiceApiProps;
 
@@ -165,6 +200,29 @@ export class ServiceApi extends Construct {
       stage: this.restApi.deploymentStage.stageName,
       basePath: this.basePath,
     });
+
+    const apiStage = this.restApi.deploymentStage;
+    this.serverErrorAlarm = standardAlarm(this, 'ServerErrorRateAlarm', {
+      stage,
+      description: `${service} API: more than the threshold's share of requests were answered 5XX; see the router's logs.`,
+      metric: apiStage.metricServerError({ statistic: cloudwatch.Stats.AVERAGE }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      defaults: { threshold: 0.05, period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3 },
+      settings: props.alarms?.serverErrorRate,
+    });
+    this.latencyAlarm = standardAlarm(this, 'LatencyAlarm', {
+      stage,
+      description: `${service} API: p99 latency is above the threshold (ms).`,
+      metric: apiStage.metricLatency({ statistic: 'p99' }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      defaults: { threshold: Duration.millis(2500).toMilliseconds(), period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3 },
+      settings: numericSettings(props.alarms?.p99Latency, (latency) => latency.toMilliseconds()),
+    });
+    this.dashboardSection = ServiceDashboard.of(this)
+      .addSection(`API ${service} (/${this.basePath})`)
+      .addGraph('requests, 4XX, 5XX', [apiStage.metricCount(), apiStage.metricClientError(), apiStage.metricServerError()])
+      .addAlarm('5XX rate', this.serverErrorAlarm)
+      .addAlarm('latency p99 (ms)', this.latencyAlarm);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { nagFindings } from './nag';
@@ -8,7 +9,8 @@ import { BundleNotFoundError, ServiceFunction } from './service-function';
 import { ServiceTable } from './service-table';
 import { ServiceTopic } from './service-topic';
 import { stageConfig } from './stage-config';
-import { policyStatementsOf } from './template-queries';
+import { alarmsOn, dashboardWidgets, policyStatementsOf } from './template-queries';
+import { acknowledgedFindings } from './testing/nag-acknowledgements';
 import { inlineCode, testStack } from './testing/test-stack';
 import { bundleDir, findWorkspaceRoot } from './workspace';
 
@@ -54,6 +56,84 @@ describe('ServiceFunction', () => {
       { Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Effect: 'Allow', Resource: '*' },
     ]);
     expect(nagFindings(stack)).toEqual([]);
+  });
+
+  it('acknowledges the X-Ray wildcard on its default policy only, naming the actions', () => {
+    const { stack } = create();
+    const template = Template.fromStack(stack);
+    expect(acknowledgedFindings(stack)).toEqual([
+      [
+        'TestStack/Fn/Role/DefaultPolicy',
+        'AwsSolutions-IAM5[Resource::*]',
+        expect.stringContaining('xray:PutTraceSegments, xray:PutTelemetryRecords on "*": active X-Ray tracing'),
+      ],
+    ]);
+    expect(policyStatementsOf(template, 'FnRole').filter((s) => s.Resource === '*')).toHaveLength(1);
+  });
+
+  it('has a standard error-rate alarm: Errors / Invocations above 5 % in 3 of 5 minutes', () => {
+    const { stack } = create();
+    const [alarm] = alarmsOn(Template.fromStack(stack), 'Errors');
+    expect(alarm).toEqual(
+      expect.objectContaining({ Threshold: 0.05, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 5, DatapointsToAlarm: 3, TreatMissingData: 'notBreaching' }),
+    );
+    const metrics = alarm?.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string }; Period: number; Stat: string } }[];
+    expect(metrics.find((m) => m.Expression)).toEqual(expect.objectContaining({ Expression: 'errors / invocations', ReturnData: true }));
+    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat?.Metric.Namespace, m.MetricStat?.Metric.MetricName, m.MetricStat?.Stat, m.MetricStat?.Period])).toEqual([
+      ['errors', 'AWS/Lambda', 'Errors', 'Sum', 60],
+      ['invocations', 'AWS/Lambda', 'Invocations', 'Sum', 60],
+    ]);
+  });
+
+  it('has a standard throttles alarm: at least one throttle in 3 of 5 minutes', () => {
+    const { stack } = create();
+    expect(alarmsOn(Template.fromStack(stack), 'Throttles')).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 3,
+      }),
+    ]);
+  });
+
+  it('takes other alarm settings from its props, keeping the other defaults', () => {
+    const stack = testStack();
+    new ServiceFunction(stack, 'Fn', {
+      service: 'inventory',
+      name: 'reserve-stock',
+      stage: stageConfig('dev'),
+      description: 'test',
+      code: inlineCode(),
+      alarms: { errorRate: { threshold: 0.5 }, throttles: { period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1 } },
+    });
+    const template = Template.fromStack(stack);
+    expect(alarmsOn(template, 'Errors')).toEqual([expect.objectContaining({ Threshold: 0.5, EvaluationPeriods: 5, DatapointsToAlarm: 3 })]);
+    expect(alarmsOn(template, 'Throttles')).toEqual([expect.objectContaining({ Threshold: 1, Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1 })]);
+  });
+
+  it('sends its alarms to the ops topic in prod, and nowhere in dev', () => {
+    const prod = Template.fromStack(create(stageConfig('prod')).stack);
+    const actions = Object.values(prod.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmActions);
+    expect(actions).toEqual(Array(2).fill([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]));
+    const dev = Template.fromStack(create().stack);
+    expect(Object.values(dev.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmActions)).toEqual([undefined, undefined]);
+  });
+
+  it("shows its metrics and alarms in a section of the stack's dashboard", () => {
+    const { stack } = create();
+    const widgets = dashboardWidgets(Template.fromStack(stack));
+    expect(widgets.map((w) => [w.type, w.properties.title ?? w.properties.markdown])).toEqual([
+      ['text', '# TestStack'],
+      ['text', '### function product/router'],
+      ['metric', 'invocations, errors, throttles'],
+      ['metric', 'duration p50, p99'],
+      ['metric', 'error rate'],
+      ['metric', 'throttles'],
+    ]);
   });
 
   it('bindTable grants the access asked for and sets TABLE_NAME', () => {
@@ -120,19 +200,45 @@ describe('ServiceFunction', () => {
       return { stack, template: Template.fromStack(stack) };
     };
 
-    it('maps the stream with partial batch responses, bisection, bounded retries and a DLQ', () => {
+    it('maps the stream from the oldest record, one poller per shard, with partial batch responses, retrying until the record expires, without bisection', () => {
       const { template } = consume();
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'StreamArn'] },
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: 10,
-        BisectBatchOnFunctionError: true,
-        MaximumRetryAttempts: 5,
-        MaximumRecordAgeInSeconds: 21600,
+        BisectBatchOnFunctionError: false,
+        MaximumRetryAttempts: -1,
+        MaximumRecordAgeInSeconds: -1,
         ParallelizationFactor: 1,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnStreamDlq'), 'Arn'] } } },
       });
+    });
+
+    it('alarms when the relay is more than 5 minutes behind (IteratorAge Maximum)', () => {
+      const { template } = consume();
+      expect(alarmsOn(template, 'IteratorAge')).toEqual([
+        expect.objectContaining({
+          Namespace: 'AWS/Lambda',
+          Statistic: 'Maximum',
+          Period: 60,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: expect.stringMatching(/^FnFunction/) } }],
+          Threshold: 300000,
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 1,
+          DatapointsToAlarm: 1,
+          TreatMissingData: 'notBreaching',
+        }),
+      ]);
+    });
+
+    it('takes another iterator-age threshold from the options', () => {
+      const stage = stageConfig('dev');
+      const { stack, fn } = create(stage);
+      const table = new ServiceTable(stack, 'Table', { stage, stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES });
+      fn.consumeTableStream(table, { iteratorAgeAlarm: { threshold: Duration.minutes(1) } });
+      expect(alarmsOn(Template.fromStack(stack), 'IteratorAge')).toEqual([expect.objectContaining({ Threshold: 60000, Period: 60 })]);
     });
 
     it('keeps the DLQ encrypted and alarms as soon as one message arrives', () => {
@@ -170,6 +276,16 @@ describe('ServiceFunction', () => {
         'xray:PutTraceSegments',
       ]);
       expect(JSON.stringify(statements)).not.toMatch(/GetItem|PutItem|Query|Scan/);
+    });
+
+    it("acknowledges ListStreams' wildcard as its own statement, beside X-Ray's, on the default policy", () => {
+      const { stack } = consume();
+      const iam5 = acknowledgedFindings(stack).filter(([, id]) => id.startsWith('AwsSolutions-IAM5'));
+      expect(iam5.map(([path, id, reason]) => [path, id, reason.split(' on ')[0]])).toEqual([
+        ['TestStack/Fn/Role/DefaultPolicy', 'AwsSolutions-IAM5[Resource::*]', 'xray:PutTraceSegments, xray:PutTelemetryRecords'],
+        ['TestStack/Fn/Role/DefaultPolicy', 'AwsSolutions-IAM5[Resource::*]', 'dynamodb:ListStreams'],
+      ]);
+      expect(nagFindings(stack)).toEqual([]);
     });
   });
 });

@@ -1,15 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { numericSettings, standardAlarm, type AlarmSettings } from './alarms';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue';
 import { ShopCdkError } from './errors';
-import { suppressNag } from './nag';
+import { FunctionRole } from './function-role';
+import { ServiceDashboard, type DashboardSection } from './service-dashboard';
 import type { ServiceTable, TableAccess } from './service-table';
 import type { ServiceTopic } from './service-topic';
 import { publish } from './ssm-discovery';
@@ -58,6 +60,30 @@ export interface ServiceFunctionProps {
    * hold an `index.js`
    */
   readonly code?: lambda.Code;
+  /**
+   * Overrides of the function's standard alarms.
+   * @default - the defaults of {@link FunctionAlarms}
+   */
+  readonly alarms?: FunctionAlarms;
+}
+
+/** The standard alarms of every {@link ServiceFunction}; each field overrides that alarm's defaults. */
+export interface FunctionAlarms {
+  /**
+   * Error rate: `Errors / Invocations` (Sum per period) above the threshold.
+   * @default threshold 0.05 (5 %), period 1 minute, 3 of 5 datapoints: a rate rather than a count,
+   * because saga commands report business outcomes (out of stock, declined) as function errors
+   * and a busy minute of those is not an outage; a function that fails every call pages in 3 minutes.
+   * A function invoked less often than once a minute (a schedule) needs a period of its own rhythm:
+   * minutes without invocations are missing data, which never breaches.
+   */
+  readonly errorRate?: AlarmSettings;
+  /**
+   * Throttles (Sum per period) at or above the threshold.
+   * @default threshold 1, period 1 minute, 3 of 5 datapoints: a concurrency limit hit again and
+   * again, not one burst that retries absorb
+   */
+  readonly throttles?: AlarmSettings;
 }
 
 /** Settings of a DynamoDB stream consumer (see {@link ServiceFunction.consumeTableStream}). */
@@ -68,23 +94,23 @@ export interface TableStreamConsumerOptions {
    */
   readonly batchSize?: number;
   /**
-   * Retries of a failing batch before its description goes to the dead-letter queue.
-   * @default 5
+   * Overrides of the relay's iterator-age alarm: the age of the last record of the batches the
+   * function receives (`IteratorAge` Maximum per period) above the threshold.
+   * @default threshold 5 minutes, period 1 minute, 1 of 1 datapoint: a record waiting that long is
+   * failing (retried in place, holding the records behind it) or the relay cannot keep up, and the
+   * stream keeps records for 24 hours only
    */
-  readonly retryAttempts?: number;
-  /**
-   * Records older than this are not retried any more (they go to the dead-letter queue).
-   * @default Duration.hours(6)
-   */
-  readonly maxRecordAge?: Duration;
+  readonly iteratorAgeAlarm?: AlarmSettings<Duration>;
 }
 
 /** What {@link ServiceFunction.consumeTableStream} created. */
 export interface TableStreamConsumer {
   /** The event source mapping. */
   readonly eventSource: sources.DynamoEventSource;
-  /** On-failure destination of the mapping, with its alarm. */
+  /** On-failure destination of the mapping, with its alarm: the last resort, see {@link ServiceFunction.consumeTableStream}. */
   readonly deadLetterQueue: AlarmedDeadLetterQueue;
+  /** In alarm while the relay is behind: see {@link TableStreamConsumerOptions.iteratorAgeAlarm}. */
+  readonly iteratorAgeAlarm: cloudwatch.Alarm;
 }
 
 /**
@@ -93,14 +119,22 @@ export interface TableStreamConsumer {
  * esbuild bundle from `dist`, and a role that starts with nothing but writing its own logs.
  * Access to other resources is added with the `bind*` methods, each of which grants the least
  * privilege needed and sets the environment variable that names the resource in one call.
+ * Every function has the standard alarms ({@link FunctionAlarms}) and a section of the stack's
+ * {@link ServiceDashboard}.
  */
 export class ServiceFunction extends Construct {
   /** The function. */
   readonly function: lambda.Function;
   /** The function's execution role. */
-  readonly role: iam.Role;
+  readonly role: FunctionRole;
   /** The function's log group. */
   readonly logGroup: logs.LogGroup;
+  /** In alarm while too many invocations fail: see {@link FunctionAlarms.errorRate}. */
+  readonly errorRateAlarm: cloudwatch.Alarm;
+  /** In alarm while invocations are throttled: see {@link FunctionAlarms.throttles}. */
+  readonly throttlesAlarm: cloudwatch.Alarm;
+  /** The function's section of the stack's dashboard. */
+  readonly dashboardSection: DashboardSection;
 
   private readonly props: ServiceFunctionProps;
 
@@ -115,10 +149,7 @@ export class ServiceFunction extends Construct {
     });
     // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy: the function may
     // write to its own log group only, not create or write any log group of the account.
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${service}/${name}`,
-    });
+    this.role = new FunctionRole(this, 'Role', { description: `Execution role of ${service}/${name}` });
     this.logGroup.grantWrite(this.role);
 
     this.function = new lambda.Function(this, 'Function', {
@@ -141,16 +172,33 @@ export class ServiceFunction extends Construct {
       },
     });
 
-    suppressNag(this.role, [
-      {
-        id: 'AwsSolutions-IAM5',
-        appliesTo: ['Resource::*'],
-        reason:
-          'Only actions that support no resource-level permissions use Resource "*": X-Ray ' +
-          'PutTraceSegments/PutTelemetryRecords (active tracing) and, for DynamoDB stream consumers, ' +
-          'dynamodb:ListStreams. Every other statement names its resource.',
-      },
-    ]);
+    const fn = this.function;
+    this.errorRateAlarm = standardAlarm(this, 'ErrorRateAlarm', {
+      stage,
+      description: `${service}/${name}: more than the threshold's share of invocations failed (Errors / Invocations); see its logs.`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'errors / invocations',
+        usingMetrics: { errors: fn.metricErrors({ statistic: cloudwatch.Stats.SUM }), invocations: fn.metricInvocations({ statistic: cloudwatch.Stats.SUM }) },
+        label: 'error rate',
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      defaults: { threshold: 0.05, period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3 },
+      settings: props.alarms?.errorRate,
+    });
+    this.throttlesAlarm = standardAlarm(this, 'ThrottlesAlarm', {
+      stage,
+      description: `${service}/${name}: invocations are throttled (a concurrency limit is reached).`,
+      metric: fn.metricThrottles({ statistic: cloudwatch.Stats.SUM }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      defaults: { threshold: 1, period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3 },
+      settings: props.alarms?.throttles,
+    });
+    this.dashboardSection = ServiceDashboard.of(this)
+      .addSection(`function ${service}/${name}`)
+      .addGraph('invocations, errors, throttles', [fn.metricInvocations(), fn.metricErrors(), fn.metricThrottles()])
+      .addGraph('duration p50, p99', [fn.metricDuration({ statistic: 'p50' }), fn.metricDuration({ statistic: 'p99' })])
+      .addAlarm('error rate', this.errorRateAlarm)
+      .addAlarm('throttles', this.throttlesAlarm);
   }
 
   /**
@@ -215,28 +263,59 @@ export class ServiceFunction extends Construct {
   }
 
   /**
-   * Makes the function consume `table`'s DynamoDB stream: from the oldest record, with partial
-   * batch responses (`ReportBatchItemFailures`), the failing batch bisected, bounded retries, and
-   * the description of each batch that still fails sent to an alarmed SQS dead-letter queue
-   * (the records themselves stay readable in the stream for 24 hours). Grants stream read only.
+   * Makes the function consume `table`'s DynamoDB stream as a relay that never drops a record:
+   * from the oldest record, one poller per shard, partial batch responses
+   * (`ReportBatchItemFailures`: the handler reports the first failing record and every later one,
+   * as `createOutboxRelay` of `@shop/messaging` does) and no retry or age limit
+   * (`MaximumRetryAttempts` and `MaximumRecordAgeInSeconds` -1), so a failing record is retried
+   * until it succeeds and the records after it wait: per-item order is kept. No bisection: partial
+   * batch responses already retry from the failing record, and splitting a batch only reorders the
+   * retries. An alarm fires when the relay falls behind (`IteratorAge`, see
+   * {@link TableStreamConsumerOptions.iteratorAgeAlarm}) long before the stream's 24-hour
+   * retention ends. The on-failure SQS dead-letter queue (alarmed) stays as the last resort for
+   * records that would expire from the stream unpublished: the description of their batch lands
+   * there, so an operator knows which events to replay. Grants stream read only.
    */
   consumeTableStream(table: ServiceTable, options: TableStreamConsumerOptions = {}): TableStreamConsumer {
+    const { service, name, stage } = this.props;
     const deadLetterQueue = new AlarmedDeadLetterQueue(this, 'StreamDlq', {
-      stage: this.props.stage,
-      purpose: `${this.props.service}/${this.props.name} could not process a batch of the table stream`,
+      stage,
+      purpose: `${service}/${name} could not process a batch of the table stream`,
     });
     const eventSource = new sources.DynamoEventSource(table.table, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: options.batchSize ?? 10,
-      bisectBatchOnError: true,
-      retryAttempts: options.retryAttempts ?? 5,
-      maxRecordAge: options.maxRecordAge ?? Duration.hours(6),
       reportBatchItemFailures: true,
+      bisectBatchOnError: false,
       // One poller per shard keeps each item's changes in order.
       parallelizationFactor: 1,
       onFailure: new sources.SqsDlq(deadLetterQueue.queue),
     });
     this.function.addEventSource(eventSource);
-    return { eventSource, deadLetterQueue };
+    // -1 ("until the record expires") written out rather than left to CloudFormation's default (as
+    // bisection's false above), so the template says it and an update from a bounded mapping resets it.
+    const mapping = this.function.node.children.find(
+      (child): child is lambda.EventSourceMapping => child instanceof lambda.EventSourceMapping && child.eventSourceMappingId === eventSource.eventSourceMappingId,
+    );
+    if (!mapping) throw new ShopCdkError(`${this.node.path}: the stream's event source mapping was not created.`);
+    const cfnMapping = mapping.node.defaultChild as lambda.CfnEventSourceMapping;
+    cfnMapping.maximumRetryAttempts = -1;
+    cfnMapping.maximumRecordAgeInSeconds = -1;
+
+    const iteratorAge = this.function.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM });
+    const iteratorAgeAlarm = standardAlarm(this, 'IteratorAgeAlarm', {
+      stage,
+      description:
+        `${service}/${name} is behind on the table stream: a record is failing and retried (the records after it wait) ` +
+        'or the relay cannot keep up. Records expire after 24 hours.',
+      metric: iteratorAge,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      defaults: { threshold: Duration.minutes(5).toMilliseconds(), period: Duration.minutes(1), evaluationPeriods: 1, datapointsToAlarm: 1 },
+      settings: numericSettings(options.iteratorAgeAlarm, (age) => age.toMilliseconds()),
+    });
+    this.dashboardSection
+      .addAlarm('stream iterator age (ms)', iteratorAgeAlarm)
+      .addAlarm('stream batches given up (DLQ)', deadLetterQueue.alarm);
+    return { eventSource, deadLetterQueue, iteratorAgeAlarm };
   }
 }

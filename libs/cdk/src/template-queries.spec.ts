@@ -1,8 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ShopCdkError } from './errors';
-import { actionsOf, logicalIdOf, policyStatementsOf, statefulLogicalIds } from './template-queries';
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmMetricNames, alarmsOn, dashboardWidgets, logicalIdOf, policyStatementsOf, statefulLogicalIds } from './template-queries';
 import { testStack } from './testing/test-stack';
 
 const template = (() => {
@@ -47,5 +48,41 @@ describe('logicalIdOf', () => {
 describe('statefulLogicalIds', () => {
   it('lists the queues (and tables, topics, user pools) by type and logical id, but no role', () => {
     expect(statefulLogicalIds(template)).toEqual([expect.stringMatching(/^AWS::SQS::Queue Jobs[0-9A-F]{8}$/)]);
+  });
+});
+
+describe('alarm queries', () => {
+  const alarms = (() => {
+    const stack = testStack();
+    const queue = new sqs.Queue(stack, 'Work');
+    const metric = (name: string) => new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: name, statistic: 'Sum' });
+    new cloudwatch.Alarm(stack, 'Age', { metric: queue.metricApproximateAgeOfOldestMessage(), threshold: 60, evaluationPeriods: 1 });
+    new cloudwatch.Alarm(stack, 'Rate', {
+      metric: new cloudwatch.MathExpression({ expression: 'e / i', usingMetrics: { e: metric('Errors'), i: metric('Invocations') } }),
+      threshold: 0.1,
+      evaluationPeriods: 1,
+    });
+    new cloudwatch.Alarm(stack, 'Errors', { metric: metric('Errors'), threshold: 1, evaluationPeriods: 1 });
+    return Template.fromStack(stack);
+  })();
+
+  it('name the metrics an alarm watches, alone or inside metric math', () => {
+    expect(alarmsOn(alarms, 'Errors').map((alarm) => alarmMetricNames(alarm))).toEqual([['Errors', 'Invocations'], ['Errors']]);
+    expect(alarmsOn(alarms, 'Throttles')).toEqual([]);
+  });
+
+  it('name the resources the alarms on a metric watch', () => {
+    expect(alarmedResources(alarms, 'ApproximateAgeOfOldestMessage')).toEqual([expect.stringMatching(/^Work/)]);
+    expect(alarmedResources(alarms, 'Errors')).toEqual([]);
+  });
+
+  it('count the alarms per watched metric', () => {
+    expect(alarmCountsByMetric(alarms)).toEqual({ ApproximateAgeOfOldestMessage: 1, 'Errors/Invocations': 1, Errors: 1 });
+  });
+});
+
+describe('dashboardWidgets', () => {
+  it('needs exactly one dashboard', () => {
+    expect(() => dashboardWidgets(template)).toThrow(ShopCdkError);
   });
 });

@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import {actionsOf, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds, type TemplateStatement } from '@shop/cdk';
+import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds, type TemplateStatement } from '@shop/cdk';
 import { BasketStack, basketStackName } from './basket-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -33,7 +33,8 @@ describe('BasketStack', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::SNS::Subscription', 2);
-    template.resourceCountIs('AWS::SQS::Queue', 4);
+    // Per subscription: the queue, its DLQ and the delivery DLQ.
+    template.resourceCountIs('AWS::SQS::Queue', 6);
   });
 
   it('runs every function on Node.js 24, arm64, with active tracing, from its own bundle handler', () => {
@@ -138,6 +139,7 @@ describe('BasketStack', () => {
       FilterPolicy: { type: types },
       RawMessageDelivery: true,
       Endpoint: { 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}Queue(?!Dlq)`)), 'Arn'] },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}DeliveryDlqQueue`)), 'Arn'] } },
     });
   });
 
@@ -208,6 +210,19 @@ describe('BasketStack', () => {
     expect(JSON.stringify(json)).not.toContain('Fn::ImportValue');
   });
 
+  it('has the standard alarms on every function, the API, each queue and the stream relay, and one dashboard named after the stack', () => {
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function')).sort();
+    expect(alarmedResources(template, 'Errors')).toEqual(functions);
+    expect(alarmedResources(template, 'Throttles')).toEqual(functions);
+    expect(alarmedResources(template, '5XXError')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
+    expect(alarmedResources(template, 'Latency')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
+    expect(alarmedResources(template, 'ApproximateAgeOfOldestMessage')).toEqual([expect.stringMatching(/^OrderEventsQueue(?!Dlq)/), expect.stringMatching(/^ProductEventsQueue(?!Dlq)/)]);
+    expect(alarmedResources(template, 'IteratorAge')).toEqual([]);
+    expect(alarmCountsByMetric(template)).toEqual({ 'Errors/Invocations': 3, Throttles: 3, '5XXError': 1, Latency: 1, ApproximateAgeOfOldestMessage: 2, ApproximateNumberOfMessagesVisible: 4 });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-basket' });
+  });
+
   it('is cdk-nag clean', () => {
     expect(nagFindings(app)).toEqual([]);
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
@@ -224,11 +239,11 @@ describe('BasketStack in prod', () => {
     });
   });
 
-  it('sends both DLQ alarms to the ops topic', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmActions);
-    expect(alarms).toHaveLength(2);
-    for (const actions of alarms) {
-      expect(actions).toEqual([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]);
+  it('sends every alarm to the ops topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms).toHaveLength(14);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]);
     }
   });
 });
@@ -237,8 +252,10 @@ describe('basket stateful resources', () => {
   it('keep their logical ids in prod (a new logical id replaces the resource and loses its data or messages)', () => {
     expect(statefulLogicalIds(synth('prod').template)).toEqual([
       'AWS::DynamoDB::Table StateBasketsTable536E7780',
+      'AWS::SQS::Queue OrderEventsDeliveryDlqQueue124B4ADF',
       'AWS::SQS::Queue OrderEventsQueue49E0B11E',
       'AWS::SQS::Queue OrderEventsQueueDlqQueue92943854',
+      'AWS::SQS::Queue ProductEventsDeliveryDlqQueue2012AB1B',
       'AWS::SQS::Queue ProductEventsQueue5B71CE40',
       'AWS::SQS::Queue ProductEventsQueueDlqQueue6CD0036A',
     ]);

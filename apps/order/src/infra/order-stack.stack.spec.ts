@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import {actionsOf, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds, type TemplateStatement } from '@shop/cdk';
+import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds, type TemplateStatement } from '@shop/cdk';
 import { FUNCTIONS, OrderStack, orderStackName } from './order-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -352,6 +352,19 @@ describe('OrderStack', () => {
     expect(JSON.stringify(json)).not.toContain('Fn::ImportValue');
   });
 
+  it('has the standard alarms on every function, the API, each queue and the stream relay, and one dashboard named after the stack', () => {
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function')).sort();
+    expect(alarmedResources(template, 'Errors')).toEqual(functions);
+    expect(alarmedResources(template, 'Throttles')).toEqual(functions);
+    expect(alarmedResources(template, '5XXError')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
+    expect(alarmedResources(template, 'Latency')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
+    expect(alarmedResources(template, 'ApproximateAgeOfOldestMessage')).toEqual([expect.stringMatching(/^StateIntakeQueue(?!Dlq)/)]);
+    expect(alarmedResources(template, 'IteratorAge')).toEqual([expect.stringMatching(/^PublishEventsFunction/)]);
+    expect(alarmCountsByMetric(template)).toEqual({ 'Errors/Invocations': 9, Throttles: 9, '5XXError': 1, Latency: 1, ApproximateAgeOfOldestMessage: 1, IteratorAge: 1, ApproximateNumberOfMessagesVisible: 3, ExecutionsFailed: 1, ExecutionsTimedOut: 1, OrderNeedsAttention: 1 });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-order' });
+  });
+
   it('is cdk-nag clean', () => {
     expect(nagFindings(app)).toEqual([]);
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
@@ -370,7 +383,7 @@ describe('OrderStack in prod', () => {
 
   it('sends every alarm to the ops topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(28);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]);
     }

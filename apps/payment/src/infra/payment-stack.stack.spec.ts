@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import {actionsOf, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
+import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
 import { PaymentStack, paymentStackName } from './payment-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -124,6 +124,19 @@ describe('PaymentStack', () => {
     expect(JSON.stringify(json)).not.toContain('Fn::ImportValue');
   });
 
+  it('has the standard alarms on every function, the API, each queue and the stream relay, and one dashboard named after the stack', () => {
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function')).sort();
+    expect(alarmedResources(template, 'Errors')).toEqual(functions);
+    expect(alarmedResources(template, 'Throttles')).toEqual(functions);
+    expect(alarmedResources(template, '5XXError')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
+    expect(alarmedResources(template, 'Latency')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
+    expect(alarmedResources(template, 'ApproximateAgeOfOldestMessage')).toEqual([]);
+    expect(alarmedResources(template, 'IteratorAge')).toEqual([]);
+    expect(alarmCountsByMetric(template)).toEqual({ 'Errors/Invocations': 3, Throttles: 3, '5XXError': 1, Latency: 1 });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-payment' });
+  });
+
   it('is cdk-nag clean', () => {
     expect(nagFindings(app)).toEqual([]);
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
@@ -148,6 +161,18 @@ describe('PaymentStack in prod', () => {
 describe('PaymentStack in local', () => {
   it('lets the simulated failure tokens work, for the e2e journeys and faults suite', () => {
     expect(environmentOf(synth('local').template, 'ChargePaymentFunction').SIMULATED_FAILURE_TOKENS).toBe('enabled');
+  });
+});
+
+describe('PaymentStack alarms in prod', () => {
+  const { template } = synth('prod');
+
+  it('sends every alarm to the ops topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms).toHaveLength(8);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]);
+    }
   });
 });
 

@@ -63,15 +63,15 @@ describe('createProductChangesRelay', () => {
     expect(metrics).toEqual(['ProductChangedPublished', 'ProductChangedPublished']);
   });
 
-  it('reports the records it could not publish, by sequence number, and publishes the others', async () => {
+  it('stops at the first record it could not publish: reports it and every later one by sequence number, publishing none of them', async () => {
     const { publisher, publish } = setup(['MUG-002']);
 
     const result = await publish(
       dynamoDbStreamEvent([insert('MUG-001', '101'), insert('MUG-002', '102'), insert('MUG-003', '103')]),
     );
 
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
-    expect(publisher.published.map((event) => event.data.product.sku)).toEqual(['MUG-001', 'MUG-003']);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }, { itemIdentifier: '103' }] });
+    expect(publisher.published.map((event) => event.data.product.sku)).toEqual(['MUG-001']);
   });
 
   it('republishes a retried record with the same event id, derived from the record', async () => {

@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import {actionsOf, createShopApp, nagFindings, policyStatementsOf, READ_METHODS, statefulLogicalIds } from '@shop/cdk';
+import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, nagFindings, policyStatementsOf, READ_METHODS, statefulLogicalIds } from '@shop/cdk';
 import { ProductStack, productStackName } from './product-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -153,12 +153,13 @@ describe('ProductStack', () => {
     expect(JSON.stringify(permissions)).not.toContain('RepublishCatalog');
   });
 
-  it('consumes the stream with partial batch failures, bisection, bounded retries and an alarmed DLQ', () => {
+  it('consumes the stream with partial batch failures, retried until they succeed (no bisection), and an alarmed DLQ as last resort', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: Match.stringLikeRegexp('^PublishChangesFunction') },
       BatchSize: 10,
-      BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 5,
+      BisectBatchOnFunctionError: false,
+      MaximumRetryAttempts: -1,
+      MaximumRecordAgeInSeconds: -1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PublishChangesStreamDlq'), 'Arn'] } } },
     });
@@ -234,6 +235,19 @@ describe('ProductStack', () => {
     expect(JSON.stringify(json)).not.toContain('Fn::ImportValue');
   });
 
+  it('has the standard alarms on every function, the API, each queue and the stream relay, and one dashboard named after the stack', () => {
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function')).sort();
+    expect(alarmedResources(template, 'Errors')).toEqual(functions);
+    expect(alarmedResources(template, 'Throttles')).toEqual(functions);
+    expect(alarmedResources(template, '5XXError')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
+    expect(alarmedResources(template, 'Latency')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
+    expect(alarmedResources(template, 'ApproximateAgeOfOldestMessage')).toEqual([]);
+    expect(alarmedResources(template, 'IteratorAge')).toEqual([expect.stringMatching(/^PublishChangesFunction/)]);
+    expect(alarmCountsByMetric(template)).toEqual({ 'Errors/Invocations': 3, Throttles: 3, '5XXError': 1, Latency: 1, IteratorAge: 1, ApproximateNumberOfMessagesVisible: 1 });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-product' });
+  });
+
   it('is cdk-nag clean', () => {
     expect(nagFindings(app)).toEqual([]);
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
@@ -250,10 +264,12 @@ describe('ProductStack in prod', () => {
     });
   });
 
-  it('sends the DLQ alarm to the ops topic', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('^SsmParameterValueshopprodplatformalarmtopicarn') }],
-    });
+  it('sends every alarm to the ops topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms).toHaveLength(10);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]);
+    }
   });
 });
 

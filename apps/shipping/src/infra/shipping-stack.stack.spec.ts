@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import {actionsOf, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
+import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
 import { ShippingStack, shippingStackName } from './shipping-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -28,9 +28,8 @@ describe('ShippingStack', () => {
     template.resourceCountIs('AWS::Lambda::Function', 4);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::SNS::Topic', 1);
-    // The OrderConfirmed queue, its DLQ, and the stream publisher's DLQ.
-    template.resourceCountIs('AWS::SQS::Queue', 3);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    // The OrderConfirmed queue, its DLQ, the subscription's delivery DLQ, and the stream publisher's DLQ.
+    template.resourceCountIs('AWS::SQS::Queue', 4);
   });
 
   it('keeps shipments point-in-time recoverable and encrypted, with a stream of new images (the outbox)', () => {
@@ -83,11 +82,13 @@ describe('ShippingStack', () => {
     });
   });
 
-  it('publishes ShipmentCreated from the table stream, with partial batch failures and an alarmed DLQ', () => {
+  it('publishes ShipmentCreated from the table stream, with partial batch failures retried until they succeed and an alarmed DLQ as last resort', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: Match.stringLikeRegexp('^PublishShipmentsFunction') },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BisectBatchOnFunctionError: true,
+      BisectBatchOnFunctionError: false,
+      MaximumRetryAttempts: -1,
+      MaximumRecordAgeInSeconds: -1,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PublishShipmentsStreamDlq'), 'Arn'] } } },
     });
   });
@@ -179,6 +180,19 @@ describe('ShippingStack', () => {
     expect(JSON.stringify(json)).not.toContain('Fn::ImportValue');
   });
 
+  it('has the standard alarms on every function, the API, each queue and the stream relay, and one dashboard named after the stack', () => {
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function')).sort();
+    expect(alarmedResources(template, 'Errors')).toEqual(functions);
+    expect(alarmedResources(template, 'Throttles')).toEqual(functions);
+    expect(alarmedResources(template, '5XXError')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
+    expect(alarmedResources(template, 'Latency')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
+    expect(alarmedResources(template, 'ApproximateAgeOfOldestMessage')).toEqual([expect.stringMatching(/^OrderConfirmedQueue(?!Dlq)/)]);
+    expect(alarmedResources(template, 'IteratorAge')).toEqual([expect.stringMatching(/^PublishShipmentsFunction/)]);
+    expect(alarmCountsByMetric(template)).toEqual({ 'Errors/Invocations': 4, Throttles: 4, '5XXError': 1, Latency: 1, ApproximateAgeOfOldestMessage: 1, IteratorAge: 1, ApproximateNumberOfMessagesVisible: 3 });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-shipping' });
+  });
+
   it('is cdk-nag clean', () => {
     expect(nagFindings(app)).toEqual([]);
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
@@ -195,10 +209,12 @@ describe('ShippingStack in prod', () => {
     });
   });
 
-  it('sends the DLQ alarms to the ops topic', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('^SsmParameterValueshopprodplatformalarmtopicarn') }],
-    });
+  it('sends every alarm to the ops topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms).toHaveLength(15);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]);
+    }
   });
 });
 
@@ -207,6 +223,7 @@ describe('shipping stateful resources', () => {
     expect(statefulLogicalIds(synth('prod').template)).toEqual([
       'AWS::DynamoDB::Table StateShipmentsTableC5F6B8FE',
       'AWS::SNS::Topic StateEventsTopicA76B51C3',
+      'AWS::SQS::Queue OrderConfirmedDeliveryDlqQueueF2AA9667',
       'AWS::SQS::Queue OrderConfirmedQueue9176FA5F',
       'AWS::SQS::Queue OrderConfirmedQueueDlqQueue2AB5A090',
       'AWS::SQS::Queue PublishShipmentsStreamDlqQueue456B6363',
