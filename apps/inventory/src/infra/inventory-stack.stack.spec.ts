@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
 import { InventoryStack, inventoryStackName } from './inventory-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -131,6 +131,14 @@ describe('InventoryStack', () => {
     expect(alarmCountsByMetric(template)).toEqual({ 'Errors/Invocations': 3, Throttles: 3, '5XXError': 1, Latency: 1 });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-inventory' });
+  });
+
+  it('alarms on the reserve-stock error rate only when most calls fail (out of stock is a business error), on the others at 5 %', () => {
+    const thresholds = Object.fromEntries(
+      alarmsOn(template, 'Errors').map((alarm) => [String(alarm.AlarmDescription).split(':')[0], alarm.Threshold]),
+    );
+    expect(thresholds['inventory/reserve-stock']).toBe(0.5);
+    expect(Object.entries(thresholds).filter(([name]) => name !== 'inventory/reserve-stock').map(([, threshold]) => threshold)).toEqual([0.05, 0.05]);
   });
 
   it('is cdk-nag clean', () => {

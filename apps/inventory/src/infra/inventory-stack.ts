@@ -103,6 +103,10 @@ export class InventoryStack extends Stack {
       name: 'reserve-stock',
       stage,
       description: 'Saga command ReserveStock: every line of an order or none, idempotent per order',
+      // Business refusals (out of stock) reach the saga as function errors: a sale can make most calls
+      // refusals. Unexpected failures page through the saga's own alarms (failed executions,
+      // NEEDS_ATTENTION); this one fires only when most calls fail.
+      alarms: { errorRate: { threshold: 0.5 } },
       code: props.code?.['reserve-stock'],
     }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] });
 

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { addStageAlarmActions, METRICS_NAMESPACE, suppressNag, type StageConfig } from '@shop/cdk';
+import { addStageAlarmActions, METRICS_NAMESPACE, ServiceDashboard, suppressNag, type StageConfig } from '@shop/cdk';
 import { OUT_OF_STOCK_ERROR, STOCK_CONTENTION_ERROR } from '@shop/inventory-contracts';
 import type { CancellationReason } from '@shop/order-contracts';
 import {
@@ -423,6 +423,17 @@ export class OrderSagaStateMachine extends Construct {
         ...perMinute,
       }),
     );
+    ServiceDashboard.of(this)
+      .addSection('order saga')
+      .addGraph('Executions', [
+        this.stateMachine.metricSucceeded(perMinute),
+        this.stateMachine.metricFailed(perMinute),
+        this.stateMachine.metricTimedOut(perMinute),
+        this.stateMachine.metricAborted(perMinute),
+      ])
+      .addAlarm('Executions failed', this.failedAlarm)
+      .addAlarm('Executions timed out', this.timedOutAlarm)
+      .addAlarm('Orders flagged NEEDS_ATTENTION', this.needsAttentionAlarm);
   }
 
   /**

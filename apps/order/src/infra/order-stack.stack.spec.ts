@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds, type TemplateStatement } from '@shop/cdk';
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createShopApp, dashboardWidgets, nagFindings, policyStatementsOf, statefulLogicalIds, type TemplateStatement } from '@shop/cdk';
 import { FUNCTIONS, OrderStack, orderStackName } from './order-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -363,6 +363,14 @@ describe('OrderStack', () => {
     expect(alarmCountsByMetric(template)).toEqual({ 'Errors/Invocations': 9, Throttles: 9, '5XXError': 1, Latency: 1, ApproximateAgeOfOldestMessage: 1, IteratorAge: 1, ApproximateNumberOfMessagesVisible: 3, ExecutionsFailed: 1, ExecutionsTimedOut: 1, OrderNeedsAttention: 1 });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-order' });
+  });
+
+  it('alarms on one failed sweep run (it runs every 5 minutes) and shows the saga on the dashboard', () => {
+    const sweep = alarmsOn(template, 'Errors').find((alarm) => String(alarm.AlarmDescription).startsWith('order/sweep-pending-orders:'));
+    expect(sweep).toEqual(expect.objectContaining({ EvaluationPeriods: 1, DatapointsToAlarm: 1 }));
+    expect((sweep?.Metrics as { MetricStat?: { Period: number } }[]).flatMap((metric) => (metric.MetricStat ? [metric.MetricStat.Period] : []))).toEqual([300, 300]);
+    const titles = dashboardWidgets(template).map((widget) => widget.properties.title);
+    expect(titles).toEqual(expect.arrayContaining(['Executions', 'Executions failed', 'Executions timed out', 'Orders flagged NEEDS_ATTENTION']));
   });
 
   it('is cdk-nag clean', () => {

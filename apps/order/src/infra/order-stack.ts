@@ -15,6 +15,7 @@ import {
   publish,
   ServiceApi,
   ServiceFunction,
+  type ServiceFunctionProps,
   serviceStackName,
   ServiceTable,
   ServiceTopic,
@@ -189,8 +190,8 @@ export class OrderStack extends Stack {
     const { table, topic, intakeQueue, reconcileDlq } = this.state;
 
     // --- Stateless ------------------------------------------------------------------------------
-    const fn = (id: string, name: OrderFunctionName, description: string, timeout?: Duration, memorySize?: number) =>
-      new ServiceFunction(this, id, { service: SERVICE, name, stage, description, timeout, memorySize, code: props.code?.[name] });
+    const fn = (id: string, name: OrderFunctionName, description: string, options: Pick<ServiceFunctionProps, 'timeout' | 'memorySize' | 'alarms'> = {}) =>
+      new ServiceFunction(this, id, { service: SERVICE, name, stage, description, ...options, code: props.code?.[name] });
 
     this.confirmOrder = fn('ConfirmOrder', 'confirm-order', 'Order saga task: set the order CONFIRMED').bindTable(table);
     this.cancelOrder = fn('CancelOrder', 'cancel-order', 'Order saga task: set the order CANCELLED with its reason').bindTable(table);
@@ -215,7 +216,7 @@ export class OrderStack extends Stack {
     };
     this.saga = new OrderSagaStateMachine(this, 'Saga', { stage, service: SERVICE, functions: sagaFunctions });
 
-    this.placeOrder = fn('PlaceOrder', 'place-order', 'Order intake: PlaceOrder -> order PENDING -> saga started', Duration.seconds(10))
+    this.placeOrder = fn('PlaceOrder', 'place-order', 'Order intake: PlaceOrder -> order PENDING -> saga started', { timeout: Duration.seconds(10) })
       .bindTable(table)
       .addEnvironment('STATE_MACHINE_ARN', this.saga.stateMachineArn);
     this.saga.stateMachine.grantStartExecution(this.placeOrder.function);
@@ -225,7 +226,7 @@ export class OrderStack extends Stack {
       'PublishEvents',
       'publish-events',
       'Publishes OrderConfirmed, OrderCancelled and OrderNeedsAttention for every order status change of the table (its stream)',
-      Duration.seconds(30),
+      { timeout: Duration.seconds(30) },
     ).bindTopic(topic);
     this.publishEvents.consumeTableStream(table);
 
@@ -253,7 +254,7 @@ export class OrderStack extends Stack {
         'reconcile-order',
         'Reconciles the order of a saga execution that ended FAILED, TIMED_OUT or ABORTED: fence, refund, release',
         // Two rounds of compensations with their retries and the in-flight grace between them.
-        Duration.minutes(5),
+        { timeout: Duration.minutes(5) },
       ).bindTable(table, { items: ['GetItem', 'UpdateItem'] }),
     );
     // Deliveries EventBridge gives up on, and invocations that still fail after Lambda's own
@@ -284,7 +285,12 @@ export class OrderStack extends Stack {
         'SweepPendingOrders',
         'sweep-pending-orders',
         'Every 5 minutes: reconciles PENDING orders older than any saga run whose execution is not running',
-        Duration.minutes(3),
+        {
+          timeout: Duration.minutes(3),
+          // One run per 5 minutes: a 1-minute datapoint would be missing data 4 times out of 5 and
+          // never reach the default 3 of 5; one failed run pages.
+          alarms: { errorRate: { period: SWEEP_RATE, evaluationPeriods: 1, datapointsToAlarm: 1 } },
+        },
       )
         .bindTable(table, { items: ['GetItem', 'UpdateItem'], queryIndexes: [STATUS_INDEX] })
         .addEnvironment(RECONCILER_ENV.stateMachineArn, this.saga.stateMachineArn)
@@ -316,8 +322,7 @@ export class OrderStack extends Stack {
       'RepublishEvents',
       'republish-events',
       'Operator replay: republishes the current event of given orders, or of the orders placed in a time window, from a cursor',
-      Duration.minutes(5),
-      256,
+      { timeout: Duration.minutes(5), memorySize: 256 },
     )
       .bindTopic(topic)
       .bindTable(table, { items: ['GetItem'], queryIndexes: [STATUS_INDEX] });

@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
 import { PaymentStack, paymentStackName } from './payment-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
@@ -135,6 +135,14 @@ describe('PaymentStack', () => {
     expect(alarmCountsByMetric(template)).toEqual({ 'Errors/Invocations': 3, Throttles: 3, '5XXError': 1, Latency: 1 });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-payment' });
+  });
+
+  it('alarms on the charge-payment error rate only when most calls fail (declined is a business error), on the others at 5 %', () => {
+    const thresholds = Object.fromEntries(
+      alarmsOn(template, 'Errors').map((alarm) => [String(alarm.AlarmDescription).split(':')[0], alarm.Threshold]),
+    );
+    expect(thresholds['payment/charge-payment']).toBe(0.5);
+    expect(Object.entries(thresholds).filter(([name]) => name !== 'payment/charge-payment').map(([, threshold]) => threshold)).toEqual([0.05, 0.05]);
   });
 
   it('is cdk-nag clean', () => {

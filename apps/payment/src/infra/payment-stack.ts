@@ -102,6 +102,10 @@ export class PaymentStack extends Stack {
       description: 'Saga command ChargePayment: authorize and capture once per order (simulated provider)',
       // The stage decides whether the simulator's failure tokens work: in prod they are declined.
       environment: { [FAILURE_TOKENS_ENV]: (stage.simulatedPaymentFailures ? 'enabled' : 'disabled') satisfies FailureTokens },
+      // Business refusals (declined cards) reach the saga as function errors: a sale can make most calls
+      // refusals. Unexpected failures page through the saga's own alarms (failed executions,
+      // NEEDS_ATTENTION); this one fires only when most calls fail.
+      alarms: { errorRate: { threshold: 0.5 } },
       code: props.code?.['charge-payment'],
     }).bindTable(table, { items: ['UpdateItem'] });
 
