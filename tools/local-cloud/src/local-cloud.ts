@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import http, { createServer, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
@@ -13,6 +13,7 @@ import { CognitoAuthorizer } from './api/authorizer';
 import { Gateway, type HttpAnswer } from './api/gateway';
 import { issueIdToken, loadOrCreateSigningKey, type SigningKey } from './auth/tokens';
 import { eventBridgeEndpoint, lambdaEndpoint, ssmEndpoint, stepFunctionsEndpoint } from './aws-api/endpoints';
+import { awsFrontDoor } from './aws-api/front-door';
 import { deploySource } from './control-plane/deploy-source';
 import { ControlPlaneGuard } from './control-plane/guard';
 import { jsonBody, pathRest } from './control-plane/input';
@@ -21,6 +22,9 @@ import { awsJsonCall } from './emulators/aws-json-client';
 import { DynamoDbLocal } from './emulators/dynamodb-local';
 import { Messaging } from './emulators/messaging';
 import { EventBridge, RuleNotFoundError, type TargetDelivery } from './events/event-bridge';
+import { faultsEndpoint } from './faults/faults-endpoint';
+import { FaultRegistry } from './faults/registry';
+import { faultTargets } from './faults/targets';
 import { AsyncInvoker, LAMBDA_ASYNC_DEFAULTS } from './lambda/async-invoker';
 import { FunctionPool, type FunctionLogMode } from './lambda/function-pool';
 import type { Logger } from './log';
@@ -127,6 +131,10 @@ export class LocalCloud {
   private sfn: StepFunctions;
   private readonly events: EventBridge;
   private readonly asyncInvoker: AsyncInvoker;
+  /** Injected faults (`/_local/faults`), applied by the AWS front door, the function pools and Step Functions. */
+  private readonly faults: FaultRegistry;
+  /** Keep-alive connections from the front door to DynamoDB Local and fauxqs. */
+  private readonly emulatorAgents = [new http.Agent({ keepAlive: true }), new http.Agent({ keepAlive: true })];
   private ssm?: SsmParameters;
   private model?: CloudModel;
   private readonly parts: Record<string, boolean> = { http: false, dynamodb: false, messaging: false, resources: false };
@@ -146,6 +154,7 @@ export class LocalCloud {
     this.gateway = new Gateway({ logger: this.logger, guard, functionPool: (name) => this.pools.get(name), authorizer: () => this.authorizer });
     this.asyncInvoker = this.createAsyncInvoker();
     this.events = new EventBridge({ delivery: this.targetDelivery(), logger: this.logger, retryDelayScale: this.retryDelayScale });
+    this.faults = new FaultRegistry({ logger: this.logger });
     this.sfn = this.createStepFunctions();
   }
 
@@ -323,7 +332,8 @@ export class LocalCloud {
 
   private buildModel(stacks: AssemblyStack[]): CloudModel {
     const model = buildModel(stacks, {
-      sqsEndpoint: `http://127.0.0.1:${this.ports.messaging}`,
+      // Queue URLs on the front door: the SDK sends SQS calls to the origin of their QueueUrl.
+      sqsEndpoint: `${this.baseUrl}/_aws/sqs`,
       workDir: this.options.stateDir,
     });
     this.model = model;
@@ -360,6 +370,7 @@ export class LocalCloud {
           logger: this.logger,
           functionLogs: this.options.functionLogs,
           compileCacheDir: this.options.compileCacheDir,
+          faults: this.faults,
         }),
       );
       runtime.functions.push(def.name);
@@ -593,6 +604,7 @@ export class LocalCloud {
           time: execution.stopDate ?? execution.startDate,
         });
       },
+      faults: this.faults,
     });
   }
 
@@ -639,16 +651,14 @@ export class LocalCloud {
     return { AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: this.secret, AWS_SESSION_TOKEN: 'local' };
   }
 
-  /** Environment that wins over the template: the emulators' endpoints and a tracer that needs no X-Ray daemon. */
+  /** Environment that wins over the template: the local cloud's own AWS endpoints and a tracer that needs no X-Ray daemon. */
   private endpointEnvironment(): Record<string, string> {
-    const dynamodb = `http://127.0.0.1:${this.ports.dynamodb}`;
-    const messaging = `http://127.0.0.1:${this.ports.messaging}`;
     return {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
-      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb,
-      AWS_ENDPOINT_URL_SQS: messaging,
-      AWS_ENDPOINT_URL_SNS: messaging,
-      AWS_ENDPOINT_URL_STS: messaging,
+      AWS_ENDPOINT_URL_DYNAMODB: `${this.baseUrl}/_aws/dynamodb`,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: `${this.baseUrl}/_aws/dynamodbstreams`,
+      AWS_ENDPOINT_URL_SQS: `${this.baseUrl}/_aws/sqs`,
+      AWS_ENDPOINT_URL_SNS: `${this.baseUrl}/_aws/sns`,
+      AWS_ENDPOINT_URL_STS: `${this.baseUrl}/_aws/sts`,
       AWS_ENDPOINT_URL_SFN: `${this.baseUrl}/_aws/sfn`,
       AWS_ENDPOINT_URL_SSM: `${this.baseUrl}/_aws/ssm`,
       AWS_ENDPOINT_URL_LAMBDA: `${this.baseUrl}/_aws/lambda`,
@@ -673,6 +683,29 @@ export class LocalCloud {
 
   private registerLocalHandlers(): void {
     const json = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body, null, 2) });
+    // The functions' DynamoDB, SQS and SNS calls pass here (faults apply); the main thread's own calls go to the emulators directly.
+    const [dynamodbAgent, messagingAgent] = this.emulatorAgents;
+    const dynamodb = `http://127.0.0.1:${this.ports.dynamodb}`;
+    const messaging = `http://127.0.0.1:${this.ports.messaging}`;
+    this.gateway.addLocalHandler('/_aws/dynamodb', awsFrontDoor({ upstream: dynamodb, agent: dynamodbAgent, faults: { service: 'dynamodb', registry: this.faults } }));
+    this.gateway.addLocalHandler('/_aws/dynamodbstreams', awsFrontDoor({ upstream: dynamodb, agent: dynamodbAgent }));
+    this.gateway.addLocalHandler(
+      '/_aws/sqs',
+      awsFrontDoor({ upstream: messaging, agent: messagingAgent, faults: { service: 'sqs', registry: this.faults }, queueUrlBase: `${this.baseUrl}/_aws/sqs` }),
+    );
+    this.gateway.addLocalHandler('/_aws/sns', awsFrontDoor({ upstream: messaging, agent: messagingAgent, faults: { service: 'sns', registry: this.faults } }));
+    this.gateway.addLocalHandler('/_aws/sts', awsFrontDoor({ upstream: messaging, agent: messagingAgent }));
+    this.gateway.addLocalHandler(
+      '/_local/faults',
+      faultsEndpoint(
+        this.faults,
+        faultTargets({
+          model: () => this.model,
+          functions: () => [...this.pools.values()].map((pool) => ({ name: pool.def.name, label: pool.label })),
+          stateMachines: () => this.sfn.list(),
+        }),
+      ),
+    );
     this.gateway.addLocalHandler('/_aws/sfn', stepFunctionsEndpoint(() => this.sfn));
     this.gateway.addLocalHandler('/_aws/ssm', ssmEndpoint(() => this.ssmParameters));
     this.gateway.addLocalHandler(
@@ -743,6 +776,8 @@ export class LocalCloud {
     return {
       baseUrl: this.baseUrl,
       endpoints: this.endpointEnvironment(),
+      // The emulators themselves, past the front door and its faults (a test reading data back).
+      emulators: { dynamodb: `http://127.0.0.1:${this.ports.dynamodb}`, sqs: `http://127.0.0.1:${this.ports.messaging}`, sns: `http://127.0.0.1:${this.ports.messaging}` },
       services: [...this.services.keys()],
       tables: model?.tables.map(({ service, tableName, streamViewType }) => ({ service, tableName, streamViewType })),
       queues: model?.queues.map(({ service, name, url, attributes }) => ({ service, name, url, redrive: attributes.RedrivePolicy })),
@@ -793,6 +828,7 @@ export class LocalCloud {
         this.messaging?.stop(),
         this.dynamodb?.stop(),
       ]);
+      for (const agent of this.emulatorAgents) agent.destroy();
     })();
     return this.stopping;
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import type { RestApiDef } from '../assembly/model';
 import type { FunctionPool } from '../lambda/function-pool';
 import { ControlPlaneInputError } from '../control-plane/input';
@@ -13,7 +14,10 @@ import { RestRoutes } from './rest-routes';
 export interface HttpAnswer {
   statusCode: number;
   headers?: Record<string, string> | [string, string][];
-  body?: string | Buffer;
+  /** A stream (an emulator's answer passed through) is piped to the client as it comes. */
+  body?: string | Buffer | Readable;
+  /** No `http` log line (the AWS front door: every SDK call a function makes would get one). */
+  quiet?: boolean;
 }
 
 /** A handler for a path prefix the local cloud serves itself (`/_local/`, `/_aws/sfn`). */
@@ -111,8 +115,9 @@ export class Gateway {
             flat[name] = existing === undefined ? value : ([] as string[]).concat(existing, value);
           }
           res.writeHead(out.statusCode, flat);
-          res.end(out.body);
-          if (!request.path.startsWith('/_local/health')) {
+          if (out.body instanceof Readable) out.body.pipe(res);
+          else res.end(out.body);
+          if (!out.quiet && !request.path.startsWith('/_local/health')) {
             this.options.logger.line('http', `${request.httpMethod} ${request.path}${request.query ? `?${request.query}` : ''} ${out.statusCode} ${(performance.now() - started).toFixed(1)}ms${note ? ` ${note}` : ''}`);
           }
         });

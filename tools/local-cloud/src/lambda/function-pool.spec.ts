@@ -1,8 +1,10 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { FunctionDef } from '../assembly/model';
+import { FaultRegistry } from '../faults/registry';
+import { parseFaultRule } from '../faults/rules';
 import { memoryLogger } from '../log';
 import { FunctionPool, type FunctionPoolOptions } from './function-pool';
 
@@ -33,6 +35,7 @@ exports.handler = async (event, context) => {
     case 'crash': setImmediate(() => { throw new Error('uncaught'); }); return new Promise(() => {});
     case 'exit': process.exit(7);
     case 'undefined': return undefined;
+    case 'touch': require('node:fs').writeFileSync(event.file, 'done'); return { touched: event.file };
     default: return { echo: event };
   }
 };
@@ -180,6 +183,55 @@ describe('FunctionPool', () => {
   it('throttles a function whose reserved concurrency is 0', async () => {
     const outcome = await pool(fn({ reservedConcurrency: 0 })).invoke({});
     expect(outcome).toEqual(expect.objectContaining({ ok: false, kind: 'throttled', error: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' } }));
+  });
+
+  describe('injected faults', () => {
+    const withRule = (body: Record<string, unknown>) => {
+      const logger = memoryLogger();
+      const faults = new FaultRegistry({ logger });
+      const parsed = parseFaultRule({ function: 'demo:Echo', count: 1, ...body });
+      if (!parsed.ok) throw new Error(parsed.problem.message);
+      faults.add(parsed.rule);
+      return { pool: pool(fn(), { faults, logger }), faults, logger };
+    };
+    const marker = (name: string) => join(work, `${name}-${Date.now()}`);
+
+    it('crash-after: the handler ran (its effect is there), the caller sees Runtime.ExitError, the instance is replaced', async () => {
+      const { pool: crashing, faults } = withRule({ kind: 'function', mode: 'crash-after' });
+      const file = marker('crash-after');
+      const outcome = await crashing.invoke({ action: 'touch', file }, { requestId: 'req-c' });
+      expect(outcome).toEqual(
+        expect.objectContaining({ ok: false, kind: 'crash', error: { errorType: 'Runtime.ExitError', errorMessage: 'RequestId: req-c Error: Runtime exited with error: exit status 1' } }),
+      );
+      expect(existsSync(file)).toBe(true);
+      // A kept instance would answer warm with invocations 2.
+      const next = await crashing.invoke({ action: 'count' });
+      expect([next.coldStartMs, (next.payload as { invocations: number }).invocations]).toEqual([expect.any(Number), 1]);
+      expect(faults.list()[0]).toEqual(expect.objectContaining({ hits: 1, remaining: 0 }));
+    });
+
+    it('timeout-after: the handler ran, the caller sees Sandbox.Timedout at once', async () => {
+      const { pool: timing } = withRule({ kind: 'function', mode: 'timeout-after' });
+      const file = marker('timeout-after');
+      const outcome = await timing.invoke({ action: 'touch', file }, { requestId: 'req-t' });
+      expect(outcome).toEqual(
+        expect.objectContaining({ ok: false, kind: 'timeout', error: { errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: req-t Error: Task timed out after 1.00 seconds' } }),
+      );
+      expect(existsSync(file)).toBe(true);
+      expect((await timing.invoke({ action: 'touch', file: marker('after') })).ok).toBe(true);
+    });
+
+    it('crash-before: the handler never runs, and the rule is spent after its count', async () => {
+      const { pool: crashing, logger } = withRule({ kind: 'function', mode: 'crash-before' });
+      const file = marker('crash-before');
+      const outcome = await crashing.invoke({ action: 'touch', file });
+      expect(outcome).toEqual(expect.objectContaining({ ok: false, kind: 'crash', error: expect.objectContaining({ errorType: 'Runtime.ExitError' }) }));
+      expect(existsSync(file)).toBe(false);
+      expect(crashing.stats().instances).toBe(0);
+      expect((await crashing.invoke({ action: 'touch', file })).ok).toBe(true);
+      expect(existsSync(file)).toBe(true);
+      expect(logger.lines.filter((line) => line.startsWith('fault '))).toEqual(['fault fault-1 demo:EchoFunction crashes before its handler runs (hit 1, 0 left)']);
+    });
   });
 
   it('logs one line per invocation with the function, the trigger and the correlation id', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import type { FunctionDef } from '../assembly/model';
+import type { FunctionFaults } from '../faults/registry';
 import type { Logger } from '../log';
 import { randomHex } from '../random';
 import type { LambdaErrorPayload, WorkerInit, WorkerRequest, WorkerResponse } from './protocol';
@@ -44,6 +45,8 @@ export interface FunctionPoolOptions {
   functionLogs: FunctionLogMode;
   /** Where instances keep V8's code cache of the modules they load (none: compile every time). */
   compileCacheDir?: string;
+  /** Injected crashes and timeouts (`/_local/faults`). */
+  faults?: FunctionFaults;
 }
 
 interface Instance {
@@ -76,6 +79,8 @@ export class FunctionPool {
   private readonly instances = new Set<Instance>();
   private readonly waiting: ((instance: Instance, cold: boolean) => void)[] = [];
   private readonly environment: Record<string, string>;
+  /** What fault rules match on. */
+  private readonly identity: { name: string; label: string };
   private stopped = false;
   private inFlight = 0;
   /** Invocations accepted since the pool started (throttled and stopped ones not counted). */
@@ -86,6 +91,7 @@ export class FunctionPool {
     this.def = def;
     this.options = options;
     this.label = functionLabel(def);
+    this.identity = { name: def.name, label: this.label };
     this.environment = {
       ...options.baseEnvironment,
       ...lambdaEnvironment(def),
@@ -123,6 +129,11 @@ export class FunctionPool {
     if (this.concurrencyLimit < 1) {
       return { requestId, ok: false, kind: 'throttled', error: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' }, durationMs: 0 };
     }
+    if (this.options.faults?.crashBefore(this.identity)) {
+      const outcome: InvokeOutcome = { requestId, ok: false, kind: 'crash', error: exitError(requestId), durationMs: 0 };
+      this.logInvocation(outcome, options);
+      return outcome;
+    }
     this.inFlight += 1;
     this.invocations += 1;
     try {
@@ -158,23 +169,31 @@ export class FunctionPool {
       deadline: Date.now() + timeoutMs,
       event: JSON.stringify(event ?? null),
     };
+    const timedOut = (): InvokeOutcome => ({
+      requestId,
+      ok: false,
+      kind: 'timeout',
+      error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${this.def.timeoutSeconds.toFixed(2)} seconds` },
+      durationMs: 0,
+    });
     return new Promise<InvokeOutcome>((resolve) => {
       const timer = setTimeout(() => {
         instance.current = undefined;
         this.discard(instance);
-        resolve({
-          requestId,
-          ok: false,
-          kind: 'timeout',
-          error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${this.def.timeoutSeconds.toFixed(2)} seconds` },
-          durationMs: 0,
-        });
+        resolve(timedOut());
       }, timeoutMs);
       instance.current = {
         id,
         resolve: (response) => {
           clearTimeout(timer);
           instance.current = undefined;
+          // An injected crash or timeout after the handler ran: its effects stay, its answer is lost, the instance goes.
+          const injected = this.options.faults?.afterHandler(this.identity);
+          if (injected) {
+            this.discard(instance);
+            resolve(injected === 'timeout' ? timedOut() : { requestId, ok: false, kind: 'crash', error: exitError(requestId), durationMs: 0 });
+            return;
+          }
           this.release(instance);
           if (response.error) resolve({ requestId, ok: false, kind: 'handled', error: response.error, durationMs: 0 });
           else resolve({ requestId, ok: true, payload: JSON.parse(response.payload ?? 'null'), durationMs: 0 });
@@ -336,6 +355,9 @@ export class FunctionPool {
     this.instances.clear();
   }
 }
+
+/** What Lambda reports when the runtime process exits in the middle of an invocation. */
+const exitError = (requestId: string): LambdaErrorPayload => ({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status 1` });
 
 /** The variables Lambda sets in every execution environment. */
 export function lambdaEnvironment(def: FunctionDef): Record<string, string> {

@@ -1,4 +1,6 @@
 import type { StateMachineDef } from '../assembly/model';
+import { FaultRegistry } from '../faults/registry';
+import { parseFaultRule } from '../faults/rules';
 import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import { memoryLogger } from '../log';
 import { SfnApiError, statusChangeDetail, StepFunctions, type Execution } from './step-functions';
@@ -133,6 +135,27 @@ describe('StepFunctions task wiring', () => {
     expect(sfn.startExecution({ stateMachineArn: machine.arn, name: 'dup', input: '{"id":"a","sku":"MUG"}' })).toBe(first);
     expect(() => sfn.startExecution({ stateMachineArn: machine.arn, name: 'dup', input: '{"id":"b"}' })).toThrow('Execution Already Exists');
     await first.done;
+  });
+
+  it('stops an execution right after a state completed when a fault rule says so: ABORTED, the next state never starts', async () => {
+    const faults = new FaultRegistry({ logger: memoryLogger() });
+    const parsed = parseFaultRule({ kind: 'execution', stateMachine: 'order-saga', afterState: 'Reserve', action: 'stop' });
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    faults.add(parsed.rule);
+    const invokeFunction = jest.fn(async (...[, payload]: [string, unknown, InvokeOptions]) => happy(payload as Record<string, unknown>));
+    const sfn = new StepFunctions({ invokeFunction, logger: memoryLogger(), faults });
+    sfn.register([machine]);
+    const stopped = sfn.startExecution({ stateMachineArn: machine.arn, input: '{"id":"o-6","sku":"MUG"}' });
+    await stopped.done;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stopped.status).toBe('ABORTED');
+    expect(invokeFunction).toHaveBeenCalledTimes(1);
+    expect(stopped.path.map((step) => `${step.state}:${step.status}`)).toEqual(['Reserve:succeeded']);
+    expect(stopped.events.map((event) => event.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionAborted']);
+    // The rule had a count of 1: the next execution runs through.
+    const next = sfn.startExecution({ stateMachineArn: machine.arn, input: '{"id":"o-7","sku":"MUG"}' });
+    await next.done;
+    expect(next.status).toBe('SUCCEEDED');
   });
 
   it('calls a service integration (sns:publish) through the integration hook', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { StateMachineDef } from '../assembly/model';
 import { executionArn, functionNameOf } from '../assembly/naming';
+import type { ExecutionFaults } from '../faults/registry';
 import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
 
@@ -67,6 +68,8 @@ export interface StepFunctionsDeps {
   maxExecutions?: number;
   /** Told when an execution of a STANDARD state machine starts (RUNNING) and when it ends, as Step Functions tells EventBridge. */
   onStatusChange?: (execution: Execution) => void;
+  /** Executions stopped after a named state (`/_local/faults`). */
+  faults?: ExecutionFaults;
 }
 
 interface TaskState {
@@ -329,6 +332,30 @@ export class StepFunctions {
   }
 
   private async runTask(execution: Execution, stateName: string, state: TaskState, input: unknown, label: string): Promise<unknown> {
+    const output = await this.callTask(execution, stateName, state, input, label);
+    const machine = this.machines.get(execution.stateMachineArn)?.def;
+    if (machine && this.deps.faults?.stopAfterState(machine, stateName)) this.stopAfter(execution, stateName, output);
+    return output;
+  }
+
+  /**
+   * Stops the execution the moment a state completed, as a StopExecution landing between two
+   * states would: the state's exit is in the history, then ExecutionAborted; the next state never
+   * starts (the library checks the abort before it enters one). The exit's output is the task's
+   * result, before ResultSelector and ResultPath.
+   */
+  private stopAfter(execution: Execution, stateName: string, output: unknown): void {
+    this.append(execution, 'TaskStateExited', { stateExitedEventDetails: { name: stateName, output: JSON.stringify(output), outputDetails: { truncated: false } } });
+    const step = this.openStep(execution, stateName);
+    if (step) {
+      step.status = 'succeeded';
+      step.exitedAt = new Date().toISOString();
+    }
+    execution.ended = true;
+    execution.abort();
+  }
+
+  private async callTask(execution: Execution, stateName: string, state: TaskState, input: unknown, label: string): Promise<unknown> {
     // Let the library's StateEntered event reach the history first.
     await new Promise((resolve) => setImmediate(resolve));
     // The library may still retry a task of an execution that has stopped: nothing starts then.
@@ -436,7 +463,7 @@ function correlationIdIn(input: unknown): string | undefined {
 type States = Record<string, Record<string, unknown>>;
 
 /** Every Task state, including those inside Parallel branches and Map iterators. */
-function* taskStates(definition: Record<string, unknown>): Generator<[string, TaskState]> {
+export function* taskStates(definition: Record<string, unknown>): Generator<[string, TaskState]> {
   for (const [name, state] of Object.entries((definition.States ?? {}) as States)) {
     if (state.Type === 'Task') yield [name, state as unknown as TaskState];
     for (const branch of (state.Branches as Record<string, unknown>[] | undefined) ?? []) yield* taskStates(branch);

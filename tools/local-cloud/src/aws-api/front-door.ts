@@ -1,0 +1,89 @@
+import http from 'node:http';
+import type { HttpAnswer, LocalHandler } from '../api/gateway';
+import { LOCAL_ACCOUNT_ID } from '../assembly/naming';
+import { describeAwsCall } from '../faults/aws-call';
+import { awsErrorAnswer } from '../faults/aws-errors';
+import type { FaultRegistry } from '../faults/registry';
+import type { FaultService } from '../faults/rules';
+
+export interface FrontDoorOptions {
+  /** The emulator behind it (`http://127.0.0.1:<port>`), which serves its protocol on `/`. */
+  upstream: string;
+  /** For DynamoDB, SQS and SNS: the fault rules the door applies before it forwards. */
+  faults?: { service: FaultService; registry: FaultRegistry };
+  /**
+   * SQS: the door's own URL. Queue URLs in fauxqs's answers are rewritten to sit under it: the
+   * SDK sends a call to the origin of its QueueUrl when that differs from its endpoint.
+   */
+  queueUrlBase?: string;
+  /** Keep-alive connections to the emulator, shared by every caller. */
+  agent: http.Agent;
+}
+
+/** Hop-by-hop and framing headers: each side of the door sets its own. */
+const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'expect', 'proxy-connection', 'te', 'upgrade', 'trailer']);
+
+/** SQS answers that carry queue URLs. */
+const QUEUE_URL_ANSWERS = new Set(['AmazonSQS.CreateQueue', 'AmazonSQS.GetQueueUrl', 'AmazonSQS.ListQueues', 'AmazonSQS.ListDeadLetterSourceQueues']);
+
+const headerPairs = (raw: string[]): [string, string][] => {
+  const pairs: [string, string][] = [];
+  for (let index = 0; index < raw.length; index += 2) {
+    if (!NOT_FORWARDED.has(raw[index].toLowerCase())) pairs.push([raw[index], raw[index + 1]]);
+  }
+  return pairs;
+};
+
+/**
+ * The local cloud's AWS endpoint for functions (`AWS_ENDPOINT_URL_DYNAMODB` = `<base>/_aws/dynamodb`,
+ * `_SQS`, `_SNS`, ...): each call is forwarded as it came to the emulator and its answer streamed
+ * back. While a fault rule for the service is active, the call's operation and resources are read
+ * and a matching rule answers in AWS's place; with none, the body is not even parsed. Registered as
+ * a gateway local handler, so what guards `/_aws/*` guards it too.
+ */
+export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
+  const upstream = new URL(options.upstream);
+  const queueUrls = options.queueUrlBase ? new RegExp(`https?://[^/"]+/${LOCAL_ACCOUNT_ID}/`, 'g') : undefined;
+  const unavailable = () =>
+    options.faults
+      ? awsErrorAnswer(options.faults.service, 'unavailable')
+      : { statusCode: 503, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message: `${upstream.origin} is not answering` }), quiet: true };
+
+  return (request) => {
+    const target = request.headerOf('x-amz-target');
+    if (options.faults?.registry.watches(options.faults.service)) {
+      const rule = options.faults.registry.awsFault(describeAwsCall(options.faults.service, target, request.body));
+      if (rule) return Promise.resolve(awsErrorAnswer(options.faults.service, rule.error));
+    }
+    const rewrite = queueUrls && target !== undefined && QUEUE_URL_ANSWERS.has(target);
+    return new Promise<HttpAnswer>((resolve) => {
+      const forwarded = http.request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          path: '/',
+          method: request.httpMethod,
+          agent: options.agent,
+          headers: [...headerPairs(request.rawHeaders), ['host', upstream.host], ['content-length', String(request.body.length)]].flat(),
+        },
+        (response) => {
+          const headers = headerPairs(response.rawHeaders);
+          if (response.headers['content-length'] !== undefined && !rewrite) headers.push(['content-length', response.headers['content-length']]);
+          if (!rewrite) {
+            resolve({ statusCode: response.statusCode ?? 502, headers, body: response, quiet: true });
+            return;
+          }
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', () => resolve(unavailable()));
+          response.on('end', () => {
+            const body = Buffer.from(Buffer.concat(chunks).toString('utf8').replace(queueUrls, `${options.queueUrlBase}/${LOCAL_ACCOUNT_ID}/`));
+            resolve({ statusCode: response.statusCode ?? 502, headers: [...headers, ['content-length', String(body.length)]], body, quiet: true });
+          });
+        },
+      );
+      forwarded.on('error', () => resolve(unavailable()));
+      forwarded.end(request.body);
+    });
+  };
+}
