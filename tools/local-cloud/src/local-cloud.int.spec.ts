@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -40,7 +40,12 @@ let child: ChildProcess;
 let port: number;
 let base: string;
 let output = '';
-let resources: { endpoints: Record<string, string>; tables: { tableName: string }[]; queues: { name: string; url: string }[] };
+let resources: {
+  endpoints: Record<string, string>;
+  emulators: { dynamodb: string; sqs: string };
+  tables: { tableName: string }[];
+  queues: { name: string; url: string }[];
+};
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 const token = async (username: string, groups: string[], overrides: { ttlSeconds?: number; now?: number } = {}) =>
@@ -145,7 +150,7 @@ describe('local cloud on the fixture assemblies', () => {
     expect(response.json.context).toEqual(expect.objectContaining({ functionName: 'shop-local-catalog-RouterFunction0A5B7C3D', awsRequestId: expect.any(String) }));
   });
 
-  it('gives the function its template environment, the emulator endpoints and a tracer that needs no daemon', async () => {
+  it("gives the function its template environment, the local cloud's AWS endpoints and a tracer that needs no daemon", async () => {
     const { env } = (await call('GET', '/catalog/env')).json as { env: Record<string, string> };
     expect(env).toEqual(
       expect.objectContaining({
@@ -153,15 +158,19 @@ describe('local cloud on the fixture assemblies', () => {
         USER_POOL_ID: pool.id,
         AWS_LAMBDA_FUNCTION_NAME: 'shop-local-catalog-RouterFunction0A5B7C3D',
         AWS_REGION: 'us-east-1',
-        AWS_ENDPOINT_URL_DYNAMODB: resources.endpoints.AWS_ENDPOINT_URL_DYNAMODB,
-        AWS_ENDPOINT_URL_SQS: resources.endpoints.AWS_ENDPOINT_URL_SQS,
+        AWS_ENDPOINT_URL_DYNAMODB: `${base}/_aws/dynamodb`,
+        AWS_ENDPOINT_URL_SQS: `${base}/_aws/sqs`,
+        AWS_ENDPOINT_URL_SNS: `${base}/_aws/sns`,
         AWS_ENDPOINT_URL_SFN: `${base}/_aws/sfn`,
+        // on the front door's origin: the SDK sends an SQS call to its QueueUrl's origin
+        QUEUE_URL: `${base}/_aws/sqs/000000000000/shop-local-catalog-AuditQueue1E2D3C4B`,
         POWERTOOLS_TRACE_ENABLED: 'false',
         AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
         AWS_SECRET_ACCESS_KEY: readControlSecret(stateDir),
       }),
     );
     expect(JSON.stringify(resources)).not.toContain(readControlSecret(stateDir));
+    expect(resources.endpoints).toEqual(expect.objectContaining({ AWS_ENDPOINT_URL_DYNAMODB: env.AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SQS: env.AWS_ENDPOINT_URL_SQS }));
   });
 
   describe('Cognito authorizer', () => {
@@ -206,7 +215,7 @@ describe('local cloud on the fixture assemblies', () => {
   });
 
   describe('events', () => {
-    const dynamodb = () => new DynamoDBClient({ endpoint: resources.endpoints.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials });
+    const dynamodb = () => new DynamoDBClient({ endpoint: resources.emulators.dynamodb, region: 'us-east-1', credentials });
     const audits = async (id: string) =>
       (await dynamodb().send(new QueryCommand({ TableName: resources.tables[0].tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `AUDIT#${id}` } } }))).Items ?? [];
 
@@ -236,7 +245,7 @@ describe('local cloud on the fixture assemblies', () => {
       await call('POST', '/catalog/send', { token: admin, body: { id: 'G1', name: 'good', type: 'Manual' } });
       await eventually(async () => ((await audits('G1')).length ? true : undefined));
       const dlq = defined(resources.queues.find((queue) => queue.name.endsWith('AuditDlq5B0F6C1D')));
-      const sqs = new SQSClient({ endpoint: resources.endpoints.AWS_ENDPOINT_URL_SQS, region: 'us-east-1', credentials });
+      const sqs = new SQSClient({ endpoint: resources.emulators.sqs, region: 'us-east-1', credentials });
       const dead = await eventually(async () => {
         const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 1 }));
         return Messages?.length ? Messages : undefined;
@@ -269,6 +278,147 @@ describe('local cloud on the fixture assemblies', () => {
     it('routes a business error through Catch to the compensation', async () => {
       const result = await waitForEnd(await executionOf({ id: 'o-2', sku: 'OUT' }));
       expect(result).toEqual(expect.objectContaining({ status: 'FAILED', error: 'OrderCancelled' }));
+    });
+  });
+
+  describe('faults (/_local/faults), on the calls and invocations of real worker-thread functions', () => {
+    interface FaultView {
+      id: string;
+      hits: number;
+      remaining: number | null;
+      secondsLeft: number | null;
+      active: boolean;
+    }
+    const dynamodb = () => new DynamoDBClient({ endpoint: resources.emulators.dynamodb, region: 'us-east-1', credentials });
+    /** Read straight from DynamoDB Local, past the front door and its faults. */
+    const item = async (id: string) =>
+      (await dynamodb().send(new GetItemCommand({ TableName: 'shop-local-catalog-ItemsTable5AAC2C46', Key: { pk: { S: `ITEM#${id}` }, sk: { S: 'ITEM' } } }))).Item;
+    const audited = async (id: string) =>
+      (await dynamodb().send(new QueryCommand({ TableName: 'shop-local-catalog-ItemsTable5AAC2C46', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `AUDIT#${id}` } } })))
+        .Items ?? [];
+    const fault = async (rule: Record<string, unknown>) => {
+      const response = await call('POST', '/_local/faults', { body: rule, headers: secretHeader() });
+      expect(response.status).toBe(201);
+      return response.json as unknown as FaultView;
+    };
+    const view = async (id: string) => (await call('GET', `/_local/faults/${id}`)).json as unknown as FaultView;
+    const create = async (id: string, name: string) => call('POST', '/catalog', { token: await token('admin', ['admin']), body: { id, name } });
+
+    afterEach(async () => {
+      await call('DELETE', '/_local/faults', { headers: secretHeader() });
+    });
+
+    it("fails a function's PutItem twice: the SDK's own retries carry it, the item is written, the rule shows its hits", async () => {
+      const rule = await fault({ kind: 'aws', service: 'dynamodb', operations: ['PutItem'], resource: 'ItemsTable', error: 'unavailable', count: 2 });
+      expect(rule).toEqual(expect.objectContaining({ id: expect.stringMatching(/^fault-\d+$/), hits: 0, remaining: 2, active: true }));
+      expect((await create('FD1', 'retried')).status).toBe(201);
+      expect(await view(rule.id)).toEqual(expect.objectContaining({ hits: 2, remaining: 0, active: false }));
+      expect(await item('FD1')).toEqual(expect.objectContaining({ name: { S: 'retried' } }));
+      expect(output).toMatch(new RegExp(`fault +${rule.id} dynamodb PutItem shop-local-catalog-ItemsTable5AAC2C46 → unavailable \\(hit 2, 0 left\\)`));
+    });
+
+    it('throttles a PutItem past the retries: the caller sees the error, nothing is written, the next call goes through', async () => {
+      const rule = await fault({ kind: 'aws', service: 'dynamodb', operations: ['PutItem'], error: 'throttle', count: 50 });
+      expect((await create('FD2', 'throttled')).status).toBe(502);
+      expect(await item('FD2')).toBeUndefined();
+      // each attempt of the SDK's retry strategy (4 for DynamoDB's client), plus any other function's PutItem meanwhile
+      expect((await view(rule.id)).hits).toBeGreaterThan(1);
+      await call('DELETE', `/_local/faults/${rule.id}`, { headers: secretHeader() });
+      expect((await create('FD2', 'second try')).status).toBe(201);
+      expect(await item('FD2')).toEqual(expect.objectContaining({ name: { S: 'second try' } }));
+    });
+
+    it("throttles a function's SQS SendMessage once: the SDK retries and the message reaches its consumer", async () => {
+      const rule = await fault({ kind: 'aws', service: 'sqs', operations: ['SendMessage'], resource: 'AuditQueue', error: 'throttle', count: 1 });
+      const sent = await call('POST', '/catalog/send', { token: await token('admin', ['admin']), body: { id: 'FQ1', name: 'queued', type: 'Manual' } });
+      expect(sent.status).toBe(202);
+      expect((await view(rule.id)).hits).toBe(1);
+      await eventually(async () => ((await audited('FQ1')).length ? true : undefined));
+    });
+
+    it('fails SNS Publish for a second: the stream relay retries and the event still arrives', async () => {
+      const rule = await fault({ kind: 'aws', service: 'sns', operations: ['Publish'], resource: 'EventsTopic', error: 'unavailable', seconds: 1 });
+      expect(rule).toEqual(expect.objectContaining({ remaining: null, secondsLeft: 1 }));
+      expect((await create('FS1', 'published late')).status).toBe(201);
+      const items = await eventually(async () => ((await audited('FS1')).length ? audited('FS1') : undefined), 20_000);
+      expect(items[0]).toEqual(expect.objectContaining({ type: { S: 'ItemCreated' } }));
+      // the SDK's three attempts, at least once
+      expect(await view(rule.id)).toEqual(expect.objectContaining({ hits: expect.any(Number), active: false, secondsLeft: 0 }));
+      expect((await view(rule.id)).hits).toBeGreaterThanOrEqual(3);
+    }, 30_000);
+
+    it('crash-after: the handler ran (the item is written), the caller sees the crash as a 502', async () => {
+      const rule = await fault({ kind: 'function', function: 'catalog:Router', mode: 'crash-after', count: 1 });
+      expect((await create('FC1', 'written, answer lost')).status).toBe(502);
+      expect(await item('FC1')).toEqual(expect.objectContaining({ name: { S: 'written, answer lost' } }));
+      expect((await view(rule.id)).hits).toBe(1);
+      expect(output).toMatch(/catalog:RouterFunction crash Runtime\.ExitError/);
+      expect((await call('GET', '/catalog/FC1')).status).toBe(200);
+    });
+
+    it('crash-before: the handler never runs, nothing is written', async () => {
+      await fault({ kind: 'function', function: 'RouterFunction0A5B7C3D', mode: 'crash-before', count: 1 });
+      expect((await create('FC2', 'never')).status).toBe(502);
+      expect(await item('FC2')).toBeUndefined();
+    });
+
+    const workflow = async (order: { id: string; sku: string }) => {
+      const started = await call('POST', '/catalog/workflow', { token: await token('admin', ['admin']), body: order });
+      const arn = started.json.executionArn as string;
+      const ended = await eventually(async () => {
+        const { json } = await call('GET', `/_local/executions/${encodeURIComponent(arn)}`);
+        return json.status === 'RUNNING' ? undefined : (json as { status: string; error?: string; name: string; path: { state: string; status: string }[]; events: { type: string }[] });
+      });
+      return ended;
+    };
+
+    it('timeout-after on a Step Functions task: the task fails with Sandbox.Timedout (the state machine does not retry it)', async () => {
+      await fault({ kind: 'function', function: 'catalog:StepFunction', mode: 'timeout-after', count: 1 });
+      const ended = await workflow({ id: 'o-ft', sku: 'MUG' });
+      expect([ended.status, ended.error]).toEqual(['FAILED', 'Sandbox.Timedout']);
+    });
+
+    it('stops an execution right after a state completed: ABORTED, the next state never ran', async () => {
+      const rule = await fault({ kind: 'execution', stateMachine: 'Workflow', afterState: 'Reserve', action: 'stop' });
+      const ended = await workflow({ id: 'o-fs', sku: 'MUG' });
+      expect(ended.status).toBe('ABORTED');
+      expect(ended.path.map((step) => `${step.state}:${step.status}`)).toEqual(['Reserve:succeeded']);
+      expect(ended.events.map((event) => event.type).slice(-3)).toEqual(['TaskSucceeded', 'TaskStateExited', 'ExecutionAborted']);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(output).toContain(`sfn Reserve cid=${ended.name}`);
+      expect(output).not.toContain(`sfn Charge cid=${ended.name}`);
+      expect(await view(rule.id)).toEqual(expect.objectContaining({ hits: 1, remaining: 0 }));
+      expect((await workflow({ id: 'o-fs2', sku: 'MUG' })).status).toBe('SUCCEEDED');
+    });
+
+    it('refuses a malformed rule with a 400 naming the field, and a target that matches nothing with what exists', async () => {
+      const refused = async (body: unknown) => {
+        const response = await call('POST', '/_local/faults', { body, headers: secretHeader() });
+        return [response.status, response.json?.field, response.json?.available];
+      };
+      expect(await refused('{"kind":')).toEqual([400, 'body', undefined]);
+      expect(await refused({ kind: 'aws', service: 'dynamodb', error: 'throttle' })).toEqual([400, 'count', undefined]);
+      expect(await refused({ kind: 'aws', service: 'dynamodb', error: 'throttle', count: 1, tableName: 'x' })).toEqual([400, 'tableName', undefined]);
+      expect(await refused({ kind: 'aws', service: 'dynamodb', error: 'throttle', count: 1, resource: 'Orders' })).toEqual([400, 'resource', ['shop-local-catalog-ItemsTable5AAC2C46']]);
+      expect(await refused({ kind: 'aws', service: 'sqs', operations: ['Send'], error: 'throttle', count: 1 })).toEqual([400, 'operations', expect.arrayContaining(['SendMessage', 'SendMessageBatch'])]);
+      expect(await refused({ kind: 'function', function: 'payment', mode: 'crash-after', count: 1 })).toEqual([
+        400,
+        'function',
+        ['catalog:AuditFunction', 'catalog:NotifyFunction', 'catalog:PublisherFunction', 'catalog:RouterFunction', 'catalog:StepFunction'],
+      ]);
+      expect(await refused({ kind: 'execution', stateMachine: 'Workflow', afterState: 'Done', action: 'stop' })).toEqual([400, 'afterState', ['Charge', 'Reserve']]);
+      expect((await call('GET', '/_local/faults')).json).toEqual([]);
+    });
+
+    it('lists, deletes one and deletes all', async () => {
+      const first = await fault({ kind: 'function', function: 'catalog:Audit', mode: 'crash-before', count: 5 });
+      const second = await fault({ kind: 'aws', service: 'sns', error: 'throttle', seconds: 30 });
+      expect(((await call('GET', '/_local/faults')).json as unknown as FaultView[]).map((rule) => rule.id)).toEqual([first.id, second.id]);
+      expect(await call('DELETE', `/_local/faults/${first.id}`, { headers: secretHeader() }).then((response) => [response.status, response.json.id])).toEqual([200, first.id]);
+      expect((await call('GET', `/_local/faults/${first.id}`)).status).toBe(404);
+      expect((await call('DELETE', '/_local/faults', { headers: secretHeader() })).json).toEqual({ deleted: 1 });
+      expect((await call('PUT', '/_local/faults', { headers: secretHeader() })).status).toBe(405);
+      expect((await call('GET', '/_local/faults/%E0%A4%A')).status).toBe(400);
     });
   });
 
