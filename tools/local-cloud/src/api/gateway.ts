@@ -115,8 +115,16 @@ export class Gateway {
             flat[name] = existing === undefined ? value : ([] as string[]).concat(existing, value);
           }
           res.writeHead(out.statusCode, flat);
-          if (out.body instanceof Readable) out.body.pipe(res);
-          else res.end(out.body);
+          if (out.body instanceof Readable) {
+            // pipe, not pipeline (whose AbortController costs a DOMException per request); a client gone early ends the stream it read.
+            const stream = out.body;
+            stream.pipe(res);
+            res.once('close', () => {
+              if (!stream.readableEnded) stream.destroy();
+            });
+          } else {
+            res.end(out.body);
+          }
           if (!out.quiet && !request.path.startsWith('/_local/health')) {
             this.options.logger.line('http', `${request.httpMethod} ${request.path}${request.query ? `?${request.query}` : ''} ${out.statusCode} ${(performance.now() - started).toFixed(1)}ms${note ? ` ${note}` : ''}`);
           }

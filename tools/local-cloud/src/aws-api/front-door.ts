@@ -56,7 +56,8 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
       if (rule) return Promise.resolve(awsErrorAnswer(options.faults.service, rule.error));
     }
     const rewrite = queueUrls && target !== undefined && QUEUE_URL_ANSWERS.has(target);
-    return new Promise<HttpAnswer>((resolve) => {
+    const headers = [...headerPairs(request.rawHeaders), ['host', upstream.host], ['content-length', String(request.body.length)]].flat();
+    const send = (resolve: (answer: HttpAnswer) => void, retry: boolean) => {
       const forwarded = http.request(
         {
           host: upstream.hostname,
@@ -64,13 +65,13 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
           path: '/',
           method: request.httpMethod,
           agent: options.agent,
-          headers: [...headerPairs(request.rawHeaders), ['host', upstream.host], ['content-length', String(request.body.length)]].flat(),
+          headers,
         },
         (response) => {
-          const headers = headerPairs(response.rawHeaders);
-          if (response.headers['content-length'] !== undefined && !rewrite) headers.push(['content-length', response.headers['content-length']]);
+          const answerHeaders = headerPairs(response.rawHeaders);
+          if (response.headers['content-length'] !== undefined && !rewrite) answerHeaders.push(['content-length', response.headers['content-length']]);
           if (!rewrite) {
-            resolve({ statusCode: response.statusCode ?? 502, headers, body: response, quiet: true });
+            resolve({ statusCode: response.statusCode ?? 502, headers: answerHeaders, body: response, quiet: true });
             return;
           }
           const chunks: Buffer[] = [];
@@ -78,12 +79,17 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
           response.on('error', () => resolve(unavailable()));
           response.on('end', () => {
             const body = Buffer.from(Buffer.concat(chunks).toString('utf8').replace(queueUrls, `${options.queueUrlBase}/${LOCAL_ACCOUNT_ID}/`));
-            resolve({ statusCode: response.statusCode ?? 502, headers: [...headers, ['content-length', String(body.length)]], body, quiet: true });
+            resolve({ statusCode: response.statusCode ?? 502, headers: [...answerHeaders, ['content-length', String(body.length)]], body, quiet: true });
           });
         },
       );
-      forwarded.on('error', () => resolve(unavailable()));
+      forwarded.on('error', (error: NodeJS.ErrnoException) => {
+        // A reset on a reused keep-alive connection is the emulator closing it while idle, as it was picked up: send once more (Node's documented remedy).
+        if (retry && forwarded.reusedSocket && error.code === 'ECONNRESET') send(resolve, false);
+        else resolve(unavailable());
+      });
       forwarded.end(request.body);
-    });
+    };
+    return new Promise<HttpAnswer>((resolve) => send(resolve, true));
   };
 }
