@@ -4,7 +4,7 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
-  /** A line with a fixed tag (`http`, `λ`, `sqs`, `stream`, `sfn`, or a function name for its own output). */
+  /** A line with a fixed tag (`http`, `λ`, `sqs`, `stream`, `sfn`, `fault`, or a function name for its own output). */
   line(tag: string, message: string): void;
 }
 
@@ -21,6 +21,7 @@ const COLORS: Record<string, string> = {
   sqs: '\x1b[32m',
   stream: '\x1b[32m',
   sfn: '\x1b[34m',
+  fault: '\x1b[91m',
 };
 const RESET = '\x1b[0m';
 
