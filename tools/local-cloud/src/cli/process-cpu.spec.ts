@@ -39,9 +39,16 @@ describe('cpuSnapshot', () => {
   });
 
   onLinux('counts a child process that is not a JVM as part of the root, under the name given', async () => {
-    const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 300; while (Date.now() < end); setTimeout(() => {}, 10000)']);
+    // The child burns 300 ms of its own CPU time (not of wall time: the machine may be busy), then says so.
+    const child = spawn(process.execPath, [
+      '-e',
+      'while (process.cpuUsage().user + process.cpuUsage().system < 300000); process.stdout.write("burnt"); setTimeout(() => {}, 10000)',
+    ]);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      await new Promise((resolve, reject) => {
+        child.stdout.once('data', resolve);
+        child.once('exit', reject);
+      });
       const tracked = trackProcesses(process.pid, 'floor (node)');
       expect(tracked.children).toContainEqual({ pid: child.pid, kind: 'floor (node)' });
       const withChild = cpuSnapshot(tracked)?.['floor (node)'] ?? 0;
@@ -59,12 +66,16 @@ describe('cpuSnapshot', () => {
 
 describe('threadSnapshot', () => {
   onLinux('adds up the CPU time of the threads of each group, a worker thread by its name', async () => {
-    const worker = new Worker('const end = Date.now() + 300; while (Date.now() < end); setTimeout(() => {}, 10000);', {
-      eval: true,
-      name: 'product:RouterFunction',
-    });
+    // The worker burns 300 ms of its own thread's CPU time (not of wall time), then says so.
+    const worker = new Worker(
+      "const { parentPort } = require('node:worker_threads'); const used = () => { const { user, system } = process.threadCpuUsage(); return user + system; }; while (used() < 300000); parentPort.postMessage('burnt'); setTimeout(() => {}, 10000);",
+      { eval: true, name: 'product:RouterFunction' },
+    );
     try {
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
       const snapshot = threadSnapshot(process.pid, localCloudThreads(['product:RouterFunction']));
       expect(snapshot?.functions).toBeGreaterThanOrEqual(200); // the worker's 300 ms busy loop
       expect(snapshot?.['main thread']).toBeGreaterThan(0);
