@@ -145,14 +145,6 @@ export const CheckoutInputSchema = z.strictObject({
 /** Body of `POST /checkout`. */
 export type CheckoutInput = z.infer<typeof CheckoutInputSchema>;
 
-/**
- * The `Idempotency-Key` header of a checkout: 1 to 128 characters of letters, digits, `_`, `.`, `:`
- * or `-` (a UUID fits). Scoped to the customer: two customers may use the same key.
- */
-export const IdempotencyKeySchema = z.string({ error: 'Required.' }).regex(/^[\w.:-]{1,128}$/, {
-  error: 'Idempotency-Key must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-" (e.g. a UUID).',
-});
-
 /** The basket with `sku` at `quantity` (0 removes it); a new sku goes last. */
 export const withQuantity = (basket: Basket, sku: string, quantity: number, now: Date): Basket => {
   const existing = basket.lines.find((line) => line.sku === sku);

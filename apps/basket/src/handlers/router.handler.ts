@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { newId } from '@shop/domain';
+import { IdempotencyKeySchema, newId } from '@shop/domain';
 import { createDocumentClient } from '@shop/dynamodb';
 import { SqsCommandSender } from '@shop/messaging';
 import type { PlaceOrder } from '@shop/order-contracts';
@@ -30,7 +30,7 @@ import { DynamoBasketRepository } from '../adapters/basket.repository';
 import { DynamoCheckoutRepository } from '../adapters/checkout.repository';
 import { DynamoLineChangeReader } from '../adapters/line-change.reader';
 import { DynamoPriceCatalog } from '../adapters/price-catalog.repository';
-import { BasketSkuSchema, CheckoutInputSchema, IdempotencyKeySchema, SetQuantityInputSchema } from '../domain/basket';
+import { BasketSkuSchema, CheckoutInputSchema, SetQuantityInputSchema } from '../domain/basket';
 import { checkout } from '../domain/checkout.use-case';
 import { OrderPendingError } from '../domain/errors';
 import { getBasket } from '../domain/get-basket.use-case';

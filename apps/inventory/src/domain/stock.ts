@@ -71,14 +71,6 @@ export const AdjustStockBodySchema = z.strictObject({
 /** Body of `POST /{sku}/adjustments`. */
 export type AdjustStockBody = z.infer<typeof AdjustStockBodySchema>;
 
-/**
- * The `Idempotency-Key` of an adjustment: 1 to 128 letters, digits, `_`, `.`, `:` or `-` (a UUID
- * fits), as for a checkout. Scoped to the sku: the same key on two skus names two adjustments.
- */
-export const IdempotencyKeySchema = z.string({ error: 'Required.' }).regex(/^[\w.:-]{1,128}$/, {
-  error: 'Idempotency-Key must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-" (e.g. a UUID).',
-});
-
 /** One adjustment of a sku's available units, as recorded under its Idempotency-Key. */
 export interface StockAdjustment {
   readonly sku: string;

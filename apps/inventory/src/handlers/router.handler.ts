@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SkuSchema, ValidationError } from '@shop/domain';
+import { IdempotencyKeySchema, SkuSchema, ValidationError } from '@shop/domain';
 import { createDocumentClient } from '@shop/dynamodb';
 import {
   correlationIdOf,
@@ -26,7 +26,7 @@ import { adjustStock } from '../domain/adjust-stock.use-case';
 import { getStock } from '../domain/get-stock.use-case';
 import { systemClock, type Clock, type StockRepository } from '../domain/ports';
 import { setStock } from '../domain/set-stock.use-case';
-import { AdjustStockBodySchema, IdempotencyKeySchema, SetStockBodySchema, type StockLevel, type StockPrecondition } from '../domain/stock';
+import { AdjustStockBodySchema, SetStockBodySchema, type StockLevel, type StockPrecondition } from '../domain/stock';
 
 /** Group whose members may read and set stock. */
 export const ADMIN_GROUP = 'admin';

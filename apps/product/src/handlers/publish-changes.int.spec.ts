@@ -8,11 +8,12 @@ import { PRODUCT_CHANGED, ProductChangedSchema, type ProductChanged } from '@sho
 import {
   adminClaims,
   apiGatewayProxyEvent,
+  type ApiRequest,
   dynamoDbLocalEndpoint,
   fakeLambdaContext,
   fauxqsEndpoint,
+  topicSubscriber,
   useTestTable,
-  type ApiRequest,
 } from '@shop/testing';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { DynamoProductRepository } from '../adapters/product.repository';
@@ -20,7 +21,6 @@ import { mugInput } from '../domain/testing/product-fixtures';
 import { createProductChangedPublisher } from '../adapters/product-changed.publisher';
 import { createProductChangesRelay } from './publish-changes.handler';
 import { createProductApi } from './router.handler';
-import { topicSubscriber } from './testing/topic-subscriber';
 
 // The whole outbox path: the router writes DynamoDB Local, the table's real stream is read, the
 // relay publishes through the product's SnsEventPublisher to a fauxqs topic, and a subscription shaped like

@@ -5,14 +5,21 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@shop/dynamodb';
 import { MESSAGE_TYPE_ATTRIBUTE, unwrapMessageBody } from '@shop/messaging';
 import { PRODUCT_CHANGED, ProductChangedSchema, type ProductChanged } from '@shop/product-contracts';
-import { adminClaims, apiGatewayProxyEvent, fakeLambdaContext, fauxqsEndpoint, useTestTable, type ApiRequest } from '@shop/testing';
+import {
+  adminClaims,
+  apiGatewayProxyEvent,
+  type ApiRequest,
+  fakeLambdaContext,
+  fauxqsEndpoint,
+  topicSubscriber,
+  useTestTable,
+} from '@shop/testing';
 import { createProductChangedPublisher } from '../adapters/product-changed.publisher';
 import { DynamoProductRepository } from '../adapters/product.repository';
 import { republishedEventId } from '../domain/republish-catalog.use-case';
 import { mugInput } from '../domain/testing/product-fixtures';
 import { createCatalogRepublisher } from './republish-catalog.handler';
 import { createProductApi } from './router.handler';
-import { topicSubscriber } from './testing/topic-subscriber';
 
 // The catalog replay end to end on the emulators: products written through the router into
 // DynamoDB Local, the replay scans them and publishes through the relay's publisher to a fauxqs

@@ -5,13 +5,12 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@shop/dynamodb';
 import { MESSAGE_TYPE_ATTRIBUTE, unwrapMessageBody } from '@shop/messaging';
 import { SHIPMENT_CREATED, ShipmentCreatedSchema, type ShipmentCreated } from '@shop/shipping-contracts';
-import { dynamoDbStreamEvent, fakeLambdaContext, fauxqsEndpoint, useTestTable } from '@shop/testing';
+import { dynamoDbStreamEvent, fakeLambdaContext, fauxqsEndpoint, topicSubscriber, useTestTable } from '@shop/testing';
 import { createShipmentCreatedPublisher } from '../adapters/shipment-created.publisher';
 import { DynamoShipmentHistory, DynamoShipmentRepository, shipmentKey } from '../adapters/shipment.repository';
 import { shipmentOf } from '../domain/testing/shipping-fixtures';
 import { createShipmentsPublisher } from './publish-shipments.handler';
 import { createShipmentsRepublisher } from './republish-shipments.handler';
-import { topicSubscriber } from './testing/topic-subscriber';
 
 // The ShipmentCreated replay end to end on the emulators: shipments stored by the consumer's
 // repository in DynamoDB Local (with their creation-time index key), published once by the outbox

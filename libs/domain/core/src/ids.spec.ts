@@ -1,4 +1,4 @@
-import { nameBasedId, newId, UuidSchema } from './ids';
+import { IdempotencyKeySchema, nameBasedId, newId, UuidSchema } from './ids';
 
 describe('nameBasedId', () => {
   it('gives the same valid UUID v5 for the same name', () => {
@@ -23,5 +23,15 @@ describe('newId', () => {
   it('makes random UUIDs', () => {
     expect(UuidSchema.safeParse(newId()).success).toBe(true);
     expect(newId()).not.toBe(newId());
+  });
+});
+
+describe('IdempotencyKeySchema', () => {
+  it.each(['a', '3f0c2d9e-8a4b-4c1d-9e2f-0a1b2c3d4e5f', 'order:2025.03_01', 'po:1234.v2_x-y', 'k'.repeat(128)])('accepts %j', (key) => {
+    expect(IdempotencyKeySchema.parse(key)).toBe(key);
+  });
+
+  it.each(['', 'k'.repeat(129), 'has space', 'slash/key', 'hash#key', 'ünïcode', undefined])('rejects %j', (key) => {
+    expect(IdempotencyKeySchema.safeParse(key).success).toBe(false);
   });
 });

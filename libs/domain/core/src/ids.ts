@@ -15,6 +15,15 @@ export const CorrelationIdSchema = z.string().regex(/^[\w.:-]{1,128}$/, { error:
 /** A correlation id shared by every log line, message and event of one request. */
 export type CorrelationId = z.infer<typeof CorrelationIdSchema>;
 
+/**
+ * An `Idempotency-Key` a client sends with a write it may retry: 1 to 128 characters of letters,
+ * digits, `_`, `.`, `:` or `-` (a UUID fits). Each service scopes it to what it keys (basket: the
+ * customer; inventory: the sku).
+ */
+export const IdempotencyKeySchema = z.string({ error: 'Required.' }).regex(/^[\w.:-]{1,128}$/, {
+  error: 'Idempotency-Key must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-" (e.g. a UUID).',
+});
+
 /** A UUID used as an entity or event id. */
 export const UuidSchema = z.uuid();
 

@@ -2,7 +2,7 @@ import { SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 
 /**
- * Test code for the integration specs on fauxqs: a queue subscribed to a topic the way consumers
+ * For integration specs on fauxqs: a queue subscribed to a topic the way consumers
  * subscribe (raw message delivery, a filter policy on message attributes, e.g. basket's
  * `{ type: ['ProductChanged'] }`), and a receive that waits for the expected number of messages.
  */
