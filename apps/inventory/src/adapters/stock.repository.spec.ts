@@ -158,6 +158,19 @@ describe('DynamoStockRepository', () => {
       expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
     });
 
+    it('retries a conflict on the key before reading the stock: a concurrent request with the same key makes this one a replay', async () => {
+      // The other request took the last units (item 1 fails) while holding the key (item 0 conflicts).
+      ddb
+        .on(TransactWriteCommand)
+        .rejectsOnce(cancelled('TransactionConflict', 'ConditionalCheckFailed'))
+        .rejects(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed'));
+      ddb.on(GetCommand).resolves({ Item: { pk: 'STOCK#MUG-001', sk: 'ADJUSTMENT#po-1', ...adjustment, correlationId: 'c', expiresAt: 1 } });
+
+      await expect(repository.adjust(adjustment, context)).resolves.toEqual({ outcome: 'duplicate', adjustment });
+      expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+      expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { pk: 'STOCK#MUG-001', sk: 'ADJUSTMENT#po-1' } });
+    });
+
     it('gives up with StockAdjustmentContendedError after the policy attempts', async () => {
       ddb.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
       await expect(repository.adjust(adjustment, context)).rejects.toEqual(new StockAdjustmentContendedError('MUG-001'));

@@ -133,13 +133,15 @@ export class DynamoStockRepository implements StockRepository {
         const codes = cancellationCodes(error);
         if (codes === undefined) throw error;
         if (codes[0] === 'ConditionalCheckFailed') return this.duplicateOf(sku, idempotencyKey);
-        if (codes[1] === 'ConditionalCheckFailed') {
+        // A conflict on item 0 is a concurrent request with the same key, whose outcome decides ours
+        // (a replay), so it is retried before the stock's condition is read: that request may just
+        // have taken the units this one would find missing.
+        const sameKeyInFlight = RETRYABLE_CANCELLATION_CODES.has(codes[0] ?? 'None');
+        if (!sameKeyInFlight && codes[1] === 'ConditionalCheckFailed') {
           const level = await this.get(sku);
           return level ? { outcome: 'out-of-range', level } : { outcome: 'no-stock' };
         }
-        // A conflict on item 0 is a concurrent request with the same key, whose outcome decides ours.
-        const retryable = isRetryableCancellation(codes) || RETRYABLE_CANCELLATION_CODES.has(codes[0] ?? 'None');
-        if (!retryable) throw error;
+        if (!sameKeyInFlight && !isRetryableCancellation(codes)) throw error;
         if (attempt >= this.retry.maxAttempts) throw new StockAdjustmentContendedError(sku, { cause: error });
         await this.retry.sleep(this.retry.delayMs(attempt));
       }
