@@ -120,6 +120,19 @@ describe('republishShipments', () => {
     expect(error.resume).toEqual(march1);
   });
 
+  it('keeps what is left of maxItems in the payload to resume with, so a trial stays a trial', async () => {
+    const { deps } = setup({ publisher: new RecordingPublisher(order(2)) });
+    const window = { from: '2025-03-01T00:00:00.000Z', to: '2025-03-04T00:00:00.000Z' };
+
+    const fromWindow = (await republishShipments(deps, { from: { window }, maxItems: 4 }).catch((e: unknown) => e)) as RepublishInterruptedError;
+    const firstPage = (await republishShipments(setup({ publisher: new RecordingPublisher(order(0)) }).deps, { from: { window }, maxItems: 4 }).catch(
+      (e: unknown) => e,
+    )) as RepublishInterruptedError;
+
+    expect(fromWindow.resume).toEqual({ cursor: expect.stringMatching(/^mem:/), maxItems: 2 });
+    expect(firstPage.resume).toEqual({ ...window, maxItems: 4 });
+  });
+
   it('stops at a failed publish with the order ids left to resume with (order ids)', async () => {
     const { deps } = setup({ publisher: new RecordingPublisher(order(2)) });
 

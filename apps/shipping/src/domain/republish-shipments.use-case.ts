@@ -149,7 +149,12 @@ export const republishShipments = async (deps: RepublishShipmentsDeps, command: 
   for (;;) {
     const page = await deps.shipments.listCreated(request, Math.min(pageSize, maxItems - published));
     const current = request;
-    await publishAll(deps, page.items, () => ('cursor' in current ? { cursor: current.cursor } : { ...current.window }), published);
+    // The resume payload keeps what is left of maxItems, so a trial that failed stays a trial.
+    const resume = () => ({
+      ...('cursor' in current ? { cursor: current.cursor } : current.window),
+      ...(Number.isFinite(maxItems) && { maxItems: maxItems - published }),
+    });
+    await publishAll(deps, page.items, resume, published);
     published += page.items.length;
 
     if (page.nextCursor === undefined) return { published, stoppedBy: 'done' };
