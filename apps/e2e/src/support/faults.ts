@@ -26,20 +26,14 @@ export type FaultRule =
 export interface ActiveFault {
   id: string;
   hits: number;
-  remaining?: number;
+  remaining: number | null;
 }
 
 /** Sets a fault; returns its id. */
 export const injectFault = async (rule: FaultRule): Promise<string> => (await localCloud<{ id: string }>('POST', '/_local/faults', rule)).id;
 
 /** How often the fault fired so far. */
-export const faultHits = async (id: string): Promise<number> => {
-  const faults = await localCloud<ActiveFault[] | { faults: ActiveFault[] }>('GET', '/_local/faults');
-  const list = Array.isArray(faults) ? faults : faults.faults;
-  const fault = list.find((candidate) => candidate.id === id);
-  if (!fault) throw new Error(`no fault ${id} in ${JSON.stringify(list)}`);
-  return fault.hits;
-};
+export const faultHits = async (id: string): Promise<number> => (await localCloud<ActiveFault>('GET', `/_local/faults/${encodeURIComponent(id)}`)).hits;
 
 /** Removes every fault. */
 export const clearFaults = (): Promise<unknown> => localCloud('DELETE', '/_local/faults');
