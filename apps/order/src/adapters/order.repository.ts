@@ -106,7 +106,6 @@ export const fromStoredItem = (item: Record<string, unknown>): StoredOrder => ({
   correlationId: WriteBookkeepingSchema.parse(item).correlationId,
 });
 
-
 /** What a cursor of a status index query holds: the table key and the index key. */
 const STATUS_CURSOR_ATTRIBUTES = ['pk', 'sk', STATUS_INDEX_PARTITION_KEY, STATUS_INDEX_SORT_KEY];
 
