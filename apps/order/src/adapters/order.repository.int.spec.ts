@@ -278,6 +278,30 @@ describe('DynamoOrderRepository on DynamoDB Local', () => {
       });
     });
 
+    it('keeps an order the reconciler cancelled in its PENDING shard until it is settled, then lists it as settled', async () => {
+      const id = orderId(1115);
+      const placedAt = '2025-03-02T11:00:00.000Z';
+      await repository().create(pendingOrder({ orderId: id, placedAt }), { correlationId: 'c' });
+      const shard = statusShardOf(id);
+      const listed = async () => ({
+        pending: (await repository().listPending(shard, '2025-03-02T12:00:00.000Z', 50)).items.some((stored) => stored.order.orderId === id),
+        settled: (await repository().listSettled(shard, placedAt, '2025-03-02T12:00:00.000Z', 50)).items.some((stored) => stored.order.orderId === id),
+      });
+
+      await repository().settle(id); // still PENDING: nothing to settle
+      await expect(listed()).resolves.toEqual({ pending: true, settled: false });
+      await repository().fence(id, { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, at(0), { correlationId: 'c' });
+      await expect(listed()).resolves.toEqual({ pending: true, settled: false });
+      const fenced = await storedItem(id);
+
+      await repository().settle(id);
+      await repository().settle(id);
+
+      await expect(listed()).resolves.toEqual({ pending: false, settled: true });
+      // Only the index partition moved: no status change for the stream relay to publish.
+      await expect(storedItem(id)).resolves.toEqual({ ...fenced, gsi2pk: `SETTLED#${shard}` });
+    });
+
     it('takes a window as [placedFrom, placedTo): an order placed at the end is out, one at the start is in', async () => {
       const inside = orderId(1110);
       const atEnd = orderId(1111);

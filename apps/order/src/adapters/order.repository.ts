@@ -34,6 +34,7 @@ import {
   STATUS_INDEX_SHARDS,
   STATUS_INDEX_SORT_KEY,
   statusPartitionOf,
+  statusShardOf,
   statusSortKeyOf,
 } from './status-index';
 
@@ -80,7 +81,7 @@ export const toOrderItem = (order: Order, correlationId: string): OrderItem => (
   ...orderKey(order.orderId),
   gsi1pk: customerPartition(order.customerId),
   gsi1sk: compositeKey(order.placedAt, order.orderId),
-  gsi2pk: statusPartitionOf(order.orderId, order.status),
+  gsi2pk: statusPartitionOf(order.orderId, order.status, order.cancellationReason),
   gsi2sk: statusSortKeyOf(order.placedAt, order.orderId),
   ...order,
   correlationId,
@@ -104,7 +105,6 @@ export const fromStoredItem = (item: Record<string, unknown>): StoredOrder => ({
   // Every write stores one; an item without it is corrupt, as a bad order would be.
   correlationId: WriteBookkeepingSchema.parse(item).correlationId,
 });
-
 
 /** What a cursor of a status index query holds: the table key and the index key. */
 const STATUS_CURSOR_ATTRIBUTES = ['pk', 'sk', STATUS_INDEX_PARTITION_KEY, STATUS_INDEX_SORT_KEY];
@@ -153,7 +153,7 @@ export class DynamoOrderRepository implements OrderRepository {
 
   /**
    * One UpdateItem, no read: SET status, history entry (`list_append`), cancellation reason when
-   * cancelling, the status index partition (every target is a settled status), `updatedAt`,
+   * cancelling, the status index partition (`statusPartitionOf`), `updatedAt`,
    * `correlationId` and `version + 1` (the stored item has exactly the attributes a full write of
    * the changed order would give it, so the stream images, and the events published from them, are
    * the same), on condition that the order exists and its status is one the status machine allows
@@ -208,7 +208,7 @@ export class DynamoOrderRepository implements OrderRepository {
             ':status': status,
             ':historyEntry': [historyEntry],
             ...(cancellationReason && { ':cancellationReason': cancellationReason }),
-            ':statusPartition': statusPartitionOf(orderId, status),
+            ':statusPartition': statusPartitionOf(orderId, status, cancellationReason),
             ':updatedAt': updatedAt,
             ':correlationId': context.correlationId,
             ':one': 1,
@@ -224,6 +224,32 @@ export class DynamoOrderRepository implements OrderRepository {
       const stored = conditionCheckFailureItem(error);
       if (!stored) throw new OrderNotFoundError(orderId, { cause: error });
       return notApplied(fromOrderItem(stored));
+    }
+  }
+
+  /**
+   * One UpdateItem of the status index partition alone (PENDING → SETTLED), on condition that the
+   * order is in a PENDING partition and not PENDING itself: a repeat, or an order that moved on,
+   * finds nothing to do. No other attribute changes, so the stream relay sees no status change.
+   */
+  async settle(orderId: string): Promise<void> {
+    try {
+      await this.docClient.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: orderKey(orderId),
+          UpdateExpression: 'SET #statusPartition = :settled',
+          ConditionExpression: '#statusPartition = :pending AND #status <> :pendingStatus',
+          ExpressionAttributeNames: { '#statusPartition': STATUS_INDEX_PARTITION_KEY, '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':settled': settledPartition(statusShardOf(orderId)),
+            ':pending': pendingPartition(statusShardOf(orderId)),
+            ':pendingStatus': 'PENDING',
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 

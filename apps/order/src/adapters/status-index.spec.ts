@@ -9,6 +9,11 @@ describe('the status index keys', () => {
     expect(statusShardOf(ORDER_ID)).toBe(shard);
     expect(statusPartitionOf(ORDER_ID, 'PENDING')).toBe(`PENDING#${shard}`);
     for (const status of ['CONFIRMED', 'CANCELLED', 'NEEDS_ATTENTION'] as const) expect(statusPartitionOf(ORDER_ID, status)).toBe(`SETTLED#${shard}`);
+    expect(statusPartitionOf(ORDER_ID, 'CANCELLED', 'OUT_OF_STOCK')).toBe(`SETTLED#${shard}`);
+  });
+
+  it('keeps an order the reconciler cancelled in its PENDING shard (until it is settled)', () => {
+    expect(statusPartitionOf(ORDER_ID, 'CANCELLED', 'PROCESSING_FAILED')).toBe(`PENDING#${statusShardOf(ORDER_ID)}`);
   });
 
   it('spreads orders over every shard, so no single key takes every checkout', () => {

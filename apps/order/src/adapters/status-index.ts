@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
 import { compositeKey } from '@shop/dynamodb';
-import type { OrderStatus } from '../domain/order';
+import type { CancellationReason, OrderStatus } from '../domain/order';
 
 /**
- * The order table's status index (`gsi2`): every order by where it is (PENDING, or settled: any
- * other status) and when it was placed. The reconciler's sweep reads the PENDING partitions for
- * orders older than the saga can run; the event replay reads the settled ones for a time window.
- * One index serves both because CloudFormation adds one global secondary index per table update.
+ * The order table's status index (`gsi2`): every order by whether the reconciler's sweep must still
+ * look at it, and when it was placed. The PENDING partitions hold PENDING orders and orders the
+ * reconciler cancelled (`PROCESSING_FAILED`) until their compensations are done (`settle`), so a
+ * reconciliation cut off between its fence and its compensations is found by the next sweep; the
+ * SETTLED partitions hold every other order, read by the event replay for a time window. One index
+ * serves both because CloudFormation adds one global secondary index per table update.
  *
  * The partition key is sharded by a hash of the order id (`PENDING#<0..7>`, `SETTLED#<0..7>`), so no
- * single key takes every checkout's write; a reader queries each shard. Both keys derive from the
- * order alone, so a status change rewrites them in the same single UpdateItem, without a read.
+ * single key takes every checkout's write; a reader queries each shard. A status change computes the
+ * partition from the order's id and new status, so it rewrites it in the same single UpdateItem.
  */
 
 /** Name of the status index. Pure constants here, so the stack (CDK) and the repository share them. */
@@ -35,9 +37,14 @@ export const pendingPartition = (shard: number): string => compositeKey('PENDING
 /** The status index partition of an order of `shard` that left PENDING. */
 export const settledPartition = (shard: number): string => compositeKey('SETTLED', shard);
 
-/** The status index partition an order in `status` belongs to. */
-export const statusPartitionOf = (orderId: string, status: OrderStatus): string =>
-  status === 'PENDING' ? pendingPartition(statusShardOf(orderId)) : settledPartition(statusShardOf(orderId));
+/**
+ * The status index partition an order enters with `status`: PENDING for a PENDING order and for one
+ * the reconciler cancelled (`PROCESSING_FAILED`: it stays there until `settle`), SETTLED otherwise.
+ */
+export const statusPartitionOf = (orderId: string, status: OrderStatus, cancellationReason?: CancellationReason): string =>
+  status === 'PENDING' || (status === 'CANCELLED' && cancellationReason === 'PROCESSING_FAILED')
+    ? pendingPartition(statusShardOf(orderId))
+    : settledPartition(statusShardOf(orderId));
 
 /** The status index sort key of an order: its checkout time, then its id (unique, and ordered by time). */
 export const statusSortKeyOf = (placedAt: string, orderId: string): string => compositeKey(placedAt, orderId);

@@ -71,8 +71,16 @@ export interface OrderRepository {
   readonly partitions: number;
 
   /**
-   * One page of the PENDING orders of one partition placed before `placedBefore` (ISO 8601),
-   * oldest first (a Query on the status index, never a Scan).
+   * Takes an order the reconciler cancelled (`PROCESSING_FAILED`) out of the PENDING partitions
+   * once its compensations are done; until then {@link listPending} lists it, so a reconciliation
+   * cut off between its fence and its compensations is found again. A no-op for any other order.
+   */
+  settle(orderId: string): Promise<void>;
+
+  /**
+   * One page of one PENDING partition, oldest checkout first (a Query on the status index, never a
+   * Scan): the PENDING orders placed before `placedBefore` (ISO 8601), and those the reconciler
+   * cancelled and has not {@link settle}d.
    * @param partition 0 to {@link partitions} - 1.
    * @throws InvalidCursorError when the cursor was not issued for this partition.
    */

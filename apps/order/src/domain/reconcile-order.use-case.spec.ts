@@ -50,8 +50,29 @@ describe('reconcileOrder', () => {
       ['ReleaseStock', 'seed'],
     ]);
     expect(compensations.charged.size + compensations.reserved.size).toBe(0);
-    // The fence comes first: nothing is compensated before the order can no longer be confirmed.
-    expect(orders.calls).toEqual(['getStored', 'fence']);
+    // The fence comes first: nothing is compensated before the order can no longer be confirmed;
+    // the order leaves the sweep's sight only once both compensations are done.
+    expect(orders.calls).toEqual(['getStored', 'fence', 'settle']);
+    await expect(orders.listPending(orders.partitionOf(ORDER_ID), NOW.toISOString(), 10)).resolves.toEqual({ items: [] });
+  });
+
+  it('leaves an order the fence cancelled in the sweep\'s sight when a compensation fails, until it is flagged', async () => {
+    const { orders, compensations, deps } = setup();
+    const listed = async () => (await orders.listPending(orders.partitionOf(ORDER_ID), NOW.toISOString(), 10)).items.map((s) => s.order.status);
+    const fence = orders.fence.bind(orders);
+    let afterFence: string[] = [];
+    orders.fence = async (...args) => {
+      const result = await fence(...args);
+      afterFence = await listed();
+      return result;
+    };
+    compensations.always.ReleaseStock = namedError('StockContentionError');
+
+    await reconcileOrder(deps, { orderId: ORDER_ID, execution: failedAt() });
+
+    expect(afterFence).toEqual(['CANCELLED']);
+    expect(orders.calls).not.toContain('settle');
+    await expect(listed()).resolves.toEqual([]); // flagged NEEDS_ATTENTION: in an operator's hands
   });
 
   it('leaves a CONFIRMED order alone: no write, no refund, no release', async () => {

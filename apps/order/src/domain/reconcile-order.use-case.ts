@@ -12,7 +12,7 @@ const STILL_RUNNING: ReadonlySet<SagaExecutionStatus> = new Set(['RUNNING', 'PEN
 
 /** What {@link reconcileOrder} needs. */
 export interface ReconcileOrderDeps {
-  readonly orders: Pick<OrderRepository, 'getStored' | 'fence' | 'changeStatus'>;
+  readonly orders: Pick<OrderRepository, 'getStored' | 'fence' | 'changeStatus' | 'settle'>;
   readonly compensations: SagaCompensations;
   readonly clock: Clock;
   /** Waits `ms` milliseconds (tests pass one that only records). */
@@ -102,6 +102,8 @@ const compensate = async (deps: ReconcileOrderDeps, orderId: string, correlation
  *   no-ops where nothing happened). After a TIMED_OUT or ABORTED execution whose last Task may still
  *   be running, they run again once that Task can no longer land (`inFlightGraceMs` after the stop).
  * - A compensation that still fails flags the order NEEDS_ATTENTION (CANCELLED → NEEDS_ATTENTION).
+ * - An order cancelled by the fence stays in the sweep's sight (`listPending`) until its
+ *   compensations are done and it is settled: a run cut off in between is found and redone.
  * - A CONFIRMED order, an order cancelled for a business reason, or one whose execution is still
  *   running is left alone.
  * Safe to run any number of times: a re-run finds the fence in place and only redoes the
@@ -136,7 +138,11 @@ export const reconcileOrder = async (deps: ReconcileOrderDeps, command: Reconcil
   }
 
   const failed = compensations.find((compensation) => compensation.error !== undefined);
-  if (!failed) return { action: 'compensated', fenced, flagged: false, status: order.status, passes, compensations };
+  if (!failed) {
+    // Only now does the sweep stop listing the order: a run cut off before this point is redone.
+    if (order.status === 'CANCELLED') await deps.orders.settle(orderId);
+    return { action: 'compensated', fenced, flagged: false, status: order.status, passes, compensations };
+  }
   let flagged = false;
   if (order.status !== 'NEEDS_ATTENTION') {
     const target = { status: 'NEEDS_ATTENTION', reason: failed.error ?? 'Error' } as const;

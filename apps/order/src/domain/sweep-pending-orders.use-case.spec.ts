@@ -1,4 +1,4 @@
-import type { Order } from './order';
+import { transitionOrder, type Order } from './order';
 import type { SagaExecution } from './ports';
 import { reconcileOrder } from './reconcile-order.use-case';
 import { sweepPendingOrders, type SweepPendingOrdersDeps } from './sweep-pending-orders.use-case';
@@ -75,6 +75,16 @@ describe('sweepPendingOrders', () => {
     const { deps, status } = setup([orphan]);
     await expect(sweepPendingOrders(deps)).resolves.toMatchObject({ compensated: 1 });
     expect(status(orphan.orderId)).toBe('CANCELLED');
+  });
+
+  it('finishes an order a reconciliation fenced and was cut off before compensating, then no longer lists it', async () => {
+    const fenced = transitionOrder(pendingSince(1, 50), { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, new Date(minutesAgo(14))).order;
+    const { orders, compensations, deps } = setup([fenced], { [fenced.orderId]: ended });
+
+    await expect(sweepPendingOrders(deps)).resolves.toMatchObject({ examined: 1, compensated: 1 });
+    expect(compensations.charged.size + compensations.reserved.size).toBe(0);
+    expect(orders.items.get(fenced.orderId)?.order).toEqual(fenced);
+    await expect(sweepPendingOrders(deps)).resolves.toMatchObject({ examined: 0 });
   });
 
   it('records an order it cannot reconcile and goes on with the others', async () => {

@@ -6,8 +6,8 @@ export const SWEEP_PAGE_SIZE = 25;
 
 /**
  * Time left in the invocation under which the sweep examines no further order: enough for one
- * reconciliation (a fence, two compensations with their retries), so the run ends instead of
- * timing out. What it leaves is still PENDING and found by the next run.
+ * reconciliation whose compensations answer. One cut off by the timeout (compensations that keep
+ * timing out) is still listed by the status index, and redone by the next run.
  */
 export const SWEEP_TIME_RESERVE_MS = 60_000;
 
@@ -59,8 +59,10 @@ export interface SweepResult {
  * The reconciler's backstop: finds the PENDING orders older than any saga can run and reconciles
  * each whose execution is not running: an execution that ended without its status-change event
  * reaching the reconciler (or with the reconciler failing on it), or an order whose saga was never
- * started. For each stale order it asks Step Functions for the execution named after it: RUNNING
- * (or PENDING_REDRIVE) → left alone; ended, or none → {@link ReconcileOrderCommand}.
+ * started; and the orders a reconciliation fenced and did not finish compensating (they stay in
+ * the PENDING partitions until settled: see `OrderRepository.settle`). For each stale order it asks
+ * Step Functions for the execution named after it: RUNNING (or PENDING_REDRIVE) → left alone; ended,
+ * or none → {@link ReconcileOrderCommand}.
  *
  * It reads the status index's PENDING partitions one page at a time in turn, so a partition full of
  * orders that cannot be reconciled yet never starves the others; it stops before the invocation's

@@ -25,8 +25,6 @@ type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 const unmarshall = (image: Image): Record<string, unknown> =>
   unmarshallDynamoDB(image as Record<string, SdkAttributeValue>) as Record<string, unknown>;
 
-export { orderEventId } from '../domain/order-events';
-
 /**
  * The event an order table stream record stands for, or `undefined` when there is none: the
  * record shows an order entering CONFIRMED, CANCELLED or NEEDS_ATTENTION → that status's event

@@ -5,12 +5,14 @@ import { dynamoDbStreamEvent, fakeLambdaContext, withoutEnv, type StreamChangeIn
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { orderEventAttributes } from '../adapters/order-events.publisher';
 import { toOrderItem } from '../adapters/order.repository';
 import { transitionOrder, type Order } from '../domain/order';
+import { orderEventId } from '../domain/order-events';
 import type { OrderEvent } from '../domain/ports';
 import { CUSTOMER_ID, ORDER_ID, pendingOrder } from '../domain/testing/order-fixtures';
-import { orderEventFromStreamRecord, orderEventId } from './order-stream.mapper';
-import { createOrderEventsRelay, orderEventAttributes } from './publish-events.handler';
+import { orderEventFromStreamRecord } from './order-stream.mapper';
+import { createOrderEventsRelay } from './publish-events.handler';
 
 const AT = new Date('2025-03-01T10:00:02.000Z');
 const pending = pendingOrder();

@@ -5,8 +5,6 @@ import { createOrderEventPublisher } from '../adapters/order-events.publisher';
 import type { OrderEvent } from '../domain/ports';
 import { orderEventFromStreamRecord } from './order-stream.mapper';
 
-export { orderEventAttributes } from '../adapters/order-events.publisher';
-
 /** What the stream relay needs; tests pass fakes. */
 export interface PublishEventsDeps {
   readonly publisher: EventPublisher<OrderEvent>;

@@ -182,6 +182,29 @@ describe('the reconciler on DynamoDB Local', () => {
     // The orders sat in several shards of the index, all of which the sweep read.
     expect(new Set(staleIds.map(statusShardOf)).size).toBeGreaterThan(4);
   });
+
+  it('finishes, on the next sweep, an order whose reconciliation was cut off between its fence and its compensations', async () => {
+    const { orders, saga, compensations, sweep, stored } = setup();
+    const id = orderId(130);
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000).toISOString();
+    await orders.create({ ...pendingOrder({ orderId: id, placedAt: twoHoursAgo }), createdAt: twoHoursAgo }, { correlationId: 'corr-130' });
+    compensations.holding(id);
+    saga.described.set(id, { status: 'TIMED_OUT', stoppedAt: new Date(Date.now() - 3_600_000) });
+    // What a run cut off by its timeout (or a crash) right after the fence leaves behind.
+    await orders.fence(id, { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, new Date(), { correlationId: 'corr-130' });
+
+    const callsFor = () => compensations.calls.filter((call) => call.orderId === id).map((call) => call.name);
+
+    // (Other tests of this file leave stale PENDING orders too: only this one is looked at.)
+    await expect(sweep({}, fakeLambdaContext({ getRemainingTimeInMillis: () => 180_000 }))).resolves.toMatchObject({ failures: [] });
+
+    expect(callsFor()).toEqual(['RefundPayment', 'ReleaseStock']);
+    expect(compensations.charged.has(id) || compensations.reserved.has(id)).toBe(false);
+    await expect(stored(id)).resolves.toMatchObject({ status: 'CANCELLED', cancellationReason: 'PROCESSING_FAILED', gsi2pk: `SETTLED#${statusShardOf(id)}` });
+    // Settled: the next run no longer sees it.
+    await sweep({}, fakeLambdaContext({ getRemainingTimeInMillis: () => 180_000 }));
+    expect(callsFor()).toEqual(['RefundPayment', 'ReleaseStock']);
+  });
 });
 
 describe('republish-events on DynamoDB Local', () => {

@@ -26,6 +26,8 @@ export class InMemoryOrderRepository implements OrderRepository {
   readonly items = new Map<string, StoredOrder>();
   /** Two partitions are enough to show that readers visit each. */
   readonly partitions = 2;
+  /** Orders {@link settle}d: out of the PENDING partitions though cancelled by the reconciler. */
+  readonly settled = new Set<string>();
   /** Every call, in order, failed ones included (each is one DynamoDB request in the real repository). */
   readonly calls: OrderRepositoryCall[] = [];
   /** Every successful write, in order, for assertions. */
@@ -86,15 +88,26 @@ export class InMemoryOrderRepository implements OrderRepository {
     return Number.parseInt(orderId.at(-1) ?? '0', 16) % this.partitions;
   }
 
+  /** Like the real index: PENDING orders, and those the reconciler cancelled until they are settled. */
+  private inPendingPartition(order: Order): boolean {
+    const cancelledByReconciler = order.status === 'CANCELLED' && order.cancellationReason === 'PROCESSING_FAILED';
+    return order.status === 'PENDING' || (cancelledByReconciler && !this.settled.has(order.orderId));
+  }
+
+  async settle(orderId: string): Promise<void> {
+    this.calls.push('settle');
+    if (this.items.get(orderId)?.order.status !== 'PENDING') this.settled.add(orderId);
+  }
+
   async listPending(partition: number, placedBefore: string, limit: number, cursor?: string): Promise<Page<StoredOrder>> {
     this.calls.push('listPending');
-    return this.statusPage(partition, (order) => order.status === 'PENDING' && order.placedAt < placedBefore, limit, cursor);
+    return this.statusPage(partition, (order) => this.inPendingPartition(order) && order.placedAt < placedBefore, limit, cursor);
   }
 
   async listSettled(partition: number, placedFrom: string, placedTo: string, limit: number, cursor?: string): Promise<Page<StoredOrder>> {
     this.calls.push('listSettled');
     const inWindow = (order: Order) => order.placedAt >= placedFrom && order.placedAt < placedTo;
-    return this.statusPage(partition, (order) => order.status !== 'PENDING' && inWindow(order), limit, cursor);
+    return this.statusPage(partition, (order) => !this.inPendingPartition(order) && inWindow(order), limit, cursor);
   }
 
   private statusPage(partition: number, matches: (order: Order) => boolean, limit: number, cursor?: string): Page<StoredOrder> {
