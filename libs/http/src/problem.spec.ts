@@ -71,6 +71,20 @@ describe('problemForError', () => {
     expect(problemForError(new MethodNotAllowedError()).status).toBe(405);
   });
 
+  it('gives a specific problem its own type, title and extension members, which never shadow the standard ones', () => {
+    class SeatTakenError extends ConflictError {
+      override readonly problem = { code: 'seat-taken', title: 'The seat is taken.', extensions: { seat: '12A', status: 999 } };
+    }
+    expect(problemForError(new SeatTakenError('Seat 12A was taken a moment ago.'), where)).toEqual({
+      type: 'urn:shop:problem:seat-taken',
+      title: 'The seat is taken.',
+      status: 409,
+      detail: 'Seat 12A was taken a moment ago.',
+      seat: '12A',
+      ...where,
+    });
+  });
+
   it('maps a body over the limit to 413 with its detail', () => {
     expect(problemForError(new RequestEntityTooLargeError('The request body is larger than 16384 bytes.'))).toEqual({
       type: 'about:blank',

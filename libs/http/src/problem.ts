@@ -20,6 +20,8 @@ export interface ProblemDetails {
   readonly errors?: readonly FieldIssue[];
   /** The request's correlation id, to quote when asking for support. */
   readonly correlationId?: string;
+  /** Extension members of a specific problem (a domain error's `problem.extensions`, e.g. `orderId`). */
+  readonly [extension: string]: unknown;
 }
 
 interface ProblemType {
@@ -63,7 +65,8 @@ export interface ProblemContext {
 /**
  * THE mapper from errors to HTTP problems:
  * - `DomainError` (from `@shop/domain`): status by its kind, its message as `detail`, and for
- *   validation (and unprocessable) errors every bad field or item in `errors`;
+ *   validation (and unprocessable) errors every bad field or item in `errors`; a specific problem
+ *   (`error.problem`) gets its own type `urn:shop:problem:<code>`, its title and its extension members;
  * - Powertools event-handler `HttpError` (no route: 404, wrong method: 405...): its status;
  * - anything else: a generic 500 that says nothing about the cause (log it, never return it).
  */
@@ -74,9 +77,12 @@ export const problemForError = (error: unknown, context: ProblemContext = {}): P
   };
   if (isDomainError(error)) {
     const { status, type, title } = PROBLEM_TYPES[error.kind];
+    const specific = error.problem;
     return {
-      type,
-      title,
+      // The extension members first: they can never shadow a member RFC 9457 defines.
+      ...specific?.extensions,
+      type: specific ? `urn:shop:problem:${specific.code}` : type,
+      title: specific?.title ?? title,
       status,
       detail: error.message,
       ...where,

@@ -134,6 +134,9 @@ export class CheckoutAlreadyClaimedError extends ConflictError {
  * with its own Idempotency-Key, still answers 202.
  */
 export class OrderPendingError extends ConflictError {
+  /** Its own problem, with the pending order's id, so a client can follow that order without parsing the detail. */
+  override readonly problem;
+
   constructor(
     readonly orderId: string,
     options?: ErrorOptions,
@@ -143,5 +146,6 @@ export class OrderPendingError extends ConflictError {
       options,
     );
     this.name = 'OrderPendingError';
+    this.problem = { code: 'order-pending', title: 'An order from this basket is still being processed.', extensions: { orderId } };
   }
 }

@@ -5,15 +5,11 @@ import { createDocumentClient } from '@shop/dynamodb';
 import { SqsCommandSender } from '@shop/messaging';
 import type { PlaceOrder } from '@shop/order-contracts';
 import {
-  clientPath,
   correlationIdOf,
   createRestRouter,
   parseJsonBody,
   parsePathParam,
-  problemForError,
-  problemResponse,
   requireCaller,
-  type ProblemContext,
   resolveRestRequest,
   validateAll,
   type ProxyFunction,
@@ -52,9 +48,6 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 /** Response header set when a checkout answers from an earlier request with the same key. */
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
-/** Problem type of the 409 that refuses a checkout while an order from the basket is in flight. */
-export const ORDER_PENDING_PROBLEM_TYPE = 'urn:shop:problem:order-pending';
-
 /** What the basket API needs; tests pass in-memory fakes. */
 export interface BasketApiDeps {
   readonly baskets: BasketRepository;
@@ -71,18 +64,6 @@ export interface BasketApiDeps {
 
 // The customer is always the authenticated caller (the token's `sub`), never a path or body field.
 const customerOf = (reqCtx: { event: unknown }): string => requireCaller(reqCtx.event).sub;
-
-// The shop's 409 problem with its own type and the pending order's id as an extension member, so
-// a client can follow that order (GET /orders/{orderId}) without parsing the detail.
-const orderPendingResponse = (error: OrderPendingError, context: ProblemContext): Response => {
-  const problem = {
-    ...problemForError(error, context),
-    type: ORDER_PENDING_PROBLEM_TYPE,
-    title: 'An order from this basket is still being processed.',
-    orderId: error.orderId,
-  };
-  return problemResponse(problem);
-};
 
 /**
  * The signed-in customer's basket API (routes relative to the service root, `/basket` on the
@@ -129,18 +110,16 @@ export const createBasketApi = (deps: BasketApiDeps): ProxyFunction => {
         parsePathParam(IdempotencyKeySchema, reqCtx.req.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined, IDEMPOTENCY_KEY_HEADER),
       input: () => parseJsonBody(CheckoutInputSchema, reqCtx.req),
     });
-    const correlationId = correlationIdOf(reqCtx);
     let result;
     try {
       result = await checkout(
         { catalog, checkouts: deps.checkouts, orders: deps.orders, clock: deps.clock, ids: deps.ids },
-        { customerId, idempotencyKey, input, correlationId },
+        { customerId, idempotencyKey, input, correlationId: correlationIdOf(reqCtx) },
       );
     } catch (error) {
-      if (!(error instanceof OrderPendingError)) throw error;
-      metrics.addMetric('CheckoutRefusedOrderPending', MetricUnit.Count, 1);
-      deps.logger.debug('Request refused', { status: 409, error: error.message });
-      return orderPendingResponse(error, { instance: clientPath(reqCtx.event, '/checkout'), correlationId });
+      // The shared problem mapper answers it (409, its own type, the pending orderId); counted here.
+      if (error instanceof OrderPendingError) metrics.addMetric('CheckoutRefusedOrderPending', MetricUnit.Count, 1);
+      throw error;
     }
     metrics.addMetric(result.replayed ? 'CheckoutReplayed' : 'CheckoutAccepted', MetricUnit.Count, 1);
     return Response.json(

@@ -12,6 +12,16 @@ export type DomainErrorKind =
   | 'unauthorized'
   | 'forbidden';
 
+/** What sets one problem apart from the generic one of its {@link DomainErrorKind}. */
+export interface ProblemSpecifics {
+  /** Stable, machine-readable name of the problem, kebab-case (`order-pending`). */
+  readonly code: string;
+  /** Short summary of the problem, the same for every occurrence. */
+  readonly title: string;
+  /** Facts a caller can act on, returned beside the message (never internals). */
+  readonly extensions?: Readonly<Record<string, string | number | boolean>>;
+}
+
 /** One problem with one input field; `field` is a dotted path such as `price.amount`. */
 export interface FieldIssue {
   /** Dotted path of the offending field (`''` when the whole input is at fault). */
@@ -28,6 +38,12 @@ export interface FieldIssue {
 export abstract class DomainError extends Error {
   /** What went wrong, independent of the transport. */
   abstract readonly kind: DomainErrorKind;
+  /**
+   * A problem a caller should tell apart from others of its kind, named once for every occurrence
+   * (`code`, e.g. `order-pending`, and its `title`), with the facts the caller can act on
+   * (`extensions`, e.g. `{ orderId }`). Absent for the kind's generic problem.
+   */
+  readonly problem?: ProblemSpecifics;
 
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
