@@ -135,7 +135,8 @@ describe('AWS front door', () => {
   it("closes the caller's connection when the emulator resets its own in the middle of an answer (and does not send the call again)", async () => {
     reply = () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
     // A first call leaves a kept-alive connection for the second to reuse.
-    expect((await post('/_aws/dynamodb', 'DynamoDB_20120810.PutItem', '{"TableName":"first"}')).status).toBe(200);
+    const first = await post('/_aws/dynamodb', 'DynamoDB_20120810.PutItem', '{"TableName":"first"}');
+    expect([first.status, await first.text()]).toEqual([200, '{}']);
     reply = () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0', 'content-length': '64' }, body: JSON.stringify({ Attributes: { pk: { S: 'x'.repeat(30) } } }), cut: true });
     const cut = await post('/_aws/dynamodb', 'DynamoDB_20120810.PutItem', '{"TableName":"cut"}');
     expect(cut.status).toBe(200);
