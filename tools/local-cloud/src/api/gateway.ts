@@ -116,11 +116,16 @@ export class Gateway {
           }
           res.writeHead(out.statusCode, flat);
           if (out.body instanceof Readable) {
-            // pipe, not pipeline (whose AbortController costs a DOMException per request); a client gone early ends the stream it read.
+            // pipe, not pipeline (whose AbortController costs a DOMException per request). Whichever side closes
+            // early ends the other: a client gone ends the stream it read, and a stream cut short (an emulator
+            // resetting its connection) closes the client's connection instead of leaving it waiting for the rest.
             const stream = out.body;
             stream.pipe(res);
             res.once('close', () => {
               if (!stream.readableEnded) stream.destroy();
+            });
+            stream.once('close', () => {
+              if (!stream.readableEnded) res.destroy();
             });
           } else {
             res.end(out.body);

@@ -231,14 +231,11 @@ export function ssmEndpoint(ssm: () => SsmParameters): LocalHandler {
 
 /* ------------------------------------------------------------------ Lambda Invoke */
 
-/**
- * Lambda's Invoke. `invokeAsync` takes `InvocationType: Event` (Lambda's asynchronous invocation,
- * with its retries and destinations); without it such an event is run once.
- */
+/** Lambda's Invoke. `invokeAsync` takes `InvocationType: Event` (Lambda's asynchronous invocation, with its retries and destinations). */
 export function lambdaEndpoint(
   pool: (name: string) => FunctionPool | undefined,
   prefix: string,
-  invokeAsync?: (functionName: string, payload: unknown) => { requestId: string },
+  invokeAsync: (functionName: string, payload: unknown) => { requestId: string },
 ): LocalHandler {
   return async (request): Promise<HttpAnswer> => {
     const match = new RegExp(`^${prefix}/2015-03-31/functions/([^/]+)/invocations$`).exec(request.path);
@@ -265,10 +262,6 @@ export function lambdaEndpoint(
     const type = request.headerOf('x-amz-invocation-type') ?? 'RequestResponse';
     if (type === 'DryRun') return { statusCode: 204 };
     if (type === 'Event') {
-      if (!invokeAsync) {
-        void target.invoke(payload, { source: 'lambda:event' });
-        return { statusCode: 202, headers: { 'x-amzn-RequestId': crypto.randomUUID() } };
-      }
       try {
         return { statusCode: 202, headers: { 'x-amzn-RequestId': invokeAsync(name, payload).requestId } };
       } catch (refused) {

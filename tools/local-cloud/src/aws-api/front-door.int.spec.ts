@@ -20,8 +20,8 @@ interface Seen {
 }
 
 const seen: Seen[] = [];
-/** The stand-in emulator: answers `reply(request)`, in two chunks so that streaming shows. */
-let reply: (request: Seen) => { status: number; headers: Record<string, string>; body: string } = () => ({ status: 200, headers: {}, body: '{}' });
+/** The stand-in emulator: answers `reply(request)`, in two chunks so that streaming shows; `cut` resets the connection after the first. */
+let reply: (request: Seen) => { status: number; headers: Record<string, string>; body: string; cut?: boolean } = () => ({ status: 200, headers: {}, body: '{}' });
 let emulator: Server;
 let gatewayServer: Server;
 let base: string;
@@ -42,7 +42,7 @@ beforeAll(async () => {
       res.writeHead(answer.status, answer.headers);
       const half = Math.floor(answer.body.length / 2);
       res.write(answer.body.slice(0, half));
-      setTimeout(() => res.end(answer.body.slice(half)), 20);
+      setTimeout(() => (answer.cut ? req.socket.resetAndDestroy() : res.end(answer.body.slice(half))), 20);
     });
   });
   const upstream = `http://127.0.0.1:${await listen(emulator)}`;
@@ -130,6 +130,19 @@ describe('AWS front door', () => {
     expect([other.status, failed.status, after.status]).toEqual([200, 400, 200]);
     expect(await failed.json()).toEqual({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: expect.any(String) });
     expect(seen.map((request) => JSON.parse(request.body).TableName)).toEqual(['shop-local-basket-Baskets', 'shop-local-order-orders']);
+  });
+
+  it("closes the caller's connection when the emulator resets its own in the middle of an answer (and does not send the call again)", async () => {
+    reply = () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
+    // A first call leaves a kept-alive connection for the second to reuse.
+    const first = await post('/_aws/dynamodb', 'DynamoDB_20120810.PutItem', '{"TableName":"first"}');
+    expect([first.status, await first.text()]).toEqual([200, '{}']);
+    reply = () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0', 'content-length': '64' }, body: JSON.stringify({ Attributes: { pk: { S: 'x'.repeat(30) } } }), cut: true });
+    const cut = await post('/_aws/dynamodb', 'DynamoDB_20120810.PutItem', '{"TableName":"cut"}');
+    expect(cut.status).toBe(200);
+    await expect(cut.text()).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(seen.map((request) => JSON.parse(request.body).TableName)).toEqual(['first', 'cut']);
   });
 
   it('answers as the service does when down while its emulator does not answer', async () => {

@@ -58,6 +58,7 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
     const rewrite = queueUrls && target !== undefined && QUEUE_URL_ANSWERS.has(target);
     const headers = [...headerPairs(request.rawHeaders), ['host', upstream.host], ['content-length', String(request.body.length)]].flat();
     const send = (resolve: (answer: HttpAnswer) => void, retry: boolean) => {
+      let answered = false;
       const forwarded = http.request(
         {
           host: upstream.hostname,
@@ -68,6 +69,7 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
           headers,
         },
         (response) => {
+          answered = true;
           const answerHeaders = headerPairs(response.rawHeaders);
           if (response.headers['content-length'] !== undefined && !rewrite) answerHeaders.push(['content-length', response.headers['content-length']]);
           if (!rewrite) {
@@ -84,7 +86,9 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
         },
       );
       forwarded.on('error', (error: NodeJS.ErrnoException) => {
-        // A reset on a reused keep-alive connection is the emulator closing it while idle, as it was picked up: send once more (Node's documented remedy).
+        // A reset on a reused keep-alive connection before any answer is the emulator closing it while idle, as it was
+        // picked up: send once more (Node's documented remedy). Once the emulator has answered, the call was run: never again.
+        if (answered) return;
         if (retry && forwarded.reusedSocket && error.code === 'ECONNRESET') send(resolve, false);
         else resolve(unavailable());
       });

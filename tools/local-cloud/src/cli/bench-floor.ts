@@ -53,8 +53,9 @@ const DYNAMODB_HEADERS = {
 };
 
 export async function measureFloor(options: FloorOptions): Promise<FloorResult> {
-  const resources = (await (await fetch(`${options.localCloud}/_local/resources`)).json()) as { endpoints: Record<string, string> };
-  const dynamodb = resources.endpoints.AWS_ENDPOINT_URL_DYNAMODB;
+  // DynamoDB Local itself: the functions' endpoint is the local cloud's front door, which takes only calls signed with its secret.
+  const resources = (await (await fetch(`${options.localCloud}/_local/resources`)).json()) as { emulators: { dynamodb: string } };
+  const dynamodb = resources.emulators.dynamodb;
   const javaPid = options.localCloudProcesses.children.find((child) => child.kind === DYNAMODB_LOCAL)?.pid;
   if (!javaPid) throw new Error(`no ${DYNAMODB_LOCAL} process among the local cloud's children`);
   const java: TrackedProcesses = { rootPid: javaPid, rootKind: DYNAMODB_LOCAL, children: [] };

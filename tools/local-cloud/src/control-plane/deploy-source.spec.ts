@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { deploySource } from './deploy-source';
 import { ControlPlaneInputError } from './input';
 
-/** A workspace with dist/apps/product/cdk.out, an assembly outside dist/ and a symlink in dist/ that leads out. */
+/** A workspace with dist/apps/product/cdk.out, an assembly outside dist/ and symlinks in dist/ that lead out (a folder, a cdk.out). */
 function workspace() {
   const root = mkdtempSync(join(tmpdir(), 'deploy-source-'));
   const assembly = (dir: string) => {
@@ -17,6 +17,8 @@ function workspace() {
   mkdirSync(join(root, 'dist/empty'));
   const outside = assembly(join(root, 'elsewhere/catalog'));
   symlinkSync(outside, join(root, 'dist/link'));
+  mkdirSync(join(root, 'dist/linked-cdk-out'));
+  symlinkSync(outside, join(root, 'dist/linked-cdk-out/cdk.out'));
   return { root, outside, roots: { assembliesRoot: join(root, 'dist/apps'), deployRoot: join(root, 'dist') } };
 }
 
@@ -53,6 +55,7 @@ describe('deploySource', () => {
     ['/tmp', () => tmpdir(), 'resolves to'],
     ['.. out of dist/', () => 'dist/../elsewhere/catalog', 'resolves to'],
     ['a symlink in dist/ that leads out', () => 'dist/link', 'resolves to'],
+    ['a folder in dist/ whose cdk.out is a symlink that leads out', () => 'dist/linked-cdk-out', 'dist/linked-cdk-out/cdk.out resolves to'],
     ['dist/ itself', () => 'dist', 'resolves to'],
     ['a folder that does not exist', () => 'dist/nothing', 'does not exist'],
   ])('refuses %s, naming the rule', (_case, dir, reason) => {

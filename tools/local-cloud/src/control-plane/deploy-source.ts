@@ -30,14 +30,20 @@ export function deploySource(service: string, dir: string | undefined, roots: De
   const rule = `deploy loads assemblies only from the workspace's dist/ (${roots.deployRoot})`;
   if (!existsSync(roots.deployRoot)) throw new ControlPlaneInputError(`${rule}, which does not exist`);
   const allowed = realpathSync(roots.deployRoot);
+  /** The real path of a folder, refused unless it lies inside dist/ (symlinks followed). */
+  const insideDist = (path: string, named: string) => {
+    const real = realpathSync(path);
+    const inside = relative(allowed, real);
+    if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+      throw new ControlPlaneInputError(`${rule}: ${named} resolves to ${real}`);
+    }
+    return real;
+  };
   const wanted = isAbsolute(dir) ? dir : resolve(dirname(roots.deployRoot), dir);
   if (!existsSync(wanted)) throw new ControlPlaneInputError(`${rule}: ${dir} does not exist`);
-  const real = realpathSync(wanted);
-  const inside = relative(allowed, real);
-  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    throw new ControlPlaneInputError(`${rule}: ${dir} resolves to ${real}`);
-  }
-  const assembly = existsSync(join(real, 'cdk.out', 'manifest.json')) ? join(real, 'cdk.out') : real;
+  const real = insideDist(wanted, dir);
+  const nested = join(real, 'cdk.out');
+  const assembly = existsSync(join(nested, 'manifest.json')) ? insideDist(nested, join(dir, 'cdk.out')) : real;
   if (!existsSync(join(assembly, 'manifest.json'))) throw new ControlPlaneInputError(`${dir} holds no cloud assembly (no manifest.json)`);
   return { service, dir: assembly };
 }

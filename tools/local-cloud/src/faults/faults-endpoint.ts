@@ -1,4 +1,5 @@
 import type { HttpAnswer, LocalHandler } from '../api/gateway';
+import { pathRest } from '../control-plane/input';
 import type { FaultRegistry } from './registry';
 import { checkTargets, MAX_FAULT_RULES, parseFaultRule, type FaultTargets } from './rules';
 
@@ -14,12 +15,7 @@ const json = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, h
  */
 export function faultsEndpoint(registry: FaultRegistry, targets: FaultTargets, prefix = '/_local/faults'): LocalHandler {
   return async (request) => {
-    let id: string;
-    try {
-      id = decodeURIComponent(request.path.slice(prefix.length).replace(/^\/+|\/+$/g, ''));
-    } catch {
-      return json(400, { message: 'the path is not valid percent-encoding' });
-    }
+    const id = pathRest(request.path, prefix).replace(/^\/+|\/+$/g, '');
     if (id.includes('/')) return json(404, { message: `no such route: ${request.path}` });
     switch (request.httpMethod) {
       case 'GET': {
