@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type Hash, type Hmac, type KeyObject } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /** What the verifier needs of a received request. */
@@ -36,6 +36,26 @@ type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytes = (data: SourceData): string | Uint8Array =>
   typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 
+/**
+ * HMAC keys as KeyObjects, by their bytes. SignatureV4 hashes with a handful of keys (the signing
+ * key of each day, region and service, and the steps that derive it); a raw key costs node:crypto a
+ * new KeyObject on every HMAC, which was the largest part of verifying a signature.
+ */
+const hmacKeys = new Map<string, KeyObject>();
+const MAX_HMAC_KEYS = 64;
+
+const hmacKey = (secret: SourceData): KeyObject => {
+  const raw = bytes(secret);
+  const id = typeof raw === 'string' ? `s:${raw}` : `b:${Buffer.from(raw).toString('base64')}`;
+  let key = hmacKeys.get(id);
+  if (!key) {
+    if (hmacKeys.size >= MAX_HMAC_KEYS) hmacKeys.clear();
+    key = createSecretKey(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
+    hmacKeys.set(id, key);
+  }
+  return key;
+};
+
 /** SHA-256 and HMAC-SHA256 from node:crypto in the shape SignatureV4 asks for (what the SDK gives it in Node). */
 export class NodeSha256 {
   private hash: Hash | Hmac;
@@ -57,7 +77,7 @@ export class NodeSha256 {
   }
 
   private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(this.secret));
+    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', hmacKey(this.secret));
   }
 }
 
