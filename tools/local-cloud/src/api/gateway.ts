@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import type { RestApiDef } from '../assembly/model';
 import type { FunctionPool } from '../lambda/function-pool';
 import { ControlPlaneInputError } from '../control-plane/input';
@@ -14,8 +13,7 @@ import { RestRoutes } from './rest-routes';
 export interface HttpAnswer {
   statusCode: number;
   headers?: Record<string, string> | [string, string][];
-  /** A stream (an emulator's answer passed through) is piped to the client as it comes. */
-  body?: string | Buffer | Readable;
+  body?: string | Buffer;
   /** No `http` log line (the AWS front door: every SDK call a function makes would get one). */
   quiet?: boolean;
 }
@@ -115,21 +113,7 @@ export class Gateway {
             flat[name] = existing === undefined ? value : ([] as string[]).concat(existing, value);
           }
           res.writeHead(out.statusCode, flat);
-          if (out.body instanceof Readable) {
-            // pipe, not pipeline (whose AbortController costs a DOMException per request). Whichever side closes
-            // early ends the other: a client gone ends the stream it read, and a stream cut short (an emulator
-            // resetting its connection) closes the client's connection instead of leaving it waiting for the rest.
-            const stream = out.body;
-            stream.pipe(res);
-            res.once('close', () => {
-              if (!stream.readableEnded) stream.destroy();
-            });
-            stream.once('close', () => {
-              if (!stream.readableEnded) res.destroy();
-            });
-          } else {
-            res.end(out.body);
-          }
+          res.end(out.body);
           if (!out.quiet && !request.path.startsWith('/_local/health')) {
             this.options.logger.line('http', `${request.httpMethod} ${request.path}${request.query ? `?${request.query}` : ''} ${out.statusCode} ${(performance.now() - started).toFixed(1)}ms${note ? ` ${note}` : ''}`);
           }

@@ -71,16 +71,14 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
         (response) => {
           answered = true;
           const answerHeaders = headerPairs(response.rawHeaders);
-          if (response.headers['content-length'] !== undefined && !rewrite) answerHeaders.push(['content-length', response.headers['content-length']]);
-          if (!rewrite) {
-            resolve({ statusCode: response.statusCode ?? 502, headers: answerHeaders, body: response, quiet: true });
-            return;
-          }
+          // The answer is read whole and sent in one write: AWS answers are small, and each socket
+          // write is a system call on the main thread.
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', () => resolve(unavailable()));
           response.on('end', () => {
-            const body = Buffer.from(Buffer.concat(chunks).toString('utf8').replace(queueUrls, `${options.queueUrlBase}/${LOCAL_ACCOUNT_ID}/`));
+            const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+            const body = rewrite ? Buffer.from(whole.toString('utf8').replace(queueUrls, `${options.queueUrlBase}/${LOCAL_ACCOUNT_ID}/`)) : whole;
             resolve({ statusCode: response.statusCode ?? 502, headers: [...answerHeaders, ['content-length', String(body.length)]], body, quiet: true });
           });
         },
