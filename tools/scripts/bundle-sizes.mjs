@@ -2,6 +2,8 @@
 // Prints the size of every Lambda bundle of a service and fails when one exceeds its budget.
 // Usage: node tools/scripts/bundle-sizes.mjs <bundles-dir> [--max-kb <fn>=<kb> ...]
 // Each bundle is <bundles-dir>/<fn>/index.js (minified); its source map is listed for reference.
+// The last --max-kb of a function wins: a service raises a budget the shop's Nx plugin infers by
+// appending its own (its build target's `args` in project.json).
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 

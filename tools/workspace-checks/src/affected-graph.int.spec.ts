@@ -100,6 +100,27 @@ describe('nx affected -t deploy', () => {
   });
 });
 
+// A service's bundle targets are inferred from its handler files (tools/shop-plugin): a change to
+// a handler rebuilds that service only, and a new handler file is a new function with its bundle.
+describe('nx affected -t build', () => {
+  it('a change to a handler of basket builds basket only', async () => {
+    const head = ws.commit('basket: change a handler', { 'apps/basket/src/handlers/order-events.handler.ts': append('// a change') }, ws.baseSha);
+    expect(await ws.affected('build', ws.baseSha, head)).toEqual(['basket']);
+  });
+
+  it('a new handler file gives basket a bundle target that build depends on and budgets, and builds basket only', async () => {
+    const head = ws.commit('basket: a new function', { 'apps/basket/src/handlers/probe.handler.ts': "export const handler = async () => 'probe';\n" }, ws.baseSha);
+    const basket = JSON.parse((await ws.nxOk(['show', 'project', 'basket', '--json'])).stdout) as {
+      targets: Record<string, { dependsOn?: string[]; options?: { main?: string; outputPath?: string; command?: string } }>;
+    };
+
+    expect(basket.targets['bundle-probe']?.options).toMatchObject({ main: 'apps/basket/src/handlers/probe.handler.ts', outputPath: 'dist/apps/basket/bundles/probe' });
+    expect(basket.targets['build']?.dependsOn).toContain('bundle-probe');
+    expect(basket.targets['build']?.options?.command).toContain('--max-kb probe=400');
+    expect(await ws.affected('build', ws.baseSha, head)).toEqual(['basket']);
+  });
+});
+
 describe('synth and the Nx cache', () => {
   const cdkOut = 'dist/apps/product/cdk.out';
 

@@ -41,7 +41,8 @@ interface ProjectJson {
   tags: string[];
   targets: Record<string, { configurations?: Record<string, unknown>; options?: { outputPath?: string } }>;
 }
-const project = (root: string) => JSON.parse(ws.read(`${root}/project.json`)) as ProjectJson;
+/** A project as Nx resolves it: its project.json and the targets the shop's plugin infers from its files. */
+const project = async (name: string) => JSON.parse((await ws.nxOk(['show', 'project', name, '--json'])).stdout) as ProjectJson;
 
 describe('nx g @shop/tools:service', () => {
   it('writes the service: router handler, domain, adapter, stack, tests, README', () => {
@@ -65,9 +66,9 @@ describe('nx g @shop/tools:service', () => {
     }
   });
 
-  it('tags it with its own scope and type:app, and gives it every target and stage of the other services', () => {
-    const service = project(ROOT);
-    const product = project('apps/product');
+  it('tags it with its own scope and type:app, and gives it every target and stage of the other services', async () => {
+    const service = await project(NAME);
+    const product = await project('product');
     const sharedTargets = (p: ProjectJson) => Object.keys(p.targets).filter((t) => !t.startsWith('bundle-')).sort();
 
     expect(service.tags).toEqual([`scope:${NAME}`, 'type:app']);
@@ -75,6 +76,12 @@ describe('nx g @shop/tools:service', () => {
     expect(Object.keys(service.targets.synth?.configurations ?? {})).toEqual(['dev', 'prod', 'local']);
     expect(Object.keys(service.targets.deploy?.configurations ?? {})).toEqual(['dev', 'prod', 'local']);
     expect(service.targets['bundle-router']?.options?.outputPath).toBe(`dist/${ROOT}/bundles/router`);
+  });
+
+  it('writes a project.json of its name, tags and checks only: the plugin infers bundle, build, synth and deploy', () => {
+    const file = ws.read(`${ROOT}/project.json`);
+    expect(Object.keys((JSON.parse(file) as ProjectJson).targets)).toEqual(['lint', 'typecheck', 'test', 'integration']);
+    expect(file.trimEnd().split('\n').length).toBeLessThanOrEqual(25);
   });
 
   it('gives the folder its team in CODEOWNERS, and the ownership check passes', async () => {

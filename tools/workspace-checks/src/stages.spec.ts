@@ -1,5 +1,6 @@
 import { globSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { resolvedProjects } from './testing/project-graph';
 
 /**
  * Stages: every deployable service synthesizes and deploys for each stage of the typed stage table
@@ -23,8 +24,9 @@ const stageNames = (): string[] => {
   return [...(match?.[1] ?? '').matchAll(/'([a-z]+)'/g)].map((m) => m[1] ?? '');
 };
 
-const services = globSync('apps/*/project.json', { cwd: workspaceRoot })
-  .map((file) => JSON.parse(read(file)) as { name: string; targets: Record<string, Target> })
+// As Nx resolves them: a service's synth and deploy are inferred by the shop's plugin (tools/shop-plugin).
+const services = Object.values(resolvedProjects())
+  .map((project) => ({ name: project.name ?? '', targets: (project.targets ?? {}) as Record<string, Target> }))
   .filter((project) => project.targets.deploy !== undefined)
   .map((project) => ({ name: project.name, synth: project.targets.synth ?? {}, deploy: project.targets.deploy ?? {} }));
 

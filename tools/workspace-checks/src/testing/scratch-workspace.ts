@@ -52,7 +52,7 @@ export interface ScratchWorkspace {
  * The environment of a nested Nx run: every `NX_*` variable of the calling Nx task (workspace root,
  * task hash, NX_BASE/NX_HEAD of CI...) dropped, so the nested run sees the scratch workspace only.
  */
-const nestedEnv = (): NodeJS.ProcessEnv => {
+export const nestedEnv = (): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('NX_') && !key.startsWith('JEST_') && !['NODE_ENV', 'FORCE_COLOR'].includes(key)) env[key] = value;

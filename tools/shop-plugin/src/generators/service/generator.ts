@@ -16,7 +16,8 @@ const CODEOWNERS = '.github/CODEOWNERS';
  * `npx nx g @shop/tools:service <name>`: a new service that passes lint, test, integration and
  * synth as generated. Writes apps/<name> (router handler with `GET /health`, domain, DynamoDB
  * adapter, CDK stack on the @shop/cdk constructs, unit, stack and integration tests, README,
- * project.json with every target and stage) and its CODEOWNERS line. The lint rules need no edit:
+ * project.json with its name, tags and checks) and its CODEOWNERS line. Nothing else needs an edit:
+ * the plugin's `createNodes` infers the bundle, build, synth and deploy targets from the files, and
  * eslint.config.mjs reads the services' scopes from apps/*\/project.json.
  *
  * Nx loads this file with Node's own TypeScript support (ES module), hence `import.meta.dirname`

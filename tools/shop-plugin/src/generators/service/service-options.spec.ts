@@ -1,3 +1,4 @@
+import { serviceTargets } from '../../plugins/service-targets.ts';
 import {
   normalizeOptions,
   RESERVED_NAMES,
@@ -57,19 +58,21 @@ describe('normalizeOptions', () => {
 
 describe('serviceProjectConfiguration', () => {
   const config = serviceProjectConfiguration(normalizeOptions({ name: 'reviews' }, []));
+  // The targets Nx ends up with: project.json's, then those the plugin infers from the generated router handler.
+  const targets = { ...config.targets, ...serviceTargets({ root: 'apps/reviews', name: 'reviews', functions: ['router'] }) };
 
   it('tags the project with its scope and type:app', () => {
     expect(config).toMatchObject({ name: 'reviews', sourceRoot: 'apps/reviews/src', projectType: 'application', tags: ['scope:reviews', 'type:app'] });
   });
 
   it('has every target of a service, bundles first', () => {
-    expect(Object.keys(config.targets)).toEqual(['lint', 'typecheck', 'test', 'integration', 'bundle-router', 'build', 'synth', 'deploy']);
-    expect(config.targets.build?.dependsOn).toEqual(['bundle-router']);
-    expect(config.targets.build?.options?.command).toBe('node tools/scripts/bundle-sizes.mjs dist/apps/reviews/bundles --max-kb router=400');
+    expect(Object.keys(targets)).toEqual(['lint', 'typecheck', 'test', 'integration', 'bundle-router', 'build', 'synth', 'deploy']);
+    expect(targets.build?.dependsOn).toEqual(['bundle-router']);
+    expect(targets.build?.options?.command).toBe('node tools/scripts/bundle-sizes.mjs dist/apps/reviews/bundles --max-kb router=400');
   });
 
   it('synthesizes into dist/apps/<name>/cdk.out per stage, cached, and deploys that assembly uncached', () => {
-    const { synth, deploy } = config.targets;
+    const { synth, deploy } = targets;
     expect(synth?.outputs).toEqual(['{workspaceRoot}/dist/apps/reviews/cdk.out']);
     expect(synth?.cache).toBe(true);
     expect(synth?.configurations).toEqual({ dev: { args: '--stage=dev' }, prod: { args: '--stage=prod' }, local: { args: '--stage=local' } });

@@ -2,6 +2,7 @@
  * The pure part of the `service` generator: options, the project configuration and the
  * CODEOWNERS line. No file system here, so every rule is unit-tested directly.
  */
+import type { TargetConfiguration } from '@nx/devkit';
 
 /** Options of `nx g @shop/tools:service` (see schema.json). */
 export interface ServiceGeneratorSchema {
@@ -43,12 +44,6 @@ const TEAM = /^@[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+$/;
 /** Names a service may not take: they mean something else in the workspace or in SSM paths. */
 export const RESERVED_NAMES: readonly string[] = ['apps', 'libs', 'tools', 'shared', 'e2e', 'platform', 'cdk', 'local', 'dev', 'prod'];
 
-/** Functions every generated service starts with, named as their bundles. */
-export const GENERATED_FUNCTIONS: readonly string[] = ['router'];
-
-/** Bundle size budget (minified KiB) of each generated function, checked by the `build` target. */
-export const BUNDLE_BUDGET_KB = 400;
-
 const pascal = (kebab: string): string => kebab.replace(/(^|-)([a-z0-9])/g, (_match, _dash, char: string) => char.toUpperCase());
 
 /**
@@ -78,77 +73,17 @@ export const normalizeOptions = (schema: ServiceGeneratorSchema, existingProject
   };
 };
 
-/** A project.json target (the subset the generator writes). */
-export interface TargetConfiguration {
-  readonly executor?: string;
-  readonly metadata?: { readonly description: string };
-  readonly dependsOn?: readonly string[];
-  readonly cache?: boolean;
-  readonly inputs?: readonly unknown[];
-  readonly outputs?: readonly string[];
-  readonly options?: Readonly<Record<string, unknown>>;
-  readonly defaultConfiguration?: string;
-  readonly configurations?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-}
-
-/** A service's project.json: the same targets, shapes and stage configurations as every other service. */
-export const serviceProjectConfiguration = (options: ServiceOptions, functions: readonly string[] = GENERATED_FUNCTIONS) => {
+/**
+ * A service's project.json: its name, tags and the checks every project has. Its bundle, build,
+ * synth and deploy targets are inferred from its files by this plugin's `createNodes`.
+ */
+export const serviceProjectConfiguration = (options: ServiceOptions) => {
   const { name, projectRoot } = options;
-  const bundles = functions.map((fn) => `bundle-${fn}`);
-  const cdkCommand = [
-    `rm -rf dist/${projectRoot}/cdk.out`,
-    `&& cdk synth --app "tsx --tsconfig ${projectRoot}/tsconfig.json ${projectRoot}/src/infra/main.ts"`,
-    `--output dist/${projectRoot}/cdk.out --context stage={args.stage} --quiet --no-notices --no-version-reporting`,
-  ].join(' ');
   const targets: Record<string, TargetConfiguration> = {
     lint: { executor: '@nx/eslint:lint' },
     typecheck: {},
     test: { executor: '@nx/jest:jest' },
     integration: { executor: '@nx/jest:jest', options: { jestConfig: `${projectRoot}/jest.integration.config.cjs` } },
-    ...Object.fromEntries(
-      functions.map((fn) => [
-        `bundle-${fn}`,
-        {
-          executor: '@nx/esbuild:esbuild',
-          metadata: { description: `esbuild bundle of the ${fn} Lambda (shared options: nx.json targetDefaults)` },
-          options: { main: `${projectRoot}/src/handlers/${fn}.handler.ts`, outputPath: `dist/${projectRoot}/bundles/${fn}` },
-        },
-      ]),
-    ),
-    build: {
-      executor: 'nx:run-commands',
-      metadata: { description: 'All Lambda bundles, then their minified sizes checked against the budget' },
-      dependsOn: bundles,
-      cache: true,
-      inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, '{workspaceRoot}/tools/scripts/bundle-sizes.mjs'],
-      outputs: [],
-      options: {
-        command: [`node tools/scripts/bundle-sizes.mjs dist/${projectRoot}/bundles`, ...functions.map((fn) => `--max-kb ${fn}=${BUNDLE_BUDGET_KB}`)].join(' '),
-      },
-    },
-    synth: {
-      executor: 'nx:run-commands',
-      metadata: { description: `cdk synth (with cdk-nag) of the ${name} stack into dist/${projectRoot}/cdk.out` },
-      dependsOn: ['build'],
-      cache: true,
-      inputs: ['production', '^production', { dependentTasksOutputFiles: '**/*', transitive: true }],
-      outputs: [`{workspaceRoot}/dist/${projectRoot}/cdk.out`],
-      options: { command: cdkCommand, env: { CDK_DISABLE_VERSION_CHECK: '1' }, args: '--stage=dev' },
-      defaultConfiguration: 'dev',
-      configurations: { dev: { args: '--stage=dev' }, prod: { args: '--stage=prod' }, local: { args: '--stage=local' } },
-    },
-    deploy: {
-      executor: 'nx:run-commands',
-      metadata: { description: 'cdk deploy of the synthesized assembly (run synth for the same stage first; never cached)' },
-      dependsOn: ['synth'],
-      cache: false,
-      options: {
-        command: `cdk deploy --app dist/${projectRoot}/cdk.out --all --require-approval never --no-notices`,
-        env: { CDK_DISABLE_VERSION_CHECK: '1' },
-      },
-      defaultConfiguration: 'dev',
-      configurations: { dev: {}, prod: {}, local: { command: `tsx tools/local-cloud/src/cli/deploy.ts ${name}` } },
-    },
   };
   return {
     $schema: '../../node_modules/nx/schemas/project-schema.json',
