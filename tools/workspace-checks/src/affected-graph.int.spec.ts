@@ -63,6 +63,11 @@ describe('nx affected -t deploy', () => {
     expect(await ws.affected('deploy', ws.baseSha, head)).toEqual(services);
   });
 
+  it('a change to the plugin that infers the services\' targets deploys every service', async () => {
+    const head = ws.commit('shop-plugin: change', { 'tools/shop-plugin/src/plugins/service-targets.ts': append('// a change') }, ws.baseSha);
+    expect(await ws.affected('deploy', ws.baseSha, head)).toEqual(services);
+  });
+
   it('a change to markdown files, in a service folder or not, deploys nothing', async () => {
     const head = ws.commit(
       'docs only',

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CreateNodesContext } from '@nx/devkit';
-import { createNodes, readServiceLayout, SERVICE_ENTRY_GLOB, serviceTargets } from './service-targets.ts';
+import { createNodes, PLUGIN_SOURCE, readServiceLayout, SERVICE_ENTRY_GLOB, serviceTargets } from './service-targets.ts';
 
 const order = { root: 'apps/order', name: 'order', functions: ['place-order', 'router'] };
 
@@ -51,7 +51,7 @@ describe('serviceTargets', () => {
     expect(targets.synth).toMatchObject({
       dependsOn: ['build'],
       cache: true,
-      inputs: ['production', '^production', { dependentTasksOutputFiles: '**/*', transitive: true }],
+      inputs: ['production', '^production', { dependentTasksOutputFiles: '**/*', transitive: true }, PLUGIN_SOURCE],
       outputs: ['{workspaceRoot}/dist/apps/order/cdk.out'],
       defaultConfiguration: 'dev',
       configurations: { dev: { args: '--stage=dev' }, prod: { args: '--stage=prod' }, local: { args: '--stage=local' } },
@@ -74,7 +74,13 @@ describe('serviceTargets', () => {
   it('gives a service without functions synth and deploy only, synth depending on nothing', () => {
     const platform = serviceTargets({ root: 'apps/platform', name: 'platform', functions: [] });
     expect(Object.keys(platform)).toEqual(['synth', 'deploy']);
-    expect(platform.synth).toMatchObject({ dependsOn: [], inputs: ['production', '^production'] });
+    expect(platform.synth).toMatchObject({ dependsOn: [], inputs: ['production', '^production', PLUGIN_SOURCE] });
+  });
+
+  it('names this file as an input of synth, so that a change to it affects every service', () => {
+    const source = path.join(__dirname, '../../../..', PLUGIN_SOURCE.replace('{workspaceRoot}/', ''));
+    expect(source).toBe(path.join(__dirname, 'service-targets.ts'));
+    expect(existsSync(source)).toBe(true);
   });
 });
 

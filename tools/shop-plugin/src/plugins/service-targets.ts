@@ -33,6 +33,12 @@ export const SERVICE_ENTRY_GLOB = 'apps/*/src/infra/main.ts';
 /** A Lambda function's entry point: `src/handlers/<fn>.handler.ts`. */
 const HANDLER_SUFFIX = '.handler.ts';
 
+/**
+ * This file, as an input of every service's synth: `nx affected` then takes a change to how the
+ * services are built, synthesized or deployed for a change to every service, as it does for nx.json.
+ */
+export const PLUGIN_SOURCE = '{workspaceRoot}/tools/shop-plugin/src/plugins/service-targets.ts';
+
 /** The stages each service synthesizes and deploys, as Nx configurations: libs/cdk's stage table (a workspace check keeps them equal). */
 export const STAGES: readonly string[] = ['dev', 'prod', 'local'];
 
@@ -130,7 +136,7 @@ export const serviceTargets = (
       dependsOn: functions.length === 0 ? [] : ['build'],
       cache: true,
       // With functions, the bundles the assembly packs are inputs too.
-      inputs: ['production', '^production', ...(functions.length === 0 ? [] : [{ dependentTasksOutputFiles: '**/*', transitive: true }])],
+      inputs: ['production', '^production', ...(functions.length === 0 ? [] : [{ dependentTasksOutputFiles: '**/*', transitive: true }]), PLUGIN_SOURCE],
       outputs: [`{workspaceRoot}/${cdkOut}`],
       options: {
         // Cleared first, so that no other stage's template lingers in a cached assembly.
