@@ -24,7 +24,7 @@ export interface ServiceTargetsOptions {
   readonly bundleBudgetKb?: number;
 }
 
-/** The budget of a bundle when nx.json sets none: the product router's, the largest, stays well under it. */
+/** The budget of a bundle when nx.json sets none: decision 0004's for the product router, given to every function. */
 export const DEFAULT_BUNDLE_BUDGET_KB = 400;
 
 /** What marks a service: its CDK app entry. */
