@@ -23,3 +23,4 @@ export * from './consumer-queue';
 export * from './command-queue';
 export * from './event-subscription';
 export * from './template-queries';
+export * from './template-fixtures';

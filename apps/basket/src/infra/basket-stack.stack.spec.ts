@@ -1,7 +1,9 @@
+import { join } from 'node:path';
+import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds, type TemplateStatement } from '@shop/cdk';
-import { BasketStack, basketStackName } from './basket-stack';
+import { actionsOf, alarmCountsByMetric, alarmedResources, CLI_SYNTH_CONTEXT, createShopApp, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, templateFixture, type TemplateStatement } from '@shop/cdk';
+import { BasketStack, basketStackName, FUNCTIONS, SERVICE } from './basket-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
 
@@ -259,5 +261,18 @@ describe('basket stateful resources', () => {
       'AWS::SQS::Queue ProductEventsQueue5B71CE40',
       'AWS::SQS::Queue ProductEventsQueueDlqQueue6CD0036A',
     ]);
+  });
+});
+
+describe('basket synthesized templates', () => {
+  // As main.ts builds the app for `nx run basket:synth` (tags, stack name, the CLI's context), with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
+    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
+    Tags.of(app).add('shop:stage', stage.stage);
+    Tags.of(app).add('shop:service', SERVICE);
+    const stackName = basketStackName(stage);
+    const stack = new BasketStack(app, stackName, { stackName, stage, code: Object.fromEntries(FUNCTIONS.map((name) => [name, inline()])) });
+    const template = Template.fromStack(stack).toJSON();
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

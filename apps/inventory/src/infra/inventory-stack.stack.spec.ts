@@ -1,7 +1,9 @@
+import { join } from 'node:path';
+import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
-import { InventoryStack, inventoryStackName } from './inventory-stack';
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, CLI_SYNTH_CONTEXT, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, templateFixture } from '@shop/cdk';
+import { FUNCTIONS, InventoryStack, inventoryStackName, SERVICE } from './inventory-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
 
@@ -176,5 +178,18 @@ describe('inventory stateful resources', () => {
     expect(statefulLogicalIds(synth('prod').template)).toEqual([
       'AWS::DynamoDB::Table StateInventoryTable9DA003C1',
     ]);
+  });
+});
+
+describe('inventory synthesized templates', () => {
+  // As main.ts builds the app for `nx run inventory:synth` (tags, stack name, the CLI's context), with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
+    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
+    Tags.of(app).add('shop:stage', stage.stage);
+    Tags.of(app).add('shop:service', SERVICE);
+    const stackName = inventoryStackName(stage);
+    const stack = new InventoryStack(app, stackName, { stackName, stage, code: Object.fromEntries(FUNCTIONS.map((name) => [name, inline()])) });
+    const template = Template.fromStack(stack).toJSON();
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

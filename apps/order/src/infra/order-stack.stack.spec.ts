@@ -1,7 +1,9 @@
+import { join } from 'node:path';
+import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createShopApp, dashboardWidgets, nagFindings, policyStatementsOf, statefulLogicalIds, type TemplateStatement } from '@shop/cdk';
-import { FUNCTIONS, OrderStack, orderStackName } from './order-stack';
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, CLI_SYNTH_CONTEXT, createShopApp, dashboardWidgets, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, templateFixture, type TemplateStatement } from '@shop/cdk';
+import { FUNCTIONS, OrderStack, orderStackName, SERVICE } from './order-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
 
@@ -408,5 +410,18 @@ describe('order stateful resources', () => {
       'AWS::SQS::Queue StateIntakeQueue0BF298A8',
       'AWS::SQS::Queue StateReconcileDlqQueueC085072F',
     ]);
+  });
+});
+
+describe('order synthesized templates', () => {
+  // As main.ts builds the app for `nx run order:synth` (tags, stack name, the CLI's context), with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
+    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
+    Tags.of(app).add('shop:stage', stage.stage);
+    Tags.of(app).add('shop:service', SERVICE);
+    const stackName = orderStackName(stage);
+    const stack = new OrderStack(app, stackName, { stackName, stage, code: Object.fromEntries(FUNCTIONS.map((name) => [name, inline()])) });
+    const template = Template.fromStack(stack).toJSON();
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
+import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
-import { PaymentStack, paymentStackName } from './payment-stack';
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, CLI_SYNTH_CONTEXT, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, templateFixture } from '@shop/cdk';
+import { FUNCTIONS, PaymentStack, paymentStackName, SERVICE } from './payment-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
 
@@ -189,5 +191,18 @@ describe('payment stateful resources', () => {
     expect(statefulLogicalIds(synth('prod').template)).toEqual([
       'AWS::DynamoDB::Table StatePaymentsTableF4B232FB',
     ]);
+  });
+});
+
+describe('payment synthesized templates', () => {
+  // As main.ts builds the app for `nx run payment:synth` (tags, stack name, the CLI's context), with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
+    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
+    Tags.of(app).add('shop:stage', stage.stage);
+    Tags.of(app).add('shop:service', SERVICE);
+    const stackName = paymentStackName(stage);
+    const stack = new PaymentStack(app, stackName, { stackName, stage, code: Object.fromEntries(FUNCTIONS.map((name) => [name, inline()])) });
+    const template = Template.fromStack(stack).toJSON();
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
+import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import {createShopApp, nagFindings, statefulLogicalIds } from '@shop/cdk';
-import { ADMIN_GROUP, PlatformStack, platformStackName } from './platform-stack';
+import { CLI_SYNTH_CONTEXT, createShopApp, nagFindings, STAGE_NAMES, statefulLogicalIds, templateFixture } from '@shop/cdk';
+import { ADMIN_GROUP, PlatformStack, platformStackName, SERVICE } from './platform-stack';
 
 const synth = (stageName: string) => {
   const { app, stage } = createShopApp({ context: { stage: stageName } });
@@ -137,5 +139,18 @@ describe('platform stateful resources', () => {
       'AWS::Cognito::UserPool IdentityUserPool96FE3B9B',
       'AWS::SNS::Topic OperationsAlarmTopic1D9908D6',
     ]);
+  });
+});
+
+describe('platform synthesized templates', () => {
+  // As main.ts builds the app for `nx run platform:synth` (tags, stack name, the CLI's context), with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
+    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
+    Tags.of(app).add('shop:stage', stage.stage);
+    Tags.of(app).add('shop:service', SERVICE);
+    const stackName = platformStackName(stage);
+    const stack = new PlatformStack(app, stackName, { stackName, stage });
+    const template = Template.fromStack(stack).toJSON();
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
+import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, nagFindings, policyStatementsOf, READ_METHODS, statefulLogicalIds } from '@shop/cdk';
-import { ProductStack, productStackName } from './product-stack';
+import { actionsOf, alarmCountsByMetric, alarmedResources, CLI_SYNTH_CONTEXT, createShopApp, nagFindings, policyStatementsOf, READ_METHODS, STAGE_NAMES, statefulLogicalIds, templateFixture } from '@shop/cdk';
+import { FUNCTIONS, ProductStack, productStackName, SERVICE } from './product-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
 
@@ -280,5 +282,18 @@ describe('product stateful resources', () => {
       'AWS::SNS::Topic StateEventsTopicA76B51C3',
       'AWS::SQS::Queue PublishChangesStreamDlqQueue7E40D478',
     ]);
+  });
+});
+
+describe('product synthesized templates', () => {
+  // As main.ts builds the app for `nx run product:synth` (tags, stack name, the CLI's context), with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
+    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
+    Tags.of(app).add('shop:stage', stage.stage);
+    Tags.of(app).add('shop:service', SERVICE);
+    const stackName = productStackName(stage);
+    const stack = new ProductStack(app, stackName, { stackName, stage, code: Object.fromEntries(FUNCTIONS.map((name) => [name, inline()])) });
+    const template = Template.fromStack(stack).toJSON();
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

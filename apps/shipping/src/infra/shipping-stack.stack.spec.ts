@@ -1,7 +1,9 @@
+import { join } from 'node:path';
+import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
-import { ShippingStack, shippingStackName } from './shipping-stack';
+import { actionsOf, alarmCountsByMetric, alarmedResources, CLI_SYNTH_CONTEXT, createShopApp, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, templateFixture } from '@shop/cdk';
+import { FUNCTIONS, SERVICE, ShippingStack, shippingStackName } from './shipping-stack';
 
 const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
 
@@ -228,5 +230,18 @@ describe('shipping stateful resources', () => {
       'AWS::SQS::Queue OrderConfirmedQueueDlqQueue2AB5A090',
       'AWS::SQS::Queue PublishShipmentsStreamDlqQueue456B6363',
     ]);
+  });
+});
+
+describe('shipping synthesized templates', () => {
+  // As main.ts builds the app for `nx run shipping:synth` (tags, stack name, the CLI's context), with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
+    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
+    Tags.of(app).add('shop:stage', stage.stage);
+    Tags.of(app).add('shop:service', SERVICE);
+    const stackName = shippingStackName(stage);
+    const stack = new ShippingStack(app, stackName, { stackName, stage, code: Object.fromEntries(FUNCTIONS.map((name) => [name, inline()])) });
+    const template = Template.fromStack(stack).toJSON();
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });
