@@ -22,5 +22,6 @@ export * from './service-api';
 export * from './consumer-queue';
 export * from './command-queue';
 export * from './event-subscription';
+export * from './service-stack';
 export * from './template-queries';
 export * from './template-fixtures';

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ShopCdkError } from './errors';
+import { createServiceApp, inlineTestCode, type ServiceStackClass } from './service-stack';
+import type { StageName } from './stage-config';
 
 /**
  * Checked-in templates for stack tests: each service's stack spec compares the templates it
@@ -44,4 +46,21 @@ export const templateFixture = (file: string, actual: unknown): unknown => {
   }
   if (!existsSync(file)) throw new TemplateFixtureMissingError(file);
   return JSON.parse(readFileSync(file, 'utf8'));
+};
+
+/** A service's template for one stage, and the name of its stack. */
+export interface SynthesizedTemplate {
+  /** `shop-<stage>-<service>`. */
+  readonly stackName: string;
+  /** The template, as the cdk CLI writes it to `<stackName>.template.json`. */
+  readonly template: unknown;
+}
+
+/**
+ * The template `nx run <service>:synth` writes for `stage`, but with inline code for every function:
+ * the app built as `runServiceApp` builds it, with {@link CLI_SYNTH_CONTEXT}.
+ */
+export const synthesizedTemplate = (stackClass: ServiceStackClass, stage: StageName): SynthesizedTemplate => {
+  const { app, stack } = createServiceApp(stackClass, { context: { ...CLI_SYNTH_CONTEXT, stage }, code: inlineTestCode });
+  return { stackName: stack.stackName, template: app.synth().getStackArtifact(stack.artifactId).template };
 };

@@ -1,18 +1,10 @@
 import { join } from 'node:path';
-import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, CLI_SYNTH_CONTEXT, createShopApp, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, templateFixture, type TemplateStatement } from '@shop/cdk';
-import { BasketStack, basketStackName, FUNCTIONS, SERVICE } from './basket-stack';
-
-const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+import { actionsOf, alarmCountsByMetric, alarmedResources, createServiceApp, inlineTestCode, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture, type TemplateStatement } from '@shop/cdk';
+import { BasketStack } from './basket-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const stack = new BasketStack(app, basketStackName(stage), {
-    stage,
-    code: { router: inline(), 'product-changed': inline(), 'order-events': inline() },
-  });
+  const { app, stack } = createServiceApp(BasketStack, { context: { stage: stageName }, code: inlineTestCode });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -265,14 +257,9 @@ describe('basket stateful resources', () => {
 });
 
 describe('basket synthesized templates', () => {
-  // As main.ts builds the app for `nx run basket:synth` (tags, stack name, the CLI's context), with inline code.
-  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
-    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
-    Tags.of(app).add('shop:stage', stage.stage);
-    Tags.of(app).add('shop:service', SERVICE);
-    const stackName = basketStackName(stage);
-    const stack = new BasketStack(app, stackName, { stackName, stage, code: Object.fromEntries(FUNCTIONS.map((name) => [name, inline()])) });
-    const template = Template.fromStack(stack).toJSON();
+  // As `nx run basket:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(BasketStack, stage);
     expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

@@ -1,18 +1,10 @@
 import { join } from 'node:path';
-import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, CLI_SYNTH_CONTEXT, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, templateFixture } from '@shop/cdk';
-import { FUNCTIONS, InventoryStack, inventoryStackName, SERVICE } from './inventory-stack';
-
-const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createServiceApp, inlineTestCode, logicalIdOf, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import { InventoryStack } from './inventory-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const stack = new InventoryStack(app, inventoryStackName(stage), {
-    stage,
-    code: { router: inline(), 'reserve-stock': inline(), 'release-stock': inline() },
-  });
+  const { app, stack } = createServiceApp(InventoryStack, { context: { stage: stageName }, code: inlineTestCode });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -182,14 +174,9 @@ describe('inventory stateful resources', () => {
 });
 
 describe('inventory synthesized templates', () => {
-  // As main.ts builds the app for `nx run inventory:synth` (tags, stack name, the CLI's context), with inline code.
-  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
-    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
-    Tags.of(app).add('shop:stage', stage.stage);
-    Tags.of(app).add('shop:service', SERVICE);
-    const stackName = inventoryStackName(stage);
-    const stack = new InventoryStack(app, stackName, { stackName, stage, code: Object.fromEntries(FUNCTIONS.map((name) => [name, inline()])) });
-    const template = Template.fromStack(stack).toJSON();
+  // As `nx run inventory:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(InventoryStack, stage);
     expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

@@ -1,16 +1,10 @@
 import { join } from 'node:path';
-import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, CLI_SYNTH_CONTEXT, createShopApp, dashboardWidgets, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, templateFixture, type TemplateStatement } from '@shop/cdk';
-import { FUNCTIONS, OrderStack, orderStackName, SERVICE } from './order-stack';
-
-const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createServiceApp, dashboardWidgets, inlineTestCode, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture, type TemplateStatement } from '@shop/cdk';
+import { OrderStack } from './order-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const code = Object.fromEntries(FUNCTIONS.map((name) => [name, inline()]));
-  const stack = new OrderStack(app, orderStackName(stage), { stage, code });
+  const { app, stack } = createServiceApp(OrderStack, { context: { stage: stageName }, code: inlineTestCode });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -414,14 +408,9 @@ describe('order stateful resources', () => {
 });
 
 describe('order synthesized templates', () => {
-  // As main.ts builds the app for `nx run order:synth` (tags, stack name, the CLI's context), with inline code.
-  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
-    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
-    Tags.of(app).add('shop:stage', stage.stage);
-    Tags.of(app).add('shop:service', SERVICE);
-    const stackName = orderStackName(stage);
-    const stack = new OrderStack(app, stackName, { stackName, stage, code: Object.fromEntries(FUNCTIONS.map((name) => [name, inline()])) });
-    const template = Template.fromStack(stack).toJSON();
+  // As `nx run order:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(OrderStack, stage);
     expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

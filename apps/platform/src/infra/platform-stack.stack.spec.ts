@@ -1,12 +1,10 @@
 import { join } from 'node:path';
-import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { CLI_SYNTH_CONTEXT, createShopApp, nagFindings, STAGE_NAMES, statefulLogicalIds, templateFixture } from '@shop/cdk';
-import { ADMIN_GROUP, PlatformStack, platformStackName, SERVICE } from './platform-stack';
+import { createServiceApp, nagFindings, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import { ADMIN_GROUP, PlatformStack } from './platform-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const stack = new PlatformStack(app, platformStackName(stage), { stage });
+  const { app, stack } = createServiceApp(PlatformStack, { context: { stage: stageName } });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -143,14 +141,9 @@ describe('platform stateful resources', () => {
 });
 
 describe('platform synthesized templates', () => {
-  // As main.ts builds the app for `nx run platform:synth` (tags, stack name, the CLI's context), with inline code.
-  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
-    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
-    Tags.of(app).add('shop:stage', stage.stage);
-    Tags.of(app).add('shop:service', SERVICE);
-    const stackName = platformStackName(stage);
-    const stack = new PlatformStack(app, stackName, { stackName, stage });
-    const template = Template.fromStack(stack).toJSON();
+  // As `nx run platform:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(PlatformStack, stage);
     expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

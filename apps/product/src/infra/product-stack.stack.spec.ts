@@ -1,18 +1,10 @@
 import { join } from 'node:path';
-import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, CLI_SYNTH_CONTEXT, createShopApp, nagFindings, policyStatementsOf, READ_METHODS, STAGE_NAMES, statefulLogicalIds, templateFixture } from '@shop/cdk';
-import { FUNCTIONS, ProductStack, productStackName, SERVICE } from './product-stack';
-
-const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+import { actionsOf, alarmCountsByMetric, alarmedResources, createServiceApp, inlineTestCode, nagFindings, policyStatementsOf, READ_METHODS, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import { ProductStack } from './product-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const stack = new ProductStack(app, productStackName(stage), {
-    stage,
-    code: { router: inline(), 'publish-changes': inline(), 'republish-catalog': inline() },
-  });
+  const { app, stack } = createServiceApp(ProductStack, { context: { stage: stageName }, code: inlineTestCode });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -286,14 +278,9 @@ describe('product stateful resources', () => {
 });
 
 describe('product synthesized templates', () => {
-  // As main.ts builds the app for `nx run product:synth` (tags, stack name, the CLI's context), with inline code.
-  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
-    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
-    Tags.of(app).add('shop:stage', stage.stage);
-    Tags.of(app).add('shop:service', SERVICE);
-    const stackName = productStackName(stage);
-    const stack = new ProductStack(app, stackName, { stackName, stage, code: Object.fromEntries(FUNCTIONS.map((name) => [name, inline()])) });
-    const template = Template.fromStack(stack).toJSON();
+  // As `nx run product:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(ProductStack, stage);
     expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

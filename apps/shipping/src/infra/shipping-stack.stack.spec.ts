@@ -1,18 +1,10 @@
 import { join } from 'node:path';
-import { Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, CLI_SYNTH_CONTEXT, createShopApp, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, templateFixture } from '@shop/cdk';
-import { FUNCTIONS, SERVICE, ShippingStack, shippingStackName } from './shipping-stack';
-
-const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+import { actionsOf, alarmCountsByMetric, alarmedResources, createServiceApp, inlineTestCode, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import { ShippingStack } from './shipping-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const stack = new ShippingStack(app, shippingStackName(stage), {
-    stage,
-    code: { router: inline(), 'on-order-confirmed': inline(), 'publish-shipments': inline(), 'republish-shipments': inline() },
-  });
+  const { app, stack } = createServiceApp(ShippingStack, { context: { stage: stageName }, code: inlineTestCode });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -234,14 +226,9 @@ describe('shipping stateful resources', () => {
 });
 
 describe('shipping synthesized templates', () => {
-  // As main.ts builds the app for `nx run shipping:synth` (tags, stack name, the CLI's context), with inline code.
-  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stageName) => {
-    const { app, stage } = createShopApp({ context: { ...CLI_SYNTH_CONTEXT, stage: stageName } });
-    Tags.of(app).add('shop:stage', stage.stage);
-    Tags.of(app).add('shop:service', SERVICE);
-    const stackName = shippingStackName(stage);
-    const stack = new ShippingStack(app, stackName, { stackName, stage, code: Object.fromEntries(FUNCTIONS.map((name) => [name, inline()])) });
-    const template = Template.fromStack(stack).toJSON();
+  // As `nx run shipping:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(ShippingStack, stage);
     expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });
