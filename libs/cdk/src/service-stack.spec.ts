@@ -128,7 +128,7 @@ describe('ServiceStack', () => {
     });
   });
 
-  describe('fails synthesis when the declaration and the handler files disagree', () => {
+  describe('refuses a declaration that disagrees with the handler files or with itself', () => {
     it('on a handler file without a function', () => {
       declare = (stack) => stack.fn('reserve-stock', { description: 'Saga command' });
       expect(() => synth()).toThrow(/order-events\.handler\.ts has no function: declare it with addFunction\('order-events', \.\.\.\)/);
@@ -140,6 +140,14 @@ describe('ServiceStack', () => {
         stack.fn('release-stock', { description: 'Typo or missing handler' });
       };
       expect(() => synth()).toThrow(/Function release-stock has no handler file .*release-stock\.handler\.ts/);
+    });
+
+    it('on a function declared twice, at once', () => {
+      declare = (stack) => {
+        defaultDeclare(stack);
+        stack.fn('reserve-stock', { id: 'ReserveStockAgain', description: 'The same handler again' });
+      };
+      expect(() => synth()).toThrow('shop-dev-demo: function reserve-stock is declared twice.');
     });
 
     it('on code given for a function that is not declared', () => {

@@ -4,6 +4,7 @@ import { type AppProps, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { ShopCdkError } from './errors';
 import { ServiceApi, type ServiceApiProps } from './service-api';
 import { ServiceFunction, type ServiceFunctionProps } from './service-function';
 import { createShopApp, type ShopApp } from './shop-app';
@@ -68,7 +69,7 @@ export interface ApiDeclaration extends Omit<ServiceApiProps, 'service' | 'stage
 }
 
 /** The tags every resource of a service's stack carries. */
-export const SERVICE_TAGS = { stage: 'shop:stage', service: 'shop:service' } as const;
+const SERVICE_TAGS = { stage: 'shop:stage', service: 'shop:service' } as const;
 
 const HANDLER_SUFFIX = '.handler.ts';
 
@@ -124,8 +125,10 @@ export abstract class ServiceStack extends Stack {
    * Declares the function whose handler is `src/handlers/<name>.handler.ts`: a {@link ServiceFunction}
    * of this service and stage, with its bundle (or the test code given for `name`). What it may
    * touch is then bound with its `bind*` methods.
+   * @throws ShopCdkError when a function of that name is declared already.
    */
   protected addFunction(name: string, declaration: FunctionDeclaration): ServiceFunction {
+    if (this.functions.has(name)) throw new ShopCdkError(`${this.node.path}: function ${name} is declared twice.`);
     const { id = pascalCase(name), ...props } = declaration;
     const code = typeof this.code === 'function' ? this.code(name) : this.code?.[name];
     const fn = new ServiceFunction(this, id, { ...props, service: this.service, name, stage: this.stage, code });

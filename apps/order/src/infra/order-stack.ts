@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -255,7 +255,7 @@ export class OrderStack extends ServiceStack {
     );
     this.saga.stateMachine.grantExecution(this.sweepPendingOrders.function, 'states:DescribeExecution');
     // cdk-nag names the finding by the statement's resource: the saga's executions, `<machine name>:*`.
-    const sagaLogicalId = Stack.of(this).getLogicalId(this.saga.stateMachine.node.defaultChild as sfn.CfnStateMachine);
+    const sagaLogicalId = this.getLogicalId(this.saga.stateMachine.node.defaultChild as sfn.CfnStateMachine);
     const sagaName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${sagaLogicalId}"}]}]}`;
     suppressNag(this.sweepPendingOrders.role, [
       {
