@@ -1,9 +1,10 @@
 /**
- * @shop/cdk: the shop's shared CDK constructs, secure by default, with every default documented:
- * a service function, table, topic, REST API and dead-letter queue, each with its standard alarms
- * and a section of the stack's one dashboard; SSM service discovery; the typed stage
- * configuration; cdk-nag checks; and template queries for stack tests. Used only by
- * `src/infra` of apps.
+ * @shop/cdk: the skeleton of every service's stack ({@link ServiceStack}, and its app entry
+ * {@link runServiceApp}) and the shop's shared CDK constructs, secure by default, with every
+ * default documented: a service function, table, topic, REST API and dead-letter queue, each with
+ * its standard alarms and a section of the stack's one dashboard; SSM service discovery; the typed
+ * stage configuration; cdk-nag checks; and, for stack tests, template queries and the checked-in
+ * templates. Used only by `src/infra` of apps.
  */
 export * from './errors';
 export * from './stage-config';
@@ -22,4 +23,6 @@ export * from './service-api';
 export * from './consumer-queue';
 export * from './command-queue';
 export * from './event-subscription';
+export * from './service-stack';
 export * from './template-queries';
+export * from './template-fixtures';

@@ -178,6 +178,17 @@ describe('ServiceFunction', () => {
     });
   });
 
+  it("publishName publishes the function's name in SSM under the service, as a parameter of the stack", () => {
+    const { stack, fn } = create();
+    const parameter = fn.publishName('replay-function-name', 'Name of the product replay function (dev)');
+    expect(parameter.node.scope).toBe(stack);
+    Template.fromStack(stack).hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/shop/dev/product/replay-function-name',
+      Value: { Ref: Match.stringLikeRegexp('^FnFunction') },
+      Description: 'Name of the product replay function (dev)',
+    });
+  });
+
   it('bindTopic grants sns:Publish on the topic and sets TOPIC_ARN', () => {
     const { stack, fn } = create();
     fn.bindTopic(new ServiceTopic(stack, 'Events'), 'EVENTS_TOPIC_ARN');

@@ -263,6 +263,16 @@ export class ServiceFunction extends Construct {
   }
 
   /**
+   * Publishes the function's name for operators to invoke it by (e.g. a replay run by hand) as the
+   * SSM parameter `/shop/<stage>/<service>/<name>`, a child of the function's stack like
+   * {@link publishArn}'s.
+   */
+  publishName(name: string, description: string): ssm.StringParameter {
+    const { service, stage } = this.props;
+    return publish(Stack.of(this), stage.stage, service, name, this.functionName, description);
+  }
+
+  /**
    * Makes the function consume `table`'s DynamoDB stream as a relay that never drops a record:
    * from the oldest record, one poller per shard, partial batch responses
    * (`ReportBatchItemFailures`: the handler reports the first failing record and every later one,

@@ -1,16 +1,10 @@
+import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds, type TemplateStatement } from '@shop/cdk';
-import { BasketStack, basketStackName } from './basket-stack';
-
-const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+import { actionsOf, alarmCountsByMetric, alarmedResources, createServiceApp, inlineTestCode, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture, type TemplateStatement } from '@shop/cdk';
+import { BasketStack } from './basket-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const stack = new BasketStack(app, basketStackName(stage), {
-    stage,
-    code: { router: inline(), 'product-changed': inline(), 'order-events': inline() },
-  });
+  const { app, stack } = createServiceApp(BasketStack, { context: { stage: stageName }, code: inlineTestCode });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -259,5 +253,13 @@ describe('basket stateful resources', () => {
       'AWS::SQS::Queue ProductEventsQueue5B71CE40',
       'AWS::SQS::Queue ProductEventsQueueDlqQueue6CD0036A',
     ]);
+  });
+});
+
+describe('basket synthesized templates', () => {
+  // As `nx run basket:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(BasketStack, stage);
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

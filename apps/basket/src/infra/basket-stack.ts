@@ -1,8 +1,15 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { CommandQueue, EventSubscription, ServiceApi, ServiceFunction, serviceStackName, ServiceTable, type StageConfig } from '@shop/cdk';
+import {
+  CommandQueue,
+  EventSubscription,
+  type ServiceApi,
+  type ServiceFunction,
+  ServiceStack,
+  type ServiceStackProps,
+  ServiceTable,
+  type StageConfig,
+} from '@shop/cdk';
 import { ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_NEEDS_ATTENTION } from '@shop/order-contracts';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
@@ -11,32 +18,11 @@ export const SERVICE = 'basket';
 /** Where the basket API is mounted on the shop's API domain (`https://<domain>/basket/...`). */
 export const BASE_PATH = 'basket';
 
-/** The basket service's Lambda functions, named as their bundles (`dist/apps/basket/bundles/<fn>`). */
-export const FUNCTIONS = ['router', 'product-changed', 'order-events'] as const;
-
-/** One of {@link FUNCTIONS}. */
-export type BasketFunctionName = (typeof FUNCTIONS)[number];
-
 /** The order service's command queue that checkout sends `PlaceOrder` to (`/shop/<stage>/order/intake-queue-*`). */
 export const ORDER_INTAKE_QUEUE = { service: 'order', name: 'intake' } as const;
 
 /** Environment variable holding the order intake queue's URL (read by the router). */
 export const ORDER_INTAKE_QUEUE_URL_ENV = 'ORDER_INTAKE_QUEUE_URL';
-
-/** Properties of the {@link BasketStack}. */
-export interface BasketStackProps extends StackProps {
-  /** The stage being synthesized. */
-  readonly stage: StageConfig;
-  /**
-   * Code of each function, replacing its bundle from `dist` (stack tests use inline code so
-   * they need no build).
-   * @default - each function's esbuild bundle
-   */
-  readonly code?: Partial<Record<BasketFunctionName, lambda.Code>>;
-}
-
-/** The stack's name for a stage: `shop-<stage>-basket`. */
-export const basketStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
  * Stateful resources: the basket table (baskets, the price read model and checkout records, with
@@ -68,7 +54,7 @@ export const ORDER_EVENT_TYPES = [ORDER_CONFIRMED, ORDER_CANCELLED, ORDER_NEEDS_
  * consumer owns its queue, subscribed to the producer's topic (found through SSM) with a filter
  * on the event type, with an alarmed dead-letter queue.
  */
-export class BasketStack extends Stack {
+export class BasketStack extends ServiceStack {
   /** The table. */
   readonly state: BasketState;
   /** The `{proxy+}` router behind the REST API. */
@@ -84,24 +70,17 @@ export class BasketStack extends Stack {
   /** The REST API. */
   readonly api: ServiceApi;
 
-  constructor(scope: Construct, id: string, props: BasketStackProps) {
-    super(scope, id, {
-      description: `Serverless Shop basket service (${props.stage.stage})`,
-      ...props,
-    });
-    const { stage } = props;
+  constructor(scope: Construct, props: ServiceStackProps) {
+    super(scope, { service: SERVICE, description: 'basket service' }, props);
+    const { stage } = this;
 
     // --- Stateful -------------------------------------------------------------------------------
     this.state = new BasketState(this, 'State', stage);
     const { table } = this.state;
 
     // --- Stateless ------------------------------------------------------------------------------
-    this.router = new ServiceFunction(this, 'Router', {
-      service: SERVICE,
-      name: 'router',
-      stage,
+    this.router = this.addFunction('router', {
       description: 'Basket REST API: get the basket, set and remove items, check out (PlaceOrder)',
-      code: props.code?.router,
     })
       // Reads, and conditional puts (baskets; a checkout's claim and basket lock, the two puts of one
       // TransactWriteItems, which needs no other action): nothing is updated or deleted in place.
@@ -110,12 +89,8 @@ export class BasketStack extends Stack {
     table.grantAccess(this.router.function, { items: 'read', batch: true });
     CommandQueue.bindSender(this.router, { stage: stage.stage, ...ORDER_INTAKE_QUEUE }, ORDER_INTAKE_QUEUE_URL_ENV);
 
-    this.productChanged = new ServiceFunction(this, 'ProductChanged', {
-      service: SERVICE,
-      name: 'product-changed',
-      stage,
+    this.productChanged = this.addFunction('product-changed', {
       description: 'Keeps the price read model from ProductChanged events (conditional on the product version)',
-      code: props.code?.['product-changed'],
     }).addEnvironment('TABLE_NAME', table.tableName);
     // One conditional PutItem per event, on read model items (`PRODUCT#...`) only.
     this.productChanged.function.addToRolePolicy(
@@ -126,12 +101,10 @@ export class BasketStack extends Stack {
       }),
     );
 
-    this.orderEventsConsumer = new ServiceFunction(this, 'OrderEventsConsumer', {
-      service: SERVICE,
-      name: 'order-events',
-      stage,
+    this.orderEventsConsumer = this.addFunction('order-events', {
+      // Construct id kept from before the handler's name: a new one would replace the function and its role.
+      id: 'OrderEventsConsumer',
       description: 'Frees the basket of an ended order; on OrderConfirmed also removes the ordered lines (once per order id)',
-      code: props.code?.['order-events'],
     })
       // Reads the basket and writes it back whole (conditional on its version); nothing else.
       .bindTable(table, { items: ['GetItem', 'PutItem'] });
@@ -151,13 +124,7 @@ export class BasketStack extends Stack {
       consumer: this.orderEventsConsumer,
     });
 
-    this.api = new ServiceApi(this, 'Api', {
-      service: SERVICE,
-      stage,
-      basePath: BASE_PATH,
-      // A basket is always the signed-in customer's own: nothing is public but CORS preflights.
-      handler: this.router.function,
-    });
-    this.api.publishEndpoint();
+    // A basket is always the signed-in customer's own: nothing is public but CORS preflights.
+    this.api = this.addApi({ basePath: BASE_PATH, router: this.router });
   }
 }

@@ -1,16 +1,10 @@
+import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
-import { InventoryStack, inventoryStackName } from './inventory-stack';
-
-const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createServiceApp, inlineTestCode, logicalIdOf, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import { InventoryStack } from './inventory-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const stack = new InventoryStack(app, inventoryStackName(stage), {
-    stage,
-    code: { router: inline(), 'reserve-stock': inline(), 'release-stock': inline() },
-  });
+  const { app, stack } = createServiceApp(InventoryStack, { context: { stage: stageName }, code: inlineTestCode });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -176,5 +170,13 @@ describe('inventory stateful resources', () => {
     expect(statefulLogicalIds(synth('prod').template)).toEqual([
       'AWS::DynamoDB::Table StateInventoryTable9DA003C1',
     ]);
+  });
+});
+
+describe('inventory synthesized templates', () => {
+  // As `nx run inventory:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(InventoryStack, stage);
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

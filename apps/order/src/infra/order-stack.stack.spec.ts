@@ -1,14 +1,10 @@
+import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createShopApp, dashboardWidgets, nagFindings, policyStatementsOf, statefulLogicalIds, type TemplateStatement } from '@shop/cdk';
-import { FUNCTIONS, OrderStack, orderStackName } from './order-stack';
-
-const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createServiceApp, dashboardWidgets, inlineTestCode, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture, type TemplateStatement } from '@shop/cdk';
+import { OrderStack } from './order-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const code = Object.fromEntries(FUNCTIONS.map((name) => [name, inline()]));
-  const stack = new OrderStack(app, orderStackName(stage), { stage, code });
+  const { app, stack } = createServiceApp(OrderStack, { context: { stage: stageName }, code: inlineTestCode });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -408,5 +404,13 @@ describe('order stateful resources', () => {
       'AWS::SQS::Queue StateIntakeQueue0BF298A8',
       'AWS::SQS::Queue StateReconcileDlqQueueC085072F',
     ]);
+  });
+});
+
+describe('order synthesized templates', () => {
+  // As `nx run order:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(OrderStack, stage);
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -11,12 +11,10 @@ import { Construct } from 'constructs';
 import {
   AlarmedDeadLetterQueue,
   CommandQueue,
-  lookup,
-  publish,
-  ServiceApi,
-  ServiceFunction,
-  type ServiceFunctionProps,
-  serviceStackName,
+  type ServiceApi,
+  type ServiceFunction,
+  ServiceStack,
+  type ServiceStackProps,
   ServiceTable,
   ServiceTopic,
   suppressNag,
@@ -34,22 +32,6 @@ export const BASE_PATH = 'orders';
 
 /** Name of the intake command queue: its URL and ARN are `/shop/<stage>/order/intake-queue-url|arn`. */
 export const INTAKE_QUEUE = 'intake';
-
-/** The order service's Lambda functions, named as their bundles (`dist/apps/order/bundles/<fn>`). */
-export const FUNCTIONS = [
-  'router',
-  'place-order',
-  'confirm-order',
-  'cancel-order',
-  'mark-needs-attention',
-  'publish-events',
-  'reconcile-order',
-  'sweep-pending-orders',
-  'republish-events',
-] as const;
-
-/** One of {@link FUNCTIONS}. */
-export type OrderFunctionName = (typeof FUNCTIONS)[number];
 
 /**
  * The saga participants of other services, found through the SSM parameters their stacks publish
@@ -79,21 +61,6 @@ export const STALE_AFTER = EXECUTION_TIMEOUT.plus(Duration.minutes(5));
 
 /** How often the sweep looks for PENDING orders left behind. */
 export const SWEEP_RATE = Duration.minutes(5);
-
-/** Properties of the {@link OrderStack}. */
-export interface OrderStackProps extends StackProps {
-  /** The stage being synthesized. */
-  readonly stage: StageConfig;
-  /**
-   * Code of each function, replacing its bundle from `dist` (stack tests use inline code so
-   * they need no build).
-   * @default - each function's esbuild bundle
-   */
-  readonly code?: Partial<Record<OrderFunctionName, lambda.Code>>;
-}
-
-/** The stack's name for a stage: `shop-<stage>-order`. */
-export const orderStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
  * Stateful resources: the order table (with its stream, customer index and status index), the
@@ -152,7 +119,7 @@ export class OrderState extends Construct {
  * OrderNeedsAttention (transactional outbox: no task publishes, so no event is lost or invented),
  * the operator's event replay, and the REST API of a customer's own orders.
  */
-export class OrderStack extends Stack {
+export class OrderStack extends ServiceStack {
   /** Table, topic, intake queue and the reconciler's dead-letter queue. */
   readonly state: OrderState;
   /** The `{proxy+}` router behind the REST API. */
@@ -178,32 +145,26 @@ export class OrderStack extends Stack {
   /** The REST API. */
   readonly api: ServiceApi;
 
-  constructor(scope: Construct, id: string, props: OrderStackProps) {
-    super(scope, id, {
-      description: `Serverless Shop order service: intake, saga, events and API (${props.stage.stage})`,
-      ...props,
-    });
-    const { stage } = props;
+  constructor(scope: Construct, props: ServiceStackProps) {
+    super(scope, { service: SERVICE, description: 'order service: intake, saga, events and API' }, props);
+    const { stage } = this;
 
     // --- Stateful -------------------------------------------------------------------------------
     this.state = new OrderState(this, 'State', stage);
     const { table, topic, intakeQueue, reconcileDlq } = this.state;
 
     // --- Stateless ------------------------------------------------------------------------------
-    const fn = (id: string, name: OrderFunctionName, description: string, options: Pick<ServiceFunctionProps, 'timeout' | 'memorySize' | 'alarms'> = {}) =>
-      new ServiceFunction(this, id, { service: SERVICE, name, stage, description, ...options, code: props.code?.[name] });
-
-    this.confirmOrder = fn('ConfirmOrder', 'confirm-order', 'Order saga task: set the order CONFIRMED').bindTable(table);
-    this.cancelOrder = fn('CancelOrder', 'cancel-order', 'Order saga task: set the order CANCELLED with its reason').bindTable(table);
-    this.markNeedsAttention = fn(
-      'MarkNeedsAttention',
-      'mark-needs-attention',
-      'Order saga task: flag the order NEEDS_ATTENTION after a failure that outlived its retries',
-    ).bindTable(table);
+    this.confirmOrder = this.addFunction('confirm-order', { description: 'Order saga task: set the order CONFIRMED' }).bindTable(table);
+    this.cancelOrder = this.addFunction('cancel-order', {
+      description: 'Order saga task: set the order CANCELLED with its reason',
+    }).bindTable(table);
+    this.markNeedsAttention = this.addFunction('mark-needs-attention', {
+      description: 'Order saga task: flag the order NEEDS_ATTENTION after a failure that outlived its retries',
+    }).bindTable(table);
 
     const participant = (key: keyof typeof PARTICIPANTS): lambda.IFunction => {
       const { service, name } = PARTICIPANTS[key];
-      return lambda.Function.fromFunctionArn(this, `Participant-${service}-${name}`, lookup(this, stage.stage, service, name));
+      return lambda.Function.fromFunctionArn(this, `Participant-${service}-${name}`, this.lookup(service, name));
     };
     const sagaFunctions: OrderSagaFunctions = {
       reserveStock: participant('reserveStock'),
@@ -216,18 +177,20 @@ export class OrderStack extends Stack {
     };
     this.saga = new OrderSagaStateMachine(this, 'Saga', { stage, service: SERVICE, functions: sagaFunctions });
 
-    this.placeOrder = fn('PlaceOrder', 'place-order', 'Order intake: PlaceOrder -> order PENDING -> saga started', { timeout: Duration.seconds(10) })
+    this.placeOrder = this.addFunction('place-order', {
+      description: 'Order intake: PlaceOrder -> order PENDING -> saga started',
+      timeout: Duration.seconds(10),
+    })
       .bindTable(table)
       .addEnvironment('STATE_MACHINE_ARN', this.saga.stateMachineArn);
     this.saga.stateMachine.grantStartExecution(this.placeOrder.function);
     intakeQueue.addConsumer(this.placeOrder, { batchSize: 10 });
 
-    this.publishEvents = fn(
-      'PublishEvents',
-      'publish-events',
-      'Publishes OrderConfirmed, OrderCancelled and OrderNeedsAttention for every order status change of the table (its stream)',
-      { timeout: Duration.seconds(30) },
-    ).bindTopic(topic);
+    this.publishEvents = this.addFunction('publish-events', {
+      description:
+        'Publishes OrderConfirmed, OrderCancelled and OrderNeedsAttention for every order status change of the table (its stream)',
+      timeout: Duration.seconds(30),
+    }).bindTopic(topic);
     this.publishEvents.consumeTableStream(table);
 
     // --- The reconciler: no execution ends with stock or money held -------------------------------
@@ -249,13 +212,11 @@ export class OrderStack extends Stack {
     };
 
     this.reconcileOrder = reconciler(
-      fn(
-        'ReconcileOrder',
-        'reconcile-order',
-        'Reconciles the order of a saga execution that ended FAILED, TIMED_OUT or ABORTED: fence, refund, release',
+      this.addFunction('reconcile-order', {
+        description: 'Reconciles the order of a saga execution that ended FAILED, TIMED_OUT or ABORTED: fence, refund, release',
         // Two rounds of compensations with their retries and the in-flight grace between them.
-        { timeout: Duration.minutes(5) },
-      ).bindTable(table, { items: ['GetItem', 'UpdateItem'] }),
+        timeout: Duration.minutes(5),
+      }).bindTable(table, { items: ['GetItem', 'UpdateItem'] }),
     );
     // Deliveries EventBridge gives up on, and invocations that still fail after Lambda's own
     // retries, land in the same alarmed queue: no ended execution is forgotten silently.
@@ -281,24 +242,20 @@ export class OrderStack extends Stack {
     });
 
     this.sweepPendingOrders = reconciler(
-      fn(
-        'SweepPendingOrders',
-        'sweep-pending-orders',
-        'Every 5 minutes: reconciles PENDING orders older than any saga run whose execution is not running',
-        {
-          timeout: Duration.minutes(3),
-          // One run per 5 minutes: a 1-minute datapoint would be missing data 4 times out of 5 and
-          // never reach the default 3 of 5; one failed run pages.
-          alarms: { errorRate: { period: SWEEP_RATE, evaluationPeriods: 1, datapointsToAlarm: 1 } },
-        },
-      )
+      this.addFunction('sweep-pending-orders', {
+        description: 'Every 5 minutes: reconciles PENDING orders older than any saga run whose execution is not running',
+        timeout: Duration.minutes(3),
+        // One run per 5 minutes: a 1-minute datapoint would be missing data 4 times out of 5 and
+        // never reach the default 3 of 5; one failed run pages.
+        alarms: { errorRate: { period: SWEEP_RATE, evaluationPeriods: 1, datapointsToAlarm: 1 } },
+      })
         .bindTable(table, { items: ['GetItem', 'UpdateItem'], queryIndexes: [STATUS_INDEX] })
         .addEnvironment(RECONCILER_ENV.stateMachineArn, this.saga.stateMachineArn)
         .addEnvironment(RECONCILER_ENV.staleAfterSeconds, String(STALE_AFTER.toSeconds())),
     );
     this.saga.stateMachine.grantExecution(this.sweepPendingOrders.function, 'states:DescribeExecution');
     // cdk-nag names the finding by the statement's resource: the saga's executions, `<machine name>:*`.
-    const sagaLogicalId = Stack.of(this).getLogicalId(this.saga.stateMachine.node.defaultChild as sfn.CfnStateMachine);
+    const sagaLogicalId = this.getLogicalId(this.saga.stateMachine.node.defaultChild as sfn.CfnStateMachine);
     const sagaName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${sagaLogicalId}"}]}]}`;
     suppressNag(this.sweepPendingOrders.role, [
       {
@@ -318,29 +275,24 @@ export class OrderStack extends Stack {
     // --- The operator's event replay ---------------------------------------------------------------
     // Invoked by operators only (`aws lambda invoke`): no API, no event source. It resumes from a
     // cursor, so a run that stops for time is continued by the next invocation.
-    this.republishEvents = fn(
-      'RepublishEvents',
-      'republish-events',
-      'Operator replay: republishes the current event of given orders, or of the orders placed in a time window, from a cursor',
-      { timeout: Duration.minutes(5), memorySize: 256 },
-    )
+    this.republishEvents = this.addFunction('republish-events', {
+      description:
+        'Operator replay: republishes the current event of given orders, or of the orders placed in a time window, from a cursor',
+      timeout: Duration.minutes(5),
+      memorySize: 256,
+    })
       .bindTopic(topic)
       .bindTable(table, { items: ['GetItem'], queryIndexes: [STATUS_INDEX] });
-    this.republishFunctionParameter = publish(
-      this,
-      stage.stage,
-      SERVICE,
+    this.republishFunctionParameter = this.republishEvents.publishName(
       REPUBLISH_FUNCTION_PARAMETER,
-      this.republishEvents.functionName,
       `Name of the order republish-events function (${stage.stage}): invoke it to replay order events`,
     );
 
-    this.router = fn('Router', 'router', "Order REST API: the signed-in customer's own orders").bindTable(table, {
+    this.router = this.addFunction('router', { description: "Order REST API: the signed-in customer's own orders" }).bindTable(table, {
       items: 'read',
       queryIndexes: [ServiceTable.GSI1],
     });
     // Every method needs a customer's ID token: orders are personal (ServiceApi's default).
-    this.api = new ServiceApi(this, 'Api', { service: SERVICE, stage, basePath: BASE_PATH, handler: this.router.function });
-    this.api.publishEndpoint();
+    this.api = this.addApi({ basePath: BASE_PATH, router: this.router });
   }
 }

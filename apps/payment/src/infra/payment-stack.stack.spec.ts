@@ -1,16 +1,10 @@
+import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createShopApp, logicalIdOf, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
-import { PaymentStack, paymentStackName } from './payment-stack';
-
-const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createServiceApp, inlineTestCode, logicalIdOf, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import { PaymentStack } from './payment-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const stack = new PaymentStack(app, paymentStackName(stage), {
-    stage,
-    code: { router: inline(), 'charge-payment': inline(), 'refund-payment': inline() },
-  });
+  const { app, stack } = createServiceApp(PaymentStack, { context: { stage: stageName }, code: inlineTestCode });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -189,5 +183,13 @@ describe('payment stateful resources', () => {
     expect(statefulLogicalIds(synth('prod').template)).toEqual([
       'AWS::DynamoDB::Table StatePaymentsTableF4B232FB',
     ]);
+  });
+});
+
+describe('payment synthesized templates', () => {
+  // As `nx run payment:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(PaymentStack, stage);
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

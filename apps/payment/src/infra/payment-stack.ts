@@ -1,8 +1,6 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ServiceApi, ServiceFunction, serviceStackName, ServiceTable, type StageConfig } from '@shop/cdk';
+import { type ServiceApi, type ServiceFunction, ServiceStack, type ServiceStackProps, ServiceTable, type StageConfig } from '@shop/cdk';
 import { FAILURE_TOKENS_ENV, type FailureTokens } from '../adapters/failure-tokens';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
@@ -11,32 +9,11 @@ export const SERVICE = 'payment';
 /** Where the payment API is mounted on the shop's API domain (`https://<domain>/payments/...`). */
 export const BASE_PATH = 'payments';
 
-/** The payment service's Lambda functions, named as their bundles (`dist/apps/payment/bundles/<fn>`). */
-export const FUNCTIONS = ['router', 'charge-payment', 'refund-payment'] as const;
-
-/** One of {@link FUNCTIONS}. */
-export type PaymentFunctionName = (typeof FUNCTIONS)[number];
-
 /** SSM parameter names (under `/shop/<stage>/payment/`) of the saga command functions' ARNs. */
 export const SAGA_COMMAND_PARAMETERS = {
   chargePayment: 'charge-payment-function-arn',
   refundPayment: 'refund-payment-function-arn',
 } as const;
-
-/** Properties of the {@link PaymentStack}. */
-export interface PaymentStackProps extends StackProps {
-  /** The stage being synthesized. */
-  readonly stage: StageConfig;
-  /**
-   * Code of each function, replacing its bundle from `dist` (stack tests use inline code so
-   * they need no build).
-   * @default - each function's esbuild bundle
-   */
-  readonly code?: Partial<Record<PaymentFunctionName, lambda.Code>>;
-}
-
-/** The stack's name for a stage: `shop-<stage>-payment`. */
-export const paymentStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
  * Stateful resources: the payment table (one payment per order, plus the simulated provider's
@@ -59,7 +36,7 @@ export class PaymentState extends Construct {
  * published in SSM: `ChargePayment` (authorize and capture at the simulated provider) and
  * `RefundPayment` (its compensation). Both are idempotent per order id.
  */
-export class PaymentStack extends Stack {
+export class PaymentStack extends ServiceStack {
   /** The table. */
   readonly state: PaymentState;
   /** The `{proxy+}` router behind the REST API. */
@@ -73,32 +50,22 @@ export class PaymentStack extends Stack {
   /** The SSM parameters publishing the saga command functions' ARNs. */
   readonly sagaCommandParameters: Readonly<Record<keyof typeof SAGA_COMMAND_PARAMETERS, ssm.StringParameter>>;
 
-  constructor(scope: Construct, id: string, props: PaymentStackProps) {
-    super(scope, id, {
-      description: `Serverless Shop payment service (${props.stage.stage})`,
-      ...props,
-    });
-    const { stage } = props;
+  constructor(scope: Construct, props: ServiceStackProps) {
+    super(scope, { service: SERVICE, description: 'payment service' }, props);
+    const { stage } = this;
 
     // --- Stateful -------------------------------------------------------------------------------
     this.state = new PaymentState(this, 'State', stage);
     const { table } = this.state;
 
     // --- Stateless ------------------------------------------------------------------------------
-    this.router = new ServiceFunction(this, 'Router', {
-      service: SERVICE,
-      name: 'router',
-      stage,
+    this.router = this.addFunction('router', {
       description: 'Payment REST API (admins): get the payment of an order',
-      code: props.code?.router,
     }).bindTable(table, { items: 'read' });
 
     // Every write is a conditional UpdateItem (payments and the simulator's counters): no Put, no Delete.
     // A charge reads nothing: a failed attempt write returns the stored payment (ALL_OLD).
-    this.chargePayment = new ServiceFunction(this, 'ChargePayment', {
-      service: SERVICE,
-      name: 'charge-payment',
-      stage,
+    this.chargePayment = this.addFunction('charge-payment', {
       description: 'Saga command ChargePayment: authorize and capture once per order (simulated provider)',
       // The stage decides whether the simulator's failure tokens work: in prod they are declined.
       environment: { [FAILURE_TOKENS_ENV]: (stage.simulatedPaymentFailures ? 'enabled' : 'disabled') satisfies FailureTokens },
@@ -106,15 +73,10 @@ export class PaymentStack extends Stack {
       // refusals. Unexpected failures page through the saga's own alarms (failed executions,
       // NEEDS_ATTENTION); this one fires only when most calls fail.
       alarms: { errorRate: { threshold: 0.5 } },
-      code: props.code?.['charge-payment'],
     }).bindTable(table, { items: ['UpdateItem'] });
 
-    this.refundPayment = new ServiceFunction(this, 'RefundPayment', {
-      service: SERVICE,
-      name: 'refund-payment',
-      stage,
+    this.refundPayment = this.addFunction('refund-payment', {
       description: 'Saga compensation RefundPayment: gives a captured payment back, once',
-      code: props.code?.['refund-payment'],
     }).bindTable(table, { items: ['GetItem', 'UpdateItem'] });
 
     this.sagaCommandParameters = {
@@ -128,13 +90,7 @@ export class PaymentStack extends Stack {
       ),
     };
 
-    this.api = new ServiceApi(this, 'Api', {
-      service: SERVICE,
-      stage,
-      basePath: BASE_PATH,
-      // Payments are for administrators only (checked by the router): every method needs a token.
-      handler: this.router.function,
-    });
-    this.api.publishEndpoint();
+    // Payments are for administrators only (checked by the router): every method needs a token.
+    this.api = this.addApi({ basePath: BASE_PATH, router: this.router });
   }
 }

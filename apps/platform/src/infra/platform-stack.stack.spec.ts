@@ -1,10 +1,10 @@
+import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import {createShopApp, nagFindings, statefulLogicalIds } from '@shop/cdk';
-import { ADMIN_GROUP, PlatformStack, platformStackName } from './platform-stack';
+import { createServiceApp, nagFindings, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import { ADMIN_GROUP, PlatformStack } from './platform-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const stack = new PlatformStack(app, platformStackName(stage), { stage });
+  const { app, stack } = createServiceApp(PlatformStack, { context: { stage: stageName } });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -137,5 +137,13 @@ describe('platform stateful resources', () => {
       'AWS::Cognito::UserPool IdentityUserPool96FE3B9B',
       'AWS::SNS::Topic OperationsAlarmTopic1D9908D6',
     ]);
+  });
+});
+
+describe('platform synthesized templates', () => {
+  // As `nx run platform:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(PlatformStack, stage);
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -7,22 +7,22 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { ALARM_TOPIC_PARAMETER, type ApiDomainConfig, PLATFORM_PARAMETERS, publish, serviceStackName, ServiceTopic, type StageConfig, suppressNag } from '@shop/cdk';
+import {
+  ALARM_TOPIC_PARAMETER,
+  type ApiDomainConfig,
+  PLATFORM_PARAMETERS,
+  ServiceStack,
+  type ServiceStackProps,
+  ServiceTopic,
+  type StageConfig,
+  suppressNag,
+} from '@shop/cdk';
 
 /** The platform's name in SSM paths: `/shop/<stage>/platform/<name>`. */
 export const SERVICE = 'platform';
 
 /** The Cognito group whose members may change the catalog (and, later, stock and payments). */
 export const ADMIN_GROUP = 'admin';
-
-/** Properties of the {@link PlatformStack}. */
-export interface PlatformStackProps extends StackProps {
-  /** The stage being synthesized. */
-  readonly stage: StageConfig;
-}
-
-/** The stack's name for a stage: `shop-<stage>-platform`. */
-export const platformStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
  * The shop's identity: a Cognito user pool (customers sign up with their email; administrators
@@ -195,7 +195,7 @@ export class Operations extends Construct {
  * services to read at deploy time: user-pool-arn, user-pool-id, user-pool-client-id,
  * api-domain-name and alarm-topic-arn, under `/shop/<stage>/platform/`.
  */
-export class PlatformStack extends Stack {
+export class PlatformStack extends ServiceStack {
   /** User pool and app client. */
   readonly identity: Identity;
   /** The real API domain, where the stage has one. */
@@ -203,12 +203,9 @@ export class PlatformStack extends Stack {
   /** API Gateway logging role and the ops alarm topic. */
   readonly operations: Operations;
 
-  constructor(scope: Construct, id: string, props: PlatformStackProps) {
-    super(scope, id, {
-      description: `Serverless Shop platform: identity, API domain, operations (${props.stage.stage})`,
-      ...props,
-    });
-    const { stage } = props;
+  constructor(scope: Construct, props: ServiceStackProps) {
+    super(scope, { service: SERVICE, description: 'platform: identity, API domain, operations' }, props);
+    const { stage } = this;
 
     // --- Stateful -------------------------------------------------------------------------------
     this.identity = new Identity(this, 'Identity', stage);
@@ -219,19 +216,16 @@ export class PlatformStack extends Stack {
 
     // --- Discovery --------------------------------------------------------------------------------
     const { userPool, client } = this.identity;
-    publish(this, stage.stage, SERVICE, PLATFORM_PARAMETERS.userPoolArn, userPool.userPoolArn, 'ARN of the shop user pool');
-    publish(this, stage.stage, SERVICE, 'user-pool-id', userPool.userPoolId, 'Id of the shop user pool');
-    publish(this, stage.stage, SERVICE, 'user-pool-client-id', client.userPoolClientId, 'Id of the shop web app client');
-    publish(
-      this,
-      stage.stage,
-      SERVICE,
+    this.publish(PLATFORM_PARAMETERS.userPoolArn, userPool.userPoolArn, 'ARN of the shop user pool');
+    this.publish('user-pool-id', userPool.userPoolId, 'Id of the shop user pool');
+    this.publish('user-pool-client-id', client.userPoolClientId, 'Id of the shop web app client');
+    this.publish(
       PLATFORM_PARAMETERS.apiDomainName,
       // Where the stage has no real domain (local), a placeholder: services' base path mappings
       // still name a domain, and the local cloud serves each base path on one port.
       this.apiDomain?.domainName.domainName ?? stage.apiDomainName,
       'Custom domain of the shop API; services map their base paths onto it',
     );
-    publish(this, stage.stage, SERVICE, ALARM_TOPIC_PARAMETER, this.operations.alarmTopic.topicArn, 'ARN of the ops alarm topic');
+    this.publish(ALARM_TOPIC_PARAMETER, this.operations.alarmTopic.topicArn, 'ARN of the ops alarm topic');
   }
 }

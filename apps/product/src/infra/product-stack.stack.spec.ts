@@ -1,16 +1,10 @@
+import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, nagFindings, policyStatementsOf, READ_METHODS, statefulLogicalIds } from '@shop/cdk';
-import { ProductStack, productStackName } from './product-stack';
-
-const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+import { actionsOf, alarmCountsByMetric, alarmedResources, createServiceApp, inlineTestCode, nagFindings, policyStatementsOf, READ_METHODS, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import { ProductStack } from './product-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const stack = new ProductStack(app, productStackName(stage), {
-    stage,
-    code: { router: inline(), 'publish-changes': inline(), 'republish-catalog': inline() },
-  });
+  const { app, stack } = createServiceApp(ProductStack, { context: { stage: stageName }, code: inlineTestCode });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -280,5 +274,13 @@ describe('product stateful resources', () => {
       'AWS::SNS::Topic StateEventsTopicA76B51C3',
       'AWS::SQS::Queue PublishChangesStreamDlqQueue7E40D478',
     ]);
+  });
+});
+
+describe('product synthesized templates', () => {
+  // As `nx run product:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(ProductStack, stage);
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

@@ -1,16 +1,10 @@
+import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { actionsOf, alarmCountsByMetric, alarmedResources, createShopApp, nagFindings, policyStatementsOf, statefulLogicalIds } from '@shop/cdk';
-import { ShippingStack, shippingStackName } from './shipping-stack';
-
-const inline = () => lambda.Code.fromInline('exports.handler = async () => ({});');
+import { actionsOf, alarmCountsByMetric, alarmedResources, createServiceApp, inlineTestCode, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import { ShippingStack } from './shipping-stack';
 
 const synth = (stageName: string) => {
-  const { app, stage } = createShopApp({ context: { stage: stageName } });
-  const stack = new ShippingStack(app, shippingStackName(stage), {
-    stage,
-    code: { router: inline(), 'on-order-confirmed': inline(), 'publish-shipments': inline(), 'republish-shipments': inline() },
-  });
+  const { app, stack } = createServiceApp(ShippingStack, { context: { stage: stageName }, code: inlineTestCode });
   return { app, stack, template: Template.fromStack(stack) };
 };
 
@@ -228,5 +222,13 @@ describe('shipping stateful resources', () => {
       'AWS::SQS::Queue OrderConfirmedQueueDlqQueue2AB5A090',
       'AWS::SQS::Queue PublishShipmentsStreamDlqQueue456B6363',
     ]);
+  });
+});
+
+describe('shipping synthesized templates', () => {
+  // As `nx run shipping:synth` writes them (main.ts, the cdk CLI's context), but with inline code.
+  it.each(STAGE_NAMES)('%s: equal to the checked-in template (src/infra/__tests__/templates)', (stage) => {
+    const { stackName, template } = synthesizedTemplate(ShippingStack, stage);
+    expect(template).toEqual(templateFixture(join(__dirname, '__tests__', 'templates', `${stackName}.template.json`), template));
   });
 });

@@ -1,9 +1,17 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { EventSubscription, publish, ServiceApi, ServiceFunction, serviceStackName, ServiceTable, ServiceTopic, type StageConfig } from '@shop/cdk';
+import {
+  EventSubscription,
+  type ServiceApi,
+  type ServiceFunction,
+  ServiceStack,
+  type ServiceStackProps,
+  ServiceTable,
+  ServiceTopic,
+  type StageConfig,
+} from '@shop/cdk';
 import { ORDER_CONFIRMED } from '@shop/order-contracts';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
@@ -12,29 +20,8 @@ export const SERVICE = 'shipping';
 /** Where the shipping API is mounted on the shop's API domain (`https://<domain>/shipments/...`). */
 export const BASE_PATH = 'shipments';
 
-/** The shipping service's Lambda functions, named as their bundles (`dist/apps/shipping/bundles/<fn>`). */
-export const FUNCTIONS = ['router', 'on-order-confirmed', 'publish-shipments', 'republish-shipments'] as const;
-
-/** One of {@link FUNCTIONS}. */
-export type ShippingFunctionName = (typeof FUNCTIONS)[number];
-
-/** Properties of the {@link ShippingStack}. */
-export interface ShippingStackProps extends StackProps {
-  /** The stage being synthesized. */
-  readonly stage: StageConfig;
-  /**
-   * Code of each function, replacing its bundle from `dist` (stack tests use inline code so they
-   * need no build).
-   * @default - each function's esbuild bundle
-   */
-  readonly code?: Partial<Record<ShippingFunctionName, lambda.Code>>;
-}
-
 /** SSM parameter (`/shop/<stage>/shipping/<name>`) holding the name of the ShipmentCreated replay function operators invoke. */
 export const REPUBLISH_FUNCTION_PARAMETER = 'republish-function-name';
-
-/** The stack's name for a stage: `shop-<stage>-shipping`. */
-export const shippingStackName = (stage: StageConfig): string => serviceStackName(stage, SERVICE);
 
 /**
  * Stateful resources: the shipments table (its stream is the outbox of ShipmentCreated) and the
@@ -66,7 +53,7 @@ export class ShippingState extends Construct {
  * for given orders or a creation-time window; and a REST API that shows a customer the shipment of
  * their own order.
  */
-export class ShippingStack extends Stack {
+export class ShippingStack extends ServiceStack {
   /** Table and topic. */
   readonly state: ShippingState;
   /** The `{proxy+}` router behind the REST API. */
@@ -84,34 +71,23 @@ export class ShippingStack extends Stack {
   /** The REST API. */
   readonly api: ServiceApi;
 
-  constructor(scope: Construct, id: string, props: ShippingStackProps) {
-    super(scope, id, {
-      description: `Serverless Shop shipping service (${props.stage.stage})`,
-      ...props,
-    });
-    const { stage } = props;
+  constructor(scope: Construct, props: ServiceStackProps) {
+    super(scope, { service: SERVICE, description: 'shipping service' }, props);
+    const { stage } = this;
 
     // --- Stateful -------------------------------------------------------------------------------
     this.state = new ShippingState(this, 'State', stage);
     const { table, topic } = this.state;
 
     // --- Stateless ------------------------------------------------------------------------------
-    this.router = new ServiceFunction(this, 'Router', {
-      service: SERVICE,
-      name: 'router',
-      stage,
+    this.router = this.addFunction('router', {
       description: "Shipping REST API: a customer's shipment of their own order",
-      code: props.code?.router,
     }).bindTable(table, { items: 'read' });
 
     // Create-only: a shipment is one conditional PutItem per order, never read, changed or deleted here.
-    this.onOrderConfirmed = new ServiceFunction(this, 'OnOrderConfirmed', {
-      service: SERVICE,
-      name: 'on-order-confirmed',
-      stage,
+    this.onOrderConfirmed = this.addFunction('on-order-confirmed', {
       description: 'Creates the one shipment of each confirmed order (OrderConfirmed from the order topic)',
       memorySize: 256,
-      code: props.code?.['on-order-confirmed'],
     }).bindTable(table, { items: ['PutItem'] });
     this.orderConfirmed = new EventSubscription(this, 'OrderConfirmed', {
       stage,
@@ -121,46 +97,28 @@ export class ShippingStack extends Stack {
       batchSize: 10,
     });
 
-    this.publishShipments = new ServiceFunction(this, 'PublishShipments', {
-      service: SERVICE,
-      name: 'publish-shipments',
-      stage,
+    this.publishShipments = this.addFunction('publish-shipments', {
       description: 'Publishes ShipmentCreated for every new shipment (the table stream)',
       timeout: Duration.seconds(30),
       memorySize: 256,
-      code: props.code?.['publish-shipments'],
     }).bindTopic(topic);
     this.publishShipments.consumeTableStream(table);
 
     // Invoked by operators only (`aws lambda invoke`): no API, no event source. It reads shipments
     // by key or through the creation-time index (no Scan) and resumes from a cursor.
-    this.republishShipments = new ServiceFunction(this, 'RepublishShipments', {
-      service: SERVICE,
-      name: 'republish-shipments',
-      stage,
+    this.republishShipments = this.addFunction('republish-shipments', {
       description: 'Operator replay: republishes ShipmentCreated (same event ids) for given orders or a creation-time window',
       timeout: Duration.minutes(5),
       memorySize: 256,
-      code: props.code?.['republish-shipments'],
     })
       .bindTopic(topic)
       .bindTable(table, { items: ['GetItem'], queryIndexes: [ServiceTable.GSI1] });
-    this.republishFunctionParameter = publish(
-      this,
-      stage.stage,
-      SERVICE,
+    this.republishFunctionParameter = this.republishShipments.publishName(
       REPUBLISH_FUNCTION_PARAMETER,
-      this.republishShipments.functionName,
       `Name of the shipping republish-shipments function (${stage.stage}): invoke it to replay ShipmentCreated`,
     );
 
-    this.api = new ServiceApi(this, 'Api', {
-      service: SERVICE,
-      stage,
-      basePath: BASE_PATH,
-      // Every route shows a customer their own data: no public method but CORS preflights.
-      handler: this.router.function,
-    });
-    this.api.publishEndpoint();
+    // Every route shows a customer their own data: no public method but CORS preflights.
+    this.api = this.addApi({ basePath: BASE_PATH, router: this.router });
   }
 }
