@@ -6,6 +6,12 @@ module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
   transform: {
+    // Jest loads a globalSetup with Node's resolver, which knows no tsconfig paths: swc rewrites
+    // the @shop/* imports of the shared DynamoDB Local setup into relative ones.
+    '/libs/testing/src/dynamodb-local/global-setup\\.ts$': [
+      '@swc/jest',
+      { jsc: { target: 'es2023', parser: { syntax: 'typescript' }, baseUrl: __dirname, paths: require('./tsconfig.base.json').compilerOptions.paths } },
+    ],
     '^.+\\.[cm]?[tj]s$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } } }],
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],

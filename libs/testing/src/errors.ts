@@ -6,22 +6,6 @@ export class TestingError extends Error {
   }
 }
 
-/** Java (17 or newer), which DynamoDB Local needs, is not on the PATH. */
-export class JavaNotFoundError extends TestingError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'JavaNotFoundError';
-  }
-}
-
-/** DynamoDB Local did not start (exited early, or did not answer in time). */
-export class DynamoDbLocalStartError extends TestingError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'DynamoDbLocalStartError';
-  }
-}
-
 /**
  * A test helper that needs DynamoDB Local ran without its endpoint in the environment
  * (the test file is not run by an integration Jest config with the DynamoDB Local global setup).

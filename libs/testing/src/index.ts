@@ -9,7 +9,6 @@ export * from './lambda-context';
 export * from './process-env';
 export * from './events';
 export * from './dynamodb-local/environment';
-export * from './dynamodb-local/start-dynamodb-local';
 export * from './dynamodb-local/test-table';
 export * from './fauxqs/environment';
 export * from './fauxqs/topic-subscriber';

@@ -1,6 +1,6 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { startDynamoDbLocal } from '@shop/emulators';
 import { dynamoDbLocalEndpoint } from './environment';
-import { startDynamoDbLocal } from './start-dynamodb-local';
 import { SINGLE_TABLE, createTestTable, useTestTable } from './test-table';
 
 describe('DynamoDB Local global setup', () => {

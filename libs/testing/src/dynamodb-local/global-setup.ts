@@ -1,5 +1,5 @@
+import { startDynamoDbLocal, type DynamoDbLocal } from '@shop/emulators';
 import { exportDynamoDbLocalEnv } from './environment';
-import { startDynamoDbLocal, type DynamoDbLocal } from './start-dynamodb-local';
 
 /** Where the running instance is kept between Jest's globalSetup and globalTeardown (same process). */
 export const DYNAMODB_LOCAL_GLOBAL = '__SHOP_DYNAMODB_LOCAL__';

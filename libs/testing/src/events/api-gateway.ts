@@ -1,3 +1,4 @@
+import { buildProxyEvent, ProxyHeaders } from '@shop/emulators';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 /** Cognito ID-token claims as API Gateway's COGNITO_USER_POOLS authorizer passes them (strings). */
@@ -47,7 +48,8 @@ export interface ApiRequest {
 /**
  * An API Gateway REST (v1) proxy event as a `{proxy+}` resource receives it: `/` hits the root
  * resource, anything else `/{proxy+}` with `pathParameters.proxy`. With a base path mapping,
- * `event.path` includes the base path, as in AWS.
+ * `event.path` includes the base path, as in AWS. Built by the local cloud's builder
+ * (`@shop/emulators`), so a test's event has the shape the local cloud and AWS send.
  */
 export const apiGatewayProxyEvent = (request: ApiRequest = {}): APIGatewayProxyEvent => {
   const method = request.method ?? 'GET';
@@ -57,63 +59,42 @@ export const apiGatewayProxyEvent = (request: ApiRequest = {}): APIGatewayProxyE
   const isRoot = relative === '/' || relative === '';
   const proxy = isRoot ? undefined : relative.replace(/^\//, '');
   const fullPath = `${basePath ?? ''}${isRoot ? (basePath ? '' : '/') : relative}` || '/';
-  const headers: Record<string, string> = {
-    Accept: 'application/json',
-    Host: basePath ? 'api.shop.example.com' : 'abc123.execute-api.eu-west-1.amazonaws.com',
-    'X-Forwarded-Proto': 'https',
-    ...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-    ...request.headers,
-  };
-  const body =
-    request.body === undefined ? null : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
-  const query = request.query && Object.keys(request.query).length > 0 ? { ...request.query } : null;
+  const host = basePath ? 'api.shop.example.com' : 'abc123.execute-api.eu-west-1.amazonaws.com';
+  const headers = new ProxyHeaders(
+    Object.entries({
+      Accept: 'application/json',
+      Host: host,
+      'X-Forwarded-Proto': 'https',
+      ...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...request.headers,
+    }).flat(),
+  );
+  const requestId = request.requestId ?? 'req-0001';
 
-  return {
-    resource: isRoot ? '/' : '/{proxy+}',
-    path: fullPath,
+  return buildProxyEvent({
     httpMethod: method,
+    path: fullPath,
+    resourcePath: isRoot ? '/' : '/{proxy+}',
     headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    queryStringParameters: query,
-    multiValueQueryStringParameters: query
-      ? Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]]))
-      : null,
+    query: Object.entries(request.query ?? {}),
     pathParameters: proxy === undefined ? null : { proxy },
     stageVariables: null,
-    body,
-    isBase64Encoded: false,
+    body: request.body === undefined ? null : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
     requestContext: {
       accountId: '123456789012',
       apiId: 'abc123',
       authorizer: request.claims ? { claims: { ...request.claims } } : null,
-      domainName: headers.Host ?? 'localhost',
+      domainName: headers.headers['Host'] ?? 'localhost',
       domainPrefix: 'api',
-      extendedRequestId: `${request.requestId ?? 'req-0001'}-ext`,
-      httpMethod: method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '203.0.113.10',
-        user: null,
-        userAgent: 'jest',
-        userArn: null,
-      },
+      extendedRequestId: `${requestId}-ext`,
       path: basePath ? fullPath : `/${stage}${fullPath === '/' ? '/' : fullPath}`,
       protocol: 'HTTP/1.1',
-      requestId: request.requestId ?? 'req-0001',
+      requestId,
       requestTimeEpoch: 1_735_689_600_000,
       resourceId: isRoot ? 'root' : 'proxy',
-      resourcePath: isRoot ? '/' : '/{proxy+}',
+      sourceIp: '203.0.113.10',
       stage,
+      userAgent: 'jest',
     },
-  };
+  });
 };

@@ -1,3 +1,4 @@
+import { buildProxyEvent as buildEvent, ProxyHeaders } from '@shop/emulators';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { MethodDef, RestApiDef } from '../assembly/model';
 import { LOCAL_ACCOUNT_ID } from '../assembly/naming';
@@ -29,99 +30,50 @@ export interface ProxyEventContext {
 }
 
 /**
- * The event API Gateway sends a Lambda proxy integration of a REST API (payload format 1.0),
- * field by field, for a request that came through a custom domain's base path mapping:
- * `path` and `requestContext.path` hold the full path (`/products/ABC-1`), `resource` and
- * `requestContext.resourcePath` the API's resource (`/{proxy+}`).
+ * The event API Gateway sends a Lambda proxy integration of a REST API (payload format 1.0) for a
+ * request that came through a custom domain's base path mapping: `path` and `requestContext.path`
+ * hold the full path (`/products/ABC-1`), `resource` and `requestContext.resourcePath` the API's
+ * resource (`/{proxy+}`). What the gateway adds is decided here (X-Forwarded-*, the trace header,
+ * binary bodies, the resource id); the event's shape is `@shop/emulators`' builder.
  */
 export function buildProxyEvent(request: IncomingRequest, context: ProxyEventContext): APIGatewayProxyEvent {
-  const { headers, multiValueHeaders } = headerMaps(request.rawHeaders);
-  const forwardedFor = headers['X-Forwarded-For'] ?? headers['x-forwarded-for'];
-  addHeader(headers, multiValueHeaders, 'X-Forwarded-For', forwardedFor ? `${forwardedFor}, ${request.sourceIp}` : request.sourceIp);
-  addHeader(headers, multiValueHeaders, 'X-Forwarded-Proto', 'http');
-  addHeader(headers, multiValueHeaders, 'X-Amzn-Trace-Id', context.traceId);
-  const { single, multi } = queryMaps(request.query);
-  const host = lookupHeader(headers, 'host') ?? 'localhost';
-  const contentType = lookupHeader(headers, 'content-type') ?? '';
+  const headers = new ProxyHeaders(request.rawHeaders);
+  const forwardedFor = headers.headers['X-Forwarded-For'] ?? headers.headers['x-forwarded-for'];
+  headers.add('X-Forwarded-For', forwardedFor ? `${forwardedFor}, ${request.sourceIp}` : request.sourceIp);
+  headers.add('X-Forwarded-Proto', 'http');
+  headers.add('X-Amzn-Trace-Id', context.traceId);
+  const host = headers.get('host') ?? 'localhost';
+  const contentType = headers.get('content-type') ?? '';
   const binary = request.body.length > 0 && isBinary(contentType, context.api.binaryMediaTypes);
 
-  return {
-    resource: context.method.resourcePath,
-    path: request.path,
+  return buildEvent({
     httpMethod: request.httpMethod,
+    path: request.path,
+    resourcePath: context.method.resourcePath,
     headers,
-    multiValueHeaders,
-    queryStringParameters: single,
-    multiValueQueryStringParameters: multi,
+    query: request.query ? new URLSearchParams(request.query) : undefined,
     pathParameters: context.pathParameters,
     stageVariables: context.api.stageVariables,
+    body: request.body.length === 0 ? null : binary ? request.body.toString('base64') : request.body.toString('utf8'),
+    isBase64Encoded: binary,
     requestContext: {
       accountId: LOCAL_ACCOUNT_ID,
       apiId: context.api.id,
-      ...(context.claims ? { authorizer: { claims: context.claims } } : {}),
+      authorizer: context.claims ? { claims: context.claims } : undefined,
       domainName: host.split(':')[0],
       domainPrefix: host.split('.')[0].split(':')[0],
       extendedRequestId: context.extendedRequestId,
-      httpMethod: request.httpMethod,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: request.sourceIp,
-        user: null,
-        userAgent: lookupHeader(headers, 'user-agent') ?? null,
-        userArn: null,
-      },
       path: request.path,
       protocol: request.protocol,
       requestId: context.requestId,
       requestTime: clfTime(context.now),
       requestTimeEpoch: context.now,
       resourceId: resourceIdOf(context),
-      resourcePath: context.method.resourcePath,
+      sourceIp: request.sourceIp,
       stage: context.api.stageName,
-    } as APIGatewayProxyEvent['requestContext'],
-    body: request.body.length === 0 ? null : binary ? request.body.toString('base64') : request.body.toString('utf8'),
-    isBase64Encoded: binary,
-  };
-}
-
-function headerMaps(rawHeaders: string[]) {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) addHeader(headers, multiValueHeaders, rawHeaders[i], rawHeaders[i + 1]);
-  return { headers, multiValueHeaders };
-}
-
-/** `headers` keeps the last value of a repeated header; `multiValueHeaders` keeps them all. */
-function addHeader(headers: Record<string, string>, multi: Record<string, string[]>, name: string, value: string) {
-  const existing = Object.keys(multi).find((key) => key.toLowerCase() === name.toLowerCase()) ?? name;
-  headers[existing] = value;
-  (multi[existing] ??= []).push(value);
-}
-
-function lookupHeader(headers: Record<string, string>, name: string): string | undefined {
-  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
-}
-
-function queryMaps(query: string) {
-  if (!query) return { single: null, multi: null };
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [key, value] of new URLSearchParams(query)) {
-    single[key] = value;
-    (multi[key] ??= []).push(value);
-  }
-  return Object.keys(single).length ? { single, multi } : { single: null, multi: null };
+      userAgent: headers.get('user-agent') ?? null,
+    },
+  });
 }
 
 function isBinary(contentType: string, binaryMediaTypes: string[]): boolean {

@@ -36,7 +36,6 @@ async function main(): Promise<void> {
   const dynamodb = DynamoDbLocal.spawn({
     port: process.env.LOCAL_CLOUD_DYNAMODB_PORT ? Number(process.env.LOCAL_CLOUD_DYNAMODB_PORT) : await freePort(),
     jvmOptions: options.jvmOptions,
-    launcherSource: join(options.root, 'libs/testing/src/dynamodb-local/LoopbackDynamoDbLocal.java'),
     pidFile: join(stateDir, 'dynamodb-local.pid'),
     logger,
   });

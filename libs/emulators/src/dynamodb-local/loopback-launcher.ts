@@ -1,4 +1,13 @@
-import java.lang.reflect.Field;
+/** Name of the class in {@link LOOPBACK_LAUNCHER_SOURCE}. */
+export const LOOPBACK_LAUNCHER_CLASS = 'LoopbackDynamoDbLocal';
+
+/**
+ * Java source of the launcher that starts DynamoDB Local (same command-line options as
+ * DynamoDBLocal.jar) listening on 127.0.0.1 only. Kept as a string, not a file beside this module,
+ * so that the local cloud's esbuild bundle carries it as well as the tests' TypeScript does; the
+ * compiled class is cached under node_modules/.cache/shop-dynamodb-local, keyed by this text.
+ */
+export const LOOPBACK_LAUNCHER_SOURCE = `import java.lang.reflect.Field;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -10,7 +19,7 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
  *
  * Why: the jar has no bind-address option and listens on every interface, which would expose an
  * unauthenticated database to the network during test runs. This sets the host of its Jetty
- * connector before it starts. Compiled and run by start-dynamodb-local.ts; if the private field it
+ * connector before it starts. Compiled and run by spawn-dynamodb-local.ts; if the private field it
  * relies on disappears in a later jar, startup fails loudly instead of silently binding wide.
  */
 public final class LoopbackDynamoDbLocal {
@@ -28,3 +37,4 @@ public final class LoopbackDynamoDbLocal {
     proxy.start();
   }
 }
+`;

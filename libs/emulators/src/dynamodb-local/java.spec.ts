@@ -1,4 +1,4 @@
-import { parseJavaMajorVersion } from './start-dynamodb-local';
+import { parseJavaMajorVersion } from './java';
 
 describe('parseJavaMajorVersion', () => {
   it.each([

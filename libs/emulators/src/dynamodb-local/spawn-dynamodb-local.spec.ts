@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PidFileInUseError } from '../errors';
+import type { DynamoDbLocalJar } from './java';
+import { launcherArgs, spawnDynamoDbLocal } from './spawn-dynamodb-local';
+
+const jar: DynamoDbLocalJar = { dir: '/ddb', file: '/ddb/DynamoDBLocal.jar', cacheDir: '/cache' };
+const quiet = { debug: jest.fn(), warn: jest.fn(), error: jest.fn() };
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'emulators-spec-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('launcherArgs', () => {
+  it('runs the loopback launcher in memory with telemetry off, on the port', () => {
+    expect(launcherArgs(jar, '/cache/abc', { port: 8123 })).toEqual([
+      '-Djava.library.path=/ddb/DynamoDBLocal_lib',
+      '-cp',
+      `/ddb/DynamoDBLocal.jar${path.delimiter}/cache/abc`,
+      'LoopbackDynamoDbLocal',
+      '-inMemory',
+      '-disableTelemetry',
+      '-port',
+      '8123',
+    ]);
+  });
+
+  it('puts the JVM options first and asks for one shared database when told to', () => {
+    const args = launcherArgs(jar, '/cache/abc', { port: 8123, sharedDb: true, jvmOptions: ' -Xshare:auto  -XX:TieredStopAtLevel=1 ' });
+
+    expect(args.slice(0, 2)).toEqual(['-Xshare:auto', '-XX:TieredStopAtLevel=1']);
+    expect(args).toContain('-sharedDb');
+    expect(args.indexOf('-sharedDb')).toBeGreaterThan(args.indexOf('-inMemory'));
+  });
+});
+
+describe('spawnDynamoDbLocal', () => {
+  it('refuses a pid file whose owner still runs, and leaves the file alone', () => {
+    const pidFile = path.join(dir, 'dynamodb-local.pid');
+    writeFileSync(pidFile, `999999 ${process.ppid}`);
+
+    expect(() => spawnDynamoDbLocal({ port: 1, pidFile, logger: quiet })).toThrow(PidFileInUseError);
+    expect(readFileSync(pidFile, 'utf8')).toBe(`999999 ${process.ppid}`);
+  });
+});

@@ -1,0 +1,120 @@
+import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { DynamoDbLocalStartError } from '../errors';
+import { assertJava } from './java';
+import { DYNAMODB_LOCAL_HOST, spawnDynamoDbLocal } from './spawn-dynamodb-local';
+
+/** Options of {@link startDynamoDbLocal}. */
+export interface DynamoDbLocalOptions {
+  /**
+   * TCP port to listen on.
+   * @default a free port on 127.0.0.1, picked at start (retried if another process takes it first)
+   */
+  readonly port?: number;
+  /**
+   * How long to wait for DynamoDB Local to answer HTTP before giving up.
+   * @default 60000 (a cold JVM on a busy 2-core machine can take several seconds)
+   */
+  readonly startTimeoutMs?: number;
+}
+
+/** A running, in-memory DynamoDB Local, owned by this Node process. */
+export interface DynamoDbLocal {
+  /** HTTP endpoint, e.g. `http://127.0.0.1:41234`. */
+  readonly endpoint: string;
+  /** TCP port it listens on. */
+  readonly port: number;
+  /** Process id of the Java process. */
+  readonly pid: number;
+  /**
+   * True when it listens on 127.0.0.1 only. False only when the JDK compiler is missing and the
+   * plain jar had to be used (it has no bind-address option, so it listens on every interface).
+   */
+  readonly loopbackOnly: boolean;
+  /** Milliseconds from spawning Java to the first HTTP answer (launcher compilation excluded). */
+  readonly startupMs: number;
+  /** File that receives DynamoDB Local's stdout and stderr (removed by {@link DynamoDbLocal.stop}). */
+  readonly logFile: string;
+  /** Stops the process (SIGTERM, then SIGKILL after 5 s) and resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Starts DynamoDB Local in memory on 127.0.0.1 (see `spawnDynamoDbLocal`) for a test run and
+ * resolves once it answers HTTP. Checks Java first, so that a missing or old Java says how to fix
+ * it; writes its output to a temporary log file whose tail is in the error of a failed start;
+ * never leaves a JVM behind when this process exits, and does not keep it alive.
+ *
+ * @throws JavaNotFoundError when Java 17+ is not on the PATH.
+ * @throws DynamoDbLocalStartError when it exits early or does not answer in time.
+ */
+export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
+  assertJava();
+  const timeoutMs = options.startTimeoutMs ?? 60_000;
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await findFreePort());
+    try {
+      return await launch(port, timeoutMs);
+    } catch (error) {
+      // A free port can be taken between probing and binding; only then is another try worth it.
+      if (options.port !== undefined || !isPortTaken(error) || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
+};
+
+/**
+ * Whether a failed start failed because another process had the port: the plain jar says "Could
+ * not start server on port", the loopback launcher's Jetty "Address already in use".
+ */
+export const isPortTaken = (error: unknown): boolean =>
+  error instanceof DynamoDbLocalStartError && /could not start server on port|address already in use/i.test(error.message);
+
+const launch = async (port: number, timeoutMs: number): Promise<DynamoDbLocal> => {
+  const logFile = path.join(tmpdir(), `shop-dynamodb-local-${process.pid}-${port}.log`);
+  const dynamodb = spawnDynamoDbLocal({ port, logFile });
+  // Never leave a JVM behind, even when the test runner exits without its teardown.
+  const killOnExit = () => dynamodb.killNow();
+  process.once('exit', killOnExit);
+  let startupMs: number;
+  try {
+    startupMs = await dynamodb.ready(timeoutMs);
+  } catch (error) {
+    process.removeListener('exit', killOnExit);
+    await dynamodb.stop(5000);
+    throw error;
+  }
+  // Let the runner's process end even if the teardown never runs (the exit hook still kills Java).
+  dynamodb.unref();
+  return {
+    endpoint: dynamodb.endpoint,
+    port,
+    pid: dynamodb.pid as number,
+    loopbackOnly: dynamodb.loopbackOnly,
+    startupMs,
+    logFile,
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      await dynamodb.stop(5000);
+      rmSync(logFile, { force: true });
+    },
+  };
+};
+
+/**
+ * A TCP port that is free on `host` right now (the OS picks it). Another process may take it
+ * before the caller binds it, so callers should retry on `EADDRINUSE`.
+ */
+export const findFreePort = (host = DYNAMODB_LOCAL_HOST): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
