@@ -2,6 +2,7 @@ import type { SsmParameters } from '../assembly/ssm-parameters';
 import { userPools } from './cognito';
 import { eventSourceMappings } from './event-source-mappings';
 import { eventBuses, rules } from './event-rules';
+import { functionUrls } from './function-urls';
 import { eventInvokeConfigs, functions } from './functions';
 import type { ModelDefs, ResourceBase, ResourceKind } from './kind';
 import { queues } from './queues';
@@ -22,6 +23,7 @@ export const RESOURCE_KINDS = [
   userPools,
   functions,
   eventInvokeConfigs,
+  functionUrls,
   restApis,
   stateMachines,
   queues,
