@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CfnTemplate } from './template';
+import type { Logger } from '../log';
 
 /** One CloudFormation stack of a synthesized cloud assembly (cdk.out). */
 export interface AssemblyStack {
@@ -121,3 +122,18 @@ export function findCodeAsset(
 }
 
 export const isDirectory = (path: string) => existsSync(path) && statSync(path).isDirectory();
+
+/**
+ * The stacks of every assembly under `root` (only `services`, when given); warns when there are
+ * none, or when they come from different stages (their SSM names would not meet).
+ */
+export function loadAssemblies(root: string, services: string[] | undefined, logger: Pick<Logger, 'warn'>): AssemblyStack[] {
+  const locations = discoverAssemblies(root).filter((location) => !services || services.includes(location.service));
+  if (locations.length === 0) logger.warn(`no assemblies under ${root} (synthesize with: npx nx run-many -t synth -c local)`);
+  const stacks = locations.flatMap((location) => loadAssembly(location));
+  const stages = new Map(stacks.map((stack) => [stack.service, /^shop-([a-z0-9]+)-/.exec(stack.stackName)?.[1]]));
+  if (new Set([...stages.values()].filter(Boolean)).size > 1) {
+    logger.warn(`the assemblies come from different stages (${[...stages].map(([service, stage]) => `${service}: ${stage}`).join(', ')}); their SSM names will not meet. Synthesize with: npx nx run-many -t synth -c local`);
+  }
+  return stacks;
+}

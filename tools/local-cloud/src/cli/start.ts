@@ -131,6 +131,7 @@ function banner(cloud: import('../local-cloud').LocalCloud, hasUserPool: boolean
     }
   }
   if (cloud.routes().length === 0) lines.push('  no REST API found in the assemblies');
+  for (const { service, name, url } of cloud.urls()) lines.push(`  ${service.padEnd(10)} ${url}  ${name}`);
   lines.push('');
   lines.push(hasUserPool ? '  Tokens (ID tokens of the local user pool, valid 1 h):' : '  Tokens (no user pool in the assemblies; any local token is accepted):');
   lines.push('    npm run -s token -- --admin              # admin group');

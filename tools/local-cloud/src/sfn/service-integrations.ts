@@ -1,0 +1,39 @@
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { awsJsonCall } from '../emulators/aws-json-client';
+import type { Messaging } from '../emulators/messaging';
+import type { ServiceIntegration } from './step-functions';
+
+/** What the integrations call: fauxqs's SNS and SQS clients and DynamoDB Local's endpoint (started on first use). */
+export interface IntegrationEmulators {
+  messaging(): Promise<Pick<Messaging, 'sns' | 'sqs'>>;
+  dynamodb(): Promise<{ endpoint: string }>;
+}
+
+const DYNAMODB_ITEM_ACTIONS = ['getItem', 'putItem', 'updateItem', 'deleteItem'];
+
+/**
+ * Step Functions' optimized integrations on the local emulators: `sns:publish`, `sqs:sendMessage`
+ * and DynamoDB's item calls, answered as Step Functions answers them. Any other is a
+ * `States.Runtime` error naming it.
+ */
+export function serviceIntegrations(emulators: IntegrationEmulators): ServiceIntegration {
+  const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+  return async (service, action, parameters) => {
+    if (service === 'sns' && action === 'publish') {
+      const { sns } = await emulators.messaging();
+      const result = await sns.send(new PublishCommand({ ...(parameters as object), Message: text(parameters.Message) } as ConstructorParameters<typeof PublishCommand>[0]));
+      return { MessageId: result.MessageId, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: result.$metadata.requestId } };
+    }
+    if (service === 'sqs' && action === 'sendMessage') {
+      const { sqs } = await emulators.messaging();
+      const result = await sqs.send(new SendMessageCommand({ ...(parameters as object), MessageBody: text(parameters.MessageBody) } as ConstructorParameters<typeof SendMessageCommand>[0]));
+      return { MessageId: result.MessageId, MD5OfMessageBody: result.MD5OfMessageBody, SdkHttpMetadata: { HttpStatusCode: 200 } };
+    }
+    if (service === 'dynamodb' && DYNAMODB_ITEM_ACTIONS.includes(action)) {
+      const { endpoint } = await emulators.dynamodb();
+      return awsJsonCall(endpoint, `DynamoDB_20120810.${action.charAt(0).toUpperCase()}${action.slice(1)}`, parameters);
+    }
+    throw Object.assign(new Error(`arn:aws:states:::${service}:${action} is not emulated locally`), { name: 'States.Runtime' });
+  };
+}
