@@ -59,6 +59,8 @@ const moduleBoundaries = {
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data', 'type:infra', 'type:testing'] },
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:testing'] },
     { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:testing'] },
+    // Benchmarks measure a tool through its public API (`@shop/local-cloud`); nothing depends on a bench.
+    { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:testing', 'type:tool'] },
   ],
 };
 

@@ -12,8 +12,6 @@ export const entryPoints = {
   main: join(root, 'src/cli/start.ts'),
   'lambda-worker': join(root, 'src/lambda/lambda-worker.ts'),
   token: join(root, 'src/cli/token.ts'),
-  bench: join(root, 'src/cli/bench.ts'),
-  'bench-floor-server': join(root, 'src/cli/bench-floor-server.ts'),
   deploy: join(root, 'src/cli/deploy.ts'),
 };
 

@@ -71,4 +71,28 @@ describe('module boundaries', () => {
     );
     expect(errors).toEqual([]);
   });
+
+  it("accepts a benchmark importing the local cloud's public API", async () => {
+    const errors = await lint(
+      'tools/local-cloud-bench/src/boundary-probe.ts',
+      "import { freePort } from '@shop/local-cloud';\nexport const probe = freePort;\n",
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it("rejects a benchmark reaching into the local cloud's internals", async () => {
+    const errors = await lint(
+      'tools/local-cloud-bench/src/boundary-probe.ts',
+      "import { freePort } from '../../local-cloud/src/net';\nexport const probe = freePort;\n",
+    );
+    expect(errors).toEqual([expect.stringContaining('@nx/enforce-module-boundaries')]);
+  });
+
+  it('rejects another tool importing the local cloud (only benchmarks may)', async () => {
+    const errors = await lint(
+      'tools/shop-plugin/src/boundary-probe.ts',
+      "import { freePort } from '@shop/local-cloud';\nexport const probe = freePort;\n",
+    );
+    expect(errors).toEqual([expect.stringContaining('@nx/enforce-module-boundaries')]);
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * The benchmark's floor (`bench-floor-server.mjs`, started by `local-cloud:bench`): the function
- * behind one route, loaded from its assembly and called in-process by a bare HTTP server, one
+ * The benchmark's floor (`bench-floor-server.mjs`, started by `local-cloud-bench:bench`): the
+ * function behind one route, loaded from its assembly and called in-process by a bare HTTP server, one
  * process per core (node:cluster), against the local cloud's DynamoDB Local. No gateway, no
  * authorizer, no worker threads, no pollers: what the function's own work (its AWS SDK calls and
  * DynamoDB Local's answers) costs on this machine, which no local cloud can go below. The bench
@@ -18,14 +18,21 @@ import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { incomingRequest } from '../api/gateway';
-import { buildProxyEvent, parseProxyResponse } from '../api/proxy-event';
-import { RestRoutes } from '../api/rest-routes';
-import { discoverAssemblies, loadAssembly } from '../assembly/cloud-assembly';
-import { buildModel, type FunctionDef, type MethodDef, type RestApiDef } from '../assembly/model';
-import { LOCAL_REGION } from '../assembly/naming';
-import { LOCAL_CREDENTIALS } from '../emulators/messaging';
-import { lambdaEnvironment } from '../lambda/function-pool';
+import {
+  buildModel,
+  buildProxyEvent,
+  discoverAssemblies,
+  incomingRequest,
+  lambdaEnvironment,
+  loadAssembly,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  parseProxyResponse,
+  RestRoutes,
+  type FunctionDef,
+  type MethodDef,
+  type RestApiDef,
+} from '@shop/local-cloud';
 
 const { values } = parseArgs({
   options: {

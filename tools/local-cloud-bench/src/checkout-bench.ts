@@ -1,5 +1,5 @@
 /**
- * `npx nx run local-cloud:bench-checkout`: the shop's checkout measured end to end through the
+ * `npx nx run local-cloud-bench:bench-checkout`: the shop's checkout measured end to end through the
  * local cloud started from every service's assembly (dist/apps), on 127.0.0.1 only, bounded in
  * count and time:
  * - `--customers` (10) customers in a closed loop, each: put a line in the basket, check out
@@ -36,11 +36,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONTROL_SECRET_HEADER, readControlSecret } from '../control-plane/secret';
-import { freePort } from '../net';
+import { CONTROL_SECRET_HEADER, freePort, localCloudMain, readControlSecret, workspaceRoot } from '@shop/local-cloud';
 import { stop, waitForHealth } from './bench-process';
 import { exchange } from './load';
-import { workspaceRoot } from './options';
 import { cpuPerUnit, cpuSnapshot, DYNAMODB_LOCAL, formatCpu, localCloudThreads, referenceWorkMs, threadSnapshot, trackProcesses, type CpuSnapshot } from './process-cpu';
 
 const { values } = parseArgs({
@@ -91,7 +89,7 @@ interface OrderView {
 }
 
 async function main(): Promise<void> {
-  const main = join(root, 'dist/tools/local-cloud/main.mjs');
+  const main = localCloudMain(root);
   if (!existsSync(main)) throw new Error(`${main} is missing: npx nx run local-cloud:build`);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;

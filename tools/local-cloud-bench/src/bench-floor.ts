@@ -1,6 +1,6 @@
 /**
- * The floor of `local-cloud:bench`: the same GET load, in the same minute, on what is left when the
- * local cloud is taken away, so that its numbers read against what this machine can do at all:
+ * The floor of `local-cloud-bench:bench`: the same GET load, in the same minute, on what is left
+ * when the local cloud is taken away, so that its numbers read against what this machine can do at all:
  * - DynamoDB Local alone: the GetItem the function makes, sent raw (no SDK) to the local cloud's
  *   DynamoDB Local;
  * - the function alone: its bundle called in-process by a bare HTTP server, one process per core
@@ -13,8 +13,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { awsJsonCall } from '../emulators/aws-json-client';
-import { freePort } from '../net';
+import { awsJsonCall, freePort } from '@shop/local-cloud';
 import { stop } from './bench-process';
 import { closedLoop, getter, measureLoad, openLoop, poster, type Measured } from './load';
 import { DYNAMODB_LOCAL, trackProcesses, type TrackedProcesses } from './process-cpu';

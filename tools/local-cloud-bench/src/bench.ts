@@ -1,5 +1,5 @@
 /**
- * `npx nx run local-cloud:bench`: starts the local cloud from the assemblies in dist/apps and
+ * `npx nx run local-cloud-bench:bench`: starts the local cloud from the assemblies in dist/apps and
  * measures, on loopback only, with bounded counts:
  * - start-up: from spawning the process to `/_local/health` = 200;
  * - idle memory (RSS of every process: Node with its worker threads, and Java) after start-up and
@@ -24,12 +24,8 @@ import { dirname, join } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { discoverAssemblies, loadAssembly } from '../assembly/cloud-assembly';
-import { buildModel } from '../assembly/model';
-import { issueIdToken, loadOrCreateSigningKey } from '../auth/tokens';
-import { freePort } from '../net';
+import { buildModel, discoverAssemblies, freePort, issueIdToken, loadAssembly, loadOrCreateSigningKey, localCloudMain, workspaceRoot } from '@shop/local-cloud';
 import { stop, waitForHealth } from './bench-process';
-import { workspaceRoot } from './options';
 import { measureFloor, type FloorResult } from './bench-floor';
 import { closedLoop, getter, measureLoad, openLoop, summarize, type Latencies, type Measured } from './load';
 import { formatCpu, referenceWorkMs, trackProcesses } from './process-cpu';
@@ -85,7 +81,7 @@ async function main(): Promise<void> {
   };
 
   const started = performance.now();
-  const child = spawn(process.execPath, [join(here, 'main.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [localCloudMain(root)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid ?? 0;
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
