@@ -1,23 +1,20 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { fieldIssuesFromZod, PARSE_OPTIONS, ValidationError } from '@shop/domain';
-import { createDocumentClient } from '@shop/dynamodb';
-import {
-  createObservability,
-  MetricUnit,
-  requireEnv,
-  resolveCorrelationId,
-  withObservability,
-  type LogSink,
-  type MetricSink,
-} from '@shop/observability';
+import { documentClient } from '@shop/dynamodb';
+import { awsClient, coldStart, MetricUnit, resolveCorrelationId, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import type { ShipmentCreated } from '@shop/shipping-contracts';
 import type { Context } from 'aws-lambda';
 import { createShipmentCreatedPublisher } from '../adapters/shipment-created.publisher';
 import { DynamoShipmentHistory } from '../adapters/shipment.repository';
+import { SHIPPING_ENV } from '../config/env';
 import { RepublishInterruptedError } from '../domain/errors';
 import type { ShipmentCreatedPublisher, ShipmentHistory } from '../domain/ports';
-import { republishShipments, RepublishShipmentsInputSchema, type RepublishShipmentsCommand, type RepublishShipmentsInput } from '../domain/republish-shipments.use-case';
+import {
+  republishShipments,
+  RepublishShipmentsInputSchema,
+  type RepublishShipmentsCommand,
+  type RepublishShipmentsInput,
+} from '../domain/republish-shipments.use-case';
 
 /** What the shipments replay needs; tests pass fakes. */
 export interface ShipmentsRepublisherDeps {
@@ -121,19 +118,15 @@ export const createShipmentsRepublisher =
   };
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const topicArn = requireEnv('TOPIC_ARN');
-const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
-const sns = observability.tracer.captureAWSv3Client(new SNSClient({}));
+const { observability, logger, metrics, env, clients } = coldStart({ env: SHIPPING_ENV, clients: { db: documentClient, sns: awsClient(SNSClient) } });
 
 /** Lambda entry point: the shipments replay with the shop's observability (correlation id from the payload, else new). */
 export const handler = withObservability(
   createShipmentsRepublisher({
-    shipments: new DynamoShipmentHistory(documentClient, tableName),
-    publisher: createShipmentCreatedPublisher(sns, topicArn),
-    logger: observability.logger,
-    metrics: observability.metrics,
+    shipments: new DynamoShipmentHistory(clients.db, env.tableName),
+    publisher: createShipmentCreatedPublisher(clients.sns, env.topicArn),
+    logger,
+    metrics,
   }),
   { observability },
 );
