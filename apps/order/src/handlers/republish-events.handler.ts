@@ -1,5 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { fieldIssuesFromZod, PARSE_OPTIONS, ValidationError } from '@shop/domain';
+import { parseOperatorPayload } from '@shop/domain';
 import { documentClient } from '@shop/dynamodb';
 import {
   awsClient,
@@ -51,14 +51,7 @@ export interface RepublishEventsOutput {
 
 const PAYLOAD_SHAPE = '{ "orderIds": [...] } or { "placedFrom", "placedTo", "cursor"?, "maxItems"? }, with "correlationId"?';
 
-const parseInput = (event: unknown) => {
-  const result = RepublishEventsInputSchema.safeParse(event, PARSE_OPTIONS);
-  if (result.success) return result.data;
-  const issues = fieldIssuesFromZod(result.error);
-  const detail = issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ');
-  // The operator reads this message in the invoke response: name every bad field.
-  throw new ValidationError(issues, `The republish-events payload is not valid (${detail}); expected ${PAYLOAD_SHAPE}.`, { cause: result.error });
-};
+const parseInput = (event: unknown) => parseOperatorPayload(RepublishEventsInputSchema, event, { name: 'republish-events', expected: PAYLOAD_SHAPE });
 
 /** The replay an accepted payload asks for (the schema lets through ids, or a whole window). */
 const commandOf = (input: RepublishEventsInput): RepublishEventsCommand => {

@@ -1,5 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { fieldIssuesFromZod, PARSE_OPTIONS, ValidationError } from '@shop/domain';
+import { parseOperatorPayload } from '@shop/domain';
 import { documentClient } from '@shop/dynamodb';
 import { awsClient, coldStart, MetricUnit, resolveCorrelationId, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import type { ProductChanged } from '@shop/product-contracts';
@@ -29,16 +29,8 @@ export interface RepublishCatalogOutput {
   readonly correlationId: string;
 }
 
-const parseInput = (event: unknown) => {
-  const result = RepublishCatalogInputSchema.safeParse(event, PARSE_OPTIONS);
-  if (result.success) return result.data;
-  const issues = fieldIssuesFromZod(result.error);
-  const detail = issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ');
-  // The operator reads this message in the invoke response: name every bad field.
-  throw new ValidationError(issues, `The republish-catalog payload is not valid (${detail}); expected { "cursor"?, "maxItems"?, "correlationId"? }.`, {
-    cause: result.error,
-  });
-};
+const parseInput = (event: unknown) =>
+  parseOperatorPayload(RepublishCatalogInputSchema, event, { name: 'republish-catalog', expected: '{ "cursor"?, "maxItems"?, "correlationId"? }' });
 
 /**
  * The operator's catalog replay (`aws lambda invoke`, not behind the API): publishes a

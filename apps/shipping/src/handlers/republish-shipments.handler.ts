@@ -1,5 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { fieldIssuesFromZod, PARSE_OPTIONS, ValidationError } from '@shop/domain';
+import { parseOperatorPayload } from '@shop/domain';
 import { documentClient } from '@shop/dynamodb';
 import { awsClient, coldStart, MetricUnit, resolveCorrelationId, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import type { ShipmentCreated } from '@shop/shipping-contracts';
@@ -41,14 +41,8 @@ export interface RepublishShipmentsOutput {
 
 const EXPECTED = '{ "orderIds": [...] } or { "from", "to", "maxItems"? } or { "cursor" }, each with "correlationId"?';
 
-const parseInput = (event: unknown): RepublishShipmentsInput => {
-  const result = RepublishShipmentsInputSchema.safeParse(event, PARSE_OPTIONS);
-  if (result.success) return result.data;
-  const issues = fieldIssuesFromZod(result.error);
-  const detail = issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ');
-  // The operator reads this message in the invoke response: name every bad field.
-  throw new ValidationError(issues, `The republish-shipments payload is not valid (${detail}); expected ${EXPECTED}.`, { cause: result.error });
-};
+const parseInput = (event: unknown): RepublishShipmentsInput =>
+  parseOperatorPayload(RepublishShipmentsInputSchema, event, { name: 'republish-shipments', expected: EXPECTED });
 
 const commandOf = (input: RepublishShipmentsInput): RepublishShipmentsCommand => {
   if (input.orderIds !== undefined) return { orderIds: input.orderIds };
