@@ -3,7 +3,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ConsumerQueue, type ConsumerQueueProps } from './consumer-queue';
-import type { ServiceFunction } from './service-function';
+import type { EnvName, ServiceFunction } from './service-function';
 import { lookup, publish } from './ssm-discovery';
 import type { StageName } from './stage-config';
 
@@ -51,7 +51,7 @@ export class CommandQueue extends ConsumerQueue {
   static bindSender(
     sender: ServiceFunction,
     target: { readonly stage: StageName; readonly service: string; readonly name: string },
-    envVar = 'COMMAND_QUEUE_URL',
+    envVar: EnvName = 'COMMAND_QUEUE_URL',
   ): sqs.IQueue {
     const names = commandQueueParameterNames(target.name);
     const scope = sender;

@@ -149,6 +149,23 @@ describe('ServiceFunction', () => {
     expect(actions).toContainEqual('dynamodb:Query');
   });
 
+  it("binds a variable named by a service's env module entry as by its name", () => {
+    const { stack, fn } = create();
+    const table = new ServiceTable(stack, 'Table', { stage: stageConfig('dev') });
+    fn.bindTable(table, { items: 'read' }, { name: 'CATALOG_TABLE' })
+      .bindTopic(new ServiceTopic(stack, 'Events'), { name: 'EVENTS_TOPIC' })
+      .addEnvironment({ name: 'MODE' }, 'on');
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          CATALOG_TABLE: { Ref: Match.stringLikeRegexp('^Table') },
+          EVENTS_TOPIC: { Ref: Match.stringLikeRegexp('^EventsTopic') },
+          MODE: 'on',
+        }),
+      },
+    });
+  });
+
   it('bindTable grants exactly the item actions listed, and nothing on indexes', () => {
     const { stack, fn } = create();
     const table = new ServiceTable(stack, 'Table', { stage: stageConfig('dev'), gsi1: true });

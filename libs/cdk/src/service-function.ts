@@ -29,6 +29,14 @@ export class BundleNotFoundError extends ShopCdkError {
   }
 }
 
+/**
+ * An environment variable of a function: its name, or an entry of the service's env module
+ * (`envVar` of `@shop/observability/env`), whose `name` the handler reads the value by.
+ */
+export type EnvName = string | { readonly name: string };
+
+const envName = (variable: EnvName): string => (typeof variable === 'string' ? variable : variable.name);
+
 /** Properties of a {@link ServiceFunction}. */
 export interface ServiceFunctionProps {
   /** The owning service: `POWERTOOLS_SERVICE_NAME` and the bundle's folder `dist/apps/<service>`. */
@@ -217,18 +225,18 @@ export class ServiceFunction extends Construct {
     return this.function.functionName;
   }
 
-  /** Sets an environment variable of the function. */
-  addEnvironment(key: string, value: string): this {
-    this.function.addEnvironment(key, value);
+  /** Sets an environment variable of the function, named by a string or by the service's env module (`ORDER_ENV.topicArn`). */
+  addEnvironment(key: EnvName, value: string): this {
+    this.function.addEnvironment(envName(key), value);
     return this;
   }
 
   /**
    * Lets the function use `table` as `access` describes (item actions on the table ARN, Query on
    * the named index ARNs only) and sets `envVar` to the table's name.
-   * @param envVar name of the environment variable. @default 'TABLE_NAME'
+   * @param envVar the environment variable (its name, or the service's env module's entry). @default 'TABLE_NAME'
    */
-  bindTable(table: ServiceTable, access: TableAccess = {}, envVar = 'TABLE_NAME'): this {
+  bindTable(table: ServiceTable, access: TableAccess = {}, envVar: EnvName = 'TABLE_NAME'): this {
     table.grantAccess(this.function, access);
     return this.addEnvironment(envVar, table.tableName);
   }
@@ -236,9 +244,9 @@ export class ServiceFunction extends Construct {
   /**
    * Lets the function publish to `topic` (sns:Publish on that topic only) and sets `envVar` to
    * the topic's ARN.
-   * @param envVar name of the environment variable. @default 'TOPIC_ARN'
+   * @param envVar the environment variable (its name, or the service's env module's entry). @default 'TOPIC_ARN'
    */
-  bindTopic(topic: ServiceTopic, envVar = 'TOPIC_ARN'): this {
+  bindTopic(topic: ServiceTopic, envVar: EnvName = 'TOPIC_ARN'): this {
     topic.grantPublish(this.function);
     return this.addEnvironment(envVar, topic.topicArn);
   }

@@ -1,5 +1,6 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, DOCUMENT_CLIENT_TRANSLATE_CONFIG } from './client';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, documentClient, DOCUMENT_CLIENT_TRANSLATE_CONFIG } from './client';
 
 /** A request handler that records the request instead of sending it: no network. */
 interface SentRequest {
@@ -81,5 +82,15 @@ describe('createDocumentClient', () => {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false, convertEmptyValues: false },
       unmarshallOptions: { wrapNumbers: false },
     });
+  });
+});
+
+describe('documentClient', () => {
+  it("is the shop's document client on a DynamoDBClient the tracer wrapped", () => {
+    const captured: unknown[] = [];
+    const client = documentClient({ captureAWSv3Client: <T>(c: T): T => (captured.push(c), c) });
+    expect(client).toBeInstanceOf(DynamoDBDocumentClient);
+    expect(captured).toEqual([expect.any(DynamoDBClient)]);
+    expect(client.config.translateConfig).toEqual(DOCUMENT_CLIENT_TRANSLATE_CONFIG);
   });
 });

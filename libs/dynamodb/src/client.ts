@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
+import type { ClientFactory } from '@shop/observability';
 
 /**
  * How the document client converts between JavaScript and DynamoDB values:
@@ -47,3 +48,10 @@ export const createDocumentClient = (options: DocumentClientOptions = {}): Dynam
     marshallOptions: { ...DOCUMENT_CLIENT_TRANSLATE_CONFIG.marshallOptions },
     unmarshallOptions: { ...DOCUMENT_CLIENT_TRANSLATE_CONFIG.unmarshallOptions },
   });
+
+/**
+ * The handlers' document client, for `coldStart({ clients: { db: documentClient } })` of
+ * `@shop/observability`: {@link createDocumentClient} on a `DynamoDBClient` wrapped for tracing.
+ */
+export const documentClient: ClientFactory<DynamoDBDocumentClient> = (tracer) =>
+  createDocumentClient({ client: tracer.captureAWSv3Client(new DynamoDBClient({})) });

@@ -16,3 +16,15 @@ export class MissingEnvironmentVariableError extends ObservabilityError {
     this.name = 'MissingEnvironmentVariableError';
   }
 }
+
+/** A required environment variable is set, but its value is not what the function needs: the function cannot start. */
+export class InvalidEnvironmentVariableError extends ObservabilityError {
+  constructor(
+    readonly variable: string,
+    expected: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Environment variable ${variable} must be ${expected}.`, options);
+    this.name = 'InvalidEnvironmentVariableError';
+  }
+}

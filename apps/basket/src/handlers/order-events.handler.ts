@@ -1,10 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '@shop/dynamodb';
+import { documentClient } from '@shop/dynamodb';
 import { createSqsConsumer, type MessageLogger } from '@shop/messaging';
-import { createObservability, MetricUnit, requireEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
+import { coldStart, MetricUnit, pickEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import { OrderCancelledSchema, OrderConfirmedSchema, OrderNeedsAttentionSchema } from '@shop/order-contracts';
 import * as z from 'zod';
 import { DynamoBasketRepository } from '../adapters/basket.repository';
+import { BASKET_ENV } from '../config/env';
 import { systemClock, type BasketRepository, type Clock } from '../domain/ports';
 import { releasePendingOrder } from '../domain/release-pending-order.use-case';
 import { removeOrderedLines } from '../domain/remove-ordered-lines.use-case';
@@ -61,20 +61,11 @@ export const createOrderEventsConsumer = (deps: OrderEventsConsumerDeps) => {
 };
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const documentClient = createDocumentClient({
-  client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})),
-});
+const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(BASKET_ENV, 'tableName'), clients: { db: documentClient } });
 
 /** Lambda entry point: the order-events consumer with the shop's observability. */
 export const handler = withObservability(
-  createOrderEventsConsumer({
-    baskets: new DynamoBasketRepository(documentClient, tableName),
-    clock: systemClock,
-    logger: observability.logger,
-    metrics: observability.metrics,
-  }),
+  createOrderEventsConsumer({ baskets: new DynamoBasketRepository(clients.db, env.tableName), clock: systemClock, logger, metrics }),
   // A batch has no single correlation id: the consumer sets each event's own.
   { observability, correlationId: () => undefined },
 );

@@ -1,9 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '@shop/dynamodb';
+import { documentClient } from '@shop/dynamodb';
 import { createSqsConsumer, type MessageLogger } from '@shop/messaging';
-import { createObservability, MetricUnit, requireEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
+import { coldStart, MetricUnit, pickEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import { ProductChangedSchema } from '@shop/product-contracts';
 import { DynamoPriceCatalog } from '../adapters/price-catalog.repository';
+import { BASKET_ENV } from '../config/env';
 import { applyProductChange } from '../domain/apply-product-change.use-case';
 import type { PriceCatalog } from '../domain/ports';
 
@@ -39,17 +39,11 @@ export const createProductChangedConsumer = (deps: ProductChangedConsumerDeps) =
   });
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
+const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(BASKET_ENV, 'tableName'), clients: { db: documentClient } });
 
 /** Lambda entry point: the ProductChanged consumer with the shop's observability. */
 export const handler = withObservability(
-  createProductChangedConsumer({
-    catalog: new DynamoPriceCatalog(documentClient, tableName),
-    logger: observability.logger,
-    metrics: observability.metrics,
-  }),
+  createProductChangedConsumer({ catalog: new DynamoPriceCatalog(clients.db, env.tableName), logger, metrics }),
   // A batch has no single correlation id: the consumer sets each event's own.
   { observability, correlationId: () => undefined },
 );

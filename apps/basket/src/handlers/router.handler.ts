@@ -1,9 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { IdempotencyKeySchema, newId } from '@shop/domain';
-import { createDocumentClient } from '@shop/dynamodb';
-import { SqsCommandSender } from '@shop/messaging';
-import type { PlaceOrder } from '@shop/order-contracts';
+import { documentClient } from '@shop/dynamodb';
 import {
   correlationIdOf,
   createRestRouter,
@@ -14,18 +11,14 @@ import {
   validateAll,
   type ProxyFunction,
 } from '@shop/http';
-import {
-  createObservability,
-  MetricUnit,
-  requireEnv,
-  withObservability,
-  type LogSink,
-  type MetricSink,
-} from '@shop/observability';
+import { SqsCommandSender } from '@shop/messaging';
+import { awsClient, coldStart, MetricUnit, withObservability, type LogSink, type MetricSink } from '@shop/observability';
+import type { PlaceOrder } from '@shop/order-contracts';
 import { DynamoBasketRepository } from '../adapters/basket.repository';
 import { DynamoCheckoutRepository } from '../adapters/checkout.repository';
 import { DynamoLineChangeReader } from '../adapters/line-change.reader';
 import { DynamoPriceCatalog } from '../adapters/price-catalog.repository';
+import { BASKET_ENV } from '../config/env';
 import { BasketSkuSchema, CheckoutInputSchema, SetQuantityInputSchema } from '../domain/basket';
 import { checkout } from '../domain/checkout.use-case';
 import { OrderPendingError } from '../domain/errors';
@@ -132,26 +125,24 @@ export const createBasketApi = (deps: BasketApiDeps): ProxyFunction => {
 };
 
 // Cold start: configuration, clients and the router are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const intakeQueueUrl = requireEnv('ORDER_INTAKE_QUEUE_URL');
-const documentClient = createDocumentClient({
-  client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})),
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: BASKET_ENV,
+  clients: { db: documentClient, sqs: awsClient(SQSClient) },
 });
-const sqs = observability.tracer.captureAWSv3Client(new SQSClient({}));
+const { db } = clients;
 
 /** Lambda entry point: the basket API with the shop's observability. */
 export const handler = withObservability(
   createBasketApi({
-    baskets: new DynamoBasketRepository(documentClient, tableName),
-    catalog: new DynamoPriceCatalog(documentClient, tableName),
-    lineChanges: new DynamoLineChangeReader(documentClient, tableName),
-    checkouts: new DynamoCheckoutRepository(documentClient, tableName),
-    orders: new SqsCommandSender<PlaceOrder>(sqs, intakeQueueUrl),
+    baskets: new DynamoBasketRepository(db, env.tableName),
+    catalog: new DynamoPriceCatalog(db, env.tableName),
+    lineChanges: new DynamoLineChangeReader(db, env.tableName),
+    checkouts: new DynamoCheckoutRepository(db, env.tableName),
+    orders: new SqsCommandSender<PlaceOrder>(clients.sqs, env.orderIntakeQueueUrl),
     clock: systemClock,
     ids: { newId },
-    logger: observability.logger,
-    metrics: observability.metrics,
+    logger,
+    metrics,
   }),
   { observability },
 );

@@ -11,6 +11,7 @@ import {
   type StageConfig,
 } from '@shop/cdk';
 import { ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_NEEDS_ATTENTION } from '@shop/order-contracts';
+import { BASKET_ENV } from '../config/env';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'basket';
@@ -20,9 +21,6 @@ export const BASE_PATH = 'basket';
 
 /** The order service's command queue that checkout sends `PlaceOrder` to (`/shop/<stage>/order/intake-queue-*`). */
 export const ORDER_INTAKE_QUEUE = { service: 'order', name: 'intake' } as const;
-
-/** Environment variable holding the order intake queue's URL (read by the router). */
-export const ORDER_INTAKE_QUEUE_URL_ENV = 'ORDER_INTAKE_QUEUE_URL';
 
 /**
  * Stateful resources: the basket table (baskets, the price read model and checkout records, with
@@ -84,14 +82,14 @@ export class BasketStack extends ServiceStack {
     })
       // Reads, and conditional puts (baskets; a checkout's claim and basket lock, the two puts of one
       // TransactWriteItems, which needs no other action): nothing is updated or deleted in place.
-      .bindTable(table, { items: ['GetItem', 'PutItem'] });
+      .bindTable(table, { items: ['GetItem', 'PutItem'] }, BASKET_ENV.tableName);
     // The checkout's record with the basket, and the prices of all lines, in one round trip each; no batch writes.
     table.grantAccess(this.router.function, { items: 'read', batch: true });
-    CommandQueue.bindSender(this.router, { stage: stage.stage, ...ORDER_INTAKE_QUEUE }, ORDER_INTAKE_QUEUE_URL_ENV);
+    CommandQueue.bindSender(this.router, { stage: stage.stage, ...ORDER_INTAKE_QUEUE }, BASKET_ENV.orderIntakeQueueUrl);
 
     this.productChanged = this.addFunction('product-changed', {
       description: 'Keeps the price read model from ProductChanged events (conditional on the product version)',
-    }).addEnvironment('TABLE_NAME', table.tableName);
+    }).addEnvironment(BASKET_ENV.tableName, table.tableName);
     // One conditional PutItem per event, on read model items (`PRODUCT#...`) only.
     this.productChanged.function.addToRolePolicy(
       new iam.PolicyStatement({
@@ -107,7 +105,7 @@ export class BasketStack extends ServiceStack {
       description: 'Frees the basket of an ended order; on OrderConfirmed also removes the ordered lines (once per order id)',
     })
       // Reads the basket and writes it back whole (conditional on its version); nothing else.
-      .bindTable(table, { items: ['GetItem', 'PutItem'] });
+      .bindTable(table, { items: ['GetItem', 'PutItem'] }, BASKET_ENV.tableName);
 
     // --- Messaging (each consumer owns its queue, DLQ and alarm) ---------------------------------
     this.productEvents = new EventSubscription(this, 'ProductEvents', {

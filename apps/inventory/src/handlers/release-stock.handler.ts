@@ -1,16 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { parseOrThrow } from '@shop/domain';
-import { createDocumentClient } from '@shop/dynamodb';
-import { ReleaseStockInputSchema, type ReleaseStockResult } from '@shop/inventory-contracts';
-import {
-  createObservability,
-  MetricUnit,
-  requireEnv,
-  withObservability,
-  type LogSink,
-  type MetricSink,
-} from '@shop/observability';
+import { documentClient } from '@shop/dynamodb';
+import { ReleaseStockInputSchema } from '@shop/inventory-contracts';
+import { createSagaCommand } from '@shop/messaging/saga-command';
+import { coldStart, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import { DynamoReservationRepository } from '../adapters/reservation.repository';
+import { INVENTORY_ENV } from '../config/env';
 import { systemClock, type Clock, type ReservationRepository } from '../domain/ports';
 import { releaseStock } from '../domain/release-stock.use-case';
 
@@ -27,30 +20,26 @@ export interface ReleaseStockCommandDeps {
  * `ReleaseStockResult`). Never fails for business reasons: an order without a reservation, or
  * one already released, is a no-op success. `StockContentionError` is transient (retried).
  */
-export const createReleaseStockCommand =
-  (deps: ReleaseStockCommandDeps) =>
-  async (event: unknown): Promise<ReleaseStockResult> => {
-    const input = parseOrThrow(ReleaseStockInputSchema, event, 'The ReleaseStock payload is not valid.');
-    const result = await releaseStock(deps, input);
-    if (result.released) deps.metrics.addMetric('StockReleased', MetricUnit.Count, 1);
-    deps.logger.info(result.released ? 'Stock released' : 'Nothing to release', { orderId: input.orderId, lines: result.lines });
-    return result;
-  };
+export const createReleaseStockCommand = (deps: ReleaseStockCommandDeps) =>
+  createSagaCommand(
+    {
+      payload: 'ReleaseStock',
+      schema: ReleaseStockInputSchema,
+      run: (input) => releaseStock(deps, input),
+      report: (result, input) => ({
+        ...(result.released && { metric: 'StockReleased' }),
+        message: result.released ? 'Stock released' : 'Nothing to release',
+        fields: { orderId: input.orderId, lines: result.lines },
+      }),
+    },
+    deps,
+  );
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const documentClient = createDocumentClient({
-  client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})),
-});
+const { observability, logger, metrics, env, clients } = coldStart({ env: INVENTORY_ENV, clients: { db: documentClient } });
 
 /** Lambda entry point: ReleaseStock with the shop's observability (correlation id from the payload). */
 export const handler = withObservability(
-  createReleaseStockCommand({
-    reservations: new DynamoReservationRepository(documentClient, tableName),
-    clock: systemClock,
-    logger: observability.logger,
-    metrics: observability.metrics,
-  }),
+  createReleaseStockCommand({ reservations: new DynamoReservationRepository(clients.db, env.tableName), clock: systemClock, logger, metrics }),
   { observability },
 );

@@ -1,16 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { parseOrThrow } from '@shop/domain';
-import { createDocumentClient } from '@shop/dynamodb';
-import { OutOfStockError, ReserveStockInputSchema, type ReserveStockResult } from '@shop/inventory-contracts';
-import {
-  createObservability,
-  MetricUnit,
-  requireEnv,
-  withObservability,
-  type LogSink,
-  type MetricSink,
-} from '@shop/observability';
+import { documentClient } from '@shop/dynamodb';
+import { OutOfStockError, ReserveStockInputSchema } from '@shop/inventory-contracts';
+import { createSagaCommand } from '@shop/messaging/saga-command';
+import { coldStart, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import { DynamoReservationRepository } from '../adapters/reservation.repository';
+import { INVENTORY_ENV } from '../config/env';
 import { systemClock, type Clock, type ReservationRepository } from '../domain/ports';
 import { reserveStock } from '../domain/reserve-stock.use-case';
 
@@ -28,38 +21,26 @@ export interface ReserveStockCommandDeps {
  * their `name`: `OutOfStockError` (business: caught, order cancelled), `StockContentionError`
  * (transient: retried), `ValidationError` (a payload that breaks the contract: a bug, not retried).
  */
-export const createReserveStockCommand =
-  (deps: ReserveStockCommandDeps) =>
-  async (event: unknown): Promise<ReserveStockResult> => {
-    const input = parseOrThrow(ReserveStockInputSchema, event, 'The ReserveStock payload is not valid.');
-    try {
-      const result = await reserveStock(deps, input);
-      deps.metrics.addMetric('StockReserved', MetricUnit.Count, 1);
-      deps.logger.info('Stock reserved', { orderId: input.orderId, lines: result.lines });
-      return result;
-    } catch (error) {
-      if (error instanceof OutOfStockError) {
-        deps.metrics.addMetric('StockReservationRefused', MetricUnit.Count, 1);
-        deps.logger.info('Stock reservation refused: out of stock', { orderId: input.orderId, skus: error.skus });
-      }
-      throw error;
-    }
-  };
+export const createReserveStockCommand = (deps: ReserveStockCommandDeps) =>
+  createSagaCommand(
+    {
+      payload: 'ReserveStock',
+      schema: ReserveStockInputSchema,
+      run: (input) => reserveStock(deps, input),
+      report: (result, input) => ({ metric: 'StockReserved', message: 'Stock reserved', fields: { orderId: input.orderId, lines: result.lines } }),
+      refused: (error, input) =>
+        error instanceof OutOfStockError
+          ? { metric: 'StockReservationRefused', message: 'Stock reservation refused: out of stock', fields: { orderId: input.orderId, skus: error.skus } }
+          : undefined,
+    },
+    deps,
+  );
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const documentClient = createDocumentClient({
-  client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})),
-});
+const { observability, logger, metrics, env, clients } = coldStart({ env: INVENTORY_ENV, clients: { db: documentClient } });
 
 /** Lambda entry point: ReserveStock with the shop's observability (correlation id from the payload). */
 export const handler = withObservability(
-  createReserveStockCommand({
-    reservations: new DynamoReservationRepository(documentClient, tableName),
-    clock: systemClock,
-    logger: observability.logger,
-    metrics: observability.metrics,
-  }),
+  createReserveStockCommand({ reservations: new DynamoReservationRepository(clients.db, env.tableName), clock: systemClock, logger, metrics }),
   { observability },
 );

@@ -1,6 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IdempotencyKeySchema, SkuSchema, ValidationError } from '@shop/domain';
-import { createDocumentClient } from '@shop/dynamodb';
+import { documentClient } from '@shop/dynamodb';
 import {
   correlationIdOf,
   createRestRouter,
@@ -13,15 +12,9 @@ import {
   validateAll,
   type ProxyFunction,
 } from '@shop/http';
-import {
-  createObservability,
-  MetricUnit,
-  requireEnv,
-  withObservability,
-  type LogSink,
-  type MetricSink,
-} from '@shop/observability';
+import { coldStart, MetricUnit, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import { DynamoStockRepository } from '../adapters/stock.repository';
+import { INVENTORY_ENV } from '../config/env';
 import { adjustStock } from '../domain/adjust-stock.use-case';
 import { getStock } from '../domain/get-stock.use-case';
 import { systemClock, type Clock, type StockRepository } from '../domain/ports';
@@ -130,19 +123,10 @@ export const createInventoryApi = (deps: InventoryApiDeps): ProxyFunction => {
 };
 
 // Cold start: configuration, clients and the router are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const documentClient = createDocumentClient({
-  client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})),
-});
+const { observability, logger, metrics, env, clients } = coldStart({ env: INVENTORY_ENV, clients: { db: documentClient } });
 
 /** Lambda entry point: the inventory API with the shop's observability. */
 export const handler = withObservability(
-  createInventoryApi({
-    stock: new DynamoStockRepository(documentClient, tableName),
-    clock: systemClock,
-    logger: observability.logger,
-    metrics: observability.metrics,
-  }),
+  createInventoryApi({ stock: new DynamoStockRepository(clients.db, env.tableName), clock: systemClock, logger, metrics }),
   { observability },
 );

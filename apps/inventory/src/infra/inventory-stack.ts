@@ -1,6 +1,7 @@
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { type ServiceApi, type ServiceFunction, ServiceStack, type ServiceStackProps, ServiceTable, type StageConfig } from '@shop/cdk';
+import { INVENTORY_ENV } from '../config/env';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'inventory';
@@ -65,7 +66,7 @@ export class InventoryStack extends ServiceStack {
     // TransactWriteItems with the stock update (authorized per item action). No Delete, Scan or Query.
     this.router = this.addFunction('router', {
       description: 'Inventory REST API (admins): get, set (conditionally) and adjust the stock of a sku',
-    }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] });
+    }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] }, INVENTORY_ENV.tableName);
 
     // TransactWriteItems is authorized per item action: Put (the reservation) and Update (stock).
     this.reserveStock = this.addFunction('reserve-stock', {
@@ -74,11 +75,11 @@ export class InventoryStack extends ServiceStack {
       // refusals. Unexpected failures page through the saga's own alarms (failed executions,
       // NEEDS_ATTENTION); this one fires only when most calls fail.
       alarms: { errorRate: { threshold: 0.5 } },
-    }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] });
+    }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] }, INVENTORY_ENV.tableName);
 
     this.releaseStock = this.addFunction('release-stock', {
       description: 'Saga compensation ReleaseStock: gives back what the order reserved, once',
-    }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] });
+    }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] }, INVENTORY_ENV.tableName);
 
     this.sagaCommandParameters = {
       reserveStock: this.reserveStock.publishArn(

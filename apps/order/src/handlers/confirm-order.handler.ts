@@ -1,7 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '@shop/dynamodb';
-import { createObservability, requireEnv, withObservability } from '@shop/observability';
+import { documentClient } from '@shop/dynamodb';
+import { coldStart, pickEnv, withObservability } from '@shop/observability';
 import { DynamoOrderRepository } from '../adapters/order.repository';
+import { ORDER_ENV } from '../config/env';
 import { confirmOrder } from '../domain/confirm-order.use-case';
 import { systemClock } from '../domain/ports';
 import { ConfirmOrderTaskSchema } from '../domain/saga-tasks';
@@ -22,17 +22,10 @@ export const createConfirmOrderTask = (deps: SagaTaskDeps) =>
   );
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
+const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(ORDER_ENV, 'tableName'), clients: { db: documentClient } });
 
 /** Lambda entry point (the correlation id comes from the payload's `correlationId`). */
 export const handler = withObservability(
-  createConfirmOrderTask({
-    orders: new DynamoOrderRepository(documentClient, tableName),
-    clock: systemClock,
-    logger: observability.logger,
-    metrics: observability.metrics,
-  }),
+  createConfirmOrderTask({ orders: new DynamoOrderRepository(clients.db, env.tableName), clock: systemClock, logger, metrics }),
   { observability },
 );

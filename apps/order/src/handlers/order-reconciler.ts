@@ -1,4 +1,4 @@
-import { MetricUnit, requireEnv, type LogSink, type MetricSink } from '@shop/observability';
+import { MetricUnit, type LogSink, type MetricSink } from '@shop/observability';
 import { reconcileOrder, type ReconcileOrderCommand, type ReconcileOrderDeps, type ReconcileOutcome } from '../domain/reconcile-order.use-case';
 import { NEEDS_ATTENTION_METRIC } from '../domain/saga-tasks';
 
@@ -32,24 +32,3 @@ export const createOrderReconciler =
     }
     return outcome;
   };
-
-/** An environment variable is set but its value is not what the function needs. */
-export class InvalidEnvironmentVariableError extends Error {
-  constructor(
-    readonly variable: string,
-    expected: string,
-  ) {
-    super(`Environment variable ${variable} must be ${expected}.`);
-    this.name = 'InvalidEnvironmentVariableError';
-  }
-}
-
-/**
- * A required environment variable holding a whole number of seconds, in milliseconds (read at cold start).
- * @throws MissingEnvironmentVariableError when it is unset; InvalidEnvironmentVariableError when it is not a positive integer.
- */
-export const requireSecondsAsMs = (name: string, env: NodeJS.ProcessEnv = process.env): number => {
-  const value = requireEnv(name, env);
-  if (!/^[1-9]\d{0,6}$/.test(value)) throw new InvalidEnvironmentVariableError(name, 'a positive whole number of seconds');
-  return Number(value) * 1000;
-};

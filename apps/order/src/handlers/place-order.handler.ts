@@ -1,11 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createDocumentClient } from '@shop/dynamodb';
+import { documentClient } from '@shop/dynamodb';
 import { createSqsConsumer, type MessageLogger } from '@shop/messaging';
-import { createObservability, MetricUnit, requireEnv, withObservability, type MetricSink } from '@shop/observability';
+import { awsClient, coldStart, MetricUnit, pickEnv, withObservability, type MetricSink } from '@shop/observability';
 import { PlaceOrderSchema } from '@shop/order-contracts';
-import { DynamoOrderRepository } from '../adapters/order.repository';
 import { SfnOrderSaga } from '../adapters/order-saga.starter';
+import { DynamoOrderRepository } from '../adapters/order.repository';
+import { ORDER_ENV } from '../config/env';
 import { placeOrder, type PlaceOrderDeps } from '../domain/place-order.use-case';
 import { systemClock } from '../domain/ports';
 
@@ -40,20 +40,19 @@ export const createPlaceOrderIntake = (deps: PlaceOrderIntakeDeps) =>
   });
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const stateMachineArn = requireEnv('STATE_MACHINE_ARN');
-const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
-const sfn = observability.tracer.captureAWSv3Client(new SFNClient({}));
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(ORDER_ENV, 'tableName', 'stateMachineArn'),
+  clients: { db: documentClient, sfn: awsClient(SFNClient) },
+});
 
 /** Lambda entry point: the intake queue consumer with the shop's observability. */
 export const handler = withObservability(
   createPlaceOrderIntake({
-    orders: new DynamoOrderRepository(documentClient, tableName),
-    saga: new SfnOrderSaga(sfn, stateMachineArn),
+    orders: new DynamoOrderRepository(clients.db, env.tableName),
+    saga: new SfnOrderSaga(clients.sfn, env.stateMachineArn),
     clock: systemClock,
-    logger: observability.logger,
-    metrics: observability.metrics,
+    logger,
+    metrics,
   }),
   // A batch has no single correlation id: the consumer sets each command's own on the logger.
   { observability, correlationId: () => undefined },

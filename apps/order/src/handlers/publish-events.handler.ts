@@ -1,7 +1,8 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createOutboxRelay, type EventPublisher } from '@shop/messaging';
-import { createObservability, requireEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
+import { awsClient, coldStart, pickEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import { createOrderEventPublisher } from '../adapters/order-events.publisher';
+import { ORDER_ENV } from '../config/env';
 import type { OrderEvent } from '../domain/ports';
 import { orderEventFromStreamRecord } from './order-stream.mapper';
 
@@ -22,17 +23,11 @@ export const createOrderEventsRelay = (deps: PublishEventsDeps) =>
   createOutboxRelay({ toEvents: orderEventFromStreamRecord, publisher: deps.publisher, logger: deps.logger, metrics: deps.metrics });
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const topicArn = requireEnv('TOPIC_ARN');
-const sns = observability.tracer.captureAWSv3Client(new SNSClient({}));
+const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(ORDER_ENV, 'topicArn'), clients: { sns: awsClient(SNSClient) } });
 
 /** Lambda entry point: the stream relay with the shop's observability. */
 export const handler = withObservability(
-  createOrderEventsRelay({
-    publisher: createOrderEventPublisher(sns, topicArn),
-    logger: observability.logger,
-    metrics: observability.metrics,
-  }),
+  createOrderEventsRelay({ publisher: createOrderEventPublisher(clients.sns, env.topicArn), logger, metrics }),
   // A batch has no single correlation id: each event carries its own.
   { observability, correlationId: () => undefined },
 );

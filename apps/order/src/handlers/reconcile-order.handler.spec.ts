@@ -5,7 +5,6 @@ import { NEEDS_ATTENTION_METRIC } from '../domain/saga-tasks';
 import { FakeCompensations, namedError } from '../domain/testing/fake-compensations';
 import { InMemoryOrderRepository } from '../domain/testing/in-memory-order.repository';
 import { ORDER_ID, pendingOrder } from '../domain/testing/order-fixtures';
-import { requireSecondsAsMs } from './order-reconciler';
 import { createReconcileOrderHandler } from './reconcile-order.handler';
 
 const NOW = new Date('2025-03-01T10:40:00.000Z');
@@ -115,12 +114,5 @@ describe('reconcile-order', () => {
         }),
       );
     }
-  });
-});
-
-describe('requireSecondsAsMs', () => {
-  it('reads whole seconds as milliseconds and refuses anything else', () => {
-    expect(requireSecondsAsMs('X', { X: '25' })).toBe(25_000);
-    for (const value of ['0', '-5', '2.5', '25s', ' ']) expect(() => requireSecondsAsMs('X', { X: value })).toThrow(/X/);
   });
 });

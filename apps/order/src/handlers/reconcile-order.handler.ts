@@ -1,14 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { parseOrThrow } from '@shop/domain';
-import { createDocumentClient } from '@shop/dynamodb';
-import { createObservability, requireEnv, withObservability } from '@shop/observability';
+import { documentClient } from '@shop/dynamodb';
+import { awsClient, coldStart, pickEnv, withObservability } from '@shop/observability';
 import { DynamoOrderRepository } from '../adapters/order.repository';
 import { LambdaSagaCompensations } from '../adapters/saga-compensations';
+import { ORDER_ENV } from '../config/env';
 import { systemClock } from '../domain/ports';
 import type { ReconcileOutcome } from '../domain/reconcile-order.use-case';
-import { createOrderReconciler, requireSecondsAsMs, type ReconcilerDeps } from './order-reconciler';
-import { RECONCILED_STATUSES, RECONCILER_ENV } from './reconciler-contract';
+import { createOrderReconciler, type ReconcilerDeps } from './order-reconciler';
+import { RECONCILED_STATUSES } from './reconciler-contract';
 import { SagaStatusChangeSchema } from './saga-status-change';
 
 /** What the reconciler answers: the order and what was done (`ignored` for a status it does not act on). */
@@ -35,26 +35,21 @@ export const createReconcileOrderHandler = (deps: ReconcilerDeps) => {
 };
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const functions = {
-  refundPayment: requireEnv(RECONCILER_ENV.refundPaymentFunctionArn),
-  releaseStock: requireEnv(RECONCILER_ENV.releaseStockFunctionArn),
-};
-const inFlightGraceMs = requireSecondsAsMs(RECONCILER_ENV.inFlightGraceSeconds);
-const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
-const lambda = observability.tracer.captureAWSv3Client(new LambdaClient({}));
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(ORDER_ENV, 'tableName', 'refundPaymentFunctionArn', 'releaseStockFunctionArn', 'inFlightGraceMs'),
+  clients: { db: documentClient, lambda: awsClient(LambdaClient) },
+});
 
 /** Lambda entry point: the reconciler with the shop's observability. */
 export const handler = withObservability(
   createReconcileOrderHandler({
-    orders: new DynamoOrderRepository(documentClient, tableName),
-    compensations: new LambdaSagaCompensations(lambda, functions),
+    orders: new DynamoOrderRepository(clients.db, env.tableName),
+    compensations: new LambdaSagaCompensations(clients.lambda, { refundPayment: env.refundPaymentFunctionArn, releaseStock: env.releaseStockFunctionArn }),
     clock: systemClock,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    inFlightGraceMs,
-    logger: observability.logger,
-    metrics: observability.metrics,
+    inFlightGraceMs: env.inFlightGraceMs,
+    logger,
+    metrics,
   }),
   { observability },
 );

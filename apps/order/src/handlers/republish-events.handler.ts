@@ -1,11 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { fieldIssuesFromZod, PARSE_OPTIONS, ValidationError } from '@shop/domain';
-import { createDocumentClient } from '@shop/dynamodb';
+import { parseOperatorPayload } from '@shop/domain';
+import { documentClient } from '@shop/dynamodb';
 import {
-  createObservability,
+  awsClient,
+  coldStart,
   MetricUnit,
-  requireEnv,
+  pickEnv,
   resolveCorrelationId,
   withObservability,
   type LogSink,
@@ -14,6 +14,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { createOrderEventPublisher } from '../adapters/order-events.publisher';
 import { DynamoOrderRepository } from '../adapters/order.repository';
+import { ORDER_ENV } from '../config/env';
 import type { OrderEvent, OrderEventPublisher, OrderRepository } from '../domain/ports';
 import {
   republishEvents,
@@ -50,14 +51,7 @@ export interface RepublishEventsOutput {
 
 const PAYLOAD_SHAPE = '{ "orderIds": [...] } or { "placedFrom", "placedTo", "cursor"?, "maxItems"? }, with "correlationId"?';
 
-const parseInput = (event: unknown) => {
-  const result = RepublishEventsInputSchema.safeParse(event, PARSE_OPTIONS);
-  if (result.success) return result.data;
-  const issues = fieldIssuesFromZod(result.error);
-  const detail = issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ');
-  // The operator reads this message in the invoke response: name every bad field.
-  throw new ValidationError(issues, `The republish-events payload is not valid (${detail}); expected ${PAYLOAD_SHAPE}.`, { cause: result.error });
-};
+const parseInput = (event: unknown) => parseOperatorPayload(RepublishEventsInputSchema, event, { name: 'republish-events', expected: PAYLOAD_SHAPE });
 
 /** The replay an accepted payload asks for (the schema lets through ids, or a whole window). */
 const commandOf = (input: RepublishEventsInput): RepublishEventsCommand => {
@@ -127,19 +121,18 @@ export const createEventRepublisher =
   };
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const topicArn = requireEnv('TOPIC_ARN');
-const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
-const sns = observability.tracer.captureAWSv3Client(new SNSClient({}));
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(ORDER_ENV, 'tableName', 'topicArn'),
+  clients: { db: documentClient, sns: awsClient(SNSClient) },
+});
 
 /** Lambda entry point: the event replay with the shop's observability (correlation id from the payload, else new). */
 export const handler = withObservability(
   createEventRepublisher({
-    orders: new DynamoOrderRepository(documentClient, tableName),
-    publisher: createOrderEventPublisher(sns, topicArn),
-    logger: observability.logger,
-    metrics: observability.metrics,
+    orders: new DynamoOrderRepository(clients.db, env.tableName),
+    publisher: createOrderEventPublisher(clients.sns, env.topicArn),
+    logger,
+    metrics,
   }),
   { observability },
 );

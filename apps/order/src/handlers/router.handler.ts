@@ -1,9 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '@shop/dynamodb';
+import { documentClient } from '@shop/dynamodb';
 import { createRestRouter, parsePathParam, parseQuery, requireCaller, resolveRestRequest, type ProxyFunction } from '@shop/http';
-import { createObservability, requireEnv, withObservability, type LogSink } from '@shop/observability';
+import { coldStart, pickEnv, withObservability, type LogSink } from '@shop/observability';
 import { OrderIdSchema } from '@shop/order-contracts';
 import { DynamoOrderRepository } from '../adapters/order.repository';
+import { ORDER_ENV } from '../config/env';
 import { getCustomerOrder } from '../domain/get-order.use-case';
 import { listCustomerOrders, ListOrdersQuerySchema } from '../domain/list-orders.use-case';
 import { toOrderView } from '../domain/order-view';
@@ -48,12 +48,7 @@ export const createOrderApi = (deps: OrderApiDeps): ProxyFunction => {
 };
 
 // Cold start: configuration, clients and the router are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
+const { observability, logger, env, clients } = coldStart({ env: pickEnv(ORDER_ENV, 'tableName'), clients: { db: documentClient } });
 
 /** Lambda entry point: the order API with the shop's observability. */
-export const handler = withObservability(
-  createOrderApi({ orders: new DynamoOrderRepository(documentClient, tableName), logger: observability.logger }),
-  { observability },
-);
+export const handler = withObservability(createOrderApi({ orders: new DynamoOrderRepository(clients.db, env.tableName), logger }), { observability });

@@ -1,5 +1,5 @@
-import { parseOrThrow } from '@shop/domain';
-import { MetricUnit, type LogSink, type MetricSink } from '@shop/observability';
+import { createSagaCommand } from '@shop/messaging/saga-command';
+import type { LogSink, MetricSink } from '@shop/observability';
 import type * as z from 'zod';
 import type { TransitionResult } from '../domain/order';
 import type { Clock, OrderRepository } from '../domain/ports';
@@ -30,22 +30,26 @@ export interface SagaTaskDefinition<S extends z.ZodType> {
 }
 
 /**
- * Builds a Step Functions Task function of the order saga: it validates the payload (a bad one
- * fails with `ValidationError`, which the saga does not retry), applies the status change
- * idempotently and returns `{ orderId, status, changed }`. Errors keep their `name`, which the
- * Lambda runtime reports as the error type the state machine's Retry and Catch match on.
+ * Builds a Step Functions Task function of the order saga, a {@link createSagaCommand}: it
+ * validates the payload (a bad one fails with `ValidationError`, which the saga does not retry),
+ * applies the status change idempotently and returns `{ orderId, status, changed }`, counting the
+ * metric only when the change is made. Errors keep their `name`, which the Lambda runtime reports
+ * as the error type the state machine's Retry and Catch match on.
  */
-export const createSagaTask =
-  <S extends z.ZodType<{ orderId: string; correlationId: string }>>(definition: SagaTaskDefinition<S>, deps: SagaTaskDeps) =>
-  async (payload: unknown): Promise<OrderTaskResult> => {
-    const task = parseOrThrow(definition.schema, payload, 'The saga task payload is not valid.');
-    const { order, changed } = await definition.run(deps, task);
-    if (changed) deps.metrics.addMetric(definition.metric, MetricUnit.Count, 1);
-    deps.logger.info(changed ? `Order ${order.status}` : `Order already ${order.status}`, {
-      orderId: order.orderId,
-      status: order.status,
-      changed,
-      ...definition.logFields?.(task),
-    });
-    return { orderId: order.orderId, status: order.status, changed };
-  };
+export const createSagaTask = <S extends z.ZodType<{ orderId: string; correlationId: string }>>(definition: SagaTaskDefinition<S>, deps: SagaTaskDeps) =>
+  createSagaCommand<S, OrderTaskResult>(
+    {
+      payload: 'saga task',
+      schema: definition.schema,
+      run: async (task) => {
+        const { order, changed } = await definition.run(deps, task);
+        return { orderId: order.orderId, status: order.status, changed };
+      },
+      report: (result, task) => ({
+        ...(result.changed && { metric: definition.metric }),
+        message: result.changed ? `Order ${result.status}` : `Order already ${result.status}`,
+        fields: { ...result, ...definition.logFields?.(task) },
+      }),
+    },
+    deps,
+  );

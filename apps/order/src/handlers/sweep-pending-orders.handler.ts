@@ -1,16 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createDocumentClient } from '@shop/dynamodb';
-import { createObservability, MetricUnit, requireEnv, withObservability } from '@shop/observability';
+import { documentClient } from '@shop/dynamodb';
+import { awsClient, coldStart, MetricUnit, pickEnv, withObservability } from '@shop/observability';
 import type { Context } from 'aws-lambda';
-import { DynamoOrderRepository } from '../adapters/order.repository';
 import { SfnOrderSaga } from '../adapters/order-saga.starter';
+import { DynamoOrderRepository } from '../adapters/order.repository';
 import { LambdaSagaCompensations } from '../adapters/saga-compensations';
+import { ORDER_ENV } from '../config/env';
 import { systemClock } from '../domain/ports';
 import { sweepPendingOrders, type SweepPendingOrdersDeps, type SweepResult } from '../domain/sweep-pending-orders.use-case';
-import { createOrderReconciler, requireSecondsAsMs, type ReconcilerDeps } from './order-reconciler';
-import { RECONCILER_ENV } from './reconciler-contract';
+import { createOrderReconciler, type ReconcilerDeps } from './order-reconciler';
 
 /** Some stale PENDING orders could not be reconciled; they stay PENDING for the next run. */
 export class SweepIncompleteError extends Error {
@@ -61,31 +60,23 @@ export const createPendingOrderSweep = (deps: PendingOrderSweepDeps) => {
 };
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const stateMachineArn = requireEnv(RECONCILER_ENV.stateMachineArn);
-const functions = {
-  refundPayment: requireEnv(RECONCILER_ENV.refundPaymentFunctionArn),
-  releaseStock: requireEnv(RECONCILER_ENV.releaseStockFunctionArn),
-};
-const inFlightGraceMs = requireSecondsAsMs(RECONCILER_ENV.inFlightGraceSeconds);
-const staleAfterMs = requireSecondsAsMs(RECONCILER_ENV.staleAfterSeconds);
-const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
-const lambda = observability.tracer.captureAWSv3Client(new LambdaClient({}));
-const sfn = observability.tracer.captureAWSv3Client(new SFNClient({}));
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(ORDER_ENV, 'tableName', 'stateMachineArn', 'refundPaymentFunctionArn', 'releaseStockFunctionArn', 'inFlightGraceMs', 'staleAfterMs'),
+  clients: { db: documentClient, lambda: awsClient(LambdaClient), sfn: awsClient(SFNClient) },
+});
 
 /** Lambda entry point: the sweep with the shop's observability. */
 export const handler = withObservability(
   createPendingOrderSweep({
-    orders: new DynamoOrderRepository(documentClient, tableName),
-    saga: new SfnOrderSaga(sfn, stateMachineArn),
-    compensations: new LambdaSagaCompensations(lambda, functions),
+    orders: new DynamoOrderRepository(clients.db, env.tableName),
+    saga: new SfnOrderSaga(clients.sfn, env.stateMachineArn),
+    compensations: new LambdaSagaCompensations(clients.lambda, { refundPayment: env.refundPaymentFunctionArn, releaseStock: env.releaseStockFunctionArn }),
     clock: systemClock,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    inFlightGraceMs,
-    staleAfterMs,
-    logger: observability.logger,
-    metrics: observability.metrics,
+    inFlightGraceMs: env.inFlightGraceMs,
+    staleAfterMs: env.staleAfterMs,
+    logger,
+    metrics,
   }),
   { observability },
 );

@@ -21,7 +21,8 @@ import {
   type StageConfig,
 } from '@shop/cdk';
 import { STATUS_INDEX, STATUS_INDEX_PARTITION_KEY, STATUS_INDEX_SORT_KEY } from '../adapters/status-index';
-import { EXECUTION_STATUS_CHANGE, RECONCILED_STATUSES, RECONCILER_ENV, STEP_FUNCTIONS_SOURCE } from '../handlers/reconciler-contract';
+import { ORDER_ENV } from '../config/env';
+import { EXECUTION_STATUS_CHANGE, RECONCILED_STATUSES, STEP_FUNCTIONS_SOURCE } from '../handlers/reconciler-contract';
 import { EXECUTION_TIMEOUT, OrderSagaStateMachine, TASK_TIMEOUT, type OrderSagaFunctions } from './order-saga';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
@@ -154,13 +155,13 @@ export class OrderStack extends ServiceStack {
     const { table, topic, intakeQueue, reconcileDlq } = this.state;
 
     // --- Stateless ------------------------------------------------------------------------------
-    this.confirmOrder = this.addFunction('confirm-order', { description: 'Order saga task: set the order CONFIRMED' }).bindTable(table);
+    this.confirmOrder = this.addFunction('confirm-order', { description: 'Order saga task: set the order CONFIRMED' }).bindTable(table, {}, ORDER_ENV.tableName);
     this.cancelOrder = this.addFunction('cancel-order', {
       description: 'Order saga task: set the order CANCELLED with its reason',
-    }).bindTable(table);
+    }).bindTable(table, {}, ORDER_ENV.tableName);
     this.markNeedsAttention = this.addFunction('mark-needs-attention', {
       description: 'Order saga task: flag the order NEEDS_ATTENTION after a failure that outlived its retries',
-    }).bindTable(table);
+    }).bindTable(table, {}, ORDER_ENV.tableName);
 
     const participant = (key: keyof typeof PARTICIPANTS): lambda.IFunction => {
       const { service, name } = PARTICIPANTS[key];
@@ -181,8 +182,8 @@ export class OrderStack extends ServiceStack {
       description: 'Order intake: PlaceOrder -> order PENDING -> saga started',
       timeout: Duration.seconds(10),
     })
-      .bindTable(table)
-      .addEnvironment('STATE_MACHINE_ARN', this.saga.stateMachineArn);
+      .bindTable(table, {}, ORDER_ENV.tableName)
+      .addEnvironment(ORDER_ENV.stateMachineArn, this.saga.stateMachineArn);
     this.saga.stateMachine.grantStartExecution(this.placeOrder.function);
     intakeQueue.addConsumer(this.placeOrder, { batchSize: 10 });
 
@@ -190,16 +191,16 @@ export class OrderStack extends ServiceStack {
       description:
         'Publishes OrderConfirmed, OrderCancelled and OrderNeedsAttention for every order status change of the table (its stream)',
       timeout: Duration.seconds(30),
-    }).bindTopic(topic);
+    }).bindTopic(topic, ORDER_ENV.topicArn);
     this.publishEvents.consumeTableStream(table);
 
     // --- The reconciler: no execution ends with stock or money held -------------------------------
     const compensations = [sagaFunctions.refundPayment, sagaFunctions.releaseStock];
     const reconciler = (reconcilerFn: ServiceFunction): ServiceFunction => {
       reconcilerFn
-        .addEnvironment(RECONCILER_ENV.refundPaymentFunctionArn, sagaFunctions.refundPayment.functionArn)
-        .addEnvironment(RECONCILER_ENV.releaseStockFunctionArn, sagaFunctions.releaseStock.functionArn)
-        .addEnvironment(RECONCILER_ENV.inFlightGraceSeconds, String(IN_FLIGHT_GRACE.toSeconds()));
+        .addEnvironment(ORDER_ENV.refundPaymentFunctionArn, sagaFunctions.refundPayment.functionArn)
+        .addEnvironment(ORDER_ENV.releaseStockFunctionArn, sagaFunctions.releaseStock.functionArn)
+        .addEnvironment(ORDER_ENV.inFlightGraceMs, String(IN_FLIGHT_GRACE.toSeconds()));
       // Exactly the two compensations, unqualified ($LATEST, as the saga invokes them).
       reconcilerFn.function.addToRolePolicy(
         new iam.PolicyStatement({
@@ -216,7 +217,7 @@ export class OrderStack extends ServiceStack {
         description: 'Reconciles the order of a saga execution that ended FAILED, TIMED_OUT or ABORTED: fence, refund, release',
         // Two rounds of compensations with their retries and the in-flight grace between them.
         timeout: Duration.minutes(5),
-      }).bindTable(table, { items: ['GetItem', 'UpdateItem'] }),
+      }).bindTable(table, { items: ['GetItem', 'UpdateItem'] }, ORDER_ENV.tableName),
     );
     // Deliveries EventBridge gives up on, and invocations that still fail after Lambda's own
     // retries, land in the same alarmed queue: no ended execution is forgotten silently.
@@ -249,9 +250,9 @@ export class OrderStack extends ServiceStack {
         // never reach the default 3 of 5; one failed run pages.
         alarms: { errorRate: { period: SWEEP_RATE, evaluationPeriods: 1, datapointsToAlarm: 1 } },
       })
-        .bindTable(table, { items: ['GetItem', 'UpdateItem'], queryIndexes: [STATUS_INDEX] })
-        .addEnvironment(RECONCILER_ENV.stateMachineArn, this.saga.stateMachineArn)
-        .addEnvironment(RECONCILER_ENV.staleAfterSeconds, String(STALE_AFTER.toSeconds())),
+        .bindTable(table, { items: ['GetItem', 'UpdateItem'], queryIndexes: [STATUS_INDEX] }, ORDER_ENV.tableName)
+        .addEnvironment(ORDER_ENV.stateMachineArn, this.saga.stateMachineArn)
+        .addEnvironment(ORDER_ENV.staleAfterMs, String(STALE_AFTER.toSeconds())),
     );
     this.saga.stateMachine.grantExecution(this.sweepPendingOrders.function, 'states:DescribeExecution');
     // cdk-nag names the finding by the statement's resource: the saga's executions, `<machine name>:*`.
@@ -281,17 +282,18 @@ export class OrderStack extends ServiceStack {
       timeout: Duration.minutes(5),
       memorySize: 256,
     })
-      .bindTopic(topic)
-      .bindTable(table, { items: ['GetItem'], queryIndexes: [STATUS_INDEX] });
+      .bindTopic(topic, ORDER_ENV.topicArn)
+      .bindTable(table, { items: ['GetItem'], queryIndexes: [STATUS_INDEX] }, ORDER_ENV.tableName);
     this.republishFunctionParameter = this.republishEvents.publishName(
       REPUBLISH_FUNCTION_PARAMETER,
       `Name of the order republish-events function (${stage.stage}): invoke it to replay order events`,
     );
 
-    this.router = this.addFunction('router', { description: "Order REST API: the signed-in customer's own orders" }).bindTable(table, {
-      items: 'read',
-      queryIndexes: [ServiceTable.GSI1],
-    });
+    this.router = this.addFunction('router', { description: "Order REST API: the signed-in customer's own orders" }).bindTable(
+      table,
+      { items: 'read', queryIndexes: [ServiceTable.GSI1] },
+      ORDER_ENV.tableName,
+    );
     // Every method needs a customer's ID token: orders are personal (ServiceApi's default).
     this.api = this.addApi({ basePath: BASE_PATH, router: this.router });
   }

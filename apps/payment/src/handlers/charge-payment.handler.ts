@@ -1,18 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { parseOrThrow } from '@shop/domain';
-import { createDocumentClient } from '@shop/dynamodb';
-import {
-  createObservability,
-  MetricUnit,
-  requireEnv,
-  withObservability,
-  type LogSink,
-  type MetricSink,
-} from '@shop/observability';
-import { ChargePaymentInputSchema, type ChargePaymentResult } from '@shop/payment-contracts';
+import { documentClient } from '@shop/dynamodb';
+import { createSagaCommand } from '@shop/messaging/saga-command';
+import { coldStart, withObservability, type LogSink, type MetricSink } from '@shop/observability';
+import { ChargePaymentInputSchema } from '@shop/payment-contracts';
 import { DynamoPaymentRepository } from '../adapters/payment.repository';
-import { FAILURE_TOKENS_ENV, parseFailureTokens } from '../adapters/failure-tokens';
 import { SimulatedPaymentProvider } from '../adapters/simulated-payment-provider';
+import { PAYMENT_ENV } from '../config/env';
 import { chargePayment, type ChargePaymentDeps } from '../domain/charge-payment.use-case';
 import { PaymentDeclinedError, PaymentProviderUnavailableError } from '../domain/errors';
 import { systemClock } from '../domain/ports';
@@ -30,43 +22,42 @@ export interface ChargePaymentCommandDeps extends ChargePaymentDeps {
  * `PaymentProviderUnavailableError` and `PaymentContentionError` (transient: retried),
  * `PaymentConflictError` and `ValidationError` (a caller's bug: not retried).
  */
-export const createChargePaymentCommand =
-  (deps: ChargePaymentCommandDeps) =>
-  async (event: unknown): Promise<ChargePaymentResult> => {
-    const input = parseOrThrow(ChargePaymentInputSchema, event, 'The ChargePayment payload is not valid.');
-    try {
-      const result = await chargePayment(deps, input);
-      deps.metrics.addMetric('PaymentCaptured', MetricUnit.Count, 1);
-      deps.logger.info('Payment captured', { orderId: input.orderId, paymentId: result.paymentId, amount: result.amount });
-      return result;
-    } catch (error) {
-      if (error instanceof PaymentDeclinedError) {
-        deps.metrics.addMetric('PaymentDeclined', MetricUnit.Count, 1);
-        deps.logger.info('Payment declined', { orderId: input.orderId, reason: error.message });
-      } else if (error instanceof PaymentProviderUnavailableError) {
-        deps.metrics.addMetric('PaymentProviderUnavailable', MetricUnit.Count, 1);
-        deps.logger.warn('Payment provider unavailable; the saga retries', { orderId: input.orderId, reason: error.message });
-      }
-      throw error;
-    }
-  };
+export const createChargePaymentCommand = (deps: ChargePaymentCommandDeps) =>
+  createSagaCommand(
+    {
+      payload: 'ChargePayment',
+      schema: ChargePaymentInputSchema,
+      run: (input) => chargePayment(deps, input),
+      report: (result, input) => ({
+        metric: 'PaymentCaptured',
+        message: 'Payment captured',
+        fields: { orderId: input.orderId, paymentId: result.paymentId, amount: result.amount },
+      }),
+      refused: (error, input) => {
+        if (error instanceof PaymentDeclinedError) {
+          return { metric: 'PaymentDeclined', message: 'Payment declined', fields: { orderId: input.orderId, reason: error.message } };
+        }
+        if (error instanceof PaymentProviderUnavailableError) {
+          const fields = { orderId: input.orderId, reason: error.message };
+          return { level: 'warn', metric: 'PaymentProviderUnavailable', message: 'Payment provider unavailable; the saga retries', fields };
+        }
+        return undefined;
+      },
+    },
+    deps,
+  );
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const failureTokens = parseFailureTokens(requireEnv(FAILURE_TOKENS_ENV));
-const documentClient = createDocumentClient({
-  client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})),
-});
+const { observability, logger, metrics, env, clients } = coldStart({ env: PAYMENT_ENV, clients: { db: documentClient } });
 
 /** Lambda entry point: ChargePayment with the shop's observability (correlation id from the payload). */
 export const handler = withObservability(
   createChargePaymentCommand({
-    payments: new DynamoPaymentRepository(documentClient, tableName),
-    provider: new SimulatedPaymentProvider(documentClient, tableName, systemClock, failureTokens),
+    payments: new DynamoPaymentRepository(clients.db, env.tableName),
+    provider: new SimulatedPaymentProvider(clients.db, env.tableName, systemClock, env.failureTokens),
     clock: systemClock,
-    logger: observability.logger,
-    metrics: observability.metrics,
+    logger,
+    metrics,
   }),
   { observability },
 );

@@ -1,9 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '@shop/dynamodb';
+import { documentClient } from '@shop/dynamodb';
 import { createRestRouter, parsePathParam, requireGroup, resolveRestRequest, type ProxyFunction } from '@shop/http';
-import { createObservability, requireEnv, withObservability, type LogSink } from '@shop/observability';
+import { coldStart, pickEnv, withObservability, type LogSink } from '@shop/observability';
 import * as z from 'zod';
 import { DynamoPaymentRepository } from '../adapters/payment.repository';
+import { PAYMENT_ENV } from '../config/env';
 import { getPayment } from '../domain/get-payment.use-case';
 import type { PaymentRepository } from '../domain/ports';
 
@@ -37,14 +37,9 @@ export const createPaymentApi = (deps: PaymentApiDeps): ProxyFunction => {
 };
 
 // Cold start: configuration, clients and the router are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const documentClient = createDocumentClient({
-  client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})),
-});
+const { observability, logger, env, clients } = coldStart({ env: pickEnv(PAYMENT_ENV, 'tableName'), clients: { db: documentClient } });
 
 /** Lambda entry point: the payment API with the shop's observability. */
-export const handler = withObservability(
-  createPaymentApi({ payments: new DynamoPaymentRepository(documentClient, tableName), logger: observability.logger }),
-  { observability },
-);
+export const handler = withObservability(createPaymentApi({ payments: new DynamoPaymentRepository(clients.db, env.tableName), logger }), {
+  observability,
+});

@@ -1,7 +1,8 @@
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { type ServiceApi, type ServiceFunction, ServiceStack, type ServiceStackProps, ServiceTable, type StageConfig } from '@shop/cdk';
-import { FAILURE_TOKENS_ENV, type FailureTokens } from '../adapters/failure-tokens';
+import type { FailureTokens } from '../adapters/failure-tokens';
+import { PAYMENT_ENV } from '../config/env';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'payment';
@@ -61,23 +62,23 @@ export class PaymentStack extends ServiceStack {
     // --- Stateless ------------------------------------------------------------------------------
     this.router = this.addFunction('router', {
       description: 'Payment REST API (admins): get the payment of an order',
-    }).bindTable(table, { items: 'read' });
+    }).bindTable(table, { items: 'read' }, PAYMENT_ENV.tableName);
 
     // Every write is a conditional UpdateItem (payments and the simulator's counters): no Put, no Delete.
     // A charge reads nothing: a failed attempt write returns the stored payment (ALL_OLD).
     this.chargePayment = this.addFunction('charge-payment', {
       description: 'Saga command ChargePayment: authorize and capture once per order (simulated provider)',
       // The stage decides whether the simulator's failure tokens work: in prod they are declined.
-      environment: { [FAILURE_TOKENS_ENV]: (stage.simulatedPaymentFailures ? 'enabled' : 'disabled') satisfies FailureTokens },
+      environment: { [PAYMENT_ENV.failureTokens.name]: (stage.simulatedPaymentFailures ? 'enabled' : 'disabled') satisfies FailureTokens },
       // Business refusals (declined cards) reach the saga as function errors: a sale can make most calls
       // refusals. Unexpected failures page through the saga's own alarms (failed executions,
       // NEEDS_ATTENTION); this one fires only when most calls fail.
       alarms: { errorRate: { threshold: 0.5 } },
-    }).bindTable(table, { items: ['UpdateItem'] });
+    }).bindTable(table, { items: ['UpdateItem'] }, PAYMENT_ENV.tableName);
 
     this.refundPayment = this.addFunction('refund-payment', {
       description: 'Saga compensation RefundPayment: gives a captured payment back, once',
-    }).bindTable(table, { items: ['GetItem', 'UpdateItem'] });
+    }).bindTable(table, { items: ['GetItem', 'UpdateItem'] }, PAYMENT_ENV.tableName);
 
     this.sagaCommandParameters = {
       chargePayment: this.chargePayment.publishArn(

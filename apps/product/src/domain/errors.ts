@@ -48,7 +48,8 @@ export class VersionRequiredError extends PreconditionRequiredError {
 /**
  * Publishing stopped part-way through a page of the catalog replay (SNS refused or timed out).
  * Nothing is lost: the replay resumes from {@link resumeCursor}, the start of the failed page, and
- * the events published again there carry the same ids (consumers deduplicate them). The message
+ * the events published again there carry the same ids (consumers deduplicate them). The payload
+ * keeps what is left of the run's `maxItems`, so a trial that failed stays a trial. The message
  * is written for the operator who invoked the function: it gives the payload to re-invoke with.
  */
 export class RepublishInterruptedError extends Error {
@@ -59,9 +60,17 @@ export class RepublishInterruptedError extends Error {
     readonly published: number,
     /** The replay's correlation id, to keep across the re-invocation. */
     readonly correlationId: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & {
+      /** What is left of the run's `maxItems`, to re-invoke with (`undefined`: the run had no limit). */
+      readonly resumeMaxItems?: number;
+    },
   ) {
-    const resume = JSON.stringify({ ...(resumeCursor === undefined ? {} : { cursor: resumeCursor }), correlationId });
+    const maxItems = options?.resumeMaxItems;
+    const resume = JSON.stringify({
+      ...(resumeCursor === undefined ? {} : { cursor: resumeCursor }),
+      ...(maxItems !== undefined && { maxItems }),
+      correlationId,
+    });
     super(`Republishing the catalog stopped after ${published} products; re-invoke with ${resume} to resume.`, options);
     this.name = 'RepublishInterruptedError';
   }

@@ -150,6 +150,24 @@ describe('republishCatalog', () => {
     expect(skus(resumed.publisher.published)).toEqual(['MUG-003', 'MUG-004', 'MUG-005']);
   });
 
+  it('keeps what is left of maxItems in the payload to resume with, so a trial stays a trial', async () => {
+    const products = new InMemoryProductRepository(catalog(5));
+    const { deps } = setup(products, { publisher: new RecordingPublisher(['MUG-003']) });
+
+    const error = (await republishCatalog(deps, { maxItems: 4, correlationId: 'corr-x' }).catch((caught: unknown) => caught)) as RepublishInterruptedError;
+
+    expect(error).toBeInstanceOf(RepublishInterruptedError);
+    expect(error.message).toBe(
+      `Republishing the catalog stopped after 2 products; re-invoke with ${JSON.stringify({ cursor: error.resumeCursor, maxItems: 2, correlationId: 'corr-x' })} to resume.`,
+    );
+    const resumed = setup(products);
+    await expect(republishCatalog(resumed.deps, { cursor: error.resumeCursor, maxItems: 2, correlationId: 'corr-x' })).resolves.toMatchObject({
+      published: 2,
+      stoppedBy: 'max-items',
+    });
+    expect(skus(resumed.publisher.published)).toEqual(['MUG-003', 'MUG-004']);
+  });
+
   it('rejects a cursor it did not issue', async () => {
     const { deps } = setup(new InMemoryProductRepository(catalog(1)));
     await expect(republishCatalog(deps, { cursor: 'not-a-cursor', correlationId: 'c' })).rejects.toBeInstanceOf(InvalidCursorError);

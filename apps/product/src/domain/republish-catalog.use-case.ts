@@ -121,7 +121,10 @@ export const republishCatalog = async (deps: RepublishCatalogDeps, command: Repu
     const page = await deps.products.listAll(Math.min(pageSize, maxItems - published), cursor);
     const outcomes = await Promise.allSettled(page.items.map((product) => deps.publisher.publish(republishedProductChanged(product, correlationId))));
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failure) throw new RepublishInterruptedError(cursor, published, correlationId, { cause: failure.reason });
+    if (failure) {
+      const resumeMaxItems = Number.isFinite(maxItems) ? maxItems - published : undefined;
+      throw new RepublishInterruptedError(cursor, published, correlationId, { cause: failure.reason, resumeMaxItems });
+    }
     published += page.items.length;
     cursor = page.nextCursor;
 

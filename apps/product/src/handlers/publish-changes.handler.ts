@@ -1,8 +1,9 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createOutboxRelay, type EventPublisher } from '@shop/messaging';
-import { createObservability, requireEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
+import { awsClient, coldStart, pickEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import type { ProductChanged } from '@shop/product-contracts';
 import { createProductChangedPublisher } from '../adapters/product-changed.publisher';
+import { PRODUCT_ENV } from '../config/env';
 import { productChangedFromStreamRecord } from './product-stream.mapper';
 
 /** What the stream relay needs; tests pass fakes. */
@@ -23,17 +24,11 @@ export const createProductChangesRelay = (deps: PublishChangesDeps) =>
   createOutboxRelay({ toEvents: productChangedFromStreamRecord, publisher: deps.publisher, logger: deps.logger, metrics: deps.metrics });
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const topicArn = requireEnv('TOPIC_ARN');
-const sns = observability.tracer.captureAWSv3Client(new SNSClient({}));
+const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(PRODUCT_ENV, 'topicArn'), clients: { sns: awsClient(SNSClient) } });
 
 /** Lambda entry point: the stream relay with the shop's observability. */
 export const handler = withObservability(
-  createProductChangesRelay({
-    publisher: createProductChangedPublisher(sns, topicArn),
-    logger: observability.logger,
-    metrics: observability.metrics,
-  }),
+  createProductChangesRelay({ publisher: createProductChangedPublisher(clients.sns, env.topicArn), logger, metrics }),
   // A batch has no single correlation id: each event carries its own.
   { observability, correlationId: () => undefined },
 );

@@ -1,20 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { fieldIssuesFromZod, PARSE_OPTIONS, ValidationError } from '@shop/domain';
-import { createDocumentClient } from '@shop/dynamodb';
-import {
-  createObservability,
-  MetricUnit,
-  requireEnv,
-  resolveCorrelationId,
-  withObservability,
-  type LogSink,
-  type MetricSink,
-} from '@shop/observability';
+import { parseOperatorPayload } from '@shop/domain';
+import { documentClient } from '@shop/dynamodb';
+import { awsClient, coldStart, MetricUnit, resolveCorrelationId, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import type { ProductChanged } from '@shop/product-contracts';
 import type { Context } from 'aws-lambda';
 import { createProductChangedPublisher } from '../adapters/product-changed.publisher';
 import { DynamoProductRepository } from '../adapters/product.repository';
+import { PRODUCT_ENV } from '../config/env';
 import type { ProductChangedPublisher, ProductRepository } from '../domain/ports';
 import { republishCatalog, RepublishCatalogInputSchema } from '../domain/republish-catalog.use-case';
 
@@ -37,16 +29,8 @@ export interface RepublishCatalogOutput {
   readonly correlationId: string;
 }
 
-const parseInput = (event: unknown) => {
-  const result = RepublishCatalogInputSchema.safeParse(event, PARSE_OPTIONS);
-  if (result.success) return result.data;
-  const issues = fieldIssuesFromZod(result.error);
-  const detail = issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ');
-  // The operator reads this message in the invoke response: name every bad field.
-  throw new ValidationError(issues, `The republish-catalog payload is not valid (${detail}); expected { "cursor"?, "maxItems"?, "correlationId"? }.`, {
-    cause: result.error,
-  });
-};
+const parseInput = (event: unknown) =>
+  parseOperatorPayload(RepublishCatalogInputSchema, event, { name: 'republish-catalog', expected: '{ "cursor"?, "maxItems"?, "correlationId"? }' });
 
 /**
  * The operator's catalog replay (`aws lambda invoke`, not behind the API): publishes a
@@ -94,19 +78,15 @@ export const createCatalogRepublisher =
   };
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const topicArn = requireEnv('TOPIC_ARN');
-const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
-const sns = observability.tracer.captureAWSv3Client(new SNSClient({}));
+const { observability, logger, metrics, env, clients } = coldStart({ env: PRODUCT_ENV, clients: { db: documentClient, sns: awsClient(SNSClient) } });
 
 /** Lambda entry point: the catalog replay with the shop's observability (correlation id from the payload, else new). */
 export const handler = withObservability(
   createCatalogRepublisher({
-    products: new DynamoProductRepository(documentClient, tableName),
-    publisher: createProductChangedPublisher(sns, topicArn),
-    logger: observability.logger,
-    metrics: observability.metrics,
+    products: new DynamoProductRepository(clients.db, env.tableName),
+    publisher: createProductChangedPublisher(clients.sns, env.topicArn),
+    logger,
+    metrics,
   }),
   { observability },
 );

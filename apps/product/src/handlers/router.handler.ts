@@ -1,6 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SkuSchema } from '@shop/domain';
-import { createDocumentClient } from '@shop/dynamodb';
+import { documentClient } from '@shop/dynamodb';
 import {
   clientPath,
   correlationIdOf,
@@ -15,15 +14,9 @@ import {
   validateAll,
   type ProxyFunction,
 } from '@shop/http';
-import {
-  createObservability,
-  MetricUnit,
-  requireEnv,
-  withObservability,
-  type LogSink,
-  type MetricSink,
-} from '@shop/observability';
+import { coldStart, MetricUnit, pickEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import { DynamoProductRepository } from '../adapters/product.repository';
+import { PRODUCT_ENV } from '../config/env';
 import { createProduct } from '../domain/create-product.use-case';
 import { deleteProduct } from '../domain/delete-product.use-case';
 import { getProduct } from '../domain/get-product.use-case';
@@ -104,19 +97,10 @@ export const createProductApi = (deps: ProductApiDeps): ProxyFunction => {
 };
 
 // Cold start: configuration, clients and the router are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const documentClient = createDocumentClient({
-  client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})),
-});
+const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(PRODUCT_ENV, 'tableName'), clients: { db: documentClient } });
 
 /** Lambda entry point: the product API with the shop's observability. */
 export const handler = withObservability(
-  createProductApi({
-    products: new DynamoProductRepository(documentClient, tableName),
-    clock: systemClock,
-    logger: observability.logger,
-    metrics: observability.metrics,
-  }),
+  createProductApi({ products: new DynamoProductRepository(clients.db, env.tableName), clock: systemClock, logger, metrics }),
   { observability },
 );

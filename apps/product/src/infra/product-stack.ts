@@ -12,6 +12,7 @@ import {
   ServiceTopic,
   type StageConfig,
 } from '@shop/cdk';
+import { PRODUCT_ENV } from '../config/env';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'product';
@@ -76,13 +77,13 @@ export class ProductStack extends ServiceStack {
     // --- Stateless ------------------------------------------------------------------------------
     this.router = this.addFunction('router', {
       description: 'Product REST API: list, get, create, update, delete products',
-    }).bindTable(table, { items: 'read-write', queryIndexes: [ServiceTable.GSI1] });
+    }).bindTable(table, { items: 'read-write', queryIndexes: [ServiceTable.GSI1] }, PRODUCT_ENV.tableName);
 
     this.publishChanges = this.addFunction('publish-changes', {
       description: 'Publishes ProductChanged for every change of the catalog table (its stream)',
       timeout: Duration.seconds(30),
       memorySize: 256,
-    }).bindTopic(topic);
+    }).bindTopic(topic, PRODUCT_ENV.topicArn);
     this.publishChanges.consumeTableStream(table);
 
     // Invoked by operators only (`aws lambda invoke`): no API, no event source. It resumes from a
@@ -92,10 +93,10 @@ export class ProductStack extends ServiceStack {
       timeout: Duration.minutes(5),
       memorySize: 256,
     })
-      .bindTopic(topic)
+      .bindTopic(topic, PRODUCT_ENV.topicArn)
       // Scan is deliberate and the only table permission: a backfill reads every product once, on
       // an operator's request, never on a request path (no item action, no index, no stream).
-      .bindTable(table, { items: [], scan: true });
+      .bindTable(table, { items: [], scan: true }, PRODUCT_ENV.tableName);
     this.republishFunctionParameter = this.republishCatalog.publishName(
       REPUBLISH_FUNCTION_PARAMETER,
       `Name of the product republish-catalog function (${stage.stage}): invoke it to replay ProductChanged for every current product`,

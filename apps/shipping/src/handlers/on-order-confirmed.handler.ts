@@ -1,9 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '@shop/dynamodb';
+import { documentClient } from '@shop/dynamodb';
 import { createSqsConsumer, type MessageLogger } from '@shop/messaging';
-import { createObservability, MetricUnit, requireEnv, withObservability, type MetricSink } from '@shop/observability';
+import { coldStart, MetricUnit, pickEnv, withObservability, type MetricSink } from '@shop/observability';
 import { OrderConfirmedSchema, type OrderConfirmed } from '@shop/order-contracts';
 import { DynamoShipmentRepository } from '../adapters/shipment.repository';
+import { SHIPPING_ENV } from '../config/env';
 import { createShipmentForOrder } from '../domain/create-shipment.use-case';
 import { systemClock, type Clock, type ShipmentRepository } from '../domain/ports';
 
@@ -38,18 +38,11 @@ export const createOrderConfirmedConsumer = (deps: OnOrderConfirmedDeps) =>
   });
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
+const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(SHIPPING_ENV, 'tableName'), clients: { db: documentClient } });
 
 /** Lambda entry point: the OrderConfirmed consumer with the shop's observability. */
 export const handler = withObservability(
-  createOrderConfirmedConsumer({
-    shipments: new DynamoShipmentRepository(documentClient, tableName),
-    clock: systemClock,
-    logger: observability.logger,
-    metrics: observability.metrics,
-  }),
+  createOrderConfirmedConsumer({ shipments: new DynamoShipmentRepository(clients.db, env.tableName), clock: systemClock, logger, metrics }),
   // A batch has no single correlation id: each message's envelope carries its own.
   { observability, correlationId: () => undefined },
 );

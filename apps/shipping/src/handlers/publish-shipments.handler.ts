@@ -1,8 +1,9 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createOutboxRelay, type EventPublisher } from '@shop/messaging';
-import { createObservability, requireEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
+import { awsClient, coldStart, pickEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import type { ShipmentCreated } from '@shop/shipping-contracts';
 import { createShipmentCreatedPublisher } from '../adapters/shipment-created.publisher';
+import { SHIPPING_ENV } from '../config/env';
 import { shipmentCreatedFromStreamRecord } from './shipment-stream.mapper';
 
 /** What the stream publisher needs; tests pass fakes. */
@@ -22,17 +23,11 @@ export const createShipmentsPublisher = (deps: PublishShipmentsDeps) =>
   createOutboxRelay({ toEvents: shipmentCreatedFromStreamRecord, ...deps });
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const topicArn = requireEnv('TOPIC_ARN');
-const sns = observability.tracer.captureAWSv3Client(new SNSClient({}));
+const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(SHIPPING_ENV, 'topicArn'), clients: { sns: awsClient(SNSClient) } });
 
 /** Lambda entry point: the stream publisher with the shop's observability. */
 export const handler = withObservability(
-  createShipmentsPublisher({
-    publisher: createShipmentCreatedPublisher(sns, topicArn),
-    logger: observability.logger,
-    metrics: observability.metrics,
-  }),
+  createShipmentsPublisher({ publisher: createShipmentCreatedPublisher(clients.sns, env.topicArn), logger, metrics }),
   // A batch has no single correlation id: each event carries its own.
   { observability, correlationId: () => undefined },
 );

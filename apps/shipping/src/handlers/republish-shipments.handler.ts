@@ -1,23 +1,20 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { fieldIssuesFromZod, PARSE_OPTIONS, ValidationError } from '@shop/domain';
-import { createDocumentClient } from '@shop/dynamodb';
-import {
-  createObservability,
-  MetricUnit,
-  requireEnv,
-  resolveCorrelationId,
-  withObservability,
-  type LogSink,
-  type MetricSink,
-} from '@shop/observability';
+import { parseOperatorPayload } from '@shop/domain';
+import { documentClient } from '@shop/dynamodb';
+import { awsClient, coldStart, MetricUnit, resolveCorrelationId, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import type { ShipmentCreated } from '@shop/shipping-contracts';
 import type { Context } from 'aws-lambda';
 import { createShipmentCreatedPublisher } from '../adapters/shipment-created.publisher';
 import { DynamoShipmentHistory } from '../adapters/shipment.repository';
+import { SHIPPING_ENV } from '../config/env';
 import { RepublishInterruptedError } from '../domain/errors';
 import type { ShipmentCreatedPublisher, ShipmentHistory } from '../domain/ports';
-import { republishShipments, RepublishShipmentsInputSchema, type RepublishShipmentsCommand, type RepublishShipmentsInput } from '../domain/republish-shipments.use-case';
+import {
+  republishShipments,
+  RepublishShipmentsInputSchema,
+  type RepublishShipmentsCommand,
+  type RepublishShipmentsInput,
+} from '../domain/republish-shipments.use-case';
 
 /** What the shipments replay needs; tests pass fakes. */
 export interface ShipmentsRepublisherDeps {
@@ -44,14 +41,8 @@ export interface RepublishShipmentsOutput {
 
 const EXPECTED = '{ "orderIds": [...] } or { "from", "to", "maxItems"? } or { "cursor" }, each with "correlationId"?';
 
-const parseInput = (event: unknown): RepublishShipmentsInput => {
-  const result = RepublishShipmentsInputSchema.safeParse(event, PARSE_OPTIONS);
-  if (result.success) return result.data;
-  const issues = fieldIssuesFromZod(result.error);
-  const detail = issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ');
-  // The operator reads this message in the invoke response: name every bad field.
-  throw new ValidationError(issues, `The republish-shipments payload is not valid (${detail}); expected ${EXPECTED}.`, { cause: result.error });
-};
+const parseInput = (event: unknown): RepublishShipmentsInput =>
+  parseOperatorPayload(RepublishShipmentsInputSchema, event, { name: 'republish-shipments', expected: EXPECTED });
 
 const commandOf = (input: RepublishShipmentsInput): RepublishShipmentsCommand => {
   if (input.orderIds !== undefined) return { orderIds: input.orderIds };
@@ -121,19 +112,15 @@ export const createShipmentsRepublisher =
   };
 
 // Cold start: configuration and clients are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const topicArn = requireEnv('TOPIC_ARN');
-const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
-const sns = observability.tracer.captureAWSv3Client(new SNSClient({}));
+const { observability, logger, metrics, env, clients } = coldStart({ env: SHIPPING_ENV, clients: { db: documentClient, sns: awsClient(SNSClient) } });
 
 /** Lambda entry point: the shipments replay with the shop's observability (correlation id from the payload, else new). */
 export const handler = withObservability(
   createShipmentsRepublisher({
-    shipments: new DynamoShipmentHistory(documentClient, tableName),
-    publisher: createShipmentCreatedPublisher(sns, topicArn),
-    logger: observability.logger,
-    metrics: observability.metrics,
+    shipments: new DynamoShipmentHistory(clients.db, env.tableName),
+    publisher: createShipmentCreatedPublisher(clients.sns, env.topicArn),
+    logger,
+    metrics,
   }),
   { observability },
 );

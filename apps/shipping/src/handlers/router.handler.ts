@@ -1,9 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '@shop/dynamodb';
+import { documentClient } from '@shop/dynamodb';
 import { createRestRouter, parsePathParam, requireCaller, resolveRestRequest, type ProxyFunction } from '@shop/http';
-import { createObservability, requireEnv, withObservability, type LogSink } from '@shop/observability';
+import { coldStart, pickEnv, withObservability, type LogSink } from '@shop/observability';
 import { OrderIdSchema } from '@shop/order-contracts';
 import { DynamoShipmentRepository } from '../adapters/shipment.repository';
+import { SHIPPING_ENV } from '../config/env';
 import { getShipmentForCustomer } from '../domain/get-shipment.use-case';
 import type { ShipmentRepository } from '../domain/ports';
 
@@ -32,12 +32,9 @@ export const createShippingApi = (deps: ShippingApiDeps): ProxyFunction => {
 };
 
 // Cold start: configuration, clients and the router are built once per execution environment.
-const observability = createObservability();
-const tableName = requireEnv('TABLE_NAME');
-const documentClient = createDocumentClient({ client: observability.tracer.captureAWSv3Client(new DynamoDBClient({})) });
+const { observability, logger, env, clients } = coldStart({ env: pickEnv(SHIPPING_ENV, 'tableName'), clients: { db: documentClient } });
 
 /** Lambda entry point: the shipping API with the shop's observability. */
-export const handler = withObservability(
-  createShippingApi({ shipments: new DynamoShipmentRepository(documentClient, tableName), logger: observability.logger }),
-  { observability },
-);
+export const handler = withObservability(createShippingApi({ shipments: new DynamoShipmentRepository(clients.db, env.tableName), logger }), {
+  observability,
+});

@@ -13,6 +13,7 @@ import {
   type StageConfig,
 } from '@shop/cdk';
 import { ORDER_CONFIRMED } from '@shop/order-contracts';
+import { SHIPPING_ENV } from '../config/env';
 
 /** The service's name: SSM namespace, bundle folder, Powertools service name. */
 export const SERVICE = 'shipping';
@@ -82,13 +83,13 @@ export class ShippingStack extends ServiceStack {
     // --- Stateless ------------------------------------------------------------------------------
     this.router = this.addFunction('router', {
       description: "Shipping REST API: a customer's shipment of their own order",
-    }).bindTable(table, { items: 'read' });
+    }).bindTable(table, { items: 'read' }, SHIPPING_ENV.tableName);
 
     // Create-only: a shipment is one conditional PutItem per order, never read, changed or deleted here.
     this.onOrderConfirmed = this.addFunction('on-order-confirmed', {
       description: 'Creates the one shipment of each confirmed order (OrderConfirmed from the order topic)',
       memorySize: 256,
-    }).bindTable(table, { items: ['PutItem'] });
+    }).bindTable(table, { items: ['PutItem'] }, SHIPPING_ENV.tableName);
     this.orderConfirmed = new EventSubscription(this, 'OrderConfirmed', {
       stage,
       producer: 'order',
@@ -101,7 +102,7 @@ export class ShippingStack extends ServiceStack {
       description: 'Publishes ShipmentCreated for every new shipment (the table stream)',
       timeout: Duration.seconds(30),
       memorySize: 256,
-    }).bindTopic(topic);
+    }).bindTopic(topic, SHIPPING_ENV.topicArn);
     this.publishShipments.consumeTableStream(table);
 
     // Invoked by operators only (`aws lambda invoke`): no API, no event source. It reads shipments
@@ -111,8 +112,8 @@ export class ShippingStack extends ServiceStack {
       timeout: Duration.minutes(5),
       memorySize: 256,
     })
-      .bindTopic(topic)
-      .bindTable(table, { items: ['GetItem'], queryIndexes: [ServiceTable.GSI1] });
+      .bindTopic(topic, SHIPPING_ENV.topicArn)
+      .bindTable(table, { items: ['GetItem'], queryIndexes: [ServiceTable.GSI1] }, SHIPPING_ENV.tableName);
     this.republishFunctionParameter = this.republishShipments.publishName(
       REPUBLISH_FUNCTION_PARAMETER,
       `Name of the shipping republish-shipments function (${stage.stage}): invoke it to replay ShipmentCreated`,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ValidationError } from './errors';
-import { fieldIssuesFromZod, parseOrThrow } from './validation';
+import { fieldIssuesFromZod, parseOperatorPayload, parseOrThrow } from './validation';
 
 const schema = z.strictObject({
   name: z.string().max(3, { error: 'Too long.' }),
@@ -54,5 +54,27 @@ describe('parseOrThrow', () => {
     expect(error.name).toBe('ValidationError');
     expect(error.issues).toEqual([{ field: 'name', message: 'Too long.' }]);
     expect(error.cause).toBeInstanceOf(z.ZodError);
+  });
+});
+
+describe('parseOperatorPayload', () => {
+  const payload = { name: 'replay', expected: '{ "name", "price" }' };
+
+  it('returns the typed payload', () => {
+    expect(parseOperatorPayload(schema, { name: 'mug', price: { amount: 5 } }, payload)).toEqual({ name: 'mug', price: { amount: 5 } });
+  });
+
+  it('names every bad field and the expected shape in its message, for the operator', () => {
+    const caught = (() => {
+      try {
+        return parseOperatorPayload(schema, { name: 'long', price: {}, colour: 'red' }, payload);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(caught).toBeInstanceOf(ValidationError);
+    expect((caught as ValidationError).message).toBe(
+      'The replay payload is not valid (name: Too long.; price.amount: Required.; colour: Unknown field.); expected { "name", "price" }.',
+    );
   });
 });

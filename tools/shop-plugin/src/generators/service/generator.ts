@@ -29,7 +29,9 @@ export default async function serviceGenerator(tree: Tree, schema: ServiceGenera
   const codeowners = tree.read(CODEOWNERS, 'utf-8');
   if (codeowners === null) throw new ServiceGeneratorError(`${CODEOWNERS} is missing: every service needs an owner line.`);
 
-  generateFiles(tree, path.join(import.meta.dirname, 'files'), options.projectRoot, { ...options, tmpl: '' });
+  // envName: the service's env module's constant, `GIFT_CARDS_ENV` for gift-cards.
+  const envName = `${options.name.replaceAll('-', '_').toUpperCase()}_ENV`;
+  generateFiles(tree, path.join(import.meta.dirname, 'files'), options.projectRoot, { ...options, envName, tmpl: '' });
   writeJson(tree, `${options.projectRoot}/project.json`, serviceProjectConfiguration(options));
   tree.write(CODEOWNERS, withCodeOwner(codeowners, options));
   await formatFiles(tree);
