@@ -41,7 +41,7 @@ describe('nx affected -t deploy', () => {
     expect(await ws.affected('deploy', ws.baseSha, head)).toEqual(['basket']);
   });
 
-  // One contracts project per producer (libs/domain/<producer>): a schema change reaches its
+  // One contracts project per producer (libs/contracts/<producer>): a schema change reaches its
   // producer and the services that parse its events or commands, and nothing else.
   it.each([
     ['product', '@shop/product-contracts', ['basket']],
@@ -53,7 +53,7 @@ describe('nx affected -t deploy', () => {
     const consumers = importersOf(importPath).filter((service) => service !== producer);
     expect(consumers).toEqual(expect.arrayContaining(knownConsumers));
 
-    const head = ws.commit(`${producer} contracts: change`, { [`libs/domain/${producer}/src/index.ts`]: append('export const CONTRACT_PROBE = 1;') }, ws.baseSha);
+    const head = ws.commit(`${producer} contracts: change`, { [`libs/contracts/${producer}/src/index.ts`]: append('export const CONTRACT_PROBE = 1;') }, ws.baseSha);
     expect(await ws.affected('deploy', ws.baseSha, head)).toEqual([producer, ...consumers].sort());
   });
 
