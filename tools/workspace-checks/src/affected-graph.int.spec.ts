@@ -109,7 +109,7 @@ describe('nx affected -t deploy', () => {
 // a handler rebuilds that service only, and a new handler file is a new function with its bundle.
 describe('nx affected -t build', () => {
   it('a change to a handler of basket builds basket only', async () => {
-    const head = ws.commit('basket: change a handler', { 'apps/basket/src/handlers/order-events.handler.ts': append('// a change') }, ws.baseSha);
+    const head = ws.commit('basket: change a handler', { 'apps/basket/src/handlers/on-order-events.handler.ts': append('// a change') }, ws.baseSha);
     expect(await ws.affected('build', ws.baseSha, head)).toEqual(['basket']);
   });
 
