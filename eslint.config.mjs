@@ -1,10 +1,14 @@
 // Lint for every project. The module-boundary rules here are the architecture's guard rails:
 // a service imports shared libs and never another service; runtime code never pulls in the CDK;
-// a service's domain folder never touches the AWS SDK or Lambda types. tools/boundaries tests that each rule bites.
+// a service's domain folder touches neither the AWS SDK, Lambda types, the AWS-facing shared libs nor its own
+// adapters, handlers and infra; production code never imports a `type:testing` project.
+// tools/workspace-checks/src/module-boundaries.spec.ts proves that each rule bites.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
 
 const cdkImports = ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'];
+// The shared libs whose job is to talk to AWS (or to build its resources): adapters' and handlers' tools.
+const awsFacingLibs = ['@shop/dynamodb', '@shop/messaging', '@shop/http', '@shop/cdk'].flatMap((lib) => [lib, `${lib}/*`]);
 
 // The services: every `scope:<name>` tag of an app (apps/*/project.json), read here so that a new
 // service (`npx nx g @shop/tools:service <name>`) is fenced in with no edit of this file.
@@ -18,6 +22,9 @@ const services = [
       .map((tag) => tag.slice('scope:'.length)),
   ),
 ].sort();
+
+// Tests and their helpers (`testing/` folders beside the code they serve); everything else is production code.
+const testCode = ['**/*.spec.ts', '**/testing/**/*.ts'];
 
 const moduleBoundaries = {
   enforceBuildableLibDependency: true,
@@ -56,7 +63,8 @@ const moduleBoundaries = {
       onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data', 'type:testing'],
       bannedExternalImports: cdkImports,
     },
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data', 'type:infra', 'type:testing'] },
+    // A service's production code never ships the test fixtures: only its tests may use them (see testCode).
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data', 'type:infra'] },
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:testing'] },
     { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:testing'] },
     // Benchmarks measure a tool through its public API (`@shop/local-cloud`); nothing depends on a bench.
@@ -76,13 +84,27 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries] },
   },
   {
-    // Tests of any project may use the shared test fixtures (DynamoDB Local tables, sample events);
-    // production code of data/util libs still may not.
-    files: ['**/*.spec.ts'],
-    rules: { '@nx/enforce-module-boundaries': ['error', { ...moduleBoundaries, allow: ['@shop/testing'] }] },
+    // Tests of any project, and their helpers, may use the `type:testing` projects (DynamoDB Local
+    // tables, sample events); production code may not.
+    files: testCode,
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          ...moduleBoundaries,
+          depConstraints: moduleBoundaries.depConstraints.map((constraint) =>
+            constraint.sourceTag.startsWith('type:') && !constraint.onlyDependOnLibsWithTags.includes('type:testing')
+              ? { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'type:testing'] }
+              : constraint,
+          ),
+        },
+      ],
+    },
   },
   {
-    // Use cases and entities are plain TypeScript: no AWS SDK, no Lambda types, no CDK.
+    // Use cases and entities are plain TypeScript: no AWS SDK, no Lambda types, no CDK, none of the
+    // shared libs that face AWS, and nothing of the service's own outer layers (the dependency
+    // points inwards: adapters and handlers import the domain, never the reverse).
     files: ['apps/*/src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -90,7 +112,9 @@ export default [
         {
           patterns: [
             { group: ['@aws-sdk/*', 'aws-lambda', '@aws-lambda-powertools/*'], message: 'src/domain is plain TypeScript: declare a port and implement it in src/adapters.' },
+            { group: awsFacingLibs, message: 'src/domain is plain TypeScript: declare a port and implement it in src/adapters with this lib.' },
             { group: cdkImports, message: 'src/domain never imports the CDK.' },
+            { regex: String.raw`^\.{1,2}/(\.\./)*(adapters|handlers|infra)(/|$)`, message: 'src/domain never imports the service\'s adapters, handlers or infra: they import it.' },
           ],
         },
       ],

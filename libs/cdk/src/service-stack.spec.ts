@@ -102,6 +102,23 @@ describe('ServiceStack', () => {
     ]);
   });
 
+  it("declares a function by a name of its own and its handler: the handler's file and bundle, the function's name everywhere else", () => {
+    declare = (stack) => {
+      stack.fn('reserve-stock', { description: 'Saga command' });
+      stack.fn('basket-orders', { handler: 'order-events', id: 'OrderEventsConsumer', description: 'Consumer' });
+    };
+    const { stack, template } = synth('dev', (name) => lambda.Code.fromInline(`// fn ${name}`));
+    expect(stack.functionNames).toEqual(['router', 'reserve-stock', 'basket-orders']);
+    const consumer = template.findResources('AWS::Lambda::Function')[logicalIdOf(template, 'AWS::Lambda::Function', 'OrderEventsConsumerFunction')];
+    expect(consumer?.Properties.Code.ZipFile).toBe('// fn basket-orders');
+    template.hasResourceProperties('AWS::IAM::Role', { Description: 'Execution role of demo/basket-orders' });
+    // Without test code, the function's code is its handler's bundle.
+    const routerAndReserve = Object.fromEntries(['router', 'reserve-stock'].map((name) => [name, lambda.Code.fromInline(`// ${name}`)]));
+    expect(() => synth('dev', routerAndReserve)).toThrow(
+      /No bundle for demo\/order-events at .*dist\/apps\/demo\/bundles\/order-events/,
+    );
+  });
+
   it('declares the REST API on the router at its base path, its id and URL published in SSM', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { BasePath: 'demos' });
@@ -140,6 +157,22 @@ describe('ServiceStack', () => {
         stack.fn('release-stock', { description: 'Typo or missing handler' });
       };
       expect(() => synth()).toThrow(/Function release-stock has no handler file .*release-stock\.handler\.ts/);
+    });
+
+    it('on a function whose own handler file is missing', () => {
+      declare = (stack) => {
+        defaultDeclare(stack);
+        stack.fn('release-stock', { handler: 'release-stok', description: 'Typo in the handler' });
+      };
+      expect(() => synth()).toThrow(/Function release-stock has no handler file .*release-stok\.handler\.ts/);
+    });
+
+    it('on a handler declared twice, at once', () => {
+      declare = (stack) => {
+        defaultDeclare(stack);
+        stack.fn('reserve-more-stock', { handler: 'reserve-stock', description: 'The same handler again' });
+      };
+      expect(() => synth()).toThrow('shop-dev-demo: handler reserve-stock is declared twice.');
     });
 
     it('on a function declared twice, at once', () => {

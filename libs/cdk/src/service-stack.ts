@@ -60,6 +60,14 @@ export interface FunctionDeclaration extends Omit<ServiceFunctionProps, 'service
    * @default the name in PascalCase (`reserve-stock` → `ReserveStock`)
    */
   readonly id?: string;
+  /**
+   * The base name of the function's handler file, `src/handlers/<handler>.handler.ts`, and so of its
+   * bundle, `dist/apps/<service>/bundles/<handler>`. Set where a file carries its role's common name
+   * (`publish-events`) while the deployed function keeps the name its descriptions, alarms and
+   * dashboard were made with (`publish-shipments`).
+   * @default the function's name
+   */
+  readonly handler?: string;
 }
 
 /** A service's REST API, as its stack declares it (see {@link ServiceApiProps}). */
@@ -84,7 +92,8 @@ const pascalCase = (name: string): string =>
  * its resources. It names the stack `shop-<stage>-<service>`, describes it, tags everything with
  * the stage and service, and gives the subclass:
  * - {@link addFunction}: a {@link ServiceFunction} declared once by the base name of its handler
- *   file (`src/handlers/<name>.handler.ts`, bundled to `dist/apps/<service>/bundles/<name>`);
+ *   file (`src/handlers/<name>.handler.ts`, bundled to `dist/apps/<service>/bundles/<name>`), or by
+ *   a name of its own and its `handler`;
  * - {@link addApi}: the REST API on the router, its endpoint published in SSM;
  * - {@link publish} and {@link lookup}: SSM discovery under the service's and others' namespaces.
  *
@@ -102,6 +111,8 @@ export abstract class ServiceStack extends Stack {
   private readonly code?: FunctionCode;
   private readonly handlersDir: string;
   private readonly functions = new Map<string, ServiceFunction>();
+  /** The handler (file base name) of each declared function, by function name. */
+  private readonly handlers = new Map<string, string>();
 
   protected constructor(scope: Construct, identity: ServiceIdentity, props: ServiceStackProps) {
     const { stage, code, ...stackProps } = props;
@@ -122,17 +133,20 @@ export abstract class ServiceStack extends Stack {
   }
 
   /**
-   * Declares the function whose handler is `src/handlers/<name>.handler.ts`: a {@link ServiceFunction}
-   * of this service and stage, with its bundle (or the test code given for `name`). What it may
-   * touch is then bound with its `bind*` methods.
-   * @throws ShopCdkError when a function of that name is declared already.
+   * Declares the function whose handler is `src/handlers/<name>.handler.ts` (or `<handler>.handler.ts`):
+   * a {@link ServiceFunction} of this service and stage, with that handler's bundle (or the test
+   * code given for `name`). What it may touch is then bound with its `bind*` methods.
+   * @throws ShopCdkError when a function of that name, or of that handler, is declared already.
    */
   protected addFunction(name: string, declaration: FunctionDeclaration): ServiceFunction {
+    const { id = pascalCase(name), handler = name, ...props } = declaration;
     if (this.functions.has(name)) throw new ShopCdkError(`${this.node.path}: function ${name} is declared twice.`);
-    const { id = pascalCase(name), ...props } = declaration;
-    const code = typeof this.code === 'function' ? this.code(name) : this.code?.[name];
+    if ([...this.handlers.values()].includes(handler)) throw new ShopCdkError(`${this.node.path}: handler ${handler} is declared twice.`);
+    const testCode = typeof this.code === 'function' ? this.code(name) : this.code?.[name];
+    const code = testCode ?? ServiceFunction.bundleCode(this.service, handler);
     const fn = new ServiceFunction(this, id, { ...props, service: this.service, name, stage: this.stage, code });
     this.functions.set(name, fn);
+    this.handlers.set(name, handler);
     return fn;
   }
 
@@ -163,12 +177,13 @@ export abstract class ServiceStack extends Stack {
           .filter((file) => file.endsWith(HANDLER_SUFFIX))
           .map((file) => file.slice(0, -HANDLER_SUFFIX.length))
       : [];
-    const undeclared = handlers.filter((name) => !this.functions.has(name));
-    const withoutHandler = this.functionNames.filter((name) => !handlers.includes(name));
+    const declared = [...this.handlers.values()];
+    const undeclared = handlers.filter((handler) => !declared.includes(handler));
+    const withoutHandler = [...this.handlers].filter(([, handler]) => !handlers.includes(handler));
     const unknownCode = typeof this.code === 'object' ? Object.keys(this.code).filter((name) => !this.functions.has(name)) : [];
     return [
       ...undeclared.map((name) => `${join(this.handlersDir, name + HANDLER_SUFFIX)} has no function: declare it with addFunction('${name}', ...).`),
-      ...withoutHandler.map((name) => `Function ${name} has no handler file ${join(this.handlersDir, name + HANDLER_SUFFIX)}.`),
+      ...withoutHandler.map(([name, handler]) => `Function ${name} has no handler file ${join(this.handlersDir, handler + HANDLER_SUFFIX)}.`),
       ...unknownCode.map((name) => `Code is given for ${name}, which is not a declared function.`),
     ];
   }

@@ -41,7 +41,7 @@ describe('nx affected -t deploy', () => {
     expect(await ws.affected('deploy', ws.baseSha, head)).toEqual(['basket']);
   });
 
-  // One contracts project per producer (libs/domain/<producer>): a schema change reaches its
+  // One contracts project per producer (libs/contracts/<producer>): a schema change reaches its
   // producer and the services that parse its events or commands, and nothing else.
   it.each([
     ['product', '@shop/product-contracts', ['basket']],
@@ -53,7 +53,7 @@ describe('nx affected -t deploy', () => {
     const consumers = importersOf(importPath).filter((service) => service !== producer);
     expect(consumers).toEqual(expect.arrayContaining(knownConsumers));
 
-    const head = ws.commit(`${producer} contracts: change`, { [`libs/domain/${producer}/src/index.ts`]: append('export const CONTRACT_PROBE = 1;') }, ws.baseSha);
+    const head = ws.commit(`${producer} contracts: change`, { [`libs/contracts/${producer}/src/index.ts`]: append('export const CONTRACT_PROBE = 1;') }, ws.baseSha);
     expect(await ws.affected('deploy', ws.baseSha, head)).toEqual([producer, ...consumers].sort());
   });
 
@@ -109,7 +109,7 @@ describe('nx affected -t deploy', () => {
 // a handler rebuilds that service only, and a new handler file is a new function with its bundle.
 describe('nx affected -t build', () => {
   it('a change to a handler of basket builds basket only', async () => {
-    const head = ws.commit('basket: change a handler', { 'apps/basket/src/handlers/order-events.handler.ts': append('// a change') }, ws.baseSha);
+    const head = ws.commit('basket: change a handler', { 'apps/basket/src/handlers/on-order-events.handler.ts': append('// a change') }, ws.baseSha);
     expect(await ws.affected('build', ws.baseSha, head)).toEqual(['basket']);
   });
 

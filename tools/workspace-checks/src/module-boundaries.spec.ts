@@ -64,6 +64,42 @@ describe('module boundaries', () => {
     expect(errors).toEqual([expect.stringContaining('no-restricted-imports')]);
   });
 
+  it.each(['@shop/dynamodb', '@shop/messaging', '@shop/http', '@shop/cdk'])(
+    'rejects a service domain folder importing the AWS-facing lib %s',
+    async (lib) => {
+      const errors = await lint('apps/product/src/domain/boundary-probe.ts', `import * as lib from '${lib}';\nexport const probe = lib;\n`);
+      expect(errors).toEqual([expect.stringContaining('no-restricted-imports')]);
+    },
+  );
+
+  it.each([
+    ['apps/product/src/domain/boundary-probe.ts', '../adapters/product.repository'],
+    ['apps/product/src/domain/boundary-probe.ts', '../handlers/router.handler'],
+    ['apps/product/src/domain/boundary-probe.ts', '../infra/product-stack'],
+    ['apps/product/src/domain/testing/boundary-probe.ts', '../../adapters/product.repository'],
+  ])('rejects %s importing the service\'s outer layer %s', async (filePath, specifier) => {
+    const errors = await lint(filePath, `import * as outer from '${specifier}';\nexport const probe = outer;\n`);
+    expect(errors).toEqual([expect.stringContaining('no-restricted-imports')]);
+  });
+
+  it.each(['apps/product/src/handlers/boundary-probe.ts', 'apps/product/src/infra/boundary-probe.ts', 'libs/http/src/boundary-probe.ts'])(
+    'rejects production code %s importing a type:testing project',
+    async (filePath) => {
+      const errors = await lint(filePath, "import { fakeLambdaContext } from '@shop/testing';\nexport const probe = fakeLambdaContext;\n");
+      expect(errors).toEqual([expect.stringContaining('@nx/enforce-module-boundaries')]);
+    },
+  );
+
+  it.each([
+    'apps/product/src/handlers/boundary-probe.spec.ts',
+    'apps/product/src/handlers/boundary-probe.int.spec.ts',
+    'apps/product/src/handlers/testing/boundary-probe.ts',
+    'libs/http/src/boundary-probe.spec.ts',
+  ])('accepts test code %s importing a type:testing project', async (filePath) => {
+    const errors = await lint(filePath, "import { fakeLambdaContext } from '@shop/testing';\nexport const probe = fakeLambdaContext;\n");
+    expect(errors).toEqual([]);
+  });
+
   it('accepts a service domain importing the shared domain lib', async () => {
     const errors = await lint(
       'apps/product/src/domain/boundary-probe.ts',

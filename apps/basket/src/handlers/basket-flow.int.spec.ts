@@ -14,8 +14,8 @@ import { BASKET_TABLE } from '../adapters/testing/basket-table';
 import type { BasketRepository } from '../domain/ports';
 import { checkoutInput, orderCancelled, orderConfirmed, orderNeedsAttention, productChanged } from '../domain/testing/fixtures';
 import { losingFirstSave, RecordingOrderSender } from '../domain/testing/in-memory';
-import { createOrderEventsConsumer } from './order-events.handler';
-import { createProductChangedConsumer } from './product-changed.handler';
+import { createOrderEventsConsumer } from './on-order-events.handler';
+import { createProductChangedConsumer } from './on-product-changed.handler';
 import { createBasketApi } from './router.handler';
 
 // The handlers' plain functions through the real repositories, against DynamoDB Local (endpoint

@@ -88,6 +88,7 @@ export class BasketStack extends ServiceStack {
     CommandQueue.bindSender(this.router, { stage: stage.stage, ...ORDER_INTAKE_QUEUE }, BASKET_ENV.orderIntakeQueueUrl);
 
     this.productChanged = this.addFunction('product-changed', {
+      handler: 'on-product-changed',
       description: 'Keeps the price read model from ProductChanged events (conditional on the product version)',
     }).addEnvironment(BASKET_ENV.tableName, table.tableName);
     // One conditional PutItem per event, on read model items (`PRODUCT#...`) only.
@@ -100,6 +101,7 @@ export class BasketStack extends ServiceStack {
     );
 
     this.orderEventsConsumer = this.addFunction('order-events', {
+      handler: 'on-order-events',
       // Construct id kept from before the handler's name: a new one would replace the function and its role.
       id: 'OrderEventsConsumer',
       description: 'Frees the basket of an ended order; on OrderConfirmed also removes the ordered lines (once per order id)',

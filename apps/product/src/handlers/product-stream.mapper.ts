@@ -27,7 +27,7 @@ const isProductItem = (item: Record<string, unknown>): boolean =>
  * The `ProductChanged` event a product table stream record stands for (INSERT → created,
  * MODIFY → updated, REMOVE → deleted, with the product after, or for deletes before, the change),
  * or `undefined` for records of other item types. It is the `toEvents` of the outbox relay
- * (`createOutboxRelay` of `@shop/messaging`, see `publish-changes.handler.ts`).
+ * (`createOutboxRelay` of `@shop/messaging`, see `publish-events.handler.ts`).
  *
  * - `id` is derived from the stream record, so a redelivered record yields the same event id and
  *   consumers can deduplicate;

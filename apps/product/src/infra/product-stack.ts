@@ -80,6 +80,7 @@ export class ProductStack extends ServiceStack {
     }).bindTable(table, { items: 'read-write', queryIndexes: [ServiceTable.GSI1] }, PRODUCT_ENV.tableName);
 
     this.publishChanges = this.addFunction('publish-changes', {
+      handler: 'publish-events',
       description: 'Publishes ProductChanged for every change of the catalog table (its stream)',
       timeout: Duration.seconds(30),
       memorySize: 256,
@@ -89,6 +90,7 @@ export class ProductStack extends ServiceStack {
     // Invoked by operators only (`aws lambda invoke`): no API, no event source. It resumes from a
     // cursor, so a run that stops for time is continued by the next invocation.
     this.republishCatalog = this.addFunction('republish-catalog', {
+      handler: 'republish-events',
       description: 'Operator backfill: republishes ProductChanged (updated) for every current product, from a cursor',
       timeout: Duration.minutes(5),
       memorySize: 256,

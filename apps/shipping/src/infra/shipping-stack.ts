@@ -99,6 +99,7 @@ export class ShippingStack extends ServiceStack {
     });
 
     this.publishShipments = this.addFunction('publish-shipments', {
+      handler: 'publish-events',
       description: 'Publishes ShipmentCreated for every new shipment (the table stream)',
       timeout: Duration.seconds(30),
       memorySize: 256,
@@ -108,6 +109,7 @@ export class ShippingStack extends ServiceStack {
     // Invoked by operators only (`aws lambda invoke`): no API, no event source. It reads shipments
     // by key or through the creation-time index (no Scan) and resumes from a cursor.
     this.republishShipments = this.addFunction('republish-shipments', {
+      handler: 'republish-events',
       description: 'Operator replay: republishes ShipmentCreated (same event ids) for given orders or a creation-time window',
       timeout: Duration.minutes(5),
       memorySize: 256,

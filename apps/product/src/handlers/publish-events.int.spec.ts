@@ -19,7 +19,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { DynamoProductRepository } from '../adapters/product.repository';
 import { mugInput } from '../domain/testing/product-fixtures';
 import { createProductChangedPublisher } from '../adapters/product-changed.publisher';
-import { createProductChangesRelay } from './publish-changes.handler';
+import { createProductChangesRelay } from './publish-events.handler';
 import { createProductApi } from './router.handler';
 
 // The whole outbox path: the router writes DynamoDB Local, the table's real stream is read, the

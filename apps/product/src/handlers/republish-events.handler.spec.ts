@@ -12,7 +12,7 @@ import type { ProductChangedPublisher } from '../domain/ports';
 import { republishedEventId } from '../domain/republish-catalog.use-case';
 import { InMemoryProductRepository } from '../domain/testing/in-memory-product.repository';
 import { mugProduct } from '../domain/testing/product-fixtures';
-import { createCatalogRepublisher } from './republish-catalog.handler';
+import { createCatalogRepublisher } from './republish-events.handler';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -119,7 +119,7 @@ describe('handler', () => {
       .resolvesOnce({ Items: [toProductItem(first, 'corr-w1')], LastEvaluatedKey: lastKey })
       .resolvesOnce({ Items: [toProductItem(second, 'corr-w2')] });
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    const { handler } = await import('./republish-catalog.handler');
+    const { handler } = await import('./republish-events.handler');
 
     const output = await handler({ correlationId: 'replay-2025-03' }, fakeLambdaContext());
 
@@ -163,7 +163,7 @@ describe('handler', () => {
     const lastKey = { pk: 'PRODUCT#MUG-001', sk: 'PRODUCT' };
     ddb.on(ScanCommand).resolves({ Items: [toProductItem(mugProduct(), 'c')], LastEvaluatedKey: lastKey });
     sns.on(PublishCommand).resolves({});
-    const { handler } = await import('./republish-catalog.handler');
+    const { handler } = await import('./republish-events.handler');
 
     const output = await handler({ maxItems: 1 }, fakeLambdaContext());
     expect(output).toEqual({ published: 1, nextCursor: encodeCursor(lastKey), correlationId: expect.stringMatching(UUID) });
@@ -178,7 +178,7 @@ describe('handler', () => {
   it('fails, naming where to resume, when SNS refuses an event', async () => {
     ddb.on(ScanCommand).resolves({ Items: [toProductItem(mugProduct(), 'c')] });
     sns.on(PublishCommand).rejects(new Error('topic unavailable'));
-    const { handler } = await import('./republish-catalog.handler');
+    const { handler } = await import('./republish-events.handler');
 
     await expect(handler({ correlationId: 'replay-1' }, fakeLambdaContext())).rejects.toThrow(
       'Republishing the catalog stopped after 0 products; re-invoke with {"correlationId":"replay-1"} to resume.',
@@ -188,7 +188,7 @@ describe('handler', () => {
   it.each(['TABLE_NAME', 'TOPIC_ARN'])('fails at cold start, with a named error, when %s is missing', (name) => {
     withoutEnv(name, () =>
       jest.isolateModules(() => {
-        expect(() => require('./republish-catalog.handler')).toThrow(`Environment variable ${name} is required but not set.`);
+        expect(() => require('./republish-events.handler')).toThrow(`Environment variable ${name} is required but not set.`);
       }),
     );
   });

@@ -2,7 +2,7 @@ import './testing/lambda-env';
 import { fakeLambdaContext, sqsEventFromSns, withoutEnv } from '@shop/testing';
 import { entry, productChanged } from '../domain/testing/fixtures';
 import { InMemoryPriceCatalog } from '../domain/testing/in-memory';
-import { createProductChangedConsumer, handler } from './product-changed.handler';
+import { createProductChangedConsumer, handler } from './on-product-changed.handler';
 
 const setup = (seed = [entry({ version: 2, price: { amount: 1500, currency: 'EUR' } })]) => {
   const catalog = new InMemoryPriceCatalog(seed);
@@ -65,7 +65,7 @@ describe('handler', () => {
   it('fails at cold start, with a named error, when TABLE_NAME is missing', () => {
     withoutEnv('TABLE_NAME', () =>
       jest.isolateModules(() => {
-        expect(() => require('./product-changed.handler')).toThrow('Environment variable TABLE_NAME is required but not set.');
+        expect(() => require('./on-product-changed.handler')).toThrow('Environment variable TABLE_NAME is required but not set.');
       }),
     );
   });

@@ -1,6 +1,6 @@
 /** Unit tests: no network. */
 module.exports = {
-  ...require('../../../jest.preset.js'),
+  ...require('../../jest.preset.js'),
   displayName: 'domain',
   rootDir: __dirname,
   testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$'],

@@ -18,7 +18,7 @@ import { createProductChangedPublisher } from '../adapters/product-changed.publi
 import { DynamoProductRepository } from '../adapters/product.repository';
 import { republishedEventId } from '../domain/republish-catalog.use-case';
 import { mugInput } from '../domain/testing/product-fixtures';
-import { createCatalogRepublisher } from './republish-catalog.handler';
+import { createCatalogRepublisher } from './republish-events.handler';
 import { createProductApi } from './router.handler';
 
 // The catalog replay end to end on the emulators: products written through the router into

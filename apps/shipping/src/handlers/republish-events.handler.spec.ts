@@ -9,7 +9,7 @@ import 'aws-sdk-client-mock-jest';
 import { toShipmentItem } from '../adapters/shipment.repository';
 import type { ShipmentCreatedPublisher } from '../domain/ports';
 import { InMemoryShipmentHistory, shipmentOf } from '../domain/testing/shipping-fixtures';
-import { createShipmentsRepublisher } from './republish-shipments.handler';
+import { createShipmentsRepublisher } from './republish-events.handler';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ORDER_A = '10000000-0000-4000-8000-00000000000a';
@@ -121,7 +121,7 @@ describe('handler', () => {
     const item = toShipmentItem(stored[0]?.shipment ?? shipmentOf(ORDER_A, '2025-03-01T09:00:00.000Z'), 'corr-a');
     ddb.on(GetCommand).resolves({ Item: item });
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    const { handler } = await import('./republish-shipments.handler');
+    const { handler } = await import('./republish-events.handler');
 
     const output = await handler({ orderIds: [ORDER_A], correlationId: 'replay-2025-03' }, fakeLambdaContext());
 
@@ -144,7 +144,7 @@ describe('handler', () => {
   it.each(['TABLE_NAME', 'TOPIC_ARN'])('fails at cold start, with a named error, when %s is missing', (name) => {
     withoutEnv(name, () =>
       jest.isolateModules(() => {
-        expect(() => require('./republish-shipments.handler')).toThrow(`Environment variable ${name} is required but not set.`);
+        expect(() => require('./republish-events.handler')).toThrow(`Environment variable ${name} is required but not set.`);
       }),
     );
   });

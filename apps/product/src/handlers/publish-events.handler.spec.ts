@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { mugProduct } from '../domain/testing/product-fixtures';
 import { productChangedAttributes } from '../adapters/product-changed.publisher';
-import { createProductChangesRelay } from './publish-changes.handler';
+import { createProductChangesRelay } from './publish-events.handler';
 
 /** Records what it publishes; fails for the skus it is told to (a topic that refuses them). */
 class FakePublisher implements EventPublisher<ProductChanged> {
@@ -127,7 +127,7 @@ describe('handler', () => {
 
   it('publishes the JSON envelope to the product topic with type, correlation id and change attributes', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    const { handler } = await import('./publish-changes.handler');
+    const { handler } = await import('./publish-events.handler');
     const batch = dynamoDbStreamEvent([insert('MUG-001', '101')]);
 
     await expect(handler(batch, fakeLambdaContext())).resolves.toEqual({ batchItemFailures: [] });
@@ -153,7 +153,7 @@ describe('handler', () => {
 
   it('reports the record when SNS refuses it, so nothing is lost', async () => {
     sns.on(PublishCommand).rejects(new Error('topic unavailable'));
-    const { handler } = await import('./publish-changes.handler');
+    const { handler } = await import('./publish-events.handler');
 
     await expect(handler(dynamoDbStreamEvent([insert('MUG-001', '101')]), fakeLambdaContext())).resolves.toEqual({
       batchItemFailures: [{ itemIdentifier: '101' }],
@@ -161,7 +161,7 @@ describe('handler', () => {
   });
 
   it('answers an empty batch without publishing', async () => {
-    const { handler } = await import('./publish-changes.handler');
+    const { handler } = await import('./publish-events.handler');
     await expect(handler({ Records: [] }, fakeLambdaContext())).resolves.toEqual({ batchItemFailures: [] });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
@@ -169,7 +169,7 @@ describe('handler', () => {
   it('fails at cold start, with a named error, when TOPIC_ARN is missing', () => {
     withoutEnv('TOPIC_ARN', () =>
       jest.isolateModules(() => {
-        expect(() => require('./publish-changes.handler')).toThrow('Environment variable TOPIC_ARN is required but not set.');
+        expect(() => require('./publish-events.handler')).toThrow('Environment variable TOPIC_ARN is required but not set.');
       }),
     );
   });

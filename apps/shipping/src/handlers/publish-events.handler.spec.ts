@@ -8,7 +8,7 @@ import 'aws-sdk-client-mock-jest';
 import { shipmentKey, toShipmentItem } from '../adapters/shipment.repository';
 import { shipmentForOrder } from '../domain/shipment';
 import { confirmedOrder, NOW, ORDER_ID } from '../domain/testing/shipping-fixtures';
-import { createShipmentsPublisher, handler } from './publish-shipments.handler';
+import { createShipmentsPublisher, handler } from './publish-events.handler';
 
 const sns = mockClient(SNSClient);
 const topicArn = 'arn:aws:sns:eu-west-1:123456789012:shipping-events';

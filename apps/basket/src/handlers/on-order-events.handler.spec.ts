@@ -7,7 +7,7 @@ import { basketKey, toBasketItem } from '../adapters/basket.repository';
 import { pendingOrderFor, withPendingOrder, type Basket } from '../domain/basket';
 import { basketOf, CUSTOMER, ORDER_ID, orderCancelled, orderConfirmed, orderNeedsAttention } from '../domain/testing/fixtures';
 import { fixedClock, InMemoryBasketRepository } from '../domain/testing/in-memory';
-import { createOrderEventsConsumer, handler } from './order-events.handler';
+import { createOrderEventsConsumer, handler } from './on-order-events.handler';
 
 const NEWER_ORDER = '00000000-0000-4000-8000-000000000002';
 const lockOf = (orderId: string) => pendingOrderFor(orderId, `key-${orderId.slice(-1)}`, new Date('2025-03-01T12:00:00.000Z'));

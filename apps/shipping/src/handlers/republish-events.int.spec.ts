@@ -9,8 +9,8 @@ import { dynamoDbStreamEvent, fakeLambdaContext, fauxqsEndpoint, topicSubscriber
 import { createShipmentCreatedPublisher } from '../adapters/shipment-created.publisher';
 import { DynamoShipmentHistory, DynamoShipmentRepository, shipmentKey } from '../adapters/shipment.repository';
 import { shipmentOf } from '../domain/testing/shipping-fixtures';
-import { createShipmentsPublisher } from './publish-shipments.handler';
-import { createShipmentsRepublisher } from './republish-shipments.handler';
+import { createShipmentsPublisher } from './publish-events.handler';
+import { createShipmentsRepublisher } from './republish-events.handler';
 
 // The ShipmentCreated replay end to end on the emulators: shipments stored by the consumer's
 // repository in DynamoDB Local (with their creation-time index key), published once by the outbox
