@@ -114,10 +114,19 @@ export default [
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', 'aws-lambda', '@aws-lambda-powertools/*'], message: 'src/domain is plain TypeScript: declare a port and implement it in src/adapters.' },
-            { group: awsFacingLibs, message: 'src/domain is plain TypeScript: declare a port and implement it in src/adapters with this lib.' },
+            {
+              group: ['@aws-sdk/*', 'aws-lambda', '@aws-lambda-powertools/*'],
+              message: 'src/domain is plain TypeScript: declare a port and implement it in src/adapters.',
+            },
+            {
+              group: awsFacingLibs,
+              message: 'src/domain is plain TypeScript: declare a port and implement it in src/adapters with this lib.',
+            },
             { group: cdkImports, message: 'src/domain never imports the CDK.' },
-            { regex: String.raw`^\.{1,2}/(\.\./)*(adapters|handlers|infra)(/|$)`, message: 'src/domain never imports the service\'s adapters, handlers or infra: they import it.' },
+            {
+              regex: String.raw`^\.{1,2}/(\.\./)*(adapters|handlers|infra)(/|$)`,
+              message: "src/domain never imports the service's adapters, handlers or infra: they import it.",
+            },
           ],
         },
       ],

@@ -10,7 +10,14 @@ module.exports = {
     // the @shop/* imports of the shared DynamoDB Local setup into relative ones.
     '/libs/testing/src/dynamodb-local/global-setup\\.ts$': [
       '@swc/jest',
-      { jsc: { target: 'es2023', parser: { syntax: 'typescript' }, baseUrl: __dirname, paths: require('./tsconfig.base.json').compilerOptions.paths } },
+      {
+        jsc: {
+          target: 'es2023',
+          parser: { syntax: 'typescript' },
+          baseUrl: __dirname,
+          paths: require('./tsconfig.base.json').compilerOptions.paths,
+        },
+      },
     ],
     '^.+\\.[cm]?[tj]s$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } } }],
   },

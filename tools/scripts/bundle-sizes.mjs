@@ -22,7 +22,10 @@ for (let i = 0; i < rest.length; i += 1) {
 
 const kb = (bytes) => (bytes / 1024).toFixed(1);
 let failed = false;
-const functions = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const functions = readdirSync(dir, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 for (const fn of functions) {
   const js = join(dir, fn, 'index.js');
   if (!existsSync(js)) {

@@ -33,7 +33,11 @@ describe('isolation between customers', () => {
     await putInBasket(alice, sku, 1);
     orderId = await checkout(alice, 'tok_approve');
     expect((await settledOrder(alice, orderId)).status).toBe('CONFIRMED');
-    await waitFor('the shipment', () => api('GET', `/shipments/${orderId}`, { as: alice }), (answer) => answer.status === 200);
+    await waitFor(
+      'the shipment',
+      () => api('GET', `/shipments/${orderId}`, { as: alice }),
+      (answer) => answer.status === 200,
+    );
     await putInBasket(alice, sku, 3);
   });
 
@@ -89,10 +93,18 @@ describe('bad input on the shop routes', () => {
     await putInBasket(carol, sku, 2);
   });
 
-  const basketOf = async () => (await api<Basket>('GET', '/basket', { as: carol })).body.lines.map(({ sku: line, quantity }) => ({ sku: line, quantity }));
+  const basketOf = async () =>
+    (await api<Basket>('GET', '/basket', { as: carol })).body.lines.map(({ sku: line, quantity }) => ({ sku: line, quantity }));
 
   it('refuses a bad basket line with 400 naming the field, and keeps the basket', async () => {
-    for (const body of [{ quantity: 100 }, { quantity: -1 }, { quantity: 1.5 }, { quantity: '2' }, {}, { quantity: 1, price: { amount: 1, currency: 'EUR' } }]) {
+    for (const body of [
+      { quantity: 100 },
+      { quantity: -1 },
+      { quantity: 1.5 },
+      { quantity: '2' },
+      {},
+      { quantity: 1, price: { amount: 1, currency: 'EUR' } },
+    ]) {
       const response = await api<Problem>('PUT', `/basket/items/${sku}`, { as: carol, body });
       expect([JSON.stringify(body), response.status]).toEqual([JSON.stringify(body), 400]);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
@@ -109,7 +121,10 @@ describe('bad input on the shop routes', () => {
   });
 
   it('refuses a bad checkout with 400/422 naming the fields, and places no order', async () => {
-    const noKey = await api<Problem>('POST', '/basket/checkout', { as: carol, body: { paymentToken: 'tok_approve', shippingAddress: address } });
+    const noKey = await api<Problem>('POST', '/basket/checkout', {
+      as: carol,
+      body: { paymentToken: 'tok_approve', shippingAddress: address },
+    });
     expect(noKey.status).toBe(400);
     expect(JSON.stringify(noKey.body)).toMatch(/idempotency-key/i);
 
@@ -121,7 +136,11 @@ describe('bad input on the shop routes', () => {
     expect(bad.status).toBe(400);
     expect(fieldsOf(bad.body)).toEqual(expect.arrayContaining(['paymentToken', 'shippingAddress.city', 'shippingAddress.country']));
 
-    const malformed = await api<Problem>('POST', '/basket/checkout', { as: carol, headers: { 'Idempotency-Key': randomUUID() }, body: '{"paymentToken":' });
+    const malformed = await api<Problem>('POST', '/basket/checkout', {
+      as: carol,
+      headers: { 'Idempotency-Key': randomUUID() },
+      body: '{"paymentToken":',
+    });
     expect(malformed.status).toBe(400);
 
     const empty = uniqueCustomer('empty');
@@ -143,8 +162,16 @@ describe('bad input on the shop routes', () => {
       expect([JSON.stringify(body), response.status]).toEqual([JSON.stringify(body), 400]);
       expect(fieldsOf(response.body).length).toBeGreaterThan(0);
     }
-    expect(fieldsOf((await api<Problem>('PUT', `/inventory/${sku}`, { as: 'admin', body: { available: -1 }, headers: { 'If-Match': '"1"' } })).body)).toContain('available');
-    const badSku = await api<Problem>('PUT', '/inventory/bad%20sku', { as: 'admin', body: { available: 1 }, headers: { 'If-None-Match': '*' } });
+    expect(
+      fieldsOf(
+        (await api<Problem>('PUT', `/inventory/${sku}`, { as: 'admin', body: { available: -1 }, headers: { 'If-Match': '"1"' } })).body,
+      ),
+    ).toContain('available');
+    const badSku = await api<Problem>('PUT', '/inventory/bad%20sku', {
+      as: 'admin',
+      body: { available: 1 },
+      headers: { 'If-None-Match': '*' },
+    });
     expect(badSku.status).toBe(400);
     expect(fieldsOf(badSku.body)).toContain('sku');
     expect(await stockOf(sku)).toEqual(expect.objectContaining({ available: 4, reserved: 0, version: 1 }));
@@ -174,13 +201,18 @@ describe('stock writes over HTTP', () => {
     await createProduct(sku, 500, 5);
   });
 
-  const put = (available: number, headers: Record<string, string> = {}) => api<Problem>('PUT', `/inventory/${sku}`, { as: 'admin', body: { available }, headers });
+  const put = (available: number, headers: Record<string, string> = {}) =>
+    api<Problem>('PUT', `/inventory/${sku}`, { as: 'admin', body: { available }, headers });
   const adjust = (delta: number, key: string, reason = 'received') =>
-    api<{ stock: { available: number; version: number }; adjustment: { delta: number; idempotencyKey: string } }>('POST', `/inventory/${sku}/adjustments`, {
-      as: 'admin',
-      body: { delta, reason },
-      headers: { 'Idempotency-Key': key },
-    });
+    api<{ stock: { available: number; version: number }; adjustment: { delta: number; idempotencyKey: string } }>(
+      'POST',
+      `/inventory/${sku}/adjustments`,
+      {
+        as: 'admin',
+        body: { delta, reason },
+        headers: { 'Idempotency-Key': key },
+      },
+    );
 
   it('refuses a blind PUT (428), a stale If-Match (412) and a second create (412), changing nothing', async () => {
     const blind = await put(99);

@@ -48,7 +48,9 @@ describe('checkout journeys', () => {
 
     const payment = await api<Payment>('GET', `/payments/${orderId}`, { as: 'admin' });
     expect(payment.status).toBe(200);
-    expect(payment.body).toEqual(expect.objectContaining({ orderId, status: 'CAPTURED', amount: { amount: 3098, currency: 'EUR' }, attempts: 1 }));
+    expect(payment.body).toEqual(
+      expect.objectContaining({ orderId, status: 'CAPTURED', amount: { amount: 3098, currency: 'EUR' }, attempts: 1 }),
+    );
 
     const shipment = await waitFor(
       'the shipment',
@@ -56,7 +58,12 @@ describe('checkout journeys', () => {
       (answer) => answer.status === 200,
     );
     expect(shipment.body.orderId).toBe(orderId);
-    expect(shipment.body.lines).toEqual(expect.arrayContaining([{ sku: mug, quantity: 2 }, { sku: tea, quantity: 1 }]));
+    expect(shipment.body.lines).toEqual(
+      expect.arrayContaining([
+        { sku: mug, quantity: 2 },
+        { sku: tea, quantity: 1 },
+      ]),
+    );
 
     const emptied = await waitFor(
       'the basket to be emptied by OrderConfirmed',

@@ -69,7 +69,11 @@ const paymentOf = async (orderId: string) => {
 };
 
 const FINAL = new Set(['CONFIRMED', 'CANCELLED', 'NEEDS_ATTENTION']);
-const EVENT_OF: Record<string, string> = { CONFIRMED: 'OrderConfirmed', CANCELLED: 'OrderCancelled', NEEDS_ATTENTION: 'OrderNeedsAttention' };
+const EVENT_OF: Record<string, string> = {
+  CONFIRMED: 'OrderConfirmed',
+  CANCELLED: 'OrderCancelled',
+  NEEDS_ATTENTION: 'OrderNeedsAttention',
+};
 
 beforeAll(async () => {
   probe = await EventProbe.on(await ssmParameter('/shop/local/order/topic-arn'), 'faults');
@@ -82,7 +86,10 @@ afterEach(async () => {
 describe('the shop under faults', () => {
   it('keeps every order and every event through a 20 s SNS outage while 30 customers check out', async () => {
     const skus = [await product('SNS', 100), await product('SNS', 100), await product('SNS', 100)];
-    const customers = Array.from({ length: 30 }, (_, index) => ({ customer: uniqueCustomer(`sns-${index}`), lines: [{ sku: skus[index % 3] ?? '', quantity: 1 }] }));
+    const customers = Array.from({ length: 30 }, (_, index) => ({
+      customer: uniqueCustomer(`sns-${index}`),
+      lines: [{ sku: skus[index % 3] ?? '', quantity: 1 }],
+    }));
     await Promise.all(customers.map(({ customer, lines }) => fill(customer, lines)));
     const fault = await injectFault({ kind: 'aws', service: 'sns', operations: ['Publish'], error: 'unavailable', seconds: 20 });
     const started = Date.now();
@@ -94,10 +101,19 @@ describe('the shop under faults', () => {
 
     // Every OrderConfirmed reaches shipping and basket once the outage is over.
     for (const order of orders) {
-      await waitFor(`the shipment of ${order.orderId}`, () => api('GET', `/shipments/${order.orderId}`, { as: order.customer }), (answer) => answer.status === 200, {
-        timeoutMs: Math.max(20_000, 45_000 - (Date.now() - started)),
-      });
-      await waitFor('the basket emptied', () => api<Basket>('GET', '/basket', { as: order.customer }), (answer) => answer.body.lines.length === 0);
+      await waitFor(
+        `the shipment of ${order.orderId}`,
+        () => api('GET', `/shipments/${order.orderId}`, { as: order.customer }),
+        (answer) => answer.status === 200,
+        {
+          timeoutMs: Math.max(20_000, 45_000 - (Date.now() - started)),
+        },
+      );
+      await waitFor(
+        'the basket emptied',
+        () => api<Basket>('GET', '/basket', { as: order.customer }),
+        (answer) => answer.body.lines.length === 0,
+      );
     }
   }, 120_000);
 
@@ -134,23 +150,32 @@ describe('the shop under faults', () => {
   it.each([
     ['ReserveStock', false],
     ['ChargePayment', true],
-  ])('reconciles an execution stopped after %s: stock back, payment refunded, order final within 10 s', async (afterState, charged) => {
-    const sku = await product(`STOP-${afterState}`, 4);
-    const customer = uniqueCustomer(`stop-${afterState}`);
-    await fill(customer, [{ sku, quantity: 3 }]);
-    const fault = await injectFault({ kind: 'execution', stateMachine: 'Saga', afterState, action: 'stop', count: 1 });
-    const order = await checkoutBasket(customer, [{ sku, quantity: 3 }]);
+  ])(
+    'reconciles an execution stopped after %s: stock back, payment refunded, order final within 10 s',
+    async (afterState, charged) => {
+      const sku = await product(`STOP-${afterState}`, 4);
+      const customer = uniqueCustomer(`stop-${afterState}`);
+      await fill(customer, [{ sku, quantity: 3 }]);
+      const fault = await injectFault({ kind: 'execution', stateMachine: 'Saga', afterState, action: 'stop', count: 1 });
+      const order = await checkoutBasket(customer, [{ sku, quantity: 3 }]);
 
-    const final = await settledOrder(order.customer, order.orderId, 15_000);
-    expect(await faultHits(fault)).toBe(1);
-    expect([final.status, final.cancellationReason]).toEqual(['CANCELLED', 'PROCESSING_FAILED']);
-    const ended = final.statusHistory.at(-1)?.at ?? '';
-    expect(Date.parse(ended) - Date.parse(final.statusHistory[0]?.at ?? '')).toBeLessThan(10_000);
-    await waitFor('the stock back', () => stockOf(sku), (stock) => stock.available === 4 && stock.reserved === 0, { timeoutMs: 10_000 });
-    const payment = await paymentOf(order.orderId);
-    if (charged) expect(payment?.status).toBe('REFUNDED');
-    else expect(payment?.status ?? 'none').not.toBe('CAPTURED');
-  }, 60_000);
+      const final = await settledOrder(order.customer, order.orderId, 15_000);
+      expect(await faultHits(fault)).toBe(1);
+      expect([final.status, final.cancellationReason]).toEqual(['CANCELLED', 'PROCESSING_FAILED']);
+      const ended = final.statusHistory.at(-1)?.at ?? '';
+      expect(Date.parse(ended) - Date.parse(final.statusHistory[0]?.at ?? '')).toBeLessThan(10_000);
+      await waitFor(
+        'the stock back',
+        () => stockOf(sku),
+        (stock) => stock.available === 4 && stock.reserved === 0,
+        { timeoutMs: 10_000 },
+      );
+      const payment = await paymentOf(order.orderId);
+      if (charged) expect(payment?.status).toBe('REFUNDED');
+      else expect(payment?.status ?? 'none').not.toBe('CAPTURED');
+    },
+    60_000,
+  );
 
   it('keeps a confirmation that landed when ConfirmOrder fails after its write on every try: nothing refunded', async () => {
     const sku = await product('CONFIRM', 3);
@@ -176,7 +201,11 @@ describe('the shop under faults', () => {
     expect(final.status).toBe('CONFIRMED');
     expect((await paymentOf(order.orderId))?.status).toBe('CAPTURED');
     expect(await stockOf(sku)).toEqual(expect.objectContaining({ available: 2, reserved: 1 }));
-    await waitFor('the shipment', () => api('GET', `/shipments/${order.orderId}`, { as: order.customer }), (answer) => answer.status === 200);
+    await waitFor(
+      'the shipment',
+      () => api('GET', `/shipments/${order.orderId}`, { as: order.customer }),
+      (answer) => answer.status === 200,
+    );
   }, 60_000);
 
   it('takes ten parallel checkouts with ten keys on one basket to one order', async () => {
@@ -196,7 +225,9 @@ describe('the shop under faults', () => {
     expect(accepted).toHaveLength(1);
     const orderId = accepted[0]?.body.orderId ?? '';
     placed.push({ customer, orderId, lines: [{ sku, quantity: 1 }], paymentToken: 'tok_approve', basket: customer });
-    expect(answers.filter((answer) => answer.status === 409).map((answer) => answer.text.includes(orderId))).toEqual(Array.from({ length: 9 }, () => true));
+    expect(answers.filter((answer) => answer.status === 409).map((answer) => answer.text.includes(orderId))).toEqual(
+      Array.from({ length: 9 }, () => true),
+    );
 
     expect((await settledOrder(customer, orderId)).status).toBe('CONFIRMED');
     const orders = await api<{ items: Order[] }>('GET', '/orders', { as: customer });
@@ -206,7 +237,9 @@ describe('the shop under faults', () => {
 
 afterAll(async () => {
   // Read everything back: orders, payments, stock, shipments, baskets, and the events heard.
-  const orders = await Promise.all(placed.map(async (entry) => ({ entry, order: (await api<Order>('GET', `/orders/${entry.orderId}`, { as: entry.customer })).body })));
+  const orders = await Promise.all(
+    placed.map(async (entry) => ({ entry, order: (await api<Order>('GET', `/orders/${entry.orderId}`, { as: entry.customer })).body })),
+  );
   const lost = orders.filter(({ order }) => !FINAL.has(order?.status ?? 'missing'));
   const count = (status: string) => orders.filter(({ order }) => order?.status === status).length;
 
@@ -232,17 +265,25 @@ afterAll(async () => {
     oversold += Math.max(0, sold - initial) + Math.max(0, -stock.available) + Math.max(0, stock.reserved - initial);
   }
 
-  const expectedEvents = new Map(orders.filter(({ order }) => FINAL.has(order.status)).map(({ entry, order }) => [entry.orderId, order.statusHistory.slice(1).map((change) => EVENT_OF[change.status])]));
+  const expectedEvents = new Map(
+    orders
+      .filter(({ order }) => FINAL.has(order.status))
+      .map(({ entry, order }) => [entry.orderId, order.statusHistory.slice(1).map((change) => EVENT_OF[change.status])]),
+  );
   const heard = await waitFor(
     'every order event on the probe',
     () => probe.drain(),
-    (events) => [...expectedEvents].every(([orderId, types]) => types.every((type) => events.some((event) => event.data.orderId === orderId && event.type === type))),
+    (events) =>
+      [...expectedEvents].every(([orderId, types]) =>
+        types.every((type) => events.some((event) => event.data.orderId === orderId && event.type === type)),
+      ),
     { timeoutMs: 20_000 },
   ).catch(() => probe.drain());
   let eventsDropped = 0;
   for (const [orderId, types] of expectedEvents) {
     const forOrder = uniqueById(heard.filter((event) => event.data.orderId === orderId)).map((event) => event.type);
-    if (JSON.stringify(forOrder) !== JSON.stringify(types)) eventsDropped += Math.max(1, types.filter((type) => !forOrder.includes(type)).length);
+    if (JSON.stringify(forOrder) !== JSON.stringify(types))
+      eventsDropped += Math.max(1, types.filter((type) => !forOrder.includes(type)).length);
   }
   for (const { entry } of orders.filter(({ order }) => order.status === 'CONFIRMED')) {
     if ((await api('GET', `/shipments/${entry.orderId}`, { as: entry.customer })).status !== 200) eventsDropped += 1;
@@ -263,7 +304,12 @@ afterAll(async () => {
     `faults: orders placed ${summary.placed}, confirmed ${summary.confirmed}, cancelled ${summary.cancelled}, needs attention ${summary.needsAttention}, ` +
       `lost ${summary.lost}, double charges ${summary.doubleCharges}, oversold ${summary.oversold}, events dropped ${summary.eventsDropped}\n`,
   );
-  expect({ lost: summary.lost, doubleCharges, oversold, eventsDropped }).toEqual({ lost: 0, doubleCharges: 0, oversold: 0, eventsDropped: 0 });
+  expect({ lost: summary.lost, doubleCharges, oversold, eventsDropped }).toEqual({
+    lost: 0,
+    doubleCharges: 0,
+    oversold: 0,
+    eventsDropped: 0,
+  });
 }, 60_000);
 
 /** Events in arrival order, each id once (a relay may publish an event again; consumers deduplicate). */

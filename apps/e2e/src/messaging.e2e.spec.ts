@@ -41,7 +41,8 @@ beforeAll(async () => {
     credentials: localCloudCredentials(),
   });
   const intake = resources.queues.find((queue) => queue.service === 'order' && /Intake/i.test(queue.name) && queue.redrive);
-  if (!intake?.redrive) throw new Error(`no intake queue with a redrive policy among ${JSON.stringify(resources.queues.map((queue) => queue.name))}`);
+  if (!intake?.redrive)
+    throw new Error(`no intake queue with a redrive policy among ${JSON.stringify(resources.queues.map((queue) => queue.name))}`);
   const dlqName = (JSON.parse(intake.redrive) as { deadLetterTargetArn: string }).deadLetterTargetArn.split(':').pop();
   const dlq = resources.queues.find((queue) => queue.name === dlqName);
   if (!dlq) throw new Error(`no queue named ${dlqName}`);
@@ -61,7 +62,9 @@ const placeOrder = (input: { orderId: string; customerId: string; sku: string; q
   data: {
     orderId: input.orderId,
     customerId: input.customerId,
-    lines: [{ sku: input.sku, name: `Journey item ${input.sku}`, quantity: input.quantity, unitPrice: { amount: input.price, currency: 'EUR' } }],
+    lines: [
+      { sku: input.sku, name: `Journey item ${input.sku}`, quantity: input.quantity, unitPrice: { amount: input.price, currency: 'EUR' } },
+    ],
     total: { amount: input.price * input.quantity, currency: 'EUR' },
     paymentToken: 'tok_approve',
     shippingAddress: address,
@@ -74,7 +77,10 @@ const send = (body: string, type = 'PlaceOrder') =>
     new SendMessageCommand({
       QueueUrl: intakeUrl,
       MessageBody: body,
-      MessageAttributes: { type: { DataType: 'String', StringValue: type }, correlationId: { DataType: 'String', StringValue: `e2e-${runId}` } },
+      MessageAttributes: {
+        type: { DataType: 'String', StringValue: type },
+        correlationId: { DataType: 'String', StringValue: `e2e-${runId}` },
+      },
     }),
   );
 
@@ -110,7 +116,9 @@ describe('order intake queue', () => {
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl: intakeUrl, Attributes: { VisibilityTimeout: '1' } }));
     try {
       const marker = `poison-${runId}-${randomUUID()}`;
-      await send(JSON.stringify({ id: randomUUID(), type: 'PlaceOrder', version: 1, source: 'basket', marker, data: { orderId: 'not-a-uuid' } }));
+      await send(
+        JSON.stringify({ id: randomUUID(), type: 'PlaceOrder', version: 1, source: 'basket', marker, data: { orderId: 'not-a-uuid' } }),
+      );
 
       const sku = uniqueSku('FLOW');
       await createProduct(sku, 100, 5);
@@ -125,7 +133,9 @@ describe('order intake queue', () => {
       const deadLettered = await waitFor(
         'the poison message in the intake DLQ',
         async () => {
-          const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: intakeDlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 1 }));
+          const { Messages = [] } = await sqs.send(
+            new ReceiveMessageCommand({ QueueUrl: intakeDlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 1 }),
+          );
           return Messages.find((message) => message.Body?.includes(marker));
         },
         (message) => message !== undefined,
@@ -133,9 +143,12 @@ describe('order intake queue', () => {
       );
       // only the redrive policy (maxReceiveCount 5) moves a message to the DLQ: it was retried first
       expect(deadLettered?.Body).toContain(marker);
-      if (deadLettered?.ReceiptHandle) await sqs.send(new DeleteMessageCommand({ QueueUrl: intakeDlqUrl, ReceiptHandle: deadLettered.ReceiptHandle }));
+      if (deadLettered?.ReceiptHandle)
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: intakeDlqUrl, ReceiptHandle: deadLettered.ReceiptHandle }));
     } finally {
-      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: intakeUrl, Attributes: { VisibilityTimeout: Attributes?.VisibilityTimeout ?? '60' } }));
+      await sqs.send(
+        new SetQueueAttributesCommand({ QueueUrl: intakeUrl, Attributes: { VisibilityTimeout: Attributes?.VisibilityTimeout ?? '60' } }),
+      );
     }
   }, 60_000);
 });

@@ -58,7 +58,10 @@ describe('product catalog journey', () => {
       expect(first.body.items.map((product) => product.sku)).toEqual([sku(1), sku(2)]);
       expect(first.body.nextCursor).toEqual(expect.any(String));
 
-      const second = await api<Page>('GET', `/products?category=${category}&limit=2&cursor=${encodeURIComponent(first.body.nextCursor ?? '')}`);
+      const second = await api<Page>(
+        'GET',
+        `/products?category=${category}&limit=2&cursor=${encodeURIComponent(first.body.nextCursor ?? '')}`,
+      );
       expect(second.status).toBe(200);
       expect(second.body.items.map((product) => product.sku)).toEqual([sku(3)]);
       expect(second.body.nextCursor).toBeUndefined();
@@ -72,10 +75,17 @@ describe('product catalog journey', () => {
     });
 
     it('updates with If-Match, and refuses a stale version (412)', async () => {
-      const changes = { name: 'Journey mug 2, renamed', description: 'Made for the end-to-end journey.', category, price: { amount: 2500, currency: 'EUR' } };
+      const changes = {
+        name: 'Journey mug 2, renamed',
+        description: 'Made for the end-to-end journey.',
+        category,
+        price: { amount: 2500, currency: 'EUR' },
+      };
       const updated = await api<Product>('PUT', `/products/${sku(2)}`, { as: 'admin', body: changes, headers: { 'If-Match': '"1"' } });
       expect(updated.status).toBe(200);
-      expect(updated.body).toEqual(expect.objectContaining({ sku: sku(2), name: 'Journey mug 2, renamed', price: { amount: 2500, currency: 'EUR' }, version: 2 }));
+      expect(updated.body).toEqual(
+        expect.objectContaining({ sku: sku(2), name: 'Journey mug 2, renamed', price: { amount: 2500, currency: 'EUR' }, version: 2 }),
+      );
 
       const stale = await api<Problem>('PUT', `/products/${sku(2)}`, { as: 'admin', body: changes, headers: { 'If-Match': '"1"' } });
       expect(stale.status).toBe(412);

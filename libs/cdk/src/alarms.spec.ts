@@ -10,7 +10,14 @@ const defaults = { threshold: 10, period: Duration.minutes(1), evaluationPeriods
 
 const alarmOf = (settings?: Parameters<typeof standardAlarm>[2]['settings'], stage = stageConfig('dev')) => {
   const stack = testStack();
-  standardAlarm(stack, 'Load', { stage, description: 'Load is high.', metric, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, defaults, settings });
+  standardAlarm(stack, 'Load', {
+    stage,
+    description: 'Load is high.',
+    metric,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    defaults,
+    settings,
+  });
   return Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))[0]?.Properties;
 };
 
@@ -37,14 +44,22 @@ describe('standardAlarm', () => {
   });
 
   it('notifies the ops topic where the stage says so', () => {
-    expect(alarmOf(undefined, stageConfig('prod'))?.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]);
+    expect(alarmOf(undefined, stageConfig('prod'))?.AlarmActions).toEqual([
+      { Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) },
+    ]);
   });
 });
 
 describe('numericSettings', () => {
   it('converts the threshold and keeps the rest', () => {
-    expect(numericSettings({ threshold: Duration.minutes(2), datapointsToAlarm: 2 }, (d) => d.toSeconds())).toEqual({ threshold: 120, datapointsToAlarm: 2 });
-    expect(numericSettings({ evaluationPeriods: 3 }, (d: Duration) => d.toSeconds())).toEqual({ evaluationPeriods: 3, threshold: undefined });
+    expect(numericSettings({ threshold: Duration.minutes(2), datapointsToAlarm: 2 }, (d) => d.toSeconds())).toEqual({
+      threshold: 120,
+      datapointsToAlarm: 2,
+    });
+    expect(numericSettings({ evaluationPeriods: 3 }, (d: Duration) => d.toSeconds())).toEqual({
+      evaluationPeriods: 3,
+      threshold: undefined,
+    });
     expect(numericSettings(undefined, (d: Duration) => d.toSeconds())).toBeUndefined();
   });
 });

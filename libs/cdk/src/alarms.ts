@@ -16,11 +16,7 @@ export const ALARM_TOPIC_PARAMETER = 'alarm-topic-arn';
 export const addStageAlarmActions = (alarm: cloudwatch.Alarm, stage: StageConfig): void => {
   if (stage.alarmActions !== 'ops-topic') return;
   const scope = alarm.node.scope as Construct;
-  const topic = sns.Topic.fromTopicArn(
-    scope,
-    `${alarm.node.id}OpsTopic`,
-    lookup(scope, stage.stage, 'platform', ALARM_TOPIC_PARAMETER),
-  );
+  const topic = sns.Topic.fromTopicArn(scope, `${alarm.node.id}OpsTopic`, lookup(scope, stage.stage, 'platform', ALARM_TOPIC_PARAMETER));
   alarm.addAlarmAction(new actions.SnsAction(topic));
 };
 

@@ -14,7 +14,13 @@ describe('CommandQueue', () => {
   const create = () => {
     const stack = testStack();
     const queue = new CommandQueue(stack, 'Intake', { stage: dev, service: 'order', name: 'intake', purpose: 'PlaceOrder commands' });
-    const consumer = new ServiceFunction(stack, 'Consumer', { service: 'order', name: 'place-order', stage: dev, description: 'test', code: inlineCode() });
+    const consumer = new ServiceFunction(stack, 'Consumer', {
+      service: 'order',
+      name: 'place-order',
+      stage: dev,
+      description: 'test',
+      code: inlineCode(),
+    });
     queue.addConsumer(consumer, { batchSize: 5 });
     return { stack, queue, template: Template.fromStack(stack) };
   };
@@ -33,7 +39,11 @@ describe('CommandQueue', () => {
     });
     template.resourcePropertiesCountIs(
       'AWS::SQS::QueuePolicy',
-      { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } },
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
+      },
       2,
     );
   });
@@ -68,13 +78,22 @@ describe('CommandQueue', () => {
 
   it('takes another oldest-message threshold from its props', () => {
     const stack = testStack();
-    new CommandQueue(stack, 'Intake', { stage: dev, service: 'order', name: 'intake', purpose: 'PlaceOrder commands', oldestMessageAlarm: { threshold: Duration.minutes(2) } });
+    new CommandQueue(stack, 'Intake', {
+      stage: dev,
+      service: 'order',
+      name: 'intake',
+      purpose: 'PlaceOrder commands',
+      oldestMessageAlarm: { threshold: Duration.minutes(2) },
+    });
     expect(alarmsOn(Template.fromStack(stack), 'ApproximateAgeOfOldestMessage')).toEqual([expect.objectContaining({ Threshold: 120 })]);
   });
 
   it('publishes its URL and ARN in SSM under the owner service', () => {
     const { template } = create();
-    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/shop/dev/order/intake-queue-url', Value: { Ref: Match.stringLikeRegexp('^IntakeQueue') } });
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/shop/dev/order/intake-queue-url',
+      Value: { Ref: Match.stringLikeRegexp('^IntakeQueue') },
+    });
     template.hasResourceProperties('AWS::SSM::Parameter', {
       Name: '/shop/dev/order/intake-queue-arn',
       Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeQueue'), 'Arn'] },
@@ -97,7 +116,13 @@ describe('CommandQueue', () => {
 
   it('refuses a consumer whose timeout exceeds the visibility timeout', () => {
     const stack = testStack();
-    const queue = new CommandQueue(stack, 'Q', { stage: dev, service: 'order', name: 'intake', purpose: 'p', visibilityTimeout: Duration.seconds(5) });
+    const queue = new CommandQueue(stack, 'Q', {
+      stage: dev,
+      service: 'order',
+      name: 'intake',
+      purpose: 'p',
+      visibilityTimeout: Duration.seconds(5),
+    });
     const consumer = new ServiceFunction(stack, 'C', { service: 'order', name: 'x', stage: dev, description: 'test', code: inlineCode() });
     expect(() => queue.addConsumer(consumer)).toThrow(VisibilityTimeoutTooShortError);
   });
@@ -106,7 +131,13 @@ describe('CommandQueue', () => {
 describe('CommandQueue.bindSender', () => {
   it('lets a function of another stack send to the queue found in SSM, and nothing else', () => {
     const stack = testStack();
-    const sender = new ServiceFunction(stack, 'Checkout', { service: 'basket', name: 'router', stage: dev, description: 'test', code: inlineCode() });
+    const sender = new ServiceFunction(stack, 'Checkout', {
+      service: 'basket',
+      name: 'router',
+      stage: dev,
+      description: 'test',
+      code: inlineCode(),
+    });
 
     CommandQueue.bindSender(sender, { stage: 'dev', service: 'order', name: 'intake' }, 'ORDER_INTAKE_QUEUE_URL');
 

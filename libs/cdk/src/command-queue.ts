@@ -8,8 +8,7 @@ import { lookup, publish } from './ssm-discovery';
 import type { StageName } from './stage-config';
 
 /** SSM parameter names of a command queue called `name`: `<name>-queue-url` and `<name>-queue-arn`. */
-export const commandQueueParameterNames = (name: string) =>
-  ({ url: `${name}-queue-url`, arn: `${name}-queue-arn` }) as const;
+export const commandQueueParameterNames = (name: string) => ({ url: `${name}-queue-url`, arn: `${name}-queue-arn` }) as const;
 
 /** Properties of a {@link CommandQueue}. */
 export interface CommandQueueProps extends ConsumerQueueProps {
@@ -38,8 +37,22 @@ export class CommandQueue extends ConsumerQueue {
     super(scope, id, props);
     const names = commandQueueParameterNames(props.name);
     const stage = props.stage.stage;
-    this.urlParameter = publish(this, stage, props.service, names.url, this.queueUrl, `URL of the ${props.service} ${props.name} command queue (${stage})`);
-    this.arnParameter = publish(this, stage, props.service, names.arn, this.queueArn, `ARN of the ${props.service} ${props.name} command queue (${stage})`);
+    this.urlParameter = publish(
+      this,
+      stage,
+      props.service,
+      names.url,
+      this.queueUrl,
+      `URL of the ${props.service} ${props.name} command queue (${stage})`,
+    );
+    this.arnParameter = publish(
+      this,
+      stage,
+      props.service,
+      names.arn,
+      this.queueArn,
+      `ARN of the ${props.service} ${props.name} command queue (${stage})`,
+    );
   }
 
   /**

@@ -94,7 +94,8 @@ describe('EventSubscription', () => {
     it('is its own SQS-managed encrypted queue, kept 14 days, that only that topic may send to, over TLS', () => {
       const { template } = create();
       template.resourceCountIs('AWS::SQS::Queue', 3);
-      const [id, queue] = Object.entries(template.findResources('AWS::SQS::Queue')).find(([logicalId]) => deliveryDlq.test(logicalId)) ?? [];
+      const [id, queue] =
+        Object.entries(template.findResources('AWS::SQS::Queue')).find(([logicalId]) => deliveryDlq.test(logicalId)) ?? [];
       expect(queue?.Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
       const policy = Object.values(template.findResources('AWS::SQS::QueuePolicy')).find((p) => p.Properties.Queues[0].Ref === id);
       expect(policy?.Properties.PolicyDocument.Statement).toEqual([
@@ -112,9 +113,12 @@ describe('EventSubscription', () => {
     it('alarms on its first message and joins the queue on the dashboard', () => {
       const { template } = create();
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        AlarmDescription: 'SNS could not deliver OrderConfirmed from order to TestStack/OrderConfirmed/Queue: at least one message is in the dead-letter queue.',
+        AlarmDescription:
+          'SNS could not deliver OrderConfirmed from order to TestStack/OrderConfirmed/Queue: at least one message is in the dead-letter queue.',
         MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrderConfirmedDeliveryDlqQueue'), 'QueueName'] } }],
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrderConfirmedDeliveryDlqQueue'), 'QueueName'] } },
+        ],
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       });
@@ -170,7 +174,13 @@ describe('EventSubscription', () => {
 
   it('needs at least one event type', () => {
     const stack = testStack();
-    const consumer = new ServiceFunction(stack, 'C', { service: 'shipping', name: 'x', stage: dev, description: 'test', code: inlineCode() });
+    const consumer = new ServiceFunction(stack, 'C', {
+      service: 'shipping',
+      name: 'x',
+      stage: dev,
+      description: 'test',
+      code: inlineCode(),
+    });
     expect(() => new EventSubscription(stack, 'S', { stage: dev, producer: 'order', eventTypes: [], consumer })).toThrow(
       'needs at least one event type',
     );

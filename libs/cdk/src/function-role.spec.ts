@@ -67,7 +67,13 @@ describe('FunctionRole', () => {
 
   it('is the role of every ServiceFunction', () => {
     const stack = testStack();
-    const fn = new ServiceFunction(stack, 'Fn', { service: 'product', name: 'router', stage: stageConfig('dev'), description: 'test', code: inlineCode() });
+    const fn = new ServiceFunction(stack, 'Fn', {
+      service: 'product',
+      name: 'router',
+      stage: stageConfig('dev'),
+      description: 'test',
+      code: inlineCode(),
+    });
     expect(fn.role).toBeInstanceOf(FunctionRole);
     expect(fn.function.role).toBe(fn.role);
   });

@@ -45,7 +45,8 @@ export class FunctionRole extends iam.Role {
   constructor(scope: Construct, id: string, props: FunctionRoleProps) {
     super(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: props.description });
     this.node.addValidation({
-      validate: () => (this.unexpectedWildcards.length === 0 ? [] : [new WildcardResourceError(this.node.path, this.unexpectedWildcards).message]),
+      validate: () =>
+        this.unexpectedWildcards.length === 0 ? [] : [new WildcardResourceError(this.node.path, this.unexpectedWildcards).message],
     });
   }
 

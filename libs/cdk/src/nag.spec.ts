@@ -19,14 +19,18 @@ describe('nagFindings', () => {
 describe('suppressNag', () => {
   it('acknowledges exactly the listed findings', () => {
     const { stack, role } = roleWithWildcard();
-    suppressNag(role, [{ id: 'AwsSolutions-IAM5', appliesTo: ['Resource::*'], reason: 'X-Ray actions support no resource-level permissions.' }]);
+    suppressNag(role, [
+      { id: 'AwsSolutions-IAM5', appliesTo: ['Resource::*'], reason: 'X-Ray actions support no resource-level permissions.' },
+    ]);
     expect(nagFindings(stack)).toEqual([]);
   });
 
   it('does not hide other findings of the same rule', () => {
     const { stack, role } = roleWithWildcard();
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['arn:aws:s3:::bucket/*'] }));
-    suppressNag(role, [{ id: 'AwsSolutions-IAM5', appliesTo: ['Resource::*'], reason: 'X-Ray actions support no resource-level permissions.' }]);
+    suppressNag(role, [
+      { id: 'AwsSolutions-IAM5', appliesTo: ['Resource::*'], reason: 'X-Ray actions support no resource-level permissions.' },
+    ]);
     expect(nagFindings(stack)).toEqual([
       'AwsSolutions-IAM5[Action::s3:*] TestStack/Role/DefaultPolicy/Resource',
       'AwsSolutions-IAM5[Resource::arn:aws:s3:::bucket/*] TestStack/Role/DefaultPolicy/Resource',

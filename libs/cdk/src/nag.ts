@@ -70,8 +70,6 @@ export const applyNagChecks = (app: IConstruct): void => {
 export const nagFindings = (scope: IConstruct): string[] => {
   const report = new AwsSolutionsChecks().validateScope(scope);
   return report.violations.flatMap((violation: PolicyViolation) =>
-    violation.violatingResources.map(
-      (resource) => `${violation.ruleName} ${resource.constructPath ?? resource.resourceLogicalId}`,
-    ),
+    violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath ?? resource.resourceLogicalId}`),
   );
 };

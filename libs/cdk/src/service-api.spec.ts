@@ -71,7 +71,14 @@ describe('ServiceApi', () => {
       TracingEnabled: true,
       AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
       MethodSettings: [
-        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'INFO', DataTraceEnabled: false, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'INFO',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        }),
       ],
     });
   });
@@ -128,7 +135,12 @@ describe('ServiceApi', () => {
 
   it('shows its requests and alarms in a section of the dashboard', () => {
     const titles = dashboardWidgets(template).map((w) => w.properties.title ?? w.properties.markdown);
-    expect(titles.slice(titles.indexOf('### API product (/products)'))).toEqual(['### API product (/products)', 'requests, 4XX, 5XX', '5XX rate', 'latency p99 (ms)']);
+    expect(titles.slice(titles.indexOf('### API product (/products)'))).toEqual([
+      '### API product (/products)',
+      'requests, 4XX, 5XX',
+      '5XX rate',
+      'latency p99 (ms)',
+    ]);
   });
 
   it('is cdk-nag clean', () => {
@@ -158,7 +170,13 @@ describe('ServiceApi alarm settings', () => {
   it('take other thresholds from the props, and notify the ops topic in prod', () => {
     const stack = testStack();
     const prod = stageConfig('prod');
-    const router = new ServiceFunction(stack, 'Router', { service: 'basket', name: 'router', stage: prod, description: 'test', code: inlineCode() });
+    const router = new ServiceFunction(stack, 'Router', {
+      service: 'basket',
+      name: 'router',
+      stage: prod,
+      description: 'test',
+      code: inlineCode(),
+    });
     new ServiceApi(stack, 'Api', {
       service: 'basket',
       stage: prod,
@@ -168,7 +186,11 @@ describe('ServiceApi alarm settings', () => {
     });
     const template = Template.fromStack(stack);
     const opsTopic = [{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }];
-    expect(alarmsOn(template, '5XXError')).toEqual([expect.objectContaining({ Threshold: 0.01, DatapointsToAlarm: 3, AlarmActions: opsTopic })]);
-    expect(alarmsOn(template, 'Latency')).toEqual([expect.objectContaining({ Threshold: 1000, DatapointsToAlarm: 5, AlarmActions: opsTopic })]);
+    expect(alarmsOn(template, '5XXError')).toEqual([
+      expect.objectContaining({ Threshold: 0.01, DatapointsToAlarm: 3, AlarmActions: opsTopic }),
+    ]);
+    expect(alarmsOn(template, 'Latency')).toEqual([
+      expect.objectContaining({ Threshold: 1000, DatapointsToAlarm: 5, AlarmActions: opsTopic }),
+    ]);
   });
 });

@@ -215,7 +215,12 @@ export class ServiceApi extends Construct {
       description: `${service} API: p99 latency is above the threshold (ms).`,
       metric: apiStage.metricLatency({ statistic: 'p99' }),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      defaults: { threshold: Duration.millis(2500).toMilliseconds(), period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3 },
+      defaults: {
+        threshold: Duration.millis(2500).toMilliseconds(),
+        period: Duration.minutes(1),
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+      },
       settings: numericSettings(props.alarms?.p99Latency, (latency) => latency.toMilliseconds()),
     });
     this.dashboardSection = ServiceDashboard.of(this)

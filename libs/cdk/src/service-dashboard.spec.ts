@@ -8,8 +8,7 @@ import { dashboardWidgets } from './template-queries';
 import { testStack } from './testing/test-stack';
 
 const metric = (name: string) => new cloudwatch.Metric({ namespace: 'Test', metricName: name });
-const alarm = (scope: Construct, id: string) =>
-  new cloudwatch.Alarm(scope, id, { metric: metric(id), threshold: 1, evaluationPeriods: 1 });
+const alarm = (scope: Construct, id: string) => new cloudwatch.Alarm(scope, id, { metric: metric(id), threshold: 1, evaluationPeriods: 1 });
 
 describe('ServiceDashboard', () => {
   it('is one dashboard per stack, named after the stack, whoever asks for it', () => {
@@ -20,7 +19,14 @@ describe('ServiceDashboard', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-gift-cards' });
     expect(dashboardWidgets(template)).toEqual([
-      { type: 'text', x: 0, y: 0, width: 24, height: 2, properties: { markdown: '# shop-dev-gift-cards\nGift cards (dev)', background: 'transparent' } },
+      {
+        type: 'text',
+        x: 0,
+        y: 0,
+        width: 24,
+        height: 2,
+        properties: { markdown: '# shop-dev-gift-cards\nGift cards (dev)', background: 'transparent' },
+      },
     ]);
   });
 
@@ -31,7 +37,13 @@ describe('ServiceDashboard', () => {
     dashboard.addSection('second').addAlarm('b', alarm(stack, 'B'));
     for (const name of ['C', 'D', 'E', 'F']) first.addAlarm(name.toLowerCase(), alarm(stack, name));
 
-    const layout = dashboardWidgets(Template.fromStack(stack)).map((w) => [w.properties.title ?? w.properties.markdown, w.x, w.y, w.width, w.height]);
+    const layout = dashboardWidgets(Template.fromStack(stack)).map((w) => [
+      w.properties.title ?? w.properties.markdown,
+      w.x,
+      w.y,
+      w.width,
+      w.height,
+    ]);
     expect(layout).toEqual([
       ['# TestStack', 0, 0, 24, 2],
       ['### first', 0, 2, 24, 1],
@@ -49,7 +61,9 @@ describe('ServiceDashboard', () => {
     const stack = testStack();
     ServiceDashboard.of(stack).addSection('s').addAlarm('b', alarm(stack, 'B'));
     const [, , widget] = dashboardWidgets(Template.fromStack(stack));
-    expect(widget?.properties.annotations).toEqual({ alarms: [expect.stringMatching(/^\$\{\{'Fn::GetAtt':\['B[0-9A-F]{8}','Arn'\]\}\}$/)] });
+    expect(widget?.properties.annotations).toEqual({
+      alarms: [expect.stringMatching(/^\$\{\{'Fn::GetAtt':\['B[0-9A-F]{8}','Arn'\]\}\}$/)],
+    });
   });
 
   it('refuses to take over a construct of another kind with its id', () => {

@@ -57,7 +57,10 @@ export class DashboardSection implements cloudwatch.IWidget {
   }
 
   private layout(): cloudwatch.Row {
-    return new cloudwatch.Row(new cloudwatch.TextWidget({ markdown: `### ${this.title}`, width: cloudwatch.GRID_WIDTH, height: 1 }), ...this.widgets);
+    return new cloudwatch.Row(
+      new cloudwatch.TextWidget({ markdown: `### ${this.title}`, width: cloudwatch.GRID_WIDTH, height: 1 }),
+      ...this.widgets,
+    );
   }
 }
 

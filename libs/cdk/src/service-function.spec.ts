@@ -52,7 +52,11 @@ describe('ServiceFunction', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
     expect(policyStatementsOf(template, 'FnRole')).toEqual([
-      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^FnLogs/), 'Arn'] } },
+      {
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^FnLogs/), 'Arn'] },
+      },
       { Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Effect: 'Allow', Resource: '*' },
     ]);
     expect(nagFindings(stack)).toEqual([]);
@@ -75,11 +79,25 @@ describe('ServiceFunction', () => {
     const { stack } = create();
     const [alarm] = alarmsOn(Template.fromStack(stack), 'Errors');
     expect(alarm).toEqual(
-      expect.objectContaining({ Threshold: 0.05, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 5, DatapointsToAlarm: 3, TreatMissingData: 'notBreaching' }),
+      expect.objectContaining({
+        Threshold: 0.05,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 3,
+        TreatMissingData: 'notBreaching',
+      }),
     );
-    const metrics = alarm?.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string }; Period: number; Stat: string } }[];
+    const metrics = alarm?.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Namespace: string }; Period: number; Stat: string };
+    }[];
     expect(metrics.find((m) => m.Expression)).toEqual(expect.objectContaining({ Expression: 'errors / invocations', ReturnData: true }));
-    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat?.Metric.Namespace, m.MetricStat?.Metric.MetricName, m.MetricStat?.Stat, m.MetricStat?.Period])).toEqual([
+    expect(
+      metrics
+        .filter((m) => m.MetricStat)
+        .map((m) => [m.Id, m.MetricStat?.Metric.Namespace, m.MetricStat?.Metric.MetricName, m.MetricStat?.Stat, m.MetricStat?.Period]),
+    ).toEqual([
       ['errors', 'AWS/Lambda', 'Errors', 'Sum', 60],
       ['invocations', 'AWS/Lambda', 'Invocations', 'Sum', 60],
     ]);
@@ -112,7 +130,9 @@ describe('ServiceFunction', () => {
     });
     const template = Template.fromStack(stack);
     expect(alarmsOn(template, 'Errors')).toEqual([expect.objectContaining({ Threshold: 0.5, EvaluationPeriods: 5, DatapointsToAlarm: 3 })]);
-    expect(alarmsOn(template, 'Throttles')).toEqual([expect.objectContaining({ Threshold: 1, Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1 })]);
+    expect(alarmsOn(template, 'Throttles')).toEqual([
+      expect.objectContaining({ Threshold: 1, Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1 }),
+    ]);
   });
 
   it('sends its alarms to the ops topic in prod, and nowhere in dev', () => {
@@ -120,7 +140,10 @@ describe('ServiceFunction', () => {
     const actions = Object.values(prod.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmActions);
     expect(actions).toEqual(Array(2).fill([{ Ref: expect.stringMatching(/^SsmParameterValueshopprodplatformalarmtopicarn/) }]));
     const dev = Template.fromStack(create().stack);
-    expect(Object.values(dev.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmActions)).toEqual([undefined, undefined]);
+    expect(Object.values(dev.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmActions)).toEqual([
+      undefined,
+      undefined,
+    ]);
   });
 
   it("shows its metrics and alarms in a section of the stack's dashboard", () => {

@@ -23,7 +23,11 @@ export const METRICS_NAMESPACE = 'ServerlessShop';
 
 /** Thrown when a function's bundle has not been built. */
 export class BundleNotFoundError extends ShopCdkError {
-  constructor(readonly service: string, readonly fn: string, readonly dir: string) {
+  constructor(
+    readonly service: string,
+    readonly fn: string,
+    readonly dir: string,
+  ) {
     super(`No bundle for ${service}/${fn} at ${dir}: run \`npx nx run ${service}:build\` first.`);
     this.name = 'BundleNotFoundError';
   }
@@ -186,7 +190,10 @@ export class ServiceFunction extends Construct {
       description: `${service}/${name}: more than the threshold's share of invocations failed (Errors / Invocations); see its logs.`,
       metric: new cloudwatch.MathExpression({
         expression: 'errors / invocations',
-        usingMetrics: { errors: fn.metricErrors({ statistic: cloudwatch.Stats.SUM }), invocations: fn.metricInvocations({ statistic: cloudwatch.Stats.SUM }) },
+        usingMetrics: {
+          errors: fn.metricErrors({ statistic: cloudwatch.Stats.SUM }),
+          invocations: fn.metricInvocations({ statistic: cloudwatch.Stats.SUM }),
+        },
         label: 'error rate',
       }),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -313,7 +320,8 @@ export class ServiceFunction extends Construct {
     // -1 ("until the record expires") written out rather than left to CloudFormation's default (as
     // bisection's false above), so the template says it and an update from a bounded mapping resets it.
     const mapping = this.function.node.children.find(
-      (child): child is lambda.EventSourceMapping => child instanceof lambda.EventSourceMapping && child.eventSourceMappingId === eventSource.eventSourceMappingId,
+      (child): child is lambda.EventSourceMapping =>
+        child instanceof lambda.EventSourceMapping && child.eventSourceMappingId === eventSource.eventSourceMappingId,
     );
     if (!mapping) throw new ShopCdkError(`${this.node.path}: the stream's event source mapping was not created.`);
     const cfnMapping = mapping.node.defaultChild as lambda.CfnEventSourceMapping;
@@ -328,7 +336,12 @@ export class ServiceFunction extends Construct {
         'or the relay cannot keep up. Records expire after 24 hours.',
       metric: iteratorAge,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      defaults: { threshold: Duration.minutes(5).toMilliseconds(), period: Duration.minutes(1), evaluationPeriods: 1, datapointsToAlarm: 1 },
+      defaults: {
+        threshold: Duration.minutes(5).toMilliseconds(),
+        period: Duration.minutes(1),
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+      },
       settings: numericSettings(options.iteratorAgeAlarm, (age) => age.toMilliseconds()),
     });
     this.dashboardSection

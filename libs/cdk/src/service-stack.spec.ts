@@ -63,7 +63,12 @@ describe('ServiceStack', () => {
 
   it('is named shop-<stage>-<service> and described as the service in that stage', () => {
     const { stack, template } = synth('prod');
-    expect([stack.stackName, stack.node.id, stack.service, stack.stage]).toEqual(['shop-prod-demo', 'shop-prod-demo', 'demo', stageConfig('prod')]);
+    expect([stack.stackName, stack.node.id, stack.service, stack.stage]).toEqual([
+      'shop-prod-demo',
+      'shop-prod-demo',
+      'demo',
+      stageConfig('prod'),
+    ]);
     expect(template.toJSON().Description).toBe('Serverless Shop demo service (prod)');
   });
 
@@ -84,16 +89,21 @@ describe('ServiceStack', () => {
     const ids = functionsOf(template).map(([id]) => id.replace(/Function[0-9A-F]{8}$/, ''));
     expect(ids.sort()).toEqual(['OrderEventsConsumer', 'ReserveStock', 'Router']);
     const reserve = template.findResources('AWS::Lambda::Function')[logicalIdOf(template, 'AWS::Lambda::Function', 'ReserveStockFunction')];
-    expect([reserve?.Properties.MemorySize, reserve?.Properties.Description, reserve?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME]).toEqual([
-      256,
-      'Saga command',
-      'demo',
-    ]);
+    expect([
+      reserve?.Properties.MemorySize,
+      reserve?.Properties.Description,
+      reserve?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME,
+    ]).toEqual([256, 'Saga command', 'demo']);
   });
 
   it('gives each function the code named for it, or the one code function', () => {
-    const code = Object.fromEntries(['router', 'reserve-stock', 'order-events'].map((name) => [name, lambda.Code.fromInline(`// ${name}`)]));
-    const zipFiles = (template: Template) => functionsOf(template).map(([, fn]) => fn.Properties.Code.ZipFile).sort();
+    const code = Object.fromEntries(
+      ['router', 'reserve-stock', 'order-events'].map((name) => [name, lambda.Code.fromInline(`// ${name}`)]),
+    );
+    const zipFiles = (template: Template) =>
+      functionsOf(template)
+        .map(([, fn]) => fn.Properties.Code.ZipFile)
+        .sort();
     expect(zipFiles(synth('dev', code).template)).toEqual(['// order-events', '// reserve-stock', '// router']);
     expect(zipFiles(synth('dev', (name) => lambda.Code.fromInline(`// fn ${name}`)).template)).toEqual([
       '// fn order-events',
@@ -109,14 +119,13 @@ describe('ServiceStack', () => {
     };
     const { stack, template } = synth('dev', (name) => lambda.Code.fromInline(`// fn ${name}`));
     expect(stack.functionNames).toEqual(['router', 'reserve-stock', 'basket-orders']);
-    const consumer = template.findResources('AWS::Lambda::Function')[logicalIdOf(template, 'AWS::Lambda::Function', 'OrderEventsConsumerFunction')];
+    const consumer =
+      template.findResources('AWS::Lambda::Function')[logicalIdOf(template, 'AWS::Lambda::Function', 'OrderEventsConsumerFunction')];
     expect(consumer?.Properties.Code.ZipFile).toBe('// fn basket-orders');
     template.hasResourceProperties('AWS::IAM::Role', { Description: 'Execution role of demo/basket-orders' });
     // Without test code, the function's code is its handler's bundle.
     const routerAndReserve = Object.fromEntries(['router', 'reserve-stock'].map((name) => [name, lambda.Code.fromInline(`// ${name}`)]));
-    expect(() => synth('dev', routerAndReserve)).toThrow(
-      /No bundle for demo\/order-events at .*dist\/apps\/demo\/bundles\/order-events/,
-    );
+    expect(() => synth('dev', routerAndReserve)).toThrow(/No bundle for demo\/order-events at .*dist\/apps\/demo\/bundles\/order-events/);
   });
 
   it('declares the REST API on the router at its base path, its id and URL published in SSM', () => {
@@ -184,10 +193,10 @@ describe('ServiceStack', () => {
     });
 
     it('on code given for a function that is not declared', () => {
-      const code = Object.fromEntries(['router', 'reserve-stock', 'order-events', 'reserve-stok'].map((name) => [name, lambda.Code.fromInline(`// ${name}`)]));
-      expect(() => synth('dev', code)).toThrow(
-        /Code is given for reserve-stok, which is not a declared function/,
+      const code = Object.fromEntries(
+        ['router', 'reserve-stock', 'order-events', 'reserve-stok'].map((name) => [name, lambda.Code.fromInline(`// ${name}`)]),
       );
+      expect(() => synth('dev', code)).toThrow(/Code is given for reserve-stok, which is not a declared function/);
     });
   });
 });
@@ -227,9 +236,14 @@ describe('createServiceApp and runServiceApp', () => {
       process.env.CDK_CONTEXT_JSON = JSON.stringify({ stage: 'prod' });
       runServiceApp(ParameterStack);
       const template = JSON.parse(readFileSync(join(outdir, 'shop-prod-params.template.json'), 'utf8'));
-      expect(Object.values(template.Resources).map((r) => (r as { Properties: { Name: string } }).Properties.Name)).toEqual(['/shop/prod/params/value']);
+      expect(Object.values(template.Resources).map((r) => (r as { Properties: { Name: string } }).Properties.Name)).toEqual([
+        '/shop/prod/params/value',
+      ]);
     } finally {
-      for (const [key, value] of [['CDK_OUTDIR', saved.outdir], ['CDK_CONTEXT_JSON', saved.context]] as const) {
+      for (const [key, value] of [
+        ['CDK_OUTDIR', saved.outdir],
+        ['CDK_CONTEXT_JSON', saved.context],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }

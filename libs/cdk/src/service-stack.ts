@@ -182,8 +182,12 @@ export abstract class ServiceStack extends Stack {
     const withoutHandler = [...this.handlers].filter(([, handler]) => !handlers.includes(handler));
     const unknownCode = typeof this.code === 'object' ? Object.keys(this.code).filter((name) => !this.functions.has(name)) : [];
     return [
-      ...undeclared.map((name) => `${join(this.handlersDir, name + HANDLER_SUFFIX)} has no function: declare it with addFunction('${name}', ...).`),
-      ...withoutHandler.map(([name, handler]) => `Function ${name} has no handler file ${join(this.handlersDir, handler + HANDLER_SUFFIX)}.`),
+      ...undeclared.map(
+        (name) => `${join(this.handlersDir, name + HANDLER_SUFFIX)} has no function: declare it with addFunction('${name}', ...).`,
+      ),
+      ...withoutHandler.map(
+        ([name, handler]) => `Function ${name} has no handler file ${join(this.handlersDir, handler + HANDLER_SUFFIX)}.`,
+      ),
       ...unknownCode.map((name) => `Code is given for ${name}, which is not a declared function.`),
     ];
   }

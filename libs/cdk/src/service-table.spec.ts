@@ -113,11 +113,18 @@ describe('ServiceTable', () => {
     it('lets exact read actions only decrypt with a customer-managed key, and write actions encrypt too', () => {
       const kmsActionsFor = (items: TableAccess['items']) => {
         const stack = testStack();
-        const table = new ServiceTable(stack, 'Table', { stage: stageConfig('dev'), encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });
+        const table = new ServiceTable(stack, 'Table', {
+          stage: stageConfig('dev'),
+          encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+        });
         const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
         table.grantAccess(role, { items });
-        const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
-        return statements.flatMap((statement: { Action: string | string[] }) => [statement.Action].flat()).filter((action) => action.startsWith('kms:'));
+        const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap(
+          (p) => p.Properties.PolicyDocument.Statement,
+        );
+        return statements
+          .flatMap((statement: { Action: string | string[] }) => [statement.Action].flat())
+          .filter((action) => action.startsWith('kms:'));
       };
       expect(kmsActionsFor(['GetItem', 'ConditionCheckItem'])).toEqual(['kms:Decrypt']);
       expect(kmsActionsFor(['PutItem'])).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt']));
@@ -130,7 +137,9 @@ describe('ServiceTable', () => {
     it('grants Scan of the table ARN only when asked, alone when no item action is listed', () => {
       expect(grantTo({ items: [], scan: true })).toEqual([{ Action: 'dynamodb:Scan', Effect: 'Allow', Resource: tableArn }]);
       expect(grantTo({ items: 'read' })).toEqual([{ Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: tableArn }]);
-      expect(grantTo({ items: 'read', scan: true })).toEqual([{ Action: ['dynamodb:GetItem', 'dynamodb:Scan'], Effect: 'Allow', Resource: tableArn }]);
+      expect(grantTo({ items: 'read', scan: true })).toEqual([
+        { Action: ['dynamodb:GetItem', 'dynamodb:Scan'], Effect: 'Allow', Resource: tableArn },
+      ]);
     });
 
     it('grants item CRUD on the table and Query on the named index only', () => {

@@ -127,8 +127,7 @@ export class UnknownStageError extends ShopCdkError {
 }
 
 /** Narrows a string to a {@link StageName}. */
-export const isStageName = (value: string): value is StageName =>
-  (STAGE_NAMES as readonly string[]).includes(value);
+export const isStageName = (value: string): value is StageName => (STAGE_NAMES as readonly string[]).includes(value);
 
 /**
  * The configuration of one stage.

@@ -31,7 +31,9 @@ describe('templateFixture', () => {
   it(`writes the given template when ${UPDATE_TEMPLATE_FIXTURES_ENV}=1, in folders it creates, as the cdk CLI indents it`, () => {
     process.env[UPDATE_TEMPLATE_FIXTURES_ENV] = '1';
     const file = join(dir, 'templates', 'stack.template.json');
-    expect(templateFixture(file, { Resources: { A: { Type: 'AWS::SNS::Topic' } } })).toEqual({ Resources: { A: { Type: 'AWS::SNS::Topic' } } });
+    expect(templateFixture(file, { Resources: { A: { Type: 'AWS::SNS::Topic' } } })).toEqual({
+      Resources: { A: { Type: 'AWS::SNS::Topic' } },
+    });
     expect(readFileSync(file, 'utf8')).toBe('{\n "Resources": {\n  "A": {\n   "Type": "AWS::SNS::Topic"\n  }\n }\n}\n');
   });
 });

@@ -3,7 +3,17 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ShopCdkError } from './errors';
-import { actionsOf, alarmCountsByMetric, alarmedResources, alarmMetricNames, alarmsOn, dashboardWidgets, logicalIdOf, policyStatementsOf, statefulLogicalIds } from './template-queries';
+import {
+  actionsOf,
+  alarmCountsByMetric,
+  alarmedResources,
+  alarmMetricNames,
+  alarmsOn,
+  dashboardWidgets,
+  logicalIdOf,
+  policyStatementsOf,
+  statefulLogicalIds,
+} from './template-queries';
 import { testStack } from './testing/test-stack';
 
 const template = (() => {

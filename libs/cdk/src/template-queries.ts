@@ -118,7 +118,9 @@ export const alarmedResources = (template: Template, metricName: string): string
   type Dimension = { Value?: { Ref?: string; 'Fn::GetAtt'?: [string, string] } | string };
   const dimensionsOf = (alarm: TemplateAlarm): Dimension[] => [
     ...((alarm.Dimensions ?? []) as Dimension[]),
-    ...((alarm.Metrics ?? []) as { MetricStat?: { Metric?: { Dimensions?: Dimension[] } } }[]).flatMap((metric) => metric.MetricStat?.Metric?.Dimensions ?? []),
+    ...((alarm.Metrics ?? []) as { MetricStat?: { Metric?: { Dimensions?: Dimension[] } } }[]).flatMap(
+      (metric) => metric.MetricStat?.Metric?.Dimensions ?? [],
+    ),
   ];
   const ids = alarmsOn(template, metricName)
     .flatMap(dimensionsOf)

@@ -6,11 +6,7 @@ import { CorrelationIdSchema, newId, UuidSchema } from './ids';
  * `{ id, type, version, source, time, correlationId, data }` with a literal `type` and `version`.
  * Producers and consumers both parse with it.
  */
-export const eventEnvelopeSchema = <const T extends string, const V extends number, D extends z.ZodType>(
-  type: T,
-  version: V,
-  data: D,
-) =>
+export const eventEnvelopeSchema = <const T extends string, const V extends number, D extends z.ZodType>(type: T, version: V, data: D) =>
   z.object({
     id: UuidSchema,
     type: z.literal(type),

@@ -1,4 +1,12 @@
-import { ConflictError, DomainError, InvalidCursorError, isDomainError, NotFoundError, UnprocessableError, ValidationError } from './errors';
+import {
+  ConflictError,
+  DomainError,
+  InvalidCursorError,
+  isDomainError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from './errors';
 
 describe('domain errors', () => {
   it('carry their kind, name and cause', () => {

@@ -13,9 +13,7 @@ describe('nameBasedId', () => {
   });
 
   it('matches the RFC 9562 v5 algorithm (DNS namespace, "python.org")', () => {
-    expect(nameBasedId('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
-      '886313e1-3b8a-5372-9b90-0c9aee199e5d',
-    );
+    expect(nameBasedId('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
   });
 });
 

@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 
 /** A stock keeping unit: 3 to 40 upper-case letters, digits or dashes. */
-export const SkuSchema = z
-  .string()
-  .regex(/^[A-Z0-9-]{3,40}$/, { error: 'SKU must be 3 to 40 characters of A-Z, 0-9 or "-".' });
+export const SkuSchema = z.string().regex(/^[A-Z0-9-]{3,40}$/, { error: 'SKU must be 3 to 40 characters of A-Z, 0-9 or "-".' });
 
 /** A stock keeping unit, e.g. `MUG-001`. */
 export type Sku = z.infer<typeof SkuSchema>;

@@ -41,10 +41,16 @@ export const parseOrThrow = <S extends z.ZodType>(schema: S, input: unknown, mes
  * error in the invoke response: its message names every bad field and the shape expected,
  * `The <name> payload is not valid (<field>: <message>; ...); expected <expected>.`
  */
-export const parseOperatorPayload = <S extends z.ZodType>(schema: S, input: unknown, payload: { readonly name: string; readonly expected: string }): z.output<S> => {
+export const parseOperatorPayload = <S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  payload: { readonly name: string; readonly expected: string },
+): z.output<S> => {
   const result = schema.safeParse(input, PARSE_OPTIONS);
   if (result.success) return result.data;
   const issues = fieldIssuesFromZod(result.error);
   const detail = issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ');
-  throw new ValidationError(issues, `The ${payload.name} payload is not valid (${detail}); expected ${payload.expected}.`, { cause: result.error });
+  throw new ValidationError(issues, `The ${payload.name} payload is not valid (${detail}); expected ${payload.expected}.`, {
+    cause: result.error,
+  });
 };

@@ -78,9 +78,7 @@ describe('replaceItem', () => {
   it('reports a missing item as ItemNotFoundError, not as a conflict', async () => {
     ddb.on(PutCommand).rejects(conditionFailed());
 
-    await expect(replaceItem(client, { tableName: 'things', key, item: {}, expectedVersion: 3 })).rejects.toBeInstanceOf(
-      ItemNotFoundError,
-    );
+    await expect(replaceItem(client, { tableName: 'things', key, item: {}, expectedVersion: 3 })).rejects.toBeInstanceOf(ItemNotFoundError);
   });
 });
 

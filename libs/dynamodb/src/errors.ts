@@ -105,6 +105,4 @@ export const isConditionalCheckFailed = (error: unknown): error is ConditionalCh
  * @returns the item, or `undefined` when no item has the key (or the write did not ask for it).
  */
 export const conditionCheckFailureItem = (failure: ConditionalCheckFailure): Record<string, unknown> | undefined =>
-  failure.Item === undefined
-    ? undefined
-    : (unmarshallDynamoDB(failure.Item as Record<string, AttributeValue>) as Record<string, unknown>);
+  failure.Item === undefined ? undefined : (unmarshallDynamoDB(failure.Item as Record<string, AttributeValue>) as Record<string, unknown>);

@@ -72,14 +72,23 @@ describe('queryPage', () => {
 });
 
 describe('queryIndexPartition', () => {
-  const input = { tableName: 'things', indexName: 'gsi1', partition: 'CAT#mugs', limit: 2, parse: (stored: Record<string, unknown>) => stored.name };
+  const input = {
+    tableName: 'things',
+    indexName: 'gsi1',
+    partition: 'CAT#mugs',
+    limit: 2,
+    parse: (stored: Record<string, unknown>) => stored.name,
+  };
 
   it('queries one partition of the index, parses each item and bounds the cursor to the index key', async () => {
     ddb.on(QueryCommand).resolves({ Items: [item(1), item(2), item(3)] });
 
     const page = await queryIndexPartition(client, input);
 
-    expect(page).toEqual({ items: ['thing 1', 'thing 2'], nextCursor: encodeCursor({ pk: 'P#2', sk: 'P', gsi1pk: 'CAT#mugs', gsi1sk: '2' }) });
+    expect(page).toEqual({
+      items: ['thing 1', 'thing 2'],
+      nextCursor: encodeCursor({ pk: 'P#2', sk: 'P', gsi1pk: 'CAT#mugs', gsi1sk: '2' }),
+    });
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
       TableName: 'things',
       IndexName: 'gsi1',

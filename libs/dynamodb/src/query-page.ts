@@ -42,8 +42,7 @@ export const queryPage = async <T = Item>(client: DocumentClient, input: QueryPa
   return output.LastEvaluatedKey ? { items, nextCursor: encodeCursor(output.LastEvaluatedKey) } : { items };
 };
 
-const keyOf = (item: Item, shape: CursorShape): Item =>
-  Object.fromEntries(shape.attributes.map((name) => [name, item[name]]));
+const keyOf = (item: Item, shape: CursorShape): Item => Object.fromEntries(shape.attributes.map((name) => [name, item[name]]));
 
 /** Input of {@link queryIndexPartition}. */
 export interface IndexPartitionQuery<T> {

@@ -151,11 +151,7 @@ describe('queryPage on DynamoDB Local', () => {
   });
 
   it('walks a group page by page in index order; the last page has no cursor', async () => {
-    await expect(collect('a', 3)).resolves.toEqual([
-      ['01', '02', '03'],
-      ['04', '05', '06'],
-      ['07'],
-    ]);
+    await expect(collect('a', 3)).resolves.toEqual([['01', '02', '03'], ['04', '05', '06'], ['07']]);
   });
 
   it('ends without an empty extra page when the last page is exactly full', async () => {

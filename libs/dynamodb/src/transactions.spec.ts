@@ -2,7 +2,11 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { cancellationCodes, DEFAULT_TRANSACTION_RETRY, isRetryableCancellation } from './transactions';
 
 const canceled = (...codes: string[]) =>
-  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
 
 describe('cancellationCodes', () => {
   it('lists the reason code of each item in request order', () => {

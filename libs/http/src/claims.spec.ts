@@ -10,7 +10,10 @@ describe('parseGroups', () => {
     ['admin', ['admin']],
     ['admin,editors', ['admin', 'editors']],
     ['[admin editors]', ['admin', 'editors']],
-    [['admin', 'editors'], ['admin', 'editors']],
+    [
+      ['admin', 'editors'],
+      ['admin', 'editors'],
+    ],
     ['', []],
     [undefined, []],
   ])('reads %j as %j', (value, groups) => {
@@ -21,16 +24,15 @@ describe('parseGroups', () => {
 describe('callerFromEvent', () => {
   it('reads sub, groups, username and email from REST authorizer claims', () => {
     expect(
-      callerFromEvent(
-        restEvent({ sub: 'u-1', 'cognito:groups': 'admin', 'cognito:username': 'ada', email: 'ada@example.com' }),
-      ),
+      callerFromEvent(restEvent({ sub: 'u-1', 'cognito:groups': 'admin', 'cognito:username': 'ada', email: 'ada@example.com' })),
     ).toEqual({ sub: 'u-1', groups: ['admin'], username: 'ada', email: 'ada@example.com' });
   });
 
   it('reads HTTP API JWT claims', () => {
-    expect(
-      callerFromEvent({ requestContext: { authorizer: { jwt: { claims: { sub: 'u-2', 'cognito:groups': ['x'] } } } } }),
-    ).toEqual({ sub: 'u-2', groups: ['x'] });
+    expect(callerFromEvent({ requestContext: { authorizer: { jwt: { claims: { sub: 'u-2', 'cognito:groups': ['x'] } } } } })).toEqual({
+      sub: 'u-2',
+      groups: ['x'],
+    });
   });
 
   it('is undefined for an anonymous request', () => {
@@ -49,8 +51,6 @@ describe('assertCallerInGroup', () => {
   });
 
   it('throws ForbiddenError for a caller in another group', () => {
-    expect(() => assertCallerInGroup(restEvent({ sub: 'u-1', 'cognito:groups': 'customers' }), 'admin')).toThrow(
-      ForbiddenError,
-    );
+    expect(() => assertCallerInGroup(restEvent({ sub: 'u-1', 'cognito:groups': 'customers' }), 'admin')).toThrow(ForbiddenError);
   });
 });

@@ -1,4 +1,8 @@
-import { MethodNotAllowedError, RequestEntityTooLargeError, NotFoundError as RouteNotFoundError } from '@aws-lambda-powertools/event-handler/http';
+import {
+  MethodNotAllowedError,
+  RequestEntityTooLargeError,
+  NotFoundError as RouteNotFoundError,
+} from '@aws-lambda-powertools/event-handler/http';
 import {
   ConflictError,
   ForbiddenError,

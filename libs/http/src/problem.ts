@@ -92,7 +92,8 @@ export const problemForError = (error: unknown, context: ProblemContext = {}): P
   }
   if (error instanceof HttpError && error.statusCode < 500) {
     const status = error.statusCode;
-    const detail = status === 404 ? 'No such resource.' : status === 405 ? 'Method not allowed here.' : status === 413 ? error.message : undefined;
+    const detail =
+      status === 404 ? 'No such resource.' : status === 405 ? 'Method not allowed here.' : status === 413 ? error.message : undefined;
     return { type: 'about:blank', title: error.errorType, status, ...(detail ? { detail } : {}), ...where };
   }
   return { ...INTERNAL, detail: 'An unexpected error occurred.', ...where };

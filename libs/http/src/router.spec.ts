@@ -68,11 +68,7 @@ describe('resolveRestRequest', () => {
   });
 
   it('keeps the caller correlation id and echoes it in the response', async () => {
-    const result = await resolveRestRequest(
-      router,
-      event('GET', '/MUG-001', { headers: { 'X-Correlation-Id': 'from-caller' } }),
-      context,
-    );
+    const result = await resolveRestRequest(router, event('GET', '/MUG-001', { headers: { 'X-Correlation-Id': 'from-caller' } }), context);
     expect(bodyOf(result)).toEqual({ sku: 'MUG-001', correlationId: 'from-caller' });
     expect(result.headers?.['x-correlation-id']).toBe('from-caller');
   });

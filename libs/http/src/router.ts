@@ -65,11 +65,7 @@ export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => P
  * The correlation id (from `x-correlation-id`, else the API Gateway request id) is put on the
  * request for route handlers ({@link correlationIdOf}) and echoed in the response header.
  */
-export const resolveRestRequest = async (
-  router: Router,
-  event: APIGatewayProxyEvent,
-  context: Context,
-): Promise<APIGatewayProxyResult> => {
+export const resolveRestRequest = async (router: Router, event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
   const correlationId = resolveCorrelationId(event);
   const method = event.httpMethod.toUpperCase();
   const routed: APIGatewayProxyEvent = {

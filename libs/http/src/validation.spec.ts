@@ -50,11 +50,14 @@ describe('parseJson', () => {
   });
 
   it('refuses a body over the limit (413) before parsing it, counting UTF-8 bytes', () => {
-    const padded = (bytes: number, char: string) => `{"name":"${char.repeat(Math.floor((bytes - 30) / Buffer.byteLength(char)))}","price":{"amount":1}}`;
+    const padded = (bytes: number, char: string) =>
+      `{"name":"${char.repeat(Math.floor((bytes - 30) / Buffer.byteLength(char)))}","price":{"amount":1}}`;
     expect(() => parseJson(Body, padded(MAX_JSON_BODY_BYTES + 100, 'x'))).toThrow(RequestEntityTooLargeError);
     expect(() => parseJson(Body, padded(MAX_JSON_BODY_BYTES + 100, 'é'))).toThrow(RequestEntityTooLargeError);
     // Just under the limit it is parsed (and refused for what it says, not for its size).
-    expect(issuesOf(() => parseJson(Body, padded(MAX_JSON_BODY_BYTES - 100, 'x'))).issues).toEqual([{ field: 'name', message: 'Too long.' }]);
+    expect(issuesOf(() => parseJson(Body, padded(MAX_JSON_BODY_BYTES - 100, 'x'))).issues).toEqual([
+      { field: 'name', message: 'Too long.' },
+    ]);
   });
 
   it('names the body when the JSON is not an object', () => {
@@ -80,10 +83,7 @@ describe('parseQuery', () => {
   });
 
   it('names each bad parameter', () => {
-    expect(issuesOf(() => parseQuery(Query, new URLSearchParams('limit=x'))).issues.map((i) => i.field)).toEqual([
-      'category',
-      'limit',
-    ]);
+    expect(issuesOf(() => parseQuery(Query, new URLSearchParams('limit=x'))).issues.map((i) => i.field)).toEqual(['category', 'limit']);
   });
 });
 

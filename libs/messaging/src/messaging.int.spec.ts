@@ -93,7 +93,9 @@ const pollOnce = async (
   const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
   for (const message of Messages) {
     if (failed.has(message.MessageId as string)) {
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }),
+      );
     } else {
       await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle }));
     }

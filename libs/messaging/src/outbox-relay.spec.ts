@@ -6,7 +6,13 @@ import { createOutboxRelay } from './outbox-relay';
 const eventFor = (record: DynamoDBRecord): EventEnvelope | undefined => {
   const sk = record.dynamodb?.Keys?.sk?.S;
   if (record.eventName !== 'INSERT' || sk !== 'THING') return undefined;
-  return createEnvelope({ type: 'ThingCreated', version: 1, source: 'test', correlationId: 'corr-1', data: { pk: record.dynamodb?.Keys?.pk?.S } });
+  return createEnvelope({
+    type: 'ThingCreated',
+    version: 1,
+    source: 'test',
+    correlationId: 'corr-1',
+    data: { pk: record.dynamodb?.Keys?.pk?.S },
+  });
 };
 
 const logger = { debug: jest.fn(), info: jest.fn() };

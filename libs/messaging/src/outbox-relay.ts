@@ -24,7 +24,9 @@ export interface OutboxRelayOptions<E extends EventEnvelope> {
 /** The reason given for a record of a batch that was not tried because an earlier record failed. */
 export class EarlierRecordFailedError extends MessagingError {
   constructor(readonly sequenceNumber: string | undefined) {
-    super(`Record ${sequenceNumber ?? '(no sequence number)'} was not published: an earlier record of the batch failed, and events keep their order.`);
+    super(
+      `Record ${sequenceNumber ?? '(no sequence number)'} was not published: an earlier record of the batch failed, and events keep their order.`,
+    );
     this.name = 'EarlierRecordFailedError';
   }
 }

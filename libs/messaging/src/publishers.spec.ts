@@ -87,8 +87,6 @@ describe('SqsCommandSender', () => {
 
   it('rejects when SQS fails (checkout must not answer 202 then)', async () => {
     sqs.on(SendMessageCommand).rejects(new Error('queue unavailable'));
-    await expect(new SqsCommandSender(new SQSClient({ region: 'eu-west-1' }), queueUrl).send(event)).rejects.toThrow(
-      'queue unavailable',
-    );
+    await expect(new SqsCommandSender(new SQSClient({ region: 'eu-west-1' }), queueUrl).send(event)).rejects.toThrow('queue unavailable');
   });
 });

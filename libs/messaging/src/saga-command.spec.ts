@@ -28,8 +28,10 @@ const setup = (run: (input: z.output<typeof Schema>) => Promise<{ done: boolean 
         fields: { orderId: input.orderId },
       }),
       refused: (error, input) => {
-        if (error instanceof RefusedError) return { metric: 'Refused', message: 'Refused', fields: { orderId: input.orderId, reason: error.reason } };
-        if (error instanceof OutageError) return { level: 'warn', metric: 'Outage', message: 'Outage; retried', fields: { orderId: input.orderId } };
+        if (error instanceof RefusedError)
+          return { metric: 'Refused', message: 'Refused', fields: { orderId: input.orderId, reason: error.reason } };
+        if (error instanceof OutageError)
+          return { level: 'warn', metric: 'Outage', message: 'Outage; retried', fields: { orderId: input.orderId } };
         return undefined;
       },
     },

@@ -76,7 +76,10 @@ describe('createSqsConsumer', () => {
     expect(seen).toEqual([1, 4]);
     expect(logger.warn).toHaveBeenCalledWith(
       'A message failed; it will be retried, then dead-lettered',
-      expect.objectContaining({ messageId: 'bad', error: expect.objectContaining({ name: 'MessageValidationError', issues: [{ field: 'data.n', message: expect.any(String) }] }) }),
+      expect.objectContaining({
+        messageId: 'bad',
+        error: expect.objectContaining({ name: 'MessageValidationError', issues: [{ field: 'data.n', message: expect.any(String) }] }),
+      }),
     );
     expect(metrics.addMetric).toHaveBeenCalledWith('MessagesProcessed', 'Count', 1);
     expect(metrics.addMetric).toHaveBeenCalledWith('MessagesFailed', 'Count', 1);
@@ -92,7 +95,13 @@ describe('createSqsConsumer', () => {
       logger,
     });
 
-    const response = await consume(sqsEvent([{ body: ping(1), messageId: 'a' }, { body: ping(2), messageId: 'b' }]), fakeLambdaContext());
+    const response = await consume(
+      sqsEvent([
+        { body: ping(1), messageId: 'a' },
+        { body: ping(2), messageId: 'b' },
+      ]),
+      fakeLambdaContext(),
+    );
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'a' }, { itemIdentifier: 'b' }] });
   });

@@ -4,9 +4,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 describe('resolveCorrelationId', () => {
   it('takes the x-correlation-id header, whatever its case', () => {
-    expect(resolveCorrelationId({ headers: { 'X-Correlation-Id': 'abc-123' }, requestContext: { requestId: 'r' } })).toBe(
-      'abc-123',
-    );
+    expect(resolveCorrelationId({ headers: { 'X-Correlation-Id': 'abc-123' }, requestContext: { requestId: 'r' } })).toBe('abc-123');
   });
 
   it("takes an event envelope's correlationId", () => {

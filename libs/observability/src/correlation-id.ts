@@ -6,8 +6,7 @@ const resolved = new WeakMap<object, string>();
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
-const validId = (value: unknown): string | undefined =>
-  typeof value === 'string' && VALID_CORRELATION_ID.test(value) ? value : undefined;
+const validId = (value: unknown): string | undefined => (typeof value === 'string' && VALID_CORRELATION_ID.test(value) ? value : undefined);
 
 /** The value of a header, whatever its case (API Gateway keeps the client's casing). */
 export const headerValue = (headers: unknown, name: string): string | undefined => {

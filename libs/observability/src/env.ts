@@ -42,7 +42,9 @@ export function envVar<T>(name: string, parser?: EnvParser<T>): EnvVariable<T | 
     parse: (value) => {
       const result = parser.safeParse(value);
       if (result.success) return result.data;
-      throw new InvalidEnvironmentVariableError(name, result.error.issues.map((issue) => issue.message).join('; '), { cause: result.error });
+      throw new InvalidEnvironmentVariableError(name, result.error.issues.map((issue) => issue.message).join('; '), {
+        cause: result.error,
+      });
     },
   };
 }
@@ -58,6 +60,4 @@ export const pickEnv = <S extends EnvSpec, K extends keyof S>(spec: S, ...keys: 
  * @throws InvalidEnvironmentVariableError (or the parser's own error) for a value its parser refuses.
  */
 export const readEnv = <S extends EnvSpec>(spec: S, env: NodeJS.ProcessEnv = process.env): EnvValues<S> =>
-  Object.fromEntries(
-    Object.entries(spec).map(([key, variable]) => [key, variable.parse(requireEnv(variable.name, env))]),
-  ) as EnvValues<S>;
+  Object.fromEntries(Object.entries(spec).map(([key, variable]) => [key, variable.parse(requireEnv(variable.name, env))])) as EnvValues<S>;

@@ -63,8 +63,6 @@ describe('withObservability', () => {
 
     const emf = lines.find((line) => line.ColdStart !== undefined);
     expect(emf).toMatchObject({ ColdStart: 1, service: 'product', function_name: 'product-router' });
-    expect((emf?._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]?.Namespace).toBe(
-      'ServerlessShop',
-    );
+    expect((emf?._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]?.Namespace).toBe('ServerlessShop');
   });
 });

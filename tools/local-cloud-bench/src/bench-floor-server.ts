@@ -101,7 +101,12 @@ function serve(route: Route, dynamodb: string, port: number): void {
       now: Date.now(),
     });
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
-    const context = { functionName: fn.name, awsRequestId: requestId, memoryLimitInMB: String(fn.memorySize), getRemainingTimeInMillis: () => deadline - Date.now() };
+    const context = {
+      functionName: fn.name,
+      awsRequestId: requestId,
+      memoryLimitInMB: String(fn.memorySize),
+      getRemainingTimeInMillis: () => deadline - Date.now(),
+    };
     handler(event, context).then(
       (result) => {
         const answer = parseProxyResponse(result);
@@ -122,7 +127,8 @@ function main(): void {
   const path = values.path;
   const dynamodb = values.dynamodb;
   const port = Number(values.port);
-  if (!path || !dynamodb || !port) throw new Error('usage: bench-floor-server --path /products/SKU --dynamodb http://127.0.0.1:PORT --port N');
+  if (!path || !dynamodb || !port)
+    throw new Error('usage: bench-floor-server --path /products/SKU --dynamodb http://127.0.0.1:PORT --port N');
   const route = resolveRoute(values.assemblies, path);
   if (cluster.isPrimary) {
     // The table the function reads, for the bench's raw GetItem next to it.

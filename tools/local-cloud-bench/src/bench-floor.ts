@@ -63,7 +63,19 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
   const processes = cpus().length;
   const server = spawn(
     process.execPath,
-    [join(options.distDir, 'bench-floor-server.mjs'), '--assemblies', options.assemblies, '--path', options.path, '--dynamodb', dynamodb, '--port', String(port), '--processes', String(processes)],
+    [
+      join(options.distDir, 'bench-floor-server.mjs'),
+      '--assemblies',
+      options.assemblies,
+      '--path',
+      options.path,
+      '--dynamodb',
+      dynamodb,
+      '--port',
+      String(port),
+      '--processes',
+      String(processes),
+    ],
     { cwd: options.workspaceRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   try {
@@ -110,7 +122,9 @@ async function ready(server: ChildProcess): Promise<{ functionName: string; tabl
 
 /** The key (by the table's key schema) of the item whose `sku` is `sku`. */
 async function keyOf(endpoint: string, tableName: string, sku: string): Promise<Record<string, unknown>> {
-  const { Table } = await awsJsonCall<{ Table: { KeySchema: { AttributeName: string }[] } }>(endpoint, 'DynamoDB_20120810.DescribeTable', { TableName: tableName });
+  const { Table } = await awsJsonCall<{ Table: { KeySchema: { AttributeName: string }[] } }>(endpoint, 'DynamoDB_20120810.DescribeTable', {
+    TableName: tableName,
+  });
   const { Items } = await awsJsonCall<{ Items: Record<string, { S?: string }>[] }>(endpoint, 'DynamoDB_20120810.Scan', {
     TableName: tableName,
     FilterExpression: 'sku = :sku',

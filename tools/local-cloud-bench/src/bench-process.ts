@@ -7,7 +7,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Polls `GET /_local/health` every `intervalMs` until it answers 200 and returns its body; fails
  * when the process exits first or after `timeoutMs`.
  */
-export async function waitForHealth(base: string, child: ChildProcess, timeoutMs: number, intervalMs = 10): Promise<{ readyInMs?: number }> {
+export async function waitForHealth(
+  base: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  intervalMs = 10,
+): Promise<{ readyInMs?: number }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the local cloud exited with ${child.exitCode}`);

@@ -24,7 +24,16 @@ import { dirname, join } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildModel, discoverAssemblies, freePort, issueIdToken, loadAssembly, loadOrCreateSigningKey, localCloudMain, workspaceRoot } from '@shop/local-cloud';
+import {
+  buildModel,
+  discoverAssemblies,
+  freePort,
+  issueIdToken,
+  loadAssembly,
+  loadOrCreateSigningKey,
+  localCloudMain,
+  workspaceRoot,
+} from '@shop/local-cloud';
 import { stop, waitForHealth } from './bench-process';
 import { measureFloor, type FloorResult } from './bench-floor';
 import { closedLoop, getter, measureLoad, openLoop, summarize, type Latencies, type Measured } from './load';
@@ -95,7 +104,13 @@ async function main(): Promise<void> {
     const created = await fetch(`${base}/products`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ sku, name: 'Bench mug', description: 'A mug to measure with', category: 'bench', price: { amount: 1299, currency: 'EUR' } }),
+      body: JSON.stringify({
+        sku,
+        name: 'Bench mug',
+        description: 'A mug to measure with',
+        category: 'bench',
+        price: { amount: 1299, currency: 'EUR' },
+      }),
     });
     if (created.status !== 201) throw new Error(`creating the bench product answered ${created.status}: ${await created.text()}`);
 
@@ -111,7 +126,10 @@ async function main(): Promise<void> {
     const throughput = await measureLoad(tracked, () => closedLoop(get, total, clients, maxSeconds));
     const sequential = summarize(await closedLoop(get, Math.min(1000, total), 1, maxSeconds));
     const rate = Number(values.rate);
-    const fixedRate = { ...(await measureLoad(tracked, () => openLoop(get, rate, Number(values['rate-seconds']), clients))), offeredRps: rate };
+    const fixedRate = {
+      ...(await measureLoad(tracked, () => openLoop(get, rate, Number(values['rate-seconds']), clients))),
+      offeredRps: rate,
+    };
     agent.destroy();
     const floor = values.floor
       ? await measureFloor({
@@ -162,7 +180,12 @@ async function adminToken(assembliesRoot: string): Promise<string> {
   const stacks = discoverAssemblies(assembliesRoot).flatMap((location) => loadAssembly(location));
   const pool = buildModel(stacks, { sqsEndpoint: 'http://127.0.0.1:0', workDir: join(tmpdir(), 'local-cloud-bench') }).userPools[0];
   const key = await loadOrCreateSigningKey(join(root, '.local-cloud'));
-  return issueIdToken(key, { username: 'admin', groups: ['admin'], userPoolId: pool?.id ?? 'us-east-1_local', clientId: pool?.clientIds[0] ?? 'local-client' });
+  return issueIdToken(key, {
+    username: 'admin',
+    groups: ['admin'],
+    userPoolId: pool?.id ?? 'us-east-1_local',
+    clientId: pool?.clientIds[0] ?? 'local-client',
+  });
 }
 
 function descendants(pid: number): number[] {
@@ -212,7 +235,9 @@ function print(result: Result): void {
       `  ${mark(f.p50 <= 5)} p50 ${ms(f.p50)} (target <= 5 ms)   p90 ${ms(f.p90)}`,
       `  ${mark(f.p99 <= 25)} p99 ${ms(f.p99)} (target <= 25 ms)   max ${ms(f.max)}`,
       `       CPU per request: ${formatCpu(f.cpuMsPerRequest)}`,
-      ...(f.rps < f.offeredRps * 0.95 ? [`       (the offered rate is above what this machine served: these latencies measure the queue)`] : []),
+      ...(f.rps < f.offeredRps * 0.95
+        ? [`       (the offered rate is above what this machine served: these latencies measure the queue)`]
+        : []),
       `       one client at a time (${q.requests} requests): p50 ${ms(q.p50)}, p99 ${ms(q.p99)}, ${q.rps.toFixed(0)} req/s`,
       `  ${mark(t.errors + f.errors + q.errors === 0)} ${t.errors + f.errors + q.errors} errors`,
       ...floorLines(result.floor, f.offeredRps, ms),
@@ -240,7 +265,9 @@ function floorLines(floor: FloorResult | undefined, rate: number, ms: (value: nu
   ];
 }
 
-const loadAverage = () => loadavg().map((value) => value.toFixed(1)).join(' ');
-
+const loadAverage = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
 
 void main();

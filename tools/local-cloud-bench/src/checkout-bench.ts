@@ -39,7 +39,17 @@ import { parseArgs } from 'node:util';
 import { CONTROL_SECRET_HEADER, freePort, localCloudMain, readControlSecret, workspaceRoot } from '@shop/local-cloud';
 import { stop, waitForHealth } from './bench-process';
 import { exchange } from './load';
-import { cpuPerUnit, cpuSnapshot, DYNAMODB_LOCAL, formatCpu, localCloudThreads, referenceWorkMs, threadSnapshot, trackProcesses, type CpuSnapshot } from './process-cpu';
+import {
+  cpuPerUnit,
+  cpuSnapshot,
+  DYNAMODB_LOCAL,
+  formatCpu,
+  localCloudThreads,
+  referenceWorkMs,
+  threadSnapshot,
+  trackProcesses,
+  type CpuSnapshot,
+} from './process-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -145,7 +155,13 @@ async function main(): Promise<void> {
     const names = Array.from({ length: customers }, (_, n) => `bench-customer-${run.toLowerCase()}-${n}`);
     const skusOf = names.map((_, n) => [`BENCH-${run}-${n}-A`, `BENCH-${run}-${n}-B`]);
     for (const sku of skusOf.flat()) {
-      const created = await call('POST', '/products', 'bench-admin', { sku, name: `Bench item ${sku}`, description: 'For the checkout bench', category: 'bench', price: { amount: 1299, currency: 'EUR' } });
+      const created = await call('POST', '/products', 'bench-admin', {
+        sku,
+        name: `Bench item ${sku}`,
+        description: 'For the checkout bench',
+        category: 'bench',
+        price: { amount: 1299, currency: 'EUR' },
+      });
       if (created.status !== 201) throw new Error(`POST /products answered ${created.status}: ${created.text}`);
       const stocked = await call('PUT', `/inventory/${sku}`, 'bench-admin', { available: 100_000 }, { 'if-none-match': '*' });
       if (stocked.status !== 201) throw new Error(`PUT /inventory answered ${stocked.status}: ${stocked.text}`);
@@ -181,7 +197,10 @@ async function main(): Promise<void> {
     // The local cloud's threads by group, read at the measured phase's start and after the last order.
     const resources = (await (await fetch(`${base}/_local/resources`)).json()) as { functions: { label: string }[] };
     const classifyThread = localCloudThreads(resources.functions.map((fn) => fn.label));
-    const byFunction = localCloudThreads(resources.functions.map((fn) => fn.label), { byFunction: true });
+    const byFunction = localCloudThreads(
+      resources.functions.map((fn) => fn.label),
+      { byFunction: true },
+    );
     let threadsAtStart: CpuSnapshot | undefined;
     let functionsAtStart: CpuSnapshot | undefined;
 
@@ -204,24 +223,52 @@ async function main(): Promise<void> {
         }
         let sentAt = performance.now();
         let sentAtEpoch = Date.now();
-        let answer = await call<{ orderId: string }>('POST', '/basket/checkout', name, { paymentToken: 'tok_approve', shippingAddress: { name: 'Bench', line1: '1 Loop Road', city: 'Perf', postalCode: '12345', country: 'GB' } }, { 'Idempotency-Key': randomUUID() });
+        let answer = await call<{ orderId: string }>(
+          'POST',
+          '/basket/checkout',
+          name,
+          {
+            paymentToken: 'tok_approve',
+            shippingAddress: { name: 'Bench', line1: '1 Loop Road', city: 'Perf', postalCode: '12345', country: 'GB' },
+          },
+          { 'Idempotency-Key': randomUUID() },
+        );
         if (answer.status === 409) {
           // The basket still holds the previous order (one order at a time) until its OrderConfirmed
           // reaches basket: wait for the lock to go, as a checkout page would, then check out again.
           lockWaits++;
           const lockDeadline = Date.now() + drainSeconds * 1000;
-          while (Date.now() < lockDeadline && (await call<{ pendingOrderId?: string }>('GET', '/basket', name)).body.pendingOrderId) await sleep(pollMs);
+          while (Date.now() < lockDeadline && (await call<{ pendingOrderId?: string }>('GET', '/basket', name)).body.pendingOrderId)
+            await sleep(pollMs);
           await call('PUT', `/basket/items/${sku}`, name, { quantity: 1 });
           // The order's latency counts from the checkout that placed it, not from the wait.
           sentAt = performance.now();
           sentAtEpoch = Date.now();
-          answer = await call('POST', '/basket/checkout', name, { paymentToken: 'tok_approve', shippingAddress: { name: 'Bench', line1: '1 Loop Road', city: 'Perf', postalCode: '12345', country: 'GB' } }, { 'Idempotency-Key': randomUUID() });
+          answer = await call(
+            'POST',
+            '/basket/checkout',
+            name,
+            {
+              paymentToken: 'tok_approve',
+              shippingAddress: { name: 'Bench', line1: '1 Loop Road', city: 'Perf', postalCode: '12345', country: 'GB' },
+            },
+            { 'Idempotency-Key': randomUUID() },
+          );
         }
         if (answer.status === 422) {
           // an OrderConfirmed removed the line between the PUT and the checkout: put it back once
           basketRetries++;
           await call('PUT', `/basket/items/${sku}`, name, { quantity: 1 });
-          answer = await call('POST', '/basket/checkout', name, { paymentToken: 'tok_approve', shippingAddress: { name: 'Bench', line1: '1 Loop Road', city: 'Perf', postalCode: '12345', country: 'GB' } }, { 'Idempotency-Key': randomUUID() });
+          answer = await call(
+            'POST',
+            '/basket/checkout',
+            name,
+            {
+              paymentToken: 'tok_approve',
+              shippingAddress: { name: 'Bench', line1: '1 Loop Road', city: 'Perf', postalCode: '12345', country: 'GB' },
+            },
+            { 'Idempotency-Key': randomUUID() },
+          );
         }
         if (answer.status !== 202) {
           errors++;
@@ -305,22 +352,41 @@ async function main(): Promise<void> {
     };
     if (values.json) console.log(JSON.stringify(result, null, 2));
     else {
-      console.log(`checkout → CONFIRMED through the local cloud, ${customers} concurrent customers, ${result.measuredOrders} measured orders (+${warmup} warm-up), ${cpus().length} cores`);
-      console.log(`  latency observed (send → poll saw CONFIRMED, polls from ${firstPollMs} ms every ${pollMs} ms): p50 ${result.latencyObservedMs.p50} ms  p95 ${result.latencyObservedMs.p95} ms  p99 ${result.latencyObservedMs.p99} ms  max ${result.latencyObservedMs.max} ms`);
-      console.log(`  latency recorded (send → CONFIRMED in status history):      p50 ${result.latencyRecordedMs.p50} ms  p95 ${result.latencyRecordedMs.p95} ms  p99 ${result.latencyRecordedMs.p99} ms  max ${result.latencyRecordedMs.max} ms`);
-      console.log(`  sustained: ${result.confirmedPerSecond} confirmed orders/s   (${result.confirmed} confirmed, ${result.cancelled} cancelled, ${result.needsAttention} needs attention, ${result.lost} lost, ${errors} request errors, ${basketRetries} basket re-puts, ${lockWaits} waits for the basket's previous order, ${result.pollsPerOrder} polls per order; ${result.wallSeconds} s)`);
-      console.log(`  CPU per confirmed order: ${formatCpu(result.cpuMsPerConfirmedOrder)} on ${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+      console.log(
+        `checkout → CONFIRMED through the local cloud, ${customers} concurrent customers, ${result.measuredOrders} measured orders (+${warmup} warm-up), ${cpus().length} cores`,
+      );
+      console.log(
+        `  latency observed (send → poll saw CONFIRMED, polls from ${firstPollMs} ms every ${pollMs} ms): p50 ${result.latencyObservedMs.p50} ms  p95 ${result.latencyObservedMs.p95} ms  p99 ${result.latencyObservedMs.p99} ms  max ${result.latencyObservedMs.max} ms`,
+      );
+      console.log(
+        `  latency recorded (send → CONFIRMED in status history):      p50 ${result.latencyRecordedMs.p50} ms  p95 ${result.latencyRecordedMs.p95} ms  p99 ${result.latencyRecordedMs.p99} ms  max ${result.latencyRecordedMs.max} ms`,
+      );
+      console.log(
+        `  sustained: ${result.confirmedPerSecond} confirmed orders/s   (${result.confirmed} confirmed, ${result.cancelled} cancelled, ${result.needsAttention} needs attention, ${result.lost} lost, ${errors} request errors, ${basketRetries} basket re-puts, ${lockWaits} waits for the basket's previous order, ${result.pollsPerOrder} polls per order; ${result.wallSeconds} s)`,
+      );
+      console.log(
+        `  CPU per confirmed order: ${formatCpu(result.cpuMsPerConfirmedOrder)} on ${cpus().length} cores, load average ${loadavg()
+          .map((value) => value.toFixed(1))
+          .join(' ')}`,
+      );
       const nodeMs = result.cpuMsPerConfirmedOrder?.byProcess['local cloud (node)'];
       const javaMs = result.cpuMsPerConfirmedOrder?.byProcess[DYNAMODB_LOCAL];
       if (threadShares && nodeMs !== undefined && javaMs !== undefined) {
         const byGroup = Object.fromEntries(Object.entries(threadShares).map(([group, share]) => [group, round(share * nodeMs)]));
-        console.log(`    local cloud (node) by thread: ${Object.entries(byGroup).sort(([, a], [, b]) => b - a).map(([group, ms]) => `${group} ${ms}`).join(', ')} (ms per order; V8's background threads work for every isolate)`);
+        console.log(
+          `    local cloud (node) by thread: ${Object.entries(byGroup)
+            .sort(([, a], [, b]) => b - a)
+            .map(([group, ms]) => `${group} ${ms}`)
+            .join(', ')} (ms per order; V8's background threads work for every isolate)`,
+        );
         if (functionShares) {
           const groups = new Set(Object.keys(threadShares));
           const perFunction = Object.entries(functionShares)
             .filter(([name, share]) => !groups.has(name) && share > 0)
             .sort(([, a], [, b]) => b - a);
-          console.log(`    functions by name: ${perFunction.map(([name, share]) => `${name} ${round(share * nodeMs)}`).join(', ')} (ms per order)`);
+          console.log(
+            `    functions by name: ${perFunction.map(([name, share]) => `${name} ${round(share * nodeMs)}`).join(', ')} (ms per order)`,
+          );
         }
         const own = round((byGroup.functions ?? 0) + javaMs);
         const orderTarget = 20; // the issue's target
@@ -328,7 +394,9 @@ async function main(): Promise<void> {
           `    the functions' own work and DynamoDB Local: ${own} ms per order; ${orderTarget} orders/s would keep ${((own * orderTarget) / 1000).toFixed(2)} of the ${cpus().length} cores busy with those alone`,
         );
       }
-      console.log(`  machine speed: a reference workload took ${result.referenceWorkMs.before} ms of CPU before the run, ${result.referenceWorkMs.after} ms after (lower is faster; compare runs by it)`);
+      console.log(
+        `  machine speed: a reference workload took ${result.referenceWorkMs.before} ms of CPU before the run, ${result.referenceWorkMs.after} ms after (lower is faster; compare runs by it)`,
+      );
     }
     if (result.lost > 0) process.exitCode = 1;
   } catch (error) {
@@ -347,7 +415,9 @@ function shares(start: CpuSnapshot | undefined, end: CpuSnapshot | undefined): R
   if (!start || !end) return undefined;
   const used = Object.fromEntries(Object.keys(end).map((group) => [group, Math.max(0, end[group] - (start[group] ?? 0))]));
   const total = Object.values(used).reduce((sum, ms) => sum + ms, 0);
-  return total > 0 ? Object.fromEntries(Object.entries(used).map(([group, ms]) => [group, Math.round((ms / total) * 1000) / 1000])) : undefined;
+  return total > 0
+    ? Object.fromEntries(Object.entries(used).map(([group, ms]) => [group, Math.round((ms / total) * 1000) / 1000]))
+    : undefined;
 }
 
 function percentiles(samples: number[]) {

@@ -25,10 +25,14 @@ export const poster =
   (url: string, agent: http.Agent, headers: Record<string, string>, body: string): Send =>
   () =>
     new Promise((resolve, reject) => {
-      const request = http.request(url, { agent, method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      });
+      const request = http.request(
+        url,
+        { agent, method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
       request.on('error', reject);
       request.end(body);
     });

@@ -6,7 +6,10 @@ describe('cpuPerUnit', () => {
   it('divides what each process used between two snapshots by the units of work, and totals it', () => {
     const start = { bench: 100, 'local cloud (node)': 1000, 'DynamoDB Local (java)': 500 };
     const end = { bench: 130, 'local cloud (node)': 1400, 'DynamoDB Local (java)': 650 };
-    expect(cpuPerUnit(start, end, 100)).toEqual({ total: 5.8, byProcess: { bench: 0.3, 'local cloud (node)': 4, 'DynamoDB Local (java)': 1.5 } });
+    expect(cpuPerUnit(start, end, 100)).toEqual({
+      total: 5.8,
+      byProcess: { bench: 0.3, 'local cloud (node)': 4, 'DynamoDB Local (java)': 1.5 },
+    });
   });
 
   it('counts a process that appeared during the run from zero', () => {

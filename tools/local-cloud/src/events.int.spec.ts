@@ -44,7 +44,9 @@ const once = <T extends { destroy(): void }>(make: () => T) => {
     return client;
   };
 };
-const dynamodb = once(() => new DynamoDBClient({ endpoint: endpoints.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials: credentials() }));
+const dynamodb = once(
+  () => new DynamoDBClient({ endpoint: endpoints.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials: credentials() }),
+);
 const sqs = once(() => new SQSClient({ endpoint: endpoints.AWS_ENDPOINT_URL_SQS, region: 'us-east-1', credentials: credentials() }));
 const sfn = once(() => new SFNClient({ endpoint: `${base}/_aws/sfn`, region: 'us-east-1', credentials: credentials() }));
 const events = once(() => new EventBridgeClient({ endpoint: `${base}/_aws/events`, region: 'us-east-1', credentials: credentials() }));
@@ -60,17 +62,35 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15
 }
 
 const items = async (pk: string) =>
-  (await dynamodb().send(new QueryCommand({ TableName: SINK, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, ConsistentRead: true }))).Items ?? [];
-const item = async (pk: string, sk: string) => (await dynamodb().send(new GetItemCommand({ TableName: SINK, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }))).Item;
+  (
+    await dynamodb().send(
+      new QueryCommand({
+        TableName: SINK,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: pk } },
+        ConsistentRead: true,
+      }),
+    )
+  ).Items ?? [];
+const item = async (pk: string, sk: string) =>
+  (await dynamodb().send(new GetItemCommand({ TableName: SINK, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }))).Item;
 const text = (value: AttributeValue | undefined) => value?.S ?? value?.N;
 
 /** Every message of a queue until it stays empty for a second (read and deleted). */
 async function drain(queue: string): Promise<Message[]> {
   const messages: Message[] = [];
   for (;;) {
-    const { Messages = [] } = await sqs().send(new ReceiveMessageCommand({ QueueUrl: queueUrls[queue], WaitTimeSeconds: 1, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
+    const { Messages = [] } = await sqs().send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrls[queue],
+        WaitTimeSeconds: 1,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+      }),
+    );
     if (Messages.length === 0) return messages;
-    for (const message of Messages) await sqs().send(new DeleteMessageCommand({ QueueUrl: queueUrls[queue], ReceiptHandle: message.ReceiptHandle }));
+    for (const message of Messages)
+      await sqs().send(new DeleteMessageCommand({ QueueUrl: queueUrls[queue], ReceiptHandle: message.ReceiptHandle }));
     messages.push(...Messages);
   }
 }
@@ -92,15 +112,37 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   child = spawn(NODE, [MAIN, '--no-seed', '--no-prewarm'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOCAL_CLOUD_ASSEMBLIES: FIXTURES, LOCAL_CLOUD_SERVICES: 'events', LOCAL_CLOUD_STATE_DIR: stateDir, LOCAL_CLOUD_RETRY_DELAY_SCALE: '0.01', NO_COLOR: '1' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOCAL_CLOUD_ASSEMBLIES: FIXTURES,
+      LOCAL_CLOUD_SERVICES: 'events',
+      LOCAL_CLOUD_STATE_DIR: stateDir,
+      LOCAL_CLOUD_RETRY_DELAY_SCALE: '0.01',
+      NO_COLOR: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await eventually(async () => ((await fetch(`${base}/_local/health`).then((response) => response.status, () => 0)) === 200 ? true : undefined), 45_000);
-  const resources = (await call('GET', '/_local/resources')).json as { endpoints: Record<string, string>; queues: { name: string; url: string }[] };
+  await eventually(
+    async () =>
+      (await fetch(`${base}/_local/health`).then(
+        (response) => response.status,
+        () => 0,
+      )) === 200
+        ? true
+        : undefined,
+    45_000,
+  );
+  const resources = (await call('GET', '/_local/resources')).json as {
+    endpoints: Record<string, string>;
+    queues: { name: string; url: string }[];
+  };
   endpoints = resources.endpoints;
-  queueUrls = Object.fromEntries(resources.queues.map((queue) => [queue.name.slice(STACK.length + 1).replace(/[0-9A-F]{8}$/, ''), queue.url]));
+  queueUrls = Object.fromEntries(
+    resources.queues.map((queue) => [queue.name.slice(STACK.length + 1).replace(/[0-9A-F]{8}$/, ''), queue.url]),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -135,7 +177,10 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
       'TickRule708192A4:ENABLED',
     ]);
     expect(resources.eventBuses).toEqual([{ name: 'default', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/default' }]);
-    expect(resources.subscriptions[0].deadLetterQueue).toEqual({ arn: `arn:aws:sqs:us-east-1:000000000000:${STACK}-SubscriptionDlq708192A3`, emulated: false });
+    expect(resources.subscriptions[0].deadLetterQueue).toEqual({
+      arn: `arn:aws:sqs:us-east-1:000000000000:${STACK}-SubscriptionDlq708192A3`,
+      emulated: false,
+    });
     expect(resources.notEmulated.map((resource) => resource.type).sort()).toEqual(['AWS::IAM::Role', 'AWS::Lambda::Permission']);
     expect(resources.endpoints.AWS_ENDPOINT_URL_EVENTBRIDGE).toBe(`${base}/_aws/events`);
     expect(output).not.toMatch(/not emulated[^\n]*AWS::Events::Rule/);
@@ -148,7 +193,11 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
       { DetailType: 'Thing Happened', Detail: '{}' },
     ]);
     expect(ids[2]).toBe('InvalidArgument');
-    const unsigned = await fetch(`${base}/_aws/events`, { method: 'POST', headers: { 'x-amz-target': 'AWSEvents.PutEvents', 'content-type': 'application/x-amz-json-1.1' }, body: '{"Entries":[]}' });
+    const unsigned = await fetch(`${base}/_aws/events`, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AWSEvents.PutEvents', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{"Entries":[]}',
+    });
     expect(unsigned.status).toBe(403);
     const messages = await eventually(async () => {
       const got = await drain('MatchedQueue');
@@ -164,7 +213,7 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
     expect(text((await item('ATTEMPTS', id))?.n)).toBe('3');
   });
 
-  it("sends the events of an always-failing function to its OnFailure destination after its retries, read back from the queue", async () => {
+  it('sends the events of an always-failing function to its OnFailure destination after its retries, read back from the queue', async () => {
     const [id] = await put([{ Source: 'shop.test', DetailType: 'Broken', Detail: JSON.stringify({ orderId: 'o-broken' }) }]);
     const [message] = await eventually(async () => {
       const got = await drain('FailureQueue');
@@ -172,7 +221,11 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
     });
     expect(JSON.parse(message.Body ?? '')).toEqual(
       expect.objectContaining({
-        requestContext: expect.objectContaining({ condition: 'RetriesExhausted', approximateInvokeCount: 2, functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${STACK}-BrokenFunctionD6E7F809:$LATEST` }),
+        requestContext: expect.objectContaining({
+          condition: 'RetriesExhausted',
+          approximateInvokeCount: 2,
+          functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${STACK}-BrokenFunctionD6E7F809:$LATEST`,
+        }),
         requestPayload: expect.objectContaining({ id, detail: { orderId: 'o-broken' } }),
         responsePayload: expect.objectContaining({ errorMessage: 'broken on purpose' }),
       }),
@@ -186,7 +239,9 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
       return got.length ? got : undefined;
     });
     expect(JSON.parse(message.Body ?? '').id).toBe(id);
-    const attributes = Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue]));
+    const attributes = Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue]),
+    );
     expect(attributes).toEqual(
       expect.objectContaining({
         RULE_ARN: `arn:aws:events:us-east-1:000000000000:rule/${STACK}-MissingTargetRuleC5D6E7F9`,
@@ -199,7 +254,8 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
   });
 
   it('sends the FAILED, TIMED_OUT and ABORTED status changes of the state machine to the rule target, not SUCCEEDED; a timed-out task is abandoned', async () => {
-    const start = async (name: string, input: unknown) => (await sfn().send(new StartExecutionCommand({ stateMachineArn: MACHINE, name, input: JSON.stringify(input) }))).executionArn ?? '';
+    const start = async (name: string, input: unknown) =>
+      (await sfn().send(new StartExecutionCommand({ stateMachineArn: MACHINE, name, input: JSON.stringify(input) }))).executionArn ?? '';
     await start('ok-1', { mode: 'ok' });
     await start('fail-1', { mode: 'fail' });
     await start('timeout-1', { mode: 'slow', ms: 3500 });
@@ -210,14 +266,25 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
       const got = await items('STATUS');
       return got.length >= 3 ? got : undefined;
     });
-    expect(statuses.map((status) => `${text(status.sk)}:${text(status.status)}`).sort()).toEqual(['fail-1:FAILED', 'stop-1:ABORTED', 'timeout-1:TIMED_OUT']);
+    expect(statuses.map((status) => `${text(status.sk)}:${text(status.status)}`).sort()).toEqual([
+      'fail-1:FAILED',
+      'stop-1:ABORTED',
+      'timeout-1:TIMED_OUT',
+    ]);
     const timedOut = JSON.parse(text(statuses.find((status) => text(status.sk) === 'timeout-1')?.event) ?? '');
     expect(timedOut).toEqual(
       expect.objectContaining({
         source: 'aws.states',
         'detail-type': 'Step Functions Execution Status Change',
         resources: [`arn:aws:states:us-east-1:000000000000:execution:${STACK}-FlowMachine4D5E6F71:timeout-1`],
-        detail: expect.objectContaining({ status: 'TIMED_OUT', stateMachineArn: MACHINE, name: 'timeout-1', error: 'States.Timeout', startDate: expect.any(Number), stopDate: expect.any(Number) }),
+        detail: expect.objectContaining({
+          status: 'TIMED_OUT',
+          stateMachineArn: MACHINE,
+          name: 'timeout-1',
+          error: 'States.Timeout',
+          startDate: expect.any(Number),
+          stopDate: expect.any(Number),
+        }),
       }),
     );
     expect(timedOut.detail.stopDate - timedOut.detail.startDate).toBeGreaterThanOrEqual(2000);
@@ -245,7 +312,11 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
       const got = await items('RELAY');
       return got.filter((entry) => text(entry.sk)?.startsWith('PUBLISHED#')).length >= 3 ? got : undefined;
     }, 30_000);
-    expect(published.filter((entry) => text(entry.sk)?.startsWith('PUBLISHED#')).map((entry) => text(entry.id))).toEqual(['r-1', 'r-2', 'r-3']);
+    expect(published.filter((entry) => text(entry.sk)?.startsWith('PUBLISHED#')).map((entry) => text(entry.id))).toEqual([
+      'r-1',
+      'r-2',
+      'r-3',
+    ]);
     expect(text((await item('ATTEMPTS', 'r-1'))?.n)).toBe('21');
     expect(output).toMatch(/RelayMapping3C4D5E60: batch failed \(\d+ record\(s\)\); retry 20 in \d+ ms/);
     expect(output).not.toMatch(/stream poller RelayMapping3C4D5E60: (retries exhausted|records too old)/);
@@ -259,7 +330,12 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
     ranEventId = id;
     const recorded = await eventually(() => item('TICK', id));
     expect(JSON.parse(text(recorded.event) ?? '')).toEqual(
-      expect.objectContaining({ 'detail-type': 'Scheduled Event', source: 'aws.events', resources: [`arn:aws:events:us-east-1:000000000000:rule/${rule}`], detail: {} }),
+      expect.objectContaining({
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        resources: [`arn:aws:events:us-east-1:000000000000:rule/${rule}`],
+        detail: {},
+      }),
     );
     expect((await fetch(`${base}/_local/rules/${rule}/run`, { method: 'POST' })).status).toBe(401);
     expect((await call('POST', '/_local/rules/no-such-rule/run')).status).toBe(404);

@@ -49,7 +49,13 @@ let resources: {
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 const token = async (username: string, groups: string[], overrides: { ttlSeconds?: number; now?: number } = {}) =>
-  issueIdToken(await loadOrCreateSigningKey(stateDir), { username, groups, userPoolId: pool.id, clientId: pool.clientIds[0], ...overrides });
+  issueIdToken(await loadOrCreateSigningKey(stateDir), {
+    username,
+    groups,
+    userPoolId: pool.id,
+    clientId: pool.clientIds[0],
+    ...overrides,
+  });
 
 async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   const response = await fetch(`${base}${path}`, {
@@ -83,7 +89,14 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   child = spawn(NODE, [MAIN, '--no-seed'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOCAL_CLOUD_ASSEMBLIES: FIXTURES, LOCAL_CLOUD_SERVICES: 'catalog,platform', LOCAL_CLOUD_STATE_DIR: stateDir, NO_COLOR: '1' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOCAL_CLOUD_ASSEMBLIES: FIXTURES,
+      LOCAL_CLOUD_SERVICES: 'catalog,platform',
+      LOCAL_CLOUD_STATE_DIR: stateDir,
+      NO_COLOR: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -102,13 +115,23 @@ afterAll(async () => {
 const secretHeader = () => ({ [CONTROL_SECRET_HEADER]: readControlSecret(stateDir) });
 
 /** A raw HTTP/1.1 request: the path goes out exactly as written (fetch would normalize `..` and `%2e`) and Host can be set. */
-function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest({ host: '127.0.0.1', port, method, path, headers, setHost: !Object.keys(headers).some((name) => name.toLowerCase() === 'host') }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
-    });
+    const outgoing = httpRequest(
+      { host: '127.0.0.1', port, method, path, headers, setHost: !Object.keys(headers).some((name) => name.toLowerCase() === 'host') },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} }),
+        );
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -118,7 +141,10 @@ describe('local cloud on the fixture assemblies', () => {
   it('answers 503 on /_local/health while starting, then 200 once every part is up', async () => {
     const statuses = new Set<number>();
     await eventually(async () => {
-      const status = await fetch(`${base}/_local/health`).then((response) => response.status, () => 0);
+      const status = await fetch(`${base}/_local/health`).then(
+        (response) => response.status,
+        () => 0,
+      );
       statuses.add(status);
       return status === 200 ? true : undefined;
     }, 30_000);
@@ -146,8 +172,18 @@ describe('local cloud on the fixture assemblies', () => {
       }),
     );
     expect(event.headers['X-Custom']).toBe('yes');
-    expect(event.requestContext).toEqual(expect.objectContaining({ stage: 'prod', resourcePath: '/{proxy+}', httpMethod: 'GET', path: '/catalog/echo/a%20b', accountId: '000000000000' }));
-    expect(response.json.context).toEqual(expect.objectContaining({ functionName: 'shop-local-catalog-RouterFunction0A5B7C3D', awsRequestId: expect.any(String) }));
+    expect(event.requestContext).toEqual(
+      expect.objectContaining({
+        stage: 'prod',
+        resourcePath: '/{proxy+}',
+        httpMethod: 'GET',
+        path: '/catalog/echo/a%20b',
+        accountId: '000000000000',
+      }),
+    );
+    expect(response.json.context).toEqual(
+      expect.objectContaining({ functionName: 'shop-local-catalog-RouterFunction0A5B7C3D', awsRequestId: expect.any(String) }),
+    );
   });
 
   it("gives the function its template environment, the local cloud's AWS endpoints and a tracer that needs no daemon", async () => {
@@ -170,7 +206,9 @@ describe('local cloud on the fixture assemblies', () => {
       }),
     );
     expect(JSON.stringify(resources)).not.toContain(readControlSecret(stateDir));
-    expect(resources.endpoints).toEqual(expect.objectContaining({ AWS_ENDPOINT_URL_DYNAMODB: env.AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SQS: env.AWS_ENDPOINT_URL_SQS }));
+    expect(resources.endpoints).toEqual(
+      expect.objectContaining({ AWS_ENDPOINT_URL_DYNAMODB: env.AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SQS: env.AWS_ENDPOINT_URL_SQS }),
+    );
   });
 
   describe('Cognito authorizer', () => {
@@ -186,11 +224,17 @@ describe('local cloud on the fixture assemblies', () => {
     it('passes the claims to the function, which answers 403 to a customer and 201 to an admin', async () => {
       const customer = await call('POST', '/catalog', { token: await token('alice', []), body: { id: 'A1', name: 'mug' } });
       expect([customer.status, customer.json]).toEqual([403, { message: 'admin only' }]);
-      const admin = await call('POST', '/catalog', { token: await token('admin', ['admin']), body: { id: 'A1', name: 'mug' }, headers: { 'x-correlation-id': 'cid-a1' } });
+      const admin = await call('POST', '/catalog', {
+        token: await token('admin', ['admin']),
+        body: { id: 'A1', name: 'mug' },
+        headers: { 'x-correlation-id': 'cid-a1' },
+      });
       expect(admin.status).toBe(201);
       expect((await call('GET', '/catalog/A1')).json).toEqual({ id: 'A1', name: 'mug' });
       const echo = await call('POST', '/catalog/echo', { token: await token('admin', ['admin']), body: 'hi' });
-      expect((echo.json.event as APIGatewayProxyEvent).requestContext.authorizer?.claims).toEqual(expect.objectContaining({ 'cognito:groups': 'admin', token_use: 'id', 'cognito:username': 'admin' }));
+      expect((echo.json.event as APIGatewayProxyEvent).requestContext.authorizer?.claims).toEqual(
+        expect.objectContaining({ 'cognito:groups': 'admin', token_use: 'id', 'cognito:username': 'admin' }),
+      );
     });
   });
 
@@ -203,12 +247,19 @@ describe('local cloud on the fixture assemblies', () => {
       ['a function timeout', '/catalog/slow'],
     ])('answers 502 for %s, and the next request works', async (_case, path) => {
       const response = await call('GET', path);
-      expect([response.status, response.json, response.headers.get('x-amzn-errortype')]).toEqual([502, { message: 'Internal server error' }, 'InternalServerErrorException']);
+      expect([response.status, response.json, response.headers.get('x-amzn-errortype')]).toEqual([
+        502,
+        { message: 'Internal server error' },
+        'InternalServerErrorException',
+      ]);
       expect((await call('GET', '/catalog/A1')).status).toBe(200);
     });
 
     it('answers 403 Missing Authentication Token for a method the API does not have, and decodes base64 bodies', async () => {
-      expect(await call('DELETE', '/catalog').then((response) => [response.status, response.json])).toEqual([403, { message: 'Missing Authentication Token' }]);
+      expect(await call('DELETE', '/catalog').then((response) => [response.status, response.json])).toEqual([
+        403,
+        { message: 'Missing Authentication Token' },
+      ]);
       const binary = await fetch(`${base}/catalog/binary`).then((response) => response.arrayBuffer());
       expect([...new Uint8Array(binary)]).toEqual([0, 1, 2, 250]);
     });
@@ -217,12 +268,29 @@ describe('local cloud on the fixture assemblies', () => {
   describe('events', () => {
     const dynamodb = () => new DynamoDBClient({ endpoint: resources.emulators.dynamodb, region: 'us-east-1', credentials });
     const audits = async (id: string) =>
-      (await dynamodb().send(new QueryCommand({ TableName: resources.tables[0].tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `AUDIT#${id}` } } }))).Items ?? [];
+      (
+        await dynamodb().send(
+          new QueryCommand({
+            TableName: resources.tables[0].tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: `AUDIT#${id}` } },
+          }),
+        )
+      ).Items ?? [];
 
     it('carries a write through the table stream, the publisher, SNS (filter policy, raw delivery) and SQS to the consumer', async () => {
-      await call('POST', '/catalog', { token: await token('admin', ['admin']), body: { id: 'S1', name: 'streamed' }, headers: { 'x-correlation-id': 'cid-s1' } });
+      await call('POST', '/catalog', {
+        token: await token('admin', ['admin']),
+        body: { id: 'S1', name: 'streamed' },
+        headers: { 'x-correlation-id': 'cid-s1' },
+      });
       const items = await eventually(async () => ((await audits('S1')).length ? audits('S1') : undefined));
-      expect(items[0]).toEqual(expect.objectContaining({ type: { S: 'ItemCreated' }, eventSourceARN: { S: 'arn:aws:sqs:us-east-1:000000000000:shop-local-catalog-AuditQueue1E2D3C4B' } }));
+      expect(items[0]).toEqual(
+        expect.objectContaining({
+          type: { S: 'ItemCreated' },
+          eventSourceARN: { S: 'arn:aws:sqs:us-east-1:000000000000:shop-local-catalog-AuditQueue1E2D3C4B' },
+        }),
+      );
       expect(output).toMatch(/catalog:PublisherFunction ok .* stream×1 cid=cid-s1/);
       expect(output).toMatch(/catalog:AuditFunction ok .* sqs×1 cid=cid-s1/);
     });
@@ -230,12 +298,20 @@ describe('local cloud on the fixture assemblies', () => {
     it('delivers to an SNS subscription with protocol lambda as an SNS event', async () => {
       const notifications = await eventually(async () => {
         const { Items } = await dynamodb().send(
-          new QueryCommand({ TableName: resources.tables[0]?.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'NOTIFY#S1' } } }),
+          new QueryCommand({
+            TableName: resources.tables[0]?.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: 'NOTIFY#S1' } },
+          }),
         );
         return Items?.length ? Items : undefined;
       });
       expect(notifications[0]).toEqual(
-        expect.objectContaining({ eventSource: { S: 'aws:sns' }, type: { S: 'ItemCreated' }, topicArn: { S: 'arn:aws:sns:us-east-1:000000000000:shop-local-catalog-EventsTopic3C8F5A21' } }),
+        expect.objectContaining({
+          eventSource: { S: 'aws:sns' },
+          type: { S: 'ItemCreated' },
+          topicArn: { S: 'arn:aws:sns:us-east-1:000000000000:shop-local-catalog-EventsTopic3C8F5A21' },
+        }),
       );
     });
 
@@ -270,9 +346,21 @@ describe('local cloud on the fixture assemblies', () => {
       const arn = await executionOf({ id: 'o-1', sku: 'FLAKY' });
       const result = await waitForEnd(arn);
       expect(result.status).toBe('SUCCEEDED');
-      expect(JSON.parse(result.output as string)).toEqual(expect.objectContaining({ reserve: { reserved: { reservationId: 'R-o-1', sku: 'FLAKY' } }, charge: { charged: true, sku: 'FLAKY' } }));
-      const local = (await call('GET', `/_local/executions/${encodeURIComponent(arn)}`)).json as { path: { state: string; status: string }[] };
-      expect(local.path.map((step) => `${step.state}:${step.status}`)).toEqual(['Reserve:retried', 'Reserve:succeeded', 'Charge:succeeded', 'Done:succeeded']);
+      expect(JSON.parse(result.output as string)).toEqual(
+        expect.objectContaining({
+          reserve: { reserved: { reservationId: 'R-o-1', sku: 'FLAKY' } },
+          charge: { charged: true, sku: 'FLAKY' },
+        }),
+      );
+      const local = (await call('GET', `/_local/executions/${encodeURIComponent(arn)}`)).json as {
+        path: { state: string; status: string }[];
+      };
+      expect(local.path.map((step) => `${step.state}:${step.status}`)).toEqual([
+        'Reserve:retried',
+        'Reserve:succeeded',
+        'Charge:succeeded',
+        'Done:succeeded',
+      ]);
     });
 
     it('routes a business error through Catch to the compensation', async () => {
@@ -292,29 +380,50 @@ describe('local cloud on the fixture assemblies', () => {
     const dynamodb = () => new DynamoDBClient({ endpoint: resources.emulators.dynamodb, region: 'us-east-1', credentials });
     /** Read straight from DynamoDB Local, past the front door and its faults. */
     const item = async (id: string) =>
-      (await dynamodb().send(new GetItemCommand({ TableName: 'shop-local-catalog-ItemsTable5AAC2C46', Key: { pk: { S: `ITEM#${id}` }, sk: { S: 'ITEM' } } }))).Item;
+      (
+        await dynamodb().send(
+          new GetItemCommand({ TableName: 'shop-local-catalog-ItemsTable5AAC2C46', Key: { pk: { S: `ITEM#${id}` }, sk: { S: 'ITEM' } } }),
+        )
+      ).Item;
     const audited = async (id: string) =>
-      (await dynamodb().send(new QueryCommand({ TableName: 'shop-local-catalog-ItemsTable5AAC2C46', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `AUDIT#${id}` } } })))
-        .Items ?? [];
+      (
+        await dynamodb().send(
+          new QueryCommand({
+            TableName: 'shop-local-catalog-ItemsTable5AAC2C46',
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: `AUDIT#${id}` } },
+          }),
+        )
+      ).Items ?? [];
     const fault = async (rule: Record<string, unknown>) => {
       const response = await call('POST', '/_local/faults', { body: rule, headers: secretHeader() });
       expect(response.status).toBe(201);
       return response.json as unknown as FaultView;
     };
     const view = async (id: string) => (await call('GET', `/_local/faults/${id}`)).json as unknown as FaultView;
-    const create = async (id: string, name: string) => call('POST', '/catalog', { token: await token('admin', ['admin']), body: { id, name } });
+    const create = async (id: string, name: string) =>
+      call('POST', '/catalog', { token: await token('admin', ['admin']), body: { id, name } });
 
     afterEach(async () => {
       await call('DELETE', '/_local/faults', { headers: secretHeader() });
     });
 
     it("fails a function's PutItem twice: the SDK's own retries carry it, the item is written, the rule shows its hits", async () => {
-      const rule = await fault({ kind: 'aws', service: 'dynamodb', operations: ['PutItem'], resource: 'ItemsTable', error: 'unavailable', count: 2 });
+      const rule = await fault({
+        kind: 'aws',
+        service: 'dynamodb',
+        operations: ['PutItem'],
+        resource: 'ItemsTable',
+        error: 'unavailable',
+        count: 2,
+      });
       expect(rule).toEqual(expect.objectContaining({ id: expect.stringMatching(/^fault-\d+$/), hits: 0, remaining: 2, active: true }));
       expect((await create('FD1', 'retried')).status).toBe(201);
       expect(await view(rule.id)).toEqual(expect.objectContaining({ hits: 2, remaining: 0, active: false }));
       expect(await item('FD1')).toEqual(expect.objectContaining({ name: { S: 'retried' } }));
-      expect(output).toMatch(new RegExp(`fault +${rule.id} dynamodb PutItem shop-local-catalog-ItemsTable5AAC2C46 → unavailable \\(hit 2, 0 left\\)`));
+      expect(output).toMatch(
+        new RegExp(`fault +${rule.id} dynamodb PutItem shop-local-catalog-ItemsTable5AAC2C46 → unavailable \\(hit 2, 0 left\\)`),
+      );
     });
 
     it('throttles a PutItem past the retries: the caller sees the error, nothing is written, the next call goes through', async () => {
@@ -329,15 +438,32 @@ describe('local cloud on the fixture assemblies', () => {
     });
 
     it("throttles a function's SQS SendMessage once: the SDK retries and the message reaches its consumer", async () => {
-      const rule = await fault({ kind: 'aws', service: 'sqs', operations: ['SendMessage'], resource: 'AuditQueue', error: 'throttle', count: 1 });
-      const sent = await call('POST', '/catalog/send', { token: await token('admin', ['admin']), body: { id: 'FQ1', name: 'queued', type: 'Manual' } });
+      const rule = await fault({
+        kind: 'aws',
+        service: 'sqs',
+        operations: ['SendMessage'],
+        resource: 'AuditQueue',
+        error: 'throttle',
+        count: 1,
+      });
+      const sent = await call('POST', '/catalog/send', {
+        token: await token('admin', ['admin']),
+        body: { id: 'FQ1', name: 'queued', type: 'Manual' },
+      });
       expect(sent.status).toBe(202);
       expect((await view(rule.id)).hits).toBe(1);
       await eventually(async () => ((await audited('FQ1')).length ? true : undefined));
     });
 
     it('fails SNS Publish for a second: the stream relay retries and the event still arrives', async () => {
-      const rule = await fault({ kind: 'aws', service: 'sns', operations: ['Publish'], resource: 'EventsTopic', error: 'unavailable', seconds: 1 });
+      const rule = await fault({
+        kind: 'aws',
+        service: 'sns',
+        operations: ['Publish'],
+        resource: 'EventsTopic',
+        error: 'unavailable',
+        seconds: 1,
+      });
       expect(rule).toEqual(expect.objectContaining({ remaining: null, secondsLeft: 1 }));
       expect((await create('FS1', 'published late')).status).toBe(201);
       const items = await eventually(async () => ((await audited('FS1')).length ? audited('FS1') : undefined), 20_000);
@@ -367,7 +493,15 @@ describe('local cloud on the fixture assemblies', () => {
       const arn = started.json.executionArn as string;
       const ended = await eventually(async () => {
         const { json } = await call('GET', `/_local/executions/${encodeURIComponent(arn)}`);
-        return json.status === 'RUNNING' ? undefined : (json as { status: string; error?: string; name: string; path: { state: string; status: string }[]; events: { type: string }[] });
+        return json.status === 'RUNNING'
+          ? undefined
+          : (json as {
+              status: string;
+              error?: string;
+              name: string;
+              path: { state: string; status: string }[];
+              events: { type: string }[];
+            });
       });
       return ended;
     };
@@ -398,15 +532,31 @@ describe('local cloud on the fixture assemblies', () => {
       };
       expect(await refused('{"kind":')).toEqual([400, 'body', undefined]);
       expect(await refused({ kind: 'aws', service: 'dynamodb', error: 'throttle' })).toEqual([400, 'count', undefined]);
-      expect(await refused({ kind: 'aws', service: 'dynamodb', error: 'throttle', count: 1, tableName: 'x' })).toEqual([400, 'tableName', undefined]);
-      expect(await refused({ kind: 'aws', service: 'dynamodb', error: 'throttle', count: 1, resource: 'Orders' })).toEqual([400, 'resource', ['shop-local-catalog-ItemsTable5AAC2C46']]);
-      expect(await refused({ kind: 'aws', service: 'sqs', operations: ['Send'], error: 'throttle', count: 1 })).toEqual([400, 'operations', expect.arrayContaining(['SendMessage', 'SendMessageBatch'])]);
+      expect(await refused({ kind: 'aws', service: 'dynamodb', error: 'throttle', count: 1, tableName: 'x' })).toEqual([
+        400,
+        'tableName',
+        undefined,
+      ]);
+      expect(await refused({ kind: 'aws', service: 'dynamodb', error: 'throttle', count: 1, resource: 'Orders' })).toEqual([
+        400,
+        'resource',
+        ['shop-local-catalog-ItemsTable5AAC2C46'],
+      ]);
+      expect(await refused({ kind: 'aws', service: 'sqs', operations: ['Send'], error: 'throttle', count: 1 })).toEqual([
+        400,
+        'operations',
+        expect.arrayContaining(['SendMessage', 'SendMessageBatch']),
+      ]);
       expect(await refused({ kind: 'function', function: 'payment', mode: 'crash-after', count: 1 })).toEqual([
         400,
         'function',
         ['catalog:AuditFunction', 'catalog:NotifyFunction', 'catalog:PublisherFunction', 'catalog:RouterFunction', 'catalog:StepFunction'],
       ]);
-      expect(await refused({ kind: 'execution', stateMachine: 'Workflow', afterState: 'Done', action: 'stop' })).toEqual([400, 'afterState', ['Charge', 'Reserve']]);
+      expect(await refused({ kind: 'execution', stateMachine: 'Workflow', afterState: 'Done', action: 'stop' })).toEqual([
+        400,
+        'afterState',
+        ['Charge', 'Reserve'],
+      ]);
       expect((await call('GET', '/_local/faults')).json).toEqual([]);
     });
 
@@ -414,7 +564,12 @@ describe('local cloud on the fixture assemblies', () => {
       const first = await fault({ kind: 'function', function: 'catalog:Audit', mode: 'crash-before', count: 5 });
       const second = await fault({ kind: 'aws', service: 'sns', error: 'throttle', seconds: 30 });
       expect(((await call('GET', '/_local/faults')).json as unknown as FaultView[]).map((rule) => rule.id)).toEqual([first.id, second.id]);
-      expect(await call('DELETE', `/_local/faults/${first.id}`, { headers: secretHeader() }).then((response) => [response.status, response.json.id])).toEqual([200, first.id]);
+      expect(
+        await call('DELETE', `/_local/faults/${first.id}`, { headers: secretHeader() }).then((response) => [
+          response.status,
+          response.json.id,
+        ]),
+      ).toEqual([200, first.id]);
       expect((await call('GET', `/_local/faults/${first.id}`)).status).toBe(404);
       expect((await call('DELETE', '/_local/faults', { headers: secretHeader() })).json).toEqual({ deleted: 1 });
       expect((await call('PUT', '/_local/faults', { headers: secretHeader() })).status).toBe(405);
@@ -430,7 +585,8 @@ describe('local cloud on the fixture assemblies', () => {
   describe('control plane', () => {
     const ROUTER = 'shop-local-catalog-RouterFunction0A5B7C3D';
     const invocations = async () =>
-      ((await call('GET', '/_local/resources')).json.functions as { name: string; invocations: number }[]).find((fn) => fn.name === ROUTER)?.invocations;
+      ((await call('GET', '/_local/resources')).json.functions as { name: string; invocations: number }[]).find((fn) => fn.name === ROUTER)
+        ?.invocations;
     const sfnClient = (secretAccessKey: string, accessKeyId = LOCAL_ACCESS_KEY_ID) =>
       new SFNClient({ endpoint: `${base}/_aws/sfn`, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
 
@@ -442,7 +598,10 @@ describe('local cloud on the fixture assemblies', () => {
     it('mints a token (POST /_local/tokens) only for a caller that sends the secret', async () => {
       const body = { username: 'mallory', groups: ['admin'] };
       const without = await call('POST', '/_local/tokens', { body });
-      expect([without.status, without.json.message]).toEqual([401, expect.stringContaining(`send header x-local-cloud-secret with the content of ${controlSecretPath(stateDir)}`)]);
+      expect([without.status, without.json.message]).toEqual([
+        401,
+        expect.stringContaining(`send header x-local-cloud-secret with the content of ${controlSecretPath(stateDir)}`),
+      ]);
       expect((await call('POST', '/_local/tokens', { body, headers: { [CONTROL_SECRET_HEADER]: 'a-guess' } })).status).toBe(403);
       const minted = await call('POST', '/_local/tokens', { body, headers: secretHeader() });
       expect(minted.status).toBe(200);
@@ -450,29 +609,57 @@ describe('local cloud on the fixture assemblies', () => {
     });
 
     it('refuses a foreign Origin (403) and a foreign Host (421) on the control plane, and leaves the REST APIs as they were', async () => {
-      expect((await call('POST', '/_local/tokens', { body: { username: 'x' }, headers: { ...secretHeader(), origin: 'http://evil.example' } })).status).toBe(403);
+      expect(
+        (await call('POST', '/_local/tokens', { body: { username: 'x' }, headers: { ...secretHeader(), origin: 'http://evil.example' } }))
+          .status,
+      ).toBe(403);
       expect((await call('GET', '/_local/resources', { headers: { origin: 'http://evil.example' } })).status).toBe(403);
-      expect(await raw('GET', '/_local/resources', { Host: `evil.example:${port}` })).toEqual({ status: 421, json: { message: expect.stringContaining('(got evil.example:') } });
+      expect(await raw('GET', '/_local/resources', { Host: `evil.example:${port}` })).toEqual({
+        status: 421,
+        json: { message: expect.stringContaining('(got evil.example:') },
+      });
       expect((await raw('GET', '/_local/health', { Host: `localhost:${port}` })).status).toBe(200);
       expect((await call('GET', '/catalog/A1', { headers: { origin: 'http://evil.example' } })).status).toBe(200);
     });
 
     it('runs no function for an unsigned /_aws/lambda invoke with forged claims (403); a call signed with the secret runs it', async () => {
       const path = `/_aws/lambda/2015-03-31/functions/${ROUTER}/invocations`;
-      const forged = { httpMethod: 'GET', resource: '/{proxy+}', pathParameters: { proxy: 'env' }, requestContext: { authorizer: { claims: { 'cognito:groups': 'admin' } } } };
+      const forged = {
+        httpMethod: 'GET',
+        resource: '/{proxy+}',
+        pathParameters: { proxy: 'env' },
+        requestContext: { authorizer: { claims: { 'cognito:groups': 'admin' } } },
+      };
       const before = defined(await invocations());
       const unsigned = await call('POST', path, { body: forged });
       expect([unsigned.status, unsigned.headers.get('x-amzn-errortype')]).toEqual([403, 'MissingAuthenticationTokenException']);
       const forgedSignature = await call('POST', path, {
         body: forged,
-        headers: { authorization: `AWS4-HMAC-SHA256 Credential=${LOCAL_ACCESS_KEY_ID}/20250101/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`, 'x-amz-date': '20250101T000000Z' },
+        headers: {
+          authorization: `AWS4-HMAC-SHA256 Credential=${LOCAL_ACCESS_KEY_ID}/20250101/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+          'x-amz-date': '20250101T000000Z',
+        },
       });
       expect(forgedSignature.status).toBe(403);
       expect(await invocations()).toBe(before);
 
-      const signer = new SignatureV4({ credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: readControlSecret(stateDir) }, region: 'us-east-1', service: 'lambda', sha256: NodeSha256 });
+      const signer = new SignatureV4({
+        credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: readControlSecret(stateDir) },
+        region: 'us-east-1',
+        service: 'lambda',
+        sha256: NodeSha256,
+      });
       const body = JSON.stringify(forged);
-      const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path, query: {}, headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/json' }, body });
+      const signed = await signer.sign({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: '127.0.0.1',
+        port,
+        path,
+        query: {},
+        headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/json' },
+        body,
+      });
       // fetch sets Host itself (the same 127.0.0.1:<port> that was signed).
       const headers = Object.fromEntries(Object.entries(signed.headers as Record<string, string>).filter(([name]) => name !== 'host'));
       const invoked = await call('POST', path, { body, headers });
@@ -481,8 +668,13 @@ describe('local cloud on the fixture assemblies', () => {
     });
 
     it('answers an SDK signing with another secret or key as AWS would (InvalidSignatureException, UnrecognizedClientException), and one signing with the secret', async () => {
-      await expect(sfnClient('local').send(new ListStateMachinesCommand({}))).rejects.toMatchObject({ name: 'InvalidSignatureException', $metadata: { httpStatusCode: 403 } });
-      await expect(sfnClient(readControlSecret(stateDir), 'AKIDEXAMPLE').send(new ListStateMachinesCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+      await expect(sfnClient('local').send(new ListStateMachinesCommand({}))).rejects.toMatchObject({
+        name: 'InvalidSignatureException',
+        $metadata: { httpStatusCode: 403 },
+      });
+      await expect(sfnClient(readControlSecret(stateDir), 'AKIDEXAMPLE').send(new ListStateMachinesCommand({}))).rejects.toMatchObject({
+        name: 'UnrecognizedClientException',
+      });
       const { stateMachines } = await sfnClient(readControlSecret(stateDir)).send(new ListStateMachinesCommand({}));
       expect(stateMachines?.map((machine) => machine.name)).toEqual(['shop-local-catalog-Workflow4E5F6A7B']);
     });
@@ -503,16 +695,29 @@ describe('local cloud on the fixture assemblies', () => {
       ['an unknown field', '/_local/tokens', '{"username": "a", "admin": true}', 'Unrecognized key: "admin"'],
       ['an unknown service', '/_local/deploy', '{"service": "nothing"}', 'no assembly for service "nothing"'],
       ['a service name that is a path', '/_local/deploy', '{"service": "../catalog"}', 'a service name'],
-      ['a folder outside dist/ (the fixtures)', '/_local/deploy', JSON.stringify({ service: 'catalog', dir: join(FIXTURES, 'catalog') }), "only from the workspace's dist/"],
+      [
+        'a folder outside dist/ (the fixtures)',
+        '/_local/deploy',
+        JSON.stringify({ service: 'catalog', dir: join(FIXTURES, 'catalog') }),
+        "only from the workspace's dist/",
+      ],
       ['/tmp', '/_local/deploy', JSON.stringify({ service: 'catalog', dir: tmpdir() }), "only from the workspace's dist/"],
-      ['.. out of dist/', '/_local/deploy', JSON.stringify({ service: 'catalog', dir: 'dist/../tools/local-cloud/fixtures/assemblies/catalog' }), "only from the workspace's dist/"],
+      [
+        '.. out of dist/',
+        '/_local/deploy',
+        JSON.stringify({ service: 'catalog', dir: 'dist/../tools/local-cloud/fixtures/assemblies/catalog' }),
+        "only from the workspace's dist/",
+      ],
     ])('answers 400 with a JSON message for %s, never a 500', async (_case, path, body, reason) => {
       const answer = await call('POST', path, { body, headers: { ...secretHeader(), 'content-type': 'application/json' } });
       expect([answer.status, answer.json.message]).toEqual([400, expect.stringContaining(reason)]);
     });
 
     it('answers 404 with a JSON message for a local endpoint that does not exist', async () => {
-      expect(await call('GET', '/_local/nothing').then((answer) => [answer.status, answer.json.message])).toEqual([404, expect.stringContaining('no local endpoint /_local/nothing')]);
+      expect(await call('GET', '/_local/nothing').then((answer) => [answer.status, answer.json.message])).toEqual([
+        404,
+        expect.stringContaining('no local endpoint /_local/nothing'),
+      ]);
     });
   });
 
@@ -526,11 +731,15 @@ describe('local cloud on the fixture assemblies', () => {
 
     const deployed = await call('POST', '/_local/deploy', { body: { service: 'catalog', dir: copy }, headers: secretHeader() });
     expect(deployed.status).toBe(200);
-    expect(deployed.json).toEqual(expect.objectContaining({ service: 'catalog', functions: 5, routes: 7, tables: { 'shop-local-catalog-ItemsTable5AAC2C46': 'kept' } }));
+    expect(deployed.json).toEqual(
+      expect.objectContaining({ service: 'catalog', functions: 5, routes: 7, tables: { 'shop-local-catalog-ItemsTable5AAC2C46': 'kept' } }),
+    );
     expect(((await call('GET', '/catalog/env')).json as { env: Record<string, string> }).env.RELEASE).toBe('two');
     expect((await call('GET', '/catalog/A1')).json).toEqual({ id: 'A1', name: 'mug' });
     await call('POST', '/catalog', { token: await token('admin', ['admin']), body: { id: 'S2', name: 'after deploy' } });
-    await eventually(async () => (output.includes('AuditFunction ok') && (output.match(/PublisherFunction ok[^\n]*\n/g)?.length ?? 0) >= 3 ? true : undefined));
+    await eventually(async () =>
+      output.includes('AuditFunction ok') && (output.match(/PublisherFunction ok[^\n]*\n/g)?.length ?? 0) >= 3 ? true : undefined,
+    );
   });
 
   it('stops everything on SIGTERM: no Java process, no port left, no control secret', async () => {

@@ -100,19 +100,36 @@ export class LocalCloud {
     await this.listen();
 
     // The JVM takes the longest: start it first, do everything else while it boots.
-    const dynamodb = (this.dynamodb = options.dynamodb ?? DynamoDbLocal.spawn({ port: runtime.ports.dynamodb, jvmOptions: options.jvmOptions, launcherSource: options.dynamodbLauncherSource, pidFile: join(options.stateDir, 'dynamodb-local.pid'), logger: options.logger }));
+    const dynamodb = (this.dynamodb =
+      options.dynamodb ??
+      DynamoDbLocal.spawn({
+        port: runtime.ports.dynamodb,
+        jvmOptions: options.jvmOptions,
+        launcherSource: options.dynamodbLauncherSource,
+        pidFile: join(options.stateDir, 'dynamodb-local.pid'),
+        logger: options.logger,
+      }));
     const phase = (name: string) => options.logger.debug(`start-up: ${name} at ${Date.now() - this.startedAt} ms`);
     const emulators = runtime.startEmulators(dynamodb, (part, what) => ((parts[part] = true), phase(what)));
-    const keyReady = loadOrCreateSigningKey(options.stateDir).then((key) => ((runtime.signingKey = key), (runtime.authorizer = new CognitoAuthorizer(key.publicKey))));
+    const keyReady = loadOrCreateSigningKey(options.stateDir).then(
+      (key) => ((runtime.signingKey = key), (runtime.authorizer = new CognitoAuthorizer(key.publicKey))),
+    );
 
     const stacks = loadAssemblies(options.assembliesRoot, options.services, options.logger);
     const model = runtime.load(stacks);
     phase(`${stacks.length} stacks read and resolved`);
-    for (const service of model.services) this.services.set(service, { stacks: stacks.filter((stack) => stack.service === service), states: new Map() });
+    for (const service of model.services)
+      this.services.set(service, { stacks: stacks.filter((stack) => stack.service === service), states: new Map() });
     // Kind by kind, every service at once: a service may subscribe to another's topic.
     for (const kind of resourceKinds()) {
       if (!kind.apply) continue;
-      await Promise.all(model.services.map(async (service) => this.services.get(service)?.states.set(kind.key, await kind.apply?.(defsOf(model, kind.key, service), this.context(service), undefined))));
+      await Promise.all(
+        model.services.map(async (service) =>
+          this.services
+            .get(service)
+            ?.states.set(kind.key, await kind.apply?.(defsOf(model, kind.key, service), this.context(service), undefined)),
+        ),
+      );
       phase(`${kind.key} applied`);
     }
     await Promise.all([keyReady, emulators]);
@@ -131,7 +148,9 @@ export class LocalCloud {
 
   private async doDeploy(service: string, dir?: string): Promise<DeployReport> {
     const started = Date.now();
-    const location = dir ? { service, dir } : discoverAssemblies(this.options.assembliesRoot).find((candidate) => candidate.service === service);
+    const location = dir
+      ? { service, dir }
+      : discoverAssemblies(this.options.assembliesRoot).find((candidate) => candidate.service === service);
     if (!location) throw new Error(`no assembly for ${service} under ${this.options.assembliesRoot}`);
     const fresh = loadAssembly(location);
     const others = [...this.services].filter(([name]) => name !== service).flatMap(([, runtime]) => runtime.stacks);
@@ -165,10 +184,19 @@ export class LocalCloud {
       runtime.events.stop();
       runtime.asyncInvoker.stop();
       for (const kind of [...resourceKinds()].reverse()) {
-        await Promise.allSettled([...this.services].map(async ([service, { states }]) => states.has(kind.key) && kind.teardown?.(states.get(kind.key), this.context(service), undefined)));
+        await Promise.allSettled(
+          [...this.services].map(
+            async ([service, { states }]) =>
+              states.has(kind.key) && kind.teardown?.(states.get(kind.key), this.context(service), undefined),
+          ),
+        );
       }
       this.server?.closeAllConnections();
-      await Promise.allSettled([new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve())), runtime.started.messaging?.stop(), this.dynamodb?.stop()]);
+      await Promise.allSettled([
+        new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve())),
+        runtime.started.messaging?.stop(),
+        this.dynamodb?.stop(),
+      ]);
       this.endpoints?.close();
     })();
     return this.stopping;
@@ -188,7 +216,9 @@ export class LocalCloud {
     const server = createServer({ keepAliveTimeout: 65_000 }, this.runtime.gateway.listener);
     server.on('clientError', (_error, socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new Error(`port ${this.options.port} is in use (set PORT to use another)`) : error));
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'EADDRINUSE' ? new Error(`port ${this.options.port} is in use (set PORT to use another)`) : error),
+      );
       server.listen(this.options.port, '127.0.0.1', () => resolve());
     });
     this.server = server;

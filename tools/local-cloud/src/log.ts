@@ -47,5 +47,12 @@ export function createLogger(options: { level?: LogLevel; write?: (text: string)
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const push = (tag: string) => (message: string) => lines.push(`${tag} ${message}`);
-  return { lines, debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error'), line: (tag, message) => lines.push(`${tag} ${message}`) };
+  return {
+    lines,
+    debug: push('debug'),
+    info: push('info'),
+    warn: push('warn'),
+    error: push('error'),
+    line: (tag, message) => lines.push(`${tag} ${message}`),
+  };
 }

@@ -53,7 +53,11 @@ describe('nx affected -t deploy', () => {
     const consumers = importersOf(importPath).filter((service) => service !== producer);
     expect(consumers).toEqual(expect.arrayContaining(knownConsumers));
 
-    const head = ws.commit(`${producer} contracts: change`, { [`libs/contracts/${producer}/src/index.ts`]: append('export const CONTRACT_PROBE = 1;') }, ws.baseSha);
+    const head = ws.commit(
+      `${producer} contracts: change`,
+      { [`libs/contracts/${producer}/src/index.ts`]: append('export const CONTRACT_PROBE = 1;') },
+      ws.baseSha,
+    );
     expect(await ws.affected('deploy', ws.baseSha, head)).toEqual([producer, ...consumers].sort());
   });
 
@@ -63,8 +67,12 @@ describe('nx affected -t deploy', () => {
     expect(await ws.affected('deploy', ws.baseSha, head)).toEqual(services);
   });
 
-  it('a change to the plugin that infers the services\' targets deploys every service', async () => {
-    const head = ws.commit('shop-plugin: change', { 'tools/shop-plugin/src/plugins/service-targets.ts': append('// a change') }, ws.baseSha);
+  it("a change to the plugin that infers the services' targets deploys every service", async () => {
+    const head = ws.commit(
+      'shop-plugin: change',
+      { 'tools/shop-plugin/src/plugins/service-targets.ts': append('// a change') },
+      ws.baseSha,
+    );
     expect(await ws.affected('deploy', ws.baseSha, head)).toEqual(services);
   });
 
@@ -109,17 +117,28 @@ describe('nx affected -t deploy', () => {
 // a handler rebuilds that service only, and a new handler file is a new function with its bundle.
 describe('nx affected -t build', () => {
   it('a change to a handler of basket builds basket only', async () => {
-    const head = ws.commit('basket: change a handler', { 'apps/basket/src/handlers/on-order-events.handler.ts': append('// a change') }, ws.baseSha);
+    const head = ws.commit(
+      'basket: change a handler',
+      { 'apps/basket/src/handlers/on-order-events.handler.ts': append('// a change') },
+      ws.baseSha,
+    );
     expect(await ws.affected('build', ws.baseSha, head)).toEqual(['basket']);
   });
 
   it('a new handler file gives basket a bundle target that build depends on and budgets, and builds basket only', async () => {
-    const head = ws.commit('basket: a new function', { 'apps/basket/src/handlers/probe.handler.ts': "export const handler = async () => 'probe';\n" }, ws.baseSha);
+    const head = ws.commit(
+      'basket: a new function',
+      { 'apps/basket/src/handlers/probe.handler.ts': "export const handler = async () => 'probe';\n" },
+      ws.baseSha,
+    );
     const basket = JSON.parse((await ws.nxOk(['show', 'project', 'basket', '--json'])).stdout) as {
       targets: Record<string, { dependsOn?: string[]; options?: { main?: string; outputPath?: string; command?: string } }>;
     };
 
-    expect(basket.targets['bundle-probe']?.options).toMatchObject({ main: 'apps/basket/src/handlers/probe.handler.ts', outputPath: 'dist/apps/basket/bundles/probe' });
+    expect(basket.targets['bundle-probe']?.options).toMatchObject({
+      main: 'apps/basket/src/handlers/probe.handler.ts',
+      outputPath: 'dist/apps/basket/bundles/probe',
+    });
     expect(basket.targets['build']?.dependsOn).toContain('bundle-probe');
     expect(basket.targets['build']?.options?.command).toContain('--max-kb probe=400');
     expect(await ws.affected('build', ws.baseSha, head)).toEqual(['basket']);
@@ -134,22 +153,30 @@ describe('synth and the Nx cache', () => {
     const template = JSON.parse(ws.read(`${cdkOut}/shop-${stage}-product.template.json`)) as {
       Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties: { Code?: { S3Key?: string } } }>;
     };
-    const [router] = Object.entries(template.Resources).filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('RouterFunction'));
+    const [router] = Object.entries(template.Resources).filter(
+      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('RouterFunction'),
+    );
     const hash = router?.[1].Properties.Code?.S3Key?.replace(/\.zip$/, '') ?? 'none';
     expect(router?.[1].Metadata?.['aws:asset:path']).toBe(`asset.${hash}`);
     return { hash, bundle: ws.exists(`${cdkOut}/asset.${hash}/index.js`) ? ws.read(`${cdkOut}/asset.${hash}/index.js`) : undefined };
   };
-  const assetFolders = () => readdirSync(path.join(ws.root, cdkOut)).filter((f) => f.startsWith('asset.')).sort();
+  const assetFolders = () =>
+    readdirSync(path.join(ws.root, cdkOut))
+      .filter((f) => f.startsWith('asset.'))
+      .sort();
   /** The asset folders the dev template's functions point at: exactly these may be in cdk.out (none stale, none missing). */
   const functionAssets = () => {
-    const template = JSON.parse(ws.read(`${cdkOut}/shop-dev-product.template.json`)) as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
+    const template = JSON.parse(ws.read(`${cdkOut}/shop-dev-product.template.json`)) as {
+      Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+    };
     const paths = Object.values(template.Resources)
       .filter((resource) => resource.Type === 'AWS::Lambda::Function')
       .map((resource) => resource.Metadata?.['aws:asset:path'] ?? 'missing');
     return [...new Set(paths)].sort();
   };
   const synth = async (configuration = 'dev') => (await ws.nxOk(['run', `product:synth:${configuration}`, '--output-style=static'])).stdout;
-  const fromCache = (output: string, configuration = 'dev') => new RegExp(`product:synth:${configuration}\\s+\\[local cache\\]`).test(output);
+  const fromCache = (output: string, configuration = 'dev') =>
+    new RegExp(`product:synth:${configuration}\\s+\\[local cache\\]`).test(output);
 
   let original: { hash: string; bundle?: string };
 
@@ -166,7 +193,9 @@ describe('synth and the Nx cache', () => {
   });
 
   it('reruns when a handler changes, and the template points at the new bundle only', async () => {
-    ws.commit('product: change the router', { 'apps/product/src/handlers/router.handler.ts': append("export const SYNTH_PROBE = 'synth-probe-1';") });
+    ws.commit('product: change the router', {
+      'apps/product/src/handlers/router.handler.ts': append("export const SYNTH_PROBE = 'synth-probe-1';"),
+    });
 
     const output = await synth();
     const changed = routerAsset();

@@ -10,7 +10,10 @@ import { resolvedProjects } from './testing/project-graph';
  * options, dependsOn, inputs, outputs, cache flags and configurations, but for the differences
  * listed in `asOnMain`. A deliberate change to a service's targets updates the fixture with it.
  */
-const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures/service-projects.main.json'), 'utf8')) as Record<string, ProjectConfiguration>;
+const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures/service-projects.main.json'), 'utf8')) as Record<
+  string,
+  ProjectConfiguration
+>;
 const projects = resolvedProjects();
 
 const BUNDLE_SIZES = /^(node tools\/scripts\/bundle-sizes\.mjs \S+)((?: --max-kb [a-z0-9-]+=\d+)*)$/;
@@ -37,7 +40,14 @@ const comparable = (project: ProjectConfiguration) => {
       delete otherMetadata['description'];
       const kept = Object.keys(otherMetadata).length > 0 ? { ...rest, metadata: otherMetadata } : rest;
       if (name !== 'build') return [name, kept];
-      return [name, { ...kept, dependsOn: [...(kept.dependsOn ?? [])].sort(), options: { ...kept.options, command: parseBuildCommand(kept.options.command) } }];
+      return [
+        name,
+        {
+          ...kept,
+          dependsOn: [...(kept.dependsOn ?? [])].sort(),
+          options: { ...kept.options, command: parseBuildCommand(kept.options.command) },
+        },
+      ];
     }),
   );
   return { ...project, targets };
@@ -95,7 +105,10 @@ describe('the inferred targets of the services', () => {
       }
       const build = targets['build'] as TargetConfiguration;
       expect([name, [...(build.dependsOn ?? [])].sort()]).toEqual([name, bundles.sort()]);
-      expect([name, Object.keys(parseBuildCommand(build.options.command).budgets).sort()]).toEqual([name, bundles.map((b) => b.slice('bundle-'.length)).sort()]);
+      expect([name, Object.keys(parseBuildCommand(build.options.command).budgets).sort()]).toEqual([
+        name,
+        bundles.map((b) => b.slice('bundle-'.length)).sort(),
+      ]);
     }
   });
 });

@@ -19,11 +19,10 @@ interface LintMessage {
 
 /** Lints `code` through the ESLint CLI (in its own process, as `nx lint` does) as if it were `filePath`. */
 async function lint(filePath: string, code: string): Promise<string[]> {
-  const run = promisify(execFile)(
-    process.execPath,
-    [eslintBin, '--format', 'json', '--stdin', '--stdin-filename', filePath],
-    { cwd: workspaceRoot, maxBuffer: 10 * 1024 * 1024 },
-  );
+  const run = promisify(execFile)(process.execPath, [eslintBin, '--format', 'json', '--stdin', '--stdin-filename', filePath], {
+    cwd: workspaceRoot,
+    maxBuffer: 10 * 1024 * 1024,
+  });
   run.child.stdin?.end(code);
   // ESLint exits 1 when it finds errors; its JSON report is on stdout either way.
   const { stdout } = await run.catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
@@ -77,7 +76,7 @@ describe('module boundaries', () => {
     ['apps/product/src/domain/boundary-probe.ts', '../handlers/router.handler'],
     ['apps/product/src/domain/boundary-probe.ts', '../infra/product-stack'],
     ['apps/product/src/domain/testing/boundary-probe.ts', '../../adapters/product.repository'],
-  ])('rejects %s importing the service\'s outer layer %s', async (filePath, specifier) => {
+  ])("rejects %s importing the service's outer layer %s", async (filePath, specifier) => {
     const errors = await lint(filePath, `import * as outer from '${specifier}';\nexport const probe = outer;\n`);
     expect(errors).toEqual([expect.stringContaining('no-restricted-imports')]);
   });

@@ -69,7 +69,10 @@ describe('nx g @shop/tools:service', () => {
   it('tags it with its own scope and type:app, and gives it every target and stage of the other services', async () => {
     const service = await project(NAME);
     const product = await project('product');
-    const sharedTargets = (p: ProjectJson) => Object.keys(p.targets).filter((t) => !t.startsWith('bundle-')).sort();
+    const sharedTargets = (p: ProjectJson) =>
+      Object.keys(p.targets)
+        .filter((t) => !t.startsWith('bundle-'))
+        .sort();
 
     expect(service.tags).toEqual([`scope:${NAME}`, 'type:app']);
     expect(sharedTargets(service)).toEqual(sharedTargets(product));
@@ -86,15 +89,34 @@ describe('nx g @shop/tools:service', () => {
 
   it('gives the folder its team in CODEOWNERS, and the ownership check passes', async () => {
     expect(ws.read('.github/CODEOWNERS')).toMatch(new RegExp(`^/${ROOT}/\\s+@serverless-shop/${NAME}-team$`, 'm'));
-    const { stdout, stderr } = await run(['node_modules/jest/bin/jest.js', '-c', 'tools/workspace-checks/jest.config.cjs', 'codeowners', '--ci']);
+    const { stdout, stderr } = await run([
+      'node_modules/jest/bin/jest.js',
+      '-c',
+      'tools/workspace-checks/jest.config.cjs',
+      'codeowners',
+      '--ci',
+    ]);
     expect(`${stdout}${stderr}`).toMatch(/Tests:\s+\d+ passed, \d+ total/);
   });
 
   it('passes lint, typecheck, test, integration and synth with no edit', async () => {
-    const result = await ws.nx(['run-many', '-t', 'lint', 'typecheck', 'test', 'integration', 'synth', '-p', NAME, '--output-style=static']);
+    const result = await ws.nx([
+      'run-many',
+      '-t',
+      'lint',
+      'typecheck',
+      'test',
+      'integration',
+      'synth',
+      '-p',
+      NAME,
+      '--output-style=static',
+    ]);
     expect([result.code, result.code === 0 ? '' : `${result.stdout}\n${result.stderr}`]).toEqual([0, '']);
 
-    const template = JSON.parse(ws.read(`dist/${ROOT}/cdk.out/shop-dev-${NAME}.template.json`)) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const template = JSON.parse(ws.read(`dist/${ROOT}/cdk.out/shop-dev-${NAME}.template.json`)) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
     const mapping = Object.values(template.Resources).find((r) => r.Type === 'AWS::ApiGateway::BasePathMapping');
     expect(mapping?.Properties.BasePath).toBe(NAME);
   });
@@ -105,10 +127,14 @@ describe('nx g @shop/tools:service', () => {
     const template = JSON.parse(ws.read(`dist/${ROOT}/cdk.out/shop-dev-${NAME}.template.json`)) as {
       Resources: Record<string, { Type: string; Properties: { Environment?: { Variables: Record<string, unknown> } } }>;
     };
-    const [router] = Object.entries(template.Resources).filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('RouterFunction'));
+    const [router] = Object.entries(template.Resources).filter(
+      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('RouterFunction'),
+    );
     const variables = router?.[1].Properties.Environment?.Variables ?? {};
     const env = {
-      ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : `${key.toLowerCase()}-placeholder`])),
+      ...Object.fromEntries(
+        Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : `${key.toLowerCase()}-placeholder`]),
+      ),
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       AWS_REGION: 'eu-west-1',
@@ -144,8 +170,21 @@ describe('nx g @shop/tools:service', () => {
     });
     const cloud = spawn(
       process.execPath,
-      ['dist/tools/local-cloud/main.mjs', '--port', String(port), '--service', `platform,${NAME}`, '--no-seed', '--function-logs', 'errors'],
-      { cwd: ws.root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOCAL_CLOUD_STATE_DIR: path.join(ws.root, '.local-cloud') } },
+      [
+        'dist/tools/local-cloud/main.mjs',
+        '--port',
+        String(port),
+        '--service',
+        `platform,${NAME}`,
+        '--no-seed',
+        '--function-logs',
+        'errors',
+      ],
+      {
+        cwd: ws.root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LOCAL_CLOUD_STATE_DIR: path.join(ws.root, '.local-cloud') },
+      },
     );
     let output = '';
     cloud.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -156,7 +195,10 @@ describe('nx g @shop/tools:service', () => {
       const deadline = Date.now() + 60_000;
       let healthy = false;
       while (!healthy && Date.now() < deadline && cloud.exitCode === null) {
-        healthy = await fetch(`${base}/_local/health`).then((r) => r.status === 200, () => false);
+        healthy = await fetch(`${base}/_local/health`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (!healthy) await new Promise((resolve) => setTimeout(resolve, 250));
       }
       if (!healthy) throw new Error(`The local cloud did not become healthy:\n${stripAnsi(output).slice(-3000)}`);

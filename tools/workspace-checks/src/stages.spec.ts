@@ -44,7 +44,9 @@ describe('stages', () => {
   describe.each(services)('$name', ({ name, synth, deploy }) => {
     it('synthesizes each stage as an Nx configuration (default dev), passing the stage as CDK context', () => {
       expect(Object.keys(synth.configurations ?? {})).toEqual(stages);
-      expect(Object.entries(synth.configurations ?? {}).map(([stage, c]) => [stage, c.args])).toEqual(stages.map((s) => [s, `--stage=${s}`]));
+      expect(Object.entries(synth.configurations ?? {}).map(([stage, c]) => [stage, c.args])).toEqual(
+        stages.map((s) => [s, `--stage=${s}`]),
+      );
       expect(synth.defaultConfiguration).toBe('dev');
       expect(synth.options?.command).toContain('--context stage={args.stage}');
     });

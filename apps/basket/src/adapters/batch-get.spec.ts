@@ -16,7 +16,9 @@ describe('batchGetConsistent', () => {
   it('reads the keys in one strongly consistent call and returns the items found', async () => {
     ddb.on(BatchGetCommand).resolves({ Responses: { t: [{ ...key(2), a: 2 }] } });
 
-    await expect(batchGetConsistent(client, { tableName: 't', keys: [key(1), key(2)], retryDelayMs: 0 })).resolves.toEqual([{ ...key(2), a: 2 }]);
+    await expect(batchGetConsistent(client, { tableName: 't', keys: [key(1), key(2)], retryDelayMs: 0 })).resolves.toEqual([
+      { ...key(2), a: 2 },
+    ]);
     expect(ddb).toHaveReceivedCommandTimes(BatchGetCommand, 1);
     expect(ddb).toHaveReceivedCommandWith(BatchGetCommand, { RequestItems: { t: { Keys: [key(1), key(2)], ConsistentRead: true } } });
   });
@@ -27,7 +29,10 @@ describe('batchGetConsistent', () => {
       .resolvesOnce({ Responses: { t: [key(1)] }, UnprocessedKeys: { t: { Keys: [key(2)] } } })
       .resolvesOnce({ Responses: { t: [key(2)] } });
 
-    await expect(batchGetConsistent(client, { tableName: 't', keys: [key(1), key(2)], retryDelayMs: 1 })).resolves.toEqual([key(1), key(2)]);
+    await expect(batchGetConsistent(client, { tableName: 't', keys: [key(1), key(2)], retryDelayMs: 1 })).resolves.toEqual([
+      key(1),
+      key(2),
+    ]);
     expect(ddb.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems).toEqual({ t: { Keys: [key(2)], ConsistentRead: true } });
   });
 

@@ -29,7 +29,8 @@ export const batchGetConsistent = async (client: DocumentClient, input: BatchGet
   const found: Item[] = [];
   let keys: Record<string, unknown>[] = [...input.keys];
   for (let round = 1; keys.length > 0; round += 1) {
-    if (round > MAX_BATCH_GET_ROUNDS) throw new Error(`DynamoDB left ${keys.length} keys unprocessed after ${MAX_BATCH_GET_ROUNDS} rounds.`);
+    if (round > MAX_BATCH_GET_ROUNDS)
+      throw new Error(`DynamoDB left ${keys.length} keys unprocessed after ${MAX_BATCH_GET_ROUNDS} rounds.`);
     if (round > 1) await pause(retryDelayMs * 2 ** (round - 2));
     const output = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
     found.push(...(output.Responses?.[tableName] ?? []));

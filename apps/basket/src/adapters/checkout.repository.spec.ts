@@ -19,7 +19,13 @@ const retry: TransactionRetryPolicy = {
   delayMs: (attempt) => attempt * 10,
   sleep: async (ms) => void sleeps.push(ms),
 };
-const repository = new DynamoCheckoutRepository(createDocumentClient({ clientConfig: { region: 'eu-west-1' } }), 'baskets', clock, 0, retry);
+const repository = new DynamoCheckoutRepository(
+  createDocumentClient({ clientConfig: { region: 'eu-west-1' } }),
+  'baskets',
+  clock,
+  0,
+  retry,
+);
 const ORDER_ID = '00000000-0000-4000-8000-000000000001';
 const OTHER_ORDER = '00000000-0000-4000-8000-0000000000ff';
 const lockedBasket = () => withPendingOrder(basketOf({ 'MUG-001': 1 }, { version: 4 }), pendingOrderFor(ORDER_ID, 'key-1', clock.now()));
@@ -33,7 +39,13 @@ const raw = (value: unknown): AttributeValue => {
   if (typeof value === 'string') return { S: value };
   if (typeof value === 'number') return { N: String(value) };
   if (Array.isArray(value)) return { L: value.map(raw) };
-  return { M: Object.fromEntries(Object.entries(value as object).filter(([, item]) => item !== undefined).map(([name, item]) => [name, raw(item)])) };
+  return {
+    M: Object.fromEntries(
+      Object.entries(value as object)
+        .filter(([, item]) => item !== undefined)
+        .map(([name, item]) => [name, raw(item)]),
+    ),
+  };
 };
 const failedWith = (item?: Record<string, unknown>): CancellationReason => ({
   Code: 'ConditionalCheckFailed',
@@ -45,7 +57,11 @@ const record = (): CheckoutRecord => ({
   idempotencyKey: 'key-1',
   fingerprint: 'fp',
   orderId: ORDER_ID,
-  command: mugPlaceOrder(ORDER_ID, { correlationId: 'corr-1', time: '2025-03-01T12:00:00.000Z', id: '00000000-0000-4000-8000-0000000000aa' }),
+  command: mugPlaceOrder(ORDER_ID, {
+    correlationId: 'corr-1',
+    time: '2025-03-01T12:00:00.000Z',
+    id: '00000000-0000-4000-8000-0000000000aa',
+  }),
   createdAt: '2025-03-01T12:00:00.000Z',
 });
 
@@ -82,7 +98,12 @@ describe('DynamoCheckoutRepository', () => {
             TableName: 'baskets',
             Item: {
               ...toBasketItem(lockedBasket()),
-              pendingOrder: { orderId: ORDER_ID, idempotencyKey: 'key-1', placedAt: '2025-03-01T12:00:00.000Z', expiresAt: '2025-03-01T13:00:00.000Z' },
+              pendingOrder: {
+                orderId: ORDER_ID,
+                idempotencyKey: 'key-1',
+                placedAt: '2025-03-01T12:00:00.000Z',
+                expiresAt: '2025-03-01T13:00:00.000Z',
+              },
               version: 5,
             },
             ConditionExpression: '#version = :expected AND (attribute_not_exists(#pending) OR #pending.#expiresAt <= :placedAt)',
@@ -101,8 +122,14 @@ describe('DynamoCheckoutRepository', () => {
   });
 
   it('reports a key claimed already as CheckoutAlreadyClaimedError carrying the stored record, whatever the basket says', async () => {
-    const winner = { ...record(), orderId: OTHER_ORDER, command: mugPlaceOrder(OTHER_ORDER, { correlationId: 'c', time: '2025-03-01T11:59:00.000Z', id: OTHER_ORDER }) };
-    ddb.on(TransactWriteCommand).rejects(cancelled(failedWith(toCheckoutItem(winner, clock.now())), failedWith({ ...toBasketItem(basketOf({})), version: 9 })));
+    const winner = {
+      ...record(),
+      orderId: OTHER_ORDER,
+      command: mugPlaceOrder(OTHER_ORDER, { correlationId: 'c', time: '2025-03-01T11:59:00.000Z', id: OTHER_ORDER }),
+    };
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(cancelled(failedWith(toCheckoutItem(winner, clock.now())), failedWith({ ...toBasketItem(basketOf({})), version: 9 })));
 
     const error = await repository.claim(record(), lockedBasket()).catch((e: unknown) => e);
 
@@ -168,7 +195,10 @@ describe('DynamoCheckoutRepository', () => {
   });
 
   it('returns undefined for an unknown key, and fails loudly on a corrupt item', async () => {
-    ddb.on(GetCommand).resolvesOnce({}).resolvesOnce({ Item: { ...toCheckoutItem(record(), clock.now()), orderId: 'nope' } });
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({})
+      .resolvesOnce({ Item: { ...toCheckoutItem(record(), clock.now()), orderId: 'nope' } });
     await expect(repository.get(CUSTOMER, 'key-9')).resolves.toBeUndefined();
     await expect(repository.get(CUSTOMER, 'key-1')).rejects.toThrow();
   });
@@ -189,7 +219,10 @@ describe('DynamoCheckoutRepository', () => {
     });
 
     it('gives no previous checkout for a new key, and an empty basket at version 0 when none is stored', async () => {
-      ddb.on(BatchGetCommand).resolvesOnce({ Responses: { baskets: [storedBasket()] } }).resolvesOnce({ Responses: { baskets: [] } });
+      ddb
+        .on(BatchGetCommand)
+        .resolvesOnce({ Responses: { baskets: [storedBasket()] } })
+        .resolvesOnce({ Responses: { baskets: [] } });
 
       await expect(repository.loadContext(CUSTOMER, 'key-1')).resolves.toEqual({ basket: basketOf({ 'MUG-001': 2 }, { version: 3 }) });
       await expect(repository.loadContext(CUSTOMER, 'key-2')).resolves.toEqual({
@@ -200,7 +233,10 @@ describe('DynamoCheckoutRepository', () => {
     it('asks again for a key DynamoDB left unprocessed', async () => {
       ddb
         .on(BatchGetCommand)
-        .resolvesOnce({ Responses: { baskets: [storedBasket()] }, UnprocessedKeys: { baskets: { Keys: [checkoutKey(CUSTOMER, 'key-1')] } } })
+        .resolvesOnce({
+          Responses: { baskets: [storedBasket()] },
+          UnprocessedKeys: { baskets: { Keys: [checkoutKey(CUSTOMER, 'key-1')] } },
+        })
         .resolvesOnce({ Responses: { baskets: [toCheckoutItem(record(), clock.now())] } });
 
       await expect(repository.loadContext(CUSTOMER, 'key-1')).resolves.toMatchObject({ previous: record(), basket: { version: 3 } });

@@ -16,7 +16,9 @@ beforeEach(() => {
 
 describe('DynamoPriceCatalog.getMany', () => {
   it('reads all skus in one strongly consistent BatchGetItem, once per sku', async () => {
-    ddb.on(BatchGetCommand).resolves({ Responses: { baskets: [toPriceItem(entry()), toPriceItem(entry({ sku: 'TEA-001', deleted: true }))] } });
+    ddb
+      .on(BatchGetCommand)
+      .resolves({ Responses: { baskets: [toPriceItem(entry()), toPriceItem(entry({ sku: 'TEA-001', deleted: true }))] } });
 
     const found = await catalog.getMany(['MUG-001', 'TEA-001', 'MUG-001', 'NEVER-1']);
 
@@ -41,7 +43,9 @@ describe('DynamoPriceCatalog.getMany', () => {
     const found = await catalog.getMany(['MUG-001', 'TEA-001']);
 
     expect([...found.keys()]).toEqual(['MUG-001', 'TEA-001']);
-    expect(ddb.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems).toEqual({ baskets: { Keys: [priceKey('TEA-001')], ConsistentRead: true } });
+    expect(ddb.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems).toEqual({
+      baskets: { Keys: [priceKey('TEA-001')], ConsistentRead: true },
+    });
   });
 
   it('gives up when keys stay unprocessed', async () => {

@@ -62,7 +62,11 @@ export class DynamoPriceCatalog implements PriceCatalog {
   async getMany(skus: readonly string[]): Promise<ReadonlyMap<string, CatalogEntry>> {
     const found = new Map<string, CatalogEntry>();
     for (const chunk of chunks([...new Set(skus)], BATCH_GET_LIMIT)) {
-      const items = await batchGetConsistent(this.docClient, { tableName: this.tableName, keys: chunk.map(priceKey), retryDelayMs: this.retryDelayMs });
+      const items = await batchGetConsistent(this.docClient, {
+        tableName: this.tableName,
+        keys: chunk.map(priceKey),
+        retryDelayMs: this.retryDelayMs,
+      });
       for (const item of items) {
         const entry = fromPriceItem(item);
         found.set(entry.sku, entry);

@@ -150,13 +150,18 @@ describe('DynamoCheckoutRepository on DynamoDB Local', () => {
 
     const locked = lock(basketOf({ 'MUG-001': 2 }, { customerId, version: 1 }), orderId, 'int-key-ctx');
     await repository().claim(own, locked);
-    await expect(repository().loadContext(customerId, 'int-key-ctx')).resolves.toEqual({ previous: own, basket: { ...locked, version: 2 } });
+    await expect(repository().loadContext(customerId, 'int-key-ctx')).resolves.toEqual({
+      previous: own,
+      basket: { ...locked, version: 2 },
+    });
     await baskets.save(basketOf({}, { customerId }), 2); // emptied (and freed) by the order's confirmation
     await expect(repository().loadContext(customerId, 'int-key-ctx')).resolves.toEqual({
       previous: own,
       basket: basketOf({}, { customerId, version: 3 }),
     });
-    await expect(repository().loadContext(customerId, 'another-key')).resolves.toEqual({ basket: basketOf({}, { customerId, version: 3 }) });
+    await expect(repository().loadContext(customerId, 'another-key')).resolves.toEqual({
+      basket: basketOf({}, { customerId, version: 3 }),
+    });
   });
 
   it('claims a key once, keeps the first claim unchanged and reads it back', async () => {
@@ -175,9 +180,17 @@ describe('DynamoCheckoutRepository on DynamoDB Local', () => {
     // The stored command comes back as the same bytes that were sent first.
     expect(JSON.stringify((await repository().get(CUSTOMER, 'int-key-1'))?.command)).toBe(JSON.stringify(record.command));
     const { Item } = await docClient.send(new GetCommand({ TableName: table.tableName, Key: checkoutKey(CUSTOMER, 'int-key-1') }));
-    expect(Object.keys(Item ?? {}).sort()).toEqual(
-      ['command', 'createdAt', 'customerId', 'expiresAt', 'fingerprint', 'idempotencyKey', 'orderId', 'pk', 'sk'],
-    );
+    expect(Object.keys(Item ?? {}).sort()).toEqual([
+      'command',
+      'createdAt',
+      'customerId',
+      'expiresAt',
+      'fingerprint',
+      'idempotencyKey',
+      'orderId',
+      'pk',
+      'sk',
+    ]);
     await expect(repository().get('someone-else', 'int-key-1')).resolves.toBeUndefined();
   });
 
@@ -208,7 +221,9 @@ describe('DynamoCheckoutRepository on DynamoDB Local', () => {
       const read = await baskets().get(customerId);
       await baskets().save(basketOf({ 'MUG-001': 3 }, { customerId }), 1); // the customer, meanwhile
 
-      const refused = await repository().claim(recordOf(customerId, 'key-a'), lock(read, orderId, 'key-a')).catch((e: unknown) => e);
+      const refused = await repository()
+        .claim(recordOf(customerId, 'key-a'), lock(read, orderId, 'key-a'))
+        .catch((e: unknown) => e);
 
       expect(refused).toBeInstanceOf(BasketChangedError);
       expect((refused as BasketChangedError).current).toEqual(basketOf({ 'MUG-001': 3 }, { customerId, version: 2 }));
@@ -218,7 +233,10 @@ describe('DynamoCheckoutRepository on DynamoDB Local', () => {
     it('replaces a pending order whose lease ran out', async () => {
       const customerId = 'int-claim-expired';
       await baskets().save(basketOf({ 'MUG-001': 1 }, { customerId }), 0);
-      await repository().claim(recordOf(customerId, 'key-a'), lock(await baskets().get(customerId), orderId, 'key-a', '2025-03-01T12:00:00.000Z'));
+      await repository().claim(
+        recordOf(customerId, 'key-a'),
+        lock(await baskets().get(customerId), orderId, 'key-a', '2025-03-01T12:00:00.000Z'),
+      );
 
       const justBefore = lock(await baskets().get(customerId), second, 'key-b', '2025-03-01T12:59:59.999Z');
       await expect(repository().claim(recordOf(customerId, 'key-b', second), justBefore)).rejects.toBeInstanceOf(BasketChangedError);
@@ -231,9 +249,7 @@ describe('DynamoCheckoutRepository on DynamoDB Local', () => {
 
   it('reads a record written by an earlier version, with its status attribute', async () => {
     const old = { ...record, idempotencyKey: 'int-key-old' };
-    await docClient.send(
-      new PutCommand({ TableName: table.tableName, Item: { ...toCheckoutItem(old, clock.now()), status: 'SENT' } }),
-    );
+    await docClient.send(new PutCommand({ TableName: table.tableName, Item: { ...toCheckoutItem(old, clock.now()), status: 'SENT' } }));
     await expect(repository().get(CUSTOMER, 'int-key-old')).resolves.toEqual(old);
     await expect(repository().loadContext(CUSTOMER, 'int-key-old')).resolves.toMatchObject({ previous: old });
   });

@@ -18,8 +18,12 @@ describe('applyProductChange', () => {
     const catalog = new InMemoryPriceCatalog();
     await applyProductChange({ catalog }, productChanged('updated', { version: 3, price: { amount: 300, currency: 'EUR' } }));
 
-    await expect(applyProductChange({ catalog }, productChanged('updated', { version: 2, price: { amount: 200, currency: 'EUR' } }))).resolves.toBe('stale');
-    await expect(applyProductChange({ catalog }, productChanged('updated', { version: 3, price: { amount: 300, currency: 'EUR' } }))).resolves.toBe('stale');
+    await expect(
+      applyProductChange({ catalog }, productChanged('updated', { version: 2, price: { amount: 200, currency: 'EUR' } })),
+    ).resolves.toBe('stale');
+    await expect(
+      applyProductChange({ catalog }, productChanged('updated', { version: 3, price: { amount: 300, currency: 'EUR' } })),
+    ).resolves.toBe('stale');
     expect(catalog.entries.get('MUG-001')?.price.amount).toBe(300);
   });
 

@@ -80,7 +80,11 @@ describe('withOrderConfirmed', () => {
   const ORDER_B = '00000000-0000-4000-8000-00000000000b';
 
   it("drops the lines of the order's skus, keeps the others and remembers the order as applied now", () => {
-    const basket = withOrderConfirmed(basketOf({ 'MUG-001': 1, 'TEA-001': 2, 'CUP-001': 1 }), { orderId: ORDER_A, skus: ['MUG-001', 'CUP-001', 'GONE-1'] }, now);
+    const basket = withOrderConfirmed(
+      basketOf({ 'MUG-001': 1, 'TEA-001': 2, 'CUP-001': 1 }),
+      { orderId: ORDER_A, skus: ['MUG-001', 'CUP-001', 'GONE-1'] },
+      now,
+    );
 
     expect(basket.lines.map((line) => line.sku)).toEqual(['TEA-001']);
     expect(basket.confirmedOrders).toEqual({ [ORDER_A]: '2025-03-01T12:00:00.000Z' });
@@ -132,8 +136,20 @@ describe('priceBasket', () => {
     );
     expect(view).toEqual({
       lines: [
-        { sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amount: 1299, currency: 'EUR' }, lineTotal: { amount: 2598, currency: 'EUR' } },
-        { sku: 'TEA-001', name: 'Tea', quantity: 3, unitPrice: { amount: 450, currency: 'EUR' }, lineTotal: { amount: 1350, currency: 'EUR' } },
+        {
+          sku: 'MUG-001',
+          name: 'Mug',
+          quantity: 2,
+          unitPrice: { amount: 1299, currency: 'EUR' },
+          lineTotal: { amount: 2598, currency: 'EUR' },
+        },
+        {
+          sku: 'TEA-001',
+          name: 'Tea',
+          quantity: 3,
+          unitPrice: { amount: 450, currency: 'EUR' },
+          lineTotal: { amount: 1350, currency: 'EUR' },
+        },
       ],
       total: { amount: 3948, currency: 'EUR' },
       unavailable: [],
@@ -141,17 +157,17 @@ describe('priceBasket', () => {
   });
 
   it('totals an empty basket as zero in the default currency', () => {
-    expect(priceBasket(emptyBasket(CUSTOMER), new Map(), now)).toEqual({ lines: [], total: { amount: 0, currency: 'EUR' }, unavailable: [] });
+    expect(priceBasket(emptyBasket(CUSTOMER), new Map(), now)).toEqual({
+      lines: [],
+      total: { amount: 0, currency: 'EUR' },
+      unavailable: [],
+    });
   });
 
   it('lists lines of deleted or unknown products, and of another currency, as unavailable', () => {
     const view = priceBasket(
       basketOf({ 'GONE-1': 1, 'MUG-001': 1, 'NEVER-1': 2, 'USD-001': 4 }),
-      catalogOf(
-        entry({ sku: 'GONE-1', deleted: true }),
-        entry(),
-        entry({ sku: 'USD-001', price: { amount: 100, currency: 'USD' } }),
-      ),
+      catalogOf(entry({ sku: 'GONE-1', deleted: true }), entry(), entry({ sku: 'USD-001', price: { amount: 100, currency: 'USD' } })),
       now,
     );
     expect(view.lines.map((line) => line.sku)).toEqual(['MUG-001']);
@@ -172,7 +188,12 @@ describe('pending order', () => {
 
   it('is placed at the checkout and leased for an hour', () => {
     expect(PENDING_ORDER_LEASE_MS).toBe(60 * 60 * 1000);
-    expect(lock).toEqual({ orderId: ORDER_A, idempotencyKey: 'key-a', placedAt: '2025-03-01T12:00:00.000Z', expiresAt: '2025-03-01T13:00:00.000Z' });
+    expect(lock).toEqual({
+      orderId: ORDER_A,
+      idempotencyKey: 'key-a',
+      placedAt: '2025-03-01T12:00:00.000Z',
+      expiresAt: '2025-03-01T13:00:00.000Z',
+    });
     expect(held).toMatchObject({ pendingOrder: lock, updatedAt: '2025-03-01T12:00:00.000Z', lines: [{ sku: 'MUG-001' }] });
   });
 

@@ -2,12 +2,15 @@ import { catalogEntryFromEvent, isForSale, supersedes, type CatalogEntry } from 
 import { entry, productChanged } from './testing/fixtures';
 
 const live = (version: number, changedAt = '2025-01-01T00:00:05.000Z'): CatalogEntry => entry({ version, changedAt });
-const tombstone = (version: number, changedAt = '2025-01-01T00:00:05.000Z'): CatalogEntry =>
-  entry({ version, changedAt, deleted: true });
+const tombstone = (version: number, changedAt = '2025-01-01T00:00:05.000Z'): CatalogEntry => entry({ version, changedAt, deleted: true });
 
 describe('catalogEntryFromEvent', () => {
   it('keeps the name, price and version of the product, with the event time', () => {
-    const event = productChanged('updated', { version: 4, name: 'Big mug', price: { amount: 1599, currency: 'EUR' } }, '2025-03-01T10:00:00.000Z');
+    const event = productChanged(
+      'updated',
+      { version: 4, name: 'Big mug', price: { amount: 1599, currency: 'EUR' } },
+      '2025-03-01T10:00:00.000Z',
+    );
     expect(catalogEntryFromEvent(event)).toEqual({
       sku: 'MUG-001',
       name: 'Big mug',

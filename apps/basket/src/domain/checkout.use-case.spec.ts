@@ -51,7 +51,10 @@ const request = (overrides: Partial<Parameters<typeof checkout>[1]> = {}) => ({
 
 // `checkouts`, except that `meanwhile` runs between the checkout's read and its first claim (a
 // concurrent request or change of the basket). Test code only.
-const racingFirstClaim = (checkouts: InMemoryCheckoutRepository, meanwhile: () => Promise<void>): CheckoutRepository & { claims: number } => {
+const racingFirstClaim = (
+  checkouts: InMemoryCheckoutRepository,
+  meanwhile: () => Promise<void>,
+): CheckoutRepository & { claims: number } => {
   const racing = {
     claims: 0,
     loadContext: checkouts.loadContext.bind(checkouts),
@@ -66,7 +69,11 @@ const racingFirstClaim = (checkouts: InMemoryCheckoutRepository, meanwhile: () =
 };
 
 // Another checkout of the customer's basket, with another key, claimed and locked as the API would.
-const otherCheckoutLocks = async (baskets: InMemoryBasketRepository, checkouts: InMemoryCheckoutRepository, idempotencyKey = 'key-other') => {
+const otherCheckoutLocks = async (
+  baskets: InMemoryBasketRepository,
+  checkouts: InMemoryCheckoutRepository,
+  idempotencyKey = 'key-other',
+) => {
   const record: CheckoutRecord = {
     customerId: CUSTOMER,
     idempotencyKey,
@@ -192,7 +199,10 @@ describe('checkout', () => {
     const locked = await baskets.get(CUSTOMER);
     await baskets.save({ ...locked, lines: [] }, locked.version);
 
-    await expect(checkout(deps, request({ idempotencyKey: 'key-2' }))).rejects.toMatchObject({ name: 'OrderPendingError', orderId: ORDER_1 });
+    await expect(checkout(deps, request({ idempotencyKey: 'key-2' }))).rejects.toMatchObject({
+      name: 'OrderPendingError',
+      orderId: ORDER_1,
+    });
   });
 
   it('places the next order with a new key once the order ended and freed the basket', async () => {
@@ -347,7 +357,10 @@ describe('checkout', () => {
     const { baskets, checkouts, orders, deps } = setup();
     const racing = racingFirstClaim(checkouts, async () => void (await otherCheckoutLocks(baskets, checkouts)));
 
-    await expect(checkout({ ...deps, checkouts: racing }, request())).rejects.toMatchObject({ name: 'OrderPendingError', orderId: OTHER_ORDER });
+    await expect(checkout({ ...deps, checkouts: racing }, request())).rejects.toMatchObject({
+      name: 'OrderPendingError',
+      orderId: OTHER_ORDER,
+    });
 
     expect(racing.claims).toBe(1); // decided from what the refused claim found, without another read
     expect(orders.sent).toEqual([]);

@@ -57,7 +57,9 @@ const canonical = (value: unknown): unknown => {
 
 /** SHA-256 of the canonical JSON of a checkout body: tells a retry from a key reused for another request. */
 export const checkoutFingerprint = (input: CheckoutInput): string =>
-  createHash('sha256').update(JSON.stringify(canonical(input))).digest('base64url');
+  createHash('sha256')
+    .update(JSON.stringify(canonical(input)))
+    .digest('base64url');
 
 // A replay sends the stored command again while its order holds the basket (its lease running),
 // so a first send that failed is made good by the client's retry. The repeat is the same message

@@ -42,9 +42,11 @@ export class BasketFullError extends UnprocessableError {
     readonly maxLines: number,
     options?: ErrorOptions,
   ) {
-    super(`The basket already holds ${maxLines} different products; remove one before adding ${sku}.`, [
-      { field: 'sku', message: `A basket holds at most ${maxLines} different products.` },
-    ], options);
+    super(
+      `The basket already holds ${maxLines} different products; remove one before adding ${sku}.`,
+      [{ field: 'sku', message: `A basket holds at most ${maxLines} different products.` }],
+      options,
+    );
     this.name = 'BasketFullError';
   }
 }
@@ -81,9 +83,11 @@ export class EmptyBasketError extends UnprocessableError {
 /** An Idempotency-Key was used before by the same customer for a different checkout request. */
 export class IdempotencyKeyReusedError extends UnprocessableError {
   constructor(options?: ErrorOptions) {
-    super('This Idempotency-Key was already used for a different checkout request; use a new key.', [
-      { field: 'Idempotency-Key', message: 'Already used for a different request.' },
-    ], options);
+    super(
+      'This Idempotency-Key was already used for a different checkout request; use a new key.',
+      [{ field: 'Idempotency-Key', message: 'Already used for a different request.' }],
+      options,
+    );
     this.name = 'IdempotencyKeyReusedError';
   }
 }

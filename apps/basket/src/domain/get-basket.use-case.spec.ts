@@ -10,7 +10,15 @@ describe('getBasket', () => {
 
   it("prices the customer's basket at the read model's current prices", async () => {
     await expect(getBasket({ baskets, catalog, clock }, CUSTOMER)).resolves.toEqual({
-      lines: [{ sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amount: 1000, currency: 'EUR' }, lineTotal: { amount: 2000, currency: 'EUR' } }],
+      lines: [
+        {
+          sku: 'MUG-001',
+          name: 'Mug',
+          quantity: 2,
+          unitPrice: { amount: 1000, currency: 'EUR' },
+          lineTotal: { amount: 2000, currency: 'EUR' },
+        },
+      ],
       total: { amount: 2000, currency: 'EUR' },
       unavailable: [],
     });
@@ -25,7 +33,9 @@ describe('getBasket', () => {
   });
 
   it('names the order in flight from the basket while its lease runs', async () => {
-    const held = new InMemoryBasketRepository([withPendingOrder(basketOf({ 'MUG-001': 2 }), pendingOrderFor(ORDER_ID, 'key-1', clock.now()))]);
+    const held = new InMemoryBasketRepository([
+      withPendingOrder(basketOf({ 'MUG-001': 2 }), pendingOrderFor(ORDER_ID, 'key-1', clock.now())),
+    ]);
 
     await expect(getBasket({ baskets: held, catalog, clock }, CUSTOMER)).resolves.toMatchObject({ pendingOrderId: ORDER_ID });
     const anHourLater = fixedClock('2025-03-01T13:00:00.000Z');

@@ -13,7 +13,7 @@ const heldBy = (orderId: string, lines: Record<string, number> = { 'MUG-001': 2 
   withPendingOrder(basketOf(lines), pendingOrderFor(orderId, `key-${orderId.slice(-1)}`, placedAt));
 
 describe('releasePendingOrder', () => {
-  it("frees the basket of its order, keeping the lines, in one versioned write", async () => {
+  it('frees the basket of its order, keeping the lines, in one versioned write', async () => {
     const baskets = new InMemoryBasketRepository([heldBy(ORDER)]);
 
     await expect(releasePendingOrder({ baskets, clock }, { orderId: ORDER, customerId: CUSTOMER })).resolves.toBe(true);
@@ -53,7 +53,16 @@ describe('releasePendingOrder', () => {
     const inner = new InMemoryBasketRepository([heldBy(ORDER)]);
     const baskets = losingFirstSave(inner, async () => {
       const basket = await inner.get(CUSTOMER);
-      await inner.save({ ...basket, lines: [...basket.lines, { sku: 'CUP-001', quantity: 1, addedAt: '2025-03-01T12:05:00.000Z', changedAt: '2025-03-01T12:05:00.000Z' }] }, basket.version);
+      await inner.save(
+        {
+          ...basket,
+          lines: [
+            ...basket.lines,
+            { sku: 'CUP-001', quantity: 1, addedAt: '2025-03-01T12:05:00.000Z', changedAt: '2025-03-01T12:05:00.000Z' },
+          ],
+        },
+        basket.version,
+      );
     });
 
     await expect(releasePendingOrder({ baskets, clock }, { orderId: ORDER, customerId: CUSTOMER })).resolves.toBe(true);

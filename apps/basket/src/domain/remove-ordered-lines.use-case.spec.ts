@@ -14,7 +14,13 @@ const skusOf = (baskets: InMemoryBasketRepository, customerId = CUSTOMER) => bas
 // The customer puts a line in the basket: a versioned write, as the API makes.
 const customerAdds = async (baskets: BasketRepository, sku: string, customerId = CUSTOMER) => {
   const basket = await baskets.get(customerId);
-  await baskets.save({ ...basket, lines: [...basket.lines, { sku, quantity: 1, addedAt: '2025-03-03T00:00:00.000Z', changedAt: '2025-03-03T00:00:00.000Z' }] }, basket.version);
+  await baskets.save(
+    {
+      ...basket,
+      lines: [...basket.lines, { sku, quantity: 1, addedAt: '2025-03-03T00:00:00.000Z', changedAt: '2025-03-03T00:00:00.000Z' }],
+    },
+    basket.version,
+  );
 };
 
 /** Lets the first `copies` reads through only once all of them have read: every copy then writes from the same basket. */
@@ -79,15 +85,22 @@ describe('removeOrderedLines', () => {
     // checked out at 10:00 with MUG-001 × 2 and TEA-001; at 10:01 the customer put MUG-001 × 1 back (again)
     const placedAt = '2025-03-01T10:00:00.000Z';
     const baskets = new InMemoryBasketRepository([
-      basketOf({}, {
-        lines: [
-          { sku: 'MUG-001', quantity: 1, addedAt: '2025-03-01T09:00:00.000Z', changedAt: '2025-03-01T10:01:00.000Z' },
-          { sku: 'TEA-001', quantity: 1, addedAt: '2025-03-01T09:30:00.000Z', changedAt: '2025-03-01T09:30:00.000Z' },
-        ],
-      }),
+      basketOf(
+        {},
+        {
+          lines: [
+            { sku: 'MUG-001', quantity: 1, addedAt: '2025-03-01T09:00:00.000Z', changedAt: '2025-03-01T10:01:00.000Z' },
+            { sku: 'TEA-001', quantity: 1, addedAt: '2025-03-01T09:30:00.000Z', changedAt: '2025-03-01T09:30:00.000Z' },
+          ],
+        },
+      ),
     ]);
 
-    await expect(removeOrderedLines({ baskets, clock }, { ...order, placedAt })).resolves.toEqual({ removed: 1, alreadyApplied: false, released: false });
+    await expect(removeOrderedLines({ baskets, clock }, { ...order, placedAt })).resolves.toEqual({
+      removed: 1,
+      alreadyApplied: false,
+      released: false,
+    });
     expect(baskets.items.get(CUSTOMER)?.lines).toEqual([expect.objectContaining({ sku: 'MUG-001', quantity: 1 })]);
   });
 
@@ -136,7 +149,11 @@ describe('removeOrderedLines', () => {
     const baskets = new InMemoryBasketRepository();
     const orderOfOther = { ...order, customerId: OTHER_CUSTOMER };
 
-    await expect(removeOrderedLines({ baskets, clock }, orderOfOther)).resolves.toEqual({ removed: 0, alreadyApplied: false, released: false });
+    await expect(removeOrderedLines({ baskets, clock }, orderOfOther)).resolves.toEqual({
+      removed: 0,
+      alreadyApplied: false,
+      released: false,
+    });
     expect(baskets.items.get(OTHER_CUSTOMER)).toEqual({
       customerId: OTHER_CUSTOMER,
       lines: [],
@@ -146,7 +163,11 @@ describe('removeOrderedLines', () => {
     });
 
     await customerAdds(baskets, 'MUG-001', OTHER_CUSTOMER);
-    await expect(removeOrderedLines({ baskets, clock }, orderOfOther)).resolves.toEqual({ removed: 0, alreadyApplied: true, released: false });
+    await expect(removeOrderedLines({ baskets, clock }, orderOfOther)).resolves.toEqual({
+      removed: 0,
+      alreadyApplied: true,
+      released: false,
+    });
     expect(skusOf(baskets, OTHER_CUSTOMER)).toEqual(['MUG-001']);
   });
 
@@ -171,20 +192,28 @@ describe('removeOrderedLines', () => {
     const baskets = losingFirstSave(inner, () => customerAdds(inner, 'CUP-001')); // between our read and our write
 
     await expect(removeOrderedLines({ baskets, clock }, order)).resolves.toEqual({ removed: 1, alreadyApplied: false, released: false });
-    expect(inner.items.get(CUSTOMER)).toMatchObject({ lines: [{ sku: 'CUP-001' }], confirmedOrders: { [ORDER]: expect.any(String) }, version: 3 });
+    expect(inner.items.get(CUSTOMER)).toMatchObject({
+      lines: [{ sku: 'CUP-001' }],
+      confirmedOrders: { [ORDER]: expect.any(String) },
+      version: 3,
+    });
   });
 
   it('gives up after its attempts so the message is retried', async () => {
     const inner = new InMemoryBasketRepository([basketOf({ 'MUG-001': 2 })]);
     const save = jest.fn().mockRejectedValue(new BasketChangedError(CUSTOMER));
 
-    await expect(removeOrderedLines({ baskets: { get: (id) => inner.get(id), save }, clock }, order)).rejects.toBeInstanceOf(BasketChangedError);
+    await expect(removeOrderedLines({ baskets: { get: (id) => inner.get(id), save }, clock }, order)).rejects.toBeInstanceOf(
+      BasketChangedError,
+    );
     expect(save).toHaveBeenCalledTimes(MAX_SAVE_ATTEMPTS);
   });
 
   it('forgets orders applied more than 7 days ago when it writes', async () => {
     const older = '00000000-0000-4000-8000-000000000009';
-    const baskets = new InMemoryBasketRepository([basketOf({ 'MUG-001': 1 }, { confirmedOrders: { [older]: '2025-02-22T23:59:59.000Z' } })]);
+    const baskets = new InMemoryBasketRepository([
+      basketOf({ 'MUG-001': 1 }, { confirmedOrders: { [older]: '2025-02-22T23:59:59.000Z' } }),
+    ]);
 
     await removeOrderedLines({ baskets, clock }, order);
 

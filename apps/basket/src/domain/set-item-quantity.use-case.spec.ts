@@ -22,7 +22,15 @@ describe('setItemQuantity', () => {
     const view = await setItemQuantity(deps, { customerId: CUSTOMER, sku: 'MUG-001', quantity: 2 });
 
     expect(view).toEqual({
-      lines: [{ sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amount: 1299, currency: 'EUR' }, lineTotal: { amount: 2598, currency: 'EUR' } }],
+      lines: [
+        {
+          sku: 'MUG-001',
+          name: 'Mug',
+          quantity: 2,
+          unitPrice: { amount: 1299, currency: 'EUR' },
+          lineTotal: { amount: 2598, currency: 'EUR' },
+        },
+      ],
       total: { amount: 2598, currency: 'EUR' },
       unavailable: [],
     });
@@ -51,7 +59,10 @@ describe('setItemQuantity', () => {
 
     const view = await setItemQuantity(deps, { customerId: CUSTOMER, sku: 'MUG-001', quantity: 5 });
 
-    expect(view.lines.map((line) => [line.sku, line.quantity])).toEqual([['MUG-001', 5], ['TEA-001', 1]]);
+    expect(view.lines.map((line) => [line.sku, line.quantity])).toEqual([
+      ['MUG-001', 5],
+      ['TEA-001', 1],
+    ]);
     expect(view.total).toEqual({ amount: 5 * 1299 + 450, currency: 'EUR' });
     expect(baskets.items.get(CUSTOMER)?.version).toBe(2);
   });
@@ -109,7 +120,10 @@ describe('setItemQuantity', () => {
 
     const view = await setItemQuantity({ ...deps, baskets: racing }, { customerId: CUSTOMER, sku: 'MUG-001', quantity: 1 });
 
-    expect(view.lines.map((line) => [line.sku, line.quantity])).toEqual([['TEA-001', 4], ['MUG-001', 1]]);
+    expect(view.lines.map((line) => [line.sku, line.quantity])).toEqual([
+      ['TEA-001', 4],
+      ['MUG-001', 1],
+    ]);
     expect(inner.items.get(CUSTOMER)?.version).toBe(3);
   });
 

@@ -80,7 +80,5 @@ export const setItemQuantity = async (deps: SetItemQuantityDeps, command: SetIte
 };
 
 /** Removes the sku's line from the customer's basket (idempotent) and returns the basket. */
-export const removeItem = (
-  deps: SetItemQuantityDeps,
-  command: Omit<SetItemQuantityCommand, 'quantity'>,
-): Promise<BasketView> => setItemQuantity(deps, { ...command, quantity: 0 });
+export const removeItem = (deps: SetItemQuantityDeps, command: Omit<SetItemQuantityCommand, 'quantity'>): Promise<BasketView> =>
+  setItemQuantity(deps, { ...command, quantity: 0 });

@@ -90,8 +90,20 @@ describe('basket on DynamoDB Local', () => {
     const basket = await call(customer, {});
     expect(body(basket)).toEqual({
       lines: [
-        { sku: 'FLOW-MUG', name: 'Mug', quantity: 2, unitPrice: { amount: 1199, currency: 'EUR' }, lineTotal: { amount: 2398, currency: 'EUR' } },
-        { sku: 'FLOW-TEA', name: 'Tea', quantity: 3, unitPrice: { amount: 450, currency: 'EUR' }, lineTotal: { amount: 1350, currency: 'EUR' } },
+        {
+          sku: 'FLOW-MUG',
+          name: 'Mug',
+          quantity: 2,
+          unitPrice: { amount: 1199, currency: 'EUR' },
+          lineTotal: { amount: 2398, currency: 'EUR' },
+        },
+        {
+          sku: 'FLOW-TEA',
+          name: 'Tea',
+          quantity: 3,
+          unitPrice: { amount: 450, currency: 'EUR' },
+          lineTotal: { amount: 1350, currency: 'EUR' },
+        },
       ],
       total: { amount: 3748, currency: 'EUR' },
       unavailable: [],
@@ -106,7 +118,11 @@ describe('basket on DynamoDB Local', () => {
     // The replay sent the command stored by the first request, read back from the table: same bytes.
     const firstCommand = JSON.stringify(orders.sent[0]);
     expect(orders.sent.map((command) => JSON.stringify(command))).toEqual([firstCommand, firstCommand]);
-    expect(PlaceOrderSchema.parse(orders.sent[0]).data).toMatchObject({ orderId, customerId: customer, total: { amount: 3748, currency: 'EUR' } });
+    expect(PlaceOrderSchema.parse(orders.sent[0]).data).toMatchObject({
+      orderId,
+      customerId: customer,
+      total: { amount: 3748, currency: 'EUR' },
+    });
     expect(body(await call(customer, {})).lines).toHaveLength(2); // not emptied at checkout
 
     await expect(deliver(orderConfirmed(['FLOW-MUG', 'FLOW-TEA'], orderId, customer))).resolves.toEqual({ batchItemFailures: [] });
@@ -183,7 +199,9 @@ describe('basket on DynamoDB Local', () => {
 
     expect([unknown.statusCode, deleted.statusCode, blocked.statusCode, empty.statusCode]).toEqual([422, 422, 422, 422]);
     expect(body(unknown).errors).toEqual([{ field: 'sku', message: 'FLOW-NEVER is not for sale (unknown or deleted product).' }]);
-    expect(body(blocked).errors).toEqual([{ field: 'lines.FLOW-GONE', message: 'FLOW-GONE is not for sale (unknown or deleted product).' }]);
+    expect(body(blocked).errors).toEqual([
+      { field: 'lines.FLOW-GONE', message: 'FLOW-GONE is not for sale (unknown or deleted product).' },
+    ]);
   });
 
   it("keeps customers' baskets apart", async () => {
@@ -217,12 +235,20 @@ describe('basket on DynamoDB Local', () => {
 describe('one basket, one order at a time, on DynamoDB Local', () => {
   const checkoutItems = async (customer: string) => {
     const { Items = [] } = await docClient.send(
-      new ScanCommand({ TableName: table.tableName, FilterExpression: 'begins_with(pk, :prefix)', ExpressionAttributeValues: { ':prefix': `CHECKOUT#${customer}#` } }),
+      new ScanCommand({
+        TableName: table.tableName,
+        FilterExpression: 'begins_with(pk, :prefix)',
+        ExpressionAttributeValues: { ':prefix': `CHECKOUT#${customer}#` },
+      }),
     );
     return Items;
   };
   const storedBasket = async (customer: string) =>
-    (await docClient.send(new GetCommand({ TableName: table.tableName, Key: { pk: `BASKET#${customer}`, sk: 'BASKET' }, ConsistentRead: true }))).Item;
+    (
+      await docClient.send(
+        new GetCommand({ TableName: table.tableName, Key: { pk: `BASKET#${customer}`, sk: 'BASKET' }, ConsistentRead: true }),
+      )
+    ).Item;
   const withLine = async (sku: string, customer: string) => {
     const flow = setup();
     await flow.publish(productChanged('created', { sku }));
@@ -298,7 +324,9 @@ describe('one basket, one order at a time, on DynamoDB Local', () => {
     const lockedVersion = (await storedBasket(customer))?.version;
 
     // A copy of the older order's cancellation, delivered again late.
-    await expect(deliver(orderCancelled(older, customer), orderNeedsAttention(older, customer))).resolves.toEqual({ batchItemFailures: [] });
+    await expect(deliver(orderCancelled(older, customer), orderNeedsAttention(older, customer))).resolves.toEqual({
+      batchItemFailures: [],
+    });
 
     expect(await storedBasket(customer)).toMatchObject({ pendingOrder: { orderId: newer }, version: lockedVersion });
     const refused = await call(customer, checkout('late-key-3'));
@@ -324,7 +352,7 @@ describe('one basket, one order at a time, on DynamoDB Local', () => {
     expect(orders.sent.map((command) => command.data.orderId)).toEqual([first, second]);
   });
 
-  it('keeps the lock when a checkout locks the basket between a PUT\'s read and its write: the PUT writes again from the locked basket', async () => {
+  it("keeps the lock when a checkout locks the basket between a PUT's read and its write: the PUT writes again from the locked basket", async () => {
     const customer = 'flow-one-order-put-race';
     const flow = await withLine('FLOW-RACE-A', customer);
     await flow.publish(productChanged('created', { sku: 'FLOW-RACE-B' }));

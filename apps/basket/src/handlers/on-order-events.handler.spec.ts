@@ -35,7 +35,11 @@ describe('createOrderEventsConsumer', () => {
     expect(baskets.items.get(CUSTOMER)?.lines.map((line) => line.sku)).toEqual(['CUP-001']);
     expect(baskets.items.get(CUSTOMER)?.confirmedOrders).toEqual({ [ORDER_ID]: '2025-03-02T00:00:00.000Z' });
     expect(logger.setCorrelationId).toHaveBeenCalledWith('corr-order');
-    expect(logger.info).toHaveBeenCalledWith('Removed the ordered lines from the basket', { orderId: ORDER_ID, removed: 2, released: false });
+    expect(logger.info).toHaveBeenCalledWith('Removed the ordered lines from the basket', {
+      orderId: ORDER_ID,
+      removed: 2,
+      released: false,
+    });
     expect(metrics).toContain('BasketLinesRemovedOnConfirmation');
   });
 
@@ -63,7 +67,10 @@ describe('createOrderEventsConsumer', () => {
     const { baskets, consume } = setup({ 'MUG-001': 2 });
     await consume(sqsEventFromSns([orderConfirmed(['MUG-001'])]));
     const emptied = await baskets.get(CUSTOMER);
-    await baskets.save({ ...emptied, lines: [{ sku: 'MUG-001', quantity: 1, addedAt: '2025-03-03T00:00:00.000Z', changedAt: '2025-03-03T00:00:00.000Z' }] }, emptied.version);
+    await baskets.save(
+      { ...emptied, lines: [{ sku: 'MUG-001', quantity: 1, addedAt: '2025-03-03T00:00:00.000Z', changedAt: '2025-03-03T00:00:00.000Z' }] },
+      emptied.version,
+    );
 
     await consume(sqsEventFromSns([orderConfirmed(['MUG-001'])]));
 
@@ -73,7 +80,9 @@ describe('createOrderEventsConsumer', () => {
   it('removes the lines once for two copies of one message in a batch', async () => {
     const { baskets, consume } = setup({ 'MUG-001': 2, 'CUP-001': 1 });
 
-    await expect(consume(sqsEventFromSns([orderConfirmed(['MUG-001']), orderConfirmed(['MUG-001'])]))).resolves.toEqual({ batchItemFailures: [] });
+    await expect(consume(sqsEventFromSns([orderConfirmed(['MUG-001']), orderConfirmed(['MUG-001'])]))).resolves.toEqual({
+      batchItemFailures: [],
+    });
 
     expect(baskets.items.get(CUSTOMER)).toMatchObject({ lines: [{ sku: 'CUP-001' }], version: 2 });
   });
@@ -188,7 +197,9 @@ describe('handler', () => {
   });
 
   it('only reads the basket for an OrderCancelled of an order that does not hold it', async () => {
-    ddb.on(GetCommand).resolves({ Item: { ...toBasketItem(withPendingOrder(basketOf({ 'MUG-001': 1 }), lockOf(NEWER_ORDER))), version: 3 } });
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { ...toBasketItem(withPendingOrder(basketOf({ 'MUG-001': 1 }), lockOf(NEWER_ORDER))), version: 3 } });
 
     await expect(handler(sqsEventFromSns([orderCancelled()]), fakeLambdaContext())).resolves.toEqual({ batchItemFailures: [] });
 

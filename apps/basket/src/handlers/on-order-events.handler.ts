@@ -61,7 +61,10 @@ export const createOrderEventsConsumer = (deps: OrderEventsConsumerDeps) => {
 };
 
 // Cold start: configuration and clients are built once per execution environment.
-const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(BASKET_ENV, 'tableName'), clients: { db: documentClient } });
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(BASKET_ENV, 'tableName'),
+  clients: { db: documentClient },
+});
 
 /** Lambda entry point: the order-events consumer with the shop's observability. */
 export const handler = withObservability(

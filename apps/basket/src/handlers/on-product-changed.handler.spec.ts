@@ -27,7 +27,11 @@ describe('createProductChangedConsumer', () => {
     expect(result).toEqual({ batchItemFailures: [] });
     expect(catalog.entries.get('MUG-001')).toMatchObject({ version: 3, price: { amount: 1700 } });
     expect(catalog.entries.get('TEA-001')).toMatchObject({ name: 'Tea', deleted: false });
-    expect(metrics.filter((name) => name !== 'MessagesProcessed')).toEqual(['PriceModelUpdated', 'StaleProductChangeIgnored', 'PriceModelUpdated']);
+    expect(metrics.filter((name) => name !== 'MessagesProcessed')).toEqual([
+      'PriceModelUpdated',
+      'StaleProductChangeIgnored',
+      'PriceModelUpdated',
+    ]);
     expect(logger.setCorrelationId).toHaveBeenCalledWith('corr-product');
   });
 
@@ -47,9 +51,16 @@ describe('createProductChangedConsumer', () => {
     });
 
     const invalid = await consume(
-      sqsEventFromSns([productChanged('created', { sku: 'OK-001' }), { ...productChanged('created'), data: { change: 'moved' } }, 'not json']),
+      sqsEventFromSns([
+        productChanged('created', { sku: 'OK-001' }),
+        { ...productChanged('created'), data: { change: 'moved' } },
+        'not json',
+      ]),
     );
-    const throttled = await consumeWithFailure(sqsEventFromSns([productChanged('created', { sku: 'A-001' }), productChanged('created', { sku: 'B-001' })]), fakeLambdaContext());
+    const throttled = await consumeWithFailure(
+      sqsEventFromSns([productChanged('created', { sku: 'A-001' }), productChanged('created', { sku: 'B-001' })]),
+      fakeLambdaContext(),
+    );
 
     expect(invalid).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-1' }, { itemIdentifier: 'msg-2' }] });
     expect(catalog.entries.has('OK-001')).toBe(true);

@@ -39,7 +39,10 @@ export const createProductChangedConsumer = (deps: ProductChangedConsumerDeps) =
   });
 
 // Cold start: configuration and clients are built once per execution environment.
-const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(BASKET_ENV, 'tableName'), clients: { db: documentClient } });
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(BASKET_ENV, 'tableName'),
+  clients: { db: documentClient },
+});
 
 /** Lambda entry point: the ProductChanged consumer with the shop's observability. */
 export const handler = withObservability(

@@ -51,7 +51,8 @@ const setup = (lines: Record<string, number> = {}) => {
     logger,
     metrics: { addMetric: (name: string) => void metrics.push(name) },
   });
-  const call = (request: ApiRequest) => api(apiGatewayProxyEvent({ basePath: '/basket', claims: customerClaims(), ...request }), fakeLambdaContext());
+  const call = (request: ApiRequest) =>
+    api(apiGatewayProxyEvent({ basePath: '/basket', claims: customerClaims(), ...request }), fakeLambdaContext());
   return { baskets, checkouts, orders, metrics, logger, call };
 };
 
@@ -90,8 +91,20 @@ describe('basket API', () => {
       expect(result.statusCode).toBe(200);
       expect(json(result)).toEqual({
         lines: [
-          { sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amount: 1299, currency: 'EUR' }, lineTotal: { amount: 2598, currency: 'EUR' } },
-          { sku: 'TEA-001', name: 'Tea', quantity: 1, unitPrice: { amount: 450, currency: 'EUR' }, lineTotal: { amount: 450, currency: 'EUR' } },
+          {
+            sku: 'MUG-001',
+            name: 'Mug',
+            quantity: 2,
+            unitPrice: { amount: 1299, currency: 'EUR' },
+            lineTotal: { amount: 2598, currency: 'EUR' },
+          },
+          {
+            sku: 'TEA-001',
+            name: 'Tea',
+            quantity: 1,
+            unitPrice: { amount: 450, currency: 'EUR' },
+            lineTotal: { amount: 450, currency: 'EUR' },
+          },
         ],
         total: { amount: 3048, currency: 'EUR' },
         unavailable: [],
@@ -132,7 +145,9 @@ describe('basket API', () => {
 
       expect(result.statusCode).toBe(200);
       expect(json(result)).toMatchObject({ lines: [{ sku: 'MUG-001', quantity: 3 }], total: { amount: 3897, currency: 'EUR' } });
-      expect(baskets.items.get(CUSTOMER)?.lines).toEqual([{ sku: 'MUG-001', quantity: 3, addedAt: '2025-03-01T12:00:00.000Z', changedAt: '2025-03-01T12:00:00.000Z' }]);
+      expect(baskets.items.get(CUSTOMER)?.lines).toEqual([
+        { sku: 'MUG-001', quantity: 3, addedAt: '2025-03-01T12:00:00.000Z', changedAt: '2025-03-01T12:00:00.000Z' },
+      ]);
       expect(metrics).toEqual(['BasketItemSet']);
     });
 
@@ -349,7 +364,10 @@ describe('basket API', () => {
       logger,
       metrics: { addMetric: jest.fn() },
     });
-    const result = await failing(apiGatewayProxyEvent({ basePath: '/basket', claims: customerClaims(), ...checkoutRequest() }), fakeLambdaContext());
+    const result = await failing(
+      apiGatewayProxyEvent({ basePath: '/basket', claims: customerClaims(), ...checkoutRequest() }),
+      fakeLambdaContext(),
+    );
     expect(result.statusCode).toBe(500);
     expect(json(result).detail).toBe('An unexpected error occurred.');
     expect(logger.error).toHaveBeenCalledWith('Request failed unexpectedly', expect.any(Error));
@@ -359,7 +377,14 @@ describe('basket API', () => {
 describe('handler', () => {
   it('is the basket API wrapped with observability, echoing the correlation id', async () => {
     const result = await handler(
-      apiGatewayProxyEvent({ basePath: '/basket', method: 'PUT', path: '/items/MUG-001', body: { quantity: 'x' }, claims: customerClaims(), headers: { 'x-correlation-id': 'corr-h-1' } }),
+      apiGatewayProxyEvent({
+        basePath: '/basket',
+        method: 'PUT',
+        path: '/items/MUG-001',
+        body: { quantity: 'x' },
+        claims: customerClaims(),
+        headers: { 'x-correlation-id': 'corr-h-1' },
+      }),
       fakeLambdaContext({ functionName: 'basket-router' }),
     );
     expect(result.statusCode).toBe(400);
@@ -370,7 +395,10 @@ describe('handler', () => {
   it("reads the basket and the sku's price in one call for a PUT into a basket without other skus, then writes; the other lines' prices in a second read", async () => {
     const ddb = mockClient(DynamoDBDocumentClient);
     try {
-      const stored: Record<string, unknown>[] = [toPriceItem(entry()), toPriceItem(entry({ sku: 'TEA-001', name: 'Tea', price: { amount: 450, currency: 'EUR' } }))];
+      const stored: Record<string, unknown>[] = [
+        toPriceItem(entry()),
+        toPriceItem(entry({ sku: 'TEA-001', name: 'Tea', price: { amount: 450, currency: 'EUR' } })),
+      ];
       ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
         const keys = input.RequestItems?.['basket-unit-test']?.Keys ?? [];
         return { Responses: { 'basket-unit-test': stored.filter((item) => keys.some((key) => key.pk === item.pk && key.sk === item.sk)) } };
@@ -380,7 +408,16 @@ describe('handler', () => {
         return {};
       });
       const put = (sku: string) =>
-        handler(apiGatewayProxyEvent({ basePath: '/basket', method: 'PUT', path: `/items/${sku}`, body: { quantity: 2 }, claims: customerClaims() }), fakeLambdaContext());
+        handler(
+          apiGatewayProxyEvent({
+            basePath: '/basket',
+            method: 'PUT',
+            path: `/items/${sku}`,
+            body: { quantity: 2 },
+            claims: customerClaims(),
+          }),
+          fakeLambdaContext(),
+        );
 
       const first = await put('MUG-001');
 
@@ -394,7 +431,10 @@ describe('handler', () => {
       ddb.resetHistory();
       const second = await put('TEA-001');
 
-      expect(json(second)).toMatchObject({ lines: [{ sku: 'MUG-001' }, { sku: 'TEA-001' }], total: { amount: 2598 + 900, currency: 'EUR' } });
+      expect(json(second)).toMatchObject({
+        lines: [{ sku: 'MUG-001' }, { sku: 'TEA-001' }],
+        total: { amount: 2598 + 900, currency: 'EUR' },
+      });
       expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'BatchGetCommand', 'PutCommand']);
       expect(ddb.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems).toEqual({
         'basket-unit-test': { Keys: [{ pk: 'PRODUCT#MUG-001', sk: 'PRICE' }], ConsistentRead: true },
@@ -424,7 +464,11 @@ describe('handler', () => {
       });
       sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
       const request = (correlationId: string) =>
-        apiGatewayProxyEvent({ basePath: '/basket', claims: customerClaims(), ...checkoutRequest({ headers: { 'Idempotency-Key': 'k-1', 'x-correlation-id': correlationId } }) });
+        apiGatewayProxyEvent({
+          basePath: '/basket',
+          claims: customerClaims(),
+          ...checkoutRequest({ headers: { 'Idempotency-Key': 'k-1', 'x-correlation-id': correlationId } }),
+        });
 
       const result = await handler(request('corr-h-2'), fakeLambdaContext());
 
@@ -436,10 +480,17 @@ describe('handler', () => {
         type: { DataType: 'String', StringValue: 'PlaceOrder' },
         correlationId: { DataType: 'String', StringValue: 'corr-h-2' },
       });
-      expect(JSON.parse(sent?.MessageBody ?? '{}')).toMatchObject({ type: 'PlaceOrder', data: { orderId: json(result).orderId, customerId: CUSTOMER } });
+      expect(JSON.parse(sent?.MessageBody ?? '{}')).toMatchObject({
+        type: 'PlaceOrder',
+        data: { orderId: json(result).orderId, customerId: CUSTOMER },
+      });
       // Three DynamoDB calls: the key's record with the basket, the prices, the claim with the
       // basket's lock (one transaction); then the send.
-      expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'BatchGetCommand', 'TransactWriteCommand']);
+      expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual([
+        'BatchGetCommand',
+        'BatchGetCommand',
+        'TransactWriteCommand',
+      ]);
       expect(ddb.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems).toEqual({
         'basket-unit-test': { Keys: [checkoutKey(CUSTOMER, 'k-1'), basketKey(CUSTOMER)], ConsistentRead: true },
       });

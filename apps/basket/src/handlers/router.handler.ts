@@ -83,7 +83,10 @@ export const createBasketApi = (deps: BasketApiDeps): ProxyFunction => {
       sku: () => parsePathParam(BasketSkuSchema, reqCtx.params.sku, 'sku'),
       input: () => parseJsonBody(SetQuantityInputSchema, reqCtx.req),
     });
-    const basket = await setItemQuantity({ baskets, catalog, lineChanges, clock: deps.clock }, { customerId, sku, quantity: input.quantity });
+    const basket = await setItemQuantity(
+      { baskets, catalog, lineChanges, clock: deps.clock },
+      { customerId, sku, quantity: input.quantity },
+    );
     metrics.addMetric(input.quantity === 0 ? 'BasketItemRemoved' : 'BasketItemSet', MetricUnit.Count, 1);
     return Response.json(basket);
   });

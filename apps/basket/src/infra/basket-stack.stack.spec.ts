@@ -1,6 +1,19 @@
 import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { actionsOf, alarmCountsByMetric, alarmedResources, createServiceApp, inlineTestCode, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture, type TemplateStatement } from '@shop/cdk';
+import {
+  actionsOf,
+  alarmCountsByMetric,
+  alarmedResources,
+  createServiceApp,
+  inlineTestCode,
+  nagFindings,
+  policyStatementsOf,
+  STAGE_NAMES,
+  statefulLogicalIds,
+  synthesizedTemplate,
+  templateFixture,
+  type TemplateStatement,
+} from '@shop/cdk';
 import { BasketStack } from './basket-stack';
 
 const synth = (stageName: string) => {
@@ -11,7 +24,9 @@ const synth = (stageName: string) => {
 const nonLogActions = (statements: TemplateStatement[]) => actionsOf(statements).filter((a) => !/^(logs|xray):/.test(a));
 
 const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^StateBasketsTable/), 'Arn'] };
-const ssmRef = (name: string) => ({ Ref: expect.stringMatching(new RegExp(`^SsmParameterValue${name.replaceAll('/', '').replaceAll('-', '')}`)) });
+const ssmRef = (name: string) => ({
+  Ref: expect.stringMatching(new RegExp(`^SsmParameterValue${name.replaceAll('/', '').replaceAll('-', '')}`)),
+});
 
 describe('BasketStack', () => {
   const { app, stack, template } = synth('dev');
@@ -125,8 +140,9 @@ describe('BasketStack', () => {
     ['ProductEvents', '/shop/dev/product/topic-arn', 'ProductChanged'],
     ['OrderEvents', '/shop/dev/order/topic-arn', 'OrderConfirmed', 'OrderCancelled', 'OrderNeedsAttention'],
   ])('subscribes its own %s queue to the producer topic found in SSM, filtered on the event types', (prefix, parameter, ...types) => {
-    const subscription = Object.entries(template.findResources('AWS::SNS::Subscription')).find(([id]) => id.startsWith(`${prefix}Queue`))?.[1]
-      .Properties;
+    const subscription = Object.entries(template.findResources('AWS::SNS::Subscription')).find(([id]) =>
+      id.startsWith(`${prefix}Queue`),
+    )?.[1].Properties;
     expect(subscription).toMatchObject({
       Protocol: 'sqs',
       TopicArn: ssmRef(parameter),
@@ -186,12 +202,16 @@ describe('BasketStack', () => {
   });
 
   it('publishes the API id and URL in SSM', () => {
-    const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
+    const names = Object.values(template.findResources('AWS::SSM::Parameter'))
+      .map((p) => p.Properties.Name)
+      .sort();
     expect(names).toEqual(['/shop/dev/basket/api-id', '/shop/dev/basket/api-url']);
   });
 
   it('reads what it needs of other services from SSM and imports nothing from other stacks', () => {
-    const parameters = Object.values(json.Parameters as Record<string, { Default: string }>).map((p) => p.Default).sort();
+    const parameters = Object.values(json.Parameters as Record<string, { Default: string }>)
+      .map((p) => p.Default)
+      .sort();
     expect(parameters).toEqual([
       '/cdk-bootstrap/hnb659fds/version',
       '/shop/dev/order/intake-queue-arn',
@@ -210,9 +230,19 @@ describe('BasketStack', () => {
     expect(alarmedResources(template, 'Throttles')).toEqual(functions);
     expect(alarmedResources(template, '5XXError')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
     expect(alarmedResources(template, 'Latency')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
-    expect(alarmedResources(template, 'ApproximateAgeOfOldestMessage')).toEqual([expect.stringMatching(/^OrderEventsQueue(?!Dlq)/), expect.stringMatching(/^ProductEventsQueue(?!Dlq)/)]);
+    expect(alarmedResources(template, 'ApproximateAgeOfOldestMessage')).toEqual([
+      expect.stringMatching(/^OrderEventsQueue(?!Dlq)/),
+      expect.stringMatching(/^ProductEventsQueue(?!Dlq)/),
+    ]);
     expect(alarmedResources(template, 'IteratorAge')).toEqual([]);
-    expect(alarmCountsByMetric(template)).toEqual({ 'Errors/Invocations': 3, Throttles: 3, '5XXError': 1, Latency: 1, ApproximateAgeOfOldestMessage: 2, ApproximateNumberOfMessagesVisible: 4 });
+    expect(alarmCountsByMetric(template)).toEqual({
+      'Errors/Invocations': 3,
+      Throttles: 3,
+      '5XXError': 1,
+      Latency: 1,
+      ApproximateAgeOfOldestMessage: 2,
+      ApproximateNumberOfMessagesVisible: 4,
+    });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-basket' });
   });

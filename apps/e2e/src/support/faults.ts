@@ -3,7 +3,14 @@
  * and a probe that hears what a topic publishes (an SQS queue of the test's own, subscribed to it
  * through the local cloud's AWS endpoint, with the control secret as credentials).
  */
-import { CreateQueueCommand, DeleteMessageBatchCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { baseUrl, localCloud, localCloudCredentials, runId } from './http';
@@ -30,16 +37,23 @@ export interface ActiveFault {
 }
 
 /** Sets a fault; returns its id. */
-export const injectFault = async (rule: FaultRule): Promise<string> => (await localCloud<{ id: string }>('POST', '/_local/faults', rule)).id;
+export const injectFault = async (rule: FaultRule): Promise<string> =>
+  (await localCloud<{ id: string }>('POST', '/_local/faults', rule)).id;
 
 /** How often the fault fired so far. */
-export const faultHits = async (id: string): Promise<number> => (await localCloud<ActiveFault>('GET', `/_local/faults/${encodeURIComponent(id)}`)).hits;
+export const faultHits = async (id: string): Promise<number> =>
+  (await localCloud<ActiveFault>('GET', `/_local/faults/${encodeURIComponent(id)}`)).hits;
 
 /** Removes every fault. */
 export const clearFaults = (): Promise<unknown> => localCloud('DELETE', '/_local/faults');
 
 /** SDK client settings for the local cloud's AWS endpoint of `service` (SigV4 with the control secret). */
-const awsConfig = (service: string) => ({ endpoint: `${baseUrl()}/_aws/${service}`, region: 'us-east-1', credentials: localCloudCredentials(), maxAttempts: 2 });
+const awsConfig = (service: string) => ({
+  endpoint: `${baseUrl()}/_aws/${service}`,
+  region: 'us-east-1',
+  credentials: localCloudCredentials(),
+  maxAttempts: 2,
+});
 
 /** The value of an SSM parameter the stacks publish (e.g. `/shop/local/order/topic-arn`). */
 export async function ssmParameter(name: string): Promise<string> {
@@ -77,7 +91,12 @@ export class EventProbe {
     if (!QueueUrl) throw new Error('no probe queue');
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
     const { SubscriptionArn } = await sns.send(
-      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn, Attributes: { RawMessageDelivery: 'true' } }),
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: Attributes?.QueueArn,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
     );
     if (!SubscriptionArn) throw new Error('no probe subscription');
     return new EventProbe(sqs, sns, QueueUrl, SubscriptionArn);
@@ -86,7 +105,9 @@ export class EventProbe {
   /** Reads what arrived so far (and keeps it): every event heard since the probe was set. */
   async drain(): Promise<HeardEvent[]> {
     for (;;) {
-      const { Messages = [] } = await this.sqs.send(new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      const { Messages = [] } = await this.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
       if (Messages.length === 0) return [...this.heard];
       for (const message of Messages) this.heard.push(JSON.parse(message.Body ?? '{}') as HeardEvent);
       await this.sqs.send(

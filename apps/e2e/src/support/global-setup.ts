@@ -52,7 +52,8 @@ export default async function globalSetup(): Promise<void> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the local cloud exited (${child.exitCode}):\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`the local cloud exited (${child.exitCode}):\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
     const status = await fetch(`${baseUrl}/_local/health`).then(
       (response) => response.status,
       () => 0,

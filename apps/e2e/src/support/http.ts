@@ -24,9 +24,11 @@ export const baseUrl = (): string => {
  */
 export function controlSecret(): string {
   const stateDir = process.env.E2E_LOCAL_CLOUD_STATE_DIR;
-  if (!stateDir) throw new Error('E2E_LOCAL_CLOUD_STATE_DIR is not set: run the suite through its jest config (global setup starts the local cloud)');
+  if (!stateDir)
+    throw new Error('E2E_LOCAL_CLOUD_STATE_DIR is not set: run the suite through its jest config (global setup starts the local cloud)');
   const file = path.join(stateDir, 'control-secret');
-  if (!existsSync(file)) throw new Error(`${file} does not exist: is the local cloud running? (global setup starts it; by hand: npm start)`);
+  if (!existsSync(file))
+    throw new Error(`${file} does not exist: is the local cloud running? (global setup starts it; by hand: npm start)`);
   return readFileSync(file, 'utf8').trim();
 }
 

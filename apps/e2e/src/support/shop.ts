@@ -71,7 +71,8 @@ export async function waitFor<T>(
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`);
     await sleep(intervalMs);
     last = await probe();
   }
@@ -95,7 +96,13 @@ export async function subOf(caller: Exclude<Caller, 'anonymous'>): Promise<strin
 export async function createProduct(sku: string, price: number, stock: number): Promise<void> {
   const created = await api('POST', '/products', {
     as: 'admin',
-    body: { sku, name: `Journey item ${sku}`, description: 'Made for the checkout journeys.', category: `e2e-${runId.toLowerCase()}`, price: { amount: price, currency: 'EUR' } },
+    body: {
+      sku,
+      name: `Journey item ${sku}`,
+      description: 'Made for the checkout journeys.',
+      category: `e2e-${runId.toLowerCase()}`,
+      price: { amount: price, currency: 'EUR' },
+    },
   });
   if (created.status !== 201) throw new Error(`POST /products ${sku} answered ${created.status}: ${created.text}`);
   await setStock(sku, stock);
@@ -109,7 +116,8 @@ export async function createProduct(sku: string, price: number, stock: number): 
 export async function setStock(sku: string, available: number): Promise<void> {
   const read = await api('GET', `/inventory/${sku}`, { as: 'admin' });
   if (read.status !== 200 && read.status !== 404) throw new Error(`GET /inventory/${sku} answered ${read.status}: ${read.text}`);
-  const [precondition, expected] = read.status === 404 ? [{ 'If-None-Match': '*' }, 201] : [{ 'If-Match': read.headers.get('etag') ?? '' }, 200];
+  const [precondition, expected] =
+    read.status === 404 ? [{ 'If-None-Match': '*' }, 201] : [{ 'If-Match': read.headers.get('etag') ?? '' }, 200];
   const stored = await api('PUT', `/inventory/${sku}`, { as: 'admin', body: { available }, headers: precondition });
   if (stored.status !== expected) throw new Error(`PUT /inventory/${sku} answered ${stored.status}: ${stored.text}`);
 }

@@ -39,9 +39,23 @@ describe('reserving and releasing stock on DynamoDB Local', () => {
     await stock('INT-A-2', 2);
     const orderId = randomUUID();
 
-    const result = await reserve(orderId, [{ sku: 'INT-A-2', quantity: 2 }, { sku: 'INT-A-1', quantity: 3 }], 'corr-a');
+    const result = await reserve(
+      orderId,
+      [
+        { sku: 'INT-A-2', quantity: 2 },
+        { sku: 'INT-A-1', quantity: 3 },
+      ],
+      'corr-a',
+    );
 
-    expect(result).toEqual({ orderId, lines: [{ sku: 'INT-A-1', quantity: 3 }, { sku: 'INT-A-2', quantity: 2 }], reservedAt: expect.any(String) });
+    expect(result).toEqual({
+      orderId,
+      lines: [
+        { sku: 'INT-A-1', quantity: 3 },
+        { sku: 'INT-A-2', quantity: 2 },
+      ],
+      reservedAt: expect.any(String),
+    });
     await expect(stockOf('INT-A-1')).resolves.toMatchObject({ available: 2, reserved: 3, version: 2, correlationId: 'corr-a' });
     await expect(stockOf('INT-A-2')).resolves.toMatchObject({ available: 0, reserved: 2, version: 2 });
     await expect(reservationOf(orderId)).resolves.toMatchObject({ status: 'RESERVED', correlationId: 'corr-a', lines: result.lines });
@@ -91,12 +105,23 @@ describe('reserving and releasing stock on DynamoDB Local', () => {
     await stock('INT-E-1', 4);
     await stock('INT-E-2', 4);
     const orderId = randomUUID();
-    await reserve(orderId, [{ sku: 'INT-E-1', quantity: 1 }, { sku: 'INT-E-2', quantity: 4 }]);
+    await reserve(orderId, [
+      { sku: 'INT-E-1', quantity: 1 },
+      { sku: 'INT-E-2', quantity: 4 },
+    ]);
 
     const [first, second] = await Promise.all([release(orderId), release(orderId)]);
     const third = await release(orderId);
 
-    expect(first).toEqual({ orderId, released: true, lines: [{ sku: 'INT-E-1', quantity: 1 }, { sku: 'INT-E-2', quantity: 4 }], releasedAt: expect.any(String) });
+    expect(first).toEqual({
+      orderId,
+      released: true,
+      lines: [
+        { sku: 'INT-E-1', quantity: 1 },
+        { sku: 'INT-E-2', quantity: 4 },
+      ],
+      releasedAt: expect.any(String),
+    });
     expect(second).toEqual(first);
     expect(third).toEqual(first);
     await expect(stockOf('INT-E-1')).resolves.toMatchObject({ available: 4, reserved: 0, version: 3 });
@@ -119,7 +144,11 @@ describe('reserving and releasing stock on DynamoDB Local', () => {
     await reserve(orderId, [{ sku: 'INT-G-1', quantity: 2 }]);
 
     // At the version the administrator read after the reservation (1 created + 1 reserved).
-    await setStock(deps(), { sku: 'INT-G-1', available: 10, precondition: { kind: 'update', expectedVersion: 2 } }, { correlationId: 'corr-admin' });
+    await setStock(
+      deps(),
+      { sku: 'INT-G-1', available: 10, precondition: { kind: 'update', expectedVersion: 2 } },
+      { correlationId: 'corr-admin' },
+    );
     await release(orderId);
 
     await expect(stockOf('INT-G-1')).resolves.toMatchObject({ available: 12, reserved: 0 });

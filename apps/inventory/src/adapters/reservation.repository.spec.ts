@@ -18,11 +18,22 @@ const repository = new DynamoReservationRepository(createDocumentClient({ client
   sleep: async (ms) => void sleeps.push(ms),
 });
 const now = new Date('2025-03-01T10:00:00.000Z');
-const reservation = newReservation(ORDER_1, [{ sku: 'TEA-001', quantity: 1 }, { sku: 'MUG-001', quantity: 2 }], now);
+const reservation = newReservation(
+  ORDER_1,
+  [
+    { sku: 'TEA-001', quantity: 1 },
+    { sku: 'MUG-001', quantity: 2 },
+  ],
+  now,
+);
 const context = { correlationId: 'corr-1' };
 
 const canceled = (...codes: string[]) =>
-  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
 
 beforeEach(() => {
   ddb.reset();
@@ -46,7 +57,11 @@ describe('DynamoReservationRepository', () => {
           ExpressionAttributeNames: { '#pk': 'pk' },
         },
       });
-      expect(items.slice(1).map((item) => [item.Update?.Key, item.Update?.ConditionExpression, item.Update?.ExpressionAttributeValues?.[':quantity']])).toEqual([
+      expect(
+        items
+          .slice(1)
+          .map((item) => [item.Update?.Key, item.Update?.ConditionExpression, item.Update?.ExpressionAttributeValues?.[':quantity']]),
+      ).toEqual([
         [{ pk: 'STOCK#MUG-001', sk: 'STOCK' }, 'attribute_exists(#pk) AND #available >= :quantity', 2],
         [{ pk: 'STOCK#TEA-001', sk: 'STOCK' }, 'attribute_exists(#pk) AND #available >= :quantity', 1],
       ]);
@@ -111,7 +126,12 @@ describe('DynamoReservationRepository', () => {
       expect(items[0]?.Update).toMatchObject({
         Key: { pk: `RESERVATION#${ORDER_1}`, sk: 'RESERVATION' },
         ConditionExpression: '#status = :reserved',
-        ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED', ':at': '2025-03-01T10:05:00.000Z', ':correlationId': 'corr-1' },
+        ExpressionAttributeValues: {
+          ':released': 'RELEASED',
+          ':reserved': 'RESERVED',
+          ':at': '2025-03-01T10:05:00.000Z',
+          ':correlationId': 'corr-1',
+        },
       });
       expect(items.slice(1).map((item) => [item.Update?.Key?.pk, item.Update?.ExpressionAttributeValues?.[':quantity']])).toEqual([
         ['STOCK#MUG-001', 2],
@@ -154,8 +174,14 @@ describe('DynamoReservationRepository', () => {
 
   describe('get', () => {
     it('reads the reservation strongly consistently', async () => {
-      ddb.on(GetCommand).resolves({ Item: toReservationItem({ ...reservation, status: 'RELEASED', releasedAt: '2025-03-01T10:05:00.000Z' }, 'c') });
-      await expect(repository.get(ORDER_1)).resolves.toEqual({ ...reservation, status: 'RELEASED', releasedAt: '2025-03-01T10:05:00.000Z' });
+      ddb
+        .on(GetCommand)
+        .resolves({ Item: toReservationItem({ ...reservation, status: 'RELEASED', releasedAt: '2025-03-01T10:05:00.000Z' }, 'c') });
+      await expect(repository.get(ORDER_1)).resolves.toEqual({
+        ...reservation,
+        status: 'RELEASED',
+        releasedAt: '2025-03-01T10:05:00.000Z',
+      });
     });
   });
 });

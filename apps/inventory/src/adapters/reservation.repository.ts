@@ -75,7 +75,10 @@ export class DynamoReservationRepository implements ReservationRepository {
       if (!stored) throw new Error(`The reservation of order ${orderId} exists per DynamoDB, yet could not be read.`);
       return { outcome: 'duplicate', reservation: stored };
     }
-    return { outcome: 'short', skus: lines.filter((_line, index) => codes[index + 1] === 'ConditionalCheckFailed').map((line) => line.sku) };
+    return {
+      outcome: 'short',
+      skus: lines.filter((_line, index) => codes[index + 1] === 'ConditionalCheckFailed').map((line) => line.sku),
+    };
   }
 
   /**
@@ -93,7 +96,12 @@ export class DynamoReservationRepository implements ReservationRepository {
           UpdateExpression: 'SET #status = :released, #releasedAt = :at, #correlationId = :correlationId',
           ConditionExpression: '#status = :reserved',
           ExpressionAttributeNames: { '#status': 'status', '#releasedAt': 'releasedAt', '#correlationId': 'correlationId' },
-          ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED', ':at': releasedAt, ':correlationId': context.correlationId },
+          ExpressionAttributeValues: {
+            ':released': 'RELEASED',
+            ':reserved': 'RESERVED',
+            ':at': releasedAt,
+            ':correlationId': context.correlationId,
+          },
         },
       },
       ...lines.map((line) => moveStockUnits(this.tableName, line, 'release', releasedAt, context.correlationId)),

@@ -122,7 +122,14 @@ describe('DynamoStockRepository', () => {
             Key: key,
             UpdateExpression: expect.stringContaining('#available = #available + :delta, #version = #version + :one'),
             ConditionExpression: 'attribute_exists(#pk) AND #available BETWEEN :low AND :high',
-            ExpressionAttributeValues: { ':delta': -2, ':one': 1, ':low': 2, ':high': MAX_AVAILABLE, ':at': AT, ':correlationId': 'corr-1' },
+            ExpressionAttributeValues: {
+              ':delta': -2,
+              ':one': 1,
+              ':low': 2,
+              ':high': MAX_AVAILABLE,
+              ':at': AT,
+              ':correlationId': 'corr-1',
+            },
           }),
         },
       ]);
@@ -146,14 +153,24 @@ describe('DynamoStockRepository', () => {
 
     it('tells a sku without stock from one whose available units cannot take the delta', async () => {
       ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
-      ddb.on(GetCommand).resolvesOnce({}).resolvesOnce({ Item: { ...item, available: 1 } });
+      ddb
+        .on(GetCommand)
+        .resolvesOnce({})
+        .resolvesOnce({ Item: { ...item, available: 1 } });
 
       await expect(repository.adjust(adjustment, context)).resolves.toEqual({ outcome: 'no-stock' });
-      await expect(repository.adjust(adjustment, context)).resolves.toEqual({ outcome: 'out-of-range', level: stockLevel({ available: 1 }) });
+      await expect(repository.adjust(adjustment, context)).resolves.toEqual({
+        outcome: 'out-of-range',
+        level: stockLevel({ available: 1 }),
+      });
     });
 
     it('retries a transaction cancelled only by conflicts, then applies it', async () => {
-      ddb.on(TransactWriteCommand).rejectsOnce(cancelled('TransactionConflict', 'None')).rejectsOnce(cancelled('None', 'TransactionConflict')).resolves({});
+      ddb
+        .on(TransactWriteCommand)
+        .rejectsOnce(cancelled('TransactionConflict', 'None'))
+        .rejectsOnce(cancelled('None', 'TransactionConflict'))
+        .resolves({});
       await expect(repository.adjust(adjustment, context)).resolves.toEqual({ outcome: 'applied' });
       expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
     });
@@ -164,7 +181,9 @@ describe('DynamoStockRepository', () => {
         .on(TransactWriteCommand)
         .rejectsOnce(cancelled('TransactionConflict', 'ConditionalCheckFailed'))
         .rejects(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed'));
-      ddb.on(GetCommand).resolves({ Item: { pk: 'STOCK#MUG-001', sk: 'ADJUSTMENT#po-1', ...adjustment, correlationId: 'c', expiresAt: 1 } });
+      ddb
+        .on(GetCommand)
+        .resolves({ Item: { pk: 'STOCK#MUG-001', sk: 'ADJUSTMENT#po-1', ...adjustment, correlationId: 'c', expiresAt: 1 } });
 
       await expect(repository.adjust(adjustment, context)).resolves.toEqual({ outcome: 'duplicate', adjustment });
       expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);

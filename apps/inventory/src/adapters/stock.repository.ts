@@ -52,14 +52,19 @@ export class DynamoStockRepository implements StockRepository {
     }
   }
 
-  async setAvailable(command: { sku: string; available: number; expectedVersion: number }, updatedAt: string, context: WriteContext): Promise<StockLevel> {
+  async setAvailable(
+    command: { sku: string; available: number; expectedVersion: number },
+    updatedAt: string,
+    context: WriteContext,
+  ): Promise<StockLevel> {
     const { sku, available, expectedVersion } = command;
     try {
       const { Attributes } = await this.docClient.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: stockKey(sku),
-          UpdateExpression: 'SET #available = :available, #version = #version + :one, #updatedAt = :updatedAt, #correlationId = :correlationId',
+          UpdateExpression:
+            'SET #available = :available, #version = #version + :one, #updatedAt = :updatedAt, #correlationId = :correlationId',
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: {
             '#available': 'available',
@@ -111,9 +116,16 @@ export class DynamoStockRepository implements StockRepository {
         Update: {
           TableName: this.tableName,
           Key: stockKey(sku),
-          UpdateExpression: 'SET #available = #available + :delta, #version = #version + :one, #updatedAt = :at, #correlationId = :correlationId',
+          UpdateExpression:
+            'SET #available = #available + :delta, #version = #version + :one, #updatedAt = :at, #correlationId = :correlationId',
           ConditionExpression: 'attribute_exists(#pk) AND #available BETWEEN :low AND :high',
-          ExpressionAttributeNames: { '#pk': 'pk', '#available': 'available', '#version': 'version', '#updatedAt': 'updatedAt', '#correlationId': 'correlationId' },
+          ExpressionAttributeNames: {
+            '#pk': 'pk',
+            '#available': 'available',
+            '#version': 'version',
+            '#updatedAt': 'updatedAt',
+            '#correlationId': 'correlationId',
+          },
           ExpressionAttributeValues: {
             ':delta': delta,
             ':one': 1,

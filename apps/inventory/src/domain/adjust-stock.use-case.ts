@@ -45,7 +45,11 @@ const currentStock = async (deps: AdjustStockDeps, sku: string): Promise<StockLe
  * @throws AdjustmentKeyReusedError when the key was used for this sku with another delta or reason.
  * @throws StockAdjustmentContendedError when concurrent writes kept cancelling it (nothing written; retry with the key).
  */
-export const adjustStock = async (deps: AdjustStockDeps, command: AdjustStockCommand, context: WriteContext): Promise<AdjustStockResult> => {
+export const adjustStock = async (
+  deps: AdjustStockDeps,
+  command: AdjustStockCommand,
+  context: WriteContext,
+): Promise<AdjustStockResult> => {
   const adjustment: StockAdjustment = { ...command, adjustedAt: deps.clock.now().toISOString() };
   const outcome = await deps.stock.adjust(adjustment, context);
   switch (outcome.outcome) {

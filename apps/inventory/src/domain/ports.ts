@@ -40,7 +40,11 @@ export interface StockRepository {
    * @throws StockNotFoundError when the sku has no stock.
    * @throws StockVersionConflictError when the stored version differs.
    */
-  setAvailable(command: { sku: string; available: number; expectedVersion: number }, updatedAt: string, context: WriteContext): Promise<StockLevel>;
+  setAvailable(
+    command: { sku: string; available: number; expectedVersion: number },
+    updatedAt: string,
+    context: WriteContext,
+  ): Promise<StockLevel>;
 
   /**
    * In one transaction: records `adjustment` under its sku and key (only if the key is new for the

@@ -12,10 +12,19 @@ const setup = async () => {
   const inventory = new InMemoryInventory([stockLevel({ sku: 'MUG-001', available: 5 }), stockLevel({ sku: 'TEA-001', available: 3 })]);
   await reserveStock(
     { reservations: inventory.reservationRepository, clock: reservedAt },
-    { orderId: ORDER_1, correlationId: 'corr-r', lines: [{ sku: 'MUG-001', quantity: 2 }, { sku: 'TEA-001', quantity: 3 }] },
+    {
+      orderId: ORDER_1,
+      correlationId: 'corr-r',
+      lines: [
+        { sku: 'MUG-001', quantity: 2 },
+        { sku: 'TEA-001', quantity: 3 },
+      ],
+    },
   );
-  const release = (orderId = ORDER_1, reservations: Pick<ReservationRepository, 'get' | 'release' | 'storeReleaseMarker'> = inventory.reservationRepository) =>
-    releaseStock({ reservations, clock: releasedAt }, { orderId, correlationId: 'corr-rel' });
+  const release = (
+    orderId = ORDER_1,
+    reservations: Pick<ReservationRepository, 'get' | 'release' | 'storeReleaseMarker'> = inventory.reservationRepository,
+  ) => releaseStock({ reservations, clock: releasedAt }, { orderId, correlationId: 'corr-rel' });
   return { inventory, release };
 };
 
@@ -28,7 +37,10 @@ describe('releaseStock', () => {
     expect(result).toEqual({
       orderId: ORDER_1,
       released: true,
-      lines: [{ sku: 'MUG-001', quantity: 2 }, { sku: 'TEA-001', quantity: 3 }],
+      lines: [
+        { sku: 'MUG-001', quantity: 2 },
+        { sku: 'TEA-001', quantity: 3 },
+      ],
       releasedAt: '2025-03-01T10:05:00.000Z',
     });
     expect(inventory.stock.get('MUG-001')).toMatchObject({ available: 5, reserved: 0 });

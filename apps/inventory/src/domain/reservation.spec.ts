@@ -5,7 +5,12 @@ const now = new Date('2025-03-01T10:00:00.000Z');
 
 describe('reservations', () => {
   it('keep their lines in sku order, so the same order always makes the same transaction', () => {
-    expect(sortLines([{ sku: 'TEA-001', quantity: 1 }, { sku: 'MUG-001', quantity: 2 }])).toEqual([
+    expect(
+      sortLines([
+        { sku: 'TEA-001', quantity: 1 },
+        { sku: 'MUG-001', quantity: 2 },
+      ]),
+    ).toEqual([
       { sku: 'MUG-001', quantity: 2 },
       { sku: 'TEA-001', quantity: 1 },
     ]);

@@ -16,11 +16,17 @@ describe('reserveStock', () => {
   it('takes every line from stock and returns the reserved lines in sku order', async () => {
     const { inventory, reserve } = setup();
 
-    const result = await reserve(ORDER_1, [{ sku: 'TEA-001', quantity: 1 }, { sku: 'MUG-001', quantity: 2 }]);
+    const result = await reserve(ORDER_1, [
+      { sku: 'TEA-001', quantity: 1 },
+      { sku: 'MUG-001', quantity: 2 },
+    ]);
 
     expect(result).toEqual({
       orderId: ORDER_1,
-      lines: [{ sku: 'MUG-001', quantity: 2 }, { sku: 'TEA-001', quantity: 1 }],
+      lines: [
+        { sku: 'MUG-001', quantity: 2 },
+        { sku: 'TEA-001', quantity: 1 },
+      ],
       reservedAt: '2025-03-01T10:00:00.000Z',
     });
     expect(inventory.stock.get('MUG-001')).toMatchObject({ available: 3, reserved: 2 });
@@ -31,9 +37,11 @@ describe('reserveStock', () => {
   it('reserves nothing when any line is short, naming the short skus (in sku order) in an OutOfStockError', async () => {
     const { inventory, reserve } = setup();
 
-    const error = await reserve(ORDER_1, [{ sku: 'MUG-001', quantity: 2 }, { sku: 'TEA-001', quantity: 2 }, { sku: 'NEW-001', quantity: 1 }]).catch(
-      (e: unknown) => e,
-    );
+    const error = await reserve(ORDER_1, [
+      { sku: 'MUG-001', quantity: 2 },
+      { sku: 'TEA-001', quantity: 2 },
+      { sku: 'NEW-001', quantity: 1 },
+    ]).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(OutOfStockError);
     expect(error).toMatchObject({ name: OUT_OF_STOCK_ERROR, skus: ['NEW-001', 'TEA-001'] });

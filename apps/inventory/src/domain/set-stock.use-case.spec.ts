@@ -10,9 +10,16 @@ describe('setStock', () => {
   it('creates the stock of a new sku at version 1 with nothing reserved (If-None-Match: *)', async () => {
     const inventory = new InMemoryInventory();
 
-    const result = await setStock({ stock: inventory.stockRepository, clock }, { sku: 'MUG-001', available: 10, precondition: { kind: 'create' } }, context);
+    const result = await setStock(
+      { stock: inventory.stockRepository, clock },
+      { sku: 'MUG-001', available: 10, precondition: { kind: 'create' } },
+      context,
+    );
 
-    expect(result).toEqual({ stock: { sku: 'MUG-001', available: 10, reserved: 0, version: 1, updatedAt: '2025-03-01T10:00:00.000Z' }, created: true });
+    expect(result).toEqual({
+      stock: { sku: 'MUG-001', available: 10, reserved: 0, version: 1, updatedAt: '2025-03-01T10:00:00.000Z' },
+      created: true,
+    });
     expect(inventory.stock.get('MUG-001')).toEqual(result.stock);
     expect(inventory.writtenBy.get('STOCK#MUG-001')).toBe('corr-set');
   });
@@ -35,19 +42,22 @@ describe('setStock', () => {
       context,
     );
 
-    expect(result).toEqual({ stock: stockLevel({ available: 0, reserved: 2, version: 5, updatedAt: '2025-03-01T10:00:00.000Z' }), created: false });
+    expect(result).toEqual({
+      stock: stockLevel({ available: 0, reserved: 2, version: 5, updatedAt: '2025-03-01T10:00:00.000Z' }),
+      created: false,
+    });
   });
 
   it('writes nothing at a stale version or for a sku without stock', async () => {
     const inventory = new InMemoryInventory([stockLevel({ version: 2 })]);
     const deps = { stock: inventory.stockRepository, clock };
 
-    await expect(setStock(deps, { sku: 'MUG-001', available: 1, precondition: { kind: 'update', expectedVersion: 1 } }, context)).rejects.toBeInstanceOf(
-      StockVersionConflictError,
-    );
-    await expect(setStock(deps, { sku: 'TEA-001', available: 1, precondition: { kind: 'update', expectedVersion: 1 } }, context)).rejects.toBeInstanceOf(
-      StockNotFoundError,
-    );
+    await expect(
+      setStock(deps, { sku: 'MUG-001', available: 1, precondition: { kind: 'update', expectedVersion: 1 } }, context),
+    ).rejects.toBeInstanceOf(StockVersionConflictError);
+    await expect(
+      setStock(deps, { sku: 'TEA-001', available: 1, precondition: { kind: 'update', expectedVersion: 1 } }, context),
+    ).rejects.toBeInstanceOf(StockNotFoundError);
     expect([...inventory.stock.values()]).toEqual([stockLevel({ version: 2 })]);
   });
 

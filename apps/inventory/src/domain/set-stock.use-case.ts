@@ -28,7 +28,10 @@ export const setStock = async (deps: SetStockDeps, command: SetStockCommand, con
   if (!precondition) throw new StockPreconditionRequiredError(sku);
   const now = deps.clock.now().toISOString();
   if (precondition.kind === 'update') {
-    return { stock: await deps.stock.setAvailable({ sku, available, expectedVersion: precondition.expectedVersion }, now, context), created: false };
+    return {
+      stock: await deps.stock.setAvailable({ sku, available, expectedVersion: precondition.expectedVersion }, now, context),
+      created: false,
+    };
   }
   const level: StockLevel = { sku, available, reserved: 0, version: 1, updatedAt: now };
   await deps.stock.create(level, context);

@@ -40,6 +40,11 @@ const { observability, logger, metrics, env, clients } = coldStart({ env: INVENT
 
 /** Lambda entry point: ReleaseStock with the shop's observability (correlation id from the payload). */
 export const handler = withObservability(
-  createReleaseStockCommand({ reservations: new DynamoReservationRepository(clients.db, env.tableName), clock: systemClock, logger, metrics }),
+  createReleaseStockCommand({
+    reservations: new DynamoReservationRepository(clients.db, env.tableName),
+    clock: systemClock,
+    logger,
+    metrics,
+  }),
   { observability },
 );

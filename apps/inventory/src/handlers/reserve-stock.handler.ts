@@ -27,10 +27,18 @@ export const createReserveStockCommand = (deps: ReserveStockCommandDeps) =>
       payload: 'ReserveStock',
       schema: ReserveStockInputSchema,
       run: (input) => reserveStock(deps, input),
-      report: (result, input) => ({ metric: 'StockReserved', message: 'Stock reserved', fields: { orderId: input.orderId, lines: result.lines } }),
+      report: (result, input) => ({
+        metric: 'StockReserved',
+        message: 'Stock reserved',
+        fields: { orderId: input.orderId, lines: result.lines },
+      }),
       refused: (error, input) =>
         error instanceof OutOfStockError
-          ? { metric: 'StockReservationRefused', message: 'Stock reservation refused: out of stock', fields: { orderId: input.orderId, skus: error.skus } }
+          ? {
+              metric: 'StockReservationRefused',
+              message: 'Stock reservation refused: out of stock',
+              fields: { orderId: input.orderId, skus: error.skus },
+            }
           : undefined,
     },
     deps,
@@ -41,6 +49,11 @@ const { observability, logger, metrics, env, clients } = coldStart({ env: INVENT
 
 /** Lambda entry point: ReserveStock with the shop's observability (correlation id from the payload). */
 export const handler = withObservability(
-  createReserveStockCommand({ reservations: new DynamoReservationRepository(clients.db, env.tableName), clock: systemClock, logger, metrics }),
+  createReserveStockCommand({
+    reservations: new DynamoReservationRepository(clients.db, env.tableName),
+    clock: systemClock,
+    logger,
+    metrics,
+  }),
   { observability },
 );

@@ -65,7 +65,13 @@ describe('inventory API', () => {
     it('creates the stock of a new sku with If-None-Match: *: 201 with the stock at version 1', async () => {
       const { call, inventory, metrics } = setup();
 
-      const result = await call({ method: 'PUT', path: '/MUG-001', body: { available: 10 }, claims: adminClaims(), headers: { ...create, 'x-correlation-id': 'corr-admin-1' } });
+      const result = await call({
+        method: 'PUT',
+        path: '/MUG-001',
+        body: { available: 10 },
+        claims: adminClaims(),
+        headers: { ...create, 'x-correlation-id': 'corr-admin-1' },
+      });
 
       expect(result.statusCode).toBe(201);
       expect(result.headers?.etag).toBe('"1"');
@@ -87,7 +93,13 @@ describe('inventory API', () => {
     it('updates with If-Match at the current version: 200, what is reserved kept, the next ETag', async () => {
       const { call, metrics } = setup([stockLevel({ available: 1, reserved: 3, version: 2 })]);
 
-      const result = await call({ method: 'PUT', path: '/MUG-001', body: { available: 0 }, claims: adminClaims(), headers: { 'If-Match': '"2"' } });
+      const result = await call({
+        method: 'PUT',
+        path: '/MUG-001',
+        body: { available: 0 },
+        claims: adminClaims(),
+        headers: { 'If-Match': '"2"' },
+      });
 
       expect(result.statusCode).toBe(200);
       expect(result.headers?.etag).toBe('"3"');
@@ -98,8 +110,20 @@ describe('inventory API', () => {
     it('answers 412 to a stale If-Match and 404 to one for a sku without stock, writing nothing', async () => {
       const { call, inventory } = setup([stockLevel({ version: 2 })]);
 
-      const stale = await call({ method: 'PUT', path: '/MUG-001', body: { available: 1 }, claims: adminClaims(), headers: { 'If-Match': '"1"' } });
-      const unknown = await call({ method: 'PUT', path: '/TEA-001', body: { available: 1 }, claims: adminClaims(), headers: { 'If-Match': '"1"' } });
+      const stale = await call({
+        method: 'PUT',
+        path: '/MUG-001',
+        body: { available: 1 },
+        claims: adminClaims(),
+        headers: { 'If-Match': '"1"' },
+      });
+      const unknown = await call({
+        method: 'PUT',
+        path: '/TEA-001',
+        body: { available: 1 },
+        claims: adminClaims(),
+        headers: { 'If-Match': '"1"' },
+      });
 
       expect([stale.statusCode, unknown.statusCode]).toEqual([412, 404]);
       expect([...inventory.stock.values()]).toEqual([stockLevel({ version: 2 })]);
@@ -148,7 +172,13 @@ describe('inventory API', () => {
 
     it('names a bad sku, a bad If-Match and a bad body at once', async () => {
       const { call } = setup();
-      const result = await call({ method: 'PUT', path: '/bad_sku', body: { available: -1 }, claims: adminClaims(), headers: { 'If-Match': 'W/"x"' } });
+      const result = await call({
+        method: 'PUT',
+        path: '/bad_sku',
+        body: { available: -1 },
+        claims: adminClaims(),
+        headers: { 'If-Match': 'W/"x"' },
+      });
       expect(fields(result)).toEqual(['sku', 'If-Match', 'available']);
     });
 
@@ -162,7 +192,9 @@ describe('inventory API', () => {
     it('is for administrators only', async () => {
       const { call, inventory } = setup();
       expect((await call({ method: 'PUT', path: '/MUG-001', body: { available: 1 }, headers: create })).statusCode).toBe(401);
-      expect((await call({ method: 'PUT', path: '/MUG-001', body: { available: 1 }, claims: customerClaims(), headers: create })).statusCode).toBe(403);
+      expect(
+        (await call({ method: 'PUT', path: '/MUG-001', body: { available: 1 }, claims: customerClaims(), headers: create })).statusCode,
+      ).toBe(403);
       expect(inventory.stock.size).toBe(0);
     });
   });

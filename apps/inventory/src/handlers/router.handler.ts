@@ -115,7 +115,10 @@ export const createInventoryApi = (deps: InventoryApiDeps): ProxyFunction => {
     metrics.addMetric(result.replayed ? 'StockAdjustmentReplayed' : 'StockAdjusted', MetricUnit.Count, 1);
     return Response.json(
       { stock: result.stock, adjustment: result.adjustment },
-      { status: result.replayed ? 200 : 201, headers: { ETag: etagOf(result.stock), ...(result.replayed && { [IDEMPOTENT_REPLAYED_HEADER]: 'true' }) } },
+      {
+        status: result.replayed ? 200 : 201,
+        headers: { ETag: etagOf(result.stock), ...(result.replayed && { [IDEMPOTENT_REPLAYED_HEADER]: 'true' }) },
+      },
     );
   });
 

@@ -27,7 +27,12 @@ const call = (request: ApiRequest, correlationId = 'corr-int') =>
     logger: { debug: jest.fn(), error: jest.fn() },
     metrics: { addMetric: jest.fn() },
   })(
-    apiGatewayProxyEvent({ basePath: '/inventory', claims: adminClaims(), ...request, headers: { 'x-correlation-id': correlationId, ...request.headers } }),
+    apiGatewayProxyEvent({
+      basePath: '/inventory',
+      claims: adminClaims(),
+      ...request,
+      headers: { 'x-correlation-id': correlationId, ...request.headers },
+    }),
     fakeLambdaContext(),
   );
 const body = (result: APIGatewayProxyResult) => JSON.parse(result.body) as Record<string, unknown>;
@@ -36,18 +41,27 @@ const storedItem = async (sku: string) =>
 const itemsOfSku = async (sku: string) =>
   (
     await docClient.send(
-      new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': stockKey(sku).pk }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': stockKey(sku).pk },
+        ConsistentRead: true,
+      }),
     )
   ).Items ?? [];
 
-const create = (sku: string, available: number) => call({ method: 'PUT', path: `/${sku}`, body: { available }, headers: { 'if-none-match': '*' } });
+const create = (sku: string, available: number) =>
+  call({ method: 'PUT', path: `/${sku}`, body: { available }, headers: { 'if-none-match': '*' } });
 const adjust = (sku: string, idempotencyKey: string, delta: number, reason = 'received') =>
   call({ method: 'POST', path: `/${sku}/adjustments`, body: { delta, reason }, headers: { 'idempotency-key': idempotencyKey } });
 
 describe('inventory router on DynamoDB Local', () => {
   describe('PUT /{sku}', () => {
     it('creates stock with If-None-Match: * (201, version 1), serves it, and stores the correlation id of the write', async () => {
-      const put = await call({ method: 'PUT', path: '/RT-SET-1', body: { available: 10 }, headers: { 'if-none-match': '*' } }, 'corr-set-1');
+      const put = await call(
+        { method: 'PUT', path: '/RT-SET-1', body: { available: 10 }, headers: { 'if-none-match': '*' } },
+        'corr-set-1',
+      );
 
       expect(put.statusCode).toBe(201);
       expect(body(put)).toMatchObject({ sku: 'RT-SET-1', available: 10, reserved: 0, version: 1 });
@@ -101,27 +115,35 @@ describe('inventory router on DynamoDB Local', () => {
   });
 
   describe('POST /{sku}/adjustments', () => {
-    it('applies 20 parallel adjustments of +1 with distinct keys: +20, version +20, every one 201', async () => {
-      await create('RT-ADJ-1', 5);
+    it(
+      'applies 20 parallel adjustments of +1 with distinct keys: +20, version +20, every one 201',
+      async () => {
+        await create('RT-ADJ-1', 5);
 
-      const results = await Promise.all(Array.from({ length: 20 }, () => adjust('RT-ADJ-1', randomUUID(), 1)));
+        const results = await Promise.all(Array.from({ length: 20 }, () => adjust('RT-ADJ-1', randomUUID(), 1)));
 
-      expect(results.map((result) => result.statusCode)).toEqual(Array(20).fill(201));
-      await expect(storedItem('RT-ADJ-1')).resolves.toMatchObject({ available: 25, reserved: 0, version: 21 });
-      expect((await itemsOfSku('RT-ADJ-1')).filter((item) => String(item.sk).startsWith('ADJUSTMENT#'))).toHaveLength(20);
-    }, RACE_TIMEOUT_MS);
+        expect(results.map((result) => result.statusCode)).toEqual(Array(20).fill(201));
+        await expect(storedItem('RT-ADJ-1')).resolves.toMatchObject({ available: 25, reserved: 0, version: 21 });
+        expect((await itemsOfSku('RT-ADJ-1')).filter((item) => String(item.sk).startsWith('ADJUSTMENT#'))).toHaveLength(20);
+      },
+      RACE_TIMEOUT_MS,
+    );
 
-    it('applies the same key sent 5 times in parallel once: one 201, four 200 replays, all with the same adjustment', async () => {
-      await create('RT-ADJ-2', 5);
-      const key = randomUUID();
+    it(
+      'applies the same key sent 5 times in parallel once: one 201, four 200 replays, all with the same adjustment',
+      async () => {
+        await create('RT-ADJ-2', 5);
+        const key = randomUUID();
 
-      const results = await Promise.all(Array.from({ length: 5 }, () => adjust('RT-ADJ-2', key, 1, 'received PO-7')));
+        const results = await Promise.all(Array.from({ length: 5 }, () => adjust('RT-ADJ-2', key, 1, 'received PO-7')));
 
-      expect(results.map((result) => result.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
-      expect(new Set(results.map((result) => JSON.stringify(body(result).adjustment))).size).toBe(1);
-      expect(results.filter((result) => result.headers?.['idempotent-replayed'] === 'true')).toHaveLength(4);
-      await expect(storedItem('RT-ADJ-2')).resolves.toMatchObject({ available: 6, version: 2 });
-    }, RACE_TIMEOUT_MS);
+        expect(results.map((result) => result.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
+        expect(new Set(results.map((result) => JSON.stringify(body(result).adjustment))).size).toBe(1);
+        expect(results.filter((result) => result.headers?.['idempotent-replayed'] === 'true')).toHaveLength(4);
+        await expect(storedItem('RT-ADJ-2')).resolves.toMatchObject({ available: 6, version: 2 });
+      },
+      RACE_TIMEOUT_MS,
+    );
 
     it('records the adjustment under its key with a TTL, and refuses the key with another body (422), changing nothing', async () => {
       await create('RT-ADJ-3', 5);
@@ -132,8 +154,18 @@ describe('inventory router on DynamoDB Local', () => {
 
       expect([first.statusCode, reused.statusCode]).toEqual([201, 422]);
       await expect(storedItem('RT-ADJ-3')).resolves.toMatchObject({ available: 8, version: 2 });
-      const record = (await docClient.send(new GetCommand({ TableName: table.tableName, Key: adjustmentKey('RT-ADJ-3', 'po-1234'), ConsistentRead: true }))).Item;
-      expect(record).toMatchObject({ sku: 'RT-ADJ-3', idempotencyKey: 'po-1234', delta: 3, reason: 'received PO-1234', correlationId: 'corr-int' });
+      const record = (
+        await docClient.send(
+          new GetCommand({ TableName: table.tableName, Key: adjustmentKey('RT-ADJ-3', 'po-1234'), ConsistentRead: true }),
+        )
+      ).Item;
+      expect(record).toMatchObject({
+        sku: 'RT-ADJ-3',
+        idempotencyKey: 'po-1234',
+        delta: 3,
+        reason: 'received PO-1234',
+        correlationId: 'corr-int',
+      });
       expect(record?.expiresAt).toBeGreaterThanOrEqual(before + ADJUSTMENT_KEY_TTL_SECONDS);
       expect(record?.expiresAt).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + ADJUSTMENT_KEY_TTL_SECONDS);
     });
@@ -141,7 +173,10 @@ describe('inventory router on DynamoDB Local', () => {
     it('answers 409 to a delta that would take available below 0 with units reserved, and leaves stock and reservation as they were', async () => {
       await create('RT-ADJ-4', 5);
       const reservations = new DynamoReservationRepository(docClient, table.tableName);
-      await reserveStock({ reservations, clock: systemClock }, { orderId: randomUUID(), correlationId: 'corr-saga', lines: [{ sku: 'RT-ADJ-4', quantity: 3 }] });
+      await reserveStock(
+        { reservations, clock: systemClock },
+        { orderId: randomUUID(), correlationId: 'corr-saga', lines: [{ sku: 'RT-ADJ-4', quantity: 3 }] },
+      );
       const before = await storedItem('RT-ADJ-4');
       expect(before).toMatchObject({ available: 2, reserved: 3, version: 2 });
 

@@ -1,6 +1,20 @@
 import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createServiceApp, inlineTestCode, logicalIdOf, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import {
+  actionsOf,
+  alarmCountsByMetric,
+  alarmedResources,
+  alarmsOn,
+  createServiceApp,
+  inlineTestCode,
+  logicalIdOf,
+  nagFindings,
+  policyStatementsOf,
+  STAGE_NAMES,
+  statefulLogicalIds,
+  synthesizedTemplate,
+  templateFixture,
+} from '@shop/cdk';
 import { InventoryStack } from './inventory-stack';
 
 const synth = (stageName: string) => {
@@ -83,7 +97,20 @@ describe('InventoryStack', () => {
   it('authorizes every method but OPTIONS with Cognito: the inventory is for administrators', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties);
     const guarded = methods.filter((m) => m.HttpMethod !== 'OPTIONS');
-    expect(guarded.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'DELETE', 'GET', 'GET', 'HEAD', 'HEAD', 'PATCH', 'PATCH', 'POST', 'POST', 'PUT', 'PUT']);
+    expect(guarded.map((m) => m.HttpMethod).sort()).toEqual([
+      'DELETE',
+      'DELETE',
+      'GET',
+      'GET',
+      'HEAD',
+      'HEAD',
+      'PATCH',
+      'PATCH',
+      'POST',
+      'POST',
+      'PUT',
+      'PUT',
+    ]);
     expect(guarded.every((m) => m.AuthorizationType === 'COGNITO_USER_POOLS' && m.AuthorizerId !== undefined)).toBe(true);
   });
 
@@ -132,7 +159,11 @@ describe('InventoryStack', () => {
       alarmsOn(template, 'Errors').map((alarm) => [String(alarm.AlarmDescription).split(':')[0], alarm.Threshold]),
     );
     expect(thresholds['inventory/reserve-stock']).toBe(0.5);
-    expect(Object.entries(thresholds).filter(([name]) => name !== 'inventory/reserve-stock').map(([, threshold]) => threshold)).toEqual([0.05, 0.05]);
+    expect(
+      Object.entries(thresholds)
+        .filter(([name]) => name !== 'inventory/reserve-stock')
+        .map(([, threshold]) => threshold),
+    ).toEqual([0.05, 0.05]);
   });
 
   it('is cdk-nag clean', () => {
@@ -167,9 +198,7 @@ describe('InventoryStack alarms in prod', () => {
 
 describe('inventory stateful resources', () => {
   it('keep their logical ids in prod (a new logical id replaces the resource and loses its data or messages)', () => {
-    expect(statefulLogicalIds(synth('prod').template)).toEqual([
-      'AWS::DynamoDB::Table StateInventoryTable9DA003C1',
-    ]);
+    expect(statefulLogicalIds(synth('prod').template)).toEqual(['AWS::DynamoDB::Table StateInventoryTable9DA003C1']);
   });
 });
 

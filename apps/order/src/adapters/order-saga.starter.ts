@@ -6,8 +6,7 @@ import type { OrderSaga, SagaExecution, SagaExecutionStatus, SagaStart } from '.
 export const EXECUTION_ALREADY_EXISTS = 'ExecutionAlreadyExists';
 
 /** Is `error` Step Functions' `ExecutionAlreadyExists` (by name, so duplicate SDK copies still match)? */
-export const isExecutionAlreadyExists = (error: unknown): boolean =>
-  error instanceof Error && error.name === EXECUTION_ALREADY_EXISTS;
+export const isExecutionAlreadyExists = (error: unknown): boolean => error instanceof Error && error.name === EXECUTION_ALREADY_EXISTS;
 
 /** Name of the error Step Functions answers when no execution has that ARN (never started, or expired after 90 days). */
 export const EXECUTION_DOES_NOT_EXIST = 'ExecutionDoesNotExist';

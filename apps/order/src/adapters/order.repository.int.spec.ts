@@ -52,9 +52,9 @@ describe('DynamoOrderRepository on DynamoDB Local', () => {
     const id = orderId(900);
     await repository().create(pendingOrder({ orderId: id }), { correlationId: 'c1' });
 
-    await expect(repository().create(pendingOrder({ orderId: id, placedAt: placedAt(59) }), { correlationId: 'c2' })).rejects.toBeInstanceOf(
-      OrderAlreadyExistsError,
-    );
+    await expect(
+      repository().create(pendingOrder({ orderId: id, placedAt: placedAt(59) }), { correlationId: 'c2' }),
+    ).rejects.toBeInstanceOf(OrderAlreadyExistsError);
     await expect(repository().get(id)).resolves.toEqual(pendingOrder({ orderId: id }));
   });
 
@@ -196,7 +196,9 @@ describe('DynamoOrderRepository on DynamoDB Local', () => {
       const created = pendingOrder({ orderId: id });
       await repository().create(created, { correlationId: 'c1' });
 
-      const result = await repository().fence(id, { status: 'NEEDS_ATTENTION', reason: 'Sandbox.Timedout' }, AT, { correlationId: 'corr-saga' });
+      const result = await repository().fence(id, { status: 'NEEDS_ATTENTION', reason: 'Sandbox.Timedout' }, AT, {
+        correlationId: 'corr-saga',
+      });
 
       const expected = transitionOrder(created, { status: 'NEEDS_ATTENTION', reason: 'Sandbox.Timedout' }, AT).order;
       expect(result).toEqual({ order: expected, changed: true });
@@ -209,7 +211,9 @@ describe('DynamoOrderRepository on DynamoDB Local', () => {
       const { order: confirmed } = await repository().changeStatus(id, { status: 'CONFIRMED' }, AT, { correlationId: 'c2' });
       const before = await storedItem(id);
 
-      await expect(repository().fence(id, { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, AT, { correlationId: 'c3' })).resolves.toEqual({
+      await expect(
+        repository().fence(id, { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, AT, { correlationId: 'c3' }),
+      ).resolves.toEqual({
         order: confirmed,
         changed: false,
       });
@@ -226,7 +230,11 @@ describe('DynamoOrderRepository on DynamoDB Local', () => {
             repository().fence(id, { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, AT, { correlationId: 'fence' }),
           ]);
           const stored = await storedItem(id);
-          return { confirmed: confirm.status === 'fulfilled', fenced: fence.status === 'fulfilled' && fence.value.changed, status: stored?.status };
+          return {
+            confirmed: confirm.status === 'fulfilled',
+            fenced: fence.status === 'fulfilled' && fence.value.changed,
+            status: stored?.status,
+          };
         }),
       );
 
@@ -251,7 +259,9 @@ describe('DynamoOrderRepository on DynamoDB Local', () => {
       return ids;
     };
     const everyShard = async (list: (shard: number, cursor?: string) => ReturnType<OrderRepository['listPending']>) =>
-      (await Promise.all(Array.from({ length: repository().partitions }, (_, shard) => all((cursor) => list(shard, cursor))))).flat().sort();
+      (await Promise.all(Array.from({ length: repository().partitions }, (_, shard) => all((cursor) => list(shard, cursor)))))
+        .flat()
+        .sort();
 
     it('lists a PENDING order in its shard until it settles, then in the settled shard, by checkout time', async () => {
       const ids = [1100, 1101, 1102, 1103, 1104, 1105].map(orderId);
@@ -284,8 +294,12 @@ describe('DynamoOrderRepository on DynamoDB Local', () => {
       await repository().create(pendingOrder({ orderId: id, placedAt }), { correlationId: 'c' });
       const shard = statusShardOf(id);
       const listed = async () => ({
-        pending: (await repository().listPending(shard, '2025-03-02T12:00:00.000Z', 50)).items.some((stored) => stored.order.orderId === id),
-        settled: (await repository().listSettled(shard, placedAt, '2025-03-02T12:00:00.000Z', 50)).items.some((stored) => stored.order.orderId === id),
+        pending: (await repository().listPending(shard, '2025-03-02T12:00:00.000Z', 50)).items.some(
+          (stored) => stored.order.orderId === id,
+        ),
+        settled: (await repository().listSettled(shard, placedAt, '2025-03-02T12:00:00.000Z', 50)).items.some(
+          (stored) => stored.order.orderId === id,
+        ),
       });
 
       await repository().settle(id); // still PENDING: nothing to settle
@@ -317,16 +331,17 @@ describe('DynamoOrderRepository on DynamoDB Local', () => {
 
     it("refuses a cursor of another shard's query", async () => {
       const ids = [1120, 1121, 1122, 1123, 1124, 1125, 1126, 1127, 1128, 1129].map(orderId);
-      for (const id of ids) await repository().create(pendingOrder({ orderId: id, placedAt: '2025-03-04T10:00:00.000Z' }), { correlationId: 'c' });
+      for (const id of ids)
+        await repository().create(pendingOrder({ orderId: id, placedAt: '2025-03-04T10:00:00.000Z' }), { correlationId: 'c' });
       // Ten orders over eight shards: some shard holds two, so its first page of one has a next page.
       const shard = ids.map(statusShardOf).find((candidate, index, shards) => shards.indexOf(candidate) !== index) as number;
       const page = await repository().listPending(shard, '2025-03-05T00:00:00.000Z', 1);
       const cursor = page.nextCursor as string;
       expect(cursor).toEqual(expect.any(String));
 
-      await expect(repository().listPending((shard + 1) % repository().partitions, '2025-03-05T00:00:00.000Z', 1, cursor)).rejects.toBeInstanceOf(
-        InvalidCursorError,
-      );
+      await expect(
+        repository().listPending((shard + 1) % repository().partitions, '2025-03-05T00:00:00.000Z', 1, cursor),
+      ).rejects.toBeInstanceOf(InvalidCursorError);
     });
   });
 });

@@ -179,9 +179,9 @@ describe('DynamoOrderRepository', () => {
     it('turns another stored status into InvalidOrderTransitionError', async () => {
       ddb.on(UpdateCommand).rejects(conditionFailed(raw(toOrderItem(confirmed, 'c'))));
 
-      await expect(
-        repository.changeStatus(ORDER_ID, { status: 'CANCELLED', reason: 'OUT_OF_STOCK' }, AT, context),
-      ).rejects.toEqual(new InvalidOrderTransitionError(ORDER_ID, 'CONFIRMED', 'CANCELLED'));
+      await expect(repository.changeStatus(ORDER_ID, { status: 'CANCELLED', reason: 'OUT_OF_STOCK' }, AT, context)).rejects.toEqual(
+        new InvalidOrderTransitionError(ORDER_ID, 'CONFIRMED', 'CANCELLED'),
+      );
     });
 
     it('turns a failed condition without a stored item into OrderNotFoundError', async () => {
@@ -228,7 +228,9 @@ describe('DynamoOrderRepository', () => {
 
     it('turns a failed condition without a stored item into OrderNotFoundError', async () => {
       ddb.on(UpdateCommand).rejects(conditionFailed());
-      await expect(repository.fence(ORDER_ID, { status: 'NEEDS_ATTENTION', reason: 'X' }, AT, context)).rejects.toBeInstanceOf(OrderNotFoundError);
+      await expect(repository.fence(ORDER_ID, { status: 'NEEDS_ATTENTION', reason: 'X' }, AT, context)).rejects.toBeInstanceOf(
+        OrderNotFoundError,
+      );
     });
   });
 

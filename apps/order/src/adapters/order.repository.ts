@@ -132,9 +132,7 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   async getStored(orderId: string): Promise<StoredOrder | undefined> {
-    const { Item } = await this.docClient.send(
-      new GetCommand({ TableName: this.tableName, Key: orderKey(orderId), ConsistentRead: true }),
-    );
+    const { Item } = await this.docClient.send(new GetCommand({ TableName: this.tableName, Key: orderKey(orderId), ConsistentRead: true }));
     return Item ? fromStoredItem(Item) : undefined;
   }
 
@@ -281,7 +279,13 @@ export class DynamoOrderRepository implements OrderRepository {
    * `BETWEEN from AND to` is [from, to) here: a sort key `<to>#<orderId>` sorts after `to`.
    */
   async listSettled(partition: number, placedFrom: string, placedTo: string, limit: number, cursor?: string): Promise<Page<StoredOrder>> {
-    return this.queryStatusIndex(settledPartition(partition), '#sort BETWEEN :from AND :to', { ':from': placedFrom, ':to': placedTo }, limit, cursor);
+    return this.queryStatusIndex(
+      settledPartition(partition),
+      '#sort BETWEEN :from AND :to',
+      { ':from': placedFrom, ':to': placedTo },
+      limit,
+      cursor,
+    );
   }
 
   private async queryStatusIndex(

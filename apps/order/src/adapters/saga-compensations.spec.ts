@@ -83,7 +83,9 @@ describe('LambdaSagaCompensations', () => {
   });
 
   it('treats a crash that reports no error type as the function error Lambda names', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode('Task timed out') as never });
+    lambda
+      .on(InvokeCommand)
+      .resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode('Task timed out') as never });
     const { compensations } = setup();
     await expect(compensations.refundPayment(ORDER_ID, 'corr-1')).rejects.toMatchObject({ name: 'Unhandled' });
     expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 4);
@@ -97,7 +99,10 @@ describe('LambdaSagaCompensations', () => {
   });
 
   it('retries Lambda throttling but not a function that does not exist', async () => {
-    lambda.on(InvokeCommand).rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} })).resolves(refunded);
+    lambda
+      .on(InvokeCommand)
+      .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }))
+      .resolves(refunded);
     await expect(setup().compensations.refundPayment(ORDER_ID, 'corr-1')).resolves.toEqual({ undone: true });
 
     lambda.reset();

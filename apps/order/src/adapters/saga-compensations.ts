@@ -50,7 +50,12 @@ export const DEFAULT_COMPENSATION_RETRY: CompensationRetryPolicy = { attempts: 4
 const NEVER_RETRIED = new Set(['ValidationError', 'ParticipantContractError']);
 
 /** SDK errors of the client's own making that are still worth retrying (throttling). */
-const RETRIED_CLIENT_FAULTS = new Set(['TooManyRequestsException', 'ThrottlingException', 'EC2ThrottledException', 'ResourceNotReadyException']);
+const RETRIED_CLIENT_FAULTS = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'EC2ThrottledException',
+  'ResourceNotReadyException',
+]);
 
 /**
  * Whether a failed call may succeed when repeated: any participant error but a {@link NEVER_RETRIED}

@@ -8,7 +8,8 @@ describe('the status index keys', () => {
     const shard = statusShardOf(ORDER_ID);
     expect(statusShardOf(ORDER_ID)).toBe(shard);
     expect(statusPartitionOf(ORDER_ID, 'PENDING')).toBe(`PENDING#${shard}`);
-    for (const status of ['CONFIRMED', 'CANCELLED', 'NEEDS_ATTENTION'] as const) expect(statusPartitionOf(ORDER_ID, status)).toBe(`SETTLED#${shard}`);
+    for (const status of ['CONFIRMED', 'CANCELLED', 'NEEDS_ATTENTION'] as const)
+      expect(statusPartitionOf(ORDER_ID, status)).toBe(`SETTLED#${shard}`);
     expect(statusPartitionOf(ORDER_ID, 'CANCELLED', 'OUT_OF_STOCK')).toBe(`SETTLED#${shard}`);
   });
 

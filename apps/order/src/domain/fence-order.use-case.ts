@@ -17,9 +17,5 @@ export interface FenceOrderDeps {
  * the confirmation landed and must stand.
  * @throws OrderNotFoundError when no order has this id.
  */
-export const fenceOrder = (
-  deps: FenceOrderDeps,
-  orderId: string,
-  target: FenceTarget,
-  context: WriteContext,
-): Promise<TransitionResult> => deps.orders.fence(orderId, target, deps.clock.now(), context);
+export const fenceOrder = (deps: FenceOrderDeps, orderId: string, target: FenceTarget, context: WriteContext): Promise<TransitionResult> =>
+  deps.orders.fence(orderId, target, deps.clock.now(), context);

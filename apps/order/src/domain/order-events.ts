@@ -52,8 +52,19 @@ export const orderEventOf = (order: Order, correlationId: string): OrderEvent | 
   }
   if (order.status === 'CANCELLED') {
     if (!order.cancellationReason) throw new MissingCancellationReasonError(order.orderId);
-    return createOrderCancelled({ ...common, lines: order.lines, total: order.total, reason: order.cancellationReason, cancelledAt: entered.at });
+    return createOrderCancelled({
+      ...common,
+      lines: order.lines,
+      total: order.total,
+      reason: order.cancellationReason,
+      cancelledAt: entered.at,
+    });
   }
   const previous = order.statusHistory.at(-2)?.status ?? 'PENDING';
-  return createOrderNeedsAttention({ ...common, previousStatus: previous, reason: entered.reason ?? UNKNOWN_REASON, flaggedAt: entered.at });
+  return createOrderNeedsAttention({
+    ...common,
+    previousStatus: previous,
+    reason: entered.reason ?? UNKNOWN_REASON,
+    flaggedAt: entered.at,
+  });
 };

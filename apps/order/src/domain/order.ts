@@ -78,8 +78,7 @@ export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => OR
  * The statuses from which the status machine allows a move to `to` (never `to` itself). A
  * repository that changes the status in one conditional write makes it conditional on these.
  */
-export const transitionSources = (to: OrderStatus): OrderStatus[] =>
-  ORDER_STATUSES.filter((from) => canTransition(from, to));
+export const transitionSources = (to: OrderStatus): OrderStatus[] => ORDER_STATUSES.filter((from) => canTransition(from, to));
 
 /** A new PENDING order at version 1 from a `PlaceOrder` command, received at `now`. */
 export const newOrder = (data: PlaceOrderData, now: Date): Order => {

@@ -3,14 +3,7 @@ import { transitionOrder } from './order';
 import { placeOrder, sagaInputOf } from './place-order.use-case';
 import { fixedClock, FakeOrderSaga } from './testing/fake-order-saga';
 import { InMemoryOrderRepository } from './testing/in-memory-order.repository';
-import {
-  CORRELATION_ID,
-  ORDER_ID,
-  OTHER_CUSTOMER_ID,
-  pendingOrder,
-  placeOrderData,
-  RECEIVED_AT,
-} from './testing/order-fixtures';
+import { CORRELATION_ID, ORDER_ID, OTHER_CUSTOMER_ID, pendingOrder, placeOrderData, RECEIVED_AT } from './testing/order-fixtures';
 
 const setup = (seed = [] as ReturnType<typeof pendingOrder>[]) => {
   const orders = new InMemoryOrderRepository(seed);
@@ -87,6 +80,10 @@ describe('placeOrder', () => {
 describe('sagaInputOf', () => {
   it('takes the order as stored, not as re-sent', () => {
     const stored = pendingOrder();
-    expect(sagaInputOf(stored, 'tok_decline', 'c-2')).toMatchObject({ placedAt: stored.placedAt, paymentToken: 'tok_decline', correlationId: 'c-2' });
+    expect(sagaInputOf(stored, 'tok_decline', 'c-2')).toMatchObject({
+      placedAt: stored.placedAt,
+      paymentToken: 'tok_decline',
+      correlationId: 'c-2',
+    });
   });
 });

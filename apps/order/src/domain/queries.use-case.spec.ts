@@ -59,7 +59,11 @@ describe('ListOrdersQuerySchema', () => {
 
 describe('toOrderView', () => {
   it('shows status, lines, total, address and history, without customer id or bookkeeping', () => {
-    const cancelled = transitionOrder(pendingOrder(), { status: 'CANCELLED', reason: 'OUT_OF_STOCK' }, new Date('2025-03-01T10:00:03.000Z')).order;
+    const cancelled = transitionOrder(
+      pendingOrder(),
+      { status: 'CANCELLED', reason: 'OUT_OF_STOCK' },
+      new Date('2025-03-01T10:00:03.000Z'),
+    ).order;
     expect(toOrderView(cancelled)).toEqual({
       orderId: ORDER_ID,
       status: 'CANCELLED',

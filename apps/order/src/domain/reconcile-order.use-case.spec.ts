@@ -24,7 +24,8 @@ const setup = (seed: Order[] = [pendingOrder()]) => {
 const failedAt = (stoppedAt = new Date(NOW.getTime() - 60_000)) => ({ status: 'FAILED' as const, stoppedAt });
 const at = new Date(RECEIVED_AT);
 const confirmed = () => transitionOrder(pendingOrder(), { status: 'CONFIRMED' }, at).order;
-const cancelledFor = (reason: 'OUT_OF_STOCK' | 'PROCESSING_FAILED') => transitionOrder(pendingOrder(), { status: 'CANCELLED', reason }, at).order;
+const cancelledFor = (reason: 'OUT_OF_STOCK' | 'PROCESSING_FAILED') =>
+  transitionOrder(pendingOrder(), { status: 'CANCELLED', reason }, at).order;
 
 describe('reconcileOrder', () => {
   it("fences a PENDING order CANCELLED PROCESSING_FAILED, then refunds and releases, with the order's correlation id", async () => {
@@ -56,9 +57,10 @@ describe('reconcileOrder', () => {
     await expect(orders.listPending(orders.partitionOf(ORDER_ID), NOW.toISOString(), 10)).resolves.toEqual({ items: [] });
   });
 
-  it('leaves an order the fence cancelled in the sweep\'s sight when a compensation fails, until it is flagged', async () => {
+  it("leaves an order the fence cancelled in the sweep's sight when a compensation fails, until it is flagged", async () => {
     const { orders, compensations, deps } = setup();
-    const listed = async () => (await orders.listPending(orders.partitionOf(ORDER_ID), NOW.toISOString(), 10)).items.map((s) => s.order.status);
+    const listed = async () =>
+      (await orders.listPending(orders.partitionOf(ORDER_ID), NOW.toISOString(), 10)).items.map((s) => s.order.status);
     const fence = orders.fence.bind(orders);
     let afterFence: string[] = [];
     orders.fence = async (...args) => {
@@ -90,7 +92,10 @@ describe('reconcileOrder', () => {
 
   it('leaves an order cancelled for a business reason alone (the saga compensated it)', async () => {
     const { compensations, deps } = setup([cancelledFor('OUT_OF_STOCK')]);
-    await expect(reconcileOrder(deps, { orderId: ORDER_ID, execution: failedAt() })).resolves.toMatchObject({ action: 'none', status: 'CANCELLED' });
+    await expect(reconcileOrder(deps, { orderId: ORDER_ID, execution: failedAt() })).resolves.toMatchObject({
+      action: 'none',
+      status: 'CANCELLED',
+    });
     expect(compensations.calls).toEqual([]);
   });
 
@@ -103,7 +108,10 @@ describe('reconcileOrder', () => {
       return fence(...args);
     };
 
-    await expect(reconcileOrder(deps, { orderId: ORDER_ID, execution: failedAt() })).resolves.toMatchObject({ action: 'none', status: 'CONFIRMED' });
+    await expect(reconcileOrder(deps, { orderId: ORDER_ID, execution: failedAt() })).resolves.toMatchObject({
+      action: 'none',
+      status: 'CONFIRMED',
+    });
     expect(compensations.calls).toEqual([]);
   });
 
@@ -181,7 +189,11 @@ describe('reconcileOrder', () => {
     const outcome = await reconcileOrder(deps, { orderId: ORDER_ID, execution: { status: 'TIMED_OUT', stoppedAt } });
 
     expect(waits).toEqual([GRACE_MS - 5_000]);
-    expect(outcome).toMatchObject({ action: 'compensated', passes: 2, compensations: [{ name: 'RefundPayment', undone: true }, { undone: false }] });
+    expect(outcome).toMatchObject({
+      action: 'compensated',
+      passes: 2,
+      compensations: [{ name: 'RefundPayment', undone: true }, { undone: false }],
+    });
     expect(compensations.charged.size + compensations.reserved.size).toBe(0);
   });
 
@@ -194,7 +206,9 @@ describe('reconcileOrder', () => {
 
   it('reconciles an order whose saga was never started', async () => {
     const { deps, stored } = setup();
-    await expect(reconcileOrder(deps, { orderId: ORDER_ID, execution: { status: 'NOT_FOUND' } })).resolves.toMatchObject({ action: 'compensated' });
+    await expect(reconcileOrder(deps, { orderId: ORDER_ID, execution: { status: 'NOT_FOUND' } })).resolves.toMatchObject({
+      action: 'compensated',
+    });
     expect(stored()?.order.status).toBe('CANCELLED');
   });
 
@@ -217,7 +231,9 @@ describe('reconcileOrder', () => {
     orders.fence = async () => {
       throw namedError('ProvisionedThroughputExceededException');
     };
-    await expect(reconcileOrder(deps, { orderId: ORDER_ID, execution: failedAt() })).rejects.toThrow('ProvisionedThroughputExceededException');
+    await expect(reconcileOrder(deps, { orderId: ORDER_ID, execution: failedAt() })).rejects.toThrow(
+      'ProvisionedThroughputExceededException',
+    );
     expect(compensations.calls).toEqual([]);
   });
 });

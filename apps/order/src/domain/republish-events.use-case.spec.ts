@@ -77,7 +77,14 @@ describe('republishEvents for order ids', () => {
 });
 
 describe('republishEvents for a time window', () => {
-  const seed = [order(1, 5), order(2, 15, 'CANCELLED'), order(3, 25), order(4, 35, 'NEEDS_ATTENTION'), order(5, 45), order(6, 50, 'PENDING')];
+  const seed = [
+    order(1, 5),
+    order(2, 15, 'CANCELLED'),
+    order(3, 25),
+    order(4, 35, 'NEEDS_ATTENTION'),
+    order(5, 45),
+    order(6, 50, 'PENDING'),
+  ];
 
   it('republishes every settled order placed in [placedFrom, placedTo), page by page, across every partition', async () => {
     const atEnd = { ...order(7, 0), placedAt: '2025-03-01T11:00:00.000Z' };

@@ -153,7 +153,10 @@ export const republishEvents = async (deps: RepublishEventsDeps, command: Republ
   if ('orderIds' in command) {
     const ids = [...new Set(command.orderIds)];
     const found = await Promise.all(ids.map((orderId) => deps.orders.getStored(orderId)));
-    await publishAll(found.filter((stored): stored is StoredOrder => stored !== undefined), undefined);
+    await publishAll(
+      found.filter((stored): stored is StoredOrder => stored !== undefined),
+      undefined,
+    );
     return { published, skipped, notFound: ids.filter((_, index) => found[index] === undefined), stoppedBy: 'done' };
   }
 

@@ -30,7 +30,10 @@ const setup = (seed: Order[], executions: Record<string, SagaExecution> = {}, ov
     saga,
     reconcile: async (command) => {
       reconciled.push(command.orderId);
-      return reconcileOrder({ orders, compensations, clock: { now: () => NOW }, sleep: async () => undefined, inFlightGraceMs: 25_000 }, command);
+      return reconcileOrder(
+        { orders, compensations, clock: { now: () => NOW }, sleep: async () => undefined, inFlightGraceMs: 25_000 },
+        command,
+      );
     },
     clock: { now: () => NOW },
     remainingTimeMs: () => 180_000,
@@ -78,7 +81,11 @@ describe('sweepPendingOrders', () => {
   });
 
   it('finishes an order a reconciliation fenced and was cut off before compensating, then no longer lists it', async () => {
-    const fenced = transitionOrder(pendingSince(1, 50), { status: 'CANCELLED', reason: 'PROCESSING_FAILED' }, new Date(minutesAgo(14))).order;
+    const fenced = transitionOrder(
+      pendingSince(1, 50),
+      { status: 'CANCELLED', reason: 'PROCESSING_FAILED' },
+      new Date(minutesAgo(14)),
+    ).order;
     const { orders, compensations, deps } = setup([fenced], { [fenced.orderId]: ended });
 
     await expect(sweepPendingOrders(deps)).resolves.toMatchObject({ examined: 1, compensated: 1 });

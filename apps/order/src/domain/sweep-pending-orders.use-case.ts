@@ -96,7 +96,9 @@ export const sweepPendingOrders = async (deps: SweepPendingOrdersDeps): Promise<
     }
   };
 
-  const cursors = new Map<number, string | undefined>(Array.from({ length: deps.orders.partitions }, (_, partition) => [partition, undefined]));
+  const cursors = new Map<number, string | undefined>(
+    Array.from({ length: deps.orders.partitions }, (_, partition) => [partition, undefined]),
+  );
   while (cursors.size > 0) {
     for (const [partition, cursor] of cursors) {
       if (deps.remainingTimeMs() < reserveMs) return result('time');

@@ -39,7 +39,10 @@ export const createMarkNeedsAttentionTask = (deps: SagaTaskDeps) =>
   );
 
 // Cold start: configuration and clients are built once per execution environment.
-const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(ORDER_ENV, 'tableName'), clients: { db: documentClient } });
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(ORDER_ENV, 'tableName'),
+  clients: { db: documentClient },
+});
 
 /** Lambda entry point (the correlation id comes from the payload's `correlationId`). */
 export const handler = withObservability(

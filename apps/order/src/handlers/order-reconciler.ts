@@ -1,5 +1,10 @@
 import { MetricUnit, type LogSink, type MetricSink } from '@shop/observability';
-import { reconcileOrder, type ReconcileOrderCommand, type ReconcileOrderDeps, type ReconcileOutcome } from '../domain/reconcile-order.use-case';
+import {
+  reconcileOrder,
+  type ReconcileOrderCommand,
+  type ReconcileOrderDeps,
+  type ReconcileOutcome,
+} from '../domain/reconcile-order.use-case';
 import { NEEDS_ATTENTION_METRIC } from '../domain/saga-tasks';
 
 /** What the reconciler needs; tests pass fakes. */

@@ -91,7 +91,14 @@ describe('orderEventFromStreamRecord', () => {
   it.each([
     ['the PENDING insert', { eventName: 'INSERT', keys, newImage: toOrderItem(pending, 'c') } as StreamChangeInput],
     ['a write that kept the status', modify(confirmed, { ...confirmed, version: 3 })],
-    ['another item type', { eventName: 'INSERT', keys: { pk: 'IDEMPOTENCY#x', sk: 'IDEMPOTENCY' }, newImage: { pk: 'IDEMPOTENCY#x', sk: 'IDEMPOTENCY' } } as StreamChangeInput],
+    [
+      'another item type',
+      {
+        eventName: 'INSERT',
+        keys: { pk: 'IDEMPOTENCY#x', sk: 'IDEMPOTENCY' },
+        newImage: { pk: 'IDEMPOTENCY#x', sk: 'IDEMPOTENCY' },
+      } as StreamChangeInput,
+    ],
     ['a removal', { eventName: 'REMOVE', keys, oldImage: toOrderItem(confirmed, 'c') } as StreamChangeInput],
   ])('publishes nothing for %s', (_label, change) => {
     expect(orderEventFromStreamRecord(recordOf(change))).toBeUndefined();
@@ -99,9 +106,9 @@ describe('orderEventFromStreamRecord', () => {
 
   it('fails loudly on a corrupt order item rather than dropping it', () => {
     const corrupt = { ...toOrderItem(confirmed, 'c'), lines: [] };
-    expect(() => orderEventFromStreamRecord(recordOf({ eventName: 'MODIFY', keys, oldImage: toOrderItem(pending, 'c'), newImage: corrupt }))).toThrow(
-      /cannot be published/,
-    );
+    expect(() =>
+      orderEventFromStreamRecord(recordOf({ eventName: 'MODIFY', keys, oldImage: toOrderItem(pending, 'c'), newImage: corrupt })),
+    ).toThrow(/cannot be published/);
   });
 });
 

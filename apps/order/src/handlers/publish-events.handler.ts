@@ -23,7 +23,10 @@ export const createOrderEventsRelay = (deps: PublishEventsDeps) =>
   createOutboxRelay({ toEvents: orderEventFromStreamRecord, publisher: deps.publisher, logger: deps.logger, metrics: deps.metrics });
 
 // Cold start: configuration and clients are built once per execution environment.
-const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(ORDER_ENV, 'topicArn'), clients: { sns: awsClient(SNSClient) } });
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(ORDER_ENV, 'topicArn'),
+  clients: { sns: awsClient(SNSClient) },
+});
 
 /** Lambda entry point: the stream relay with the shop's observability. */
 export const handler = withObservability(

@@ -73,7 +73,11 @@ describe('reconcile-order', () => {
     const { compensations, metrics, logger, reconcile } = setup();
     compensations.always.ReleaseStock = namedError('StockContentionError');
 
-    await expect(reconcile(statusChange('FAILED'))).resolves.toMatchObject({ action: 'needs-attention', status: 'NEEDS_ATTENTION', flagged: true });
+    await expect(reconcile(statusChange('FAILED'))).resolves.toMatchObject({
+      action: 'needs-attention',
+      status: 'NEEDS_ATTENTION',
+      flagged: true,
+    });
     expect(metrics).toEqual(['OrderFenced', NEEDS_ATTENTION_METRIC]);
     expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('needs an operator'), expect.objectContaining({ orderId: ORDER_ID }));
   });

@@ -23,7 +23,11 @@ export type ReconcileAnswer = { readonly orderId: string } & (ReconcileOutcome |
 export const createReconcileOrderHandler = (deps: ReconcilerDeps) => {
   const reconcile = createOrderReconciler(deps);
   return async (event: unknown): Promise<ReconcileAnswer> => {
-    const { detail } = parseOrThrow(SagaStatusChangeSchema, event, 'The event is not a Step Functions execution status change of an order.');
+    const { detail } = parseOrThrow(
+      SagaStatusChangeSchema,
+      event,
+      'The event is not a Step Functions execution status change of an order.',
+    );
     if (!(RECONCILED_STATUSES as readonly string[]).includes(detail.status)) {
       deps.logger.warn('Ignored a saga status change the reconciler does not act on', { orderId: detail.name, status: detail.status });
       return { orderId: detail.name, action: 'ignored', status: detail.status };
@@ -44,7 +48,10 @@ const { observability, logger, metrics, env, clients } = coldStart({
 export const handler = withObservability(
   createReconcileOrderHandler({
     orders: new DynamoOrderRepository(clients.db, env.tableName),
-    compensations: new LambdaSagaCompensations(clients.lambda, { refundPayment: env.refundPaymentFunctionArn, releaseStock: env.releaseStockFunctionArn }),
+    compensations: new LambdaSagaCompensations(clients.lambda, {
+      refundPayment: env.refundPaymentFunctionArn,
+      releaseStock: env.releaseStockFunctionArn,
+    }),
     clock: systemClock,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     inFlightGraceMs: env.inFlightGraceMs,

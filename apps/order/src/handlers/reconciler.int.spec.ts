@@ -47,7 +47,10 @@ const setup = () => {
     reconcile: createReconcileOrderHandler(reconcilerDeps),
     sweep: createPendingOrderSweep({ ...reconcilerDeps, saga, staleAfterMs: 35 * 60_000 }),
     stored: async (id: string) =>
-      (await docClient.send(new GetCommand({ TableName: table.tableName, Key: orderKey(id), ConsistentRead: true }))).Item as Record<string, unknown>,
+      (await docClient.send(new GetCommand({ TableName: table.tableName, Key: orderKey(id), ConsistentRead: true }))).Item as Record<
+        string,
+        unknown
+      >,
   };
 };
 
@@ -84,11 +87,21 @@ describe('the reconciler on DynamoDB Local', () => {
     compensations.holding(id);
     const before = await stored(id);
 
-    await expect(reconcile(ended(id, 'ABORTED'))).resolves.toMatchObject({ orderId: id, action: 'compensated', fenced: true, status: 'CANCELLED' });
+    await expect(reconcile(ended(id, 'ABORTED'))).resolves.toMatchObject({
+      orderId: id,
+      action: 'compensated',
+      fenced: true,
+      status: 'CANCELLED',
+    });
     const after = await stored(id);
     await reconcile(ended(id, 'ABORTED'));
 
-    expect(after).toMatchObject({ status: 'CANCELLED', cancellationReason: 'PROCESSING_FAILED', version: 2, correlationId: CORRELATION_ID });
+    expect(after).toMatchObject({
+      status: 'CANCELLED',
+      cancellationReason: 'PROCESSING_FAILED',
+      version: 2,
+      correlationId: CORRELATION_ID,
+    });
     await expect(stored(id)).resolves.toEqual(after);
     expect(compensations.charged.has(id) || compensations.reserved.has(id)).toBe(false);
     // The relay tells basket and the others: OrderCancelled with the reconciler's reason and the checkout's correlation id.
@@ -156,7 +169,10 @@ describe('the reconciler on DynamoDB Local', () => {
     // The stock is released even though the refund failed.
     expect(compensations.reserved.has(id)).toBe(false);
     const event = orderEventOf((await orders.get(id)) as Order, CORRELATION_ID);
-    expect(OrderNeedsAttentionSchema.parse(event).data).toMatchObject({ previousStatus: 'CANCELLED', reason: 'PaymentProviderUnavailableError' });
+    expect(OrderNeedsAttentionSchema.parse(event).data).toMatchObject({
+      previousStatus: 'CANCELLED',
+      reason: 'PaymentProviderUnavailableError',
+    });
   });
 
   it('sweeps the stale PENDING orders of every shard whose execution is not running, and only those', async () => {
@@ -175,7 +191,8 @@ describe('the reconciler on DynamoDB Local', () => {
     const result = await sweep({}, fakeLambdaContext({ getRemainingTimeInMillis: () => 180_000 }));
 
     expect(result).toMatchObject({ running: 1, compensated: 16, needsAttention: 0, failures: [], stoppedBy: 'done' });
-    for (const id of staleIds) await expect(stored(id)).resolves.toMatchObject({ status: 'CANCELLED', cancellationReason: 'PROCESSING_FAILED' });
+    for (const id of staleIds)
+      await expect(stored(id)).resolves.toMatchObject({ status: 'CANCELLED', cancellationReason: 'PROCESSING_FAILED' });
     await expect(stored(running.orderId)).resolves.toMatchObject({ status: 'PENDING' });
     await expect(stored(young.orderId)).resolves.toMatchObject({ status: 'PENDING' });
     expect(compensations.charged.size + compensations.reserved.size).toBe(0);
@@ -200,7 +217,11 @@ describe('the reconciler on DynamoDB Local', () => {
 
     expect(callsFor()).toEqual(['RefundPayment', 'ReleaseStock']);
     expect(compensations.charged.has(id) || compensations.reserved.has(id)).toBe(false);
-    await expect(stored(id)).resolves.toMatchObject({ status: 'CANCELLED', cancellationReason: 'PROCESSING_FAILED', gsi2pk: `SETTLED#${statusShardOf(id)}` });
+    await expect(stored(id)).resolves.toMatchObject({
+      status: 'CANCELLED',
+      cancellationReason: 'PROCESSING_FAILED',
+      gsi2pk: `SETTLED#${statusShardOf(id)}`,
+    });
     // Settled: the next run no longer sees it.
     await sweep({}, fakeLambdaContext({ getRemainingTimeInMillis: () => 180_000 }));
     expect(callsFor()).toEqual(['RefundPayment', 'ReleaseStock']);
@@ -222,7 +243,12 @@ describe('republish-events on DynamoDB Local', () => {
       if (event) relayed.push(event);
     }
     const published: OrderEvent[] = [];
-    const republish = createEventRepublisher({ orders, publisher: { publish: async (event) => void published.push(event) }, logger: quiet, metrics });
+    const republish = createEventRepublisher({
+      orders,
+      publisher: { publish: async (event) => void published.push(event) },
+      logger: quiet,
+      metrics,
+    });
 
     const output = await republish(
       { placedFrom: '2025-04-01T10:00:00Z', placedTo: '2025-04-01T10:01:00Z' },

@@ -69,7 +69,7 @@ describe('handler', () => {
     ddb.reset();
   });
 
-  it('reads the order by key and publishes to the order topic with the relay\'s attributes', async () => {
+  it("reads the order by key and publishes to the order topic with the relay's attributes", async () => {
     ddb.on(GetCommand).resolves({ Item: toOrderItem(confirmed, 'corr-saga') });
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const { handler } = await import('./republish-events.handler');

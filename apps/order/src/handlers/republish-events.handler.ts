@@ -51,7 +51,8 @@ export interface RepublishEventsOutput {
 
 const PAYLOAD_SHAPE = '{ "orderIds": [...] } or { "placedFrom", "placedTo", "cursor"?, "maxItems"? }, with "correlationId"?';
 
-const parseInput = (event: unknown) => parseOperatorPayload(RepublishEventsInputSchema, event, { name: 'republish-events', expected: PAYLOAD_SHAPE });
+const parseInput = (event: unknown) =>
+  parseOperatorPayload(RepublishEventsInputSchema, event, { name: 'republish-events', expected: PAYLOAD_SHAPE });
 
 /** The replay an accepted payload asks for (the schema lets through ids, or a whole window). */
 const commandOf = (input: RepublishEventsInput): RepublishEventsCommand => {

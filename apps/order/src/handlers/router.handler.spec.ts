@@ -88,7 +88,11 @@ describe('order API', () => {
   });
 
   describe('GET /{orderId}', () => {
-    const cancelled = transitionOrder(pendingOrder(), { status: 'CANCELLED', reason: 'PAYMENT_DECLINED' }, new Date('2025-03-01T10:00:04.000Z')).order;
+    const cancelled = transitionOrder(
+      pendingOrder(),
+      { status: 'CANCELLED', reason: 'PAYMENT_DECLINED' },
+      new Date('2025-03-01T10:00:04.000Z'),
+    ).order;
 
     it("returns the caller's order with its status history and cancellation reason", async () => {
       const { call } = setup([cancelled]);

@@ -51,4 +51,6 @@ export const createOrderApi = (deps: OrderApiDeps): ProxyFunction => {
 const { observability, logger, env, clients } = coldStart({ env: pickEnv(ORDER_ENV, 'tableName'), clients: { db: documentClient } });
 
 /** Lambda entry point: the order API with the shop's observability. */
-export const handler = withObservability(createOrderApi({ orders: new DynamoOrderRepository(clients.db, env.tableName), logger }), { observability });
+export const handler = withObservability(createOrderApi({ orders: new DynamoOrderRepository(clients.db, env.tableName), logger }), {
+  observability,
+});

@@ -36,7 +36,10 @@ export interface SagaTaskDefinition<S extends z.ZodType> {
  * metric only when the change is made. Errors keep their `name`, which the Lambda runtime reports
  * as the error type the state machine's Retry and Catch match on.
  */
-export const createSagaTask = <S extends z.ZodType<{ orderId: string; correlationId: string }>>(definition: SagaTaskDefinition<S>, deps: SagaTaskDeps) =>
+export const createSagaTask = <S extends z.ZodType<{ orderId: string; correlationId: string }>>(
+  definition: SagaTaskDefinition<S>,
+  deps: SagaTaskDeps,
+) =>
   createSagaCommand<S, OrderTaskResult>(
     {
       payload: 'saga task',

@@ -49,7 +49,9 @@ describe('ConfirmOrder task', () => {
   });
 
   it('refuses a payload without a correlation id, naming the field', async () => {
-    const failure = setup().confirm({ orderId: ORDER_ID }).catch((error: unknown) => error);
+    const failure = setup()
+      .confirm({ orderId: ORDER_ID })
+      .catch((error: unknown) => error);
     await expect(failure).resolves.toBeInstanceOf(ValidationError);
     await expect(failure).resolves.toHaveProperty('issues', [{ field: 'correlationId', message: 'Required.' }]);
   });
@@ -74,9 +76,7 @@ describe('CancelOrder task', () => {
 
   it('refuses to cancel a confirmed order', async () => {
     const confirmed = transitionOrder(pendingOrder(), { status: 'CONFIRMED' }, new Date(NOW)).order;
-    await expect(setup([confirmed]).cancel({ ...saga, reason: 'OUT_OF_STOCK' })).rejects.toBeInstanceOf(
-      InvalidOrderTransitionError,
-    );
+    await expect(setup([confirmed]).cancel({ ...saga, reason: 'OUT_OF_STOCK' })).rejects.toBeInstanceOf(InvalidOrderTransitionError);
   });
 });
 
@@ -107,7 +107,7 @@ describe('MarkNeedsAttention task', () => {
   });
 });
 
-describe('MarkNeedsAttention task as the saga\'s fence (onlyIfPending)', () => {
+describe("MarkNeedsAttention task as the saga's fence (onlyIfPending)", () => {
   const caught = { Error: 'Sandbox.Timedout', Cause: 'Task timed out after the write' };
 
   it('flags a PENDING order, counting the metric, so it can no longer be confirmed', async () => {
@@ -147,9 +147,6 @@ describe('task handlers', () => {
 
   it('rejects a bad payload before touching the table', async () => {
     const { handler } = await import('./confirm-order.handler');
-    await expect(handler({ orderId: 'nope', correlationId: 'c' }, fakeLambdaContext())).rejects.toHaveProperty(
-      'name',
-      'ValidationError',
-    );
+    await expect(handler({ orderId: 'nope', correlationId: 'c' }, fakeLambdaContext())).rejects.toHaveProperty('name', 'ValidationError');
   });
 });

@@ -61,7 +61,15 @@ export const createPendingOrderSweep = (deps: PendingOrderSweepDeps) => {
 
 // Cold start: configuration and clients are built once per execution environment.
 const { observability, logger, metrics, env, clients } = coldStart({
-  env: pickEnv(ORDER_ENV, 'tableName', 'stateMachineArn', 'refundPaymentFunctionArn', 'releaseStockFunctionArn', 'inFlightGraceMs', 'staleAfterMs'),
+  env: pickEnv(
+    ORDER_ENV,
+    'tableName',
+    'stateMachineArn',
+    'refundPaymentFunctionArn',
+    'releaseStockFunctionArn',
+    'inFlightGraceMs',
+    'staleAfterMs',
+  ),
   clients: { db: documentClient, lambda: awsClient(LambdaClient), sfn: awsClient(SFNClient) },
 });
 
@@ -70,7 +78,10 @@ export const handler = withObservability(
   createPendingOrderSweep({
     orders: new DynamoOrderRepository(clients.db, env.tableName),
     saga: new SfnOrderSaga(clients.sfn, env.stateMachineArn),
-    compensations: new LambdaSagaCompensations(clients.lambda, { refundPayment: env.refundPaymentFunctionArn, releaseStock: env.releaseStockFunctionArn }),
+    compensations: new LambdaSagaCompensations(clients.lambda, {
+      refundPayment: env.refundPaymentFunctionArn,
+      releaseStock: env.releaseStockFunctionArn,
+    }),
     clock: systemClock,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     inFlightGraceMs: env.inFlightGraceMs,

@@ -212,7 +212,9 @@ describe('the order saga definition', () => {
   });
 
   it("retries the participants' transient errors, named by their contracts, and never a business error", () => {
-    expect(TRANSIENT_ERRORS).toEqual(expect.arrayContaining([STOCK_CONTENTION_ERROR, PAYMENT_CONTENTION_ERROR, PAYMENT_PROVIDER_UNAVAILABLE_ERROR]));
+    expect(TRANSIENT_ERRORS).toEqual(
+      expect.arrayContaining([STOCK_CONTENTION_ERROR, PAYMENT_CONTENTION_ERROR, PAYMENT_PROVIDER_UNAVAILABLE_ERROR]),
+    );
     expect(TRANSIENT_ERRORS).not.toEqual(expect.arrayContaining([OUT_OF_STOCK_ERROR]));
     expect(TRANSIENT_ERRORS).not.toEqual(expect.arrayContaining([PAYMENT_DECLINED_ERROR]));
     const retriers = (state: string) =>
@@ -330,7 +332,14 @@ describe('the order saga, run on aws-local-stepfunctions', () => {
 
       expect(status).toBe('SUCCEEDED');
       expect(order.status).toBe('CONFIRMED');
-      expect(sequence(calls)).toEqual(['reserveStock', 'chargePayment', 'confirmOrder', 'confirmOrder', 'confirmOrder', 'markNeedsAttention']);
+      expect(sequence(calls)).toEqual([
+        'reserveStock',
+        'chargePayment',
+        'confirmOrder',
+        'confirmOrder',
+        'confirmOrder',
+        'markNeedsAttention',
+      ]);
       expect(calls.at(-1)?.payload).toMatchObject({ onlyIfPending: true, error: { Error: 'Sandbox.Timedout' } });
       expect(sequence(calls)).not.toContain('refundPayment');
       expect(sequence(calls)).not.toContain('releaseStock');
@@ -360,9 +369,16 @@ describe('the order saga, run on aws-local-stepfunctions', () => {
     it('undoes nothing when even the fence cannot be written, and flags the order for the reconciler', async () => {
       const { status, calls } = await execute({
         confirmOrder: failure('Boom'),
-        markNeedsAttention: [failure('Lambda.ServiceException'), failure('Lambda.ServiceException'), failure('Lambda.ServiceException'),
-          failure('Lambda.ServiceException'), failure('Lambda.ServiceException'), failure('Lambda.ServiceException'),
-          failure('Lambda.ServiceException'), SUCCESS.markNeedsAttention],
+        markNeedsAttention: [
+          failure('Lambda.ServiceException'),
+          failure('Lambda.ServiceException'),
+          failure('Lambda.ServiceException'),
+          failure('Lambda.ServiceException'),
+          failure('Lambda.ServiceException'),
+          failure('Lambda.ServiceException'),
+          failure('Lambda.ServiceException'),
+          SUCCESS.markNeedsAttention,
+        ],
       });
 
       expect(status).toBe('FAILED');

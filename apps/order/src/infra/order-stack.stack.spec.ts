@@ -1,6 +1,21 @@
 import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createServiceApp, dashboardWidgets, inlineTestCode, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture, type TemplateStatement } from '@shop/cdk';
+import {
+  actionsOf,
+  alarmCountsByMetric,
+  alarmedResources,
+  alarmsOn,
+  createServiceApp,
+  dashboardWidgets,
+  inlineTestCode,
+  nagFindings,
+  policyStatementsOf,
+  STAGE_NAMES,
+  statefulLogicalIds,
+  synthesizedTemplate,
+  templateFixture,
+  type TemplateStatement,
+} from '@shop/cdk';
 import { OrderStack } from './order-stack';
 
 const synth = (stageName: string) => {
@@ -8,10 +23,13 @@ const synth = (stageName: string) => {
   return { app, stack, template: Template.fromStack(stack) };
 };
 
-const resourcesOf = (statements: TemplateStatement[]): unknown[] => statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+const resourcesOf = (statements: TemplateStatement[]): unknown[] =>
+  statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
 
 const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^StateOrdersTable/), 'Arn'] };
-const ssmParameter = (path: string) => ({ Ref: expect.stringMatching(new RegExp(`^SsmParameterValue${path.replaceAll('/', '').replaceAll('-', '')}`)) });
+const ssmParameter = (path: string) => ({
+  Ref: expect.stringMatching(new RegExp(`^SsmParameterValue${path.replaceAll('/', '').replaceAll('-', '')}`)),
+});
 const functionArn = (prefix: string) => ({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}Function`)), 'Arn'] });
 
 const ENV_BASE = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
@@ -224,7 +242,8 @@ describe('OrderStack', () => {
     const functionOf = (prefix: string) => ({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}Function`)), 'Arn'] });
     const reconcileDlqArn = { 'Fn::GetAtt': [expect.stringMatching(/^StateReconcileDlqQueue/), 'Arn'] };
     const rules = Object.values(template.findResources('AWS::Events::Rule')).map((rule) => rule.Properties);
-    const invokeStatements = (role: string) => policyStatementsOf(template, role).filter((s) => actionsOf([s]).some((a) => a.startsWith('lambda:')));
+    const invokeStatements = (role: string) =>
+      policyStatementsOf(template, role).filter((s) => actionsOf([s]).some((a) => a.startsWith('lambda:')));
 
     it("sends the saga's FAILED, TIMED_OUT and ABORTED status changes to reconcile-order, with retries and the alarmed DLQ", () => {
       const rule = rules.find((properties) => properties.EventPattern);
@@ -247,7 +266,7 @@ describe('OrderStack', () => {
       });
     });
 
-    it('sends reconcile-order invocations that still fail after Lambda\'s retries to the same DLQ', () => {
+    it("sends reconcile-order invocations that still fail after Lambda's retries to the same DLQ", () => {
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: Match.stringLikeRegexp('^ReconcileOrderFunction') },
         MaximumRetryAttempts: 2,
@@ -267,28 +286,36 @@ describe('OrderStack', () => {
 
     it('gives both the in-flight grace (Task timeout + 5 s) and the sweep the stale age (execution timeout + 5 min)', () => {
       const variables = (prefix: string) =>
-        Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(prefix))?.[1].Properties.Environment.Variables;
+        Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(prefix))?.[1].Properties.Environment
+          .Variables;
       expect(variables('ReconcileOrderFunction')).toMatchObject({ IN_FLIGHT_GRACE_SECONDS: '25' });
       expect(variables('SweepPendingOrdersFunction')).toMatchObject({ IN_FLIGHT_GRACE_SECONDS: '25', STALE_AFTER_SECONDS: '2100' });
     });
 
-    it.each(['ReconcileOrderRole', 'SweepPendingOrdersRole'])('lets %s invoke exactly the two compensations found in SSM, unqualified', (role) => {
-      expect(invokeStatements(role)).toEqual([
-        {
-          Sid: 'InvokeCompensations',
-          Action: 'lambda:InvokeFunction',
-          Effect: 'Allow',
-          Resource: [
-            ssmParameter('/shop/dev/inventory/release-stock-function-arn'),
-            ssmParameter('/shop/dev/payment/refund-payment-function-arn'),
-          ],
-        },
-      ]);
-    });
+    it.each(['ReconcileOrderRole', 'SweepPendingOrdersRole'])(
+      'lets %s invoke exactly the two compensations found in SSM, unqualified',
+      (role) => {
+        expect(invokeStatements(role)).toEqual([
+          {
+            Sid: 'InvokeCompensations',
+            Action: 'lambda:InvokeFunction',
+            Effect: 'Allow',
+            Resource: [
+              ssmParameter('/shop/dev/inventory/release-stock-function-arn'),
+              ssmParameter('/shop/dev/payment/refund-payment-function-arn'),
+            ],
+          },
+        ]);
+      },
+    );
 
     it('lets reconcile-order read and update order items only: no query, scan, state machine or topic', () => {
       const statements = policyStatementsOf(template, 'ReconcileOrderRole');
-      expect(actionsOf(statements).filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+      expect(
+        actionsOf(statements)
+          .filter((a) => a.startsWith('dynamodb:'))
+          .sort(),
+      ).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
       expect(actionsOf(statements).filter((a) => /^(states|sns):/.test(a))).toEqual([]);
     });
 
@@ -308,11 +335,11 @@ describe('OrderStack', () => {
 
     it('lets republish-events read orders by key and the status index, and publish to the order topic, nothing else', () => {
       const statements = policyStatementsOf(template, 'RepublishEventsRole');
-      expect(actionsOf(statements).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:')).sort()).toEqual([
-        'dynamodb:GetItem',
-        'dynamodb:Query',
-        'sns:Publish',
-      ]);
+      expect(
+        actionsOf(statements)
+          .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
+          .sort(),
+      ).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'sns:Publish']);
     });
   });
 
@@ -333,7 +360,9 @@ describe('OrderStack', () => {
   });
 
   it('publishes the topic ARN, the intake queue URL and ARN, the API id and URL and the replay function name in SSM', () => {
-    const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
+    const names = Object.values(template.findResources('AWS::SSM::Parameter'))
+      .map((p) => p.Properties.Name)
+      .sort();
     expect(names).toEqual([
       '/shop/dev/order/api-id',
       '/shop/dev/order/api-url',
@@ -356,7 +385,18 @@ describe('OrderStack', () => {
     expect(alarmedResources(template, 'Latency')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
     expect(alarmedResources(template, 'ApproximateAgeOfOldestMessage')).toEqual([expect.stringMatching(/^StateIntakeQueue(?!Dlq)/)]);
     expect(alarmedResources(template, 'IteratorAge')).toEqual([expect.stringMatching(/^PublishEventsFunction/)]);
-    expect(alarmCountsByMetric(template)).toEqual({ 'Errors/Invocations': 9, Throttles: 9, '5XXError': 1, Latency: 1, ApproximateAgeOfOldestMessage: 1, IteratorAge: 1, ApproximateNumberOfMessagesVisible: 3, ExecutionsFailed: 1, ExecutionsTimedOut: 1, OrderNeedsAttention: 1 });
+    expect(alarmCountsByMetric(template)).toEqual({
+      'Errors/Invocations': 9,
+      Throttles: 9,
+      '5XXError': 1,
+      Latency: 1,
+      ApproximateAgeOfOldestMessage: 1,
+      IteratorAge: 1,
+      ApproximateNumberOfMessagesVisible: 3,
+      ExecutionsFailed: 1,
+      ExecutionsTimedOut: 1,
+      OrderNeedsAttention: 1,
+    });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-order' });
   });
@@ -364,9 +404,13 @@ describe('OrderStack', () => {
   it('alarms on one failed sweep run (it runs every 5 minutes) and shows the saga on the dashboard', () => {
     const sweep = alarmsOn(template, 'Errors').find((alarm) => String(alarm.AlarmDescription).startsWith('order/sweep-pending-orders:'));
     expect(sweep).toEqual(expect.objectContaining({ EvaluationPeriods: 1, DatapointsToAlarm: 1 }));
-    expect((sweep?.Metrics as { MetricStat?: { Period: number } }[]).flatMap((metric) => (metric.MetricStat ? [metric.MetricStat.Period] : []))).toEqual([300, 300]);
+    expect(
+      (sweep?.Metrics as { MetricStat?: { Period: number } }[]).flatMap((metric) => (metric.MetricStat ? [metric.MetricStat.Period] : [])),
+    ).toEqual([300, 300]);
     const titles = dashboardWidgets(template).map((widget) => widget.properties.title);
-    expect(titles).toEqual(expect.arrayContaining(['Executions', 'Executions failed', 'Executions timed out', 'Orders flagged NEEDS_ATTENTION']));
+    expect(titles).toEqual(
+      expect.arrayContaining(['Executions', 'Executions failed', 'Executions timed out', 'Orders flagged NEEDS_ATTENTION']),
+    );
   });
 
   it('is cdk-nag clean', () => {

@@ -155,7 +155,11 @@ export class OrderStack extends ServiceStack {
     const { table, topic, intakeQueue, reconcileDlq } = this.state;
 
     // --- Stateless ------------------------------------------------------------------------------
-    this.confirmOrder = this.addFunction('confirm-order', { description: 'Order saga task: set the order CONFIRMED' }).bindTable(table, {}, ORDER_ENV.tableName);
+    this.confirmOrder = this.addFunction('confirm-order', { description: 'Order saga task: set the order CONFIRMED' }).bindTable(
+      table,
+      {},
+      ORDER_ENV.tableName,
+    );
     this.cancelOrder = this.addFunction('cancel-order', {
       description: 'Order saga task: set the order CANCELLED with its reason',
     }).bindTable(table, {}, ORDER_ENV.tableName);

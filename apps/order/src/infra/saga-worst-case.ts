@@ -124,7 +124,10 @@ export const worstCase = (definition: AslDefinition): WorstCase => {
     const own = state.Type === 'Task' ? [taskWorstCase(name, state)] : [];
     const longestNext = successors(state)
       .map(walk)
-      .reduce<WorstCase | undefined>((longest, next) => (longest === undefined || next.seconds > longest.seconds ? next : longest), undefined);
+      .reduce<WorstCase | undefined>(
+        (longest, next) => (longest === undefined || next.seconds > longest.seconds ? next : longest),
+        undefined,
+      );
     visiting.delete(name);
     const result: WorstCase = {
       seconds: (own[0]?.seconds ?? 0) + (longestNext?.seconds ?? 0),

@@ -14,8 +14,13 @@ const item = { ...key, ...capturedPayment(), correlationId: 'corr-0' };
 const context = { correlationId: 'corr-1' };
 // The exception carries the stored item in raw AttributeValue form (the document client translates results only).
 const raw = (value: unknown): AttributeValue =>
-  typeof value === 'number' ? { N: String(value) } : typeof value === 'object' && value !== null ? { M: rawItem(value) } : { S: String(value) };
-const rawItem = (value: object): Record<string, AttributeValue> => Object.fromEntries(Object.entries(value).map(([name, v]) => [name, raw(v)]));
+  typeof value === 'number'
+    ? { N: String(value) }
+    : typeof value === 'object' && value !== null
+      ? { M: rawItem(value) }
+      : { S: String(value) };
+const rawItem = (value: object): Record<string, AttributeValue> =>
+  Object.fromEntries(Object.entries(value).map(([name, v]) => [name, raw(v)]));
 const conditionFailed = (stored?: Record<string, AttributeValue>) =>
   new ConditionalCheckFailedException({ message: 'failed', $metadata: {}, ...(stored && { Item: stored }) });
 
@@ -48,7 +53,13 @@ describe('DynamoPaymentRepository', () => {
   });
 
   describe('recordAttempt', () => {
-    const attempt = { orderId: ORDER_1, paymentId: paymentIdFor(ORDER_1), customerId: 'c-1', amount: { amount: 5, currency: 'EUR' as const }, at: '2025-03-01T10:00:00.000Z' };
+    const attempt = {
+      orderId: ORDER_1,
+      paymentId: paymentIdFor(ORDER_1),
+      customerId: 'c-1',
+      amount: { amount: 5, currency: 'EUR' as const },
+      at: '2025-03-01T10:00:00.000Z',
+    };
 
     it('creates the payment PENDING or counts one more attempt, only while none or PENDING of the same amount, in one update', async () => {
       const pending = { ...key, ...capturedPayment({ status: 'PENDING', attempts: 2, captureId: undefined, capturedAt: undefined }) };
@@ -99,11 +110,17 @@ describe('DynamoPaymentRepository', () => {
     it('moves the status and records the data of the transition, only from the expected status', async () => {
       ddb.on(UpdateCommand).resolves({ Attributes: item });
 
-      await repository.transition(ORDER_1, 'AUTHORIZED', { status: 'CAPTURED', captureId: 'cap-1', capturedAt: '2025-03-01T10:00:01.000Z' }, context);
+      await repository.transition(
+        ORDER_1,
+        'AUTHORIZED',
+        { status: 'CAPTURED', captureId: 'cap-1', capturedAt: '2025-03-01T10:00:01.000Z' },
+        context,
+      );
 
       expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
         Key: key,
-        UpdateExpression: 'SET #status = :status, #captureId = :captureId, #capturedAt = :capturedAt, #updatedAt = :updatedAt, #correlationId = :correlationId',
+        UpdateExpression:
+          'SET #status = :status, #captureId = :captureId, #capturedAt = :capturedAt, #updatedAt = :updatedAt, #correlationId = :correlationId',
         ConditionExpression: '#status = :from',
         ExpressionAttributeValues: {
           ':status': 'CAPTURED',
@@ -127,7 +144,12 @@ describe('DynamoPaymentRepository', () => {
     it('returns undefined when the payment is not in the expected status', async () => {
       ddb.on(UpdateCommand).rejects(conditionFailed());
       await expect(
-        repository.transition(ORDER_1, 'PENDING', { status: 'DECLINED', declineReason: 'x', declinedAt: '2025-03-01T10:00:00.000Z' }, context),
+        repository.transition(
+          ORDER_1,
+          'PENDING',
+          { status: 'DECLINED', declineReason: 'x', declinedAt: '2025-03-01T10:00:00.000Z' },
+          context,
+        ),
       ).resolves.toBeUndefined();
     });
 

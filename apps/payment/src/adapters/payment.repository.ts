@@ -1,6 +1,13 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { compositeKey, conditionCheckFailureItem, isConditionalCheckFailed, type DocumentClient } from '@shop/dynamodb';
-import { PaymentSchema, transitionTime, type ChargeAttempt, type Payment, type PaymentState, type PaymentTransition } from '../domain/payment';
+import {
+  PaymentSchema,
+  transitionTime,
+  type ChargeAttempt,
+  type Payment,
+  type PaymentState,
+  type PaymentTransition,
+} from '../domain/payment';
 import type { AttemptOutcome, PaymentRepository, WriteContext } from '../domain/ports';
 
 /** Primary key of a payment item (a type alias, so it is assignable to the lib's key records). */
@@ -35,7 +42,9 @@ export class DynamoPaymentRepository implements PaymentRepository {
 
   /** Strongly consistent: it decides the next step of a refund. */
   async get(orderId: string): Promise<Payment | undefined> {
-    const { Item } = await this.docClient.send(new GetCommand({ TableName: this.tableName, Key: paymentKey(orderId), ConsistentRead: true }));
+    const { Item } = await this.docClient.send(
+      new GetCommand({ TableName: this.tableName, Key: paymentKey(orderId), ConsistentRead: true }),
+    );
     return Item ? fromPaymentItem(Item) : undefined;
   }
 
@@ -53,7 +62,19 @@ export class DynamoPaymentRepository implements PaymentRepository {
           // (`amount` is the money map { amount, currency }).
           ConditionExpression:
             'attribute_not_exists(#pk) OR (#status = :pending AND #amount.#amount = :amountValue AND #amount.#currency = :amountCurrency)',
-          ExpressionAttributeNames: names('pk', 'orderId', 'paymentId', 'customerId', 'amount', 'currency', 'status', 'createdAt', 'updatedAt', 'correlationId', 'attempts'),
+          ExpressionAttributeNames: names(
+            'pk',
+            'orderId',
+            'paymentId',
+            'customerId',
+            'amount',
+            'currency',
+            'status',
+            'createdAt',
+            'updatedAt',
+            'correlationId',
+            'attempts',
+          ),
           ExpressionAttributeValues: {
             ':orderId': attempt.orderId,
             ':paymentId': attempt.paymentId,
@@ -80,7 +101,12 @@ export class DynamoPaymentRepository implements PaymentRepository {
     }
   }
 
-  async transition(orderId: string, from: PaymentState, transition: PaymentTransition, context: WriteContext): Promise<Payment | undefined> {
+  async transition(
+    orderId: string,
+    from: PaymentState,
+    transition: PaymentTransition,
+    context: WriteContext,
+  ): Promise<Payment | undefined> {
     const fields = Object.entries({ ...transition, updatedAt: transitionTime(transition), correlationId: context.correlationId }).filter(
       ([, value]) => value !== undefined,
     );
@@ -95,7 +121,10 @@ export class DynamoPaymentRepository implements PaymentRepository {
   /** One conditional UpdateItem returning the stored payment, or `undefined` when its condition failed. */
   private async update(
     orderId: string,
-    expression: Pick<ConstructorParameters<typeof UpdateCommand>[0], 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
+    expression: Pick<
+      ConstructorParameters<typeof UpdateCommand>[0],
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
   ): Promise<Payment | undefined> {
     try {
       const { Attributes } = await this.docClient.send(

@@ -63,7 +63,10 @@ describe('SimulatedPaymentProvider', () => {
       outcome: 'approved',
       authorizationId: `auth_${ORDER_1}`,
     });
-    await expect(strict.authorize({ orderId: ORDER_1, paymentToken: 'tok_decline', amount })).resolves.toEqual({ outcome: 'declined', reason: 'card_declined' });
+    await expect(strict.authorize({ orderId: ORDER_1, paymentToken: 'tok_decline', amount })).resolves.toEqual({
+      outcome: 'declined',
+      reason: 'card_declined',
+    });
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 

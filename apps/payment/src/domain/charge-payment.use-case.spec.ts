@@ -120,7 +120,9 @@ describe('chargePayment', () => {
     });
 
     const voided = capturedPayment({ status: 'REFUNDED', captureId: undefined, capturedAt: undefined });
-    await expect(setup(new FakePaymentProvider(), new InMemoryPaymentRepository([voided])).charge()).rejects.toBeInstanceOf(PaymentDeclinedError);
+    await expect(setup(new FakePaymentProvider(), new InMemoryPaymentRepository([voided])).charge()).rejects.toBeInstanceOf(
+      PaymentDeclinedError,
+    );
   });
 
   it('refuses a charge of another amount for an already paid order on its first write, without a read or a provider call', async () => {
@@ -133,7 +135,13 @@ describe('chargePayment', () => {
   });
 
   it('refuses a charge of another amount or currency for a PENDING payment, counting no attempt', async () => {
-    const pending = capturedPayment({ status: 'PENDING', authorizationId: undefined, authorizedAt: undefined, captureId: undefined, capturedAt: undefined });
+    const pending = capturedPayment({
+      status: 'PENDING',
+      authorizationId: undefined,
+      authorizedAt: undefined,
+      captureId: undefined,
+      capturedAt: undefined,
+    });
     const { charge, payments, provider } = setup(new FakePaymentProvider(), new InMemoryPaymentRepository([pending]));
 
     await expect(charge(chargeInput({ amount: { amount: 2599, currency: 'EUR' } }))).rejects.toEqual(new PaymentConflictError(ORDER_1));
@@ -150,8 +158,18 @@ describe('chargePayment', () => {
       recordAttempt: (attempt, context) => inner.recordAttempt(attempt, context),
       transition: async (orderId, from, transition, context) => {
         if (from === 'PENDING' && (await inner.get(orderId))?.status === 'PENDING') {
-          await inner.transition(orderId, 'PENDING', { status: 'AUTHORIZED', authorizationId: 'auth-other', authorizedAt: NOW }, { correlationId: 'other' });
-          await inner.transition(orderId, 'AUTHORIZED', { status: 'CAPTURED', captureId: 'cap-other', capturedAt: '2025-03-01T09:59:59.000Z' }, { correlationId: 'other' });
+          await inner.transition(
+            orderId,
+            'PENDING',
+            { status: 'AUTHORIZED', authorizationId: 'auth-other', authorizedAt: NOW },
+            { correlationId: 'other' },
+          );
+          await inner.transition(
+            orderId,
+            'AUTHORIZED',
+            { status: 'CAPTURED', captureId: 'cap-other', capturedAt: '2025-03-01T09:59:59.000Z' },
+            { correlationId: 'other' },
+          );
         }
         return inner.transition(orderId, from, transition, context);
       },
@@ -181,7 +199,13 @@ describe('chargePayment', () => {
   it('gives up with a transient PaymentContentionError when the payment keeps changing', async () => {
     // A payment that stays PENDING yet never accepts the attempt: something else keeps moving it.
     const payments = new InMemoryPaymentRepository();
-    const pending = capturedPayment({ status: 'PENDING', authorizationId: undefined, authorizedAt: undefined, captureId: undefined, capturedAt: undefined });
+    const pending = capturedPayment({
+      status: 'PENDING',
+      authorizationId: undefined,
+      authorizedAt: undefined,
+      captureId: undefined,
+      capturedAt: undefined,
+    });
     payments.recordAttempt = async () => ({ recorded: false, payment: pending });
 
     await expect(setup(new FakePaymentProvider(), payments).charge()).rejects.toEqual(new PaymentContentionError(ORDER_1));

@@ -22,7 +22,9 @@ const chargeResult = (payment: Payment & { capturedAt: string }): ChargePaymentR
 });
 
 const declined = (payment: Payment): PaymentDeclinedError =>
-  new PaymentDeclinedError(`The payment of order ${payment.orderId} was declined (${payment.declineReason ?? 'cancelled before capture'}).`);
+  new PaymentDeclinedError(
+    `The payment of order ${payment.orderId} was declined (${payment.declineReason ?? 'cancelled before capture'}).`,
+  );
 
 /**
  * The `ChargePayment` saga command: one payment per order, authorized then captured.
@@ -54,7 +56,12 @@ export const chargePayment = async (deps: ChargePaymentDeps, input: ChargePaymen
       const authorization = await provider.authorize({ orderId, paymentToken: input.paymentToken, amount });
       const at = clock.now().toISOString();
       if (authorization.outcome === 'declined') {
-        const stored = await payments.transition(orderId, 'PENDING', { status: 'DECLINED', declineReason: authorization.reason, declinedAt: at }, context);
+        const stored = await payments.transition(
+          orderId,
+          'PENDING',
+          { status: 'DECLINED', declineReason: authorization.reason, declinedAt: at },
+          context,
+        );
         if (stored) throw declined(stored);
         continue;
       }
@@ -71,7 +78,12 @@ export const chargePayment = async (deps: ChargePaymentDeps, input: ChargePaymen
       case 'AUTHORIZED': {
         const authorizationId = payment.authorizationId ?? '';
         const { captureId } = await provider.capture({ orderId, authorizationId, amount });
-        const captured = await payments.transition(orderId, 'AUTHORIZED', { status: 'CAPTURED', captureId, capturedAt: clock.now().toISOString() }, context);
+        const captured = await payments.transition(
+          orderId,
+          'AUTHORIZED',
+          { status: 'CAPTURED', captureId, capturedAt: clock.now().toISOString() },
+          context,
+        );
         if (captured?.capturedAt) return chargeResult({ ...captured, capturedAt: captured.capturedAt });
         continue;
       }

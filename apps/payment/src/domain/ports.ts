@@ -39,8 +39,7 @@ export type AttemptOutcome =
 
 /** The provider's answer to an authorization. */
 export type Authorization =
-  | { readonly outcome: 'approved'; readonly authorizationId: string }
-  | { readonly outcome: 'declined'; readonly reason: string };
+  { readonly outcome: 'approved'; readonly authorizationId: string } | { readonly outcome: 'declined'; readonly reason: string };
 
 /**
  * The payment provider (simulated inside the service: `adapters/simulated-payment-provider.ts`).

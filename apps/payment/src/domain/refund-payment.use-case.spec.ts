@@ -43,7 +43,18 @@ describe('refundPayment', () => {
 
   it.each([
     ['no payment', []],
-    ['a declined payment', [capturedPayment({ orderId: ORDER_2, status: 'DECLINED', captureId: undefined, capturedAt: undefined, declineReason: 'card_declined' })]],
+    [
+      'a declined payment',
+      [
+        capturedPayment({
+          orderId: ORDER_2,
+          status: 'DECLINED',
+          captureId: undefined,
+          capturedAt: undefined,
+          declineReason: 'card_declined',
+        }),
+      ],
+    ],
     ['a pending payment', [capturedPayment({ orderId: ORDER_2, status: 'PENDING', captureId: undefined, capturedAt: undefined })]],
   ])('is a no-op success for %s', async (_label, seed) => {
     const { refund, payments, provider } = setup(seed);

@@ -76,7 +76,12 @@ describe('ChargePayment command', () => {
     });
     afterAll(() => ddb.restore());
     const simulated = (failureTokens: FailureTokens) =>
-      new SimulatedPaymentProvider(createDocumentClient({ clientConfig: { region: 'eu-west-1' } }), 'payments', fixedClock(NOW), failureTokens);
+      new SimulatedPaymentProvider(
+        createDocumentClient({ clientConfig: { region: 'eu-west-1' } }),
+        'payments',
+        fixedClock(NOW),
+        failureTokens,
+      );
 
     it('refuses tok_transient_<n> as a declined payment where failure tokens are disabled (prod): never transient, so never NEEDS_ATTENTION', async () => {
       const { command, payments, metrics } = setup(simulated('disabled'));

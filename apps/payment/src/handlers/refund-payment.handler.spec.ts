@@ -39,7 +39,11 @@ describe('RefundPayment command', () => {
   it('succeeds without effect for an order that was not charged', async () => {
     const { command, metrics, logger } = setup();
 
-    await expect(command({ orderId: ORDER_2, correlationId: 'corr-saga-2' })).resolves.toEqual({ orderId: ORDER_2, refunded: false, refundedAt: NOW });
+    await expect(command({ orderId: ORDER_2, correlationId: 'corr-saga-2' })).resolves.toEqual({
+      orderId: ORDER_2,
+      refunded: false,
+      refundedAt: NOW,
+    });
     expect(metrics).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith('Nothing to refund', { orderId: ORDER_2, paymentId: undefined });
   });

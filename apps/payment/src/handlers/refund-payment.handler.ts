@@ -35,7 +35,10 @@ export const createRefundPaymentCommand = (deps: RefundPaymentCommandDeps) =>
   );
 
 // Cold start: configuration and clients are built once per execution environment.
-const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(PAYMENT_ENV, 'tableName'), clients: { db: documentClient } });
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(PAYMENT_ENV, 'tableName'),
+  clients: { db: documentClient },
+});
 
 /** Lambda entry point: RefundPayment with the shop's observability (correlation id from the payload). */
 export const handler = withObservability(

@@ -41,9 +41,20 @@ const storedItem = async (orderId: string) =>
   (await docClient.send(new GetCommand({ TableName: table.tableName, Key: paymentKey(orderId), ConsistentRead: true }))).Item;
 const payload = (paymentToken: string, overrides: Partial<ChargePaymentInput> = {}): ChargePaymentInput => {
   const orderId = randomUUID();
-  return { orderId, customerId: 'customer-1', correlationId: `corr-${orderId}`, amount: { amount: 4200, currency: 'EUR' }, paymentToken, ...overrides };
+  return {
+    orderId,
+    customerId: 'customer-1',
+    correlationId: `corr-${orderId}`,
+    amount: { amount: 4200, currency: 'EUR' },
+    paymentToken,
+    ...overrides,
+  };
 };
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
 
 describe('payment saga commands on DynamoDB Local', () => {
   it('captures tok_approve once; GET /payments/{orderId} shows it CAPTURED after 1 attempt', async () => {
@@ -51,7 +62,13 @@ describe('payment saga commands on DynamoDB Local', () => {
 
     const result = await charge(input);
 
-    expect(result).toEqual({ orderId: input.orderId, paymentId: paymentIdFor(input.orderId), status: 'CAPTURED', amount: input.amount, chargedAt: expect.any(String) });
+    expect(result).toEqual({
+      orderId: input.orderId,
+      paymentId: paymentIdFor(input.orderId),
+      status: 'CAPTURED',
+      amount: input.amount,
+      chargedAt: expect.any(String),
+    });
     await expect(getPayment(input.orderId)).resolves.toEqual({
       status: 200,
       body: expect.objectContaining({ status: 'CAPTURED', amount: input.amount, attempts: 1, customerId: 'customer-1' }),
@@ -68,7 +85,9 @@ describe('payment saga commands on DynamoDB Local', () => {
     const again = await errorOf(charge(input));
 
     expect([first?.name, again?.name]).toEqual(['PaymentDeclinedError', 'PaymentDeclinedError']);
-    await expect(getPayment(input.orderId)).resolves.toMatchObject({ body: { status: 'DECLINED', attempts: 1, declineReason: 'card_declined' } });
+    await expect(getPayment(input.orderId)).resolves.toMatchObject({
+      body: { status: 'DECLINED', attempts: 1, declineReason: 'card_declined' },
+    });
   });
 
   it('fails tok_transient_2 twice with PaymentProviderUnavailableError across invocations, then captures exactly once', async () => {
@@ -90,8 +109,12 @@ describe('payment saga commands on DynamoDB Local', () => {
     const errors = [await errorOf(chargeInProd()), await errorOf(chargeInProd())];
 
     expect(errors.map((error) => error?.name)).toEqual(['PaymentDeclinedError', 'PaymentDeclinedError']);
-    await expect(getPayment(input.orderId)).resolves.toMatchObject({ body: { status: 'DECLINED', attempts: 1, declineReason: 'test_token_refused' } });
-    const counter = await docClient.send(new GetCommand({ TableName: table.tableName, Key: failureCounterKey(input.orderId), ConsistentRead: true }));
+    await expect(getPayment(input.orderId)).resolves.toMatchObject({
+      body: { status: 'DECLINED', attempts: 1, declineReason: 'test_token_refused' },
+    });
+    const counter = await docClient.send(
+      new GetCommand({ TableName: table.tableName, Key: failureCounterKey(input.orderId), ConsistentRead: true }),
+    );
     expect(counter.Item).toBeUndefined();
   });
 
@@ -161,9 +184,16 @@ describe('payment saga commands on DynamoDB Local', () => {
 
     const [first, second] = await Promise.all([refund(captured.orderId), refund(captured.orderId)]);
 
-    expect(first).toEqual({ orderId: captured.orderId, refunded: true, paymentId: paymentIdFor(captured.orderId), refundedAt: expect.any(String) });
+    expect(first).toEqual({
+      orderId: captured.orderId,
+      refunded: true,
+      paymentId: paymentIdFor(captured.orderId),
+      refundedAt: expect.any(String),
+    });
     expect(second).toEqual(first);
-    await expect(getPayment(captured.orderId)).resolves.toMatchObject({ body: { status: 'REFUNDED', refundId: `ref_${captured.orderId}` } });
+    await expect(getPayment(captured.orderId)).resolves.toMatchObject({
+      body: { status: 'REFUNDED', refundId: `ref_${captured.orderId}` },
+    });
     await expect(refund(declined.orderId)).resolves.toMatchObject({ refunded: false });
     await expect(refund(never)).resolves.toMatchObject({ refunded: false });
     await expect(storedItem(never)).resolves.toBeUndefined();

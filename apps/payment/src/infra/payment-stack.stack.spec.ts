@@ -1,6 +1,20 @@
 import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { actionsOf, alarmCountsByMetric, alarmedResources, alarmsOn, createServiceApp, inlineTestCode, logicalIdOf, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import {
+  actionsOf,
+  alarmCountsByMetric,
+  alarmedResources,
+  alarmsOn,
+  createServiceApp,
+  inlineTestCode,
+  logicalIdOf,
+  nagFindings,
+  policyStatementsOf,
+  STAGE_NAMES,
+  statefulLogicalIds,
+  synthesizedTemplate,
+  templateFixture,
+} from '@shop/cdk';
 import { PaymentStack } from './payment-stack';
 
 const synth = (stageName: string) => {
@@ -57,16 +71,19 @@ describe('PaymentStack', () => {
       ]);
     });
 
-    it.each(['RouterRole', 'ChargePaymentRole', 'RefundPaymentRole'])('%s: nothing else but logs and X-Ray ("*" only for X-Ray)', (role) => {
-      const statements = policyStatementsOf(template, role);
-      expect(actionsOf(statements).filter((a) => !a.startsWith('dynamodb:'))).toEqual([
-        'logs:CreateLogStream',
-        'logs:PutLogEvents',
-        'xray:PutTelemetryRecords',
-        'xray:PutTraceSegments',
-      ]);
-      expect(actionsOf(statements.filter((s) => s.Resource === '*'))).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
-    });
+    it.each(['RouterRole', 'ChargePaymentRole', 'RefundPaymentRole'])(
+      '%s: nothing else but logs and X-Ray ("*" only for X-Ray)',
+      (role) => {
+        const statements = policyStatementsOf(template, role);
+        expect(actionsOf(statements).filter((a) => !a.startsWith('dynamodb:'))).toEqual([
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
+        ]);
+        expect(actionsOf(statements.filter((s) => s.Resource === '*'))).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      },
+    );
   });
 
   it('sets each function exactly the environment it needs (the failure-tokens setting for the charge only)', () => {
@@ -87,7 +104,20 @@ describe('PaymentStack', () => {
   it('authorizes every method but OPTIONS with Cognito: payments are for administrators', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties);
     const guarded = methods.filter((m) => m.HttpMethod !== 'OPTIONS');
-    expect(guarded.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'DELETE', 'GET', 'GET', 'HEAD', 'HEAD', 'PATCH', 'PATCH', 'POST', 'POST', 'PUT', 'PUT']);
+    expect(guarded.map((m) => m.HttpMethod).sort()).toEqual([
+      'DELETE',
+      'DELETE',
+      'GET',
+      'GET',
+      'HEAD',
+      'HEAD',
+      'PATCH',
+      'PATCH',
+      'POST',
+      'POST',
+      'PUT',
+      'PUT',
+    ]);
     expect(guarded.every((m) => m.AuthorizationType === 'COGNITO_USER_POOLS' && m.AuthorizerId !== undefined)).toBe(true);
   });
 
@@ -136,7 +166,11 @@ describe('PaymentStack', () => {
       alarmsOn(template, 'Errors').map((alarm) => [String(alarm.AlarmDescription).split(':')[0], alarm.Threshold]),
     );
     expect(thresholds['payment/charge-payment']).toBe(0.5);
-    expect(Object.entries(thresholds).filter(([name]) => name !== 'payment/charge-payment').map(([, threshold]) => threshold)).toEqual([0.05, 0.05]);
+    expect(
+      Object.entries(thresholds)
+        .filter(([name]) => name !== 'payment/charge-payment')
+        .map(([, threshold]) => threshold),
+    ).toEqual([0.05, 0.05]);
   });
 
   it('is cdk-nag clean', () => {
@@ -180,9 +214,7 @@ describe('PaymentStack alarms in prod', () => {
 
 describe('payment stateful resources', () => {
   it('keep their logical ids in prod (a new logical id replaces the resource and loses its data or messages)', () => {
-    expect(statefulLogicalIds(synth('prod').template)).toEqual([
-      'AWS::DynamoDB::Table StatePaymentsTableF4B232FB',
-    ]);
+    expect(statefulLogicalIds(synth('prod').template)).toEqual(['AWS::DynamoDB::Table StatePaymentsTableF4B232FB']);
   });
 });
 

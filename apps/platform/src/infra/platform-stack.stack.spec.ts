@@ -9,9 +9,7 @@ const synth = (stageName: string) => {
 };
 
 const ssmParameters = (template: Template): Record<string, unknown> =>
-  Object.fromEntries(
-    Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => [p.Properties.Name, p.Properties.Value]),
-  );
+  Object.fromEntries(Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => [p.Properties.Name, p.Properties.Value]));
 
 describe('PlatformStack (dev)', () => {
   const { app, stack, template } = synth('dev');
@@ -59,7 +57,9 @@ describe('PlatformStack (dev)', () => {
     template.hasResource('AWS::IAM::Role', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
-        AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })] }),
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })],
+        }),
       }),
     });
   });
@@ -73,7 +73,9 @@ describe('PlatformStack (dev)', () => {
         ]),
       },
     });
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OperationsAlarmTopicKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OperationsAlarmTopicKey'), 'Arn'] },
+    });
   });
 
   it('publishes what services need under /shop/dev/platform/', () => {

@@ -146,9 +146,7 @@ export class Operations extends Construct {
     const apiGatewayLogsRole = new iam.Role(this, 'ApiGatewayLogsRole', {
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       description: 'Lets API Gateway write the execution and access logs of every REST API stage',
-      managedPolicies: [
-        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
-      ],
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs')],
     });
     // The account setting outlives the stack; so must the role it points at.
     apiGatewayLogsRole.applyRemovalPolicy(RemovalPolicy.RETAIN);

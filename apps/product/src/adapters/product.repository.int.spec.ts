@@ -103,11 +103,7 @@ describe('DynamoProductRepository on DynamoDB Local', () => {
         cursor = page.nextCursor;
       } while (cursor !== undefined && pages.length < 10);
 
-      expect(pages).toEqual([
-        ['LIST-01', 'LIST-02', 'LIST-03'],
-        ['LIST-04', 'LIST-05', 'LIST-06'],
-        ['LIST-07'],
-      ]);
+      expect(pages).toEqual([['LIST-01', 'LIST-02', 'LIST-03'], ['LIST-04', 'LIST-05', 'LIST-06'], ['LIST-07']]);
     });
 
     it('returns whole products, and nothing of other categories', async () => {
@@ -137,7 +133,9 @@ describe('DynamoProductRepository.listAll on DynamoDB Local (a Scan, for operato
   const skus = ['SCAN-01', 'SCAN-02', 'SCAN-03', 'SCAN-04', 'SCAN-05'];
 
   beforeAll(async () => {
-    await Promise.all(skus.map((sku, i) => products().create(mugProduct({ sku, category: i % 2 ? 'odd' : 'even' }), { correlationId: 'seed' })));
+    await Promise.all(
+      skus.map((sku, i) => products().create(mugProduct({ sku, category: i % 2 ? 'odd' : 'even' }), { correlationId: 'seed' })),
+    );
     // Items of other types in the same table: never returned as products.
     await docClient.send(new PutCommand({ TableName: scanned.tableName, Item: { pk: 'SETTINGS#catalog', sk: 'SETTINGS' } }));
     await docClient.send(new PutCommand({ TableName: scanned.tableName, Item: { pk: 'PRODUCT#SCAN-01', sk: 'AUDIT#1' } }));

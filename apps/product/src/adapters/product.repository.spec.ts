@@ -10,7 +10,10 @@ import { mugProduct } from '../domain/testing/product-fixtures';
 import { DynamoProductRepository, fromProductItem, toProductItem } from './product.repository';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const repository: ProductRepository = new DynamoProductRepository(createDocumentClient({ clientConfig: { region: 'eu-west-1' } }), 'products');
+const repository: ProductRepository = new DynamoProductRepository(
+  createDocumentClient({ clientConfig: { region: 'eu-west-1' } }),
+  'products',
+);
 const context = { correlationId: 'corr-1' };
 const key = { pk: 'PRODUCT#MUG-001', sk: 'PRODUCT' };
 
@@ -114,7 +117,11 @@ describe('DynamoProductRepository', () => {
 
       await repository.delete('MUG-001', context);
 
-      expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { TableName: 'products', Key: key, ConditionExpression: 'attribute_exists(#key)' });
+      expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
+        TableName: 'products',
+        Key: key,
+        ConditionExpression: 'attribute_exists(#key)',
+      });
     });
 
     it('reports an unknown sku as ProductNotFoundError', async () => {

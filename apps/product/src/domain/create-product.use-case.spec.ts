@@ -28,9 +28,7 @@ describe('createProduct', () => {
     const existing = mugProduct({ name: 'Original' });
     const products = new InMemoryProductRepository([existing]);
 
-    await expect(createProduct({ products, clock }, mugInput(), { correlationId: 'corr-2' })).rejects.toThrow(
-      ProductAlreadyExistsError,
-    );
+    await expect(createProduct({ products, clock }, mugInput(), { correlationId: 'corr-2' })).rejects.toThrow(ProductAlreadyExistsError);
     expect(products.items.get('MUG-001')?.product).toEqual(existing);
   });
 });

@@ -11,11 +11,7 @@ export interface CreateProductDeps {
  * Adds a product to the catalog at version 1.
  * @throws ProductAlreadyExistsError when the sku is taken.
  */
-export const createProduct = async (
-  deps: CreateProductDeps,
-  input: CreateProductInput,
-  context: WriteContext,
-): Promise<Product> => {
+export const createProduct = async (deps: CreateProductDeps, input: CreateProductInput, context: WriteContext): Promise<Product> => {
   const product = newProduct(input, deps.clock.now());
   await deps.products.create(product, context);
   return product;

@@ -14,8 +14,6 @@ describe('deleteProduct', () => {
 
   it('throws ProductNotFoundError for an unknown sku', async () => {
     const products = new InMemoryProductRepository();
-    await expect(deleteProduct({ products }, 'NOPE-1', { correlationId: 'c' })).rejects.toEqual(
-      new ProductNotFoundError('NOPE-1'),
-    );
+    await expect(deleteProduct({ products }, 'NOPE-1', { correlationId: 'c' })).rejects.toEqual(new ProductNotFoundError('NOPE-1'));
   });
 });

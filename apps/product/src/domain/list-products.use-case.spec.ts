@@ -27,8 +27,8 @@ describe('listProductsByCategory', () => {
   });
 
   it('rejects a cursor it did not issue', async () => {
-    await expect(
-      listProductsByCategory({ products }, { category: 'mugs', limit: 2, cursor: 'not-a-cursor' }),
-    ).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(listProductsByCategory({ products }, { category: 'mugs', limit: 2, cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
   });
 });

@@ -10,7 +10,5 @@ export interface ListProductsDeps {
  * One page of a category's products, in sku order.
  * @throws InvalidCursorError when the cursor was not issued by a previous page.
  */
-export const listProductsByCategory = async (
-  deps: ListProductsDeps,
-  query: ListProductsQuery,
-): Promise<Page<Product>> => deps.products.listByCategory(query.category, query.limit, query.cursor);
+export const listProductsByCategory = async (deps: ListProductsDeps, query: ListProductsQuery): Promise<Page<Product>> =>
+  deps.products.listByCategory(query.category, query.limit, query.cursor);

@@ -21,12 +21,7 @@ describe('CreateProductInputSchema', () => {
   });
 
   it('reports missing fields', () => {
-    expect(fieldsOf(CreateProductInputSchema.safeParse({ sku: 'MUG-001' }))).toEqual([
-      'name',
-      'description',
-      'category',
-      'price',
-    ]);
+    expect(fieldsOf(CreateProductInputSchema.safeParse({ sku: 'MUG-001' }))).toEqual(['name', 'description', 'category', 'price']);
   });
 });
 

@@ -27,9 +27,19 @@ class RecordingPublisher implements ProductChangedPublisher {
 const catalog = (count: number): Product[] =>
   Array.from({ length: count }, (_, i) => mugProduct({ sku: `MUG-${String(i + 1).padStart(3, '0')}`, version: i + 1 }));
 
-const setup = (products: Pick<ProductRepository, 'listAll'>, overrides: Partial<RepublishCatalogDeps> & { publisher?: RecordingPublisher } = {}) => {
+const setup = (
+  products: Pick<ProductRepository, 'listAll'>,
+  overrides: Partial<RepublishCatalogDeps> & { publisher?: RecordingPublisher } = {},
+) => {
   const publisher = overrides.publisher ?? new RecordingPublisher();
-  const deps: RepublishCatalogDeps = { products, remainingTimeMs: () => 300_000, pageSize: 2, timeReserveMs: 1_000, ...overrides, publisher };
+  const deps: RepublishCatalogDeps = {
+    products,
+    remainingTimeMs: () => 300_000,
+    pageSize: 2,
+    timeReserveMs: 1_000,
+    ...overrides,
+    publisher,
+  };
   return { publisher, deps };
 };
 
@@ -77,7 +87,10 @@ describe('republishCatalog', () => {
     const listAll = jest.spyOn(products, 'listAll');
     const { deps } = setup(products, { pageSize: 4 });
 
-    await expect(republishCatalog(deps, { maxItems: 6, correlationId: 'c' })).resolves.toMatchObject({ published: 6, stoppedBy: 'max-items' });
+    await expect(republishCatalog(deps, { maxItems: 6, correlationId: 'c' })).resolves.toMatchObject({
+      published: 6,
+      stoppedBy: 'max-items',
+    });
     expect(listAll.mock.calls.map(([limit]) => limit)).toEqual([4, 2]);
   });
 
@@ -97,7 +110,11 @@ describe('republishCatalog', () => {
 
   it('reads at least one page even when started short of time, so every run makes progress', async () => {
     const { publisher, deps } = setup(new InMemoryProductRepository(catalog(3)), { remainingTimeMs: () => 0 });
-    await expect(republishCatalog(deps, { correlationId: 'c' })).resolves.toMatchObject({ published: 2, nextCursor: expect.any(String), stoppedBy: 'time' });
+    await expect(republishCatalog(deps, { correlationId: 'c' })).resolves.toMatchObject({
+      published: 2,
+      nextCursor: expect.any(String),
+      stoppedBy: 'time',
+    });
     expect(publisher.published).toHaveLength(2);
   });
 
@@ -146,7 +163,9 @@ describe('republishCatalog', () => {
     // Every publish of the page was awaited before throwing; resuming redoes that page only.
     expect(skus(publisher.published)).toEqual(['MUG-001', 'MUG-002', 'MUG-003']);
     const resumed = setup(products);
-    await expect(republishCatalog(resumed.deps, { cursor: interrupted.resumeCursor, correlationId: 'corr-x' })).resolves.toMatchObject({ published: 3 });
+    await expect(republishCatalog(resumed.deps, { cursor: interrupted.resumeCursor, correlationId: 'corr-x' })).resolves.toMatchObject({
+      published: 3,
+    });
     expect(skus(resumed.publisher.published)).toEqual(['MUG-003', 'MUG-004', 'MUG-005']);
   });
 
@@ -154,14 +173,18 @@ describe('republishCatalog', () => {
     const products = new InMemoryProductRepository(catalog(5));
     const { deps } = setup(products, { publisher: new RecordingPublisher(['MUG-003']) });
 
-    const error = (await republishCatalog(deps, { maxItems: 4, correlationId: 'corr-x' }).catch((caught: unknown) => caught)) as RepublishInterruptedError;
+    const error = (await republishCatalog(deps, { maxItems: 4, correlationId: 'corr-x' }).catch(
+      (caught: unknown) => caught,
+    )) as RepublishInterruptedError;
 
     expect(error).toBeInstanceOf(RepublishInterruptedError);
     expect(error.message).toBe(
       `Republishing the catalog stopped after 2 products; re-invoke with ${JSON.stringify({ cursor: error.resumeCursor, maxItems: 2, correlationId: 'corr-x' })} to resume.`,
     );
     const resumed = setup(products);
-    await expect(republishCatalog(resumed.deps, { cursor: error.resumeCursor, maxItems: 2, correlationId: 'corr-x' })).resolves.toMatchObject({
+    await expect(
+      republishCatalog(resumed.deps, { cursor: error.resumeCursor, maxItems: 2, correlationId: 'corr-x' }),
+    ).resolves.toMatchObject({
       published: 2,
       stoppedBy: 'max-items',
     });

@@ -119,7 +119,9 @@ export const republishCatalog = async (deps: RepublishCatalogDeps, command: Repu
 
   for (;;) {
     const page = await deps.products.listAll(Math.min(pageSize, maxItems - published), cursor);
-    const outcomes = await Promise.allSettled(page.items.map((product) => deps.publisher.publish(republishedProductChanged(product, correlationId))));
+    const outcomes = await Promise.allSettled(
+      page.items.map((product) => deps.publisher.publish(republishedProductChanged(product, correlationId))),
+    );
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failure) {
       const resumeMaxItems = Number.isFinite(maxItems) ? maxItems - published : undefined;

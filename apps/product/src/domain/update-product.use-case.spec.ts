@@ -16,11 +16,7 @@ describe('updateProduct', () => {
   it('replaces the editable fields, bumps the version and keeps createdAt', async () => {
     const products = new InMemoryProductRepository([mugProduct()]);
 
-    const updated = await updateProduct(
-      { products, clock },
-      { sku: 'MUG-001', expectedVersion: 1, changes },
-      { correlationId: 'corr-3' },
-    );
+    const updated = await updateProduct({ products, clock }, { sku: 'MUG-001', expectedVersion: 1, changes }, { correlationId: 'corr-3' });
 
     expect(updated).toEqual({
       sku: 'MUG-001',

@@ -23,11 +23,7 @@ export interface UpdateProductCommand {
  * @throws ProductNotFoundError when no product has this sku.
  * @throws VersionConflictError when the product moved on (checked again atomically by the store).
  */
-export const updateProduct = async (
-  deps: UpdateProductDeps,
-  command: UpdateProductCommand,
-  context: WriteContext,
-): Promise<Product> => {
+export const updateProduct = async (deps: UpdateProductDeps, command: UpdateProductCommand, context: WriteContext): Promise<Product> => {
   const { sku, expectedVersion, changes } = command;
   if (expectedVersion === undefined) throw new VersionRequiredError(sku);
 

@@ -66,9 +66,7 @@ describe('createProductChangesRelay', () => {
   it('stops at the first record it could not publish: reports it and every later one by sequence number, publishing none of them', async () => {
     const { publisher, publish } = setup(['MUG-002']);
 
-    const result = await publish(
-      dynamoDbStreamEvent([insert('MUG-001', '101'), insert('MUG-002', '102'), insert('MUG-003', '103')]),
-    );
+    const result = await publish(dynamoDbStreamEvent([insert('MUG-001', '101'), insert('MUG-002', '102'), insert('MUG-003', '103')]));
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }, { itemIdentifier: '103' }] });
     expect(publisher.published.map((event) => event.data.product.sku)).toEqual(['MUG-001']);
@@ -89,10 +87,7 @@ describe('createProductChangesRelay', () => {
     const { publisher, publish } = setup();
     const bad = insert('MUG-009', '109');
     const result = await publish(
-      dynamoDbStreamEvent([
-        insert('MUG-001', '101'),
-        { ...bad, newImage: { ...bad.newImage, price: { amount: 1.5, currency: 'EUR' } } },
-      ]),
+      dynamoDbStreamEvent([insert('MUG-001', '101'), { ...bad, newImage: { ...bad.newImage, price: { amount: 1.5, currency: 'EUR' } } }]),
     );
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '109' }] });
     expect(publisher.published).toHaveLength(1);

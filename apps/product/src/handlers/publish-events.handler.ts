@@ -24,7 +24,10 @@ export const createProductChangesRelay = (deps: PublishChangesDeps) =>
   createOutboxRelay({ toEvents: productChangedFromStreamRecord, publisher: deps.publisher, logger: deps.logger, metrics: deps.metrics });
 
 // Cold start: configuration and clients are built once per execution environment.
-const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(PRODUCT_ENV, 'topicArn'), clients: { sns: awsClient(SNSClient) } });
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(PRODUCT_ENV, 'topicArn'),
+  clients: { sns: awsClient(SNSClient) },
+});
 
 /** Lambda entry point: the stream relay with the shop's observability. */
 export const handler = withObservability(

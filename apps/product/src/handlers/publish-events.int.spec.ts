@@ -28,7 +28,11 @@ import { createProductApi } from './router.handler';
 
 const docClient = createDocumentClient();
 const table = useTestTable(undefined, { prefix: 'product' });
-const messagingConfig = { endpoint: fauxqsEndpoint(), region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+const messagingConfig = {
+  endpoint: fauxqsEndpoint(),
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+};
 const sns = new SNSClient(messagingConfig);
 const sqs = new SQSClient(messagingConfig);
 
@@ -57,7 +61,9 @@ const dynamoDbLocalCall = async <T>(target: string, body: unknown): Promise<T> =
 
 /** Every record of the table's stream so far, as Lambda's event source mapping would hand them over. */
 const readTableStream = async (tableName: string): Promise<DynamoDBStreamEvent> => {
-  const { Table } = await dynamoDbLocalCall<{ Table: { LatestStreamArn: string } }>('DynamoDB_20120810.DescribeTable', { TableName: tableName });
+  const { Table } = await dynamoDbLocalCall<{ Table: { LatestStreamArn: string } }>('DynamoDB_20120810.DescribeTable', {
+    TableName: tableName,
+  });
   const streamArn = Table.LatestStreamArn;
   const { StreamDescription } = await dynamoDbLocalCall<{ StreamDescription: { Shards: { ShardId: string }[] } }>(
     'DynamoDBStreams_20120810.DescribeStream',
@@ -71,9 +77,12 @@ const readTableStream = async (tableName: string): Promise<DynamoDBStreamEvent> 
       ShardIteratorType: 'TRIM_HORIZON',
     });
     while (ShardIterator) {
-      const page = await dynamoDbLocalCall<{ Records: DynamoDBRecord[]; NextShardIterator?: string }>('DynamoDBStreams_20120810.GetRecords', {
-        ShardIterator,
-      });
+      const page = await dynamoDbLocalCall<{ Records: DynamoDBRecord[]; NextShardIterator?: string }>(
+        'DynamoDBStreams_20120810.GetRecords',
+        {
+          ShardIterator,
+        },
+      );
       records.push(...page.Records.map((record) => ({ ...record, eventSourceARN: streamArn })));
       ShardIterator = page.Records.length > 0 ? page.NextShardIterator : undefined;
     }
@@ -105,7 +114,9 @@ describe('publish-changes on DynamoDB Local and fauxqs: router write -> table st
 
     expect(await call(asAdmin({ method: 'POST', body: mugInput({ sku: 'PC-INT-1' }) }, 'corr-create'))).toBe(201);
     const changes = { name: 'Big mug', description: 'A big mug.', category: 'mugs', price: { amount: 1599, currency: 'EUR' } };
-    expect(await call(asAdmin({ method: 'PUT', path: '/PC-INT-1', headers: { 'if-match': '"1"' }, body: changes }, 'corr-update'))).toBe(200);
+    expect(await call(asAdmin({ method: 'PUT', path: '/PC-INT-1', headers: { 'if-match': '"1"' }, body: changes }, 'corr-update'))).toBe(
+      200,
+    );
     expect(await call(asAdmin({ method: 'DELETE', path: '/PC-INT-1' }, 'corr-delete'))).toBe(204);
 
     const batch = await readTableStream(table.tableName);
@@ -122,7 +133,11 @@ describe('publish-changes on DynamoDB Local and fauxqs: router write -> table st
     const events = messages.map((message) => ProductChangedSchema.parse(unwrapMessageBody(message.Body ?? '', message.MessageId)));
     const byChange = Object.fromEntries(events.map((event) => [event.data.change, event]));
     expect(events).toHaveLength(3);
-    expect(byChange.created).toMatchObject({ source: 'product', correlationId: 'corr-create', data: { product: { sku: 'PC-INT-1', version: 1 } } });
+    expect(byChange.created).toMatchObject({
+      source: 'product',
+      correlationId: 'corr-create',
+      data: { product: { sku: 'PC-INT-1', version: 1 } },
+    });
     expect(byChange.updated).toMatchObject({ correlationId: 'corr-update', data: { product: { name: 'Big mug', version: 2 } } });
     // A delete cannot stamp the item it removes: it carries the last write's correlation id.
     expect(byChange.deleted).toMatchObject({ correlationId: 'corr-update', data: { product: { version: 2 } } });

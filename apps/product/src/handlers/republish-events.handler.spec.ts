@@ -52,7 +52,11 @@ describe('createCatalogRepublisher', () => {
       catalog.map((product) => [product.sku, 'updated', output.correlationId]),
     );
     expect(metrics).toEqual(['ProductChangedRepublished', 'ProductChangedRepublished', 'ProductChangedRepublished']);
-    expect(logger.info).toHaveBeenLastCalledWith('Republished the catalog to its end', { published: 3, stoppedBy: 'done', nextCursor: undefined });
+    expect(logger.info).toHaveBeenLastCalledWith('Republished the catalog to its end', {
+      published: 3,
+      stoppedBy: 'done',
+      nextCursor: undefined,
+    });
   });
 
   it('makes a new correlation id per run, but keeps the ids of the events', async () => {
@@ -98,7 +102,9 @@ describe('createCatalogRepublisher', () => {
     const error = await invoke(payload).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual([field]);
-    expect((error as ValidationError).message).toMatch(/^The republish-catalog payload is not valid \(.+\); expected \{ "cursor"\?, "maxItems"\?, "correlationId"\? \}\.$/);
+    expect((error as ValidationError).message).toMatch(
+      /^The republish-catalog payload is not valid \(.+\); expected \{ "cursor"\?, "maxItems"\?, "correlationId"\? \}\.$/,
+    );
     expect(publisher.published).toEqual([]);
   });
 });

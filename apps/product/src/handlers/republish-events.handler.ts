@@ -1,7 +1,15 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { parseOperatorPayload } from '@shop/domain';
 import { documentClient } from '@shop/dynamodb';
-import { awsClient, coldStart, MetricUnit, resolveCorrelationId, withObservability, type LogSink, type MetricSink } from '@shop/observability';
+import {
+  awsClient,
+  coldStart,
+  MetricUnit,
+  resolveCorrelationId,
+  withObservability,
+  type LogSink,
+  type MetricSink,
+} from '@shop/observability';
 import type { ProductChanged } from '@shop/product-contracts';
 import type { Context } from 'aws-lambda';
 import { createProductChangedPublisher } from '../adapters/product-changed.publisher';
@@ -30,7 +38,10 @@ export interface RepublishCatalogOutput {
 }
 
 const parseInput = (event: unknown) =>
-  parseOperatorPayload(RepublishCatalogInputSchema, event, { name: 'republish-catalog', expected: '{ "cursor"?, "maxItems"?, "correlationId"? }' });
+  parseOperatorPayload(RepublishCatalogInputSchema, event, {
+    name: 'republish-catalog',
+    expected: '{ "cursor"?, "maxItems"?, "correlationId"? }',
+  });
 
 /**
  * The operator's catalog replay (`aws lambda invoke`, not behind the API): publishes a
@@ -53,7 +64,11 @@ export const createCatalogRepublisher =
       publish: async (event: ProductChanged) => {
         await deps.publisher.publish(event);
         deps.metrics.addMetric('ProductChangedRepublished', MetricUnit.Count, 1);
-        deps.logger.debug('Republished ProductChanged', { eventId: event.id, sku: event.data.product.sku, productVersion: event.data.product.version });
+        deps.logger.debug('Republished ProductChanged', {
+          eventId: event.id,
+          sku: event.data.product.sku,
+          productVersion: event.data.product.version,
+        });
       },
     };
     const result = await republishCatalog(
@@ -67,18 +82,24 @@ export const createCatalogRepublisher =
       { cursor: input.cursor, maxItems: input.maxItems, correlationId },
     );
 
-    deps.logger.info(result.nextCursor === undefined ? 'Republished the catalog to its end' : 'Republished part of the catalog: re-invoke with the cursor', {
-      published: result.published,
-      stoppedBy: result.stoppedBy,
-      nextCursor: result.nextCursor,
-    });
+    deps.logger.info(
+      result.nextCursor === undefined ? 'Republished the catalog to its end' : 'Republished part of the catalog: re-invoke with the cursor',
+      {
+        published: result.published,
+        stoppedBy: result.stoppedBy,
+        nextCursor: result.nextCursor,
+      },
+    );
     return result.nextCursor === undefined
       ? { published: result.published, correlationId }
       : { published: result.published, nextCursor: result.nextCursor, correlationId };
   };
 
 // Cold start: configuration and clients are built once per execution environment.
-const { observability, logger, metrics, env, clients } = coldStart({ env: PRODUCT_ENV, clients: { db: documentClient, sns: awsClient(SNSClient) } });
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: PRODUCT_ENV,
+  clients: { db: documentClient, sns: awsClient(SNSClient) },
+});
 
 /** Lambda entry point: the catalog replay with the shop's observability (correlation id from the payload, else new). */
 export const handler = withObservability(

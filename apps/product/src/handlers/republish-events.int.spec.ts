@@ -28,7 +28,11 @@ import { createProductApi } from './router.handler';
 
 const docClient = createDocumentClient();
 const table = useTestTable(undefined, { prefix: 'product' });
-const messagingConfig = { endpoint: fauxqsEndpoint(), region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+const messagingConfig = {
+  endpoint: fauxqsEndpoint(),
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+};
 const sns = new SNSClient(messagingConfig);
 const sqs = new SQSClient(messagingConfig);
 const { subscribedQueue, receive } = topicSubscriber(sns, sqs);
@@ -60,7 +64,8 @@ const republisher = (topicArn: string) =>
     metrics: { addMetric: jest.fn() },
   });
 
-const parse = (body: string | undefined, messageId?: string): ProductChanged => ProductChangedSchema.parse(unwrapMessageBody(body ?? '', messageId));
+const parse = (body: string | undefined, messageId?: string): ProductChanged =>
+  ProductChangedSchema.parse(unwrapMessageBody(body ?? '', messageId));
 
 describe('republish-catalog on DynamoDB Local and fauxqs: product table -> replay -> product topic -> subscribers', () => {
   it('delivers one ProductChanged per current product to a basket-shaped subscription, over two invocations joined by the cursor', async () => {
@@ -68,7 +73,8 @@ describe('republish-catalog on DynamoDB Local and fauxqs: product table -> repla
     const topicArn = TopicArn as string;
     const basketQueue = await subscribedQueue(topicArn, 'basket-product-events', { [MESSAGE_TYPE_ATTRIBUTE]: [PRODUCT_CHANGED] });
 
-    for (const sku of ['RP-INT-1', 'RP-INT-2', 'RP-INT-3', 'RP-GONE-1']) expect(await call({ method: 'POST', body: mugInput({ sku }) })).toBe(201);
+    for (const sku of ['RP-INT-1', 'RP-INT-2', 'RP-INT-3', 'RP-GONE-1'])
+      expect(await call({ method: 'POST', body: mugInput({ sku }) })).toBe(201);
     const changes = { name: 'Big mug', description: 'A big mug.', category: 'mugs', price: { amount: 1599, currency: 'EUR' } };
     expect(await call({ method: 'PUT', path: '/RP-INT-2', headers: { 'if-match': '"1"' }, body: changes })).toBe(200);
     expect(await call({ method: 'DELETE', path: '/RP-GONE-1' })).toBe(204);
@@ -105,6 +111,8 @@ describe('republish-catalog on DynamoDB Local and fauxqs: product table -> repla
     expect(again.correlationId).not.toBe(first.correlationId);
     const replayed = (await receive(basketQueue, 3)).map((message) => parse(message.Body, message.MessageId));
     expect(replayed.map((event) => event.id).sort()).toEqual(events.map((event) => event.id).sort());
-    expect(replayed.map((event) => event.id).sort()).toEqual(stored.flatMap((product) => (product ? [republishedEventId(product)] : [])).sort());
+    expect(replayed.map((event) => event.id).sort()).toEqual(
+      stored.flatMap((product) => (product ? [republishedEventId(product)] : [])).sort(),
+    );
   });
 });

@@ -23,8 +23,7 @@ const setup = (seed: Product[] = []) => {
 };
 
 const json = (result: APIGatewayProxyResult) => JSON.parse(result.body) as unknown;
-const fields = (result: APIGatewayProxyResult) =>
-  (json(result) as { errors: { field: string }[] }).errors.map((issue) => issue.field);
+const fields = (result: APIGatewayProxyResult) => (json(result) as { errors: { field: string }[] }).errors.map((issue) => issue.field);
 
 const admin = { claims: adminClaims(), headers: { 'x-correlation-id': 'corr-admin-1' } };
 
@@ -201,9 +200,7 @@ describe('product API', () => {
       const { call, products } = setup();
       const result = await call({ method: 'POST', body: '{"sku": "MUG-001",', ...admin });
       expect(result.statusCode).toBe(400);
-      expect((json(result) as { errors: unknown }).errors).toEqual([
-        { field: 'body', message: 'The body must be valid JSON.' },
-      ]);
+      expect((json(result) as { errors: unknown }).errors).toEqual([{ field: 'body', message: 'The body must be valid JSON.' }]);
       expect(products.items.size).toBe(0);
     });
 

@@ -77,11 +77,7 @@ export const createProductApi = (deps: ProductApiDeps): ProxyFunction => {
       expectedVersion: () => parseIfMatch(reqCtx.req.headers.get('if-match'), 'product'),
       changes: () => parseJsonBody(UpdateProductInputSchema, reqCtx.req),
     });
-    const product = await updateProduct(
-      { products, clock },
-      { sku, expectedVersion, changes },
-      { correlationId: correlationIdOf(reqCtx) },
-    );
+    const product = await updateProduct({ products, clock }, { sku, expectedVersion, changes }, { correlationId: correlationIdOf(reqCtx) });
     metrics.addMetric('ProductUpdated', MetricUnit.Count, 1);
     return productResponse(product, 200);
   });
@@ -97,7 +93,10 @@ export const createProductApi = (deps: ProductApiDeps): ProxyFunction => {
 };
 
 // Cold start: configuration, clients and the router are built once per execution environment.
-const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(PRODUCT_ENV, 'tableName'), clients: { db: documentClient } });
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(PRODUCT_ENV, 'tableName'),
+  clients: { db: documentClient },
+});
 
 /** Lambda entry point: the product API with the shop's observability. */
 export const handler = withObservability(

@@ -79,7 +79,9 @@ describe('product router on DynamoDB Local', () => {
     expect(body<Product>(updated)).toMatchObject({ ...changes, sku: 'RT-UPD-1', version: 2 });
     expect(updated.headers?.['etag']).toBe('"2"');
 
-    const stale = await call(asAdmin({ method: 'PUT', path: '/RT-UPD-1', headers: { 'if-match': '"1"' }, body: { ...changes, name: 'Lost' } }));
+    const stale = await call(
+      asAdmin({ method: 'PUT', path: '/RT-UPD-1', headers: { 'if-match': '"1"' }, body: { ...changes, name: 'Lost' } }),
+    );
     expect(stale.statusCode).toBe(412);
     await expect(storedItem('RT-UPD-1')).resolves.toMatchObject({ name: 'Renamed', version: 2, correlationId: 'corr-upd' });
   });

@@ -1,6 +1,19 @@
 import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { actionsOf, alarmCountsByMetric, alarmedResources, createServiceApp, inlineTestCode, nagFindings, policyStatementsOf, READ_METHODS, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import {
+  actionsOf,
+  alarmCountsByMetric,
+  alarmedResources,
+  createServiceApp,
+  inlineTestCode,
+  nagFindings,
+  policyStatementsOf,
+  READ_METHODS,
+  STAGE_NAMES,
+  statefulLogicalIds,
+  synthesizedTemplate,
+  templateFixture,
+} from '@shop/cdk';
 import { ProductStack } from './product-stack';
 
 const synth = (stageName: string) => {
@@ -140,7 +153,11 @@ describe('ProductStack', () => {
 
   it('runs the catalog replay for up to 5 minutes, with no event source and no API in front of it', () => {
     const id = Object.keys(template.findResources('AWS::Lambda::Function')).find((key) => key.startsWith('RepublishCatalogFunction'));
-    expect(template.findResources('AWS::Lambda::Function')[id ?? '']?.Properties).toMatchObject({ Timeout: 300, MemorySize: 256, Handler: 'index.handler' });
+    expect(template.findResources('AWS::Lambda::Function')[id ?? '']?.Properties).toMatchObject({
+      Timeout: 300,
+      MemorySize: 256,
+      Handler: 'index.handler',
+    });
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map((m) => m.Properties.FunctionName);
     expect(mappings).toEqual([{ Ref: expect.stringMatching(/^PublishChangesFunction/) }]);
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).map((p) => p.Properties.FunctionName);
@@ -198,7 +215,7 @@ describe('ProductStack', () => {
     const writes = methods.filter((m) => !isRead(m));
     const reads = methods.filter(isRead);
     expect(writes.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'DELETE', 'PATCH', 'PATCH', 'POST', 'POST', 'PUT', 'PUT']);
-        expect(reads).toHaveLength(6);
+    expect(reads).toHaveLength(6);
     expect(writes.every((m) => m.AuthorizationType === 'COGNITO_USER_POOLS' && m.AuthorizerId !== undefined)).toBe(true);
     expect(reads.every((m) => m.AuthorizationType === 'NONE' && m.AuthorizerId === undefined)).toBe(true);
   });
@@ -211,7 +228,9 @@ describe('ProductStack', () => {
   });
 
   it('publishes the topic ARN, the API id and URL and the replay function name in SSM', () => {
-    const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
+    const names = Object.values(template.findResources('AWS::SSM::Parameter'))
+      .map((p) => p.Properties.Name)
+      .sort();
     expect(names).toEqual([
       '/shop/dev/product/api-id',
       '/shop/dev/product/api-url',
@@ -237,7 +256,14 @@ describe('ProductStack', () => {
     expect(alarmedResources(template, 'Latency')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
     expect(alarmedResources(template, 'ApproximateAgeOfOldestMessage')).toEqual([]);
     expect(alarmedResources(template, 'IteratorAge')).toEqual([expect.stringMatching(/^PublishChangesFunction/)]);
-    expect(alarmCountsByMetric(template)).toEqual({ 'Errors/Invocations': 3, Throttles: 3, '5XXError': 1, Latency: 1, IteratorAge: 1, ApproximateNumberOfMessagesVisible: 1 });
+    expect(alarmCountsByMetric(template)).toEqual({
+      'Errors/Invocations': 3,
+      Throttles: 3,
+      '5XXError': 1,
+      Latency: 1,
+      IteratorAge: 1,
+      ApproximateNumberOfMessagesVisible: 1,
+    });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-product' });
   });

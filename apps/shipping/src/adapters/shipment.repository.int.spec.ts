@@ -11,7 +11,12 @@ describe('DynamoShipmentRepository on DynamoDB Local', () => {
   it('stores one shipment per order, even for concurrent creates, and reads it back', async () => {
     const shipment = shipmentForOrder(confirmedOrder().data, new Date(NOW));
     const outcomes = await Promise.all(
-      Array.from({ length: 5 }, (_, index) => repository().createOnce({ ...shipment, createdAt: new Date(Date.parse(NOW) + index).toISOString() }, { correlationId: `c-${index}` })),
+      Array.from({ length: 5 }, (_, index) =>
+        repository().createOnce(
+          { ...shipment, createdAt: new Date(Date.parse(NOW) + index).toISOString() },
+          { correlationId: `c-${index}` },
+        ),
+      ),
     );
 
     expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(1);

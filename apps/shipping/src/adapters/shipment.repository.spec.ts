@@ -51,7 +51,9 @@ describe('DynamoShipmentRepository', () => {
   });
 
   it('reads a shipment by order id without its bookkeeping attributes', async () => {
-    dynamodb.on(GetCommand, { TableName: 'shipping-table', Key: shipmentKey(ORDER_ID) }).resolves({ Item: toShipmentItem(shipment, 'corr-1') });
+    dynamodb
+      .on(GetCommand, { TableName: 'shipping-table', Key: shipmentKey(ORDER_ID) })
+      .resolves({ Item: toShipmentItem(shipment, 'corr-1') });
 
     await expect(repository.getByOrderId(ORDER_ID)).resolves.toEqual(shipment);
   });
@@ -84,18 +86,26 @@ describe('DynamoShipmentHistory', () => {
       const values = input.ExpressionAttributeValues ?? {};
       const start = input.ExclusiveStartKey?.gsi1sk as string | undefined;
       const matching = items.filter(
-        (item) => item.gsi1pk === values[':partition'] && item.gsi1sk >= values[':from'] && item.gsi1sk <= values[':to'] && (start === undefined || item.gsi1sk > start),
+        (item) =>
+          item.gsi1pk === values[':partition'] &&
+          item.gsi1sk >= values[':from'] &&
+          item.gsi1sk <= values[':to'] &&
+          (start === undefined || item.gsi1sk > start),
       );
       return { Items: matching.slice(0, input.Limit) };
     });
-  const partitionsQueried = () => dynamodb.commandCalls(QueryCommand).map((call) => call.args[0].input.ExpressionAttributeValues?.[':partition']);
+  const partitionsQueried = () =>
+    dynamodb.commandCalls(QueryCommand).map((call) => call.args[0].input.ExpressionAttributeValues?.[':partition']);
 
   it('gets the shipments of the orders asked, leaves out the missing, and keeps only a valid correlation id', async () => {
     dynamodb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({ Item: items.find((item) => item.pk === input.Key.pk) }));
 
     const stored = await history.getStored([ids[2] ?? '', ORDER_ID, ids[0] ?? '']);
 
-    expect(stored).toEqual([{ shipment: shipmentOf(ids[2] ?? '', '2025-03-03T10:00:00.000Z') }, { shipment: shipmentOf(ids[0] ?? '', '2025-03-01T23:59:59.999Z'), correlationId: 'corr-a' }]);
+    expect(stored).toEqual([
+      { shipment: shipmentOf(ids[2] ?? '', '2025-03-03T10:00:00.000Z') },
+      { shipment: shipmentOf(ids[0] ?? '', '2025-03-01T23:59:59.999Z'), correlationId: 'corr-a' },
+    ]);
     expect(dynamodb).toHaveReceivedCommandTimes(GetCommand, 3);
   });
 
@@ -134,7 +144,9 @@ describe('DynamoShipmentHistory', () => {
   });
 
   it('leaves out items of other types that share the index', async () => {
-    dynamodb.on(QueryCommand).resolves({ Items: [{ pk: 'AUDIT#1', sk: 'AUDIT', gsi1pk: 'SHIPMENTS#2025-03-01', gsi1sk: '2025-03-01T13:00:00.000Z#x' }, items[0]] });
+    dynamodb.on(QueryCommand).resolves({
+      Items: [{ pk: 'AUDIT#1', sk: 'AUDIT', gsi1pk: 'SHIPMENTS#2025-03-01', gsi1sk: '2025-03-01T13:00:00.000Z#x' }, items[0]],
+    });
     const page = await history.listCreated({ window: { from: window.from, to: '2025-03-02T00:00:00.000Z' } }, 10);
     expect(page).toEqual({ items: [{ shipment: shipmentOf(ids[0] ?? '', '2025-03-01T23:59:59.999Z'), correlationId: 'corr-a' }] });
   });
@@ -151,7 +163,16 @@ describe('DynamoShipmentHistory', () => {
     ['another shape', Buffer.from(JSON.stringify({ offset: 3 })).toString('base64url')],
     ['a day outside its window', Buffer.from(JSON.stringify({ ...window, day: '2025-04-01' })).toString('base64url')],
     ['an empty window', Buffer.from(JSON.stringify({ from: window.to, to: window.from, day: '2025-03-02' })).toString('base64url')],
-    ['a key of another day', Buffer.from(JSON.stringify({ ...window, day: '2025-03-02', key: Buffer.from(JSON.stringify({ pk: 'a', sk: 'b', gsi1pk: 'SHIPMENTS#2025-03-01', gsi1sk: 'c' })).toString('base64url') })).toString('base64url')],
+    [
+      'a key of another day',
+      Buffer.from(
+        JSON.stringify({
+          ...window,
+          day: '2025-03-02',
+          key: Buffer.from(JSON.stringify({ pk: 'a', sk: 'b', gsi1pk: 'SHIPMENTS#2025-03-01', gsi1sk: 'c' })).toString('base64url'),
+        }),
+      ).toString('base64url'),
+    ],
   ])('refuses a cursor with %s (InvalidCursorError), reading nothing', async (_label, cursor) => {
     answerQueries();
     await expect(history.listCreated({ cursor }, 5)).rejects.toBeInstanceOf(InvalidCursorError);

@@ -3,7 +3,14 @@ import { CorrelationIdSchema, InvalidCursorError } from '@shop/domain';
 import { compositeKey, createItem, InvalidPageCursorError, ItemAlreadyExistsError, queryPage, type DocumentClient } from '@shop/dynamodb';
 import { ShipmentSchema } from '@shop/shipping-contracts';
 import * as z from 'zod';
-import type { CreationWindow, ShipmentHistory, ShipmentRepository, StoredShipment, StoredShipmentPage, WriteContext } from '../domain/ports';
+import type {
+  CreationWindow,
+  ShipmentHistory,
+  ShipmentRepository,
+  StoredShipment,
+  StoredShipmentPage,
+  WriteContext,
+} from '../domain/ports';
 import type { Shipment } from '../domain/shipment';
 
 /** Sort key of shipment items. */
@@ -135,7 +142,9 @@ export class DynamoShipmentRepository implements ShipmentRepository {
   }
 
   async getByOrderId(orderId: string): Promise<Shipment | undefined> {
-    const { Item } = await this.docClient.send(new GetCommand({ TableName: this.tableName, Key: shipmentKey(orderId), ConsistentRead: true }));
+    const { Item } = await this.docClient.send(
+      new GetCommand({ TableName: this.tableName, Key: shipmentKey(orderId), ConsistentRead: true }),
+    );
     return Item ? fromShipmentItem(Item) : undefined;
   }
 }
@@ -159,12 +168,17 @@ export class DynamoShipmentHistory implements ShipmentHistory {
 
   async getStored(orderIds: readonly string[]): Promise<StoredShipment[]> {
     const items = await Promise.all(
-      orderIds.map(async (orderId) => (await this.docClient.send(new GetCommand({ TableName: this.tableName, Key: shipmentKey(orderId) }))).Item),
+      orderIds.map(
+        async (orderId) => (await this.docClient.send(new GetCommand({ TableName: this.tableName, Key: shipmentKey(orderId) }))).Item,
+      ),
     );
     return items.flatMap((item) => (item ? [storedShipmentOf(item)] : []));
   }
 
-  async listCreated(request: { readonly window: CreationWindow } | { readonly cursor: string }, limit: number): Promise<StoredShipmentPage> {
+  async listCreated(
+    request: { readonly window: CreationWindow } | { readonly cursor: string },
+    limit: number,
+  ): Promise<StoredShipmentPage> {
     const start: WindowCursor =
       'cursor' in request ? decodeWindowCursor(request.cursor) : { ...request.window, day: dayOf(Date.parse(request.window.from)) };
     const { from, to } = start;

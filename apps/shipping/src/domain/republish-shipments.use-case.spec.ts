@@ -110,7 +110,9 @@ describe('republishShipments', () => {
     expect(error).toBeInstanceOf(RepublishInterruptedError);
     expect((error as RepublishInterruptedError).published).toBe(2);
     expect((error as RepublishInterruptedError).resume).toEqual({ cursor: expect.stringMatching(/^mem:/) });
-    expect((error as Error).message).toMatch(/^Republishing ShipmentCreated stopped after 2 events; re-invoke with \{"cursor":"mem:.*"\} to resume\.$/);
+    expect((error as Error).message).toMatch(
+      /^Republishing ShipmentCreated stopped after 2 events; re-invoke with \{"cursor":"mem:.*"\} to resume\.$/,
+    );
     expect(orderIdsOf(publisher.published)).toEqual(ORDERS.slice(0, 2));
   });
 
@@ -124,10 +126,13 @@ describe('republishShipments', () => {
     const { deps } = setup({ publisher: new RecordingPublisher(order(2)) });
     const window = { from: '2025-03-01T00:00:00.000Z', to: '2025-03-04T00:00:00.000Z' };
 
-    const fromWindow = (await republishShipments(deps, { from: { window }, maxItems: 4 }).catch((e: unknown) => e)) as RepublishInterruptedError;
-    const firstPage = (await republishShipments(setup({ publisher: new RecordingPublisher(order(0)) }).deps, { from: { window }, maxItems: 4 }).catch(
+    const fromWindow = (await republishShipments(deps, { from: { window }, maxItems: 4 }).catch(
       (e: unknown) => e,
     )) as RepublishInterruptedError;
+    const firstPage = (await republishShipments(setup({ publisher: new RecordingPublisher(order(0)) }).deps, {
+      from: { window },
+      maxItems: 4,
+    }).catch((e: unknown) => e)) as RepublishInterruptedError;
 
     expect(fromWindow.resume).toEqual({ cursor: expect.stringMatching(/^mem:/), maxItems: 2 });
     expect(firstPage.resume).toEqual({ ...window, maxItems: 4 });
@@ -154,7 +159,10 @@ describe('RepublishShipmentsInputSchema', () => {
       to: '2025-03-02T00:00:00.000Z',
       maxItems: 5,
     });
-    expect(RepublishShipmentsInputSchema.parse({ cursor: 'abc', correlationId: 'replay-1' })).toEqual({ cursor: 'abc', correlationId: 'replay-1' });
+    expect(RepublishShipmentsInputSchema.parse({ cursor: 'abc', correlationId: 'replay-1' })).toEqual({
+      cursor: 'abc',
+      correlationId: 'replay-1',
+    });
   });
 
   it.each([

@@ -22,7 +22,9 @@ export const REPUBLISH_TIME_RESERVE_MS = 20_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 // Accepts any offset and stores UTC with milliseconds, as shipments' createdAt is written.
-const Instant = z.iso.datetime({ offset: true, error: 'Must be an ISO 8601 date-time, e.g. 2025-03-01T10:00:00Z.' }).transform((value) => new Date(value).toISOString());
+const Instant = z.iso
+  .datetime({ offset: true, error: 'Must be an ISO 8601 date-time, e.g. 2025-03-01T10:00:00Z.' })
+  .transform((value) => new Date(value).toISOString());
 
 /**
  * Payload of the `republish-shipments` function: exactly one of `orderIds`, a window `from`/`to`,
@@ -32,7 +34,11 @@ const Instant = z.iso.datetime({ offset: true, error: 'Must be an ISO 8601 date-
 export const RepublishShipmentsInputSchema = z
   .strictObject({
     /** The orders whose shipment to republish (duplicates are published once). */
-    orderIds: z.array(z.uuid({ error: 'Must be an order id (UUID).' })).min(1).max(MAX_REPUBLISH_ORDER_IDS).optional(),
+    orderIds: z
+      .array(z.uuid({ error: 'Must be an order id (UUID).' }))
+      .min(1)
+      .max(MAX_REPUBLISH_ORDER_IDS)
+      .optional(),
     /** Start of the creation-time window (included). */
     from: Instant.optional(),
     /** End of the creation-time window (excluded). */
@@ -104,8 +110,15 @@ export interface RepublishShipmentsResult {
   readonly stoppedBy: RepublishStop;
 }
 
-const publishAll = async (deps: RepublishShipmentsDeps, stored: readonly StoredShipment[], resume: () => Record<string, unknown>, published: number) => {
-  const outcomes = await Promise.allSettled(stored.map(({ shipment, correlationId }) => deps.publisher.publish(shipmentCreatedFor(shipment, correlationId))));
+const publishAll = async (
+  deps: RepublishShipmentsDeps,
+  stored: readonly StoredShipment[],
+  resume: () => Record<string, unknown>,
+  published: number,
+) => {
+  const outcomes = await Promise.allSettled(
+    stored.map(({ shipment, correlationId }) => deps.publisher.publish(shipmentCreatedFor(shipment, correlationId))),
+  );
   const failure = outcomes.find((outcome) => outcome.status === 'rejected');
   if (failure) throw new RepublishInterruptedError(resume(), published, { cause: failure.reason });
 };
@@ -125,7 +138,10 @@ const publishAll = async (deps: RepublishShipmentsDeps, stored: readonly StoredS
  * @throws InvalidCursorError when `cursor` was not issued by a previous run.
  * @throws RepublishInterruptedError when an event could not be published.
  */
-export const republishShipments = async (deps: RepublishShipmentsDeps, command: RepublishShipmentsCommand): Promise<RepublishShipmentsResult> => {
+export const republishShipments = async (
+  deps: RepublishShipmentsDeps,
+  command: RepublishShipmentsCommand,
+): Promise<RepublishShipmentsResult> => {
   const pageSize = deps.pageSize ?? REPUBLISH_PAGE_SIZE;
   let published = 0;
 

@@ -38,7 +38,10 @@ export const createOrderConfirmedConsumer = (deps: OnOrderConfirmedDeps) =>
   });
 
 // Cold start: configuration and clients are built once per execution environment.
-const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(SHIPPING_ENV, 'tableName'), clients: { db: documentClient } });
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(SHIPPING_ENV, 'tableName'),
+  clients: { db: documentClient },
+});
 
 /** Lambda entry point: the OrderConfirmed consumer with the shop's observability. */
 export const handler = withObservability(

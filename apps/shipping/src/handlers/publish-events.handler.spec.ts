@@ -13,7 +13,12 @@ import { createShipmentsPublisher, handler } from './publish-events.handler';
 const sns = mockClient(SNSClient);
 const topicArn = 'arn:aws:sns:eu-west-1:123456789012:shipping-events';
 const shipment = shipmentForOrder(confirmedOrder().data, new Date(NOW));
-const insert = { eventName: 'INSERT' as const, keys: shipmentKey(ORDER_ID), newImage: toShipmentItem(shipment, 'corr-1'), sequenceNumber: '100' };
+const insert = {
+  eventName: 'INSERT' as const,
+  keys: shipmentKey(ORDER_ID),
+  newImage: toShipmentItem(shipment, 'corr-1'),
+  sequenceNumber: '100',
+};
 
 const publisherWith = () =>
   createShipmentsPublisher({
@@ -37,7 +42,9 @@ describe('publish-shipments (outbox relay)', () => {
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input?.TopicArn).toBe(topicArn);
     expect(input?.MessageAttributes?.type).toEqual({ DataType: 'String', StringValue: 'ShipmentCreated' });
-    expect(JSON.parse(input?.Message ?? '{}')).toEqual(expect.objectContaining({ type: 'ShipmentCreated', correlationId: 'corr-1', data: shipment }));
+    expect(JSON.parse(input?.Message ?? '{}')).toEqual(
+      expect.objectContaining({ type: 'ShipmentCreated', correlationId: 'corr-1', data: shipment }),
+    );
   });
 
   it('reports the record when SNS is down, so nothing is lost', async () => {

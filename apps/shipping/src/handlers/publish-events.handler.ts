@@ -23,7 +23,10 @@ export const createShipmentsPublisher = (deps: PublishShipmentsDeps) =>
   createOutboxRelay({ toEvents: shipmentCreatedFromStreamRecord, ...deps });
 
 // Cold start: configuration and clients are built once per execution environment.
-const { observability, logger, metrics, env, clients } = coldStart({ env: pickEnv(SHIPPING_ENV, 'topicArn'), clients: { sns: awsClient(SNSClient) } });
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: pickEnv(SHIPPING_ENV, 'topicArn'),
+  clients: { sns: awsClient(SNSClient) },
+});
 
 /** Lambda entry point: the stream publisher with the shop's observability. */
 export const handler = withObservability(

@@ -104,7 +104,9 @@ describe('createShipmentsRepublisher', () => {
     const error = await invoke(payload).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual(fields);
-    expect((error as ValidationError).message).toMatch(/^The republish-shipments payload is not valid \(.+\); expected \{ "orderIds": \[\.\.\.\] \}/);
+    expect((error as ValidationError).message).toMatch(
+      /^The republish-shipments payload is not valid \(.+\); expected \{ "orderIds": \[\.\.\.\] \}/,
+    );
     expect(publisher.published).toEqual([]);
   });
 });
@@ -126,7 +128,10 @@ describe('handler', () => {
     const output = await handler({ orderIds: [ORDER_A], correlationId: 'replay-2025-03' }, fakeLambdaContext());
 
     expect(output).toEqual({ published: 1, correlationId: 'replay-2025-03' });
-    expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: process.env.TABLE_NAME, Key: { pk: `SHIPMENT#${ORDER_A}`, sk: 'SHIPMENT' } });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
+      TableName: process.env.TABLE_NAME,
+      Key: { pk: `SHIPMENT#${ORDER_A}`, sk: 'SHIPMENT' },
+    });
     expect(ddb).not.toHaveReceivedCommand(QueryCommand);
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input?.TopicArn).toBe(process.env.TOPIC_ARN);

@@ -1,7 +1,15 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { parseOperatorPayload } from '@shop/domain';
 import { documentClient } from '@shop/dynamodb';
-import { awsClient, coldStart, MetricUnit, resolveCorrelationId, withObservability, type LogSink, type MetricSink } from '@shop/observability';
+import {
+  awsClient,
+  coldStart,
+  MetricUnit,
+  resolveCorrelationId,
+  withObservability,
+  type LogSink,
+  type MetricSink,
+} from '@shop/observability';
 import type { ShipmentCreated } from '@shop/shipping-contracts';
 import type { Context } from 'aws-lambda';
 import { createShipmentCreatedPublisher } from '../adapters/shipment-created.publisher';
@@ -77,7 +85,11 @@ export const createShipmentsRepublisher =
       publish: async (event: ShipmentCreated) => {
         await deps.publisher.publish(event);
         deps.metrics.addMetric('ShipmentCreatedRepublished', MetricUnit.Count, 1);
-        deps.logger.debug('Republished ShipmentCreated', { eventId: event.id, orderId: event.data.orderId, shipmentId: event.data.shipmentId });
+        deps.logger.debug('Republished ShipmentCreated', {
+          eventId: event.id,
+          orderId: event.data.orderId,
+          shipmentId: event.data.shipmentId,
+        });
       },
     };
     const result = await republishShipments(
@@ -97,12 +109,17 @@ export const createShipmentsRepublisher =
       throw error;
     });
 
-    deps.logger.info(result.nextCursor === undefined ? 'Republished ShipmentCreated to the end' : 'Republished part of the window: re-invoke with the cursor', {
-      published: result.published,
-      stoppedBy: result.stoppedBy,
-      nextCursor: result.nextCursor,
-      notFound: result.notFound,
-    });
+    deps.logger.info(
+      result.nextCursor === undefined
+        ? 'Republished ShipmentCreated to the end'
+        : 'Republished part of the window: re-invoke with the cursor',
+      {
+        published: result.published,
+        stoppedBy: result.stoppedBy,
+        nextCursor: result.nextCursor,
+        notFound: result.notFound,
+      },
+    );
     return {
       published: result.published,
       ...(result.nextCursor !== undefined && { nextCursor: result.nextCursor }),
@@ -112,7 +129,10 @@ export const createShipmentsRepublisher =
   };
 
 // Cold start: configuration and clients are built once per execution environment.
-const { observability, logger, metrics, env, clients } = coldStart({ env: SHIPPING_ENV, clients: { db: documentClient, sns: awsClient(SNSClient) } });
+const { observability, logger, metrics, env, clients } = coldStart({
+  env: SHIPPING_ENV,
+  clients: { db: documentClient, sns: awsClient(SNSClient) },
+});
 
 /** Lambda entry point: the shipments replay with the shop's observability (correlation id from the payload, else new). */
 export const handler = withObservability(

@@ -19,7 +19,11 @@ import { createShipmentsRepublisher } from './republish-events.handler';
 
 const docClient = createDocumentClient();
 const table = useTestTable(undefined, { prefix: 'shipping' });
-const messagingConfig = { endpoint: fauxqsEndpoint(), region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+const messagingConfig = {
+  endpoint: fauxqsEndpoint(),
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+};
 const sns = new SNSClient(messagingConfig);
 const sqs = new SQSClient(messagingConfig);
 const { subscribedQueue, receive } = topicSubscriber(sns, sqs);
@@ -31,7 +35,8 @@ afterAll(() => {
 });
 
 const quiet = { logger: { info: jest.fn(), debug: jest.fn() }, metrics: { addMetric: jest.fn() } };
-const parse = (body: string | undefined, messageId?: string): ShipmentCreated => ShipmentCreatedSchema.parse(unwrapMessageBody(body ?? '', messageId));
+const parse = (body: string | undefined, messageId?: string): ShipmentCreated =>
+  ShipmentCreatedSchema.parse(unwrapMessageBody(body ?? '', messageId));
 
 const ORDERS = {
   early: '20000000-0000-4000-8000-000000000001',
@@ -57,23 +62,44 @@ describe('republish-shipments on DynamoDB Local and fauxqs: shipments table -> r
 
     const repository = new DynamoShipmentRepository(docClient, table.tableName);
     for (const [orderId, createdAt] of Object.entries(CREATED)) {
-      await expect(repository.createOnce(shipmentOf(orderId, createdAt), { correlationId: `corr-${orderId.slice(-1)}` })).resolves.toBe('created');
+      await expect(repository.createOnce(shipmentOf(orderId, createdAt), { correlationId: `corr-${orderId.slice(-1)}` })).resolves.toBe(
+        'created',
+      );
     }
     // Another item type in the table and index is never taken for a shipment.
-    await docClient.send(new PutCommand({ TableName: table.tableName, Item: { pk: 'AUDIT#1', sk: 'AUDIT', gsi1pk: 'SHIPMENTS#2025-03-01', gsi1sk: '2025-03-01T10:00:00.000Z#x' } }));
+    await docClient.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { pk: 'AUDIT#1', sk: 'AUDIT', gsi1pk: 'SHIPMENTS#2025-03-01', gsi1sk: '2025-03-01T10:00:00.000Z#x' },
+      }),
+    );
 
     // The relay publishes each shipment once, from the stream records of the stored items.
     const stored = await Promise.all(
-      Object.keys(CREATED).map(async (orderId) => (await docClient.send(new GetCommand({ TableName: table.tableName, Key: shipmentKey(orderId) }))).Item ?? {}),
+      Object.keys(CREATED).map(
+        async (orderId) => (await docClient.send(new GetCommand({ TableName: table.tableName, Key: shipmentKey(orderId) }))).Item ?? {},
+      ),
     );
     const relay = createShipmentsPublisher({ publisher: createShipmentCreatedPublisher(sns, topicArn), ...quiet });
-    const records = stored.map((item, index) => ({ eventName: 'INSERT' as const, keys: shipmentKey(String(item.orderId)), newImage: item, sequenceNumber: String(100 + index) }));
+    const records = stored.map((item, index) => ({
+      eventName: 'INSERT' as const,
+      keys: shipmentKey(String(item.orderId)),
+      newImage: item,
+      sequenceNumber: String(100 + index),
+    }));
     await expect(relay(dynamoDbStreamEvent(records))).resolves.toEqual({ batchItemFailures: [] });
-    const relayed = new Map((await receive(queue, 5)).map((message) => parse(message.Body, message.MessageId)).map((event) => [event.data.orderId, event]));
+    const relayed = new Map(
+      (await receive(queue, 5)).map((message) => parse(message.Body, message.MessageId)).map((event) => [event.data.orderId, event]),
+    );
     expect(relayed.size).toBe(5);
 
     // The replay of the window, in two invocations: the three shipments created in it, oldest first.
-    const republish = createShipmentsRepublisher({ shipments: new DynamoShipmentHistory(docClient, table.tableName), publisher: createShipmentCreatedPublisher(sns, topicArn), ...quiet, pageSize: 2 });
+    const republish = createShipmentsRepublisher({
+      shipments: new DynamoShipmentHistory(docClient, table.tableName),
+      publisher: createShipmentCreatedPublisher(sns, topicArn),
+      ...quiet,
+      pageSize: 2,
+    });
     const first = await republish({ ...window, maxItems: 2 }, fakeLambdaContext());
     expect(first).toEqual({ published: 2, nextCursor: expect.any(String), correlationId: expect.any(String) });
     const second = await republish({ cursor: first.nextCursor, correlationId: first.correlationId }, fakeLambdaContext());

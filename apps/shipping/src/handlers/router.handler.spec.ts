@@ -2,7 +2,14 @@ import './testing/lambda-env';
 import { apiGatewayProxyEvent, customerClaims, fakeLambdaContext, type ApiRequest } from '@shop/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createShipmentForOrder } from '../domain/create-shipment.use-case';
-import { confirmedOrder, CUSTOMER, fixedClock, InMemoryShipmentRepository, ORDER_ID, OTHER_CUSTOMER } from '../domain/testing/shipping-fixtures';
+import {
+  confirmedOrder,
+  CUSTOMER,
+  fixedClock,
+  InMemoryShipmentRepository,
+  ORDER_ID,
+  OTHER_CUSTOMER,
+} from '../domain/testing/shipping-fixtures';
 import { createShippingApi, handler } from './router.handler';
 
 const setup = async () => {

@@ -35,6 +35,9 @@ export const createShippingApi = (deps: ShippingApiDeps): ProxyFunction => {
 const { observability, logger, env, clients } = coldStart({ env: pickEnv(SHIPPING_ENV, 'tableName'), clients: { db: documentClient } });
 
 /** Lambda entry point: the shipping API with the shop's observability. */
-export const handler = withObservability(createShippingApi({ shipments: new DynamoShipmentRepository(clients.db, env.tableName), logger }), {
-  observability,
-});
+export const handler = withObservability(
+  createShippingApi({ shipments: new DynamoShipmentRepository(clients.db, env.tableName), logger }),
+  {
+    observability,
+  },
+);

@@ -48,8 +48,8 @@ describe('shipmentCreatedFromStreamRecord', () => {
 
   it('refuses a corrupt shipment item loudly', () => {
     const corrupt = { ...item, lines: [] };
-    expect(() => shipmentCreatedFromStreamRecord(recordOf({ eventName: 'INSERT', keys: shipmentKey(ORDER_ID), newImage: corrupt }))).toThrow(
-      InvalidShipmentRecordError,
-    );
+    expect(() =>
+      shipmentCreatedFromStreamRecord(recordOf({ eventName: 'INSERT', keys: shipmentKey(ORDER_ID), newImage: corrupt })),
+    ).toThrow(InvalidShipmentRecordError);
   });
 });

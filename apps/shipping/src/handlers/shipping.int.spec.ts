@@ -24,7 +24,10 @@ describe('shipping on DynamoDB Local: OrderConfirmed in, shipment out', () => {
 
     expect(responses).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }, { batchItemFailures: [] }]);
     const api = createShippingApi({ shipments: shipments(), logger });
-    const own = await api(apiGatewayProxyEvent({ basePath: '/shipments', path: `/${ORDER_ID}`, claims: customerClaims({ sub: CUSTOMER }) }), fakeLambdaContext());
+    const own = await api(
+      apiGatewayProxyEvent({ basePath: '/shipments', path: `/${ORDER_ID}`, claims: customerClaims({ sub: CUSTOMER }) }),
+      fakeLambdaContext(),
+    );
     const foreign = await api(
       apiGatewayProxyEvent({ basePath: '/shipments', path: `/${ORDER_ID}`, claims: customerClaims({ sub: OTHER_CUSTOMER }) }),
       fakeLambdaContext(),

@@ -1,6 +1,18 @@
 import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { actionsOf, alarmCountsByMetric, alarmedResources, createServiceApp, inlineTestCode, nagFindings, policyStatementsOf, STAGE_NAMES, statefulLogicalIds, synthesizedTemplate, templateFixture } from '@shop/cdk';
+import {
+  actionsOf,
+  alarmCountsByMetric,
+  alarmedResources,
+  createServiceApp,
+  inlineTestCode,
+  nagFindings,
+  policyStatementsOf,
+  STAGE_NAMES,
+  statefulLogicalIds,
+  synthesizedTemplate,
+  templateFixture,
+} from '@shop/cdk';
 import { ShippingStack } from './shipping-stack';
 
 const synth = (stageName: string) => {
@@ -126,10 +138,17 @@ describe('ShippingStack', () => {
   });
 
   it('gives the replay five minutes, no trigger, and publishes its name in SSM for operators', () => {
-    const [id, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([logicalId]) => logicalId.startsWith('RepublishShipmentsFunction')) ?? [];
+    const [id, fn] =
+      Object.entries(template.findResources('AWS::Lambda::Function')).find(([logicalId]) =>
+        logicalId.startsWith('RepublishShipmentsFunction'),
+      ) ?? [];
     expect(fn?.Properties.Timeout).toBe(300);
-    expect(Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map((m) => m.Properties.FunctionName.Ref)).not.toContain(id);
-    const parameter = Object.values(template.findResources('AWS::SSM::Parameter')).find((p) => p.Properties.Name === '/shop/dev/shipping/republish-function-name');
+    expect(
+      Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map((m) => m.Properties.FunctionName.Ref),
+    ).not.toContain(id);
+    const parameter = Object.values(template.findResources('AWS::SSM::Parameter')).find(
+      (p) => p.Properties.Name === '/shop/dev/shipping/republish-function-name',
+    );
     expect(parameter?.Properties.Value).toEqual({ Ref: id });
   });
 
@@ -161,7 +180,9 @@ describe('ShippingStack', () => {
   });
 
   it('publishes the topic ARN, the replay function name and the API id and URL in SSM', () => {
-    const names = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).sort();
+    const names = Object.values(template.findResources('AWS::SSM::Parameter'))
+      .map((p) => p.Properties.Name)
+      .sort();
     expect(names).toEqual([
       '/shop/dev/shipping/api-id',
       '/shop/dev/shipping/api-url',
@@ -182,7 +203,15 @@ describe('ShippingStack', () => {
     expect(alarmedResources(template, 'Latency')).toEqual([expect.stringMatching(/^ApiDeploymentStagedev/)]);
     expect(alarmedResources(template, 'ApproximateAgeOfOldestMessage')).toEqual([expect.stringMatching(/^OrderConfirmedQueue(?!Dlq)/)]);
     expect(alarmedResources(template, 'IteratorAge')).toEqual([expect.stringMatching(/^PublishShipmentsFunction/)]);
-    expect(alarmCountsByMetric(template)).toEqual({ 'Errors/Invocations': 4, Throttles: 4, '5XXError': 1, Latency: 1, ApproximateAgeOfOldestMessage: 1, IteratorAge: 1, ApproximateNumberOfMessagesVisible: 3 });
+    expect(alarmCountsByMetric(template)).toEqual({
+      'Errors/Invocations': 4,
+      Throttles: 4,
+      '5XXError': 1,
+      Latency: 1,
+      ApproximateAgeOfOldestMessage: 1,
+      IteratorAge: 1,
+      ApproximateNumberOfMessagesVisible: 3,
+    });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'shop-dev-shipping' });
   });

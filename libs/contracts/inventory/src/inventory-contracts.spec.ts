@@ -1,23 +1,31 @@
 import { OUT_OF_STOCK_ERROR, OutOfStockError, STOCK_CONTENTION_ERROR, StockContentionError } from './errors';
-import {
-  ReleaseStockInputSchema,
-  ReleaseStockResultSchema,
-  ReserveStockInputSchema,
-  ReserveStockResultSchema,
-} from './stock-commands';
+import { ReleaseStockInputSchema, ReleaseStockResultSchema, ReserveStockInputSchema, ReserveStockResultSchema } from './stock-commands';
 
 const orderId = '7d1f3c2a-5b4e-4f6a-8c9d-0e1f2a3b4c5d';
 
 describe('ReserveStockInputSchema', () => {
   it('accepts distinct lines with positive quantities', () => {
-    const input = { orderId, correlationId: 'corr-1', lines: [{ sku: 'MUG-001', quantity: 2 }, { sku: 'TEA-001', quantity: 1 }] };
+    const input = {
+      orderId,
+      correlationId: 'corr-1',
+      lines: [
+        { sku: 'MUG-001', quantity: 2 },
+        { sku: 'TEA-001', quantity: 1 },
+      ],
+    };
     expect(ReserveStockInputSchema.parse(input)).toEqual(input);
   });
 
   it.each([
     ['no lines', []],
     ['a zero quantity', [{ sku: 'MUG-001', quantity: 0 }]],
-    ['a repeated sku', [{ sku: 'MUG-001', quantity: 1 }, { sku: 'MUG-001', quantity: 1 }]],
+    [
+      'a repeated sku',
+      [
+        { sku: 'MUG-001', quantity: 1 },
+        { sku: 'MUG-001', quantity: 1 },
+      ],
+    ],
   ])('rejects %s', (_label, lines) => {
     expect(ReserveStockInputSchema.safeParse({ orderId, correlationId: 'corr-1', lines }).success).toBe(false);
   });

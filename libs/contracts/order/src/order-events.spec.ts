@@ -2,14 +2,17 @@ import { AnyEventEnvelopeSchema } from '@shop/domain';
 import type { OrderLine, ShippingAddress } from './order';
 import { createOrderCancelled, ORDER_CANCELLED, OrderCancelledSchema } from './order-cancelled';
 import { createOrderConfirmed, ORDER_CONFIRMED, OrderConfirmedSchema } from './order-confirmed';
-import { createOrderNeedsAttention, NEEDS_ATTENTION_REASON_MAX_LENGTH, ORDER_NEEDS_ATTENTION, OrderNeedsAttentionSchema } from './order-needs-attention';
+import {
+  createOrderNeedsAttention,
+  NEEDS_ATTENTION_REASON_MAX_LENGTH,
+  ORDER_NEEDS_ATTENTION,
+  OrderNeedsAttentionSchema,
+} from './order-needs-attention';
 import { OrderSagaInputSchema } from './order-saga';
 import { createPlaceOrder, PLACE_ORDER, PlaceOrderSchema } from './place-order';
 
 const orderId = '7d1f3c2a-5b4e-4f6a-8c9d-0e1f2a3b4c5d';
-const lines: OrderLine[] = [
-  { sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amount: 1299, currency: 'EUR' } },
-];
+const lines: OrderLine[] = [{ sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amount: 1299, currency: 'EUR' } }];
 const total = { amount: 2598, currency: 'EUR' } as const;
 const shippingAddress: ShippingAddress = {
   name: 'Ada',
@@ -89,7 +92,16 @@ describe('OrderConfirmed', () => {
 
   it('carries the checkout time when given, and is valid without it (events published before it existed)', () => {
     const placedAt = '2025-01-02T00:00:00.500Z';
-    const event = createOrderConfirmed({ orderId, customerId: 'user-1', lines, total, shippingAddress, correlationId: 'c', time, placedAt });
+    const event = createOrderConfirmed({
+      orderId,
+      customerId: 'user-1',
+      lines,
+      total,
+      shippingAddress,
+      correlationId: 'c',
+      time,
+      placedAt,
+    });
     expect(OrderConfirmedSchema.parse(event).data.placedAt).toBe(placedAt);
     const { placedAt: _dropped, ...older } = event.data;
     expect(OrderConfirmedSchema.safeParse({ ...event, data: older }).success).toBe(true);
@@ -118,21 +130,34 @@ describe('OrderCancelled', () => {
 
 describe('OrderNeedsAttention', () => {
   it('carries the status the order left and the reason', () => {
-    const event = createOrderNeedsAttention({ orderId, customerId: 'user-1', previousStatus: 'PENDING', reason: 'States.Timeout', correlationId: 'c', time });
+    const event = createOrderNeedsAttention({
+      orderId,
+      customerId: 'user-1',
+      previousStatus: 'PENDING',
+      reason: 'States.Timeout',
+      correlationId: 'c',
+      time,
+    });
     expect(event.type).toBe(ORDER_NEEDS_ATTENTION);
     expect(event.data).toEqual({ orderId, customerId: 'user-1', previousStatus: 'PENDING', reason: 'States.Timeout', flaggedAt: time });
     expect(OrderNeedsAttentionSchema.parse(event)).toEqual(event);
   });
 
   it('cuts a long reason to the contract limit', () => {
-    const event = createOrderNeedsAttention({ orderId, customerId: 'user-1', previousStatus: 'CANCELLED', reason: 'x'.repeat(500), correlationId: 'c' });
+    const event = createOrderNeedsAttention({
+      orderId,
+      customerId: 'user-1',
+      previousStatus: 'CANCELLED',
+      reason: 'x'.repeat(500),
+      correlationId: 'c',
+    });
     expect(event.data.reason).toHaveLength(NEEDS_ATTENTION_REASON_MAX_LENGTH);
     expect(OrderNeedsAttentionSchema.safeParse(event).success).toBe(true);
   });
 });
 
 describe('OrderCancelled reasons', () => {
-  it('accepts PROCESSING_FAILED, the reconciler\'s reason', () => {
+  it("accepts PROCESSING_FAILED, the reconciler's reason", () => {
     const event = createOrderCancelled({ orderId, customerId: 'user-1', lines, total, reason: 'PROCESSING_FAILED', correlationId: 'c' });
     expect(OrderCancelledSchema.parse(event).data.reason).toBe('PROCESSING_FAILED');
   });
@@ -140,7 +165,16 @@ describe('OrderCancelled reasons', () => {
 
 describe('OrderSagaInputSchema', () => {
   it('accepts the placed order plus its correlation id', () => {
-    const input = { orderId, customerId: 'user-1', lines, total, paymentToken: 'tok_approve', shippingAddress, placedAt: time, correlationId: 'corr-1' };
+    const input = {
+      orderId,
+      customerId: 'user-1',
+      lines,
+      total,
+      paymentToken: 'tok_approve',
+      shippingAddress,
+      placedAt: time,
+      correlationId: 'corr-1',
+    };
     expect(OrderSagaInputSchema.parse(input)).toEqual(input);
     expect(OrderSagaInputSchema.safeParse({ ...input, correlationId: undefined }).success).toBe(false);
   });

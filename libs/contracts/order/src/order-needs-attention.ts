@@ -32,7 +32,11 @@ export type OrderNeedsAttentionData = z.infer<typeof OrderNeedsAttentionDataSche
  * good, or a reconciliation could not finish): an operator resolves it. Consumers that hold
  * something for an order in flight (basket's one-order-at-a-time lock) let go of it.
  */
-export const OrderNeedsAttentionSchema = eventEnvelopeSchema(ORDER_NEEDS_ATTENTION, ORDER_NEEDS_ATTENTION_VERSION, OrderNeedsAttentionDataSchema);
+export const OrderNeedsAttentionSchema = eventEnvelopeSchema(
+  ORDER_NEEDS_ATTENTION,
+  ORDER_NEEDS_ATTENTION_VERSION,
+  OrderNeedsAttentionDataSchema,
+);
 
 /** `OrderNeedsAttention` v1 event, envelope included. */
 export type OrderNeedsAttention = z.infer<typeof OrderNeedsAttentionSchema>;

@@ -1,12 +1,6 @@
 import * as z from 'zod';
 import { CorrelationIdSchema } from '@shop/domain';
-import {
-  OrderSummaryShape,
-  PaymentTokenSchema,
-  ShippingAddressSchema,
-  TOTAL_MISMATCH_MESSAGE,
-  totalMatchesLines,
-} from './order';
+import { OrderSummaryShape, PaymentTokenSchema, ShippingAddressSchema, TOTAL_MISMATCH_MESSAGE, totalMatchesLines } from './order';
 
 /**
  * Input of one order saga execution (Step Functions `StartExecution` input, named after the order id):

@@ -1,10 +1,4 @@
-import {
-  OrderLinesSchema,
-  orderTotal,
-  ShippingAddressSchema,
-  totalMatchesLines,
-  type OrderLine,
-} from './order';
+import { OrderLinesSchema, orderTotal, ShippingAddressSchema, totalMatchesLines, type OrderLine } from './order';
 
 const mug: OrderLine = { sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amount: 1299, currency: 'EUR' } };
 const tea: OrderLine = { sku: 'TEA-001', name: 'Tea', quantity: 1, unitPrice: { amount: 450, currency: 'EUR' } };
@@ -31,7 +25,12 @@ describe('totalMatchesLines', () => {
 
 describe('OrderLinesSchema', () => {
   it('accepts distinct skus with quantities from 1 to 99', () => {
-    expect(OrderLinesSchema.safeParse([{ ...mug, quantity: 1 }, { ...tea, quantity: 99 }]).success).toBe(true);
+    expect(
+      OrderLinesSchema.safeParse([
+        { ...mug, quantity: 1 },
+        { ...tea, quantity: 99 },
+      ]).success,
+    ).toBe(true);
   });
 
   it.each([

@@ -16,7 +16,13 @@ import {
 const orderId = '7d1f3c2a-5b4e-4f6a-8c9d-0e1f2a3b4c5d';
 
 describe('ChargePaymentInputSchema', () => {
-  const input = { orderId, customerId: 'user-1', correlationId: 'corr-1', amount: { amount: 2598, currency: 'EUR' }, paymentToken: 'tok_approve' };
+  const input = {
+    orderId,
+    customerId: 'user-1',
+    correlationId: 'corr-1',
+    amount: { amount: 2598, currency: 'EUR' },
+    paymentToken: 'tok_approve',
+  };
 
   it('accepts an order amount and a token', () => {
     expect(ChargePaymentInputSchema.parse(input)).toEqual(input);
@@ -30,7 +36,13 @@ describe('ChargePaymentInputSchema', () => {
 
 describe('payment results and refund', () => {
   it('parse the documented shapes', () => {
-    const charged = { orderId, paymentId: 'pay-1', status: 'CAPTURED', amount: { amount: 1, currency: 'EUR' }, chargedAt: '2025-01-01T00:00:00.000Z' };
+    const charged = {
+      orderId,
+      paymentId: 'pay-1',
+      status: 'CAPTURED',
+      amount: { amount: 1, currency: 'EUR' },
+      chargedAt: '2025-01-01T00:00:00.000Z',
+    };
     expect(ChargePaymentResultSchema.parse(charged)).toEqual(charged);
     expect(ChargePaymentResultSchema.safeParse({ ...charged, status: 'REFUNDED' }).success).toBe(false);
     expect(RefundPaymentInputSchema.parse({ orderId, correlationId: 'c' })).toEqual({ orderId, correlationId: 'c' });

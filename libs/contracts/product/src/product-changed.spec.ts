@@ -47,9 +47,7 @@ describe('ProductChanged', () => {
 
   it('rejects an unknown change kind', () => {
     const event = createProductChanged({ change: 'deleted', product, correlationId: 'corr-1' });
-    expect(ProductChangedSchema.safeParse({ ...event, data: { ...event.data, change: 'archived' } }).success).toBe(
-      false,
-    );
+    expect(ProductChangedSchema.safeParse({ ...event, data: { ...event.data, change: 'archived' } }).success).toBe(false);
   });
 
   it('exposes its type name for SNS filter policies', () => {

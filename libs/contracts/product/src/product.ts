@@ -25,11 +25,9 @@ export const ProductNameSchema = z
   .max(PRODUCT_LIMITS.nameMaxLength, { error: `Name must be at most ${PRODUCT_LIMITS.nameMaxLength} characters.` });
 
 /** Product description: up to 2000 characters (may be empty). */
-export const ProductDescriptionSchema = z
-  .string()
-  .max(PRODUCT_LIMITS.descriptionMaxLength, {
-    error: `Description must be at most ${PRODUCT_LIMITS.descriptionMaxLength} characters.`,
-  });
+export const ProductDescriptionSchema = z.string().max(PRODUCT_LIMITS.descriptionMaxLength, {
+  error: `Description must be at most ${PRODUCT_LIMITS.descriptionMaxLength} characters.`,
+});
 
 /**
  * A catalog product as stored and as published in `ProductChanged`. `version` starts at 1 and

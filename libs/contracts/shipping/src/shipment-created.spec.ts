@@ -12,7 +12,12 @@ const shipment: Shipment = {
 
 describe('ShipmentCreated', () => {
   it('builds an envelope that its own schema accepts', () => {
-    const event = createShipmentCreated({ shipment, correlationId: 'corr-1', id: '3f1b7a52-3c1e-4c7e-9a55-0f7a4a6a1e11', time: shipment.createdAt });
+    const event = createShipmentCreated({
+      shipment,
+      correlationId: 'corr-1',
+      id: '3f1b7a52-3c1e-4c7e-9a55-0f7a4a6a1e11',
+      time: shipment.createdAt,
+    });
     expect(event).toEqual({
       id: '3f1b7a52-3c1e-4c7e-9a55-0f7a4a6a1e11',
       type: 'ShipmentCreated',

@@ -62,12 +62,7 @@ export const ShipmentCreatedSchema = eventEnvelopeSchema(SHIPMENT_CREATED, SHIPM
 export type ShipmentCreated = z.infer<typeof ShipmentCreatedSchema>;
 
 /** Builds a `ShipmentCreated` envelope; `id`/`time` default to a new UUID and now. */
-export const createShipmentCreated = (input: {
-  shipment: Shipment;
-  correlationId: string;
-  id?: string;
-  time?: string;
-}): ShipmentCreated =>
+export const createShipmentCreated = (input: { shipment: Shipment; correlationId: string; id?: string; time?: string }): ShipmentCreated =>
   createEnvelope({
     type: SHIPMENT_CREATED,
     version: SHIPMENT_CREATED_VERSION,

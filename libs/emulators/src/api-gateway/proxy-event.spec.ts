@@ -53,7 +53,9 @@ describe('buildProxyEvent', () => {
   it('sends a null authorizer as null, and claims and the request time as given', () => {
     const anonymous = buildProxyEvent(input({ requestContext: { ...input().requestContext, authorizer: null } }));
     const signedIn = buildProxyEvent(
-      input({ requestContext: { ...input().requestContext, authorizer: { claims: { sub: 'u-1' } }, requestTime: '01/Jan/2025:00:00:00 +0000' } }),
+      input({
+        requestContext: { ...input().requestContext, authorizer: { claims: { sub: 'u-1' } }, requestTime: '01/Jan/2025:00:00:00 +0000' },
+      }),
     );
 
     expect(anonymous.requestContext.authorizer).toBeNull();

@@ -131,7 +131,8 @@ export const launcherArgs = (
 
 const spawnLauncher = (jar: DynamoDbLocalJar, launcherDir: string, options: SpawnDynamoDbLocalOptions): ChildProcess => {
   const spawnOptions = { cwd: jar.dir, env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' } };
-  if (!options.logFile) return spawn('java', launcherArgs(jar, launcherDir, options), { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!options.logFile)
+    return spawn('java', launcherArgs(jar, launcherDir, options), { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = openSync(options.logFile, 'w');
   try {
     return spawn('java', launcherArgs(jar, launcherDir, options), { ...spawnOptions, stdio: ['ignore', log, log] });
@@ -189,11 +190,16 @@ class RunningDynamoDbLocal implements DynamoDbLocalProcess {
     child.on('error', (error: NodeJS.ErrnoException) => {
       this.spawnError = error;
       this.exit ??= `it could not be spawned (${error.message})`;
-      logger.error(error.code === 'ENOENT' ? 'DynamoDB Local needs Java 17+ on the PATH (java not found)' : `DynamoDB Local failed: ${error.message}`);
+      logger.error(
+        error.code === 'ENOENT' ? 'DynamoDB Local needs Java 17+ on the PATH (java not found)' : `DynamoDB Local failed: ${error.message}`,
+      );
     });
     if (!options.logFile) {
       child.stderr?.on('data', (chunk: Buffer) => {
-        const text = chunk.toString().replace(/^Picked up JAVA_TOOL_OPTIONS:.*$/m, '').trim();
+        const text = chunk
+          .toString()
+          .replace(/^Picked up JAVA_TOOL_OPTIONS:.*$/m, '')
+          .trim();
         if (!text) return;
         this.stderrTail = `${this.stderrTail}${text}\n`.slice(-OUTPUT_TAIL_CHARS);
         logger.debug(`dynamodb-local: ${text}`);

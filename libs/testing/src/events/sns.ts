@@ -10,9 +10,7 @@ export const snsEvent = (messages: readonly unknown[], options: { readonly topic
   return {
     Records: messages.map((message, index): SNSEventRecord => {
       const type =
-        typeof message === 'object' && message !== null && 'type' in message && typeof message.type === 'string'
-          ? message.type
-          : undefined;
+        typeof message === 'object' && message !== null && 'type' in message && typeof message.type === 'string' ? message.type : undefined;
       const attributes: SNSMessageAttributes = type ? { type: { Type: 'String', Value: type } } : {};
       return {
         EventSource: 'aws:sns',

@@ -30,10 +30,7 @@ export const sqsEvent = (messages: readonly SqsMessageInput[], options: SqsEvent
  * an SNS notification whose `Message` is the JSON of the given event, with a `type` message
  * attribute taken from the event's `type` field (as the shop's publishers set it).
  */
-export const sqsEventFromSns = (
-  events: readonly unknown[],
-  options: SqsEventOptions & { readonly topicArn?: string } = {},
-): SQSEvent =>
+export const sqsEventFromSns = (events: readonly unknown[], options: SqsEventOptions & { readonly topicArn?: string } = {}): SQSEvent =>
   sqsEvent(
     events.map((event, index) => ({ body: snsNotification(event, index, options.topicArn), messageId: `msg-${index}` })),
     options,

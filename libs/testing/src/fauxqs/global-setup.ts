@@ -6,7 +6,6 @@ import { FAUXQS_ENDPOINT_ENV } from './environment';
 /** Where the fauxqs child process is kept between globalSetup and globalTeardown (same process). */
 export const FAUXQS_GLOBAL = '__SHOP_FAUXQS__';
 
-
 // fauxqs ships ES modules only; Jest's CommonJS runtime cannot load it, so it runs in a child
 // Node process (the same Node 24 binary), listening on a free port of 127.0.0.1 only.
 const START_SCRIPT = `

@@ -25,7 +25,8 @@ describe('CognitoAuthorizer', () => {
     otherKey = await loadOrCreateSigningKey(mkdtempSync(join(tmpdir(), 'local-cloud-key-')));
   });
 
-  const check = (token: string | undefined, at = now + 60, def = authorizer) => new CognitoAuthorizer(key.publicKey, () => at * 1000).authorize(def, token);
+  const check = (token: string | undefined, at = now + 60, def = authorizer) =>
+    new CognitoAuthorizer(key.publicKey, () => at * 1000).authorize(def, token);
   const token = (overrides: Partial<Parameters<typeof issueIdToken>[1]> = {}, signer = key) =>
     issueIdToken(signer, { username: 'admin', groups: ['admin'], userPoolId: POOL, clientId: 'client1', now, ...overrides });
 
@@ -68,19 +69,26 @@ describe('CognitoAuthorizer', () => {
   });
 
   it('answers 401 for a token signed with another key', async () => {
-    expect(await check(await token({}, otherKey))).toEqual(expect.objectContaining({ ok: false, statusCode: 401, message: 'Unauthorized' }));
+    expect(await check(await token({}, otherKey))).toEqual(
+      expect.objectContaining({ ok: false, statusCode: 401, message: 'Unauthorized' }),
+    );
   });
 
   it('answers 401 for an expired token, also after it was accepted once', async () => {
     const raw = await token({ ttlSeconds: 60 });
     const authorizerAt = (at: number) => new CognitoAuthorizer(key.publicKey, () => at * 1000);
     expect((await authorizerAt(now + 120).authorize(authorizer, raw)).ok).toBe(false);
-    const shared = new CognitoAuthorizer(key.publicKey, (() => {
-      let calls = 0;
-      return () => (calls++ < 2 ? now + 30 : now + 120) * 1000;
-    })());
+    const shared = new CognitoAuthorizer(
+      key.publicKey,
+      (() => {
+        let calls = 0;
+        return () => (calls++ < 2 ? now + 30 : now + 120) * 1000;
+      })(),
+    );
     expect((await shared.authorize(authorizer, raw)).ok).toBe(true);
-    expect(await shared.authorize(authorizer, raw)).toEqual(expect.objectContaining({ ok: false, statusCode: 401, reason: 'token expired' }));
+    expect(await shared.authorize(authorizer, raw)).toEqual(
+      expect.objectContaining({ ok: false, statusCode: 401, reason: 'token expired' }),
+    );
   });
 
   it('answers 401 for an access token (the authorizer has no scopes, so it wants an ID token)', async () => {

@@ -3,8 +3,7 @@ import type { AuthorizerDef } from '../assembly/model';
 import { cognitoIssuer, userPoolIdOf } from '../assembly/naming';
 
 export type AuthorizerResult =
-  | { ok: true; claims: Record<string, string> }
-  | { ok: false; statusCode: 401 | 403; message: string; reason: string };
+  { ok: true; claims: Record<string, string> } | { ok: false; statusCode: 401 | 403; message: string; reason: string };
 
 const UNAUTHORIZED = (reason: string): AuthorizerResult => ({ ok: false, statusCode: 401, message: 'Unauthorized', reason });
 

@@ -39,7 +39,10 @@ describe('buildFunctionUrlEvent', () => {
   });
 
   it('lower-cases header names, joins repeated headers and query values with commas and moves cookies to their own list', () => {
-    const event = buildFunctionUrlEvent(request({ query: 'a=1&a=2&b=x', rawHeaders: ['X-Multi', 'one', 'x-multi', 'two', 'Cookie', 'c1=v1; c2=v2'] }), context);
+    const event = buildFunctionUrlEvent(
+      request({ query: 'a=1&a=2&b=x', rawHeaders: ['X-Multi', 'one', 'x-multi', 'two', 'Cookie', 'c1=v1; c2=v2'] }),
+      context,
+    );
     expect(event.headers).toEqual({ 'x-multi': 'one,two' });
     expect(event.cookies).toEqual(['c1=v1', 'c2=v2']);
     expect(event.queryStringParameters).toEqual({ a: '1,2', b: 'x' });
@@ -47,9 +50,15 @@ describe('buildFunctionUrlEvent', () => {
   });
 
   it('passes a text body as is and base64-encodes any other', () => {
-    const json = buildFunctionUrlEvent(request({ httpMethod: 'POST', rawHeaders: ['Content-Type', 'application/json'], body: Buffer.from('{"a":1}') }), context);
+    const json = buildFunctionUrlEvent(
+      request({ httpMethod: 'POST', rawHeaders: ['Content-Type', 'application/json'], body: Buffer.from('{"a":1}') }),
+      context,
+    );
     expect([json.body, json.isBase64Encoded]).toEqual(['{"a":1}', false]);
-    const binary = buildFunctionUrlEvent(request({ httpMethod: 'POST', rawHeaders: ['Content-Type', 'image/png'], body: Buffer.from([1, 2, 3]) }), context);
+    const binary = buildFunctionUrlEvent(
+      request({ httpMethod: 'POST', rawHeaders: ['Content-Type', 'image/png'], body: Buffer.from([1, 2, 3]) }),
+      context,
+    );
     expect([binary.body, binary.isBase64Encoded]).toEqual(['AQID', true]);
   });
 
@@ -72,7 +81,9 @@ describe('buildFunctionUrlEvent', () => {
 
 describe('functionUrlResponse', () => {
   it('reads a result with statusCode as the response, cookies as Set-Cookie and a base64 body decoded', () => {
-    expect(functionUrlResponse({ statusCode: 201, headers: { 'x-a': 'b' }, cookies: ['k=v'], body: 'AQID', isBase64Encoded: true })).toEqual({
+    expect(
+      functionUrlResponse({ statusCode: 201, headers: { 'x-a': 'b' }, cookies: ['k=v'], body: 'AQID', isBase64Encoded: true }),
+    ).toEqual({
       statusCode: 201,
       headers: [
         ['x-a', 'b'],
@@ -83,7 +94,15 @@ describe('functionUrlResponse', () => {
   });
 
   it('answers any other result as a 200 with the result as JSON, as Lambda infers it', () => {
-    expect(functionUrlResponse({ ok: true })).toEqual({ statusCode: 200, headers: [['Content-Type', 'application/json']], body: Buffer.from('{"ok":true}') });
-    expect(functionUrlResponse('hello')).toEqual({ statusCode: 200, headers: [['Content-Type', 'application/json']], body: Buffer.from('hello') });
+    expect(functionUrlResponse({ ok: true })).toEqual({
+      statusCode: 200,
+      headers: [['Content-Type', 'application/json']],
+      body: Buffer.from('{"ok":true}'),
+    });
+    expect(functionUrlResponse('hello')).toEqual({
+      statusCode: 200,
+      headers: [['Content-Type', 'application/json']],
+      body: Buffer.from('hello'),
+    });
   });
 });

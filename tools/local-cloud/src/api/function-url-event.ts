@@ -38,7 +38,8 @@ export function buildFunctionUrlEvent(request: IncomingRequest, context: Functio
     else headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(request.query)) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  for (const [name, value] of new URLSearchParams(request.query))
+    query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   const domainName = `${context.urlId}.lambda-url.us-east-1.on.aws`;
   const text = TEXT_TYPES.test(headers['content-type'] ?? 'text/plain');
   const path = decodeURIComponent(request.path);
@@ -56,7 +57,13 @@ export function buildFunctionUrlEvent(request: IncomingRequest, context: Functio
       ...(context.iam ? { authorizer: { iam: { ...context.iam, cognitoIdentity: null, principalOrgId: null } } } : {}),
       domainName,
       domainPrefix: context.urlId,
-      http: { method: request.httpMethod, path, protocol: request.protocol, sourceIp: request.sourceIp, userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: request.httpMethod,
+        path,
+        protocol: request.protocol,
+        sourceIp: request.sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: context.requestId,
       routeKey: '$default',
       stage: '$default',
@@ -90,10 +97,21 @@ export interface FunctionUrlResponse {
  */
 export function functionUrlResponse(result: unknown): FunctionUrlResponse {
   if (typeof result === 'object' && result !== null && 'statusCode' in result) {
-    const response = result as { statusCode: unknown; headers?: Record<string, unknown>; cookies?: unknown[]; body?: unknown; isBase64Encoded?: boolean };
+    const response = result as {
+      statusCode: unknown;
+      headers?: Record<string, unknown>;
+      cookies?: unknown[];
+      body?: unknown;
+      isBase64Encoded?: boolean;
+    };
     const headers: [string, string][] = Object.entries(response.headers ?? {}).map(([name, value]) => [name, String(value)]);
     for (const cookie of response.cookies ?? []) headers.push(['Set-Cookie', String(cookie)]);
-    const body = response.body === undefined || response.body === null ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+    const body =
+      response.body === undefined || response.body === null
+        ? ''
+        : typeof response.body === 'string'
+          ? response.body
+          : JSON.stringify(response.body);
     return { statusCode: Number(response.statusCode), headers, body: Buffer.from(body, response.isBase64Encoded ? 'base64' : 'utf8') };
   }
   const body = result === undefined ? '' : typeof result === 'string' ? result : JSON.stringify(result);

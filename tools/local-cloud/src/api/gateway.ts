@@ -115,7 +115,10 @@ export class Gateway {
           res.writeHead(out.statusCode, flat);
           res.end(out.body);
           if (!out.quiet && !request.path.startsWith('/_local/health')) {
-            this.options.logger.line('http', `${request.httpMethod} ${request.path}${request.query ? `?${request.query}` : ''} ${out.statusCode} ${(performance.now() - started).toFixed(1)}ms${note ? ` ${note}` : ''}`);
+            this.options.logger.line(
+              'http',
+              `${request.httpMethod} ${request.path}${request.query ? `?${request.query}` : ''} ${out.statusCode} ${(performance.now() - started).toFixed(1)}ms${note ? ` ${note}` : ''}`,
+            );
           }
         });
     });
@@ -128,7 +131,10 @@ export class Gateway {
       if (refused) return { answer: refused, note: '(refused by the control-plane guard)' };
     }
     const local = this.localHandlers.find(({ prefix }) => request.path === prefix || request.path.startsWith(`${prefix}/`));
-    if (!local) return guarded ? json(404, { message: `no local endpoint ${request.path} (GET /_local/routes lists the APIs; the README the local endpoints)` }) : this.proxy(request, req);
+    if (!local)
+      return guarded
+        ? json(404, { message: `no local endpoint ${request.path} (GET /_local/routes lists the APIs; the README the local endpoints)` })
+        : this.proxy(request, req);
     try {
       const url = new URL(`${request.path}${request.query ? `?${request.query}` : ''}`, 'http://local');
       return await local.handler({ ...request, url, headerOf: (name) => headerValue(req, name) });
@@ -143,17 +149,33 @@ export class Gateway {
     const requestId = randomUUID();
     const gatewayHeaders = { 'x-amzn-RequestId': requestId, 'x-amz-apigw-id': pooledRandomBytes(6).toString('base64url') };
     const decodedPath = request.path.replace(/\/{2,}/g, '/');
-    const mount = this.mounted.find(({ basePath }) => basePath === '' || decodedPath === `/${basePath}` || decodedPath.startsWith(`/${basePath}/`));
+    const mount = this.mounted.find(
+      ({ basePath }) => basePath === '' || decodedPath === `/${basePath}` || decodedPath.startsWith(`/${basePath}/`),
+    );
     if (!mount) {
       const mountedPaths = this.mounted.map(({ basePath }) => `/${basePath}`).join(', ') || 'none';
       return {
-        answer: json(403, { message: 'Forbidden' }, { ...gatewayHeaders, 'x-amzn-ErrorType': 'ForbiddenException', 'x-local-cloud-hint': `no API is mounted here; mounted: ${mountedPaths}` }),
+        answer: json(
+          403,
+          { message: 'Forbidden' },
+          {
+            ...gatewayHeaders,
+            'x-amzn-ErrorType': 'ForbiddenException',
+            'x-local-cloud-hint': `no API is mounted here; mounted: ${mountedPaths}`,
+          },
+        ),
       };
     }
     const relative = mount.basePath === '' ? decodedPath : decodedPath.slice(mount.basePath.length + 1) || '/';
     const match = mount.routes.match(request.httpMethod, relative.length > 1 ? relative.replace(/\/$/, '') : relative);
     if (match.kind !== 'method') {
-      return { answer: json(403, { message: 'Missing Authentication Token' }, { ...gatewayHeaders, 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' }) };
+      return {
+        answer: json(
+          403,
+          { message: 'Missing Authentication Token' },
+          { ...gatewayHeaders, 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' },
+        ),
+      };
     }
     const { method } = match;
 
@@ -171,19 +193,34 @@ export class Gateway {
       }
       claims = result.claims;
     } else if (method.authorizationType !== 'NONE') {
-      return { answer: json(403, { message: 'Forbidden' }, gatewayHeaders), note: `(${method.authorizationType} authorization is not emulated)` };
+      return {
+        answer: json(403, { message: 'Forbidden' }, gatewayHeaders),
+        note: `(${method.authorizationType} authorization is not emulated)`,
+      };
     }
 
     const integration = method.integration;
     if (integration.type === 'MOCK') {
-      return { answer: { statusCode: integration.statusCode, headers: { ...gatewayHeaders, ...integration.headers }, body: integration.body ?? '' } };
+      return {
+        answer: {
+          statusCode: integration.statusCode,
+          headers: { ...gatewayHeaders, ...integration.headers },
+          body: integration.body ?? '',
+        },
+      };
     }
     if (integration.type !== 'AWS_PROXY') {
-      return { answer: json(500, { message: 'Internal server error' }, gatewayHeaders), note: `(${integration.description} is not emulated)` };
+      return {
+        answer: json(500, { message: 'Internal server error' }, gatewayHeaders),
+        note: `(${integration.description} is not emulated)`,
+      };
     }
     const pool = this.options.functionPool(integration.functionName);
     if (!pool) {
-      return { answer: json(500, { message: 'Internal server error' }, gatewayHeaders), note: `(function ${integration.functionName} is not running)` };
+      return {
+        answer: json(500, { message: 'Internal server error' }, gatewayHeaders),
+        note: `(function ${integration.functionName} is not running)`,
+      };
     }
     const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomHex(12)}`;
     const event = buildProxyEvent(request, {

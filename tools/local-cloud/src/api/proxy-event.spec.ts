@@ -27,7 +27,20 @@ const request = (overrides: Partial<IncomingRequest> = {}): IncomingRequest => (
   httpMethod: 'PUT',
   path: '/products/ABC-1',
   query: 'tag=a&tag=b&limit=5',
-  rawHeaders: ['Host', '127.0.0.1:3000', 'User-Agent', 'curl/8.5.0', 'If-Match', '3', 'Accept', 'text/plain', 'accept', 'application/json', 'Content-Type', 'application/json'],
+  rawHeaders: [
+    'Host',
+    '127.0.0.1:3000',
+    'User-Agent',
+    'curl/8.5.0',
+    'If-Match',
+    '3',
+    'Accept',
+    'text/plain',
+    'accept',
+    'application/json',
+    'Content-Type',
+    'application/json',
+  ],
   body: Buffer.from('{"name":"Mug"}'),
   sourceIp: '127.0.0.1',
   protocol: 'HTTP/1.1',
@@ -192,7 +205,12 @@ describe('parseProxyResponse', () => {
   });
 
   it('keeps a text body as text', () => {
-    expect(parseProxyResponse({ statusCode: 200, body: '{"name":"Mug ☕"}' })).toEqual({ ok: true, statusCode: 200, headers: [], body: '{"name":"Mug ☕"}' });
+    expect(parseProxyResponse({ statusCode: 200, body: '{"name":"Mug ☕"}' })).toEqual({
+      ok: true,
+      statusCode: 200,
+      headers: [],
+      body: '{"name":"Mug ☕"}',
+    });
   });
 
   it.each([

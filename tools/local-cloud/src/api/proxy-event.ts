@@ -104,15 +104,15 @@ function clfTime(ms: number): string {
 
 /** A proxy integration response, checked the way API Gateway checks it. */
 export type ProxyResponse =
-  | { ok: true; statusCode: number; headers: [string, string][]; body: string | Buffer }
-  | { ok: false; reason: string };
+  { ok: true; statusCode: number; headers: [string, string][]; body: string | Buffer } | { ok: false; reason: string };
 
 export function parseProxyResponse(result: unknown): ProxyResponse {
   if (typeof result !== 'object' || result === null || Array.isArray(result)) {
     return { ok: false, reason: 'Malformed Lambda proxy response: not an object' };
   }
   const response = result as Record<string, unknown>;
-  const statusCode = typeof response.statusCode === 'string' && /^\d+$/.test(response.statusCode) ? Number(response.statusCode) : response.statusCode;
+  const statusCode =
+    typeof response.statusCode === 'string' && /^\d+$/.test(response.statusCode) ? Number(response.statusCode) : response.statusCode;
   if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
     return { ok: false, reason: 'Malformed Lambda proxy response: statusCode missing or not an integer' };
   }

@@ -32,7 +32,9 @@ const routes = new RestRoutes({
 
 const target = (httpMethod: string, path: string) => {
   const match = routes.match(httpMethod, path);
-  return match.kind === 'method' ? [match.method.integration.type === 'AWS_PROXY' ? match.method.integration.functionName : '', match.pathParameters] : [match.kind];
+  return match.kind === 'method'
+    ? [match.method.integration.type === 'AWS_PROXY' ? match.method.integration.functionName : '', match.pathParameters]
+    : [match.kind];
 };
 
 describe('RestRoutes', () => {

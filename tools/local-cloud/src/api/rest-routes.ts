@@ -67,7 +67,12 @@ export class RestRoutes {
   }
 }
 
-function find(node: Node, segments: string[], index: number, params: Record<string, string>): { node: Node; params: Record<string, string> } | undefined {
+function find(
+  node: Node,
+  segments: string[],
+  index: number,
+  params: Record<string, string>,
+): { node: Node; params: Record<string, string> } | undefined {
   if (index === segments.length) return { node, params };
   const segment = segments[index];
   const literal = node.literal.get(segment);

@@ -104,11 +104,7 @@ function readAssetManifest(dir: string, file: string, into: Map<string, string>)
 }
 
 /** Finds the code folder of a Lambda function: its S3 key in the asset manifest, else the asset metadata CDK adds. */
-export function findCodeAsset(
-  stack: AssemblyStack,
-  s3Key: unknown,
-  metadata: Record<string, unknown> | undefined,
-): string | undefined {
+export function findCodeAsset(stack: AssemblyStack, s3Key: unknown, metadata: Record<string, unknown> | undefined): string | undefined {
   if (typeof s3Key === 'string') {
     const byKey = stack.assets.get(s3Key) ?? stack.assets.get(s3Key.replace(/\.zip$/, ''));
     if (byKey && existsSync(byKey)) return byKey;
@@ -133,7 +129,9 @@ export function loadAssemblies(root: string, services: string[] | undefined, log
   const stacks = locations.flatMap((location) => loadAssembly(location));
   const stages = new Map(stacks.map((stack) => [stack.service, /^shop-([a-z0-9]+)-/.exec(stack.stackName)?.[1]]));
   if (new Set([...stages.values()].filter(Boolean)).size > 1) {
-    logger.warn(`the assemblies come from different stages (${[...stages].map(([service, stage]) => `${service}: ${stage}`).join(', ')}); their SSM names will not meet. Synthesize with: npx nx run-many -t synth -c local`);
+    logger.warn(
+      `the assemblies come from different stages (${[...stages].map(([service, stage]) => `${service}: ${stage}`).join(', ')}); their SSM names will not meet. Synthesize with: npx nx run-many -t synth -c local`,
+    );
   }
   return stacks;
 }

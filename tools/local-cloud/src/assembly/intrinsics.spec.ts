@@ -98,13 +98,15 @@ describe('StackResolver', () => {
     const resolver = resolverFor({ Resources: resources, Parameters: { Stage: { Type: 'String', Default: 'local' } } });
 
     it('joins, with nested intrinsics', () => {
-      expect(resolver.resolve({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'Stage' }]] })).toBe('arn:aws:s3:::local');
+      expect(resolver.resolve({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'Stage' }]] })).toBe(
+        'arn:aws:s3:::local',
+      );
     });
 
     it('substitutes ${Param}, ${Resource}, ${Resource.Attr}, pseudo parameters and keeps ${!Literal}', () => {
-      expect(
-        resolver.resolve({ 'Fn::Sub': '${AWS::Region}/${Stage}/${Table}/${Queue.QueueName}/${!NotMe}' }),
-      ).toBe('us-east-1/local/products/shop-local-demo-Queue/${NotMe}');
+      expect(resolver.resolve({ 'Fn::Sub': '${AWS::Region}/${Stage}/${Table}/${Queue.QueueName}/${!NotMe}' })).toBe(
+        'us-east-1/local/products/shop-local-demo-Queue/${NotMe}',
+      );
     });
 
     it('substitutes from the variable map of the two-item form, variables winning over names', () => {
@@ -138,12 +140,12 @@ describe('StackResolver', () => {
 
     it('evaluates Equals, Not, And, Or and named conditions', () => {
       const resolver = resolverFor(template);
-      expect([resolver.condition('IsProd'), resolver.condition('NotProd'), resolver.condition('Both'), resolver.condition('Either')]).toEqual([
-        false,
-        true,
-        true,
-        true,
-      ]);
+      expect([
+        resolver.condition('IsProd'),
+        resolver.condition('NotProd'),
+        resolver.condition('Both'),
+        resolver.condition('Either'),
+      ]).toEqual([false, true, true, true]);
     });
 
     it('picks the Fn::If branch, and leaves out resources whose condition is false', () => {
@@ -163,7 +165,10 @@ describe('StackResolver', () => {
         Missing: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/nobody/publishes/this' },
       },
     };
-    const ssm = { '/shop/local/platform/user-pool-arn': 'arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_abc', '/shop/local/platform/zones': 'a,b' };
+    const ssm = {
+      '/shop/local/platform/user-pool-arn': 'arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_abc',
+      '/shop/local/platform/zones': 'a,b',
+    };
 
     it('reads SSM-typed template parameters from the parameters other stacks publish', () => {
       const resolver = resolverFor(template, ssm);
@@ -173,9 +178,9 @@ describe('StackResolver', () => {
 
     it('resolves {{resolve:ssm:...}} dynamic references, with or without a version', () => {
       const resolver = resolverFor({}, ssm);
-      expect(resolver.resolve('pool={{resolve:ssm:/shop/local/platform/user-pool-arn}};v={{resolve:ssm:/shop/local/platform/zones:3}}')).toBe(
-        `pool=${ssm['/shop/local/platform/user-pool-arn']};v=a,b`,
-      );
+      expect(
+        resolver.resolve('pool={{resolve:ssm:/shop/local/platform/user-pool-arn}};v={{resolve:ssm:/shop/local/platform/zones:3}}'),
+      ).toBe(`pool=${ssm['/shop/local/platform/user-pool-arn']};v=a,b`);
     });
 
     it('reports a parameter nobody publishes as unresolved, and only where it is used', () => {

@@ -162,7 +162,11 @@ export class StackResolver {
       return ssmType[1].includes('List') ? value.split(',') : value;
     }
     if (definition.Type === 'CommaDelimitedList' || definition.Type.startsWith('List<')) {
-      return Array.isArray(supplied) ? supplied : String(supplied).split(',').map((item) => item.trim());
+      return Array.isArray(supplied)
+        ? supplied
+        : String(supplied)
+            .split(',')
+            .map((item) => item.trim());
     }
     return definition.Type === 'Number' ? Number(supplied) : supplied;
   }
@@ -254,7 +258,9 @@ export class StackResolver {
       case 'Fn::GetAZs':
         return AVAILABILITY_ZONES;
       case 'Fn::ImportValue':
-        throw new UnresolvedError(`Fn::ImportValue ${JSON.stringify(this.resolve(arg))} (cross-stack exports are not emulated; publish the value in SSM)`);
+        throw new UnresolvedError(
+          `Fn::ImportValue ${JSON.stringify(this.resolve(arg))} (cross-stack exports are not emulated; publish the value in SSM)`,
+        );
       default:
         throw new UnresolvedError(`${fn} is not supported locally`);
     }

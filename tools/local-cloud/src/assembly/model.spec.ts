@@ -57,7 +57,10 @@ describe('buildModel on the fixture assemblies', () => {
     expect(audit.url).toBe(`${SQS}/000000000000/shop-local-catalog-AuditQueue1E2D3C4B`);
     expect(audit.attributes).toEqual({
       VisibilityTimeout: '2',
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:shop-local-catalog-AuditDlq5B0F6C1D', maxReceiveCount: 2 }),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:shop-local-catalog-AuditDlq5B0F6C1D',
+        maxReceiveCount: 2,
+      }),
     });
     expect(model.queues.map((queue) => queue.logicalId).sort()).toEqual(['AuditDlq5B0F6C1D', 'AuditQueue1E2D3C4B']);
   });
@@ -86,7 +89,13 @@ describe('buildModel on the fixture assemblies', () => {
     const router = defined(model.functions.find((fn) => fn.logicalId === 'RouterFunction0A5B7C3D'));
     expect(router.codeDir).toBe(join(FIXTURES, 'catalog', 'asset.a54c0bb5923cadb9cd6ff3377681710a86da870d1242dc7116296b8b39eee8e5'));
     expect(router).toEqual(
-      expect.objectContaining({ name: 'shop-local-catalog-RouterFunction0A5B7C3D', handler: 'index.handler', runtime: 'nodejs24.x', timeoutSeconds: 2, memorySize: 256 }),
+      expect.objectContaining({
+        name: 'shop-local-catalog-RouterFunction0A5B7C3D',
+        handler: 'index.handler',
+        runtime: 'nodejs24.x',
+        timeoutSeconds: 2,
+        memorySize: 256,
+      }),
     );
     expect(router.environment).toEqual(
       expect.objectContaining({
@@ -114,14 +123,28 @@ describe('buildModel on the fixture assemblies', () => {
       }),
     );
     expect(byFunction.AuditMapping6D7E8F90).toEqual(
-      expect.objectContaining({ kind: 'sqs', batchSize: 5, reportBatchItemFailures: true, eventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:shop-local-catalog-AuditQueue1E2D3C4B' }),
+      expect.objectContaining({
+        kind: 'sqs',
+        batchSize: 5,
+        reportBatchItemFailures: true,
+        eventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:shop-local-catalog-AuditQueue1E2D3C4B',
+      }),
     );
   });
 
   it('reads the REST API: base path, stage, methods with their authorizer and integrations', () => {
     const api = model.restApis[0];
-    expect(api).toEqual(expect.objectContaining({ basePaths: ['catalog'], stageName: 'prod', stageVariables: { flavour: 'local' }, binaryMediaTypes: ['application/octet-stream'] }));
-    const summary = api.methods.map((method) => `${method.httpMethod} ${method.resourcePath} ${method.authorizationType} ${method.integration.type}`).sort();
+    expect(api).toEqual(
+      expect.objectContaining({
+        basePaths: ['catalog'],
+        stageName: 'prod',
+        stageVariables: { flavour: 'local' },
+        binaryMediaTypes: ['application/octet-stream'],
+      }),
+    );
+    const summary = api.methods
+      .map((method) => `${method.httpMethod} ${method.resourcePath} ${method.authorizationType} ${method.integration.type}`)
+      .sort();
     expect(summary).toEqual([
       'DELETE /{proxy+} COGNITO_USER_POOLS AWS_PROXY',
       'GET / NONE AWS_PROXY',
@@ -132,7 +155,9 @@ describe('buildModel on the fixture assemblies', () => {
       'PUT /{proxy+} COGNITO_USER_POOLS AWS_PROXY',
     ]);
     const post = defined(api.methods.find((method) => method.httpMethod === 'POST' && method.resourcePath === '/'));
-    expect(post.authorizer).toEqual(expect.objectContaining({ type: 'COGNITO_USER_POOLS', providerArns: [pool.arn], identityHeader: 'Authorization' }));
+    expect(post.authorizer).toEqual(
+      expect.objectContaining({ type: 'COGNITO_USER_POOLS', providerArns: [pool.arn], identityHeader: 'Authorization' }),
+    );
     expect(post.integration).toEqual({ type: 'AWS_PROXY', functionName: 'shop-local-catalog-RouterFunction0A5B7C3D', timeoutMs: 29_000 });
     const options = defined(api.methods.find((method) => method.httpMethod === 'OPTIONS'));
     expect(options.integration).toEqual(
@@ -144,13 +169,17 @@ describe('buildModel on the fixture assemblies', () => {
     const machine = model.stateMachines[0];
     const states = machine.definition.States as Record<string, { Resource?: string; Parameters?: Record<string, unknown> }>;
     expect(states.Reserve.Resource).toBe('arn:aws:states:::lambda:invoke');
-    expect(states.Reserve?.Parameters?.FunctionName).toBe('arn:aws:lambda:us-east-1:000000000000:function:shop-local-catalog-StepFunction7B1C2D3E');
+    expect(states.Reserve?.Parameters?.FunctionName).toBe(
+      'arn:aws:lambda:us-east-1:000000000000:function:shop-local-catalog-StepFunction7B1C2D3E',
+    );
     expect(states.Charge.Resource).toBe('arn:aws:lambda:us-east-1:000000000000:function:shop-local-catalog-StepFunction7B1C2D3E');
   });
 
   it('publishes SSM parameters across stacks and reads the user pool with its client and groups', () => {
     expect(model.ssm.lookup('/shop/local/platform/user-pool-arn')).toBe(pool.arn);
-    expect(model.ssm.lookup('/shop/local/catalog/topic-arn')).toBe('arn:aws:sns:us-east-1:000000000000:shop-local-catalog-EventsTopic3C8F5A21');
+    expect(model.ssm.lookup('/shop/local/catalog/topic-arn')).toBe(
+      'arn:aws:sns:us-east-1:000000000000:shop-local-catalog-EventsTopic3C8F5A21',
+    );
     expect(pool.clientIds).toHaveLength(1);
     expect(pool.groups).toEqual(['admin']);
   });
@@ -197,7 +226,10 @@ describe('buildModel: EventBridge rules, async invoke configs and stream limits 
       eventPattern: {
         source: ['aws.states'],
         'detail-type': ['Step Functions Execution Status Change'],
-        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: ['arn:aws:states:us-east-1:000000000000:stateMachine:shop-local-events-FlowMachine4D5E6F71'] },
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: ['arn:aws:states:us-east-1:000000000000:stateMachine:shop-local-events-FlowMachine4D5E6F71'],
+        },
       },
       scheduleExpression: undefined,
       targets: [
@@ -219,24 +251,50 @@ describe('buildModel: EventBridge rules, async invoke configs and stream limits 
 
   it("reads schedules, JSON-text patterns, State DISABLED, input transformers and EventBridge's default retry policy", () => {
     expect(rule('TickRule708192A4')).toEqual(expect.objectContaining({ scheduleExpression: 'cron(* * * * ? *)', eventPattern: undefined }));
-    expect(rule('TickRule708192A4').targets[0]).toEqual(expect.objectContaining({ maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400, deadLetterArn: undefined }));
-    expect(JSON.parse(rule('ThingRule8192A3B5').eventPattern as string)).toEqual({ source: ['shop.test'], 'detail-type': ['Thing Happened'], detail: { size: [{ numeric: ['>', 10] }] } });
+    expect(rule('TickRule708192A4').targets[0]).toEqual(
+      expect.objectContaining({ maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400, deadLetterArn: undefined }),
+    );
+    expect(JSON.parse(rule('ThingRule8192A3B5').eventPattern as string)).toEqual({
+      source: ['shop.test'],
+      'detail-type': ['Thing Happened'],
+      detail: { size: [{ numeric: ['>', 10] }] },
+    });
     expect(rule('ThingRule8192A3B5').targets[0]).toEqual(
-      expect.objectContaining({ kind: 'sqs', arn: queueArn('MatchedQueue5E6F7081'), inputTransformer: { inputPathsMap: { id: '$.detail.id', size: '$.detail.size' }, inputTemplate: '{"id": "<id>", "size": <size>}' } }),
+      expect.objectContaining({
+        kind: 'sqs',
+        arn: queueArn('MatchedQueue5E6F7081'),
+        inputTransformer: { inputPathsMap: { id: '$.detail.id', size: '$.detail.size' }, inputTemplate: '{"id": "<id>", "size": <size>}' },
+      }),
     );
     expect(rule('DisabledRule92A3B4C6')).toEqual(expect.objectContaining({ enabled: false }));
   });
 
   it('reads EventInvokeConfig (retries, OnFailure destination) and the stream mapping with -1 limits', () => {
-    expect(model.eventInvokeConfigs.map(({ functionName, maximumRetryAttempts, onFailure }) => ({ functionName, maximumRetryAttempts, onFailure }))).toEqual([
+    expect(
+      model.eventInvokeConfigs.map(({ functionName, maximumRetryAttempts, onFailure }) => ({
+        functionName,
+        maximumRetryAttempts,
+        onFailure,
+      })),
+    ).toEqual([
       { functionName: 'shop-local-events-FlakyFunctionC5D6E7F8', maximumRetryAttempts: 2, onFailure: undefined },
       { functionName: 'shop-local-events-BrokenFunctionD6E7F809', maximumRetryAttempts: 1, onFailure: queueArn('FailureQueue4D5E6F70') },
     ]);
-    expect(model.eventSourceMappings).toEqual([expect.objectContaining({ kind: 'dynamodb-stream', maximumRetryAttempts: -1, maximumRecordAgeSeconds: -1, reportBatchItemFailures: true })]);
+    expect(model.eventSourceMappings).toEqual([
+      expect.objectContaining({
+        kind: 'dynamodb-stream',
+        maximumRetryAttempts: -1,
+        maximumRecordAgeSeconds: -1,
+        reportBatchItemFailures: true,
+      }),
+    ]);
   });
 
   it('keeps the RedrivePolicy of an SNS subscription and no longer lists rules as not emulated', () => {
-    expect(model.subscriptions[0].attributes).toEqual({ RawMessageDelivery: 'true', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn('SubscriptionDlq708192A3') }) });
+    expect(model.subscriptions[0].attributes).toEqual({
+      RawMessageDelivery: 'true',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn('SubscriptionDlq708192A3') }),
+    });
     expect(model.notEmulated.map((resource) => resource.type).sort()).toEqual(['AWS::IAM::Role', 'AWS::Lambda::Permission']);
   });
 });

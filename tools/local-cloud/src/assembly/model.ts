@@ -38,9 +38,19 @@ export function buildModel(stacks: AssemblyStack[], options: BuildModelOptions):
   const defs = model as unknown as Record<string, ResourceBase[]>;
   const resolved = stacks.map((stack) => ({
     stack,
-    resolver: new StackResolver({ stackName: stack.stackName, template: stack.template, sqsEndpoint: options.sqsEndpoint, ssm: ssm.lookup, parameterOverrides: options.parameterOverrides }),
+    resolver: new StackResolver({
+      stackName: stack.stackName,
+      template: stack.template,
+      sqsEndpoint: options.sqsEndpoint,
+      ssm: ssm.lookup,
+      parameterOverrides: options.parameterOverrides,
+    }),
   }));
-  const contextOf = ({ stack, resolver }: (typeof resolved)[number], resources: ReadContext<ResourceBase>['resources'] = [], previous: ResourceBase[] = []): ReadContext<ResourceBase> => ({
+  const contextOf = (
+    { stack, resolver }: (typeof resolved)[number],
+    resources: ReadContext<ResourceBase>['resources'] = [],
+    previous: ResourceBase[] = [],
+  ): ReadContext<ResourceBase> => ({
     stack,
     resolver,
     resources,

@@ -44,11 +44,11 @@ export const queueArn = (queueName: string) => arn('sqs', queueName);
 export const topicArn = (topicName: string) => arn('sns', topicName);
 export const tableArn = (tableName: string) => arn('dynamodb', `table/${tableName}`);
 export const stateMachineArn = (name: string) => arn('states', `stateMachine:${name}`);
-export const executionArn = (machineName: string, executionName: string) =>
-  arn('states', `execution:${machineName}:${executionName}`);
+export const executionArn = (machineName: string, executionName: string) => arn('states', `execution:${machineName}:${executionName}`);
 export const eventBusArn = (busName: string) => arn('events', `event-bus/${busName}`);
 /** A rule's ARN: `rule/<name>` on the default bus, `rule/<bus>/<name>` on a named one. */
-export const ruleArn = (busName: string, ruleName: string) => arn('events', `rule/${busName === DEFAULT_EVENT_BUS ? '' : `${busName}/`}${ruleName}`);
+export const ruleArn = (busName: string, ruleName: string) =>
+  arn('events', `rule/${busName === DEFAULT_EVENT_BUS ? '' : `${busName}/`}${ruleName}`);
 export const ssmParameterArn = (name: string) => arn('ssm', `parameter${name.startsWith('/') ? '' : '/'}${name}`);
 
 /** The name of the bus every account has, where AWS services send their events. */

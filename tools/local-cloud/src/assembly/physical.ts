@@ -146,7 +146,9 @@ const rules: Record<string, PhysicalRule> = {
   'AWS::SSM::Parameter': {
     name: (ctx) => {
       const explicit = ctx.property('Name');
-      return typeof explicit === 'string' && explicit ? explicit : `CFN-${ctx.logicalId}-${stableId(seed(ctx), 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}`;
+      return typeof explicit === 'string' && explicit
+        ? explicit
+        : `CFN-${ctx.logicalId}-${stableId(seed(ctx), 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}`;
     },
     attributes: { Type: (ctx) => ctx.property('Type') ?? 'String', Value: (ctx) => ctx.property('Value') },
   },
@@ -157,7 +159,10 @@ const rules: Record<string, PhysicalRule> = {
   },
   'AWS::IAM::Role': {
     name: named('RoleName', 64),
-    attributes: { Arn: (_c, name) => `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${name}`, RoleId: (ctx) => `AROA${stableId(seed(ctx), 17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}` },
+    attributes: {
+      Arn: (_c, name) => `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${name}`,
+      RoleId: (ctx) => `AROA${stableId(seed(ctx), 17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`,
+    },
   },
   'AWS::IAM::ManagedPolicy': {
     name: named('ManagedPolicyName', 128),
@@ -193,7 +198,8 @@ const rules: Record<string, PhysicalRule> = {
   'AWS::Events::Rule': {
     name: named('Name', 64),
     // Ref is the name on the default bus, `<bus>|<name>` on a named one.
-    ref: (ctx, name) => (eventBusNameOf(ctx.property('EventBusName')) === DEFAULT_EVENT_BUS ? name : `${eventBusNameOf(ctx.property('EventBusName'))}|${name}`),
+    ref: (ctx, name) =>
+      eventBusNameOf(ctx.property('EventBusName')) === DEFAULT_EVENT_BUS ? name : `${eventBusNameOf(ctx.property('EventBusName'))}|${name}`,
     attributes: { Arn: (ctx, name) => ruleArn(eventBusNameOf(ctx.property('EventBusName')), name) },
   },
 };

@@ -25,7 +25,11 @@ class ApiError extends Error {
 
 const epochSeconds = (date: Date | undefined) => (date ? date.getTime() / 1000 : undefined);
 
-function jsonProtocol(version: '1.0' | '1.1', prefix: string, operations: Record<string, (input: Record<string, unknown>) => Promise<unknown> | unknown>): LocalHandler {
+function jsonProtocol(
+  version: '1.0' | '1.1',
+  prefix: string,
+  operations: Record<string, (input: Record<string, unknown>) => Promise<unknown> | unknown>,
+): LocalHandler {
   const contentType = `application/x-amz-json-${version}`;
   return async (request) => {
     const target = request.headerOf('x-amz-target') ?? '';
@@ -45,7 +49,8 @@ function jsonProtocol(version: '1.0' | '1.1', prefix: string, operations: Record
     } catch (error) {
       if (error instanceof ApiError) return answer(error.statusCode, { __type: error.code, message: error.message });
       if (error instanceof SfnApiError) return answer(400, { __type: error.code, message: error.message });
-      if (error instanceof EventPatternError || error instanceof RuleNotFoundError) return answer(400, { __type: error.name, message: error.message });
+      if (error instanceof EventPatternError || error instanceof RuleNotFoundError)
+        return answer(400, { __type: error.name, message: error.message });
       if (error instanceof SyntaxError) return answer(400, { __type: 'SerializationException', message: error.message });
       throw error;
     }
@@ -72,17 +77,28 @@ function describe(execution: Execution) {
 export function stepFunctionsEndpoint(sfn: () => StepFunctions): LocalHandler {
   return jsonProtocol('1.0', 'AWSStepFunctions', {
     StartExecution: (input) => {
-      const execution = sfn().startExecution({ stateMachineArn: String(input.stateMachineArn), name: input.name as string | undefined, input: input.input as string | undefined });
+      const execution = sfn().startExecution({
+        stateMachineArn: String(input.stateMachineArn),
+        name: input.name as string | undefined,
+        input: input.input as string | undefined,
+      });
       return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
     },
     StartSyncExecution: async (input) => {
-      const execution = sfn().startExecution({ stateMachineArn: String(input.stateMachineArn), name: input.name as string | undefined, input: input.input as string | undefined });
+      const execution = sfn().startExecution({
+        stateMachineArn: String(input.stateMachineArn),
+        name: input.name as string | undefined,
+        input: input.input as string | undefined,
+      });
       await execution.done;
       return describe(execution);
     },
     DescribeExecution: (input) => describe(sfn().describeExecution(String(input.executionArn))),
     StopExecution: async (input) => {
-      const execution = sfn().stopExecution(String(input.executionArn), { error: optionalString(input.error), cause: optionalString(input.cause) });
+      const execution = sfn().stopExecution(String(input.executionArn), {
+        error: optionalString(input.error),
+        cause: optionalString(input.cause),
+      });
       await execution.done;
       return { stopDate: epochSeconds(execution.stopDate ?? new Date()) };
     },
@@ -94,7 +110,9 @@ export function stepFunctionsEndpoint(sfn: () => StepFunctions): LocalHandler {
         if (!includeData) {
           for (const [key, value] of Object.entries(copy)) {
             if (key.endsWith('EventDetails') && value && typeof value === 'object') {
-              copy[key] = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([name]) => name !== 'input' && name !== 'output'));
+              copy[key] = Object.fromEntries(
+                Object.entries(value as Record<string, unknown>).filter(([name]) => name !== 'input' && name !== 'output'),
+              );
             }
           }
         }
@@ -120,7 +138,15 @@ export function stepFunctionsEndpoint(sfn: () => StepFunctions): LocalHandler {
     }),
     DescribeStateMachine: (input) => {
       const def = sfn().describeStateMachine(String(input.stateMachineArn));
-      return { stateMachineArn: def.arn, name: def.name, status: 'ACTIVE', definition: JSON.stringify(def.definition), roleArn: def.roleArn, type: def.type, creationDate: 0 };
+      return {
+        stateMachineArn: def.arn,
+        name: def.name,
+        status: 'ACTIVE',
+        definition: JSON.stringify(def.definition),
+        roleArn: def.roleArn,
+        type: def.type,
+        creationDate: 0,
+      };
     },
     ListStateMachines: () => ({
       stateMachines: sfn()
@@ -147,14 +173,19 @@ export function eventBridgeEndpoint(events: () => EventBridge): LocalHandler {
     Arn: rule.arn,
     EventBusName: rule.eventBusName,
     State: rule.state,
-    ...(rule.eventPattern !== undefined ? { EventPattern: typeof rule.eventPattern === 'string' ? rule.eventPattern : JSON.stringify(rule.eventPattern) } : {}),
+    ...(rule.eventPattern !== undefined
+      ? { EventPattern: typeof rule.eventPattern === 'string' ? rule.eventPattern : JSON.stringify(rule.eventPattern) }
+      : {}),
     ...(rule.scheduleExpression !== undefined ? { ScheduleExpression: rule.scheduleExpression } : {}),
   });
   return jsonProtocol('1.1', 'AWSEvents', {
     PutEvents: (input) => {
       const entries = input.Entries;
       if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
-        throw new ApiError('ValidationException', '1 validation error detected: Value at \'entries\' failed to satisfy constraint: Member must have length between 1 and 10');
+        throw new ApiError(
+          'ValidationException',
+          "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
+        );
       }
       return events().putEvents(entries as PutEventsEntry[]);
     },
@@ -170,12 +201,18 @@ export function eventBridgeEndpoint(events: () => EventBridge): LocalHandler {
     ListRules: (input) => ({
       Rules: events()
         .describe()
-        .filter((rule) => rule.eventBusName === String(input.EventBusName ?? 'default') && rule.name.startsWith(String(input.NamePrefix ?? '')))
+        .filter(
+          (rule) => rule.eventBusName === String(input.EventBusName ?? 'default') && rule.name.startsWith(String(input.NamePrefix ?? '')),
+        )
         .map(described),
     }),
     DescribeRule: (input) => described(ruleOf(input.Name)),
     ListTargetsByRule: (input) => ({
-      Targets: ruleOf(input.Rule).targets.map((target) => ({ Id: target.id, Arn: target.arn, ...(target.deadLetterArn ? { DeadLetterConfig: { Arn: target.deadLetterArn } } : {}) })),
+      Targets: ruleOf(input.Rule).targets.map((target) => ({
+        Id: target.id,
+        Arn: target.arn,
+        ...(target.deadLetterArn ? { DeadLetterConfig: { Arn: target.deadLetterArn } } : {}),
+      })),
     }),
   });
 }
@@ -244,7 +281,8 @@ export function lambdaEndpoint(
       headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': type },
       body: JSON.stringify({ Type: 'User', message }),
     });
-    if (!match || request.httpMethod !== 'POST') return error(400, 'InvalidRequestContentException', `${request.httpMethod} ${request.path} is not emulated locally`);
+    if (!match || request.httpMethod !== 'POST')
+      return error(400, 'InvalidRequestContentException', `${request.httpMethod} ${request.path} is not emulated locally`);
     let name: string;
     try {
       name = functionNameOf(decodeURIComponent(match[1]));
@@ -270,9 +308,14 @@ export function lambdaEndpoint(
       }
     }
     const outcome = await target.invoke(payload, { source: 'lambda:invoke' });
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Amz-Executed-Version': '$LATEST', 'x-amzn-RequestId': outcome.requestId };
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'X-Amz-Executed-Version': '$LATEST',
+      'x-amzn-RequestId': outcome.requestId,
+    };
     if (outcome.kind === 'throttled') return error(429, 'TooManyRequestsException', 'Rate Exceeded.');
-    if (!outcome.ok) return { statusCode: 200, headers: { ...headers, 'X-Amz-Function-Error': 'Unhandled' }, body: JSON.stringify(outcome.error) };
+    if (!outcome.ok)
+      return { statusCode: 200, headers: { ...headers, 'X-Amz-Function-Error': 'Unhandled' }, body: JSON.stringify(outcome.error) };
     return { statusCode: 200, headers, body: JSON.stringify(outcome.payload) };
   };
 }

@@ -21,7 +21,11 @@ interface Seen {
 
 const seen: Seen[] = [];
 /** The stand-in emulator: answers `reply(request)` in two chunks (the door puts them back together); `cut` resets the connection after the first. */
-let reply: (request: Seen) => { status: number; headers: Record<string, string>; body: string; cut?: boolean } = () => ({ status: 200, headers: {}, body: '{}' });
+let reply: (request: Seen) => { status: number; headers: Record<string, string>; body: string; cut?: boolean } = () => ({
+  status: 200,
+  headers: {},
+  body: '{}',
+});
 let emulator: Server;
 let gatewayServer: Server;
 let base: string;
@@ -29,7 +33,8 @@ let upstreamHost: string;
 const faults = new FaultRegistry({ logger: memoryLogger() });
 const agent = new http.Agent({ keepAlive: true });
 
-const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+const listen = (server: Server) =>
+  new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 
 beforeAll(async () => {
   emulator = createServer((req, res) => {
@@ -53,8 +58,14 @@ beforeAll(async () => {
   const guard = { covers: () => false, check: async () => undefined };
   const gateway = new Gateway({ logger: memoryLogger(), guard, functionPool: () => undefined, authorizer: () => undefined });
   gateway.addLocalHandler('/_aws/dynamodb', awsFrontDoor({ upstream, agent, faults: { service: 'dynamodb', registry: faults } }));
-  gateway.addLocalHandler('/_aws/sqs', awsFrontDoor({ upstream, agent, faults: { service: 'sqs', registry: faults }, queueUrlBase: `${base}/_aws/sqs` }));
-  gateway.addLocalHandler('/_aws/sns', awsFrontDoor({ upstream: `http://127.0.0.1:${await freePort()}`, agent, faults: { service: 'sns', registry: faults } }));
+  gateway.addLocalHandler(
+    '/_aws/sqs',
+    awsFrontDoor({ upstream, agent, faults: { service: 'sqs', registry: faults }, queueUrlBase: `${base}/_aws/sqs` }),
+  );
+  gateway.addLocalHandler(
+    '/_aws/sns',
+    awsFrontDoor({ upstream: `http://127.0.0.1:${await freePort()}`, agent, faults: { service: 'sns', registry: faults } }),
+  );
   gatewayServer = createServer(gateway.listener);
   await new Promise<void>((resolve) => gatewayServer.listen(port, '127.0.0.1', () => resolve()));
 });
@@ -74,16 +85,29 @@ beforeEach(() => {
 const post = (path: string, target: string | undefined, body: string, headers: Record<string, string> = {}) =>
   fetch(`${base}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.0', authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request', ...(target ? { 'x-amz-target': target } : {}), ...headers },
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request',
+      ...(target ? { 'x-amz-target': target } : {}),
+      ...headers,
+    },
     body,
   });
 
 describe('AWS front door', () => {
   it('forwards the call as it came (to the emulator root, its own Host) and sends the answer back with status and headers', async () => {
     const large = JSON.stringify({ Items: Array.from({ length: 2000 }, (_item, index) => ({ pk: { S: `item-${index}` } })) });
-    reply = () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-crc32': '12345', 'x-amzn-requestid': 'req-up' }, body: large });
-    const response = await post('/_aws/dynamodb/', 'DynamoDB_20120810.Query', '{"TableName":"orders"}', { 'x-amz-date': '20260101T000000Z' });
-    expect([response.status, response.headers.get('x-amz-crc32'), response.headers.get('x-amzn-requestid'), await response.text()]).toEqual([200, '12345', 'req-up', large]);
+    reply = () => ({
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-crc32': '12345', 'x-amzn-requestid': 'req-up' },
+      body: large,
+    });
+    const response = await post('/_aws/dynamodb/', 'DynamoDB_20120810.Query', '{"TableName":"orders"}', {
+      'x-amz-date': '20260101T000000Z',
+    });
+    expect([response.status, response.headers.get('x-amz-crc32'), response.headers.get('x-amzn-requestid'), await response.text()]).toEqual(
+      [200, '12345', 'req-up', large],
+    );
     expect(seen).toHaveLength(1);
     expect(seen[0]).toEqual(
       expect.objectContaining({
@@ -111,16 +135,33 @@ describe('AWS front door', () => {
   it('rewrites queue URLs in the answers that carry them to sit under the door, and leaves the others as they are', async () => {
     reply = (request) =>
       request.headers['x-amz-target'] === 'AmazonSQS.ListQueues'
-        ? { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{"QueueUrls":["http://sqs.us-east-1.localhost:4566/000000000000/a","http://127.0.0.1:9/000000000000/b"]}' }
-        : { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{"MessageId":"m","QueueUrl":"http://127.0.0.1:9/000000000000/b"}' };
+        ? {
+            status: 200,
+            headers: { 'content-type': 'application/x-amz-json-1.0' },
+            body: '{"QueueUrls":["http://sqs.us-east-1.localhost:4566/000000000000/a","http://127.0.0.1:9/000000000000/b"]}',
+          }
+        : {
+            status: 200,
+            headers: { 'content-type': 'application/x-amz-json-1.0' },
+            body: '{"MessageId":"m","QueueUrl":"http://127.0.0.1:9/000000000000/b"}',
+          };
     const listed = await post('/_aws/sqs/', 'AmazonSQS.ListQueues', '{}').then((response) => response.json());
     expect(listed).toEqual({ QueueUrls: [`${base}/_aws/sqs/000000000000/a`, `${base}/_aws/sqs/000000000000/b`] });
-    const sent = await post('/_aws/sqs/', 'AmazonSQS.SendMessage', '{"QueueUrl":"x","MessageBody":"y"}').then((response) => response.json());
+    const sent = await post('/_aws/sqs/', 'AmazonSQS.SendMessage', '{"QueueUrl":"x","MessageBody":"y"}').then((response) =>
+      response.json(),
+    );
     expect(sent).toEqual({ MessageId: 'm', QueueUrl: 'http://127.0.0.1:9/000000000000/b' });
   });
 
   it('answers a matching fault itself, in the service protocol, without reaching the emulator; other calls pass', async () => {
-    const parsed = parseFaultRule({ kind: 'aws', service: 'dynamodb', operations: ['PutItem'], resource: 'orders', error: 'throttle', count: 1 });
+    const parsed = parseFaultRule({
+      kind: 'aws',
+      service: 'dynamodb',
+      operations: ['PutItem'],
+      resource: 'orders',
+      error: 'throttle',
+      count: 1,
+    });
     if (!parsed.ok) throw new Error(parsed.problem.message);
     faults.add(parsed.rule);
     reply = () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
@@ -128,7 +169,10 @@ describe('AWS front door', () => {
     const failed = await post('/_aws/dynamodb', 'DynamoDB_20120810.PutItem', '{"TableName":"shop-local-order-orders"}');
     const after = await post('/_aws/dynamodb', 'DynamoDB_20120810.PutItem', '{"TableName":"shop-local-order-orders"}');
     expect([other.status, failed.status, after.status]).toEqual([200, 400, 200]);
-    expect(await failed.json()).toEqual({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: expect.any(String) });
+    expect(await failed.json()).toEqual({
+      __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+      message: expect.any(String),
+    });
     expect(seen.map((request) => JSON.parse(request.body).TableName)).toEqual(['shop-local-basket-Baskets', 'shop-local-order-orders']);
   });
 
@@ -137,7 +181,12 @@ describe('AWS front door', () => {
     // A first call leaves a kept-alive connection for the second to reuse.
     const first = await post('/_aws/dynamodb', 'DynamoDB_20120810.PutItem', '{"TableName":"first"}');
     expect([first.status, await first.text()]).toEqual([200, '{}']);
-    reply = () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0', 'content-length': '64' }, body: JSON.stringify({ Attributes: { pk: { S: 'x'.repeat(30) } } }), cut: true });
+    reply = () => ({
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'content-length': '64' },
+      body: JSON.stringify({ Attributes: { pk: { S: 'x'.repeat(30) } } }),
+      cut: true,
+    });
     const cut = await post('/_aws/dynamodb', 'DynamoDB_20120810.PutItem', '{"TableName":"cut"}');
     expect([cut.status, await cut.text()]).toEqual([500, expect.stringContaining('InternalServerError')]);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -145,7 +194,9 @@ describe('AWS front door', () => {
   });
 
   it('answers as the service does when down while its emulator does not answer', async () => {
-    const response = await post('/_aws/sns', undefined, 'Action=Publish&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A000000000000%3At', { 'content-type': 'application/x-www-form-urlencoded' });
+    const response = await post('/_aws/sns', undefined, 'Action=Publish&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A000000000000%3At', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect([response.status, await response.text()]).toEqual([503, expect.stringContaining('<Code>ServiceUnavailable</Code>')]);
   });
 });

@@ -21,10 +21,26 @@ export interface FrontDoorOptions {
 }
 
 /** Hop-by-hop and framing headers: each side of the door sets its own. */
-const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'expect', 'proxy-connection', 'te', 'upgrade', 'trailer']);
+const NOT_FORWARDED = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'expect',
+  'proxy-connection',
+  'te',
+  'upgrade',
+  'trailer',
+]);
 
 /** SQS answers that carry queue URLs. */
-const QUEUE_URL_ANSWERS = new Set(['AmazonSQS.CreateQueue', 'AmazonSQS.GetQueueUrl', 'AmazonSQS.ListQueues', 'AmazonSQS.ListDeadLetterSourceQueues']);
+const QUEUE_URL_ANSWERS = new Set([
+  'AmazonSQS.CreateQueue',
+  'AmazonSQS.GetQueueUrl',
+  'AmazonSQS.ListQueues',
+  'AmazonSQS.ListDeadLetterSourceQueues',
+]);
 
 const headerPairs = (raw: string[]): [string, string][] => {
   const pairs: [string, string][] = [];
@@ -47,7 +63,12 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
   const unavailable = () =>
     options.faults
       ? awsErrorAnswer(options.faults.service, 'unavailable')
-      : { statusCode: 503, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message: `${upstream.origin} is not answering` }), quiet: true };
+      : {
+          statusCode: 503,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ message: `${upstream.origin} is not answering` }),
+          quiet: true,
+        };
 
   return (request) => {
     const target = request.headerOf('x-amz-target');
@@ -78,8 +99,15 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
           response.on('error', () => resolve(unavailable()));
           response.on('end', () => {
             const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-            const body = rewrite ? Buffer.from(whole.toString('utf8').replace(queueUrls, `${options.queueUrlBase}/${LOCAL_ACCOUNT_ID}/`)) : whole;
-            resolve({ statusCode: response.statusCode ?? 502, headers: [...answerHeaders, ['content-length', String(body.length)]], body, quiet: true });
+            const body = rewrite
+              ? Buffer.from(whole.toString('utf8').replace(queueUrls, `${options.queueUrlBase}/${LOCAL_ACCOUNT_ID}/`))
+              : whole;
+            resolve({
+              statusCode: response.statusCode ?? 502,
+              headers: [...answerHeaders, ['content-length', String(body.length)]],
+              body,
+              quiet: true,
+            });
           });
         },
       );

@@ -83,7 +83,8 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
     allowPositionals: false,
   });
   const root = workspaceRoot();
-  const services = values.service?.flatMap((value) => value.split(',')).filter(Boolean) ?? env.LOCAL_CLOUD_SERVICES?.split(',').filter(Boolean);
+  const services =
+    values.service?.flatMap((value) => value.split(',')).filter(Boolean) ?? env.LOCAL_CLOUD_SERVICES?.split(',').filter(Boolean);
   return {
     help: values.help === true,
     root,
@@ -95,7 +96,10 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
     functionLogs: (values['function-logs'] ?? env.LOCAL_CLOUD_FUNCTION_LOGS ?? 'all') as FunctionLogMode,
     logLevel: (values['log-level'] ?? env.LOCAL_CLOUD_LOG_LEVEL ?? 'info') as LogLevel,
     maxConcurrency: Number(values.concurrency ?? env.LOCAL_CLOUD_CONCURRENCY ?? DEFAULT_CONCURRENCY),
-    maxExecutions: positiveInteger('--max-executions', values['max-executions'] ?? env.LOCAL_CLOUD_MAX_EXECUTIONS ?? DEFAULT_MAX_EXECUTIONS),
+    maxExecutions: positiveInteger(
+      '--max-executions',
+      values['max-executions'] ?? env.LOCAL_CLOUD_MAX_EXECUTIONS ?? DEFAULT_MAX_EXECUTIONS,
+    ),
     prewarm: values['no-prewarm'] !== true && env.LOCAL_CLOUD_PREWARM !== 'false',
     jvmOptions: env.LOCAL_CLOUD_JVM_OPTIONS ?? DEFAULT_JVM_OPTIONS,
     synth: values.synth === true,

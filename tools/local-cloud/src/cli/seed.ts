@@ -29,7 +29,9 @@ export async function seed(options: {
 }): Promise<{ file: string; ok: number; failed: number }[]> {
   if (!existsSync(options.seedDir)) return [];
   const results: { file: string; ok: number; failed: number }[] = [];
-  for (const file of readdirSync(options.seedDir).filter((name) => name.endsWith('.json')).sort()) {
+  for (const file of readdirSync(options.seedDir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
     const basePath = file.replace(/\.json$/, '');
     if (!options.mountedBasePaths.includes(basePath)) continue;
     const seedFile = JSON.parse(readFileSync(join(options.seedDir, file), 'utf8')) as SeedFile;

@@ -100,7 +100,11 @@ async function main(): Promise<void> {
   const audience = cloud.tokenAudience();
   const token = async (role: 'admin' | 'customer') =>
     cloud.key && audience
-      ? issueIdToken(cloud.key, { username: role === 'admin' ? 'admin' : 'seed-customer', groups: role === 'admin' ? ['admin'] : [], ...audience })
+      ? issueIdToken(cloud.key, {
+          username: role === 'admin' ? 'admin' : 'seed-customer',
+          groups: role === 'admin' ? ['admin'] : [],
+          ...audience,
+        })
       : undefined;
   if (options.seed) {
     await seed({
@@ -121,7 +125,12 @@ function banner(cloud: import('../local-cloud').LocalCloud, hasUserPool: boolean
     const byResource = new Map<string, Map<string, string[]>>();
     for (const method of route.methods) {
       const path = `/${route.basePath}${method.resourcePath === '/' ? '' : method.resourcePath}`;
-      const auth = method.authorizationType === 'NONE' ? 'public' : method.authorizationType === 'COGNITO_USER_POOLS' ? 'token' : method.authorizationType;
+      const auth =
+        method.authorizationType === 'NONE'
+          ? 'public'
+          : method.authorizationType === 'COGNITO_USER_POOLS'
+            ? 'token'
+            : method.authorizationType;
       const byAuth = byResource.get(path) ?? new Map<string, string[]>();
       byAuth.set(auth, [...(byAuth.get(auth) ?? []), method.httpMethod]);
       byResource.set(path, byAuth);
@@ -133,13 +142,19 @@ function banner(cloud: import('../local-cloud').LocalCloud, hasUserPool: boolean
   if (cloud.routes().length === 0) lines.push('  no REST API found in the assemblies');
   for (const { service, name, url } of cloud.urls()) lines.push(`  ${service.padEnd(10)} ${url}  ${name}`);
   lines.push('');
-  lines.push(hasUserPool ? '  Tokens (ID tokens of the local user pool, valid 1 h):' : '  Tokens (no user pool in the assemblies; any local token is accepted):');
+  lines.push(
+    hasUserPool
+      ? '  Tokens (ID tokens of the local user pool, valid 1 h):'
+      : '  Tokens (no user pool in the assemblies; any local token is accepted):',
+  );
   lines.push('    npm run -s token -- --admin              # admin group');
   lines.push('    npm run -s token -- --customer alice     # a customer');
   lines.push(`    curl -H "Authorization: Bearer $(npm run -s token -- --admin)" ${cloud.baseUrl}/...`);
   lines.push('');
   lines.push(`  Local endpoints: /_local/health  /_local/routes  /_local/resources  /_local/executions/<id>  POST /_local/deploy`);
-  lines.push(`  POST and other changes to /_local/* need header x-local-cloud-secret: the content of ${controlSecretPath(cloud.stateDir)} (new at each start)`);
+  lines.push(
+    `  POST and other changes to /_local/* need header x-local-cloud-secret: the content of ${controlSecretPath(cloud.stateDir)} (new at each start)`,
+  );
   lines.push('  Redeploy one service after a change: npx nx run <service>:deploy -c local');
   lines.push('  Ctrl-C stops everything.');
   lines.push('');
@@ -152,13 +167,19 @@ function banner(cloud: import('../local-cloud').LocalCloud, hasUserPool: boolean
  */
 function synthesize(root: string, logger: ReturnType<typeof createLogger>): void {
   logger.info('synthesizing the services (nx run-many -t synth -c local) ...');
-  const result = spawnSync(process.execPath, [join(root, 'node_modules/.bin/nx'), 'run-many', '-t', 'synth', '-c', 'local', '--output-style=static'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false' },
-  });
+  const result = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/.bin/nx'), 'run-many', '-t', 'synth', '-c', 'local', '--output-style=static'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false' },
+    },
+  );
   if (result.status !== 0) {
-    logger.warn('some services did not build or synthesize (see above): starting with the assemblies that are there; a failed service may run an older assembly or none');
+    logger.warn(
+      'some services did not build or synthesize (see above): starting with the assemblies that are there; a failed service may run an older assembly or none',
+    );
   }
 }
 

@@ -40,7 +40,9 @@ describe('deploySource', () => {
 
   it('refuses a service without an assembly, naming the ones there are', () => {
     const { roots } = workspace();
-    expect(refusal(() => deploySource('basket', undefined, roots))).toMatch(/^no assembly for service "basket" under .*dist\/apps \(services with one: product;/);
+    expect(refusal(() => deploySource('basket', undefined, roots))).toMatch(
+      /^no assembly for service "basket" under .*dist\/apps \(services with one: product;/,
+    );
   });
 
   it('takes a dir inside dist/, absolute or relative to the workspace, and finds cdk.out in it', () => {

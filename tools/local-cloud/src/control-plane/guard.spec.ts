@@ -24,11 +24,24 @@ const verdict = async (incoming: IncomingRequest) => {
   return answer && { status: answer.statusCode, message: (JSON.parse(String(answer.body)) as { message: string }).message };
 };
 
-
 /** A request signed as an SDK would sign it, with `secret` as the secret access key. */
 async function signed(path: string, headers: Record<string, string>, body: string, secret = SECRET): Promise<IncomingRequest> {
-  const signer = new SignatureV4({ credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: secret, sessionToken: 'local' }, region: 'us-east-1', service: 'states', sha256: NodeSha256 });
-  const out = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: PORT, path, query: {}, headers: { host: `127.0.0.1:${PORT}`, ...headers }, body });
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: secret, sessionToken: 'local' },
+    region: 'us-east-1',
+    service: 'states',
+    sha256: NodeSha256,
+  });
+  const out = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    port: PORT,
+    path,
+    query: {},
+    headers: { host: `127.0.0.1:${PORT}`, ...headers },
+    body,
+  });
   const { host, ...rest } = out.headers as Record<string, string>;
   return { ...request('POST', path, rest, body), rawHeaders: Object.entries({ Host: host, ...rest }).flat() };
 }
@@ -36,17 +49,27 @@ async function signed(path: string, headers: Record<string, string>, body: strin
 describe('ControlPlaneGuard', () => {
   it('covers /_local and /_aws and nothing else', () => {
     expect(['/_local', '/_local/tokens', '/_aws/sfn', '/_aws'].map(isControlPlanePath)).toEqual([true, true, true, true]);
-    expect(['/_localx', '/_awsome', '/products', '/', '/basket/_local'].map(isControlPlanePath)).toEqual([false, false, false, false, false]);
+    expect(['/_localx', '/_awsome', '/products', '/', '/basket/_local'].map(isControlPlanePath)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   describe('Host (DNS rebinding)', () => {
     it('lets GET routes through for 127.0.0.1:<port> and localhost:<port>, in any case', async () => {
-      for (const host of ['127.0.0.1:3000', 'localhost:3000', 'LocalHost:3000']) expect(await verdict(request('GET', '/_local/health', { Host: host }))).toBeUndefined();
+      for (const host of ['127.0.0.1:3000', 'localhost:3000', 'LocalHost:3000'])
+        expect(await verdict(request('GET', '/_local/health', { Host: host }))).toBeUndefined();
     });
 
     it('answers 421 for another host, another port or no Host', async () => {
       for (const host of ['evil.example:3000', 'evil.example', '127.0.0.1:3001', '127.0.0.1', '0.0.0.0:3000', '[::1]:3000']) {
-        expect(await verdict(request('GET', '/_local/resources', { Host: host }))).toEqual({ status: 421, message: expect.stringContaining(`(got ${host.toLowerCase()})`) });
+        expect(await verdict(request('GET', '/_local/resources', { Host: host }))).toEqual({
+          status: 421,
+          message: expect.stringContaining(`(got ${host.toLowerCase()})`),
+        });
       }
       const noHost = { ...request('GET', '/_local/resources'), rawHeaders: [] };
       expect(await verdict(noHost)).toEqual({ status: 421, message: expect.stringContaining('(got none)') });
@@ -55,18 +78,34 @@ describe('ControlPlaneGuard', () => {
 
   describe('Origin and Sec-Fetch-Site (pages of other sites)', () => {
     it('answers 403 to an Origin other than the local cloud itself, even on a GET', async () => {
-      for (const origin of ['http://evil.example', 'null', 'https://127.0.0.1:3000', 'http://127.0.0.1:3001', 'http://localhost:3000/', 'http://127.0.0.1:3000.evil.example']) {
-        expect(await verdict(request('GET', '/_local/executions', { Origin: origin }))).toEqual({ status: 403, message: expect.stringContaining(`another origin (${origin})`) });
+      for (const origin of [
+        'http://evil.example',
+        'null',
+        'https://127.0.0.1:3000',
+        'http://127.0.0.1:3001',
+        'http://localhost:3000/',
+        'http://127.0.0.1:3000.evil.example',
+      ]) {
+        expect(await verdict(request('GET', '/_local/executions', { Origin: origin }))).toEqual({
+          status: 403,
+          message: expect.stringContaining(`another origin (${origin})`),
+        });
       }
     });
 
     it('lets the same origin through', async () => {
-      for (const origin of ['http://127.0.0.1:3000', 'http://localhost:3000']) expect(await verdict(request('GET', '/_local/routes', { Origin: origin }))).toBeUndefined();
+      for (const origin of ['http://127.0.0.1:3000', 'http://localhost:3000'])
+        expect(await verdict(request('GET', '/_local/routes', { Origin: origin }))).toBeUndefined();
     });
 
     it('answers 403 to cross-site and same-site browser requests, lets same-origin and none through', async () => {
-      for (const site of ['cross-site', 'same-site']) expect(await verdict(request('GET', '/_local/resources', { 'Sec-Fetch-Site': site }))).toEqual({ status: 403, message: expect.stringContaining(site) });
-      for (const site of ['same-origin', 'none']) expect(await verdict(request('GET', '/_local/resources', { 'Sec-Fetch-Site': site }))).toBeUndefined();
+      for (const site of ['cross-site', 'same-site'])
+        expect(await verdict(request('GET', '/_local/resources', { 'Sec-Fetch-Site': site }))).toEqual({
+          status: 403,
+          message: expect.stringContaining(site),
+        });
+      for (const site of ['same-origin', 'none'])
+        expect(await verdict(request('GET', '/_local/resources', { 'Sec-Fetch-Site': site }))).toBeUndefined();
     });
   });
 
@@ -95,7 +134,10 @@ describe('ControlPlaneGuard', () => {
 
     it('answers 403 to a wrong secret, of any length', async () => {
       for (const wrong of ['', 'secret-of-this-star', 'secret-of-this-start ', `${SECRET}x`]) {
-        expect(await verdict(request('POST', '/_local/deploy', { 'x-local-cloud-secret': wrong }))).toEqual({ status: 403, message: expect.stringContaining('does not match') });
+        expect(await verdict(request('POST', '/_local/deploy', { 'x-local-cloud-secret': wrong }))).toEqual({
+          status: 403,
+          message: expect.stringContaining('does not match'),
+        });
       }
     });
 
@@ -121,23 +163,44 @@ describe('ControlPlaneGuard', () => {
 
     it('answers the JSON protocol error (403, __type) to an unsigned or wrongly signed JSON request', async () => {
       const unsigned = await guard.check(request('POST', '/_aws/sfn', sfnHeaders, '{}'));
-      expect([unsigned?.statusCode, JSON.parse(String(unsigned?.body))]).toEqual([403, { __type: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' }]);
-      const wrong = await guard.check(await signed('/_aws/ssm', { ...sfnHeaders, 'content-type': 'application/x-amz-json-1.1' }, '{}', 'local'));
+      expect([unsigned?.statusCode, JSON.parse(String(unsigned?.body))]).toEqual([
+        403,
+        { __type: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' },
+      ]);
+      const wrong = await guard.check(
+        await signed('/_aws/ssm', { ...sfnHeaders, 'content-type': 'application/x-amz-json-1.1' }, '{}', 'local'),
+      );
       expect(wrong?.statusCode).toBe(403);
-      expect(wrong?.headers).toEqual(expect.objectContaining({ 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-ErrorType': 'InvalidSignatureException' }));
+      expect(wrong?.headers).toEqual(
+        expect.objectContaining({ 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-ErrorType': 'InvalidSignatureException' }),
+      );
       expect(JSON.parse(String(wrong?.body))).toEqual(expect.objectContaining({ __type: 'InvalidSignatureException' }));
     });
 
     it('answers the query protocol error (XML) to a form request (SNS)', async () => {
-      const answer = await guard.check(await signed('/_aws/sns', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, 'Action=Publish&Message=x', 'local'));
+      const answer = await guard.check(
+        await signed(
+          '/_aws/sns',
+          { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+          'Action=Publish&Message=x',
+          'local',
+        ),
+      );
       expect(answer?.statusCode).toBe(403);
-      expect(String(answer?.body)).toMatch(/^<ErrorResponse><Error><Type>Sender<\/Type><Code>SignatureDoesNotMatch<\/Code><Message>The request signature we calculated/);
+      expect(String(answer?.body)).toMatch(
+        /^<ErrorResponse><Error><Type>Sender<\/Type><Code>SignatureDoesNotMatch<\/Code><Message>The request signature we calculated/,
+      );
     });
 
     it('answers the REST-JSON error (x-amzn-ErrorType) to a Lambda Invoke with forged claims and no signature', async () => {
       const forged = JSON.stringify({ requestContext: { authorizer: { claims: { 'cognito:groups': 'admin' } } } });
-      const answer = await guard.check(request('POST', '/_aws/lambda/2015-03-31/functions/payment-Charge/invocations', { 'content-type': 'application/json' }, forged));
-      expect([answer?.statusCode, answer?.headers]).toEqual([403, expect.objectContaining({ 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' })]);
+      const answer = await guard.check(
+        request('POST', '/_aws/lambda/2015-03-31/functions/payment-Charge/invocations', { 'content-type': 'application/json' }, forged),
+      );
+      expect([answer?.statusCode, answer?.headers]).toEqual([
+        403,
+        expect.objectContaining({ 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' }),
+      ]);
     });
 
     it('checks Host and Origin before the signature', async () => {

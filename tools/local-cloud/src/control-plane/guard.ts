@@ -58,7 +58,10 @@ export class ControlPlaneGuard implements RequestGuard {
     const header = (name: string) => headerOf(request.rawHeaders, name);
     const host = header('host')?.toLowerCase();
     if (!host || !this.hosts.has(host)) {
-      return json(421, `the local cloud's control plane answers only Host 127.0.0.1:${this.options.port} or localhost:${this.options.port} (got ${host ?? 'none'})`);
+      return json(
+        421,
+        `the local cloud's control plane answers only Host 127.0.0.1:${this.options.port} or localhost:${this.options.port} (got ${host ?? 'none'})`,
+      );
     }
     const origin = header('origin');
     if (origin !== undefined && !this.origins.has(origin)) {
@@ -88,7 +91,10 @@ export class ControlPlaneGuard implements RequestGuard {
     }
     const sent = header(CONTROL_SECRET_HEADER);
     if (sent === undefined) {
-      return json(401, `${request.httpMethod} ${request.path} changes the local cloud: send header ${CONTROL_SECRET_HEADER} with the content of ${this.options.secretFile} (written at each start)`);
+      return json(
+        401,
+        `${request.httpMethod} ${request.path} changes the local cloud: send header ${CONTROL_SECRET_HEADER} with the content of ${this.options.secretFile} (written at each start)`,
+      );
     }
     if (!sameSecret(sent, secret)) {
       return json(403, `${CONTROL_SECRET_HEADER} does not match ${this.options.secretFile}; it changes at each start: read it again`);
@@ -98,7 +104,10 @@ export class ControlPlaneGuard implements RequestGuard {
 
   private verifierFor(secret: string): SigV4Verifier {
     if (this.verifier?.secret !== secret) {
-      this.verifier = { secret, verifier: new SigV4Verifier({ accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: secret, now: this.options.now }) };
+      this.verifier = {
+        secret,
+        verifier: new SigV4Verifier({ accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: secret, now: this.options.now }),
+      };
     }
     return this.verifier.verifier;
   }
@@ -112,7 +121,8 @@ function sameSecret(sent: string, secret: string): boolean {
 
 function headerOf(rawHeaders: string[], name: string): string | undefined {
   let value: string | undefined;
-  for (let index = 0; index + 1 < rawHeaders.length; index += 2) if (rawHeaders[index].toLowerCase() === name) value = rawHeaders[index + 1];
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2)
+    if (rawHeaders[index].toLowerCase() === name) value = rawHeaders[index + 1];
   return value;
 }
 
@@ -142,7 +152,11 @@ export function awsError(request: SignedRequest, failure: SignatureFailure): Htt
     const code = JSON_CODES[failure.code];
     return {
       statusCode: 403,
-      headers: { 'Content-Type': contentType.startsWith('application/x-amz-json-') ? contentType : 'application/x-amz-json-1.0', 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': code },
+      headers: {
+        'Content-Type': contentType.startsWith('application/x-amz-json-') ? contentType : 'application/x-amz-json-1.0',
+        'x-amzn-RequestId': requestId,
+        'x-amzn-ErrorType': code,
+      },
       body: JSON.stringify({ __type: code, message: failure.message }),
     };
   }

@@ -16,7 +16,10 @@ import { jsonBody, pathRest } from './input';
 /** `POST /_local/tokens`: who the ID token is for (unknown fields refused). */
 const TOKEN_REQUEST = z.strictObject({
   username: z.string().regex(/^[^\s\p{C}]{1,128}$/u, 'a user name: 1 to 128 characters, no spaces'),
-  groups: z.array(z.string().regex(/^[^\s\p{C}]{1,128}$/u)).max(10).optional(),
+  groups: z
+    .array(z.string().regex(/^[^\s\p{C}]{1,128}$/u))
+    .max(10)
+    .optional(),
   ttlSeconds: z.int().min(1).max(86_400).optional(),
   expired: z.boolean().optional(),
 });
@@ -42,7 +45,11 @@ export interface LocalEndpointsHost {
   logger: Logger;
 }
 
-const json = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body, null, 2) });
+const json = (statusCode: number, body: unknown): HttpAnswer => ({
+  statusCode,
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(body, null, 2),
+});
 
 /**
  * The local cloud's own endpoints on the gateway: the AWS front door (`/_aws/dynamodb`, `sqs`,
@@ -58,13 +65,24 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
   const [dynamodbAgent, messagingAgent] = [new http.Agent({ keepAlive: true }), new http.Agent({ keepAlive: true })];
   const dynamodb = `http://127.0.0.1:${runtime.ports.dynamodb}`;
   const messaging = `http://127.0.0.1:${runtime.ports.messaging}`;
-  gateway.addLocalHandler('/_aws/dynamodb', awsFrontDoor({ upstream: dynamodb, agent: dynamodbAgent, faults: { service: 'dynamodb', registry: runtime.faults } }));
+  gateway.addLocalHandler(
+    '/_aws/dynamodb',
+    awsFrontDoor({ upstream: dynamodb, agent: dynamodbAgent, faults: { service: 'dynamodb', registry: runtime.faults } }),
+  );
   gateway.addLocalHandler('/_aws/dynamodbstreams', awsFrontDoor({ upstream: dynamodb, agent: dynamodbAgent }));
   gateway.addLocalHandler(
     '/_aws/sqs',
-    awsFrontDoor({ upstream: messaging, agent: messagingAgent, faults: { service: 'sqs', registry: runtime.faults }, queueUrlBase: `${runtime.baseUrl}/_aws/sqs` }),
+    awsFrontDoor({
+      upstream: messaging,
+      agent: messagingAgent,
+      faults: { service: 'sqs', registry: runtime.faults },
+      queueUrlBase: `${runtime.baseUrl}/_aws/sqs`,
+    }),
   );
-  gateway.addLocalHandler('/_aws/sns', awsFrontDoor({ upstream: messaging, agent: messagingAgent, faults: { service: 'sns', registry: runtime.faults } }));
+  gateway.addLocalHandler(
+    '/_aws/sns',
+    awsFrontDoor({ upstream: messaging, agent: messagingAgent, faults: { service: 'sns', registry: runtime.faults } }),
+  );
   gateway.addLocalHandler('/_aws/sts', awsFrontDoor({ upstream: messaging, agent: messagingAgent }));
   gateway.addLocalHandler(
     '/_local/faults',
@@ -77,7 +95,10 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       }),
     ),
   );
-  gateway.addLocalHandler('/_aws/sfn', stepFunctionsEndpoint(() => runtime.sfn));
+  gateway.addLocalHandler(
+    '/_aws/sfn',
+    stepFunctionsEndpoint(() => runtime.sfn),
+  );
   gateway.addLocalHandler(
     '/_aws/ssm',
     ssmEndpoint(() => {
@@ -87,9 +108,16 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
   );
   gateway.addLocalHandler(
     '/_aws/lambda',
-    lambdaEndpoint((name) => runtime.pools.get(name), '/_aws/lambda', (name, payload) => runtime.asyncInvoker.accept(name, payload, 'lambda:event')),
+    lambdaEndpoint(
+      (name) => runtime.pools.get(name),
+      '/_aws/lambda',
+      (name, payload) => runtime.asyncInvoker.accept(name, payload, 'lambda:event'),
+    ),
   );
-  gateway.addLocalHandler('/_aws/events', eventBridgeEndpoint(() => runtime.events));
+  gateway.addLocalHandler(
+    '/_aws/events',
+    eventBridgeEndpoint(() => runtime.events),
+  );
   gateway.addLocalHandler('/_local/rules', async (request) => {
     const rest = pathRest(request.path, '/_local/rules').split('/').filter(Boolean);
     if (rest.length === 0 && request.httpMethod === 'GET') return json(200, runtime.events.describe());
@@ -106,7 +134,12 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
   });
   gateway.addLocalHandler('/_local/health', async () => {
     const { ready, parts, startedAt, readyAt } = cloud.health();
-    return json(ready ? 200 : 503, { status: ready ? 'ready' : 'starting', parts, uptimeMs: Date.now() - startedAt, readyInMs: readyAt ? readyAt - startedAt : undefined });
+    return json(ready ? 200 : 503, {
+      status: ready ? 'ready' : 'starting',
+      parts,
+      uptimeMs: Date.now() - startedAt,
+      readyInMs: readyAt ? readyAt - startedAt : undefined,
+    });
   });
   gateway.addLocalHandler('/_local/routes', async () => json(200, cloud.routes()));
   gateway.addLocalHandler('/_local/resources', async () => json(200, cloud.describe()));
@@ -115,7 +148,13 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
     if (!id) {
       return json(
         200,
-        runtime.sfn.list().flatMap((machine) => runtime.sfn.listExecutions(machine.arn).map(({ executionArn, name, status, startDate, stopDate }) => ({ executionArn, name, status, startDate, stopDate }))),
+        runtime.sfn
+          .list()
+          .flatMap((machine) =>
+            runtime.sfn
+              .listExecutions(machine.arn)
+              .map(({ executionArn, name, status, startDate, stopDate }) => ({ executionArn, name, status, startDate, stopDate })),
+          ),
       );
     }
     try {
@@ -133,7 +172,13 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
     if (!runtime.signingKey) return json(503, { message: 'the signing key is not loaded yet: try again in a moment' });
     const ttlSeconds = body.ttlSeconds ?? 3600;
     const now = Math.floor(Date.now() / 1000) - (body.expired ? ttlSeconds + 60 : 0);
-    const token = await issueIdToken(runtime.signingKey, { username: body.username, groups: body.groups ?? [], ttlSeconds, now, ...audience });
+    const token = await issueIdToken(runtime.signingKey, {
+      username: body.username,
+      groups: body.groups ?? [],
+      ttlSeconds,
+      now,
+      ...audience,
+    });
     return json(200, { token, ...audience });
   });
   gateway.addLocalHandler('/_local/deploy', async (request) => {
@@ -163,7 +208,11 @@ export function describeResources(runtime: CloudRuntime, services: string[]): Re
     baseUrl: runtime.baseUrl,
     endpoints: runtime.endpointEnvironment(),
     // The emulators themselves, past the front door and its faults (a test reading data back).
-    emulators: { dynamodb: `http://127.0.0.1:${runtime.ports.dynamodb}`, sqs: `http://127.0.0.1:${runtime.ports.messaging}`, sns: `http://127.0.0.1:${runtime.ports.messaging}` },
+    emulators: {
+      dynamodb: `http://127.0.0.1:${runtime.ports.dynamodb}`,
+      sqs: `http://127.0.0.1:${runtime.ports.messaging}`,
+      sns: `http://127.0.0.1:${runtime.ports.messaging}`,
+    },
     services,
     ...Object.assign({}, ...kinds),
     notEmulated: model?.notEmulated,

@@ -20,7 +20,9 @@ describe('control secret', () => {
   it('tells a tool reading it that no local cloud runs when the file is missing', () => {
     const dir = fresh();
     expect(() => readControlSecret(dir)).toThrow(ControlSecretMissingError);
-    expect(() => readControlSecret(dir)).toThrow(`${join(dir, 'control-secret')} does not exist: is the local cloud running? Start it with npm start`);
+    expect(() => readControlSecret(dir)).toThrow(
+      `${join(dir, 'control-secret')} does not exist: is the local cloud running? Start it with npm start`,
+    );
   });
 
   it('is removed at stop, unless a later start replaced it', () => {

@@ -52,7 +52,11 @@ async function sdkRequest(send: (config: ClientConfig) => Promise<unknown>, opti
 /** The captured request in the shape node:http gives the gateway (raw path and query, rawHeaders, a Buffer body). */
 function received(request: Captured): SignedRequest {
   const query = Object.entries(request.query ?? {})
-    .flatMap(([key, value]) => ([] as (string | null)[]).concat(value).map((item) => `${encodeURIComponent(key)}${item === null ? '' : `=${encodeURIComponent(item)}`}`))
+    .flatMap(([key, value]) =>
+      ([] as (string | null)[])
+        .concat(value)
+        .map((item) => `${encodeURIComponent(key)}${item === null ? '' : `=${encodeURIComponent(item)}`}`),
+    )
     .join('&');
   return {
     httpMethod: request.method,
@@ -60,12 +64,17 @@ function received(request: Captured): SignedRequest {
     query,
     rawHeaders: Object.entries(request.headers).flat(),
     // The SDK's JSON body is a Uint8Array view: copy its bytes, as the socket would.
-    body: typeof request.body === 'string' || request.body === undefined ? Buffer.from(request.body ?? '') : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength),
+    body:
+      typeof request.body === 'string' || request.body === undefined
+        ? Buffer.from(request.body ?? '')
+        : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength),
   };
 }
 
 const sfnCall = (config: ClientConfig) =>
-  new SFNClient(config).send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:order-saga:o-1' }));
+  new SFNClient(config).send(
+    new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:order-saga:o-1' }),
+  );
 
 const verifier = (now = NOW) => new SigV4Verifier({ accessKeyId: KEY_ID, secretAccessKey: SECRET, now: () => now });
 const withHeader = (request: SignedRequest, name: string, value: string | undefined): SignedRequest => {
@@ -81,34 +90,57 @@ describe('SigV4Verifier', () => {
     const requests = [
       await sdkRequest(sfnCall),
       await sdkRequest((config) => new SSMClient(config).send(new GetParameterCommand({ Name: '/shop/local/order/queue-url' }))),
-      await sdkRequest((config) => new SNSClient(config).send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:orders', Message: 'héllo & <bye>' }))),
+      await sdkRequest((config) =>
+        new SNSClient(config).send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:orders', Message: 'héllo & <bye>' })),
+      ),
     ];
-    expect(requests.map((request) => request.rawHeaders[request.rawHeaders.findIndex((name) => name.toLowerCase() === 'content-type') + 1])).toEqual([
-      'application/x-amz-json-1.0',
-      'application/x-amz-json-1.1',
-      'application/x-www-form-urlencoded',
-    ]);
+    expect(
+      requests.map((request) => request.rawHeaders[request.rawHeaders.findIndex((name) => name.toLowerCase() === 'content-type') + 1]),
+    ).toEqual(['application/x-amz-json-1.0', 'application/x-amz-json-1.1', 'application/x-www-form-urlencoded']);
     for (const request of requests) expect(await verifier().verify(request)).toEqual({ ok: true });
   });
 
   it('accepts a REST request with an encoded ARN in the path and a query string (Lambda Invoke, as the SDK sends it)', async () => {
-    const signer = new SignatureV4({ credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, region: 'us-east-1', service: 'lambda', sha256: NodeSha256 });
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET },
+      region: 'us-east-1',
+      service: 'lambda',
+      sha256: NodeSha256,
+    });
     const path = `/_aws/lambda/2015-03-31/functions/${encodeURIComponent('arn:aws:lambda:us-east-1:000000000000:function:payment-Charge')}/invocations`;
     const body = '{"orderId":"o-1"}';
     const signed = await signer.sign(
-      { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 3000, path, query: { Qualifier: '$LATEST' }, headers: { host: '127.0.0.1:3000', 'content-type': 'application/json' }, body },
+      {
+        method: 'POST',
+        protocol: 'http:',
+        hostname: '127.0.0.1',
+        port: 3000,
+        path,
+        query: { Qualifier: '$LATEST' },
+        headers: { host: '127.0.0.1:3000', 'content-type': 'application/json' },
+        body,
+      },
       { signingDate: new Date(NOW) },
     );
-    const request = received({ method: 'POST', path, query: { Qualifier: '$LATEST' }, headers: signed.headers as Record<string, string>, body });
+    const request = received({
+      method: 'POST',
+      path,
+      query: { Qualifier: '$LATEST' },
+      headers: signed.headers as Record<string, string>,
+      body,
+    });
     expect(await verifier().verify(request)).toEqual({ ok: true });
-    expect(await verifier().verify({ ...request, query: 'Qualifier=2' })).toEqual(expect.objectContaining({ ok: false, code: 'InvalidSignature' }));
+    expect(await verifier().verify({ ...request, query: 'Qualifier=2' })).toEqual(
+      expect.objectContaining({ ok: false, code: 'InvalidSignature' }),
+    );
   });
 
   it('refuses a signature made with another secret', async () => {
     expect(await verifier().verify(await sdkRequest(sfnCall, { secret: 'local' }))).toEqual({
       ok: false,
       code: 'InvalidSignature',
-      message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
     });
   });
 
@@ -122,8 +154,12 @@ describe('SigV4Verifier', () => {
 
   it('refuses a request without Authorization, and a malformed one', async () => {
     const request = await sdkRequest(sfnCall);
-    expect(await verifier().verify(withHeader(request, 'authorization', undefined))).toEqual(expect.objectContaining({ ok: false, code: 'MissingAuthenticationToken' }));
-    expect(await verifier().verify(withHeader(request, 'authorization', 'Bearer abc'))).toEqual(expect.objectContaining({ ok: false, code: 'IncompleteSignature' }));
+    expect(await verifier().verify(withHeader(request, 'authorization', undefined))).toEqual(
+      expect.objectContaining({ ok: false, code: 'MissingAuthenticationToken' }),
+    );
+    expect(await verifier().verify(withHeader(request, 'authorization', 'Bearer abc'))).toEqual(
+      expect.objectContaining({ ok: false, code: 'IncompleteSignature' }),
+    );
   });
 
   it('refuses a signature older or newer than 5 minutes, and accepts one within the window', async () => {
@@ -134,7 +170,9 @@ describe('SigV4Verifier', () => {
       code: 'InvalidSignature',
       message: 'Signature expired: 20250304T050607Z is now earlier than 20250304T050608Z (20250304T051108Z - 5 min.)',
     });
-    expect(await verifier(NOW - 6 * 60_000).verify(request)).toEqual(expect.objectContaining({ ok: false, code: 'InvalidSignature', message: expect.stringContaining('is now later than') }));
+    expect(await verifier(NOW - 6 * 60_000).verify(request)).toEqual(
+      expect.objectContaining({ ok: false, code: 'InvalidSignature', message: expect.stringContaining('is now later than') }),
+    );
   });
 
   it('refuses a request changed after signing: body, path, a signed header, a dropped signed header, a forged date', async () => {
@@ -143,8 +181,12 @@ describe('SigV4Verifier', () => {
     expect(await verifier().verify({ ...request, body: Buffer.from('{"executionArn":"arn:other"}') })).toEqual(refused);
     expect(await verifier().verify({ ...request, path: '/_aws/y' })).toEqual(refused);
     expect(await verifier().verify(withHeader(request, 'x-amz-target', 'AWSStepFunctions.StopExecution'))).toEqual(refused);
-    expect(await verifier().verify(withHeader(request, 'x-amz-target', undefined))).toEqual(expect.objectContaining({ ok: false, code: 'IncompleteSignature' }));
-    expect(await verifier().verify(withHeader(request, 'x-amz-date', '20250304T050900Z'))).toEqual(expect.objectContaining({ ok: false, code: 'InvalidSignature' }));
+    expect(await verifier().verify(withHeader(request, 'x-amz-target', undefined))).toEqual(
+      expect.objectContaining({ ok: false, code: 'IncompleteSignature' }),
+    );
+    expect(await verifier().verify(withHeader(request, 'x-amz-date', '20250304T050900Z'))).toEqual(
+      expect.objectContaining({ ok: false, code: 'InvalidSignature' }),
+    );
   });
 
   it('ignores headers the client did not sign (a proxy may add them), as AWS does', async () => {
@@ -153,13 +195,33 @@ describe('SigV4Verifier', () => {
   });
 
   it('refuses a signed x-amz-content-sha256 that is not the hash of the body received', async () => {
-    const signer = new SignatureV4({ credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, region: 'us-east-1', service: 'sqs', sha256: NodeSha256 });
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET },
+      region: 'us-east-1',
+      service: 'sqs',
+      sha256: NodeSha256,
+    });
     const forged = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'; // the hash of an empty body
     const signed = await signer.sign(
-      { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 3000, path: '/_aws/sqs', query: {}, headers: { host: '127.0.0.1:3000', 'x-amz-content-sha256': forged }, body: '{"a":1}' },
+      {
+        method: 'POST',
+        protocol: 'http:',
+        hostname: '127.0.0.1',
+        port: 3000,
+        path: '/_aws/sqs',
+        query: {},
+        headers: { host: '127.0.0.1:3000', 'x-amz-content-sha256': forged },
+        body: '{"a":1}',
+      },
       { signingDate: new Date(NOW) },
     );
     const request = received({ method: 'POST', path: '/_aws/sqs', headers: signed.headers as Record<string, string>, body: '{"a":1}' });
-    expect(await verifier().verify(request)).toEqual(expect.objectContaining({ ok: false, code: 'InvalidSignature', message: 'x-amz-content-sha256 is not the SHA-256 of the body received' }));
+    expect(await verifier().verify(request)).toEqual(
+      expect.objectContaining({
+        ok: false,
+        code: 'InvalidSignature',
+        message: 'x-amz-content-sha256 is not the SHA-256 of the body received',
+      }),
+    );
   });
 });

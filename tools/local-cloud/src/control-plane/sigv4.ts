@@ -34,7 +34,11 @@ export interface SigV4VerifierOptions {
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytes = (data: SourceData): string | Uint8Array =>
-  typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  typeof data === 'string'
+    ? data
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 
 /**
  * HMAC keys as KeyObjects, by their bytes. SignatureV4 hashes with a handful of keys (the signing
@@ -107,12 +111,15 @@ export class SigV4Verifier {
     const authorization = headers.get('authorization');
     if (!authorization) return fail('MissingAuthenticationToken', 'Request is missing Authentication Token');
     const parsed = AUTHORIZATION.exec(authorization);
-    if (!parsed) return fail('IncompleteSignature', 'Authorization header requires AWS4-HMAC-SHA256 with Credential, SignedHeaders and Signature');
+    if (!parsed)
+      return fail('IncompleteSignature', 'Authorization header requires AWS4-HMAC-SHA256 with Credential, SignedHeaders and Signature');
     const [, credential, signedHeaderList, signature] = parsed;
     const scope = credential.split('/');
-    if (scope.length !== 5 || scope[4] !== 'aws4_request') return fail('IncompleteSignature', `Credential ${credential} is not <key>/<date>/<region>/<service>/aws4_request`);
+    if (scope.length !== 5 || scope[4] !== 'aws4_request')
+      return fail('IncompleteSignature', `Credential ${credential} is not <key>/<date>/<region>/<service>/aws4_request`);
     const [accessKeyId, shortDate, region, service] = scope;
-    if (accessKeyId !== this.options.accessKeyId) return fail('UnrecognizedClient', 'The security token included in the request is invalid.');
+    if (accessKeyId !== this.options.accessKeyId)
+      return fail('UnrecognizedClient', 'The security token included in the request is invalid.');
 
     const signedHeaders = signedHeaderList.split(';');
     if (!signedHeaders.includes('host') || !signedHeaders.includes('x-amz-date')) {
@@ -126,14 +133,18 @@ export class SigV4Verifier {
     }
     const amzDate = toSign['x-amz-date'];
     const date = AMZ_DATE.exec(amzDate);
-    if (!date || !amzDate.startsWith(shortDate)) return fail('IncompleteSignature', `x-amz-date ${amzDate} is not a date of the credential scope ${shortDate}`);
+    if (!date || !amzDate.startsWith(shortDate))
+      return fail('IncompleteSignature', `x-amz-date ${amzDate} is not a date of the credential scope ${shortDate}`);
     const signingDate = new Date(Date.UTC(+date[1], +date[2] - 1, +date[3], +date[4], +date[5], +date[6]));
     const now = this.now();
     const skew = signingDate.getTime() - now;
     if (Math.abs(skew) > this.maxSkewMs) {
       const minutes = this.maxSkewMs / 60_000;
       const edge = amzDateOf(skew < 0 ? now - this.maxSkewMs : now + this.maxSkewMs);
-      return fail('InvalidSignature', `Signature expired: ${amzDate} is now ${skew < 0 ? 'earlier' : 'later'} than ${edge} (${amzDateOf(now)} ${skew < 0 ? '-' : '+'} ${minutes} min.)`);
+      return fail(
+        'InvalidSignature',
+        `Signature expired: ${amzDate} is now ${skew < 0 ? 'earlier' : 'later'} than ${edge} (${amzDateOf(now)} ${skew < 0 ? '-' : '+'} ${minutes} min.)`,
+      );
     }
     const contentHash = toSign['x-amz-content-sha256'];
     if (contentHash !== undefined && contentHash !== createHash('sha256').update(request.body).digest('hex')) {
@@ -148,13 +159,25 @@ export class SigV4Verifier {
     }
     const [hostname, port] = (toSign.host ?? '').split(':');
     const signed = await this.signer(region, service).sign(
-      { method: request.httpMethod, protocol: 'http:', hostname, port: port ? Number(port) : undefined, path: request.path, query, headers: toSign, body: request.body },
+      {
+        method: request.httpMethod,
+        protocol: 'http:',
+        hostname,
+        port: port ? Number(port) : undefined,
+        path: request.path,
+        query,
+        headers: toSign,
+        body: request.body,
+      },
       { signingDate, signableHeaders: new Set(signedHeaders) },
     );
     const expected = /Signature=([0-9a-f]{64})$/.exec(String(signed.headers.authorization))?.[1];
     if (!expected) throw new Error(`SignatureV4 made no signature: ${String(signed.headers.authorization)}`);
     if (!timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
-      return fail('InvalidSignature', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
+      return fail(
+        'InvalidSignature',
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+      );
     }
     return { ok: true };
   }

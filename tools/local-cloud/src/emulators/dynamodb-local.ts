@@ -43,7 +43,8 @@ export class DynamoDbLocal {
 
   /** Spawns the JVM; resolve {@link ready} to wait until it answers. */
   static spawn(options: DynamoDbLocalOptions): DynamoDbLocal {
-    const launcherSource = options.launcherSource && existsSync(options.launcherSource) ? readFileSync(options.launcherSource, 'utf8') : undefined;
+    const launcherSource =
+      options.launcherSource && existsSync(options.launcherSource) ? readFileSync(options.launcherSource, 'utf8') : undefined;
     try {
       const jvm = spawnDynamoDbLocal({
         port: options.port,
@@ -56,7 +57,9 @@ export class DynamoDbLocal {
       return new DynamoDbLocal(jvm, options);
     } catch (error) {
       if (error instanceof PidFileInUseError) {
-        throw new Error(`another local cloud (pid ${error.ownerPid}) uses ${options.pidFile}; stop it first or set LOCAL_CLOUD_STATE_DIR`, { cause: error });
+        throw new Error(`another local cloud (pid ${error.ownerPid}) uses ${options.pidFile}; stop it first or set LOCAL_CLOUD_STATE_DIR`, {
+          cause: error,
+        });
       }
       throw error;
     }

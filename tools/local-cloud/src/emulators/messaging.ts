@@ -16,7 +16,8 @@ import type { Logger } from '../log';
 import type { QueueMessage, SqsQueueApi } from '../pollers/sqs-poller';
 import { awsJsonCall } from './aws-json-client';
 
-const without = (attributes: Record<string, string>, name: string) => Object.fromEntries(Object.entries(attributes).filter(([key]) => key !== name));
+const without = (attributes: Record<string, string>, name: string) =>
+  Object.fromEntries(Object.entries(attributes).filter(([key]) => key !== name));
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -53,7 +54,13 @@ export class Messaging {
       receiveMessages: async ({ queueUrl, maxNumberOfMessages, waitTimeSeconds }, signal) => {
         const { Messages = [] } = await call<{ Messages?: QueueMessage[] }>(
           'ReceiveMessage',
-          { QueueUrl: queueUrl, MaxNumberOfMessages: maxNumberOfMessages, WaitTimeSeconds: waitTimeSeconds, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] },
+          {
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: maxNumberOfMessages,
+            WaitTimeSeconds: waitTimeSeconds,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          },
           signal,
         );
         return Messages;
@@ -64,7 +71,9 @@ export class Messaging {
           Entries: receiptHandles.map((receiptHandle, index) => ({ Id: String(index), ReceiptHandle: receiptHandle })),
         });
         if (Failed.length > 0) {
-          throw new Error(`${Failed.length} of ${receiptHandles.length} deletes failed (${Failed[0].Code}: ${Failed[0].Message}); those messages come back after the visibility timeout`);
+          throw new Error(
+            `${Failed.length} of ${receiptHandles.length} deletes failed (${Failed[0].Code}: ${Failed[0].Message}); those messages come back after the visibility timeout`,
+          );
         }
       },
     };
@@ -85,14 +94,17 @@ export class Messaging {
       if (existing) {
         if (Object.keys(attributes).length) {
           const changeable = without(attributes, 'FifoQueue');
-          if (Object.keys(changeable).length) await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: changeable }));
+          if (Object.keys(changeable).length)
+            await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: changeable }));
         }
       } else {
         await this.sqs.send(new CreateQueueCommand({ QueueName: queue.name, Attributes: attributes }));
       }
     }
     for (const queue of queues.filter((candidate) => candidate.attributes.RedrivePolicy)) {
-      await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { RedrivePolicy: queue.attributes.RedrivePolicy } }));
+      await this.sqs.send(
+        new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { RedrivePolicy: queue.attributes.RedrivePolicy } }),
+      );
     }
   }
 
@@ -103,7 +115,10 @@ export class Messaging {
   }
 
   /** Subscribes queues to topics (protocol sqs). Other protocols are answered by the caller. */
-  async ensureSubscriptions(subscriptions: SubscriptionDef[], key = (subscription: SubscriptionDef) => `${subscription.service}|${subscription.logicalId}`): Promise<void> {
+  async ensureSubscriptions(
+    subscriptions: SubscriptionDef[],
+    key = (subscription: SubscriptionDef) => `${subscription.service}|${subscription.logicalId}`,
+  ): Promise<void> {
     for (const subscription of subscriptions) {
       const result = await this.sns.send(
         new SubscribeCommand({

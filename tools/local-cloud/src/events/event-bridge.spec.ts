@@ -42,7 +42,12 @@ function subject(overrides: Partial<Record<keyof TargetDelivery, jest.Mock>> = {
   return { bridge, delivery, logger };
 }
 
-const entry = (detail: unknown, overrides: Record<string, unknown> = {}) => ({ Source: 'shop.test', DetailType: 'Thing Happened', Detail: JSON.stringify(detail), ...overrides });
+const entry = (detail: unknown, overrides: Record<string, unknown> = {}) => ({
+  Source: 'shop.test',
+  DetailType: 'Thing Happened',
+  Detail: JSON.stringify(detail),
+  ...overrides,
+});
 
 describe('EventBridge', () => {
   afterEach(() => jest.useRealTimers());
@@ -82,7 +87,13 @@ describe('EventBridge', () => {
     ]);
     await bridge.settle();
     expect(result.FailedEntryCount).toBe(4);
-    expect(result.Entries.map((answer) => ('ErrorCode' in answer ? answer.ErrorCode : 'ok'))).toEqual(['InvalidArgument', 'MalformedDetail', 'MalformedDetail', 'ResourceNotFoundException', 'ok']);
+    expect(result.Entries.map((answer) => ('ErrorCode' in answer ? answer.ErrorCode : 'ok'))).toEqual([
+      'InvalidArgument',
+      'MalformedDetail',
+      'MalformedDetail',
+      'ResourceNotFoundException',
+      'ok',
+    ]);
     expect(delivery.invokeAsync).toHaveBeenCalledTimes(1);
   });
 
@@ -90,12 +101,28 @@ describe('EventBridge', () => {
     const { bridge, delivery } = subject();
     bridge.register(
       [
-        rule({ name: 'on-orders', arn: 'arn:aws:events:us-east-1:000000000000:rule/orders/on-orders', eventBusName: 'orders', targets: [target({ id: 'q', arn: QUEUE, kind: 'sqs' })] }),
+        rule({
+          name: 'on-orders',
+          arn: 'arn:aws:events:us-east-1:000000000000:rule/orders/on-orders',
+          eventBusName: 'orders',
+          targets: [target({ id: 'q', arn: QUEUE, kind: 'sqs' })],
+        }),
         rule({ name: 'off', arn: 'arn:aws:events:us-east-1:000000000000:rule/off', enabled: false }),
       ],
-      [{ service: 'order', stackName: 's', logicalId: 'Bus', name: 'orders', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/orders' }],
+      [
+        {
+          service: 'order',
+          stackName: 's',
+          logicalId: 'Bus',
+          name: 'orders',
+          arn: 'arn:aws:events:us-east-1:000000000000:event-bus/orders',
+        },
+      ],
     );
-    bridge.putEvents([entry({ status: 'FAILED' }), entry({ status: 'FAILED' }, { EventBusName: 'arn:aws:events:us-east-1:000000000000:event-bus/orders' })]);
+    bridge.putEvents([
+      entry({ status: 'FAILED' }),
+      entry({ status: 'FAILED' }, { EventBusName: 'arn:aws:events:us-east-1:000000000000:event-bus/orders' }),
+    ]);
     await bridge.settle();
     expect(delivery.invokeAsync).not.toHaveBeenCalled();
     expect(delivery.sendMessage).toHaveBeenCalledTimes(1);
@@ -138,7 +165,14 @@ describe('EventBridge', () => {
         if (calls <= 2) throw Object.assign(new Error('queue is down'), { name: 'QueueDoesNotExist' });
       }),
     });
-    bridge.register([rule({ targets: [target({ id: 'q', arn: QUEUE, kind: 'sqs', maximumRetryAttempts: 5 })] }), rule({ name: 'other', arn: 'arn:aws:events:us-east-1:000000000000:rule/other', targets: [target({ id: 'sns', arn: 'arn:aws:sns:us-east-1:000000000000:t', kind: 'sns', maximumRetryAttempts: 0 })] })]);
+    bridge.register([
+      rule({ targets: [target({ id: 'q', arn: QUEUE, kind: 'sqs', maximumRetryAttempts: 5 })] }),
+      rule({
+        name: 'other',
+        arn: 'arn:aws:events:us-east-1:000000000000:rule/other',
+        targets: [target({ id: 'sns', arn: 'arn:aws:sns:us-east-1:000000000000:t', kind: 'sns', maximumRetryAttempts: 0 })],
+      }),
+    ]);
     delivery.publish.mockRejectedValue(new Error('topic is gone'));
     bridge.putEvents([entry({ status: 'FAILED' })]);
     await bridge.settle();
@@ -147,7 +181,9 @@ describe('EventBridge', () => {
       { matched: 1, delivered: 1, failed: 2, deadLettered: 0, dropped: 0 },
       { matched: 1, delivered: 0, failed: 1, deadLettered: 0, dropped: 1 },
     ]);
-    expect(logger.lines.some((line) => /warn rule other target sns: event .* dropped \(MaximumRetryAttemptsExhausted/.test(line))).toBe(true);
+    expect(logger.lines.some((line) => /warn rule other target sns: event .* dropped \(MaximumRetryAttemptsExhausted/.test(line))).toBe(
+      true,
+    );
   });
 
   it('gives the target Input, InputPath or InputTransformer output instead of the event, and starts Step Functions executions', async () => {
@@ -161,7 +197,10 @@ describe('EventBridge', () => {
             id: 'template',
             arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m',
             kind: 'states',
-            inputTransformer: { inputPathsMap: { order: '$.detail.orderId', type: '$.detail-type' }, inputTemplate: '{"orderId": <order>, "text": "<type> for <order>", "rule": "<aws.events.rule-name>"}' },
+            inputTransformer: {
+              inputPathsMap: { order: '$.detail.orderId', type: '$.detail-type' },
+              inputTemplate: '{"orderId": <order>, "text": "<type> for <order>", "rule": "<aws.events.rule-name>"}',
+            },
           }),
         ],
       }),
@@ -170,13 +209,24 @@ describe('EventBridge', () => {
     await bridge.settle();
     expect(delivery.sendMessage.mock.calls[0][1]).toBe('{"fixed":true}');
     expect(JSON.parse(delivery.publish.mock.calls[0][1])).toEqual({ status: 'FAILED', orderId: 'o-"7"' });
-    expect(JSON.parse(delivery.startExecution.mock.calls[0][1])).toEqual({ orderId: 'o-"7"', text: 'Thing Happened for o-"7"', rule: 'saga-ended' });
+    expect(JSON.parse(delivery.startExecution.mock.calls[0][1])).toEqual({
+      orderId: 'o-"7"',
+      text: 'Thing Happened for o-"7"',
+      rule: 'saga-ended',
+    });
   });
 
   it('fires a scheduled rule on its schedule with a Scheduled Event, and on demand with runRule', async () => {
     jest.useFakeTimers({ now: Date.parse('2025-03-01T10:07:30Z') });
     const { bridge, delivery } = subject();
-    bridge.register([rule({ name: 'sweep', arn: 'arn:aws:events:us-east-1:000000000000:rule/sweep', eventPattern: undefined, scheduleExpression: 'rate(5 minutes)' })]);
+    bridge.register([
+      rule({
+        name: 'sweep',
+        arn: 'arn:aws:events:us-east-1:000000000000:rule/sweep',
+        eventPattern: undefined,
+        scheduleExpression: 'rate(5 minutes)',
+      }),
+    ]);
     expect(bridge.describe()[0].nextFireAt).toBe('2025-03-01T10:12:30.000Z');
     await jest.advanceTimersByTimeAsync(5 * 60_000 - 1);
     expect(delivery.invokeAsync).not.toHaveBeenCalled();
@@ -215,7 +265,11 @@ describe('EventBridge', () => {
 
   it('names and skips a rule with an invalid pattern or schedule; runRule refuses pattern rules and unknown names', () => {
     const { bridge, logger } = subject();
-    bridge.register([rule({ logicalId: 'Bad', eventPattern: { source: 'not-an-array' } }), rule({ logicalId: 'Late', name: 'late', arn: 'x', eventPattern: undefined, scheduleExpression: 'rate(5 seconds)' }), rule()]);
+    bridge.register([
+      rule({ logicalId: 'Bad', eventPattern: { source: 'not-an-array' } }),
+      rule({ logicalId: 'Late', name: 'late', arn: 'x', eventPattern: undefined, scheduleExpression: 'rate(5 seconds)' }),
+      rule(),
+    ]);
     expect(bridge.describe().map((described) => described.name)).toEqual(['saga-ended']);
     expect(logger.lines.filter((line) => line.startsWith('warn rule'))).toEqual([
       expect.stringContaining('rule shop-local-order/Bad not started: Event pattern is not valid'),
@@ -252,12 +306,29 @@ describe('target input', () => {
   });
 
   it('fills a plain-text template with raw text', () => {
-    expect(targetInput({ inputTransformer: { inputPathsMap: { id: '$.detail.orderId', total: '$.detail.total' }, inputTemplate: 'order <id> costs <total>' } }, event, context)).toBe('order o-1 costs 12');
+    expect(
+      targetInput(
+        {
+          inputTransformer: {
+            inputPathsMap: { id: '$.detail.orderId', total: '$.detail.total' },
+            inputTemplate: 'order <id> costs <total>',
+          },
+        },
+        event,
+        context,
+      ),
+    ).toBe('order o-1 costs 12');
   });
 
   it('fills a JSON template: JSON outside strings, escaped text inside them, null for a missing path', () => {
     const text = targetInput(
-      { inputTransformer: { inputPathsMap: { lines: '$.detail.lines', id: '$.detail.orderId', gone: '$.detail.missing' }, inputTemplate: '{"lines": <lines>, "id": "<id>", "gone": <gone>, "event": <aws.events.event.json>, "at": "<aws.events.event.ingestion-time>"}' } },
+      {
+        inputTransformer: {
+          inputPathsMap: { lines: '$.detail.lines', id: '$.detail.orderId', gone: '$.detail.missing' },
+          inputTemplate:
+            '{"lines": <lines>, "id": "<id>", "gone": <gone>, "event": <aws.events.event.json>, "at": "<aws.events.event.ingestion-time>"}',
+        },
+      },
       event,
       context,
     );

@@ -142,7 +142,10 @@ export class EventBridge {
   }
 
   /** Puts an event on a bus (AWS services' own events go to the default bus) and returns it. */
-  emit(event: { source: string; 'detail-type': string; detail: unknown; resources?: string[]; time?: Date }, busName = DEFAULT_EVENT_BUS): BusEvent {
+  emit(
+    event: { source: string; 'detail-type': string; detail: unknown; resources?: string[]; time?: Date },
+    busName = DEFAULT_EVENT_BUS,
+  ): BusEvent {
     const full: BusEvent = {
       version: '0',
       id: randomUUID(),
@@ -185,12 +188,21 @@ export class EventBridge {
         maximumEventAgeSeconds,
         deadLetterArn,
       })),
-      counts: { matched: running.matched, delivered: running.delivered, failed: running.failed, deadLettered: running.deadLettered, dropped: running.dropped },
+      counts: {
+        matched: running.matched,
+        delivered: running.delivered,
+        failed: running.failed,
+        deadLettered: running.deadLettered,
+        dropped: running.dropped,
+      },
     }));
   }
 
   listBuses(): { name: string; arn: string }[] {
-    return [{ name: DEFAULT_EVENT_BUS, arn: eventBusArn(DEFAULT_EVENT_BUS) }, ...[...this.buses.values()].map(({ name, arn }) => ({ name, arn }))];
+    return [
+      { name: DEFAULT_EVENT_BUS, arn: eventBusArn(DEFAULT_EVENT_BUS) },
+      ...[...this.buses.values()].map(({ name, arn }) => ({ name, arn })),
+    ];
   }
 
   /** Waits until no delivery is running or waiting for a retry (tests). */
@@ -252,15 +264,29 @@ export class EventBridge {
     void attempt.finally(() => this.inFlight.delete(attempt));
   }
 
-  private async failed(running: RunningRule, target: EventTargetDef, event: BusEvent, ingestionTime: number, retries: number, error: Error): Promise<void> {
+  private async failed(
+    running: RunningRule,
+    target: EventTargetDef,
+    event: BusEvent,
+    ingestionTime: number,
+    retries: number,
+    error: Error,
+  ): Promise<void> {
     running.failed += 1;
     const ageSeconds = (Date.now() - ingestionTime) / 1000;
     const exhausted =
-      retries >= target.maximumRetryAttempts ? 'MaximumRetryAttemptsExhausted' : ageSeconds >= target.maximumEventAgeSeconds ? 'MaximumEventAgeExhausted' : undefined;
+      retries >= target.maximumRetryAttempts
+        ? 'MaximumRetryAttemptsExhausted'
+        : ageSeconds >= target.maximumEventAgeSeconds
+          ? 'MaximumEventAgeExhausted'
+          : undefined;
     const where = `rule ${running.def.name} target ${target.id}`;
     if (!exhausted) {
       const delay = Math.round(Math.min(60_000, 1000 * 2 ** retries) * (this.deps.retryDelayScale ?? 1));
-      this.deps.logger.line('events', `${where}: delivery failed (${error.name}: ${error.message}); retry ${retries + 1}/${target.maximumRetryAttempts} in ${delay} ms`);
+      this.deps.logger.line(
+        'events',
+        `${where}: delivery failed (${error.name}: ${error.message}); retry ${retries + 1}/${target.maximumRetryAttempts} in ${delay} ms`,
+      );
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);
         this.deliver(running, target, event, ingestionTime, retries + 1);
@@ -293,7 +319,11 @@ export class EventBridge {
   }
 
   private async send(rule: RuleDef, target: EventTargetDef, event: BusEvent, ingestionTime: number): Promise<void> {
-    const input = targetInput(target, event as unknown as Record<string, unknown>, { ruleArn: rule.arn, ruleName: rule.name, ingestionTime });
+    const input = targetInput(target, event as unknown as Record<string, unknown>, {
+      ruleArn: rule.arn,
+      ruleName: rule.name,
+      ingestionTime,
+    });
     switch (target.kind) {
       case 'lambda': {
         let payload: unknown = input;
@@ -345,7 +375,10 @@ export class RuleNotFoundError extends Error {
 
 function entryProblem(entry: PutEventsEntry): { code: string; message: string } | undefined {
   if (typeof entry !== 'object' || entry === null) return { code: 'InvalidArgument', message: 'An entry must be an object.' };
-  const required = (name: string) => ({ code: 'InvalidArgument', message: `Parameter ${name} is not valid. Reason: ${name} is a required argument.` });
+  const required = (name: string) => ({
+    code: 'InvalidArgument',
+    message: `Parameter ${name} is not valid. Reason: ${name} is a required argument.`,
+  });
   if (!entry.Source || typeof entry.Source !== 'string') return required('Source');
   if (!entry.DetailType || typeof entry.DetailType !== 'string') return required('DetailType');
   if (typeof entry.Detail !== 'string') return required('Detail');
@@ -355,11 +388,16 @@ function entryProblem(entry: PutEventsEntry): { code: string; message: string } 
   } catch {
     return { code: 'MalformedDetail', message: 'Detail is malformed.' };
   }
-  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return { code: 'MalformedDetail', message: 'Detail is malformed.' };
-  if (entry.Resources !== undefined && (!Array.isArray(entry.Resources) || !entry.Resources.every((resource) => typeof resource === 'string'))) {
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
+    return { code: 'MalformedDetail', message: 'Detail is malformed.' };
+  if (
+    entry.Resources !== undefined &&
+    (!Array.isArray(entry.Resources) || !entry.Resources.every((resource) => typeof resource === 'string'))
+  ) {
     return { code: 'InvalidArgument', message: 'Parameter Resources is not valid.' };
   }
-  if (Buffer.byteLength(JSON.stringify(entry)) > MAX_ENTRY_BYTES) return { code: 'InvalidArgument', message: 'Total size of the entry exceeds the 256 KB limit.' };
+  if (Buffer.byteLength(JSON.stringify(entry)) > MAX_ENTRY_BYTES)
+    return { code: 'InvalidArgument', message: 'Total size of the entry exceeds the 256 KB limit.' };
   return undefined;
 }
 

@@ -46,7 +46,8 @@ function compileObject(pattern: Record<string, unknown>, path: string): FieldTes
   for (const [key, value] of Object.entries(pattern)) {
     const where = path ? `${path}.${key}` : key;
     if (key === '$or') {
-      if (!Array.isArray(value) || value.length < 2 || !value.every(isObject)) throw new EventPatternError(`${where} must be an array of at least two objects`);
+      if (!Array.isArray(value) || value.length < 2 || !value.every(isObject))
+        throw new EventPatternError(`${where} must be an array of at least two objects`);
       const alternatives = value.map((alternative, index) => compileObject(alternative as Record<string, unknown>, `${where}[${index}]`));
       tests.push((parent) => alternatives.some((alternative) => alternative(parent)));
     } else if (isObject(value)) {
@@ -82,7 +83,8 @@ function matchLeaf(leaf: LeafTest, parent: Record<string, unknown>, key: string)
 }
 
 function compileLeaf(matcher: unknown, where: string): LeafTest {
-  if (matcher === null || typeof matcher === 'string' || typeof matcher === 'boolean') return { kind: 'value', test: (value) => value === matcher };
+  if (matcher === null || typeof matcher === 'string' || typeof matcher === 'boolean')
+    return { kind: 'value', test: (value) => value === matcher };
   if (typeof matcher === 'number') return { kind: 'value', test: (value) => typeof value === 'number' && value === matcher };
   if (!isObject(matcher)) throw new EventPatternError(`${where}: ${JSON.stringify(matcher)} is not a value or a filter`);
   const keys = Object.keys(matcher);
@@ -115,7 +117,8 @@ function stringTest(operator: string, operand: unknown, where: string): ValueTes
   let text = operand;
   if ((operator === 'prefix' || operator === 'suffix') && isObject(operand)) {
     const inner = Object.keys(operand);
-    if (inner.length !== 1 || inner[0] !== 'equals-ignore-case') throw new EventPatternError(`${where}: ${operator} takes a string or {"equals-ignore-case": string}`);
+    if (inner.length !== 1 || inner[0] !== 'equals-ignore-case')
+      throw new EventPatternError(`${where}: ${operator} takes a string or {"equals-ignore-case": string}`);
     ignoreCase = true;
     text = operand['equals-ignore-case'];
   }
@@ -181,10 +184,12 @@ function numericTest(operand: unknown, where: string): ValueTest {
 function cidrTest(operand: unknown, where: string): ValueTest {
   const match = typeof operand === 'string' ? /^(.+)\/(\d{1,3})$/.exec(operand) : null;
   const family = match && isIPv4(match[1]) ? 'ipv4' : match && isIPv6(match[1]) ? 'ipv6' : undefined;
-  if (!match || !family || Number(match[2]) > (family === 'ipv4' ? 32 : 128)) throw new EventPatternError(`${where}: ${JSON.stringify(operand)} is not a CIDR block`);
+  if (!match || !family || Number(match[2]) > (family === 'ipv4' ? 32 : 128))
+    throw new EventPatternError(`${where}: ${JSON.stringify(operand)} is not a CIDR block`);
   const block = new BlockList();
   block.addSubnet(match[1], Number(match[2]), family);
-  return (value) => typeof value === 'string' && ((isIPv4(value) && block.check(value, 'ipv4')) || (isIPv6(value) && block.check(value, 'ipv6')));
+  return (value) =>
+    typeof value === 'string' && ((isIPv4(value) && block.check(value, 'ipv4')) || (isIPv6(value) && block.check(value, 'ipv6')));
 }
 
 function anythingButTest(operand: unknown, where: string): ValueTest {

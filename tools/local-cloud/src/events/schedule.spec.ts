@@ -26,21 +26,39 @@ describe('parseSchedule', () => {
   });
 
   it('keeps a rate on its grid when asked from between two firings', () => {
-    expect(iso(parseSchedule('rate(5 minutes)', at('2025-03-01T10:00:00Z')).nextAfter(at('2025-03-01T10:11:00Z')))).toBe('2025-03-01T10:15:00.000Z');
+    expect(iso(parseSchedule('rate(5 minutes)', at('2025-03-01T10:00:00Z')).nextAfter(at('2025-03-01T10:11:00Z')))).toBe(
+      '2025-03-01T10:15:00.000Z',
+    );
   });
 
   it.each([
     // The examples of the EventBridge user guide (schedule expressions for rules).
     ['cron(0 10 * * ? *)', 'every day at 10:00 UTC', ['2025-03-02T10:00:00.000Z', '2025-03-03T10:00:00.000Z']],
     ['cron(15 12 * * ? *)', 'every day at 12:15', ['2025-03-01T12:15:00.000Z', '2025-03-02T12:15:00.000Z']],
-    ['cron(0 18 ? * MON-FRI *)', 'weekdays at 18:00 (1 March 2025 is a Saturday)', ['2025-03-03T18:00:00.000Z', '2025-03-04T18:00:00.000Z']],
+    [
+      'cron(0 18 ? * MON-FRI *)',
+      'weekdays at 18:00 (1 March 2025 is a Saturday)',
+      ['2025-03-03T18:00:00.000Z', '2025-03-04T18:00:00.000Z'],
+    ],
     ['cron(0 8 1 * ? *)', 'the first of every month at 8:00', ['2025-04-01T08:00:00.000Z', '2025-05-01T08:00:00.000Z']],
     ['cron(0/15 * * * ? *)', 'every 15 minutes', ['2025-03-01T10:15:00.000Z', '2025-03-01T10:30:00.000Z']],
     ['cron(0/10 * ? * MON-FRI *)', 'every 10 minutes on weekdays', ['2025-03-03T00:00:00.000Z', '2025-03-03T00:10:00.000Z']],
-    ['cron(0/5 8-17 ? * MON-FRI *)', 'every 5 minutes between 8:00 and 17:55 on weekdays', ['2025-03-03T08:00:00.000Z', '2025-03-03T08:05:00.000Z']],
-    ['cron(0 9 ? * 2#1 *)', 'the first Monday of each month at 9:00 (days of the week start at 1 = SUN)', ['2025-03-03T09:00:00.000Z', '2025-04-07T09:00:00.000Z']],
+    [
+      'cron(0/5 8-17 ? * MON-FRI *)',
+      'every 5 minutes between 8:00 and 17:55 on weekdays',
+      ['2025-03-03T08:00:00.000Z', '2025-03-03T08:05:00.000Z'],
+    ],
+    [
+      'cron(0 9 ? * 2#1 *)',
+      'the first Monday of each month at 9:00 (days of the week start at 1 = SUN)',
+      ['2025-03-03T09:00:00.000Z', '2025-04-07T09:00:00.000Z'],
+    ],
     ['cron(0 10 L * ? *)', 'the last day of the month', ['2025-03-31T10:00:00.000Z', '2025-04-30T10:00:00.000Z']],
-    ['cron(0 9 15W * ? *)', 'the weekday nearest the 15th (15 March 2025 is a Saturday)', ['2025-03-14T09:00:00.000Z', '2025-04-15T09:00:00.000Z']],
+    [
+      'cron(0 9 15W * ? *)',
+      'the weekday nearest the 15th (15 March 2025 is a Saturday)',
+      ['2025-03-14T09:00:00.000Z', '2025-04-15T09:00:00.000Z'],
+    ],
     ['cron(* * * * ? *)', 'every minute, on the minute', ['2025-03-01T10:08:00.000Z', '2025-03-01T10:09:00.000Z']],
   ])('%s: %s', (expression, _what, expected) => {
     expect(firings(expression, '2025-03-01T10:07:30Z', 2)).toEqual(expected);

@@ -36,11 +36,14 @@ export function parseSchedule(expression: string, anchorMs: number): Schedule {
   const cron = /^cron\((.+)\)$/.exec(expression);
   if (!cron) throw new ScheduleExpressionError(expression, 'expected rate(...) or cron(...)');
   const fields = cron[1].trim().split(/\s+/);
-  if (fields.length !== 6) throw new ScheduleExpressionError(expression, 'cron takes six fields: minutes hours day-of-month month day-of-week year');
+  if (fields.length !== 6)
+    throw new ScheduleExpressionError(expression, 'cron takes six fields: minutes hours day-of-month month day-of-week year');
   if (!fields.every((field) => /^[0-9A-Za-z,\-*/?#]+$/.test(field))) throw new ScheduleExpressionError(expression, 'unexpected characters');
   const [, , dayOfMonth, , dayOfWeek] = fields;
-  if ((dayOfMonth === '?') === (dayOfWeek === '?')) throw new ScheduleExpressionError(expression, 'exactly one of day-of-month and day-of-week must be ?');
-  if (fields.some((field, index) => field.includes('?') && index !== 2 && index !== 4)) throw new ScheduleExpressionError(expression, '? is only for the day fields');
+  if ((dayOfMonth === '?') === (dayOfWeek === '?'))
+    throw new ScheduleExpressionError(expression, 'exactly one of day-of-month and day-of-week must be ?');
+  if (fields.some((field, index) => field.includes('?') && index !== 2 && index !== 4))
+    throw new ScheduleExpressionError(expression, '? is only for the day fields');
   let parsed: ReturnType<typeof awsCron.parse>;
   try {
     parsed = awsCron.parse(fields.join(' '));

@@ -14,7 +14,11 @@ export interface TargetInputContext {
  * `aws.events.rule-arn`, `aws.events.rule-name`, `aws.events.event.ingestion-time`,
  * `aws.events.event` and `aws.events.event.json`), else the whole event as JSON.
  */
-export function targetInput(target: Pick<EventTargetDef, 'input' | 'inputPath' | 'inputTransformer'>, event: Record<string, unknown>, context: TargetInputContext): string {
+export function targetInput(
+  target: Pick<EventTargetDef, 'input' | 'inputPath' | 'inputTransformer'>,
+  event: Record<string, unknown>,
+  context: TargetInputContext,
+): string {
   if (target.input !== undefined) return target.input;
   if (target.inputPath !== undefined) return JSON.stringify(jsonPath(event, target.inputPath) ?? null);
   if (!target.inputTransformer) return JSON.stringify(event);
@@ -51,7 +55,8 @@ function fillTemplate(template: string, values: Map<string, unknown>): string {
       if (values.has(name)) {
         const value = values.get(name);
         if (!json) out += value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-        else if (inString) out += value === undefined ? '' : JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value)).slice(1, -1);
+        else if (inString)
+          out += value === undefined ? '' : JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value)).slice(1, -1);
         else out += value === undefined ? 'null' : JSON.stringify(value);
         index = end;
         continue;
@@ -70,7 +75,11 @@ export function jsonPath(document: unknown, path: string): unknown {
   let current: unknown = document;
   for (const segment of segments) {
     if (current === null || typeof current !== 'object') return undefined;
-    const key = segment.startsWith('.') ? segment.slice(1) : /^\[\d+\]$/.test(segment) ? Number(segment.slice(1, -1)) : segment.slice(2, -2);
+    const key = segment.startsWith('.')
+      ? segment.slice(1)
+      : /^\[\d+\]$/.test(segment)
+        ? Number(segment.slice(1, -1))
+        : segment.slice(2, -2);
     current = (current as Record<string | number, unknown>)[key];
   }
   return current;

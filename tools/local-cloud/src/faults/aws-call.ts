@@ -12,7 +12,8 @@ const parseJson = (body: Buffer): Json => {
   }
 };
 
-const strings = (...values: unknown[]): string[] => values.filter((value): value is string => typeof value === 'string' && value.length > 0);
+const strings = (...values: unknown[]): string[] =>
+  values.filter((value): value is string => typeof value === 'string' && value.length > 0);
 
 /** Table names of a DynamoDB request: `TableName`, the keys of `RequestItems`, the tables of `TransactItems`. */
 function dynamodbTables(input: Json): string[] {

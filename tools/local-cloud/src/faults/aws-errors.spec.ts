@@ -17,7 +17,13 @@ const answering = (answers: HttpAnswer[]) => {
       handle: async () => {
         const answer = answers[Math.min(seen.length, answers.length - 1)];
         seen.push(answer.statusCode);
-        return { response: { statusCode: answer.statusCode, headers: Object.fromEntries(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])), body: Readable.from([Buffer.from(answer.body as string)]) } };
+        return {
+          response: {
+            statusCode: answer.statusCode,
+            headers: Object.fromEntries(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+            body: Readable.from([Buffer.from(answer.body as string)]),
+          },
+        };
       },
     },
   };
@@ -73,8 +79,18 @@ describe('AWS error answers, read by the SDK clients', () => {
   });
 
   it('an error the SDK does not retry is sent once (the control for the attempts above)', async () => {
-    const handler = answering([{ statusCode: 400, headers: { 'Content-Type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ValidationException', message: 'no' }) }]);
-    expect(await failure(handler, () => new DynamoDBClient(config(handler)).send(putItem))).toEqual({ name: 'ValidationException', status: 400, attempts: 1 });
+    const handler = answering([
+      {
+        statusCode: 400,
+        headers: { 'Content-Type': 'application/x-amz-json-1.0' },
+        body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ValidationException', message: 'no' }),
+      },
+    ]);
+    expect(await failure(handler, () => new DynamoDBClient(config(handler)).send(putItem))).toEqual({
+      name: 'ValidationException',
+      status: 400,
+      attempts: 1,
+    });
   });
 
   it('is retried by the SDK, which succeeds once the fault is spent', async () => {

@@ -21,15 +21,24 @@ const ERRORS: Record<FaultService, Record<AwsFaultError, ErrorShape>> = {
     throttle: {
       statusCode: 400,
       code: 'ProvisionedThroughputExceededException',
-      message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+      message:
+        'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
     },
   },
   sqs: {
-    unavailable: { statusCode: 500, code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure.' },
+    unavailable: {
+      statusCode: 500,
+      code: 'InternalFailure',
+      message: 'The request processing has failed because of an unknown error, exception or failure.',
+    },
     throttle: { statusCode: 400, code: 'RequestThrottled', message: 'Request is throttled.' },
   },
   sns: {
-    unavailable: { statusCode: 503, code: 'ServiceUnavailable', message: 'The request has failed due to a temporary failure of the server.' },
+    unavailable: {
+      statusCode: 503,
+      code: 'ServiceUnavailable',
+      message: 'The request has failed due to a temporary failure of the server.',
+    },
     throttle: { statusCode: 400, code: 'Throttling', message: 'Rate exceeded' },
   },
 };

@@ -6,7 +6,11 @@ import { checkTargets, MAX_FAULT_RULES, parseFaultRule, type FaultTargets } from
 /** A rule is a few hundred bytes; anything much larger is not one. */
 const MAX_RULE_BYTES = 16 * 1024;
 
-const json = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body, null, 2) });
+const json = (statusCode: number, body: unknown): HttpAnswer => ({
+  statusCode,
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(body, null, 2),
+});
 
 /**
  * `/_local/faults`: `POST` a rule (201 with its id), `GET` the rules with their hits (or
@@ -42,7 +46,9 @@ export function faultsEndpoint(registry: FaultRegistry, targets: FaultTargets, p
         const problem = await checkTargets(parsed.rule, targets);
         if (problem) return json(400, problem);
         const added = registry.add(parsed.rule);
-        return added ? json(201, added) : json(409, { message: `${MAX_FAULT_RULES} rules are kept already: DELETE ${prefix} (or one of them) first` });
+        return added
+          ? json(201, added)
+          : json(409, { message: `${MAX_FAULT_RULES} rules are kept already: DELETE ${prefix} (or one of them) first` });
       }
       default:
         return json(405, { message: `${request.httpMethod} is not served here: GET, POST or DELETE ${prefix}` });

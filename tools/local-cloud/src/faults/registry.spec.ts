@@ -22,8 +22,19 @@ const saga = { name: 'shop-local-order-Saga', arn: 'arn:aws:states:us-east-1:000
 describe('FaultRegistry', () => {
   it('fails as many calls as the count says, then none, and shows the hits', () => {
     const { registry, logger } = setup();
-    const added = registry.add(rule({ kind: 'aws', service: 'dynamodb', operations: ['PutItem'], resource: 'Stock', error: 'throttle', count: 2 }));
-    expect(added).toEqual(expect.objectContaining({ id: 'fault-1', hits: 0, remaining: 2, secondsLeft: null, active: true, createdAt: '2026-01-01T00:00:00.000Z' }));
+    const added = registry.add(
+      rule({ kind: 'aws', service: 'dynamodb', operations: ['PutItem'], resource: 'Stock', error: 'throttle', count: 2 }),
+    );
+    expect(added).toEqual(
+      expect.objectContaining({
+        id: 'fault-1',
+        hits: 0,
+        remaining: 2,
+        secondsLeft: null,
+        active: true,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      }),
+    );
     expect(registry.watches('dynamodb')).toBe(true);
     expect([1, 2, 3].map(() => registry.awsFault(putItem())?.error)).toEqual(['throttle', 'throttle', undefined]);
     expect(registry.get('fault-1')).toEqual(expect.objectContaining({ hits: 2, remaining: 0, active: false }));
@@ -49,12 +60,27 @@ describe('FaultRegistry', () => {
 
   it('matches only the service, operations and resource it names', () => {
     const { registry } = setup();
-    registry.add(rule({ kind: 'aws', service: 'dynamodb', operations: ['PutItem', 'TransactWriteItems'], resource: 'Stock', error: 'unavailable', count: 10 }));
+    registry.add(
+      rule({
+        kind: 'aws',
+        service: 'dynamodb',
+        operations: ['PutItem', 'TransactWriteItems'],
+        resource: 'Stock',
+        error: 'unavailable',
+        count: 10,
+      }),
+    );
     expect(registry.watches('sqs')).toBe(false);
     expect(registry.awsFault({ service: 'sqs', operation: 'PutItem', resources: ['Stock'] })).toBeUndefined();
     expect(registry.awsFault({ service: 'dynamodb', operation: 'GetItem', resources: ['shop-local-inventory-Stock'] })).toBeUndefined();
     expect(registry.awsFault(putItem('shop-local-order-Orders'))).toBeUndefined();
-    expect(registry.awsFault({ service: 'dynamodb', operation: 'TransactWriteItems', resources: ['shop-local-order-Orders', 'shop-local-inventory-Stock'] })).toBeDefined();
+    expect(
+      registry.awsFault({
+        service: 'dynamodb',
+        operation: 'TransactWriteItems',
+        resources: ['shop-local-order-Orders', 'shop-local-inventory-Stock'],
+      }),
+    ).toBeDefined();
     expect(registry.get('fault-1')?.hits).toBe(1);
   });
 
@@ -64,9 +90,17 @@ describe('FaultRegistry', () => {
     registry.add(rule({ kind: 'function', function: 'ChargePaymentFunction32A27948', mode: 'crash-before', count: 1 }));
     registry.add(rule({ kind: 'function', function: 'order:Confirm', mode: 'timeout-after', count: 1 }));
     expect([registry.crashBefore(charge), registry.crashBefore(charge)]).toEqual([true, false]);
-    expect([registry.afterHandler(charge), registry.afterHandler(charge), registry.afterHandler(charge)]).toEqual(['crash', 'crash', undefined]);
+    expect([registry.afterHandler(charge), registry.afterHandler(charge), registry.afterHandler(charge)]).toEqual([
+      'crash',
+      'crash',
+      undefined,
+    ]);
     const confirm = { name: 'shop-local-order-ConfirmOrderFunctionAFA74C9B', label: 'order:ConfirmOrderFunction' };
-    expect([registry.crashBefore(confirm), registry.afterHandler(confirm), registry.afterHandler(confirm)]).toEqual([false, 'timeout', undefined]);
+    expect([registry.crashBefore(confirm), registry.afterHandler(confirm), registry.afterHandler(confirm)]).toEqual([
+      false,
+      'timeout',
+      undefined,
+    ]);
     expect(registry.list().map((view) => view.hits)).toEqual([2, 1, 1]);
   });
 
@@ -74,13 +108,19 @@ describe('FaultRegistry', () => {
     const { registry } = setup();
     registry.add(rule({ kind: 'execution', stateMachine: 'order-Saga', afterState: 'ReserveStock', action: 'stop', count: 2 }));
     expect(registry.stopAfterState(saga, 'ChargePayment')).toBe(false);
-    expect(registry.stopAfterState({ name: 'shop-local-other-Flow', arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:shop-local-other-Flow' }, 'ReserveStock')).toBe(false);
+    expect(
+      registry.stopAfterState(
+        { name: 'shop-local-other-Flow', arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:shop-local-other-Flow' },
+        'ReserveStock',
+      ),
+    ).toBe(false);
     expect([1, 2, 3].map(() => registry.stopAfterState(saga, 'ReserveStock'))).toEqual([true, true, false]);
   });
 
   it('deletes one rule or all, keeps at most MAX_FAULT_RULES, and never reuses an id', () => {
     const { registry } = setup();
-    for (let index = 0; index < MAX_FAULT_RULES; index += 1) expect(registry.add(rule({ kind: 'aws', service: 'sqs', error: 'throttle', count: 1 }))).toBeDefined();
+    for (let index = 0; index < MAX_FAULT_RULES; index += 1)
+      expect(registry.add(rule({ kind: 'aws', service: 'sqs', error: 'throttle', count: 1 }))).toBeDefined();
     expect(registry.add(rule({ kind: 'aws', service: 'sqs', error: 'throttle', count: 1 }))).toBeUndefined();
     expect(registry.remove('fault-7')?.id).toBe('fault-7');
     expect(registry.remove('fault-7')).toBeUndefined();

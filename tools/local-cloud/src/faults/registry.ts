@@ -1,12 +1,5 @@
 import type { Logger } from '../log';
-import {
-  MAX_FAULT_RULES,
-  matchesFunction,
-  matchesMachine,
-  type AwsFaultRule,
-  type FaultRule,
-  type FaultService,
-} from './rules';
+import { MAX_FAULT_RULES, matchesFunction, matchesMachine, type AwsFaultRule, type FaultRule, type FaultService } from './rules';
 
 /** One AWS API call a function made, as far as fault rules look at it. */
 export interface AwsCall {
@@ -76,7 +69,13 @@ export class FaultRegistry implements FunctionFaults, ExecutionFaults {
   add(rule: FaultRule): FaultView | undefined {
     if (this.entries.length >= MAX_FAULT_RULES) return undefined;
     const createdAt = this.now();
-    const entry: Entry = { id: `fault-${this.nextId++}`, rule, createdAt, hits: 0, expiresAt: rule.seconds === undefined ? undefined : createdAt + rule.seconds * 1000 };
+    const entry: Entry = {
+      id: `fault-${this.nextId++}`,
+      rule,
+      createdAt,
+      hits: 0,
+      expiresAt: rule.seconds === undefined ? undefined : createdAt + rule.seconds * 1000,
+    };
     this.entries.push(entry);
     return this.view(entry);
   }
@@ -120,18 +119,25 @@ export class FaultRegistry implements FunctionFaults, ExecutionFaults {
         (rule.resource === undefined || call.resources.some((resource) => resource.includes(rule.resource as string))),
     );
     if (!entry || entry.rule.kind !== 'aws') return undefined;
-    this.fire(entry, `${call.service} ${call.operation}${call.resources.length ? ` ${call.resources.join(',')}` : ''} → ${entry.rule.error}`);
+    this.fire(
+      entry,
+      `${call.service} ${call.operation}${call.resources.length ? ` ${call.resources.join(',')}` : ''} → ${entry.rule.error}`,
+    );
     return entry.rule;
   }
 
   crashBefore(fn: FaultFunction): boolean {
-    const entry = this.firstActive((rule) => rule.kind === 'function' && rule.mode === 'crash-before' && matchesFunction(rule.function, fn));
+    const entry = this.firstActive(
+      (rule) => rule.kind === 'function' && rule.mode === 'crash-before' && matchesFunction(rule.function, fn),
+    );
     if (entry) this.fire(entry, `${fn.label} crashes before its handler runs`);
     return entry !== undefined;
   }
 
   afterHandler(fn: FaultFunction): 'crash' | 'timeout' | undefined {
-    const entry = this.firstActive((rule) => rule.kind === 'function' && rule.mode !== 'crash-before' && matchesFunction(rule.function, fn));
+    const entry = this.firstActive(
+      (rule) => rule.kind === 'function' && rule.mode !== 'crash-before' && matchesFunction(rule.function, fn),
+    );
     if (!entry || entry.rule.kind !== 'function') return undefined;
     const outcome = entry.rule.mode === 'timeout-after' ? 'timeout' : 'crash';
     this.fire(entry, `${fn.label} ran its handler, reported as a ${outcome}`);
@@ -139,7 +145,9 @@ export class FaultRegistry implements FunctionFaults, ExecutionFaults {
   }
 
   stopAfterState(machine: { name: string; arn: string }, state: string): boolean {
-    const entry = this.firstActive((rule) => rule.kind === 'execution' && rule.afterState === state && matchesMachine(rule.stateMachine, machine));
+    const entry = this.firstActive(
+      (rule) => rule.kind === 'execution' && rule.afterState === state && matchesMachine(rule.stateMachine, machine),
+    );
     if (entry) this.fire(entry, `${machine.name}: stopped after ${state}`);
     return entry !== undefined;
   }

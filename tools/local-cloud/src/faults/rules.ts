@@ -21,7 +21,11 @@ const awsRule = z.strictObject({
   kind: z.literal('aws'),
   service: z.enum(FAULT_SERVICES),
   /** Operation names as in the API reference (`PutItem`, `SendMessage`, `Publish`); every operation when absent. */
-  operations: z.array(z.string().regex(/^[A-Z][A-Za-z0-9]+$/, 'an operation name such as PutItem')).min(1).max(50).optional(),
+  operations: z
+    .array(z.string().regex(/^[A-Z][A-Za-z0-9]+$/, 'an operation name such as PutItem'))
+    .min(1)
+    .max(50)
+    .optional(),
   /** Substring of the table name, the queue URL (or name) or the topic ARN; every resource when absent. */
   resource: name.optional(),
   error: z.enum(['unavailable', 'throttle']),
@@ -49,7 +53,10 @@ const executionRule = z.strictObject({
 const faultRule = z
   .discriminatedUnion('kind', [awsRule, functionRule, executionRule])
   .transform((rule) => (rule.kind === 'execution' && rule.count === undefined && rule.seconds === undefined ? { ...rule, count: 1 } : rule))
-  .refine((rule) => rule.count !== undefined || rule.seconds !== undefined, { message: `count (at most ${MAX_FAULT_COUNT}) or seconds (at most ${MAX_FAULT_SECONDS}) is required`, path: ['count'] });
+  .refine((rule) => rule.count !== undefined || rule.seconds !== undefined, {
+    message: `count (at most ${MAX_FAULT_COUNT}) or seconds (at most ${MAX_FAULT_SECONDS}) is required`,
+    path: ['count'],
+  });
 
 /** A fault rule as posted to `/_local/faults`. */
 export type FaultRule = z.output<typeof faultRule>;
@@ -90,7 +97,11 @@ export interface FaultTargets {
 
 /** Refuses a rule whose target matches nothing that runs, listing what exists. */
 export async function checkTargets(rule: FaultRule, targets: FaultTargets): Promise<RuleProblem | undefined> {
-  const none = (field: string, what: string, available: string[]): RuleProblem => ({ message: `${field}: ${what}`, field, available: [...new Set(available)].sort() });
+  const none = (field: string, what: string, available: string[]): RuleProblem => ({
+    message: `${field}: ${what}`,
+    field,
+    available: [...new Set(available)].sort(),
+  });
   switch (rule.kind) {
     case 'aws': {
       if (rule.operations) {
@@ -101,24 +112,47 @@ export async function checkTargets(rule: FaultRule, targets: FaultTargets): Prom
       if (rule.resource === undefined) return undefined;
       const resource = rule.resource;
       const candidates =
-        rule.service === 'dynamodb' ? targets.tables() : rule.service === 'sqs' ? targets.queues().map((queue) => queue.url) : targets.topics();
+        rule.service === 'dynamodb'
+          ? targets.tables()
+          : rule.service === 'sqs'
+            ? targets.queues().map((queue) => queue.url)
+            : targets.topics();
       if (candidates.some((candidate) => candidate.includes(resource))) return undefined;
       const kind = { dynamodb: 'table', sqs: 'queue', sns: 'topic' }[rule.service];
-      return none('resource', `"${resource}" matches no ${kind}`, rule.service === 'sqs' ? targets.queues().map((queue) => queue.name) : candidates);
+      return none(
+        'resource',
+        `"${resource}" matches no ${kind}`,
+        rule.service === 'sqs' ? targets.queues().map((queue) => queue.name) : candidates,
+      );
     }
     case 'function': {
       const functions = targets.functions();
       if (functions.some((fn) => matchesFunction(rule.function, fn))) return undefined;
-      return none('function', `"${rule.function}" matches no function name or label`, functions.map((fn) => fn.label));
+      return none(
+        'function',
+        `"${rule.function}" matches no function name or label`,
+        functions.map((fn) => fn.label),
+      );
     }
     case 'execution': {
       const machines = targets.stateMachines().filter((machine) => matchesMachine(rule.stateMachine, machine));
-      if (machines.length === 0) return none('stateMachine', `"${rule.stateMachine}" matches no state machine`, targets.stateMachines().map((machine) => machine.name));
+      if (machines.length === 0)
+        return none(
+          'stateMachine',
+          `"${rule.stateMachine}" matches no state machine`,
+          targets.stateMachines().map((machine) => machine.name),
+        );
       if (machines.some((machine) => machine.taskStates.includes(rule.afterState))) return undefined;
-      return none('afterState', `"${rule.afterState}" is no Task state of ${machines.map((machine) => machine.name).join(', ')}`, machines.flatMap((machine) => machine.taskStates));
+      return none(
+        'afterState',
+        `"${rule.afterState}" is no Task state of ${machines.map((machine) => machine.name).join(', ')}`,
+        machines.flatMap((machine) => machine.taskStates),
+      );
     }
   }
 }
 
-export const matchesFunction = (pattern: string, fn: { name: string; label: string }) => fn.name.includes(pattern) || fn.label.includes(pattern);
-export const matchesMachine = (pattern: string, machine: { name: string; arn: string }) => machine.name.includes(pattern) || machine.arn.includes(pattern);
+export const matchesFunction = (pattern: string, fn: { name: string; label: string }) =>
+  fn.name.includes(pattern) || fn.label.includes(pattern);
+export const matchesMachine = (pattern: string, machine: { name: string; arn: string }) =>
+  machine.name.includes(pattern) || machine.arn.includes(pattern);

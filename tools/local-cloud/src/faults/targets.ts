@@ -27,13 +27,20 @@ export function sdkOperations(service: FaultService): Promise<string[]> {
 }
 
 /** What fault rules may name, read from what the local cloud runs right now. */
-export function faultTargets(source: { model: () => CloudModel | undefined; functions: () => FaultFunction[]; stateMachines: () => StateMachineDef[] }): FaultTargets {
+export function faultTargets(source: {
+  model: () => CloudModel | undefined;
+  functions: () => FaultFunction[];
+  stateMachines: () => StateMachineDef[];
+}): FaultTargets {
   return {
     tables: () => source.model()?.tables.map((table) => table.tableName) ?? [],
     queues: () => source.model()?.queues.map(({ name, url }) => ({ name, url })) ?? [],
     topics: () => source.model()?.topics.map((topic) => topic.arn) ?? [],
     functions: source.functions,
-    stateMachines: () => source.stateMachines().map(({ name, arn, definition }) => ({ name, arn, taskStates: [...taskStates(definition)].map(([state]) => state) })),
+    stateMachines: () =>
+      source
+        .stateMachines()
+        .map(({ name, arn, definition }) => ({ name, arn, taskStates: [...taskStates(definition)].map(([state]) => state) })),
     operations: sdkOperations,
   };
 }

@@ -103,11 +103,19 @@ export class AsyncInvoker {
     }
     const throttled = outcome?.kind === 'throttled';
     if (!throttled) event.attempts += 1;
-    const failure = outcome?.error ?? { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${lambdaArn(event.functionName)}` };
+    const failure = outcome?.error ?? {
+      errorType: 'ResourceNotFoundException',
+      errorMessage: `Function not found: ${lambdaArn(event.functionName)}`,
+    };
     const ageLeft = ageSeconds < config.maximumEventAgeSeconds;
     if (outcome && ageLeft && (throttled || event.attempts <= config.maximumRetryAttempts)) {
-      const delay = throttled ? (this.deps.throttleDelayMs ?? 1000) : (this.deps.retryDelayMs ?? ((attempt) => attempt * 60_000))(event.attempts);
-      this.deps.logger.line('λ', `${event.functionName}: async invocation failed (${failure.errorType}); retry ${throttled ? '(throttled)' : `${event.attempts}/${config.maximumRetryAttempts}`} in ${delay} ms`);
+      const delay = throttled
+        ? (this.deps.throttleDelayMs ?? 1000)
+        : (this.deps.retryDelayMs ?? ((attempt) => attempt * 60_000))(event.attempts);
+      this.deps.logger.line(
+        'λ',
+        `${event.functionName}: async invocation failed (${failure.errorType}); retry ${throttled ? '(throttled)' : `${event.attempts}/${config.maximumRetryAttempts}`} in ${delay} ms`,
+      );
       this.later(delay, event);
       return;
     }
@@ -115,12 +123,21 @@ export class AsyncInvoker {
     if (config.onFailure) {
       await this.deps.sendToDestination(config.onFailure, this.record(event, outcome, condition, event.attempts));
     } else if (config.deadLetterArn) {
-      await this.deps.sendToDestination(config.deadLetterArn, event.payload, { RequestID: event.requestId, ErrorCode: '200', ErrorMessage: failure.errorMessage });
+      await this.deps.sendToDestination(config.deadLetterArn, event.payload, {
+        RequestID: event.requestId,
+        ErrorCode: '200',
+        ErrorMessage: failure.errorMessage,
+      });
     } else {
-      this.deps.logger.warn(`async ${event.functionName}: event ${event.requestId} dropped after ${event.attempts} attempt(s) (${condition}; the function has no OnFailure destination or dead-letter queue)`);
+      this.deps.logger.warn(
+        `async ${event.functionName}: event ${event.requestId} dropped after ${event.attempts} attempt(s) (${condition}; the function has no OnFailure destination or dead-letter queue)`,
+      );
       return;
     }
-    this.deps.logger.line('λ', `${event.functionName}: async event ${event.requestId} sent to ${config.onFailure ?? config.deadLetterArn} (${condition})`);
+    this.deps.logger.line(
+      'λ',
+      `${event.functionName}: async event ${event.requestId} sent to ${config.onFailure ?? config.deadLetterArn} (${condition})`,
+    );
   }
 
   /** The invocation record Lambda sends to a destination. */
@@ -128,7 +145,12 @@ export class AsyncInvoker {
     return {
       version: '1.0',
       timestamp: new Date().toISOString(),
-      requestContext: { requestId: event.requestId, functionArn: `${lambdaArn(event.functionName)}:$LATEST`, condition, approximateInvokeCount: invokeCount },
+      requestContext: {
+        requestId: event.requestId,
+        functionArn: `${lambdaArn(event.functionName)}:$LATEST`,
+        condition,
+        approximateInvokeCount: invokeCount,
+      },
       requestPayload: event.payload,
       responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(outcome?.ok ? {} : { functionError: 'Unhandled' }) },
       responsePayload: outcome?.ok ? outcome.payload : outcome?.error,

@@ -134,7 +134,13 @@ describe('FunctionPool', () => {
 
   it('reports a handled error with the error name as errorType', async () => {
     const outcome = await pool(fn()).invoke({ action: 'throw' });
-    expect(outcome).toEqual(expect.objectContaining({ ok: false, kind: 'handled', error: expect.objectContaining({ errorType: 'CustomError', errorMessage: 'it broke' }) }));
+    expect(outcome).toEqual(
+      expect.objectContaining({
+        ok: false,
+        kind: 'handled',
+        error: expect.objectContaining({ errorType: 'CustomError', errorMessage: 'it broke' }),
+      }),
+    );
   });
 
   it('times out as Lambda does and starts a fresh instance next time', async () => {
@@ -155,7 +161,9 @@ describe('FunctionPool', () => {
   it('reports an uncaught exception as a crash and replaces the instance', async () => {
     const crashing = pool(fn());
     const outcome = await crashing.invoke({ action: 'crash' });
-    expect(outcome).toEqual(expect.objectContaining({ ok: false, kind: 'crash', error: expect.objectContaining({ errorMessage: 'uncaught' }) }));
+    expect(outcome).toEqual(
+      expect.objectContaining({ ok: false, kind: 'crash', error: expect.objectContaining({ errorMessage: 'uncaught' }) }),
+    );
     expect((await crashing.invoke({ action: 'count' })).coldStartMs).toEqual(expect.any(Number));
   });
 
@@ -171,7 +179,9 @@ describe('FunctionPool', () => {
   it('reports a missing export as Runtime.HandlerNotFound on every invocation', async () => {
     const broken = pool(fn({ handler: 'index.nope' }));
     const outcome = await broken.invoke({});
-    expect(outcome).toEqual(expect.objectContaining({ ok: false, kind: 'init', error: expect.objectContaining({ errorType: 'Runtime.HandlerNotFound' }) }));
+    expect(outcome).toEqual(
+      expect.objectContaining({ ok: false, kind: 'init', error: expect.objectContaining({ errorType: 'Runtime.HandlerNotFound' }) }),
+    );
     expect((await broken.invoke({})).kind).toBe('init');
   });
 
@@ -182,7 +192,13 @@ describe('FunctionPool', () => {
 
   it('throttles a function whose reserved concurrency is 0', async () => {
     const outcome = await pool(fn({ reservedConcurrency: 0 })).invoke({});
-    expect(outcome).toEqual(expect.objectContaining({ ok: false, kind: 'throttled', error: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' } }));
+    expect(outcome).toEqual(
+      expect.objectContaining({
+        ok: false,
+        kind: 'throttled',
+        error: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' },
+      }),
+    );
   });
 
   describe('injected faults', () => {
@@ -201,7 +217,11 @@ describe('FunctionPool', () => {
       const file = marker('crash-after');
       const outcome = await crashing.invoke({ action: 'touch', file }, { requestId: 'req-c' });
       expect(outcome).toEqual(
-        expect.objectContaining({ ok: false, kind: 'crash', error: { errorType: 'Runtime.ExitError', errorMessage: 'RequestId: req-c Error: Runtime exited with error: exit status 1' } }),
+        expect.objectContaining({
+          ok: false,
+          kind: 'crash',
+          error: { errorType: 'Runtime.ExitError', errorMessage: 'RequestId: req-c Error: Runtime exited with error: exit status 1' },
+        }),
       );
       expect(existsSync(file)).toBe(true);
       // A kept instance would answer warm with invocations 2.
@@ -215,7 +235,11 @@ describe('FunctionPool', () => {
       const file = marker('timeout-after');
       const outcome = await timing.invoke({ action: 'touch', file }, { requestId: 'req-t' });
       expect(outcome).toEqual(
-        expect.objectContaining({ ok: false, kind: 'timeout', error: { errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: req-t Error: Task timed out after 1.00 seconds' } }),
+        expect.objectContaining({
+          ok: false,
+          kind: 'timeout',
+          error: { errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: req-t Error: Task timed out after 1.00 seconds' },
+        }),
       );
       expect(existsSync(file)).toBe(true);
       expect((await timing.invoke({ action: 'touch', file: marker('after') })).ok).toBe(true);
@@ -225,12 +249,16 @@ describe('FunctionPool', () => {
       const { pool: crashing, logger } = withRule({ kind: 'function', mode: 'crash-before' });
       const file = marker('crash-before');
       const outcome = await crashing.invoke({ action: 'touch', file });
-      expect(outcome).toEqual(expect.objectContaining({ ok: false, kind: 'crash', error: expect.objectContaining({ errorType: 'Runtime.ExitError' }) }));
+      expect(outcome).toEqual(
+        expect.objectContaining({ ok: false, kind: 'crash', error: expect.objectContaining({ errorType: 'Runtime.ExitError' }) }),
+      );
       expect(existsSync(file)).toBe(false);
       expect(crashing.stats().instances).toBe(0);
       expect((await crashing.invoke({ action: 'touch', file })).ok).toBe(true);
       expect(existsSync(file)).toBe(true);
-      expect(logger.lines.filter((line) => line.startsWith('fault '))).toEqual(['fault fault-1 demo:EchoFunction crashes before its handler runs (hit 1, 0 left)']);
+      expect(logger.lines.filter((line) => line.startsWith('fault '))).toEqual([
+        'fault fault-1 demo:EchoFunction crashes before its handler runs (hit 1, 0 left)',
+      ]);
     });
   });
 

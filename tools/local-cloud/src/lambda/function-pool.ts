@@ -105,7 +105,12 @@ export class FunctionPool {
   }
 
   stats() {
-    return { instances: this.instances.size, busy: [...this.instances].filter((instance) => instance.busy).length, waiting: this.waiting.length, invocations: this.invocations };
+    return {
+      instances: this.instances.size,
+      busy: [...this.instances].filter((instance) => instance.busy).length,
+      waiting: this.waiting.length,
+      invocations: this.invocations,
+    };
   }
 
   /** Starts one instance ahead of the first invocation (provisioned-concurrency style warm-up). */
@@ -124,10 +129,22 @@ export class FunctionPool {
     const requestId = options.requestId ?? randomUUID();
     const started = performance.now();
     if (this.stopped) {
-      return { requestId, ok: false, kind: 'crash', error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${this.def.name}` }, durationMs: 0 };
+      return {
+        requestId,
+        ok: false,
+        kind: 'crash',
+        error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${this.def.name}` },
+        durationMs: 0,
+      };
     }
     if (this.concurrencyLimit < 1) {
-      return { requestId, ok: false, kind: 'throttled', error: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' }, durationMs: 0 };
+      return {
+        requestId,
+        ok: false,
+        kind: 'throttled',
+        error: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' },
+        durationMs: 0,
+      };
     }
     if (this.options.faults?.crashBefore(this.identity)) {
       const outcome: InvokeOutcome = { requestId, ok: false, kind: 'crash', error: exitError(requestId), durationMs: 0 };
@@ -143,7 +160,13 @@ export class FunctionPool {
         const initMs = await instance.ready;
         if (cold) coldStartMs = initMs;
       } catch (error) {
-        const outcome: InvokeOutcome = { requestId, ok: false, kind: 'init', error: error as LambdaErrorPayload, durationMs: performance.now() - started };
+        const outcome: InvokeOutcome = {
+          requestId,
+          ok: false,
+          kind: 'init',
+          error: error as LambdaErrorPayload,
+          durationMs: performance.now() - started,
+        };
         this.logInvocation(outcome, options);
         this.discard(instance);
         return outcome;
@@ -173,7 +196,10 @@ export class FunctionPool {
       requestId,
       ok: false,
       kind: 'timeout',
-      error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${this.def.timeoutSeconds.toFixed(2)} seconds` },
+      error: {
+        errorType: 'Sandbox.Timedout',
+        errorMessage: `RequestId: ${requestId} Error: Task timed out after ${this.def.timeoutSeconds.toFixed(2)} seconds`,
+      },
       durationMs: 0,
     });
     return new Promise<InvokeOutcome>((resolve) => {
@@ -191,7 +217,9 @@ export class FunctionPool {
           const injected = this.options.faults?.afterHandler(this.identity);
           if (injected) {
             this.discard(instance);
-            resolve(injected === 'timeout' ? timedOut() : { requestId, ok: false, kind: 'crash', error: exitError(requestId), durationMs: 0 });
+            resolve(
+              injected === 'timeout' ? timedOut() : { requestId, ok: false, kind: 'crash', error: exitError(requestId), durationMs: 0 },
+            );
             return;
           }
           this.release(instance);
@@ -306,7 +334,10 @@ export class FunctionPool {
       this.discard(instance);
     });
     worker.on('exit', (code) => {
-      const payload: LambdaErrorPayload = { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: exit status ${code}` };
+      const payload: LambdaErrorPayload = {
+        errorType: 'Runtime.ExitError',
+        errorMessage: `Runtime exited with error: exit status ${code}`,
+      };
       markFailed(payload);
       instance.current?.fail('crash', payload);
       this.discard(instance);
@@ -333,7 +364,11 @@ export class FunctionPool {
   }
 
   private logInvocation(outcome: InvokeOutcome, options: InvokeOptions): void {
-    const status = outcome.ok ? 'ok' : outcome.kind === 'handled' ? `error ${outcome.error?.errorType}` : `${outcome.kind} ${outcome.error?.errorType}`;
+    const status = outcome.ok
+      ? 'ok'
+      : outcome.kind === 'handled'
+        ? `error ${outcome.error?.errorType}`
+        : `${outcome.kind} ${outcome.error?.errorType}`;
     const cold = outcome.coldStartMs !== undefined ? ` cold ${outcome.coldStartMs.toFixed(0)}ms` : '';
     const detail = outcome.ok ? '' : ` — ${outcome.error?.errorMessage ?? ''}`;
     this.options.logger.line(
@@ -357,7 +392,10 @@ export class FunctionPool {
 }
 
 /** What Lambda reports when the runtime process exits in the middle of an invocation. */
-const exitError = (requestId: string): LambdaErrorPayload => ({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status 1` });
+const exitError = (requestId: string): LambdaErrorPayload => ({
+  errorType: 'Runtime.ExitError',
+  errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status 1`,
+});
 
 /** The variables Lambda sets in every execution environment. */
 export function lambdaEnvironment(def: FunctionDef): Record<string, string> {

@@ -54,10 +54,13 @@ function toLambdaError(error: unknown): LambdaErrorPayload {
 
 async function loadHandler(): Promise<Handler> {
   const dot = init.handler.lastIndexOf('.');
-  if (dot < 0) throw Object.assign(new Error(`Bad handler ${init.handler}: expected <module>.<export>`), { name: 'Runtime.MalformedHandlerName' });
+  if (dot < 0)
+    throw Object.assign(new Error(`Bad handler ${init.handler}: expected <module>.<export>`), { name: 'Runtime.MalformedHandlerName' });
   const modulePath = init.handler.slice(0, dot);
   const exportName = init.handler.slice(dot + 1);
-  const file = ['.js', '.mjs', '.cjs'].map((extension) => join(init.codeDir, modulePath + extension)).find((candidate) => existsSync(candidate));
+  const file = ['.js', '.mjs', '.cjs']
+    .map((extension) => join(init.codeDir, modulePath + extension))
+    .find((candidate) => existsSync(candidate));
   if (!file) {
     throw Object.assign(new Error(`Cannot find module '${modulePath}' in ${init.codeDir}`), { name: 'Runtime.ImportModuleError' });
   }

@@ -46,9 +46,12 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
       resolve();
     };
     // the listener goes with the timer: a poller sleeps thousands of times on one signal
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -32,13 +32,24 @@ const message = (id: string, body = `{"id":"${id}"}`): QueueMessage => ({
   ReceiptHandle: `rh-${id}`,
   Body: body,
   MD5OfBody: 'md5',
-  Attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1700000000000', SenderId: '000000000000', ApproximateFirstReceiveTimestamp: '1700000000001' },
+  Attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: '1700000000000',
+    SenderId: '000000000000',
+    ApproximateFirstReceiveTimestamp: '1700000000001',
+  },
   MessageAttributes: { type: { DataType: 'String', StringValue: 'OrderPlaced' } },
   MD5OfMessageAttributes: 'md5attrs',
 });
 
 const ok = (payload: unknown = null): InvokeOutcome => ({ requestId: 'r', ok: true, payload, durationMs: 1 });
-const failed: InvokeOutcome = { requestId: 'r', ok: false, kind: 'handled', error: { errorType: 'Error', errorMessage: 'x' }, durationMs: 1 };
+const failed: InvokeOutcome = {
+  requestId: 'r',
+  ok: false,
+  kind: 'handled',
+  error: { errorType: 'Error', errorMessage: 'x' },
+  durationMs: 1,
+};
 
 /** A queue that answers receives from a script (then empty, after a short long-poll) and records deletes. */
 function fakeQueue(batches: QueueMessage[][]) {
@@ -68,7 +79,11 @@ function fakeQueue(batches: QueueMessage[][]) {
 function poller(def: EventSourceMappingDef, outcome: InvokeOutcome, batches: QueueMessage[][], options: { concurrency?: number } = {}) {
   const invoke = jest.fn().mockResolvedValue(outcome);
   const fake = fakeQueue(batches);
-  const subject = new SqsPoller(def, { queue: fake.queue, invoke, logger: memoryLogger() }, { queueUrl: QUEUE_URL, waitTimeSeconds: 0, ...options });
+  const subject = new SqsPoller(
+    def,
+    { queue: fake.queue, invoke, logger: memoryLogger() },
+    { queueUrl: QUEUE_URL, waitTimeSeconds: 0, ...options },
+  );
   return { invoke, poller: subject, ...fake };
 }
 
@@ -83,7 +98,9 @@ describe('SqsPoller', () => {
   });
 
   it('deletes only the messages not reported in batchItemFailures', async () => {
-    const { poller: subject, deleted } = poller(mapping(), ok({ batchItemFailures: [{ itemIdentifier: 'm2' }] }), [[message('m1'), message('m2'), message('m3')]]);
+    const { poller: subject, deleted } = poller(mapping(), ok({ batchItemFailures: [{ itemIdentifier: 'm2' }] }), [
+      [message('m1'), message('m2'), message('m3')],
+    ]);
     await subject.pollOnce(new AbortController().signal);
     expect(deleted).toEqual(['rh-m1', 'rh-m3']);
   });
@@ -95,13 +112,21 @@ describe('SqsPoller', () => {
   });
 
   it('ignores batchItemFailures when the mapping does not report partial failures', async () => {
-    const { poller: subject, deleted } = poller(mapping({ reportBatchItemFailures: false }), ok({ batchItemFailures: [{ itemIdentifier: 'm2' }] }), [[message('m1'), message('m2')]]);
+    const { poller: subject, deleted } = poller(
+      mapping({ reportBatchItemFailures: false }),
+      ok({ batchItemFailures: [{ itemIdentifier: 'm2' }] }),
+      [[message('m1'), message('m2')]],
+    );
     await subject.pollOnce(new AbortController().signal);
     expect(deleted).toEqual(['rh-m1', 'rh-m2']);
   });
 
   it('keeps receiving until the batch is full or the batching window closes', async () => {
-    const { invoke, poller: subject, receives } = poller(mapping({ batchSize: 3, batchingWindowSeconds: 1 }), ok(), [[message('m1'), message('m2')], [message('m3')]]);
+    const {
+      invoke,
+      poller: subject,
+      receives,
+    } = poller(mapping({ batchSize: 3, batchingWindowSeconds: 1 }), ok(), [[message('m1'), message('m2')], [message('m3')]]);
     await subject.pollOnce(new AbortController().signal);
     expect(invoke).toHaveBeenCalledTimes(1);
     expect((invoke.mock.calls[0][0] as { Records: unknown[] }).Records).toHaveLength(3);
@@ -118,7 +143,11 @@ describe('SqsPoller', () => {
     const releases: (() => void)[] = [];
     const invoke = jest.fn(() => new Promise<InvokeOutcome>((resolve) => releases.push(() => resolve(ok()))));
     const fake = fakeQueue([[message('m1')], [message('m2')], [message('m3')]]);
-    const subject = new SqsPoller(mapping(), { queue: fake.queue, invoke, logger: memoryLogger() }, { queueUrl: QUEUE_URL, waitTimeSeconds: 0, concurrency: 2 });
+    const subject = new SqsPoller(
+      mapping(),
+      { queue: fake.queue, invoke, logger: memoryLogger() },
+      { queueUrl: QUEUE_URL, waitTimeSeconds: 0, concurrency: 2 },
+    );
     subject.start();
     await waitFor(() => invoke.mock.calls.length === 2);
     // two batches run; the third message waits in the queue until one of them ends
@@ -134,10 +163,21 @@ describe('SqsPoller', () => {
   });
 
   it('hands a queue that stands in for an SNS subscription one message per invocation, as an SNS event', async () => {
-    const envelope = (id: string) => JSON.stringify({ Type: 'Notification', MessageId: id, TopicArn: 'arn:aws:sns:us-east-1:000000000000:events', Message: '{}', Timestamp: '2025-01-01T00:00:00.000Z' });
+    const envelope = (id: string) =>
+      JSON.stringify({
+        Type: 'Notification',
+        MessageId: id,
+        TopicArn: 'arn:aws:sns:us-east-1:000000000000:events',
+        Message: '{}',
+        Timestamp: '2025-01-01T00:00:00.000Z',
+      });
     const invoke = jest.fn().mockResolvedValue(ok());
     const fake = fakeQueue([[message('m1', envelope('sns-1'))]]);
-    const subject = new SqsPoller(mapping({ batchSize: 1 }), { queue: fake.queue, invoke, logger: memoryLogger() }, { queueUrl: QUEUE_URL, waitTimeSeconds: 0, shape: 'sns', subscriptionArn: 'arn:sub' });
+    const subject = new SqsPoller(
+      mapping({ batchSize: 1 }),
+      { queue: fake.queue, invoke, logger: memoryLogger() },
+      { queueUrl: QUEUE_URL, waitTimeSeconds: 0, shape: 'sns', subscriptionArn: 'arn:sub' },
+    );
     await subject.pollOnce(new AbortController().signal);
     expect(invoke).toHaveBeenCalledTimes(1);
     expect(invoke.mock.calls[0][0]).toEqual(toSnsEvent(message('m1', envelope('sns-1')), 'arn:sub'));
@@ -162,8 +202,15 @@ describe('toSqsEvent', () => {
           messageId: 'm1',
           receiptHandle: 'rh-m1',
           body: '{"id":"m1"}',
-          attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1700000000000', SenderId: '000000000000', ApproximateFirstReceiveTimestamp: '1700000000001' },
-          messageAttributes: { type: { stringValue: 'OrderPlaced', binaryValue: undefined, stringListValues: [], binaryListValues: [], dataType: 'String' } },
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: '1700000000000',
+            SenderId: '000000000000',
+            ApproximateFirstReceiveTimestamp: '1700000000001',
+          },
+          messageAttributes: {
+            type: { stringValue: 'OrderPlaced', binaryValue: undefined, stringListValues: [], binaryListValues: [], dataType: 'String' },
+          },
           md5OfBody: 'md5',
           md5OfMessageAttributes: 'md5attrs',
           eventSource: 'aws:sqs',
@@ -193,7 +240,13 @@ describe('toSnsEvent', () => {
       EventSource: 'aws:sns',
       EventVersion: '1.0',
       EventSubscriptionArn: 'arn:sub',
-      Sns: expect.objectContaining({ MessageId: 'sns-1', Message: '{"a":1}', SigningCertUrl: 'https://cert', UnsubscribeUrl: 'https://unsub', MessageAttributes: { type: { Type: 'String', Value: 'X' } } }),
+      Sns: expect.objectContaining({
+        MessageId: 'sns-1',
+        Message: '{"a":1}',
+        SigningCertUrl: 'https://cert',
+        UnsubscribeUrl: 'https://unsub',
+        MessageAttributes: { type: { Type: 'String', Value: 'X' } },
+      }),
     });
   });
 });

@@ -13,7 +13,10 @@ export interface QueueMessage {
   MD5OfBody?: string;
   MD5OfMessageAttributes?: string;
   Attributes?: Record<string, string>;
-  MessageAttributes?: Record<string, { DataType?: string; StringValue?: string; BinaryValue?: string; StringListValues?: string[]; BinaryListValues?: string[] }>;
+  MessageAttributes?: Record<
+    string,
+    { DataType?: string; StringValue?: string; BinaryValue?: string; StringListValues?: string[]; BinaryListValues?: string[] }
+  >;
 }
 
 /** The two SQS calls a poller makes. */
@@ -119,9 +122,15 @@ export class SqsPoller {
   }
 
   private async deliver(messages: QueueMessage[]): Promise<void> {
-    const event = this.options.shape === 'sns' ? toSnsEvent(messages[0], this.options.subscriptionArn ?? '') : toSqsEvent(messages, this.mapping.eventSourceArn);
+    const event =
+      this.options.shape === 'sns'
+        ? toSnsEvent(messages[0], this.options.subscriptionArn ?? '')
+        : toSqsEvent(messages, this.mapping.eventSourceArn);
     const correlationId = correlationIdOf(messages[0]?.Body);
-    const outcome = await this.deps.invoke(event, { correlationId, source: this.options.shape === 'sns' ? 'sns' : `sqs×${messages.length}` });
+    const outcome = await this.deps.invoke(event, {
+      correlationId,
+      source: this.options.shape === 'sns' ? 'sns' : `sqs×${messages.length}`,
+    });
     const ids = messages.map((message) => message.MessageId ?? '');
     const failed = failedIdentifiers(outcome, ids, this.options.shape !== 'sns' && this.mapping.reportBatchItemFailures);
     const done = messages.filter((message) => !failed.has(message.MessageId ?? ''));
@@ -132,7 +141,10 @@ export class SqsPoller {
       );
     }
     if (failed.size > 0) {
-      this.deps.logger.line('sqs', `${this.mapping.logicalId}: ${failed.size} of ${messages.length} message(s) failed; they return after the visibility timeout`);
+      this.deps.logger.line(
+        'sqs',
+        `${this.mapping.logicalId}: ${failed.size} of ${messages.length} message(s) failed; they return after the visibility timeout`,
+      );
     }
   }
 
@@ -189,7 +201,8 @@ export function toSqsEvent(messages: QueueMessage[], queueArn: string): SQSEvent
         eventSourceARN: queueArn,
         awsRegion: LOCAL_REGION,
       };
-      if (message.MD5OfMessageAttributes) (record as SQSRecord & { md5OfMessageAttributes: string }).md5OfMessageAttributes = message.MD5OfMessageAttributes;
+      if (message.MD5OfMessageAttributes)
+        (record as SQSRecord & { md5OfMessageAttributes: string }).md5OfMessageAttributes = message.MD5OfMessageAttributes;
       return record;
     }),
   };

@@ -31,15 +31,32 @@ const record = (seq: string) => ({
   eventVersion: '1.1',
   eventSource: 'aws:dynamodb',
   awsRegion: 'ddblocal',
-  dynamodb: { SequenceNumber: seq, ApproximateCreationDateTime: 1700000000, NewImage: { pk: { S: `P#${seq}` }, correlationId: { S: `cid-${seq}` } } },
+  dynamodb: {
+    SequenceNumber: seq,
+    ApproximateCreationDateTime: 1700000000,
+    NewImage: { pk: { S: `P#${seq}` }, correlationId: { S: `cid-${seq}` } },
+  },
 });
 
 const ok = (payload: unknown = null): InvokeOutcome => ({ requestId: 'r', ok: true, payload, durationMs: 1 });
-const failed: InvokeOutcome = { requestId: 'r', ok: false, kind: 'handled', error: { errorType: 'Error', errorMessage: 'x' }, durationMs: 1 };
+const failed: InvokeOutcome = {
+  requestId: 'r',
+  ok: false,
+  kind: 'handled',
+  error: { errorType: 'Error', errorMessage: 'x' },
+  durationMs: 1,
+};
 
-const seqsOf = (event: unknown) => (event as { Records: { dynamodb: { SequenceNumber: string } }[] }).Records.map((r) => r.dynamodb.SequenceNumber);
+const seqsOf = (event: unknown) =>
+  (event as { Records: { dynamodb: { SequenceNumber: string } }[] }).Records.map((r) => r.dynamodb.SequenceNumber);
 
-function subject(def: EventSourceMappingDef, outcomes: InvokeOutcome[], api?: Partial<StreamsApi>, pollIntervalMs = 10, options: StreamPollerOptions = {}) {
+function subject(
+  def: EventSourceMappingDef,
+  outcomes: InvokeOutcome[],
+  api?: Partial<StreamsApi>,
+  pollIntervalMs = 10,
+  options: StreamPollerOptions = {},
+) {
   const invoke = jest.fn();
   for (const outcome of outcomes) invoke.mockResolvedValueOnce(outcome);
   invoke.mockResolvedValue(ok());
@@ -75,14 +92,25 @@ describe('StreamPoller.processBatch', () => {
 
   it('gives up after MaximumRetryAttempts and sends the batch description to the OnFailure destination', async () => {
     const destination = 'arn:aws:sqs:us-east-1:000000000000:stream-dlq';
-    const { poller, invoke, sendToDestination } = subject(mapping({ maximumRetryAttempts: 2, onFailureDestination: destination }), [failed, failed, failed, failed]);
+    const { poller, invoke, sendToDestination } = subject(mapping({ maximumRetryAttempts: 2, onFailureDestination: destination }), [
+      failed,
+      failed,
+      failed,
+      failed,
+    ]);
     await poller.processBatch('shard-1', [record('1'), record('2')]);
     expect(invoke).toHaveBeenCalledTimes(3);
     expect(sendToDestination).toHaveBeenCalledWith(
       destination,
       expect.objectContaining({
         requestContext: expect.objectContaining({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 }),
-        DDBStreamBatchInfo: expect.objectContaining({ shardId: 'shard-1', startSequenceNumber: '1', endSequenceNumber: '2', batchSize: 2, streamArn: STREAM_ARN }),
+        DDBStreamBatchInfo: expect.objectContaining({
+          shardId: 'shard-1',
+          startSequenceNumber: '1',
+          endSequenceNumber: '2',
+          batchSize: 2,
+          streamArn: STREAM_ARN,
+        }),
       }),
     );
   });
@@ -90,7 +118,11 @@ describe('StreamPoller.processBatch', () => {
   it('with MaximumRetryAttempts and MaximumRecordAgeInSeconds -1 retries a failing record until it succeeds (20 failures), from it, with a bounded backoff', async () => {
     const reportSecond = ok({ batchItemFailures: [{ itemIdentifier: '2' }, { itemIdentifier: '3' }] });
     const { poller, invoke, sendToDestination, logger } = subject(
-      mapping({ maximumRetryAttempts: -1, maximumRecordAgeSeconds: -1, onFailureDestination: 'arn:aws:sqs:us-east-1:000000000000:stream-dlq' }),
+      mapping({
+        maximumRetryAttempts: -1,
+        maximumRecordAgeSeconds: -1,
+        onFailureDestination: 'arn:aws:sqs:us-east-1:000000000000:stream-dlq',
+      }),
       [reportSecond, ...Array.from({ length: 18 }, () => reportSecond), failed],
       undefined,
       10,
@@ -105,9 +137,18 @@ describe('StreamPoller.processBatch', () => {
 
   it('keeps finite limits: records older than MaximumRecordAgeInSeconds go to the OnFailure destination, the others are delivered', async () => {
     const destination = 'arn:aws:sqs:us-east-1:000000000000:stream-dlq';
-    const aged = (seq: string, createdAt: number) => ({ ...record(seq), dynamodb: { ...record(seq).dynamodb, ApproximateCreationDateTime: createdAt } });
+    const aged = (seq: string, createdAt: number) => ({
+      ...record(seq),
+      dynamodb: { ...record(seq).dynamodb, ApproximateCreationDateTime: createdAt },
+    });
     const now = 1_700_000_000_000;
-    const { poller, invoke, sendToDestination } = subject(mapping({ maximumRetryAttempts: -1, maximumRecordAgeSeconds: 60, onFailureDestination: destination }), [ok()], undefined, 10, { now: () => now });
+    const { poller, invoke, sendToDestination } = subject(
+      mapping({ maximumRetryAttempts: -1, maximumRecordAgeSeconds: 60, onFailureDestination: destination }),
+      [ok()],
+      undefined,
+      10,
+      { now: () => now },
+    );
     await poller.processBatch('shard-1', [aged('1', now / 1000 - 120), aged('2', now / 1000 - 61), aged('3', now / 1000 - 30)]);
     expect(invoke.mock.calls.map(([event]) => seqsOf(event))).toEqual([['3']]);
     expect(sendToDestination).toHaveBeenCalledWith(
@@ -122,13 +163,7 @@ describe('StreamPoller.processBatch', () => {
   it('splits a failing batch in two when BisectBatchOnFunctionError is set', async () => {
     const { poller, invoke } = subject(mapping({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }), [failed, ok(), failed]);
     await poller.processBatch('shard-1', [record('1'), record('2'), record('3'), record('4')]);
-    expect(invoke.mock.calls.map(([event]) => seqsOf(event))).toEqual([
-      ['1', '2', '3', '4'],
-      ['1', '2'],
-      ['3', '4'],
-      ['3'],
-      ['4'],
-    ]);
+    expect(invoke.mock.calls.map(([event]) => seqsOf(event))).toEqual([['1', '2', '3', '4'], ['1', '2'], ['3', '4'], ['3'], ['4']]);
   });
 });
 
@@ -138,7 +173,8 @@ describe('StreamPoller reading a stream', () => {
     let pages = 0;
     const streamsCall = async (operation: string, body: unknown) => {
       calls.push([operation, body as Record<string, unknown>]);
-      if (operation === 'DescribeStream') return { StreamDescription: { Shards: [{ ShardId: 'shard-1', SequenceNumberRange: { StartingSequenceNumber: '1' } }] } };
+      if (operation === 'DescribeStream')
+        return { StreamDescription: { Shards: [{ ShardId: 'shard-1', SequenceNumberRange: { StartingSequenceNumber: '1' } }] } };
       if (operation === 'GetShardIterator') return { ShardIterator: 'it-0' };
       pages += 1;
       if (pages === 1) return { Records: [record('1'), record('2')], NextShardIterator: 'it-1' };
@@ -214,7 +250,13 @@ describe('StreamPoller reading a stream', () => {
       return { Records: [], NextShardIterator: `it-${reads}` };
     };
     const failFirst = ok({ batchItemFailures: [{ itemIdentifier: '1' }, { itemIdentifier: '2' }] });
-    const { poller, invoke } = subject(mapping({ maximumRetryAttempts: -1 }), Array.from({ length: 20 }, () => failFirst), { streamsCall: streamsCall as StreamsApi['streamsCall'] }, 10, { retryMaxMs: 2 });
+    const { poller, invoke } = subject(
+      mapping({ maximumRetryAttempts: -1 }),
+      Array.from({ length: 20 }, () => failFirst),
+      { streamsCall: streamsCall as StreamsApi['streamsCall'] },
+      10,
+      { retryMaxMs: 2 },
+    );
     poller.start();
     const deadline = Date.now() + 3000;
     while (invoke.mock.calls.length < 22 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -37,7 +37,12 @@ interface StreamRecord {
   eventVersion: string;
   eventSource: string;
   awsRegion: string;
-  dynamodb: { SequenceNumber: string; ApproximateCreationDateTime?: number; NewImage?: Record<string, { S?: string }>; OldImage?: Record<string, { S?: string }> };
+  dynamodb: {
+    SequenceNumber: string;
+    ApproximateCreationDateTime?: number;
+    NewImage?: Record<string, { S?: string }>;
+    OldImage?: Record<string, { S?: string }>;
+  };
 }
 
 interface Shard {
@@ -215,7 +220,10 @@ export class StreamPoller {
         return;
       }
       const delay = Math.min(this.options.retryMaxMs ?? 10_000, (this.options.retryBaseMs ?? 500) * 2 ** Math.min(attempts - 1, 30));
-      this.deps.logger.line('stream', `${this.mapping.logicalId}: batch failed (${failed.size} record(s)); retry ${attempts}${limit >= 0 ? `/${limit}` : ''} in ${delay} ms`);
+      this.deps.logger.line(
+        'stream',
+        `${this.mapping.logicalId}: batch failed (${failed.size} record(s)); retry ${attempts}${limit >= 0 ? `/${limit}` : ''} in ${delay} ms`,
+      );
       await sleep(delay, signal);
     }
   }
@@ -229,7 +237,13 @@ export class StreamPoller {
     return index < 0 ? records.length : index;
   }
 
-  private async discard(shardId: string, records: StreamRecord[], attempts: number, outcome: InvokeOutcome | undefined, condition = 'RetryAttemptsExhausted'): Promise<void> {
+  private async discard(
+    shardId: string,
+    records: StreamRecord[],
+    attempts: number,
+    outcome: InvokeOutcome | undefined,
+    condition = 'RetryAttemptsExhausted',
+  ): Promise<void> {
     const first = records[0].dynamodb;
     const last = records[records.length - 1].dynamodb;
     this.deps.logger.warn(

@@ -24,7 +24,13 @@ export const userPools = resourceKind<'userPools', UserPoolDef>({
     const { resolver } = context;
     const pools = readEach(
       context,
-      (logicalId) => ({ ...context.base(logicalId), id: String(resolver.ref(logicalId)), arn: String(resolver.getAtt(logicalId, 'Arn')), clientIds: [], groups: [] }),
+      (logicalId) => ({
+        ...context.base(logicalId),
+        id: String(resolver.ref(logicalId)),
+        arn: String(resolver.getAtt(logicalId, 'Arn')),
+        clientIds: [],
+        groups: [],
+      }),
       ['AWS::Cognito::UserPool'],
     );
     // Clients and groups hang off a pool of this stack or an earlier one.

@@ -55,7 +55,11 @@ export const eventBuses = resourceKind<'eventBuses', EventBusDef>({
   key: 'eventBuses',
   types: ['AWS::Events::EventBus'],
   read: (context) =>
-    readEach(context, (logicalId) => ({ ...context.base(logicalId), name: context.resolver.physicalName(logicalId), arn: String(context.resolver.getAtt(logicalId, 'Arn')) })),
+    readEach(context, (logicalId) => ({
+      ...context.base(logicalId),
+      name: context.resolver.physicalName(logicalId),
+      arn: String(context.resolver.getAtt(logicalId, 'Arn')),
+    })),
   describe: (_model, runtime) => ({ eventBuses: runtime.events.listBuses() }),
 });
 
@@ -80,7 +84,9 @@ export const rules = resourceKind<'rules', RuleDef, RuleDef[]>({
           kind: targetKind(arn),
           input: target.Input === undefined ? undefined : String(target.Input),
           inputPath: target.InputPath === undefined ? undefined : String(target.InputPath),
-          inputTransformer: transformer ? { inputPathsMap: transformer.InputPathsMap ?? {}, inputTemplate: String(transformer.InputTemplate ?? '') } : undefined,
+          inputTransformer: transformer
+            ? { inputPathsMap: transformer.InputPathsMap ?? {}, inputTemplate: String(transformer.InputTemplate ?? '') }
+            : undefined,
           maximumRetryAttempts: Number(retry.MaximumRetryAttempts ?? DEFAULT_TARGET_RETRY_ATTEMPTS),
           maximumEventAgeSeconds: Number(retry.MaximumEventAgeInSeconds ?? DEFAULT_TARGET_EVENT_AGE_SECONDS),
           deadLetterArn: (target.DeadLetterConfig as { Arn?: string } | undefined)?.Arn,

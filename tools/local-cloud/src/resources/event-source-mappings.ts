@@ -43,7 +43,11 @@ export const eventSourceMappings = resourceKind<'eventSourceMappings', EventSour
     readEach(context, (logicalId) => {
       const props = propertiesOf(context.resolver, logicalId);
       const eventSourceArn = String(props('EventSourceArn') ?? '');
-      const kind = eventSourceArn.startsWith('arn:aws:sqs:') ? 'sqs' : /^arn:aws:dynamodb:.*\/stream\//.test(eventSourceArn) ? 'dynamodb-stream' : 'unsupported';
+      const kind = eventSourceArn.startsWith('arn:aws:sqs:')
+        ? 'sqs'
+        : /^arn:aws:dynamodb:.*\/stream\//.test(eventSourceArn)
+          ? 'dynamodb-stream'
+          : 'unsupported';
       const filters = (props('FilterCriteria') as { Filters?: { Pattern: string }[] } | undefined)?.Filters ?? [];
       const destination = (props('DestinationConfig') as { OnFailure?: { Destination?: string } } | undefined)?.OnFailure?.Destination;
       return {
@@ -72,8 +76,12 @@ export const eventSourceMappings = resourceKind<'eventSourceMappings', EventSour
       await poller.stop();
     }
     for (const mapping of defs) {
-      if (mapping.kind === 'unsupported') runtime.logger.warn(`event source mapping ${mapping.stackName}/${mapping.logicalId} on ${mapping.eventSourceArn} is not emulated`);
-      if (mapping.filterPatterns.length > 0) runtime.logger.warn(`event source mapping ${mapping.stackName}/${mapping.logicalId}: FilterCriteria are not applied locally (every record is delivered)`);
+      if (mapping.kind === 'unsupported')
+        runtime.logger.warn(`event source mapping ${mapping.stackName}/${mapping.logicalId} on ${mapping.eventSourceArn} is not emulated`);
+      if (mapping.filterPatterns.length > 0)
+        runtime.logger.warn(
+          `event source mapping ${mapping.stackName}/${mapping.logicalId}: FilterCriteria are not applied locally (every record is delivered)`,
+        );
     }
     const [messaging, dynamodb] = await Promise.all([runtime.messaging(), runtime.dynamodb()]);
     const pollers: Poller[] = [];
@@ -84,7 +92,10 @@ export const eventSourceMappings = resourceKind<'eventSourceMappings', EventSour
             mapping,
             { queue: messaging.queueApi, invoke: runtime.invokerFor(mapping.functionName), logger: runtime.logger },
             // As many batches in flight as the function has instances (Lambda scales SQS pollers up to the function's concurrency).
-            { queueUrl: queueUrl(messaging.endpoint, queueNameOf(mapping.eventSourceArn)), concurrency: runtime.concurrencyOf(mapping.functionName) },
+            {
+              queueUrl: queueUrl(messaging.endpoint, queueNameOf(mapping.eventSourceArn)),
+              concurrency: runtime.concurrencyOf(mapping.functionName),
+            },
           ),
         );
       } else if (mapping.kind === 'dynamodb-stream') {
@@ -92,12 +103,19 @@ export const eventSourceMappings = resourceKind<'eventSourceMappings', EventSour
           new StreamPoller(
             mapping,
             {
-              streams: { describeTable: (name) => dynamodb.describeTable(name), streamsCall: (operation, body, signal) => dynamodb.streamsCall(operation, body, signal) },
+              streams: {
+                describeTable: (name) => dynamodb.describeTable(name),
+                streamsCall: (operation, body, signal) => dynamodb.streamsCall(operation, body, signal),
+              },
               invoke: runtime.invokerFor(mapping.functionName),
               sendToDestination: (arn, payload) => runtime.destinations.send(arn, payload),
               logger: runtime.logger,
             },
-            { checkpoints: checkpoints.get(mapping.logicalId), retryBaseMs: 500 * runtime.retryDelayScale, retryMaxMs: 10_000 * runtime.retryDelayScale },
+            {
+              checkpoints: checkpoints.get(mapping.logicalId),
+              retryBaseMs: 500 * runtime.retryDelayScale,
+              retryMaxMs: 10_000 * runtime.retryDelayScale,
+            },
           ),
         );
       }
@@ -110,6 +128,13 @@ export const eventSourceMappings = resourceKind<'eventSourceMappings', EventSour
     if (!next) await Promise.allSettled(state.map((poller) => poller.stop()));
   },
   describe: (model) => ({
-    eventSourceMappings: model?.eventSourceMappings.map(({ service, logicalId, kind, functionName, eventSourceArn, batchSize }) => ({ service, logicalId, kind, functionName, eventSourceArn, batchSize })),
+    eventSourceMappings: model?.eventSourceMappings.map(({ service, logicalId, kind, functionName, eventSourceArn, batchSize }) => ({
+      service,
+      logicalId,
+      kind,
+      functionName,
+      eventSourceArn,
+      batchSize,
+    })),
   }),
 });

@@ -48,7 +48,9 @@ class FunctionUrlServer {
       });
       req.on('end', () => {
         if (size > MAX_REQUEST_BYTES) {
-          res.writeHead(413, { 'Content-Type': 'application/json' }).end(`{"Message":"Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation"}`);
+          res
+            .writeHead(413, { 'Content-Type': 'application/json' })
+            .end(`{"Message":"Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation"}`);
           return;
         }
         this.answer(incomingRequest(req, Buffer.concat(chunks))).then(
@@ -76,16 +78,25 @@ class FunctionUrlServer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private async answer(request: ReturnType<typeof incomingRequest>): Promise<{ statusCode: number; headers: [string, string][]; body: Buffer | string }> {
+  private async answer(
+    request: ReturnType<typeof incomingRequest>,
+  ): Promise<{ statusCode: number; headers: [string, string][]; body: Buffer | string }> {
     const requestId = randomUUID();
     const json = (statusCode: number, body: unknown, errorType?: string) => ({
       statusCode,
-      headers: [['Content-Type', 'application/json'], ['x-amzn-RequestId', requestId], ...(errorType ? [['x-amzn-ErrorType', errorType] as [string, string]] : [])] as [string, string][],
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['x-amzn-RequestId', requestId],
+        ...(errorType ? [['x-amzn-ErrorType', errorType] as [string, string]] : []),
+      ] as [string, string][],
       body: JSON.stringify(body),
     });
     const started = performance.now();
     const log = (statusCode: number, note = '') =>
-      this.runtime.logger.line('http', `${request.httpMethod} ${this.url.slice(0, -1)}${request.path} ${statusCode} ${(performance.now() - started).toFixed(1)}ms (function URL → ${this.def.functionName})${note}`);
+      this.runtime.logger.line(
+        'http',
+        `${request.httpMethod} ${this.url.slice(0, -1)}${request.path} ${statusCode} ${(performance.now() - started).toFixed(1)}ms (function URL → ${this.def.functionName})${note}`,
+      );
     let iam: ReturnType<typeof localIamIdentity> | undefined;
     if (this.def.authType === 'AWS_IAM') {
       const verification = await this.verifierFor(this.runtime.secret).verify(request);
@@ -113,7 +124,8 @@ class FunctionUrlServer {
 
   private verifierFor(secret: string | undefined): SigV4Verifier {
     if (!secret) throw new Error('the control secret is made at start');
-    if (this.verifier?.secret !== secret) this.verifier = { secret, verifier: new SigV4Verifier({ accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: secret }) };
+    if (this.verifier?.secret !== secret)
+      this.verifier = { secret, verifier: new SigV4Verifier({ accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: secret }) };
     return this.verifier.verifier;
   }
 }
@@ -171,7 +183,17 @@ export const functionUrls = resourceKind<'functionUrls', FunctionUrlDef, Functio
     }
   },
   describe: (_model, runtime) => ({
-    functionUrls: [...serversOf(runtime).values()].map(({ def, url }) => ({ service: def.service, functionName: def.functionName, authType: def.authType, url })),
+    functionUrls: [...serversOf(runtime).values()].map(({ def, url }) => ({
+      service: def.service,
+      functionName: def.functionName,
+      authType: def.authType,
+      url,
+    })),
   }),
-  urls: (runtime) => [...serversOf(runtime).values()].map(({ def, url }) => ({ service: def.service, name: `${def.functionName} (function URL, ${def.authType})`, url })),
+  urls: (runtime) =>
+    [...serversOf(runtime).values()].map(({ def, url }) => ({
+      service: def.service,
+      name: `${def.functionName} (function URL, ${def.authType})`,
+      url,
+    })),
 });

@@ -64,9 +64,15 @@ export const functions = resourceKind<'functions', FunctionDef, FunctionPool[]>(
         codeDir = findCodeAsset(stack, s3Key, resource.Metadata);
       }
       if (!codeDir) throw new UnresolvedError(`code asset of ${logicalId} not found in ${stack.assemblyDir}`);
-      const variables = ((resource.Properties?.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+      const variables = ((resource.Properties?.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<
+        string,
+        unknown
+      >;
       const environment: Record<string, string> = {};
-      const resolved = resolver.resolveLenient(variables, (reason) => context.warn(`${stack.stackName}/${logicalId}: ${reason}`)) as Record<string, unknown>;
+      const resolved = resolver.resolveLenient(variables, (reason) => context.warn(`${stack.stackName}/${logicalId}: ${reason}`)) as Record<
+        string,
+        unknown
+      >;
       for (const [key, value] of Object.entries(resolved)) {
         environment[key] = typeof value === 'string' ? value : JSON.stringify(value);
       }
@@ -96,7 +102,13 @@ export const functions = resourceKind<'functions', FunctionDef, FunctionPool[]>(
     await Promise.allSettled(state.map((pool) => pool.stop({ drain: next !== undefined })));
   },
   describe: (_model, runtime) => ({
-    functions: [...runtime.pools.values()].map((pool) => ({ name: pool.def.name, label: pool.label, handler: pool.def.handler, timeout: pool.def.timeoutSeconds, ...pool.stats() })),
+    functions: [...runtime.pools.values()].map((pool) => ({
+      name: pool.def.name,
+      label: pool.label,
+      handler: pool.def.handler,
+      timeout: pool.def.timeoutSeconds,
+      ...pool.stats(),
+    })),
   }),
   report: (defs) => ({ functions: defs.length }),
 });
@@ -108,7 +120,8 @@ export const eventInvokeConfigs = resourceKind<'eventInvokeConfigs', EventInvoke
   read: (context) =>
     readEach(context, (logicalId) => {
       const props = propertiesOf(context.resolver, logicalId);
-      const destinations = props('DestinationConfig') as { OnSuccess?: { Destination?: string }; OnFailure?: { Destination?: string } } | undefined;
+      const destinations = props('DestinationConfig') as
+        { OnSuccess?: { Destination?: string }; OnFailure?: { Destination?: string } } | undefined;
       const number = (name: string) => (props(name) === undefined ? undefined : Number(props(name)));
       return {
         ...context.base(logicalId),

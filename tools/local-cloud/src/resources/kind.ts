@@ -87,7 +87,11 @@ export const resourceKind = <Key extends string, Def extends ResourceBase, State
  * Reads each resource of `types` (all the kind's when omitted) with `read`; a value that cannot be
  * resolved is a warning naming the resource, which is then not started.
  */
-export function readEach<Def, Out = Def>(context: ReadContext<Def>, read: (logicalId: string, type: string) => Out | undefined, types?: readonly string[]): Out[] {
+export function readEach<Def, Out = Def>(
+  context: ReadContext<Def>,
+  read: (logicalId: string, type: string) => Out | undefined,
+  types?: readonly string[],
+): Out[] {
   const out: Out[] = [];
   for (const { logicalId, type } of context.resources) {
     if (types && !types.includes(type)) continue;

@@ -39,7 +39,11 @@ function queueAttributes(props: (name: string) => unknown): Record<string, strin
 }
 
 /** Deletes the queues of `old` that `next` does not have (by name). */
-export async function deleteDroppedQueues(deleteQueue: (queue: QueueDef) => Promise<void>, old: QueueDef[], next: QueueDef[] | undefined): Promise<void> {
+export async function deleteDroppedQueues(
+  deleteQueue: (queue: QueueDef) => Promise<void>,
+  old: QueueDef[],
+  next: QueueDef[] | undefined,
+): Promise<void> {
   if (!next) return;
   for (const queue of old) if (!next.some((candidate) => candidate.name === queue.name)) await deleteQueue(queue);
 }
@@ -51,13 +55,22 @@ export const queues = resourceKind<'queues', QueueDef, QueueDef[]>({
   read: (context) =>
     readEach(context, (logicalId) => {
       const name = context.resolver.physicalName(logicalId);
-      return { ...context.base(logicalId), name, url: String(context.resolver.ref(logicalId)), arn: queueArn(name), attributes: queueAttributes(propertiesOf(context.resolver, logicalId)) };
+      return {
+        ...context.base(logicalId),
+        name,
+        url: String(context.resolver.ref(logicalId)),
+        arn: queueArn(name),
+        attributes: queueAttributes(propertiesOf(context.resolver, logicalId)),
+      };
     }),
   apply: async (defs, { runtime }) => {
     await (await runtime.messaging()).ensureQueues(defs);
     return defs;
   },
-  teardown: async (state, { runtime }, next) => deleteDroppedQueues(async (queue) => (await runtime.messaging()).deleteQueue(queue), state, next),
-  describe: (model) => ({ queues: model?.queues.map(({ service, name, url, attributes }) => ({ service, name, url, redrive: attributes.RedrivePolicy })) }),
+  teardown: async (state, { runtime }, next) =>
+    deleteDroppedQueues(async (queue) => (await runtime.messaging()).deleteQueue(queue), state, next),
+  describe: (model) => ({
+    queues: model?.queues.map(({ service, name, url, attributes }) => ({ service, name, url, redrive: attributes.RedrivePolicy })),
+  }),
   report: (defs) => ({ queues: defs.length }),
 });

@@ -7,7 +7,12 @@ import { EMULATED_TYPES, RESOURCE_KINDS } from './registry';
 
 const FIXTURES = join(__dirname, '../../fixtures/assemblies');
 const model = (service: string) =>
-  buildModel(discoverAssemblies(FIXTURES).filter((location) => location.service === service).flatMap(loadAssembly), { sqsEndpoint: 'http://127.0.0.1:1/_aws/sqs', workDir: mkdtempSync(join(tmpdir(), 'registry-')) });
+  buildModel(
+    discoverAssemblies(FIXTURES)
+      .filter((location) => location.service === service)
+      .flatMap(loadAssembly),
+    { sqsEndpoint: 'http://127.0.0.1:1/_aws/sqs', workDir: mkdtempSync(join(tmpdir(), 'registry-')) },
+  );
 
 describe('the resource kind registry', () => {
   it('names each kind once, and no CloudFormation type is read by two kinds but a topic (its inline subscriptions)', () => {
@@ -22,7 +27,12 @@ describe('the resource kind registry', () => {
     expect(EMULATED_TYPES.has('AWS::IAM::Role')).toBe(false);
     expect(model('urls').notEmulated).toEqual([
       { service: 'urls', stackName: 'shop-local-urls', logicalId: 'FunctionRole3C4D5E6F', type: 'AWS::IAM::Role' },
-      { service: 'urls', stackName: 'shop-local-urls', logicalId: 'PublicFunctionInvokeFunctionUrl9C0D1E2F', type: 'AWS::Lambda::Permission' },
+      {
+        service: 'urls',
+        stackName: 'shop-local-urls',
+        logicalId: 'PublicFunctionInvokeFunctionUrl9C0D1E2F',
+        type: 'AWS::Lambda::Permission',
+      },
     ]);
   });
 
@@ -30,8 +40,18 @@ describe('the resource kind registry', () => {
     const { functionUrls, functions } = model('urls');
     expect(functions.map((fn) => fn.name)).toEqual(['shop-local-urls-PublicFunction1A2B3C4D', 'shop-local-urls-PrivateFunction2B3C4D5E']);
     expect(functionUrls).toEqual([
-      expect.objectContaining({ logicalId: 'PublicFunctionFunctionUrl5E6F7A8B', functionName: 'shop-local-urls-PublicFunction1A2B3C4D', authType: 'NONE', invokeMode: 'BUFFERED', cors: false }),
-      expect.objectContaining({ logicalId: 'PrivateFunctionFunctionUrl6F7A8B9C', functionName: 'shop-local-urls-PrivateFunction2B3C4D5E', authType: 'AWS_IAM' }),
+      expect.objectContaining({
+        logicalId: 'PublicFunctionFunctionUrl5E6F7A8B',
+        functionName: 'shop-local-urls-PublicFunction1A2B3C4D',
+        authType: 'NONE',
+        invokeMode: 'BUFFERED',
+        cors: false,
+      }),
+      expect.objectContaining({
+        logicalId: 'PrivateFunctionFunctionUrl6F7A8B9C',
+        functionName: 'shop-local-urls-PrivateFunction2B3C4D5E',
+        authType: 'AWS_IAM',
+      }),
     ]);
     expect(functionUrls[0].urlId).toMatch(/^[a-z0-9]{32}$/);
     expect(model('urls').functionUrls[0].urlId).toBe(functionUrls[0].urlId);

@@ -54,7 +54,8 @@ export type CloudModel = ModelDefs & {
 export const EMULATED_TYPES: ReadonlySet<string> = new Set(RESOURCE_KINDS.flatMap((kind) => kind.types));
 
 /** The kinds as the lifecycle drives them (each kind's def and state types erased). */
-export const resourceKinds = (): readonly ResourceKind<string, ResourceBase, unknown>[] => RESOURCE_KINDS as unknown as readonly ResourceKind<string, ResourceBase, unknown>[];
+export const resourceKinds = (): readonly ResourceKind<string, ResourceBase, unknown>[] =>
+  RESOURCE_KINDS as unknown as readonly ResourceKind<string, ResourceBase, unknown>[];
 
 /** The defs of one kind in a model (of one service, when given). */
 export const defsOf = (model: CloudModel, key: string, service?: string): ResourceBase[] =>

@@ -67,7 +67,10 @@ export const restApis = resourceKind<'restApis', RestApiDef, RestApiDef[]>({
   read: (context) =>
     readEach(
       context,
-      (logicalId) => readRestApi(context.stack, context.resolver, logicalId, context.base(logicalId), (reason) => context.warn(`${context.stack.stackName}/${logicalId}: ${reason}`)),
+      (logicalId) =>
+        readRestApi(context.stack, context.resolver, logicalId, context.base(logicalId), (reason) =>
+          context.warn(`${context.stack.stackName}/${logicalId}: ${reason}`),
+        ),
       ['AWS::ApiGateway::RestApi'],
     ),
   apply: async (defs, { runtime, service }) => {
@@ -80,7 +83,11 @@ export const restApis = resourceKind<'restApis', RestApiDef, RestApiDef[]>({
   // Functions start on demand, as in Lambda; the API ones get one instance once the local cloud is ready, so the first request is warm.
   ready: (defs, { runtime }) => {
     if (!runtime.options.prewarm) return;
-    const names = new Set(defs.flatMap((api) => api.methods.flatMap((method) => (method.integration.type === 'AWS_PROXY' ? [method.integration.functionName] : []))));
+    const names = new Set(
+      defs.flatMap((api) =>
+        api.methods.flatMap((method) => (method.integration.type === 'AWS_PROXY' ? [method.integration.functionName] : [])),
+      ),
+    );
     void Promise.all([...names].map((name) => runtime.pools.get(name)?.prewarm()));
   },
   report: (defs) => ({ routes: defs.reduce((sum, api) => sum + api.methods.length, 0) }),
@@ -157,7 +164,10 @@ function readRestApi(
   }
 
   const basePaths = Object.entries(resources)
-    .filter(([id, resource]) => resource.Type === 'AWS::ApiGateway::BasePathMapping' && resolver.isActive(id) && resolver.property(id, 'RestApiId') === apiId)
+    .filter(
+      ([id, resource]) =>
+        resource.Type === 'AWS::ApiGateway::BasePathMapping' && resolver.isActive(id) && resolver.property(id, 'RestApiId') === apiId,
+    )
     .map(([id]) => {
       const basePath = resolver.property(id, 'BasePath');
       return basePath === undefined || basePath === '(none)' ? '' : String(basePath).replace(/^\/+|\/+$/g, '');

@@ -30,7 +30,8 @@ export const stateMachines = resourceKind<'stateMachines', StateMachineDef, Stat
       let definition: unknown = props('Definition');
       if (definition === undefined) {
         const text = props('DefinitionString');
-        if (typeof text !== 'string') throw new UnresolvedError(`state machine ${logicalId} has no Definition or DefinitionString (S3 definitions are not read)`);
+        if (typeof text !== 'string')
+          throw new UnresolvedError(`state machine ${logicalId} has no Definition or DefinitionString (S3 definitions are not read)`);
         let substituted = text;
         const substitutions = (props('DefinitionSubstitutions') ?? {}) as Record<string, unknown>;
         for (const [key, value] of Object.entries(substitutions)) {

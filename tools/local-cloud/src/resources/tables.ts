@@ -10,8 +10,16 @@ export interface TableDef extends ResourceBase {
   tableName: string;
   keySchema: { AttributeName: string; KeyType: string }[];
   attributeDefinitions: { AttributeName: string; AttributeType: string }[];
-  globalSecondaryIndexes: { IndexName: string; KeySchema: { AttributeName: string; KeyType: string }[]; Projection: Record<string, unknown> }[];
-  localSecondaryIndexes: { IndexName: string; KeySchema: { AttributeName: string; KeyType: string }[]; Projection: Record<string, unknown> }[];
+  globalSecondaryIndexes: {
+    IndexName: string;
+    KeySchema: { AttributeName: string; KeyType: string }[];
+    Projection: Record<string, unknown>;
+  }[];
+  localSecondaryIndexes: {
+    IndexName: string;
+    KeySchema: { AttributeName: string; KeyType: string }[];
+    Projection: Record<string, unknown>;
+  }[];
   streamViewType?: string;
   ttlAttribute?: string;
 }
@@ -50,6 +58,8 @@ export const tables = resourceKind<'tables', TableDef, TablesState>({
     const states = await Promise.all(defs.map((table) => dynamodb.ensureTable(table)));
     return Object.fromEntries(defs.map((table, index) => [table.tableName, states[index] ?? 'kept']));
   },
-  describe: (model) => ({ tables: model?.tables.map(({ service, tableName, streamViewType }) => ({ service, tableName, streamViewType })) }),
+  describe: (model) => ({
+    tables: model?.tables.map(({ service, tableName, streamViewType }) => ({ service, tableName, streamViewType })),
+  }),
   report: (_defs, state) => ({ tables: state ?? {} }),
 });

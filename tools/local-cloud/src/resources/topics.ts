@@ -89,7 +89,15 @@ export const subscriptions = resourceKind<'subscriptions', SubscriptionDef, Subs
       if (props('FilterPolicyScope') !== undefined) attributes.FilterPolicyScope = String(props('FilterPolicyScope'));
       if (props('RawMessageDelivery') !== undefined) attributes.RawMessageDelivery = String(props('RawMessageDelivery'));
       if (props('RedrivePolicy') !== undefined) attributes.RedrivePolicy = json(props('RedrivePolicy'));
-      return [{ ...context.base(logicalId), topicArn: String(props('TopicArn')), protocol: String(props('Protocol')), endpoint: String(props('Endpoint')), attributes }];
+      return [
+        {
+          ...context.base(logicalId),
+          topicArn: String(props('TopicArn')),
+          protocol: String(props('Protocol')),
+          endpoint: String(props('Endpoint')),
+          attributes,
+        },
+      ];
     }).flat(),
   apply: async (defs, { runtime, service }, previous) => {
     const messaging = await runtime.messaging();
@@ -106,14 +114,21 @@ export const subscriptions = resourceKind<'subscriptions', SubscriptionDef, Subs
           await messaging.ensureQueues([internal]);
           state.internalQueues.push(internal);
           await messaging.ensureSubscriptions([
-            { ...subscription, protocol: 'sqs', endpoint: internal.arn, attributes: { ...subscription.attributes, RawMessageDelivery: 'false' } },
+            {
+              ...subscription,
+              protocol: 'sqs',
+              endpoint: internal.arn,
+              attributes: { ...subscription.attributes, RawMessageDelivery: 'false' },
+            },
           ]);
           state.pollers.push(startLambdaSubscription(subscription, internal, runtime, messaging));
         } else {
           runtime.logger.warn(`${where}: protocol ${subscription.protocol} is not emulated`);
         }
       } catch (error) {
-        runtime.logger.warn(`${where} to ${subscription.topicArn} not created: ${(error as Error).message} (is the topic's service loaded?)`);
+        runtime.logger.warn(
+          `${where} to ${subscription.topicArn} not created: ${(error as Error).message} (is the topic's service loaded?)`,
+        );
       }
     }
     return state;
@@ -153,7 +168,12 @@ function internalQueueFor(subscription: SubscriptionDef, messaging: Messaging): 
 }
 
 /** Polls a `lambda` subscription's internal queue into SNS events, one message per invocation. */
-function startLambdaSubscription(subscription: SubscriptionDef, internal: QueueDef, runtime: CloudRuntime, messaging: Messaging): SqsPoller {
+function startLambdaSubscription(
+  subscription: SubscriptionDef,
+  internal: QueueDef,
+  runtime: CloudRuntime,
+  messaging: Messaging,
+): SqsPoller {
   const functionName = functionNameOf(subscription.endpoint);
   const mapping: EventSourceMappingDef = {
     service: subscription.service,
@@ -176,7 +196,12 @@ function startLambdaSubscription(subscription: SubscriptionDef, internal: QueueD
   const poller = new SqsPoller(
     mapping,
     { queue: messaging.queueApi, invoke: runtime.invokerFor(functionName), logger: runtime.logger },
-    { queueUrl: internal.url, shape: 'sns', subscriptionArn: `${subscription.topicArn}:${internal.name}`, concurrency: runtime.concurrencyOf(functionName) },
+    {
+      queueUrl: internal.url,
+      shape: 'sns',
+      subscriptionArn: `${subscription.topicArn}:${internal.name}`,
+      concurrency: runtime.concurrencyOf(functionName),
+    },
   );
   poller.start();
   return poller;

@@ -48,10 +48,25 @@ export class CloudRuntime {
   constructor(readonly options: LocalCloudOptions) {
     this.logger = options.logger;
     const guard = new ControlPlaneGuard({ port: options.port, secret: () => this.secret, secretFile: controlSecretPath(options.stateDir) });
-    this.gateway = new Gateway({ logger: this.logger, guard, functionPool: (name) => this.pools.get(name), authorizer: () => this.authorizer });
-    this.destinations = new Destinations({ messaging: () => this.messaging(), asyncInvoker: () => this.asyncInvoker, events: () => this.events, sfn: () => this.sfn, logger: this.logger });
+    this.gateway = new Gateway({
+      logger: this.logger,
+      guard,
+      functionPool: (name) => this.pools.get(name),
+      authorizer: () => this.authorizer,
+    });
+    this.destinations = new Destinations({
+      messaging: () => this.messaging(),
+      asyncInvoker: () => this.asyncInvoker,
+      events: () => this.events,
+      sfn: () => this.sfn,
+      logger: this.logger,
+    });
     this.asyncInvoker = this.createAsyncInvoker();
-    this.events = new EventBridge({ delivery: this.destinations.targetDelivery(), logger: this.logger, retryDelayScale: this.retryDelayScale });
+    this.events = new EventBridge({
+      delivery: this.destinations.targetDelivery(),
+      logger: this.logger,
+      retryDelayScale: this.retryDelayScale,
+    });
     this.faults = new FaultRegistry({ logger: this.logger });
     this.sfn = this.createStepFunctions();
   }
@@ -75,8 +90,11 @@ export class CloudRuntime {
     const notEmulated = model.notEmulated.filter((resource) => !only || resource.service === only);
     if (notEmulated.length > 0) {
       const byType = new Map<string, string[]>();
-      for (const resource of notEmulated) byType.set(resource.type, [...(byType.get(resource.type) ?? []), `${resource.stackName}/${resource.logicalId}`]);
-      this.logger.info(`not emulated (${notEmulated.length}): ${[...byType].map(([type, ids]) => `${type} [${ids.join(', ')}]`).join('; ')}`);
+      for (const resource of notEmulated)
+        byType.set(resource.type, [...(byType.get(resource.type) ?? []), `${resource.stackName}/${resource.logicalId}`]);
+      this.logger.info(
+        `not emulated (${notEmulated.length}): ${[...byType].map(([type, ids]) => `${type} [${ids.join(', ')}]`).join('; ')}`,
+      );
     }
     for (const warning of model.warnings) this.logger.warn(warning);
     return model;
@@ -89,7 +107,9 @@ export class CloudRuntime {
   startEmulators(dynamodb: DynamoDbLocal, up: (part: 'dynamodb' | 'messaging', what: string) => void): Promise<unknown> {
     this.emulators = {
       dynamodb: dynamodb.ready().then(() => (up('dynamodb', 'DynamoDB Local answers'), (this.started.dynamodb = dynamodb))),
-      messaging: Messaging.start(this.ports.messaging, this.logger).then((messaging) => (up('messaging', 'fauxqs listens'), (this.started.messaging = messaging))),
+      messaging: Messaging.start(this.ports.messaging, this.logger).then(
+        (messaging) => (up('messaging', 'fauxqs listens'), (this.started.messaging = messaging)),
+      ),
     };
     return Promise.all([this.emulators.dynamodb, this.emulators.messaging]);
   }
@@ -109,7 +129,13 @@ export class CloudRuntime {
     return (event, options) => {
       const pool = this.pools.get(functionName);
       if (!pool) {
-        return Promise.resolve({ requestId: '-', ok: false, kind: 'crash' as const, error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${functionName}` }, durationMs: 0 });
+        return Promise.resolve({
+          requestId: '-',
+          ok: false,
+          kind: 'crash' as const,
+          error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${functionName}` },
+          durationMs: 0,
+        });
       }
       return pool.invoke(event, options);
     };

@@ -14,13 +14,27 @@ export interface DeployReport {
   warnings: string[];
 }
 
-export const emptyDeployReport = (service: string): DeployReport => ({ service, durationMs: 0, tables: {}, functions: 0, routes: 0, queues: 0, topics: 0, stateMachines: 0, rules: 0, warnings: [] });
+export const emptyDeployReport = (service: string): DeployReport => ({
+  service,
+  durationMs: 0,
+  tables: {},
+  functions: 0,
+  routes: 0,
+  queues: 0,
+  topics: 0,
+  stateMachines: 0,
+  rules: 0,
+  warnings: [],
+});
 
 /** Adds a kind's part to the report: numbers add up, records merge. */
 export function addToReport(report: DeployReport, part: ReportPart | undefined): void {
   const fields = report as unknown as Record<string, number | Record<string, string>>;
   for (const [name, value] of Object.entries(part ?? {})) {
     const current = fields[name];
-    fields[name] = typeof value === 'number' ? (typeof current === 'number' ? current : 0) + value : { ...(current as Record<string, string>), ...value };
+    fields[name] =
+      typeof value === 'number'
+        ? (typeof current === 'number' ? current : 0) + value
+        : { ...(current as Record<string, string>), ...value };
   }
 }

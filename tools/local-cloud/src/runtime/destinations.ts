@@ -28,13 +28,20 @@ export class Destinations {
     if (arn.startsWith('arn:aws:sqs:')) {
       await this.sendMessage(arn, body, { attributes });
     } else if (arn.startsWith('arn:aws:sns:')) {
-      await (await this.deps.messaging()).sns.send(new PublishCommand({ TopicArn: arn, Message: body, MessageAttributes: stringAttributes(attributes) }));
+      await (
+        await this.deps.messaging()
+      ).sns.send(new PublishCommand({ TopicArn: arn, Message: body, MessageAttributes: stringAttributes(attributes) }));
     } else if (arn.startsWith('arn:aws:lambda:')) {
       this.deps.asyncInvoker().accept(functionNameOf(arn), payload, 'destination');
     } else if (arn.startsWith('arn:aws:events:')) {
       const success = (payload as { requestContext?: { condition?: string } }).requestContext?.condition === 'Success';
       const result = this.deps.events().putEvents([
-        { Source: 'lambda', DetailType: `Lambda Function Invocation Result - ${success ? 'Success' : 'Failure'}`, Detail: body, EventBusName: eventBusNameOf(arn) },
+        {
+          Source: 'lambda',
+          DetailType: `Lambda Function Invocation Result - ${success ? 'Success' : 'Failure'}`,
+          Detail: body,
+          EventBusName: eventBusNameOf(arn),
+        },
       ]);
       if (result.FailedEntryCount > 0) throw new Error(`destination ${arn} refused the record: ${JSON.stringify(result.Entries[0])}`);
     } else {
@@ -42,7 +49,11 @@ export class Destinations {
     }
   }
 
-  async sendMessage(queueArnOrUrl: string, body: string, options: { messageGroupId?: string; attributes?: Record<string, string> } = {}): Promise<void> {
+  async sendMessage(
+    queueArnOrUrl: string,
+    body: string,
+    options: { messageGroupId?: string; attributes?: Record<string, string> } = {},
+  ): Promise<void> {
     const messaging = await this.deps.messaging();
     await messaging.sqs.send(
       new SendMessageCommand({

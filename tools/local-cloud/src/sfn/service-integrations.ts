@@ -22,12 +22,24 @@ export function serviceIntegrations(emulators: IntegrationEmulators): ServiceInt
   return async (service, action, parameters) => {
     if (service === 'sns' && action === 'publish') {
       const { sns } = await emulators.messaging();
-      const result = await sns.send(new PublishCommand({ ...(parameters as object), Message: text(parameters.Message) } as ConstructorParameters<typeof PublishCommand>[0]));
-      return { MessageId: result.MessageId, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: result.$metadata.requestId } };
+      const result = await sns.send(
+        new PublishCommand({ ...(parameters as object), Message: text(parameters.Message) } as ConstructorParameters<
+          typeof PublishCommand
+        >[0]),
+      );
+      return {
+        MessageId: result.MessageId,
+        SdkHttpMetadata: { HttpStatusCode: 200 },
+        SdkResponseMetadata: { RequestId: result.$metadata.requestId },
+      };
     }
     if (service === 'sqs' && action === 'sendMessage') {
       const { sqs } = await emulators.messaging();
-      const result = await sqs.send(new SendMessageCommand({ ...(parameters as object), MessageBody: text(parameters.MessageBody) } as ConstructorParameters<typeof SendMessageCommand>[0]));
+      const result = await sqs.send(
+        new SendMessageCommand({ ...(parameters as object), MessageBody: text(parameters.MessageBody) } as ConstructorParameters<
+          typeof SendMessageCommand
+        >[0]),
+      );
       return { MessageId: result.MessageId, MD5OfMessageBody: result.MD5OfMessageBody, SdkHttpMetadata: { HttpStatusCode: 200 } };
     }
     if (service === 'dynamodb' && DYNAMODB_ITEM_ACTIONS.includes(action)) {

@@ -53,7 +53,13 @@ function service(step: Step) {
 }
 
 const ok = (payload: unknown): InvokeOutcome => ({ requestId: 'req-1', ok: true, payload, durationMs: 1 });
-const fail = (errorType: string, errorMessage: string): InvokeOutcome => ({ requestId: 'req-1', ok: false, kind: 'handled', error: { errorType, errorMessage, trace: [] }, durationMs: 1 });
+const fail = (errorType: string, errorMessage: string): InvokeOutcome => ({
+  requestId: 'req-1',
+  ok: false,
+  kind: 'handled',
+  error: { errorType, errorMessage, trace: [] },
+  durationMs: 1,
+});
 
 const happy: Step = (payload) => (payload.action === 'reserve' ? ok({ reservationId: 'R-1' }) : ok({ charged: true }));
 
@@ -67,7 +73,12 @@ describe('StepFunctions task wiring', () => {
       ['order-steps', { action: 'charge', sku: 'MUG' }],
     ]);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(JSON.parse(execution.output ?? '')).toEqual({ id: 'o-1', sku: 'MUG', reserve: { reservation: { reservationId: 'R-1' } }, charge: { charged: true } });
+    expect(JSON.parse(execution.output ?? '')).toEqual({
+      id: 'o-1',
+      sku: 'MUG',
+      reserve: { reservation: { reservationId: 'R-1' } },
+      charge: { charged: true },
+    });
     expect(execution.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:order-saga:o-1');
   });
 
@@ -80,7 +91,12 @@ describe('StepFunctions task wiring', () => {
     const execution = sfn.startExecution({ stateMachineArn: machine.arn, input: '{"id":"o-2","sku":"MUG"}' });
     await execution.done;
     expect(execution.status).toBe('SUCCEEDED');
-    expect(execution.path.map((step) => `${step.state}:${step.status}`)).toEqual(['Reserve:retried', 'Reserve:succeeded', 'Charge:succeeded', 'Done:succeeded']);
+    expect(execution.path.map((step) => `${step.state}:${step.status}`)).toEqual([
+      'Reserve:retried',
+      'Reserve:succeeded',
+      'Charge:succeeded',
+      'Done:succeeded',
+    ]);
   });
 
   it('routes a business error through Catch, with the Lambda error as Error and its JSON as Cause', async () => {
@@ -88,7 +104,11 @@ describe('StepFunctions task wiring', () => {
     const execution = sfn.startExecution({ stateMachineArn: machine.arn, input: '{"id":"o-3","sku":"OUT"}' });
     await execution.done;
     expect(execution).toEqual(expect.objectContaining({ status: 'FAILED', error: 'OrderCancelled', cause: 'out of stock' }));
-    expect(execution.path.map((step) => `${step.state}:${step.status}`)).toEqual(['Reserve:caught', 'Cancel:succeeded', 'Cancelled:failed']);
+    expect(execution.path.map((step) => `${step.state}:${step.status}`)).toEqual([
+      'Reserve:caught',
+      'Cancel:succeeded',
+      'Cancelled:failed',
+    ]);
     const taskFailed = defined(execution.events.find((event) => event.type === 'TaskFailed'));
     expect(taskFailed.taskFailedEventDetails).toEqual({
       error: 'OutOfStockError',
@@ -133,7 +153,9 @@ describe('StepFunctions task wiring', () => {
     expect(() => sfn.describeExecution('arn:nope')).toThrow('Execution Does Not Exist');
     const first = sfn.startExecution({ stateMachineArn: machine.arn, name: 'dup', input: '{"id":"a","sku":"MUG"}' });
     expect(sfn.startExecution({ stateMachineArn: machine.arn, name: 'dup', input: '{"id":"a","sku":"MUG"}' })).toBe(first);
-    expect(() => sfn.startExecution({ stateMachineArn: machine.arn, name: 'dup', input: '{"id":"b"}' })).toThrow('Execution Already Exists');
+    expect(() => sfn.startExecution({ stateMachineArn: machine.arn, name: 'dup', input: '{"id":"b"}' })).toThrow(
+      'Execution Already Exists',
+    );
     await first.done;
   });
 
@@ -151,7 +173,15 @@ describe('StepFunctions task wiring', () => {
     expect(stopped.status).toBe('ABORTED');
     expect(invokeFunction).toHaveBeenCalledTimes(1);
     expect(stopped.path.map((step) => `${step.state}:${step.status}`)).toEqual(['Reserve:succeeded']);
-    expect(stopped.events.map((event) => event.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionAborted']);
+    expect(stopped.events.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ExecutionAborted',
+    ]);
     // The rule had a count of 1: the next execution runs through.
     const next = sfn.startExecution({ stateMachineArn: machine.arn, input: '{"id":"o-7","sku":"MUG"}' });
     await next.done;
@@ -168,11 +198,21 @@ describe('StepFunctions task wiring', () => {
         name: 'notify',
         definition: {
           StartAt: 'Publish',
-          States: { Publish: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 'arn:t', 'Message.$': '$' }, End: true } },
+          States: {
+            Publish: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::sns:publish',
+              Parameters: { TopicArn: 'arn:t', 'Message.$': '$' },
+              End: true,
+            },
+          },
         },
       },
     ]);
-    const execution = sfn.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:notify', input: '{"a":1}' });
+    const execution = sfn.startExecution({
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:notify',
+      input: '{"a":1}',
+    });
     await execution.done;
     expect(integration).toHaveBeenCalledWith('sns', 'publish', { TopicArn: 'arn:t', Message: { a: 1 } });
     expect(JSON.parse(execution.output ?? '')).toEqual({ MessageId: 'm-1' });
@@ -185,17 +225,23 @@ describe('StepFunctions execution memory', () => {
   it('keeps at most maxExecutions finished executions per state machine, drops the oldest finished first and never a running one', async () => {
     let release: (outcome: InvokeOutcome) => void = () => undefined;
     const invokeFunction = jest.fn(async (_name: string, payload: unknown) => {
-      if ((payload as { order?: { id?: string } }).order?.id === 'slow') return new Promise<InvokeOutcome>((resolve) => (release = resolve));
+      if ((payload as { order?: { id?: string } }).order?.id === 'slow')
+        return new Promise<InvokeOutcome>((resolve) => (release = resolve));
       return happy(payload as Record<string, unknown>);
     });
     const sfn = new StepFunctions({ invokeFunction, logger: memoryLogger(), retryIntervalMs: 1, maxExecutions: 3 });
     sfn.register([machine, other]);
-    const start = (def: StateMachineDef, name: string) => sfn.startExecution({ stateMachineArn: def.arn, name, input: JSON.stringify({ id: name, sku: 'MUG' }) });
+    const start = (def: StateMachineDef, name: string) =>
+      sfn.startExecution({ stateMachineArn: def.arn, name, input: JSON.stringify({ id: name, sku: 'MUG' }) });
 
     const slow = start(machine, 'slow');
     for (const name of ['f1', 'f2', 'f3', 'f4', 'f5']) await start(machine, name).done;
     for (const name of ['o1', 'o2']) await start(other, name).done;
-    const names = (def: StateMachineDef) => sfn.listExecutions(def.arn).map((execution) => `${execution.name}:${execution.status}`).sort();
+    const names = (def: StateMachineDef) =>
+      sfn
+        .listExecutions(def.arn)
+        .map((execution) => `${execution.name}:${execution.status}`)
+        .sort();
 
     expect(names(machine)).toEqual(['f3:SUCCEEDED', 'f4:SUCCEEDED', 'f5:SUCCEEDED', 'slow:RUNNING']);
     expect(() => sfn.describeExecution(`${machine.arn.replace(':stateMachine:', ':execution:')}:f1`)).toThrow('Execution Does Not Exist');
@@ -218,7 +264,12 @@ describe('StepFunctions execution ends: status changes, TimeoutSeconds, StopExec
       ...(timeoutSeconds === undefined ? {} : { TimeoutSeconds: timeoutSeconds }),
       StartAt: 'Reserve',
       States: {
-        Reserve: { Type: 'Task', Resource: FN_ARN, Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3 }], Next: 'Charge' },
+        Reserve: {
+          Type: 'Task',
+          Resource: FN_ARN,
+          Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3 }],
+          Next: 'Charge',
+        },
         Charge: { Type: 'Task', Resource: FN_ARN, End: true },
       },
     },
@@ -245,7 +296,11 @@ describe('StepFunctions execution ends: status changes, TimeoutSeconds, StopExec
 
   it('tells RUNNING at the start and SUCCEEDED at the end, with the detail AWS sends (dates in epoch ms)', async () => {
     const { sfn, changes } = slowService(slowMachine(), 1, () => ok({ done: true }));
-    const execution = sfn.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:slow', name: 'e-1', input: '{"id":"o-1"}' });
+    const execution = sfn.startExecution({
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:slow',
+      name: 'e-1',
+      input: '{"id":"o-1"}',
+    });
     expect(changes.map((change) => change.status)).toEqual(['RUNNING']);
     expect(changes[0].detail).toEqual({
       executionArn: 'arn:aws:states:us-east-1:000000000000:execution:slow:e-1',
@@ -263,18 +318,35 @@ describe('StepFunctions execution ends: status changes, TimeoutSeconds, StopExec
     });
     await execution.done;
     expect(changes.map((change) => change.status)).toEqual(['RUNNING', 'SUCCEEDED']);
-    expect(changes[1].detail).toEqual(expect.objectContaining({ status: 'SUCCEEDED', stopDate: defined(execution.stopDate).getTime(), output: '{"done":true}', outputDetails: { included: true } }));
+    expect(changes[1].detail).toEqual(
+      expect.objectContaining({
+        status: 'SUCCEEDED',
+        stopDate: defined(execution.stopDate).getTime(),
+        output: '{"done":true}',
+        outputDetails: { included: true },
+      }),
+    );
   });
 
   it("ends TIMED_OUT after the definition's TimeoutSeconds, abandons the running task and starts nothing after it", async () => {
     const { sfn, calls, changes } = slowService(slowMachine(1), 1500, () => ok({ late: true }));
-    const execution = sfn.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:slow', name: 'e-2', input: '{}' });
+    const execution = sfn.startExecution({
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:slow',
+      name: 'e-2',
+      input: '{}',
+    });
     await execution.done;
     expect(execution.status).toBe('TIMED_OUT');
     expect(defined(execution.stopDate).getTime() - execution.startDate.getTime()).toBeGreaterThanOrEqual(1000);
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(calls).toHaveLength(1);
-    expect(execution.events.map((event) => event.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'ExecutionTimedOut']);
+    expect(execution.events.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'ExecutionTimedOut',
+    ]);
     expect(changes.map((change) => [change.status, change.detail.error])).toEqual([
       ['RUNNING', null],
       ['TIMED_OUT', 'States.Timeout'],
@@ -283,14 +355,23 @@ describe('StepFunctions execution ends: status changes, TimeoutSeconds, StopExec
 
   it('ends ABORTED on StopExecution with its error and cause, and a failing abandoned task is not retried', async () => {
     const { sfn, calls, changes } = slowService(slowMachine(), 300, () => fail('TransientError', 'late failure'));
-    const execution = sfn.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:slow', name: 'e-3', input: '{}' });
+    const execution = sfn.startExecution({
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:slow',
+      name: 'e-3',
+      input: '{}',
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
     sfn.stopExecution(execution.executionArn, { error: 'Operator', cause: 'stopped by a test' });
     await execution.done;
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(execution).toEqual(expect.objectContaining({ status: 'ABORTED', error: 'Operator', cause: 'stopped by a test' }));
     expect(calls).toHaveLength(1);
-    expect(execution.events.at(-1)).toEqual(expect.objectContaining({ type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'Operator', cause: 'stopped by a test' } }));
+    expect(execution.events.at(-1)).toEqual(
+      expect.objectContaining({
+        type: 'ExecutionAborted',
+        executionAbortedEventDetails: { error: 'Operator', cause: 'stopped by a test' },
+      }),
+    );
     expect(changes.map((change) => change.status)).toEqual(['RUNNING', 'ABORTED']);
   });
 

@@ -200,7 +200,9 @@ export class StepFunctions {
     }
     const retryIntervalMs = this.deps.retryIntervalMs;
     const retryIntervalOverrides =
-      retryIntervalMs === undefined ? undefined : Object.fromEntries([...retryStates(def.definition)].map((stateName) => [stateName, retryIntervalMs]));
+      retryIntervalMs === undefined
+        ? undefined
+        : Object.fromEntries([...retryStates(def.definition)].map((stateName) => [stateName, retryIntervalMs]));
 
     const run = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
@@ -210,7 +212,12 @@ export class StepFunctions {
       },
     });
     execution.abort = run.abort;
-    const logging = this.collect(execution, run.eventLogs as unknown as AsyncGenerator<Record<string, unknown> & { type: string; timestamp: number }>, def, label);
+    const logging = this.collect(
+      execution,
+      run.eventLogs as unknown as AsyncGenerator<Record<string, unknown> & { type: string; timestamp: number }>,
+      def,
+      label,
+    );
     // The library settles `result` the moment the execution succeeds, fails, times out or is aborted.
     const ended = <T>(value: T) => {
       execution.ended = true;
@@ -235,13 +242,16 @@ export class StepFunctions {
         } else {
           execution.status = 'FAILED';
           const failure = [...execution.events].reverse().find((event) => event.type === 'ExecutionFailed')?.executionFailedEventDetails as
-            | { error?: string; cause?: string }
-            | undefined;
+            { error?: string; cause?: string } | undefined;
           execution.error = failure?.error ?? result.error.name;
           execution.cause = failure?.cause ?? result.error.message;
         }
         execution.stopDate = new Date();
-        const path = execution.path.map((step) => `${step.state}${step.status === 'failed' || step.status === 'caught' ? '✗' : step.status === 'retried' ? '↻' : ''}`).join(' → ');
+        const path = execution.path
+          .map(
+            (step) => `${step.state}${step.status === 'failed' || step.status === 'caught' ? '✗' : step.status === 'retried' ? '↻' : ''}`,
+          )
+          .join(' → ');
         this.deps.logger.line('sfn', `${label} ${execution.status}${execution.error ? ` ${execution.error}` : ''} path: ${path}`);
         this.keepFinished(execution);
         statusChanged();
@@ -262,19 +272,55 @@ export class StepFunctions {
     }
   }
 
-  private async collect(execution: Execution, events: AsyncGenerator<Record<string, unknown> & { type: string; timestamp: number }>, def: StateMachineDef, label: string) {
+  private async collect(
+    execution: Execution,
+    events: AsyncGenerator<Record<string, unknown> & { type: string; timestamp: number }>,
+    def: StateMachineDef,
+    label: string,
+  ) {
     for await (const event of events) {
-      const state = (event.state ?? { name: '?', type: '', input: null }) as { name: string; type: string; input: unknown; output?: unknown };
+      const state = (event.state ?? { name: '?', type: '', input: null }) as {
+        name: string;
+        type: string;
+        input: unknown;
+        output?: unknown;
+      };
       switch (event.type) {
         case 'ExecutionStarted':
-          this.append(execution, 'ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(event.input), inputDetails: { truncated: false }, roleArn: def.roleArn } }, event.timestamp);
+          this.append(
+            execution,
+            'ExecutionStarted',
+            {
+              executionStartedEventDetails: {
+                input: JSON.stringify(event.input),
+                inputDetails: { truncated: false },
+                roleArn: def.roleArn,
+              },
+            },
+            event.timestamp,
+          );
           break;
         case 'StateEntered':
-          this.append(execution, `${state.type}StateEntered`, { stateEnteredEventDetails: { name: state.name, input: JSON.stringify(state.input), inputDetails: { truncated: false } } }, event.timestamp);
-          execution.path.push({ state: state.name, type: state.type, enteredAt: new Date(event.timestamp).toISOString(), status: 'running' });
+          this.append(
+            execution,
+            `${state.type}StateEntered`,
+            { stateEnteredEventDetails: { name: state.name, input: JSON.stringify(state.input), inputDetails: { truncated: false } } },
+            event.timestamp,
+          );
+          execution.path.push({
+            state: state.name,
+            type: state.type,
+            enteredAt: new Date(event.timestamp).toISOString(),
+            status: 'running',
+          });
           break;
         case 'StateExited': {
-          this.append(execution, `${state.type}StateExited`, { stateExitedEventDetails: { name: state.name, output: JSON.stringify(state.output), outputDetails: { truncated: false } } }, event.timestamp);
+          this.append(
+            execution,
+            `${state.type}StateExited`,
+            { stateExitedEventDetails: { name: state.name, output: JSON.stringify(state.output), outputDetails: { truncated: false } } },
+            event.timestamp,
+          );
           const step = this.openStep(execution, state.name);
           if (step) {
             step.status = step.status === 'running' ? 'succeeded' : step.status;
@@ -295,7 +341,12 @@ export class StepFunctions {
         case 'StateRetried': {
           const step = this.openStep(execution, state.name);
           if (step) step.status = 'retried';
-          execution.path.push({ state: state.name, type: state.type, enteredAt: new Date(event.timestamp).toISOString(), status: 'running' });
+          execution.path.push({
+            state: state.name,
+            type: state.type,
+            enteredAt: new Date(event.timestamp).toISOString(),
+            status: 'running',
+          });
           this.deps.logger.line('sfn', `${label} ${state.name} retry ${(event.retry as { attempt: number }).attempt}`);
           break;
         }
@@ -305,13 +356,33 @@ export class StepFunctions {
           break;
         }
         case 'ExecutionSucceeded':
-          this.append(execution, 'ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(event.output), outputDetails: { truncated: false } } }, event.timestamp);
+          this.append(
+            execution,
+            'ExecutionSucceeded',
+            { executionSucceededEventDetails: { output: JSON.stringify(event.output), outputDetails: { truncated: false } } },
+            event.timestamp,
+          );
           break;
         case 'ExecutionFailed':
-          this.append(execution, 'ExecutionFailed', { executionFailedEventDetails: { error: String(event.Error), cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause) } }, event.timestamp);
+          this.append(
+            execution,
+            'ExecutionFailed',
+            {
+              executionFailedEventDetails: {
+                error: String(event.Error),
+                cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause),
+              },
+            },
+            event.timestamp,
+          );
           break;
         case 'ExecutionAborted':
-          this.append(execution, 'ExecutionAborted', { executionAbortedEventDetails: withoutUndefined({ error: execution.error, cause: execution.cause }) }, event.timestamp);
+          this.append(
+            execution,
+            'ExecutionAborted',
+            { executionAbortedEventDetails: withoutUndefined({ error: execution.error, cause: execution.cause }) },
+            event.timestamp,
+          );
           break;
         case 'ExecutionTimeout':
           this.append(execution, 'ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } }, event.timestamp);
@@ -323,7 +394,9 @@ export class StepFunctions {
   }
 
   private openStep(execution: Execution, stateName: string): PathStep | undefined {
-    return [...execution.path].reverse().find((step) => step.state === stateName && (step.status === 'running' || step.status === 'failed' || step.status === 'caught'));
+    return [...execution.path]
+      .reverse()
+      .find((step) => step.state === stateName && (step.status === 'running' || step.status === 'failed' || step.status === 'caught'));
   }
 
   private append(execution: Execution, type: string, details: Record<string, unknown>, timestamp = Date.now()): void {
@@ -345,7 +418,9 @@ export class StepFunctions {
    * result, before ResultSelector and ResultPath.
    */
   private stopAfter(execution: Execution, stateName: string, output: unknown): void {
-    this.append(execution, 'TaskStateExited', { stateExitedEventDetails: { name: stateName, output: JSON.stringify(output), outputDetails: { truncated: false } } });
+    this.append(execution, 'TaskStateExited', {
+      stateExitedEventDetails: { name: stateName, output: JSON.stringify(output), outputDetails: { truncated: false } },
+    });
     const step = this.openStep(execution, stateName);
     if (step) {
       step.status = 'succeeded';
@@ -372,21 +447,41 @@ export class StepFunctions {
         execution,
         `${kind}Scheduled`,
         lambdaInvoke
-          ? { taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', parameters: JSON.stringify(input) } }
+          ? {
+              taskScheduledEventDetails: {
+                resourceType: 'lambda',
+                resource: 'invoke',
+                region: 'us-east-1',
+                parameters: JSON.stringify(input),
+              },
+            }
           : { lambdaFunctionScheduledEventDetails: { resource, input: JSON.stringify(input) } },
       );
       this.append(execution, `${kind}Started`, {});
-      const outcome = await this.deps.invokeFunction(functionName, payload, { source: `sfn ${stateName}`, correlationId: correlationIdIn(input) ?? execution.name });
+      const outcome = await this.deps.invokeFunction(functionName, payload, {
+        source: `sfn ${stateName}`,
+        correlationId: correlationIdIn(input) ?? execution.name,
+      });
       // A task that outlives its execution (timed out or stopped) is abandoned: its result goes nowhere.
       if (execution.ended) throw new TaskError('States.Runtime', 'the execution has stopped');
       if (!outcome) {
-        this.append(execution, `${kind}Failed`, { [`${lambdaInvoke ? 'task' : 'lambdaFunction'}FailedEventDetails`]: { error: 'Lambda.ResourceNotFoundException', cause: `Function not found: ${functionName}` } });
+        this.append(execution, `${kind}Failed`, {
+          [`${lambdaInvoke ? 'task' : 'lambdaFunction'}FailedEventDetails`]: {
+            error: 'Lambda.ResourceNotFoundException',
+            cause: `Function not found: ${functionName}`,
+          },
+        });
         throw new TaskError('Lambda.ResourceNotFoundException', `Function not found: ${functionName}`);
       }
       if (!outcome.ok) {
         const failure = outcome.error ?? { errorType: 'Lambda.Unknown', errorMessage: 'the function failed' };
         const error = failure.errorType;
-        const cause = JSON.stringify({ errorMessage: failure.errorMessage, errorType: error, requestId: outcome.requestId, stackTrace: failure.trace ?? [] });
+        const cause = JSON.stringify({
+          errorMessage: failure.errorMessage,
+          errorType: error,
+          requestId: outcome.requestId,
+          stackTrace: failure.trace ?? [],
+        });
         this.append(execution, `${kind}Failed`, { [`${lambdaInvoke ? 'task' : 'lambdaFunction'}FailedEventDetails`]: { error, cause } });
         throw new TaskError(error, cause);
       }
@@ -394,7 +489,10 @@ export class StepFunctions {
         ? {
             ExecutedVersion: '$LATEST',
             Payload: outcome.payload,
-            SdkHttpMetadata: { HttpHeaders: { 'X-Amz-Executed-Version': '$LATEST', 'x-amzn-RequestId': outcome.requestId }, HttpStatusCode: 200 },
+            SdkHttpMetadata: {
+              HttpHeaders: { 'X-Amz-Executed-Version': '$LATEST', 'x-amzn-RequestId': outcome.requestId },
+              HttpStatusCode: 200,
+            },
             SdkResponseMetadata: { RequestId: outcome.requestId },
             StatusCode: 200,
           }
@@ -411,15 +509,21 @@ export class StepFunctions {
     const integration = SERVICE_INTEGRATION.exec(resource);
     if (integration && !integration[3] && this.deps.integration) {
       const [, service, action] = integration;
-      this.append(execution, 'TaskScheduled', { taskScheduledEventDetails: { resourceType: service, resource: action, region: 'us-east-1', parameters: JSON.stringify(input) } });
+      this.append(execution, 'TaskScheduled', {
+        taskScheduledEventDetails: { resourceType: service, resource: action, region: 'us-east-1', parameters: JSON.stringify(input) },
+      });
       try {
         const output = await this.deps.integration(service, action, (input ?? {}) as Record<string, unknown>);
         if (execution.ended) throw new TaskError('States.Runtime', 'the execution has stopped');
-        this.append(execution, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType: service, resource: action, output: JSON.stringify(output) } });
+        this.append(execution, 'TaskSucceeded', {
+          taskSucceededEventDetails: { resourceType: service, resource: action, output: JSON.stringify(output) },
+        });
         return output;
       } catch (error) {
         const name = error instanceof TaskError ? error.name : `${serviceErrorPrefix(service)}.${(error as Error).name}`;
-        this.append(execution, 'TaskFailed', { taskFailedEventDetails: { resourceType: service, resource: action, error: name, cause: (error as Error).message } });
+        this.append(execution, 'TaskFailed', {
+          taskFailedEventDetails: { resourceType: service, resource: action, error: name, cause: (error as Error).message },
+        });
         throw new TaskError(name, (error as Error).message);
       }
     }
@@ -449,7 +553,8 @@ export function statusChangeDetail(execution: Execution) {
   };
 }
 
-const withoutUndefined = (value: Record<string, unknown>) => Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
+const withoutUndefined = (value: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
 
 function serviceErrorPrefix(service: string): string {
   return { dynamodb: 'DynamoDB', sns: 'SNS', sqs: 'SQS' }[service] ?? service;

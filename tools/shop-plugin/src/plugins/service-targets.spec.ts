@@ -96,7 +96,14 @@ describe('reading a service from the workspace', () => {
     workspace = mkdtempSync(path.join(tmpdir(), 'shop-plugin-'));
     write('apps/basket/project.json', '{}');
     write('apps/basket/src/infra/main.ts');
-    for (const file of ['router.handler.ts', 'order-events.handler.ts', 'router.handler.spec.ts', 'basket-flow.int.spec.ts', 'order-reconciler.ts', 'testing/lambda-env.ts']) {
+    for (const file of [
+      'router.handler.ts',
+      'order-events.handler.ts',
+      'router.handler.spec.ts',
+      'basket-flow.int.spec.ts',
+      'order-reconciler.ts',
+      'testing/lambda-env.ts',
+    ]) {
       write(`apps/basket/src/handlers/${file}`);
     }
     write('apps/platform/project.json', '{}');
@@ -111,11 +118,19 @@ describe('reading a service from the workspace', () => {
   });
 
   it('names a function after each src/handlers/<fn>.handler.ts, sorted, and nothing else', () => {
-    expect(readServiceLayout(workspace, 'apps/basket/src/infra/main.ts')).toEqual({ root: 'apps/basket', name: 'basket', functions: ['order-events', 'router'] });
+    expect(readServiceLayout(workspace, 'apps/basket/src/infra/main.ts')).toEqual({
+      root: 'apps/basket',
+      name: 'basket',
+      functions: ['order-events', 'router'],
+    });
   });
 
   it('has no functions without a handlers folder', () => {
-    expect(readServiceLayout(workspace, 'apps/platform/src/infra/main.ts')).toEqual({ root: 'apps/platform', name: 'platform', functions: [] });
+    expect(readServiceLayout(workspace, 'apps/platform/src/infra/main.ts')).toEqual({
+      root: 'apps/platform',
+      name: 'platform',
+      functions: [],
+    });
   });
 
   it('is no project without a project.json', () => {

@@ -80,7 +80,8 @@ const esbuildOptions = (root: string) => ({
 });
 
 /** Nx configurations, one per stage, each giving `overrides(stage)`. */
-const perStage = (overrides: (stage: string) => Record<string, unknown>) => Object.fromEntries(STAGES.map((stage) => [stage, overrides(stage)]));
+const perStage = (overrides: (stage: string) => Record<string, unknown>) =>
+  Object.fromEntries(STAGES.map((stage) => [stage, overrides(stage)]));
 
 /**
  * The inferred targets of a service: `bundle-<fn>` per function, `build` (every bundle, then the
@@ -123,7 +124,10 @@ export const serviceTargets = (
             inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, '{workspaceRoot}/tools/scripts/bundle-sizes.mjs'],
             outputs: [],
             options: {
-              command: [`node tools/scripts/bundle-sizes.mjs ${dist}/bundles`, ...functions.map((fn) => `--max-kb ${fn}=${bundleBudgetKb}`)].join(' '),
+              command: [
+                `node tools/scripts/bundle-sizes.mjs ${dist}/bundles`,
+                ...functions.map((fn) => `--max-kb ${fn}=${bundleBudgetKb}`),
+              ].join(' '),
             },
           },
         };
@@ -136,7 +140,12 @@ export const serviceTargets = (
       dependsOn: functions.length === 0 ? [] : ['build'],
       cache: true,
       // With functions, the bundles the assembly packs are inputs too.
-      inputs: ['production', '^production', ...(functions.length === 0 ? [] : [{ dependentTasksOutputFiles: '**/*', transitive: true }]), PLUGIN_SOURCE],
+      inputs: [
+        'production',
+        '^production',
+        ...(functions.length === 0 ? [] : [{ dependentTasksOutputFiles: '**/*', transitive: true }]),
+        PLUGIN_SOURCE,
+      ],
       outputs: [`{workspaceRoot}/${cdkOut}`],
       options: {
         // Cleared first, so that no other stage's template lingers in a cached assembly.

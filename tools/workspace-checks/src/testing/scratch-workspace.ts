@@ -98,7 +98,11 @@ export const createScratchWorkspace = (name: string): ScratchWorkspace => {
   symlinkSync(path.join(workspaceRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
 
   const git = (...args: string[]): string =>
-    execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], { cwd: root, env, maxBuffer: 64 * 1024 * 1024 })
+    execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], {
+      cwd: root,
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    })
       .toString('utf8')
       .trim();
   git('init', '--quiet', '--initial-branch=main');
@@ -126,7 +130,8 @@ export const createScratchWorkspace = (name: string): ScratchWorkspace => {
         process.execPath,
         [path.join(root, 'node_modules/nx/dist/bin/nx.js'), ...args],
         { cwd: root, env, maxBuffer: 64 * 1024 * 1024 },
-        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: stripAnsi(stdout), stderr: stripAnsi(stderr) }),
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: stripAnsi(stdout), stderr: stripAnsi(stderr) }),
       );
     });
 

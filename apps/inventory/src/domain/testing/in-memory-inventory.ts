@@ -40,7 +40,11 @@ export class InMemoryInventory {
     this.writtenBy.set(`STOCK#${level.sku}`, context.correlationId);
   }
 
-  private setAvailable(command: { sku: string; available: number; expectedVersion: number }, updatedAt: string, context: WriteContext): StockLevel {
+  private setAvailable(
+    command: { sku: string; available: number; expectedVersion: number },
+    updatedAt: string,
+    context: WriteContext,
+  ): StockLevel {
     const stored = this.stock.get(command.sku);
     if (!stored) throw new StockNotFoundError(command.sku);
     if (stored.version !== command.expectedVersion) throw new StockVersionConflictError(command.sku, command.expectedVersion);
@@ -94,7 +98,13 @@ export class InMemoryInventory {
   private adjust(sku: string, delta: number, at: string, context: WriteContext): void {
     const level = this.stock.get(sku);
     if (!level) throw new Error(`No stock for ${sku} in the fake.`);
-    this.stock.set(sku, { ...level, available: level.available + delta, reserved: level.reserved - delta, version: level.version + 1, updatedAt: at });
+    this.stock.set(sku, {
+      ...level,
+      available: level.available + delta,
+      reserved: level.reserved - delta,
+      version: level.version + 1,
+      updatedAt: at,
+    });
     this.writtenBy.set(`STOCK#${sku}`, context.correlationId);
   }
 }

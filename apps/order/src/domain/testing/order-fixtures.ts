@@ -33,5 +33,4 @@ export const placeOrderCommand = (overrides: Partial<PlaceOrderData> = {}, corre
 };
 
 /** A stored PENDING order (version 1) made from {@link placeOrderData}. */
-export const pendingOrder = (overrides: Partial<PlaceOrderData> = {}): Order =>
-  newOrder(placeOrderData(overrides), new Date(RECEIVED_AT));
+export const pendingOrder = (overrides: Partial<PlaceOrderData> = {}): Order => newOrder(placeOrderData(overrides), new Date(RECEIVED_AT));

@@ -38,7 +38,12 @@ export class InMemoryPaymentRepository implements PaymentRepository {
     return { recorded: true, payment };
   }
 
-  async transition(orderId: string, from: PaymentState, transition: PaymentTransition, context: WriteContext): Promise<Payment | undefined> {
+  async transition(
+    orderId: string,
+    from: PaymentState,
+    transition: PaymentTransition,
+    context: WriteContext,
+  ): Promise<Payment | undefined> {
     this.calls.push(`transition ${from}->${transition.status}`);
     const stored = this.items.get(orderId);
     if (stored?.status !== from) return undefined;
@@ -70,7 +75,9 @@ export class FakePaymentProvider implements PaymentProvider {
       this.failuresLeft -= 1;
       throw new PaymentProviderUnavailableError('The provider timed out.');
     }
-    return this.answer === 'approve' ? { outcome: 'approved', authorizationId: `auth-${request.orderId}` } : { outcome: 'declined', reason: 'card_declined' };
+    return this.answer === 'approve'
+      ? { outcome: 'approved', authorizationId: `auth-${request.orderId}` }
+      : { outcome: 'declined', reason: 'card_declined' };
   }
 
   async capture(request: { orderId: string; authorizationId: string }): Promise<{ captureId: string }> {

@@ -1,5 +1,13 @@
 import { createOrderConfirmed, type OrderConfirmed, type OrderConfirmedData } from '@shop/order-contracts';
-import type { Clock, CreationWindow, ShipmentHistory, ShipmentRepository, StoredShipment, StoredShipmentPage, WriteContext } from '../ports';
+import type {
+  Clock,
+  CreationWindow,
+  ShipmentHistory,
+  ShipmentRepository,
+  StoredShipment,
+  StoredShipmentPage,
+  WriteContext,
+} from '../ports';
 import { shipmentForOrder, type Shipment } from '../shipment';
 
 /** Test support (not bundled): fixtures and an in-memory repository with the real one's semantics. */
@@ -44,7 +52,8 @@ export class InMemoryShipmentRepository implements ShipmentRepository {
 }
 
 /** The shipment of a confirmed order with this id, created at `createdAt`. */
-export const shipmentOf = (orderId: string, createdAt: string): Shipment => shipmentForOrder(confirmedOrder({ orderId }).data, new Date(createdAt));
+export const shipmentOf = (orderId: string, createdAt: string): Shipment =>
+  shipmentForOrder(confirmedOrder({ orderId }).data, new Date(createdAt));
 
 /**
  * An in-memory {@link ShipmentHistory} over stored shipments: the DynamoDB adapter's contract
@@ -61,7 +70,10 @@ export class InMemoryShipmentHistory implements ShipmentHistory {
     return orderIds.flatMap((orderId) => this.stored.filter((entry) => entry.shipment.orderId === orderId));
   }
 
-  async listCreated(request: { readonly window: CreationWindow } | { readonly cursor: string }, limit: number): Promise<StoredShipmentPage> {
+  async listCreated(
+    request: { readonly window: CreationWindow } | { readonly cursor: string },
+    limit: number,
+  ): Promise<StoredShipmentPage> {
     this.limits.push(limit);
     const [from, to, offset] = 'cursor' in request ? this.decode(request.cursor) : [request.window.from, request.window.to, 0];
     const inWindow = [...this.stored]

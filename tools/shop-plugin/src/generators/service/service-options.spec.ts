@@ -1,11 +1,5 @@
 import { serviceTargets } from '../../plugins/service-targets.ts';
-import {
-  normalizeOptions,
-  RESERVED_NAMES,
-  serviceProjectConfiguration,
-  ServiceGeneratorError,
-  withCodeOwner,
-} from './service-options.ts';
+import { normalizeOptions, RESERVED_NAMES, serviceProjectConfiguration, ServiceGeneratorError, withCodeOwner } from './service-options.ts';
 
 const CODEOWNERS = [
   '# owners',
@@ -30,7 +24,9 @@ describe('normalizeOptions', () => {
   });
 
   it('keeps a given base path, team and description', () => {
-    expect(normalizeOptions({ name: 'reviews', basePath: 'product-reviews', team: '@acme/reviewers', description: ' Reviews ' }, [])).toMatchObject({
+    expect(
+      normalizeOptions({ name: 'reviews', basePath: 'product-reviews', team: '@acme/reviewers', description: ' Reviews ' }, []),
+    ).toMatchObject({
       basePath: 'product-reviews',
       team: '@acme/reviewers',
       description: 'Reviews',
@@ -62,7 +58,12 @@ describe('serviceProjectConfiguration', () => {
   const targets = { ...config.targets, ...serviceTargets({ root: 'apps/reviews', name: 'reviews', functions: ['router'] }) };
 
   it('tags the project with its scope and type:app', () => {
-    expect(config).toMatchObject({ name: 'reviews', sourceRoot: 'apps/reviews/src', projectType: 'application', tags: ['scope:reviews', 'type:app'] });
+    expect(config).toMatchObject({
+      name: 'reviews',
+      sourceRoot: 'apps/reviews/src',
+      projectType: 'application',
+      tags: ['scope:reviews', 'type:app'],
+    });
   });
 
   it('has every target of a service, bundles first', () => {
@@ -75,7 +76,11 @@ describe('serviceProjectConfiguration', () => {
     const { synth, deploy } = targets;
     expect(synth?.outputs).toEqual(['{workspaceRoot}/dist/apps/reviews/cdk.out']);
     expect(synth?.cache).toBe(true);
-    expect(synth?.configurations).toEqual({ dev: { args: '--stage=dev' }, prod: { args: '--stage=prod' }, local: { args: '--stage=local' } });
+    expect(synth?.configurations).toEqual({
+      dev: { args: '--stage=dev' },
+      prod: { args: '--stage=prod' },
+      local: { args: '--stage=local' },
+    });
     expect(synth?.options?.command).toContain('--context stage={args.stage}');
     expect(deploy?.cache).toBe(false);
     expect(deploy?.dependsOn).toEqual(['synth']);
@@ -99,7 +104,9 @@ describe('withCodeOwner', () => {
   });
 
   it('appends at the end when there is no /apps/ line yet', () => {
-    expect(withCodeOwner('* @org/platform\n', { projectRoot: 'apps/reviews', team: '@org/reviews' })).toBe('* @org/platform\n/apps/reviews/ @org/reviews\n');
+    expect(withCodeOwner('* @org/platform\n', { projectRoot: 'apps/reviews', team: '@org/reviews' })).toBe(
+      '* @org/platform\n/apps/reviews/ @org/reviews\n',
+    );
   });
 
   it('refuses a folder that has an owner line already', () => {

@@ -54,7 +54,8 @@ const pascal = (kebab: string): string => kebab.replace(/(^|-)([a-z0-9])/g, (_ma
  */
 export const normalizeOptions = (schema: ServiceGeneratorSchema, existingProjects: readonly string[]): ServiceOptions => {
   const name = schema.name?.trim() ?? '';
-  if (!KEBAB.test(name)) throw new ServiceGeneratorError(`"${name}" is not a valid service name: use lower-case kebab-case, e.g. "gift-cards".`);
+  if (!KEBAB.test(name))
+    throw new ServiceGeneratorError(`"${name}" is not a valid service name: use lower-case kebab-case, e.g. "gift-cards".`);
   if (RESERVED_NAMES.includes(name)) throw new ServiceGeneratorError(`"${name}" is reserved: choose another service name.`);
   if (existingProjects.includes(name)) throw new ServiceGeneratorError(`A project named "${name}" exists already.`);
   const basePath = schema.basePath ?? name;
@@ -107,7 +108,7 @@ export const withCodeOwner = (codeowners: string, options: Pick<ServiceOptions, 
     throw new ServiceGeneratorError(`CODEOWNERS has a line for ${pattern} already.`);
   }
   const appLines = lines.map((line, index) => ({ line, index })).filter(({ line }) => line.startsWith('/apps/'));
-  const width = Math.max(pattern.length + 1, ...appLines.map(({ line }) => (line.match(/^\S+\s+/)?.[0].length ?? 0)));
+  const width = Math.max(pattern.length + 1, ...appLines.map(({ line }) => line.match(/^\S+\s+/)?.[0].length ?? 0));
   const entry = `${pattern.padEnd(width)}${options.team}`;
   const at = appLines.length > 0 ? appLines[appLines.length - 1].index + 1 : lines.length - (lines[lines.length - 1] === '' ? 1 : 0);
   return [...lines.slice(0, at), entry, ...lines.slice(at)].join('\n');
