@@ -1,16 +1,15 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { discoverAssemblies, loadAssemblies, loadAssembly, type AssemblyStack } from './assembly/cloud-assembly';
+import { loadAssemblies, loadServiceAssembly, type AssemblyStack } from './assembly/cloud-assembly';
 import type { CloudModel } from './assembly/model';
-import { CognitoAuthorizer } from './api/authorizer';
-import { loadOrCreateSigningKey, type SigningKey } from './auth/tokens';
+import { listenOnLoopback } from './api/listen';
+import type { SigningKey } from './auth/tokens';
 import { describeResources, registerLocalEndpoints } from './control-plane/local-endpoints';
 import { createControlSecret, removeControlSecret } from './control-plane/secret';
 import { DynamoDbLocal } from './emulators/dynamodb-local';
 import { freePort } from './net';
 import { tokenAudience } from './resources/cognito';
-import type { ApplyContext } from './resources/kind';
+import type { ApplyContext, ResourceKind } from './resources/kind';
 import { defsOf, resourceKinds } from './resources/registry';
 import { CloudRuntime } from './runtime/cloud-runtime';
 import { addToReport, emptyDeployReport, type DeployReport } from './runtime/deploy-report';
@@ -97,23 +96,14 @@ export class LocalCloud {
     runtime.ports.dynamodb = options.dynamodb?.port ?? options.dynamodbPort ?? (await freePort());
     runtime.ports.messaging = options.messagingPort ?? (await freePort());
     this.endpoints = registerLocalEndpoints({ runtime, cloud: this, ...options });
-    await this.listen();
+    this.server = await listenOnLoopback(runtime.gateway.listener, options.port);
+    parts.http = true;
 
     // The JVM takes the longest: start it first, do everything else while it boots.
-    const dynamodb = (this.dynamodb =
-      options.dynamodb ??
-      DynamoDbLocal.spawn({
-        port: runtime.ports.dynamodb,
-        jvmOptions: options.jvmOptions,
-        launcherSource: options.dynamodbLauncherSource,
-        pidFile: join(options.stateDir, 'dynamodb-local.pid'),
-        logger: options.logger,
-      }));
+    const dynamodb = (this.dynamodb = options.dynamodb ?? DynamoDbLocal.spawn({ ...options, port: runtime.ports.dynamodb }));
     const phase = (name: string) => options.logger.debug(`start-up: ${name} at ${Date.now() - this.startedAt} ms`);
     const emulators = runtime.startEmulators(dynamodb, (part, what) => ((parts[part] = true), phase(what)));
-    const keyReady = loadOrCreateSigningKey(options.stateDir).then(
-      (key) => ((runtime.signingKey = key), (runtime.authorizer = new CognitoAuthorizer(key.publicKey))),
-    );
+    const keyReady = runtime.loadSigningKey();
 
     const stacks = loadAssemblies(options.assembliesRoot, options.services, options.logger);
     const model = runtime.load(stacks);
@@ -121,15 +111,8 @@ export class LocalCloud {
     for (const service of model.services)
       this.services.set(service, { stacks: stacks.filter((stack) => stack.service === service), states: new Map() });
     // Kind by kind, every service at once: a service may subscribe to another's topic.
-    for (const kind of resourceKinds()) {
-      if (!kind.apply) continue;
-      await Promise.all(
-        model.services.map(async (service) =>
-          this.services
-            .get(service)
-            ?.states.set(kind.key, await kind.apply?.(defsOf(model, kind.key, service), this.context(service), undefined)),
-        ),
-      );
+    for (const kind of resourceKinds().filter((kind) => kind.apply)) {
+      await Promise.all(model.services.map((service) => this.apply(kind, service, undefined)));
       phase(`${kind.key} applied`);
     }
     await Promise.all([keyReady, emulators]);
@@ -148,11 +131,7 @@ export class LocalCloud {
 
   private async doDeploy(service: string, dir?: string): Promise<DeployReport> {
     const started = Date.now();
-    const location = dir
-      ? { service, dir }
-      : discoverAssemblies(this.options.assembliesRoot).find((candidate) => candidate.service === service);
-    if (!location) throw new Error(`no assembly for ${service} under ${this.options.assembliesRoot}`);
-    const fresh = loadAssembly(location);
+    const { location, stacks: fresh } = loadServiceAssembly(this.options.assembliesRoot, service, dir);
     const others = [...this.services].filter(([name]) => name !== service).flatMap(([, runtime]) => runtime.stacks);
     const model = this.runtime.load([...others, ...fresh], service);
     const old = this.services.get(service);
@@ -161,10 +140,8 @@ export class LocalCloud {
     this.services.set(service, next);
     const report = emptyDeployReport(service);
     for (const kind of resourceKinds()) {
-      const defs = defsOf(model, kind.key, service);
-      const state = kind.apply ? await kind.apply(defs, this.context(service), old?.states.get(kind.key)) : undefined;
-      next.states.set(kind.key, state);
-      addToReport(report, kind.report?.(defs, state));
+      const state = await this.apply(kind, service, old?.states.get(kind.key));
+      addToReport(report, kind.report?.(defsOf(model, kind.key, service), state));
     }
     // The old state's leftovers, once the new one runs (queues it dropped, functions draining).
     for (const kind of [...resourceKinds()].reverse()) {
@@ -207,21 +184,15 @@ export class LocalCloud {
     this.dynamodb?.killNow();
   }
 
+  /** Applies one kind's defs of one service (over `previous`, its state before a redeploy) and keeps the new state. */
+  private async apply(kind: ResourceKind, service: string, previous: unknown): Promise<unknown> {
+    const state = await kind.apply?.(defsOf(this.context(service).model, kind.key, service), this.context(service), previous);
+    this.services.get(service)?.states.set(kind.key, state);
+    return state;
+  }
+
   private context(service: string): ApplyContext {
     if (!this.runtime.model) throw new Error('no assembly loaded');
     return { runtime: this.runtime, model: this.runtime.model, service };
-  }
-
-  private async listen(): Promise<void> {
-    const server = createServer({ keepAliveTimeout: 65_000 }, this.runtime.gateway.listener);
-    server.on('clientError', (_error, socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(error.code === 'EADDRINUSE' ? new Error(`port ${this.options.port} is in use (set PORT to use another)`) : error),
-      );
-      server.listen(this.options.port, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.parts.http = true;
   }
 }

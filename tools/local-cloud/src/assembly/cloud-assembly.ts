@@ -58,6 +58,13 @@ export function discoverAssemblies(root: string): AssemblyLocation[] {
     .filter(({ dir }) => existsSync(join(dir, 'manifest.json')));
 }
 
+/** One service's assembly: from `dir` when given, else the one `discoverAssemblies(root)` finds for it. */
+export function loadServiceAssembly(root: string, service: string, dir?: string): { location: AssemblyLocation; stacks: AssemblyStack[] } {
+  const location = dir ? { service, dir } : discoverAssemblies(root).find((candidate) => candidate.service === service);
+  if (!location) throw new Error(`no assembly for ${service} under ${root}`);
+  return { location, stacks: loadAssembly(location) };
+}
+
 /** Reads the stacks of one assembly (nested assemblies of CDK stages included). */
 export function loadAssembly(location: AssemblyLocation): AssemblyStack[] {
   const dir = resolve(location.dir);

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const dynamodb = DynamoDbLocal.spawn({
     port: process.env.LOCAL_CLOUD_DYNAMODB_PORT ? Number(process.env.LOCAL_CLOUD_DYNAMODB_PORT) : await freePort(),
     jvmOptions: options.jvmOptions,
-    pidFile: join(stateDir, 'dynamodb-local.pid'),
+    stateDir,
     logger,
   });
   process.on('exit', () => dynamodb.killNow());

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PidFileInUseError, spawnDynamoDbLocal, type DynamoDbLocalProcess } from '@shop/emulators';
 import type { TableDef } from '../assembly/model';
 import type { Logger } from '../log';
@@ -11,10 +11,8 @@ export interface DynamoDbLocalOptions {
   port: number;
   /** Extra JVM options (start-up and memory tuning). */
   jvmOptions: string;
-  /** A Java source file to use instead of @shop/emulators' loopback launcher (missing: the default one). */
-  launcherSource?: string;
-  /** Where the pid is kept, so that a run killed with SIGKILL has its Java process reaped next time. */
-  pidFile: string;
+  /** The local cloud's state folder: the pid is kept there (`dynamodb-local.pid`), so that a run killed with SIGKILL has its Java process reaped next time. */
+  stateDir: string;
   logger: Logger;
 }
 
@@ -43,23 +41,23 @@ export class DynamoDbLocal {
 
   /** Spawns the JVM; resolve {@link ready} to wait until it answers. */
   static spawn(options: DynamoDbLocalOptions): DynamoDbLocal {
-    const launcherSource =
-      options.launcherSource && existsSync(options.launcherSource) ? readFileSync(options.launcherSource, 'utf8') : undefined;
     try {
       const jvm = spawnDynamoDbLocal({
         port: options.port,
         sharedDb: true,
         jvmOptions: options.jvmOptions,
-        pidFile: options.pidFile,
-        launcherSource,
+        pidFile: join(options.stateDir, 'dynamodb-local.pid'),
         logger: options.logger,
       });
       return new DynamoDbLocal(jvm, options);
     } catch (error) {
       if (error instanceof PidFileInUseError) {
-        throw new Error(`another local cloud (pid ${error.ownerPid}) uses ${options.pidFile}; stop it first or set LOCAL_CLOUD_STATE_DIR`, {
-          cause: error,
-        });
+        throw new Error(
+          `another local cloud (pid ${error.ownerPid}) uses ${join(options.stateDir, 'dynamodb-local.pid')}; stop it first or set LOCAL_CLOUD_STATE_DIR`,
+          {
+            cause: error,
+          },
+        );
       }
       throw error;
     }

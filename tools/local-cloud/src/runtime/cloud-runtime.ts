@@ -1,9 +1,9 @@
-import type { CognitoAuthorizer } from '../api/authorizer';
+import { CognitoAuthorizer } from '../api/authorizer';
 import type { AssemblyStack } from '../assembly/cloud-assembly';
 import { buildModel } from '../assembly/model';
 import { Gateway } from '../api/gateway';
 import { LOCAL_REGION } from '../assembly/naming';
-import type { SigningKey } from '../auth/tokens';
+import { loadOrCreateSigningKey, type SigningKey } from '../auth/tokens';
 import { ControlPlaneGuard } from '../control-plane/guard';
 import { controlSecretPath, LOCAL_ACCESS_KEY_ID } from '../control-plane/secret';
 import type { DynamoDbLocal } from '../emulators/dynamodb-local';
@@ -83,6 +83,12 @@ export class CloudRuntime {
    * Reads the stacks into the model the runtimes use, and logs what is not emulated (of one
    * service on a redeploy) and the warnings.
    */
+  /** Loads (or creates) the state folder's token signing key; the Cognito authorizer checks tokens with it. */
+  async loadSigningKey(): Promise<void> {
+    this.signingKey = await loadOrCreateSigningKey(this.options.stateDir);
+    this.authorizer = new CognitoAuthorizer(this.signingKey.publicKey);
+  }
+
   load(stacks: AssemblyStack[], only?: string): CloudModel {
     // Queue URLs on the front door: the SDK sends SQS calls to the origin of their QueueUrl.
     const model = buildModel(stacks, { sqsEndpoint: `${this.baseUrl}/_aws/sqs`, workDir: this.options.stateDir });

@@ -27,8 +27,6 @@ export interface LocalCloudOptions {
   idleTimeoutMs: number;
   functionLogs: FunctionLogMode;
   jvmOptions: string;
-  /** Java source of the loopback launcher for DynamoDB Local (see DynamoDbLocalOptions.launcherSource). */
-  dynamodbLauncherSource?: string;
   /** A DynamoDB Local spawned before this module was even loaded (the JVM is the long pole of the start-up). */
   dynamodb?: DynamoDbLocal;
   /** Start one instance of every function behind an API right after start-up (the first request is then warm). */
