@@ -7,3 +7,4 @@ export * from './validation';
 export * from './money';
 export * from './ids';
 export * from './envelope';
+export * from './replay';

@@ -12,4 +12,5 @@ export * from './cold-start';
 export * from './correlation-id';
 export * from './observability';
 export * from './with-observability';
+export * from './operator-replay';
 export { MetricUnit } from '@aws-lambda-powertools/metrics';

@@ -1,21 +1,12 @@
-import { CorrelationIdSchema, InvalidCursorError } from '@shop/domain';
+import { CorrelationIdSchema, InvalidCursorError, runIdsReplay, runWindowReplay, type ReplayFailure, type ReplayStop } from '@shop/domain';
 import { OrderIdSchema } from '@shop/order-contracts';
 import * as z from 'zod';
 import { RepublishInterruptedError } from './errors';
 import { orderEventOf } from './order-events';
-import type { OrderEventPublisher, OrderRepository, StoredOrder } from './ports';
-
-/** Orders read, then their events published concurrently, per page of a time window. */
-export const REPUBLISH_PAGE_SIZE = 25;
+import type { OrderEvent, OrderEventPublisher, OrderRepository, StoredOrder } from './ports';
 
 /** Most order ids one invocation takes. */
 export const REPUBLISH_MAX_ORDER_IDS = 100;
-
-/**
- * Time left in the invocation under which no further page is started: enough for one page of
- * publishes with the SDK's retries, so the function returns its cursor instead of timing out.
- */
-export const REPUBLISH_TIME_RESERVE_MS = 20_000;
 
 /**
  * Payload of the `republish-events` function: either `orderIds`, or a checkout time window
@@ -73,9 +64,9 @@ export interface RepublishEventsDeps {
   readonly publisher: OrderEventPublisher;
   /** Milliseconds left before the run is cut off (Lambda's `context.getRemainingTimeInMillis`). */
   readonly remainingTimeMs: () => number;
-  /** @default REPUBLISH_PAGE_SIZE */
+  /** @default REPLAY_PAGE_SIZE (of `@shop/domain`) */
   readonly pageSize?: number;
-  /** @default REPUBLISH_TIME_RESERVE_MS */
+  /** @default REPLAY_TIME_RESERVE_MS (of `@shop/domain`) */
   readonly timeReserveMs?: number;
 }
 
@@ -90,7 +81,7 @@ export interface RepublishEventsResult {
   /** Resume with it; absent when the window has been read to its end. */
   readonly nextCursor?: string;
   /** `done`, `max-items` reached, or `time` running short. */
-  readonly stoppedBy: 'done' | 'max-items' | 'time';
+  readonly stoppedBy: ReplayStop;
 }
 
 const WindowCursorSchema = z.strictObject({
@@ -139,45 +130,47 @@ const canonical = (iso: string): string => new Date(iso).toISOString();
  * @throws RepublishInterruptedError when an event could not be published.
  */
 export const republishEvents = async (deps: RepublishEventsDeps, command: RepublishEventsCommand): Promise<RepublishEventsResult> => {
-  let published = 0;
-  let skipped = 0;
-  const publishAll = async (orders: readonly StoredOrder[], resume: string | undefined): Promise<void> => {
-    const events = orders.map((stored) => orderEventOf(stored.order, stored.correlationId));
-    const outcomes = await Promise.allSettled(events.map((event) => (event ? deps.publisher.publish(event) : Promise.resolve())));
-    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failure) throw new RepublishInterruptedError(resume, published, { cause: failure.reason });
-    published += events.filter((event) => event !== undefined).length;
-    skipped += events.filter((event) => event === undefined).length;
+  const replay = {
+    eventOf: (stored: StoredOrder) => orderEventOf(stored.order, stored.correlationId),
+    publish: (event: OrderEvent) => deps.publisher.publish(event),
+    interrupted: ({ cursor, published, cause }: ReplayFailure) => new RepublishInterruptedError(cursor, published, { cause }),
   };
-
   if ('orderIds' in command) {
-    const ids = [...new Set(command.orderIds)];
-    const found = await Promise.all(ids.map((orderId) => deps.orders.getStored(orderId)));
-    await publishAll(
-      found.filter((stored): stored is StoredOrder => stored !== undefined),
-      undefined,
-    );
-    return { published, skipped, notFound: ids.filter((_, index) => found[index] === undefined), stoppedBy: 'done' };
+    const result = await runIdsReplay({
+      ...replay,
+      ids: command.orderIds,
+      // All ids (at most 100) are read and published at once: a failure resumes with the same payload.
+      pageSize: Number.POSITIVE_INFINITY,
+      readByIds: async (ids) => (await Promise.all(ids.map((orderId) => deps.orders.getStored(orderId)))).filter((stored) => !!stored),
+      idOf: (stored) => stored.order.orderId,
+    });
+    return { published: result.published, skipped: result.skipped, notFound: result.notFound, stoppedBy: result.stoppedBy };
   }
 
-  const pageSize = deps.pageSize ?? REPUBLISH_PAGE_SIZE;
-  const reserveMs = deps.timeReserveMs ?? REPUBLISH_TIME_RESERVE_MS;
-  const maxItems = command.maxItems ?? Number.POSITIVE_INFINITY;
   const from = canonical(command.placedFrom);
   const to = canonical(command.placedTo);
-  let position: WindowCursor =
-    command.cursor === undefined ? { from, to, partition: 0 } : decodeWindowCursor(command.cursor, from, to, deps.orders.partitions);
-
-  for (;;) {
-    const resume = encodeWindowCursor(position);
-    const page = await deps.orders.listSettled(position.partition, from, to, Math.min(pageSize, maxItems - published), position.page);
-    await publishAll(page.items, resume);
-    if (page.nextCursor !== undefined) position = { from, to, partition: position.partition, page: page.nextCursor };
-    else if (position.partition + 1 < deps.orders.partitions) position = { from, to, partition: position.partition + 1 };
-    else return { published, skipped, notFound: [], stoppedBy: 'done' };
-
-    const nextCursor = encodeWindowCursor(position);
-    if (published >= maxItems) return { published, skipped, notFound: [], nextCursor, stoppedBy: 'max-items' };
-    if (deps.remainingTimeMs() < reserveMs) return { published, skipped, notFound: [], nextCursor, stoppedBy: 'time' };
-  }
+  const { partitions } = deps.orders;
+  const result = await runWindowReplay({
+    ...replay,
+    // The first page has a cursor too (partition 0), so a failure there names where to resume.
+    cursor: command.cursor ?? encodeWindowCursor({ from, to, partition: 0 }),
+    ...(command.maxItems !== undefined && { maxItems: command.maxItems }),
+    pageSize: deps.pageSize,
+    timeReserveMs: deps.timeReserveMs,
+    remainingTimeMs: deps.remainingTimeMs,
+    // A page of the current partition; the next cursor continues it, else starts the next partition.
+    readPage: async (cursor = '', limit) => {
+      const position = decodeWindowCursor(cursor, from, to, partitions);
+      const page = await deps.orders.listSettled(position.partition, from, to, limit, position.page);
+      const next: WindowCursor | undefined =
+        page.nextCursor !== undefined
+          ? { from, to, partition: position.partition, page: page.nextCursor }
+          : position.partition + 1 < partitions
+            ? { from, to, partition: position.partition + 1 }
+            : undefined;
+      return { items: page.items, ...(next !== undefined && { nextCursor: encodeWindowCursor(next) }) };
+    },
+  });
+  const { published, skipped, nextCursor, stoppedBy } = result;
+  return { published, skipped, notFound: [], ...(nextCursor !== undefined && { nextCursor }), stoppedBy };
 };

@@ -4,14 +4,13 @@ import { documentClient } from '@shop/dynamodb';
 import {
   awsClient,
   coldStart,
-  MetricUnit,
+  createOperatorReplay,
   pickEnv,
-  resolveCorrelationId,
   withObservability,
+  type OperatorReplayHandler,
   type LogSink,
   type MetricSink,
 } from '@shop/observability';
-import type { Context } from 'aws-lambda';
 import { createOrderEventPublisher } from '../adapters/order-events.publisher';
 import { DynamoOrderRepository } from '../adapters/order.repository';
 import { ORDER_ENV } from '../config/env';
@@ -29,9 +28,9 @@ export interface EventRepublisherDeps {
   readonly publisher: OrderEventPublisher;
   readonly logger: Pick<LogSink, 'info' | 'debug'>;
   readonly metrics: MetricSink;
-  /** @default REPUBLISH_PAGE_SIZE */
+  /** @default REPLAY_PAGE_SIZE (of `@shop/domain`) */
   readonly pageSize?: number;
-  /** @default REPUBLISH_TIME_RESERVE_MS */
+  /** @default REPLAY_TIME_RESERVE_MS (of `@shop/domain`) */
   readonly timeReserveMs?: number;
 }
 
@@ -72,54 +71,35 @@ const commandOf = (input: RepublishEventsInput): RepublishEventsCommand => {
  * @throws InvalidCursorError when the cursor is not one of a previous run over the same window.
  * @throws RepublishInterruptedError when SNS failed part-way (its message says how to resume).
  */
-export const createEventRepublisher =
-  (deps: EventRepublisherDeps) =>
-  async (event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RepublishEventsOutput> => {
-    const input = parseInput(event);
-    // Same id as the observability middleware put on the logs (resolved once per event object).
-    const correlationId = input.correlationId ?? resolveCorrelationId(event);
-    deps.logger.info('Republishing order events', {
-      orderIds: input.orderIds?.length,
-      placedFrom: input.placedFrom,
-      placedTo: input.placedTo,
-      cursor: input.cursor,
-      maxItems: input.maxItems,
-    });
-
-    const publisher: OrderEventPublisher = {
-      publish: async (orderEvent: OrderEvent) => {
-        await deps.publisher.publish(orderEvent);
-        deps.metrics.addMetric(`${orderEvent.type}Republished`, MetricUnit.Count, 1);
-        deps.logger.debug(`Republished ${orderEvent.type}`, { eventId: orderEvent.id, orderId: orderEvent.data.orderId });
-      },
-    };
-    const result = await republishEvents(
-      {
-        orders: deps.orders,
-        publisher,
-        remainingTimeMs: () => context.getRemainingTimeInMillis(),
-        pageSize: deps.pageSize,
-        timeReserveMs: deps.timeReserveMs,
-      },
-      commandOf(input),
-    );
-
-    const done = result.nextCursor === undefined;
-    deps.logger.info(done ? 'Republished order events to the end' : 'Republished part of the window: re-invoke with the cursor', {
-      published: result.published,
-      skipped: result.skipped,
-      notFound: result.notFound,
-      stoppedBy: result.stoppedBy,
-      nextCursor: result.nextCursor,
-    });
-    return {
-      published: result.published,
-      skipped: result.skipped,
-      ...(result.notFound.length > 0 && { notFound: result.notFound }),
-      ...(result.nextCursor !== undefined && { nextCursor: result.nextCursor }),
-      correlationId,
-    };
-  };
+export const createEventRepublisher = (deps: EventRepublisherDeps): OperatorReplayHandler<RepublishEventsOutput> =>
+  createOperatorReplay(
+    {
+      parse: parseInput,
+      starting: [
+        'Republishing order events',
+        (input) => ({
+          orderIds: input.orderIds?.length,
+          placedFrom: input.placedFrom,
+          placedTo: input.placedTo,
+          cursor: input.cursor,
+          maxItems: input.maxItems,
+        }),
+      ],
+      eventFields: (event: OrderEvent) => ({ orderId: event.data.orderId }),
+      run: (input, { publish, remainingTimeMs }) =>
+        republishEvents(
+          { orders: deps.orders, publisher: { publish }, remainingTimeMs, pageSize: deps.pageSize, timeReserveMs: deps.timeReserveMs },
+          commandOf(input),
+        ),
+      finished: ['Republished order events to the end', 'Republished part of the window: re-invoke with the cursor'],
+      details: ({ skipped, notFound }) => ({
+        log: { skipped, notFound },
+        output: { skipped, ...(notFound.length > 0 && { notFound }) },
+      }),
+    },
+    (event) => deps.publisher.publish(event),
+    deps,
+  );
 
 // Cold start: configuration and clients are built once per execution environment.
 const { observability, logger, metrics, env, clients } = coldStart({

@@ -1,18 +1,9 @@
-import { CorrelationIdSchema, nameBasedId } from '@shop/domain';
+import { CorrelationIdSchema, nameBasedId, runWindowReplay, type ReplayStop } from '@shop/domain';
 import { createProductChanged, type ProductChanged } from '@shop/product-contracts';
 import * as z from 'zod';
 import { RepublishInterruptedError } from './errors';
 import type { ProductChangedPublisher, ProductRepository } from './ports';
 import type { Product } from './product';
-
-/** Products read, then published concurrently, per page. */
-export const REPUBLISH_PAGE_SIZE = 25;
-
-/**
- * Time left in the invocation under which no further page is started: enough for one page of
- * publishes with the SDK's retries, so the function returns its cursor instead of timing out.
- */
-export const REPUBLISH_TIME_RESERVE_MS = 20_000;
 
 /**
  * Payload of the `republish-catalog` function. Strict: a misspelt field fails instead of being
@@ -46,14 +37,11 @@ export interface RepublishCatalogDeps {
   readonly publisher: ProductChangedPublisher;
   /** Milliseconds left before the run is cut off (Lambda's `context.getRemainingTimeInMillis`). */
   readonly remainingTimeMs: () => number;
-  /** @default REPUBLISH_PAGE_SIZE */
+  /** @default REPLAY_PAGE_SIZE (of `@shop/domain`) */
   readonly pageSize?: number;
-  /** @default REPUBLISH_TIME_RESERVE_MS */
+  /** @default REPLAY_TIME_RESERVE_MS (of `@shop/domain`) */
   readonly timeReserveMs?: number;
 }
-
-/** Why a run ended: the whole catalog was published, `maxItems` was reached, or time ran short. */
-export type RepublishStop = 'done' | 'max-items' | 'time';
 
 /** The outcome of one run; `nextCursor` is there whenever the catalog was not finished. */
 export interface RepublishCatalogResult {
@@ -63,7 +51,7 @@ export interface RepublishCatalogResult {
   readonly nextCursor?: string;
   /** The run's correlation id, on every event it published. */
   readonly correlationId: string;
-  readonly stoppedBy: RepublishStop;
+  readonly stoppedBy: ReplayStop;
 }
 
 /**
@@ -110,28 +98,18 @@ export const republishedProductChanged = (product: Product, correlationId: strin
  * @throws RepublishInterruptedError when an event could not be published.
  */
 export const republishCatalog = async (deps: RepublishCatalogDeps, command: RepublishCatalogCommand): Promise<RepublishCatalogResult> => {
-  const pageSize = deps.pageSize ?? REPUBLISH_PAGE_SIZE;
-  const reserveMs = deps.timeReserveMs ?? REPUBLISH_TIME_RESERVE_MS;
-  const maxItems = command.maxItems ?? Number.POSITIVE_INFINITY;
   const { correlationId } = command;
-  let cursor = command.cursor;
-  let published = 0;
-
-  for (;;) {
-    const page = await deps.products.listAll(Math.min(pageSize, maxItems - published), cursor);
-    const outcomes = await Promise.allSettled(
-      page.items.map((product) => deps.publisher.publish(republishedProductChanged(product, correlationId))),
-    );
-    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failure) {
-      const resumeMaxItems = Number.isFinite(maxItems) ? maxItems - published : undefined;
-      throw new RepublishInterruptedError(cursor, published, correlationId, { cause: failure.reason, resumeMaxItems });
-    }
-    published += page.items.length;
-    cursor = page.nextCursor;
-
-    if (cursor === undefined) return { published, correlationId, stoppedBy: 'done' };
-    if (published >= maxItems) return { published, nextCursor: cursor, correlationId, stoppedBy: 'max-items' };
-    if (deps.remainingTimeMs() < reserveMs) return { published, nextCursor: cursor, correlationId, stoppedBy: 'time' };
-  }
+  const { published, nextCursor, stoppedBy } = await runWindowReplay({
+    readPage: (cursor, limit) => deps.products.listAll(limit, cursor),
+    eventOf: (product: Product) => republishedProductChanged(product, correlationId),
+    publish: (event) => deps.publisher.publish(event),
+    interrupted: ({ cursor, published, maxItemsLeft, cause }) =>
+      new RepublishInterruptedError(cursor, published, correlationId, { cause, resumeMaxItems: maxItemsLeft }),
+    ...(command.cursor !== undefined && { cursor: command.cursor }),
+    ...(command.maxItems !== undefined && { maxItems: command.maxItems }),
+    pageSize: deps.pageSize,
+    timeReserveMs: deps.timeReserveMs,
+    remainingTimeMs: deps.remainingTimeMs,
+  });
+  return { published, ...(nextCursor !== undefined && { nextCursor }), correlationId, stoppedBy };
 };

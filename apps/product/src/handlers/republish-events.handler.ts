@@ -4,14 +4,13 @@ import { documentClient } from '@shop/dynamodb';
 import {
   awsClient,
   coldStart,
-  MetricUnit,
-  resolveCorrelationId,
+  createOperatorReplay,
   withObservability,
+  type OperatorReplayHandler,
   type LogSink,
   type MetricSink,
 } from '@shop/observability';
 import type { ProductChanged } from '@shop/product-contracts';
-import type { Context } from 'aws-lambda';
 import { createProductChangedPublisher } from '../adapters/product-changed.publisher';
 import { DynamoProductRepository } from '../adapters/product.repository';
 import { PRODUCT_ENV } from '../config/env';
@@ -24,9 +23,9 @@ export interface CatalogRepublisherDeps {
   readonly publisher: ProductChangedPublisher;
   readonly logger: Pick<LogSink, 'info' | 'debug'>;
   readonly metrics: MetricSink;
-  /** @default REPUBLISH_PAGE_SIZE */
+  /** @default REPLAY_PAGE_SIZE (of `@shop/domain`) */
   readonly pageSize?: number;
-  /** @default REPUBLISH_TIME_RESERVE_MS */
+  /** @default REPLAY_TIME_RESERVE_MS (of `@shop/domain`) */
   readonly timeReserveMs?: number;
 }
 
@@ -52,48 +51,23 @@ const parseInput = (event: unknown) =>
  * The run's correlation id is the payload's `correlationId`, else a new one (the one on every log line).
  * @throws ValidationError when the payload is not `{ cursor?, maxItems?, correlationId? }`.
  */
-export const createCatalogRepublisher =
-  (deps: CatalogRepublisherDeps) =>
-  async (event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RepublishCatalogOutput> => {
-    const input = parseInput(event);
-    // Same id as the observability middleware put on the logs (resolved once per event object).
-    const correlationId = input.correlationId ?? resolveCorrelationId(event);
-    deps.logger.info('Republishing the catalog', { cursor: input.cursor, maxItems: input.maxItems });
-
-    const publisher: ProductChangedPublisher = {
-      publish: async (event: ProductChanged) => {
-        await deps.publisher.publish(event);
-        deps.metrics.addMetric('ProductChangedRepublished', MetricUnit.Count, 1);
-        deps.logger.debug('Republished ProductChanged', {
-          eventId: event.id,
-          sku: event.data.product.sku,
-          productVersion: event.data.product.version,
-        });
-      },
-    };
-    const result = await republishCatalog(
-      {
-        products: deps.products,
-        publisher,
-        remainingTimeMs: () => context.getRemainingTimeInMillis(),
-        pageSize: deps.pageSize,
-        timeReserveMs: deps.timeReserveMs,
-      },
-      { cursor: input.cursor, maxItems: input.maxItems, correlationId },
-    );
-
-    deps.logger.info(
-      result.nextCursor === undefined ? 'Republished the catalog to its end' : 'Republished part of the catalog: re-invoke with the cursor',
-      {
-        published: result.published,
-        stoppedBy: result.stoppedBy,
-        nextCursor: result.nextCursor,
-      },
-    );
-    return result.nextCursor === undefined
-      ? { published: result.published, correlationId }
-      : { published: result.published, nextCursor: result.nextCursor, correlationId };
-  };
+export const createCatalogRepublisher = (deps: CatalogRepublisherDeps): OperatorReplayHandler<RepublishCatalogOutput> =>
+  createOperatorReplay(
+    {
+      parse: parseInput,
+      starting: ['Republishing the catalog', (input) => ({ cursor: input.cursor, maxItems: input.maxItems })],
+      eventFields: (event: ProductChanged) => ({ sku: event.data.product.sku, productVersion: event.data.product.version }),
+      run: (input, { publish, correlationId, remainingTimeMs }) =>
+        republishCatalog(
+          { products: deps.products, publisher: { publish }, remainingTimeMs, pageSize: deps.pageSize, timeReserveMs: deps.timeReserveMs },
+          { cursor: input.cursor, maxItems: input.maxItems, correlationId },
+        ),
+      finished: ['Republished the catalog to its end', 'Republished part of the catalog: re-invoke with the cursor'],
+      details: () => ({ log: {}, output: {} }),
+    },
+    (event) => deps.publisher.publish(event),
+    deps,
+  );
 
 // Cold start: configuration and clients are built once per execution environment.
 const { observability, logger, metrics, env, clients } = coldStart({

@@ -1,23 +1,15 @@
-import { CorrelationIdSchema } from '@shop/domain';
+import { CorrelationIdSchema, runIdsReplay, runWindowReplay, type ReplayOptions, type ReplayStop } from '@shop/domain';
 import * as z from 'zod';
 import { RepublishInterruptedError } from './errors';
+import type { ShipmentCreated } from '@shop/shipping-contracts';
 import type { CreationWindow, ShipmentCreatedPublisher, ShipmentHistory, StoredShipment } from './ports';
 import { shipmentCreatedFor } from './shipment';
-
-/** Shipments read, then published concurrently, per page. */
-export const REPUBLISH_PAGE_SIZE = 25;
 
 /** Most order ids one invocation takes (a few pages: well within one invocation's time). */
 export const MAX_REPUBLISH_ORDER_IDS = 100;
 
 /** Longest time window one replay covers; a longer outage is replayed window by window. */
 export const MAX_REPUBLISH_WINDOW_DAYS = 31;
-
-/**
- * Time left in the invocation under which no further page is started: enough for one page of
- * publishes with the SDK's retries, so the function returns its cursor instead of timing out.
- */
-export const REPUBLISH_TIME_RESERVE_MS = 20_000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -90,14 +82,11 @@ export interface RepublishShipmentsDeps {
   readonly publisher: ShipmentCreatedPublisher;
   /** Milliseconds left before the run is cut off (Lambda's `context.getRemainingTimeInMillis`). */
   readonly remainingTimeMs: () => number;
-  /** @default REPUBLISH_PAGE_SIZE */
+  /** @default REPLAY_PAGE_SIZE (of `@shop/domain`) */
   readonly pageSize?: number;
-  /** @default REPUBLISH_TIME_RESERVE_MS */
+  /** @default REPLAY_TIME_RESERVE_MS (of `@shop/domain`) */
   readonly timeReserveMs?: number;
 }
-
-/** Why a run ended: everything asked for was published, `maxItems` was reached, or time ran short. */
-export type RepublishStop = 'done' | 'max-items' | 'time';
 
 /** The outcome of one run. */
 export interface RepublishShipmentsResult {
@@ -107,21 +96,8 @@ export interface RepublishShipmentsResult {
   readonly nextCursor?: string;
   /** Order-id replays: the orders that have no shipment (nothing published for them). */
   readonly notFound?: readonly string[];
-  readonly stoppedBy: RepublishStop;
+  readonly stoppedBy: ReplayStop;
 }
-
-const publishAll = async (
-  deps: RepublishShipmentsDeps,
-  stored: readonly StoredShipment[],
-  resume: () => Record<string, unknown>,
-  published: number,
-) => {
-  const outcomes = await Promise.allSettled(
-    stored.map(({ shipment, correlationId }) => deps.publisher.publish(shipmentCreatedFor(shipment, correlationId))),
-  );
-  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-  if (failure) throw new RepublishInterruptedError(resume(), published, { cause: failure.reason });
-};
 
 /**
  * Republishes `ShipmentCreated` for shipments that exist: those of the given orders, or those
@@ -142,40 +118,40 @@ export const republishShipments = async (
   deps: RepublishShipmentsDeps,
   command: RepublishShipmentsCommand,
 ): Promise<RepublishShipmentsResult> => {
-  const pageSize = deps.pageSize ?? REPUBLISH_PAGE_SIZE;
-  let published = 0;
-
+  const replay: Omit<ReplayOptions<StoredShipment, ShipmentCreated>, 'interrupted'> = {
+    eventOf: ({ shipment, correlationId }) => shipmentCreatedFor(shipment, correlationId),
+    publish: (event) => deps.publisher.publish(event),
+    pageSize: deps.pageSize,
+  };
   if ('orderIds' in command) {
-    const orderIds = [...new Set(command.orderIds)];
-    const notFound: string[] = [];
-    for (let start = 0; start < orderIds.length; start += pageSize) {
-      const page = orderIds.slice(start, start + pageSize);
-      const stored = await deps.shipments.getStored(page);
-      const found = new Set(stored.map(({ shipment }) => shipment.orderId));
-      notFound.push(...page.filter((orderId) => !found.has(orderId)));
-      await publishAll(deps, stored, () => ({ orderIds: orderIds.slice(start) }), published);
-      published += stored.length;
-    }
-    return { published, ...(notFound.length > 0 && { notFound }), stoppedBy: 'done' };
-  }
-
-  const reserveMs = deps.timeReserveMs ?? REPUBLISH_TIME_RESERVE_MS;
-  const maxItems = command.maxItems ?? Number.POSITIVE_INFINITY;
-  let request = command.from;
-  for (;;) {
-    const page = await deps.shipments.listCreated(request, Math.min(pageSize, maxItems - published));
-    const current = request;
-    // The resume payload keeps what is left of maxItems, so a trial that failed stays a trial.
-    const resume = () => ({
-      ...('cursor' in current ? { cursor: current.cursor } : current.window),
-      ...(Number.isFinite(maxItems) && { maxItems: maxItems - published }),
+    const { published, notFound, stoppedBy } = await runIdsReplay({
+      ...replay,
+      ids: command.orderIds,
+      readByIds: (orderIds) => deps.shipments.getStored(orderIds),
+      idOf: ({ shipment }) => shipment.orderId,
+      interrupted: (failure) =>
+        new RepublishInterruptedError({ orderIds: failure.remainingIds }, failure.published, { cause: failure.cause }),
     });
-    await publishAll(deps, page.items, resume, published);
-    published += page.items.length;
-
-    if (page.nextCursor === undefined) return { published, stoppedBy: 'done' };
-    if (published >= maxItems) return { published, nextCursor: page.nextCursor, stoppedBy: 'max-items' };
-    if (deps.remainingTimeMs() < reserveMs) return { published, nextCursor: page.nextCursor, stoppedBy: 'time' };
-    request = { cursor: page.nextCursor };
+    return { published, ...(notFound.length > 0 && { notFound }), stoppedBy };
   }
+
+  const start = command.from;
+  const window = 'window' in start ? start.window : undefined;
+  const { published, nextCursor, stoppedBy } = await runWindowReplay({
+    ...replay,
+    ...('cursor' in start && { cursor: start.cursor }),
+    ...(command.maxItems !== undefined && { maxItems: command.maxItems }),
+    timeReserveMs: deps.timeReserveMs,
+    remainingTimeMs: deps.remainingTimeMs,
+    // Only a run that starts from a window reads without a cursor, and only its first page.
+    readPage: (cursor, limit) => deps.shipments.listCreated(cursor === undefined ? start : { cursor }, limit),
+    // The resume payload keeps what is left of maxItems, so a trial that failed stays a trial.
+    interrupted: ({ cursor, published, maxItemsLeft, cause }) =>
+      new RepublishInterruptedError(
+        { ...(cursor === undefined ? window : { cursor }), ...(maxItemsLeft !== undefined && { maxItems: maxItemsLeft }) },
+        published,
+        { cause },
+      ),
+  });
+  return { published, ...(nextCursor !== undefined && { nextCursor }), stoppedBy };
 };

@@ -4,14 +4,13 @@ import { documentClient } from '@shop/dynamodb';
 import {
   awsClient,
   coldStart,
-  MetricUnit,
-  resolveCorrelationId,
+  createOperatorReplay,
   withObservability,
+  type OperatorReplayHandler,
   type LogSink,
   type MetricSink,
 } from '@shop/observability';
 import type { ShipmentCreated } from '@shop/shipping-contracts';
-import type { Context } from 'aws-lambda';
 import { createShipmentCreatedPublisher } from '../adapters/shipment-created.publisher';
 import { DynamoShipmentHistory } from '../adapters/shipment.repository';
 import { SHIPPING_ENV } from '../config/env';
@@ -30,9 +29,9 @@ export interface ShipmentsRepublisherDeps {
   readonly publisher: ShipmentCreatedPublisher;
   readonly logger: Pick<LogSink, 'info' | 'debug'>;
   readonly metrics: MetricSink;
-  /** @default REPUBLISH_PAGE_SIZE */
+  /** @default REPLAY_PAGE_SIZE (of `@shop/domain`) */
   readonly pageSize?: number;
-  /** @default REPUBLISH_TIME_RESERVE_MS */
+  /** @default REPLAY_TIME_RESERVE_MS (of `@shop/domain`) */
   readonly timeReserveMs?: number;
 }
 
@@ -67,66 +66,38 @@ const commandOf = (input: RepublishShipmentsInput): RepublishShipmentsCommand =>
  * one of the flow that created its shipment) is the payload's `correlationId`, else a new one.
  * @throws ValidationError when the payload is not one of the accepted shapes.
  */
-export const createShipmentsRepublisher =
-  (deps: ShipmentsRepublisherDeps) =>
-  async (event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RepublishShipmentsOutput> => {
-    const input = parseInput(event);
-    // Same id as the observability middleware put on the logs (resolved once per event object).
-    const correlationId = input.correlationId ?? resolveCorrelationId(event);
-    deps.logger.info('Republishing ShipmentCreated', {
-      orderIds: input.orderIds?.length,
-      from: input.from,
-      to: input.to,
-      cursor: input.cursor,
-      maxItems: input.maxItems,
-    });
-
-    const publisher: ShipmentCreatedPublisher = {
-      publish: async (event: ShipmentCreated) => {
-        await deps.publisher.publish(event);
-        deps.metrics.addMetric('ShipmentCreatedRepublished', MetricUnit.Count, 1);
-        deps.logger.debug('Republished ShipmentCreated', {
-          eventId: event.id,
-          orderId: event.data.orderId,
-          shipmentId: event.data.shipmentId,
-        });
-      },
-    };
-    const result = await republishShipments(
-      {
-        shipments: deps.shipments,
-        publisher,
-        remainingTimeMs: () => context.getRemainingTimeInMillis(),
-        pageSize: deps.pageSize,
-        timeReserveMs: deps.timeReserveMs,
-      },
-      commandOf(input),
-    ).catch((error: unknown) => {
-      // The resume payload keeps the run's correlation id, so one replay logs under one id.
-      if (error instanceof RepublishInterruptedError) {
-        throw new RepublishInterruptedError({ ...error.resume, correlationId }, error.published, { cause: error.cause });
-      }
-      throw error;
-    });
-
-    deps.logger.info(
-      result.nextCursor === undefined
-        ? 'Republished ShipmentCreated to the end'
-        : 'Republished part of the window: re-invoke with the cursor',
-      {
-        published: result.published,
-        stoppedBy: result.stoppedBy,
-        nextCursor: result.nextCursor,
-        notFound: result.notFound,
-      },
-    );
-    return {
-      published: result.published,
-      ...(result.nextCursor !== undefined && { nextCursor: result.nextCursor }),
-      ...(result.notFound !== undefined && { notFound: result.notFound }),
-      correlationId,
-    };
-  };
+export const createShipmentsRepublisher = (deps: ShipmentsRepublisherDeps): OperatorReplayHandler<RepublishShipmentsOutput> =>
+  createOperatorReplay(
+    {
+      parse: parseInput,
+      starting: [
+        'Republishing ShipmentCreated',
+        (input) => ({ orderIds: input.orderIds?.length, from: input.from, to: input.to, cursor: input.cursor, maxItems: input.maxItems }),
+      ],
+      eventFields: (event: ShipmentCreated) => ({ orderId: event.data.orderId, shipmentId: event.data.shipmentId }),
+      run: (input, { publish, correlationId, remainingTimeMs }) =>
+        republishShipments(
+          {
+            shipments: deps.shipments,
+            publisher: { publish },
+            remainingTimeMs,
+            pageSize: deps.pageSize,
+            timeReserveMs: deps.timeReserveMs,
+          },
+          commandOf(input),
+        ).catch((error: unknown) => {
+          // The resume payload keeps the run's correlation id, so one replay logs under one id.
+          if (error instanceof RepublishInterruptedError) {
+            throw new RepublishInterruptedError({ ...error.resume, correlationId }, error.published, { cause: error.cause });
+          }
+          throw error;
+        }),
+      finished: ['Republished ShipmentCreated to the end', 'Republished part of the window: re-invoke with the cursor'],
+      details: ({ notFound }) => ({ log: { notFound }, output: { ...(notFound !== undefined && { notFound }) } }),
+    },
+    (event) => deps.publisher.publish(event),
+    deps,
+  );
 
 // Cold start: configuration and clients are built once per execution environment.
 const { observability, logger, metrics, env, clients } = coldStart({
