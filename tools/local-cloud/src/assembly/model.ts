@@ -6,14 +6,12 @@ import type { BuildModelOptions, ReadContext, ResourceBase } from '../resources/
 import { EMULATED_TYPES, resourceKinds, type CloudModel } from '../resources/registry';
 import type { AuthorizerDef } from '../resources/rest-apis';
 
-export type { BuildModelOptions } from '../resources/kind';
-export type { CloudModel, UnsupportedResource } from '../resources/registry';
-export type { UserPoolDef } from '../resources/cognito';
+export type { CloudModel } from '../resources/registry';
 export type { EventBusDef, EventTargetDef, RuleDef } from '../resources/event-rules';
 export type { EventSourceMappingDef } from '../resources/event-source-mappings';
-export type { EventInvokeConfigDef, FunctionDef } from '../resources/functions';
+export type { FunctionDef } from '../resources/functions';
 export type { QueueDef } from '../resources/queues';
-export type { AuthorizerDef, IntegrationDef, MethodDef, RestApiDef } from '../resources/rest-apis';
+export type { AuthorizerDef, MethodDef, RestApiDef } from '../resources/rest-apis';
 export type { StateMachineDef } from '../resources/state-machines';
 export type { TableDef } from '../resources/tables';
 export type { SubscriptionDef, TopicDef } from '../resources/topics';
