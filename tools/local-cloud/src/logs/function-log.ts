@@ -44,9 +44,10 @@ const CONTEXT_KEYS = new Set([
   'stage',
 ]);
 
-/** At most this many added keys on a line, each value cut to {@link MAX_VALUE_CHARS}. */
+/** At most this many added keys on a line, each value cut to {@link MAX_VALUE_CHARS} (an error to {@link MAX_ERROR_CHARS}). */
 const MAX_FIELDS = 6;
 const MAX_VALUE_CHARS = 80;
+const MAX_ERROR_CHARS = 200;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -83,17 +84,22 @@ function metricsOf(record: Record<string, unknown>): { name: string; value: unkn
   );
 }
 
-/** `key=value`, the value as it reads best: strings bare (quoted when they hold a space), errors as `Name: message`, the rest JSON. */
+/** A stack frame's file, without the folders up to the package (`@aws-sdk/core/dist-cjs/...:263`). */
+const shortLocation = (location: string) => location.replace(/^.*\/node_modules\//, '');
+
+/** `key=value`, the value as it reads best: strings bare (quoted when they hold a space), errors as `Name: message @ where`, the rest JSON. */
 function formatField(key: string, value: unknown): string {
   let text: string;
+  let limit = MAX_VALUE_CHARS;
   if (isRecord(value) && typeof value.message === 'string' && (typeof value.name === 'string' || typeof value.stack === 'string')) {
-    text = `${typeof value.name === 'string' ? `${value.name}: ` : ''}${value.message}${typeof value.location === 'string' ? ` @ ${value.location}` : ''}`;
+    limit = MAX_ERROR_CHARS;
+    text = `${typeof value.name === 'string' ? `${value.name}: ` : ''}${value.message}${typeof value.location === 'string' ? ` @ ${shortLocation(value.location)}` : ''}`;
   } else if (typeof value === 'string') {
     text = value;
   } else {
     text = JSON.stringify(value) ?? String(value);
   }
-  if (text.length > MAX_VALUE_CHARS) text = `${text.slice(0, MAX_VALUE_CHARS - 1)}…`;
+  if (text.length > limit) text = `${text.slice(0, limit - 1)}…`;
   return `${key}=${/\s/.test(text) && typeof value === 'string' ? JSON.stringify(text) : text}`;
 }
 

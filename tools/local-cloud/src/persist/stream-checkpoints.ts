@@ -18,7 +18,13 @@ type CheckpointFile = z.infer<typeof fileSchema>;
 function readFile(dataDir: string): CheckpointFile {
   const path = join(dataDir, FILE);
   if (!existsSync(path)) return {};
-  const parsed = fileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return {};
+  }
+  const parsed = fileSchema.safeParse(json);
   return parsed.success ? parsed.data : {};
 }
 
