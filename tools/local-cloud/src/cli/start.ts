@@ -135,7 +135,13 @@ async function main(): Promise<void> {
       cloud,
       logger,
     });
-    await devLoop.start();
+    try {
+      await devLoop.start();
+    } catch (error) {
+      logger.error(`dev: watch mode did not start (${(error as Error).message}); the local cloud runs on without it`);
+      await devLoop.stop();
+      devLoop = undefined;
+    }
   }
 }
 

@@ -58,6 +58,8 @@ export class DevLoop {
   private timer?: NodeJS.Timeout;
   private work: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Stops a synth in progress when watch mode stops. */
+  private readonly aborted = new AbortController();
   /** Swaps done, for the tests and the bench. */
   swaps = 0;
 
@@ -97,7 +99,10 @@ export class DevLoop {
     );
     // The first build of each bundle costs the most: do it now, one service after the other, so the first change is quick.
     this.enqueue(async () => {
+      const preparing = performance.now();
       for (const service of this.services.values()) await this.prepareBundles(service);
+      const count = [...this.services.values()].reduce((sum, service) => sum + service.bundles.size, 0);
+      logger.info(`dev: ${count} function bundles ready to rebuild in ${ms(preparing)}`);
     });
   }
 
@@ -106,6 +111,7 @@ export class DevLoop {
     this.stopped = true;
     clearTimeout(this.timer);
     for (const watcher of this.watchers) watcher.close();
+    this.aborted.abort();
     await this.work;
     await Promise.all(
       [...this.services.values()].flatMap((service) => [...service.bundles.values()].map((bundle) => bundle.context.dispose())),
@@ -224,7 +230,8 @@ export class DevLoop {
     const { logger, root } = this.options;
     const started = performance.now();
     logger.info(`dev: ${service.name}: synthesizing (nx run ${service.name}:synth -c local) ...`);
-    await (this.options.synth ?? ((name: string) => synthesize(root, name)))(service.name);
+    await (this.options.synth ?? ((name: string) => synthesize(root, name, this.aborted.signal)))(service.name);
+    if (this.stopped) return;
     const synthesized = ms(started);
     const swapStarted = performance.now();
     await this.options.cloud.deploy(service.name);
@@ -245,16 +252,17 @@ const sameBytes = (a: Uint8Array | undefined, b: Uint8Array | undefined) => a !=
 
 const readIfExists = (path: string) => (existsSync(path) ? readFileSync(path) : undefined);
 
-/** `nx run <service>:synth -c local`, its output shown only when it fails. */
-function synthesize(root: string, service: string): Promise<void> {
+/** `nx run <service>:synth -c local`, its output shown only when it fails; `signal` stops it. */
+function synthesize(root: string, service: string, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(root, 'node_modules/nx/bin/nx.js'), 'run', `${service}:synth`, '-c', 'local', '--output-style=static'],
+      [join(root, 'node_modules/.bin/nx'), 'run', `${service}:synth`, '-c', 'local', '--output-style=static'],
       {
         cwd: root,
         env: { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false' },
         stdio: ['ignore', 'pipe', 'pipe'],
+        signal,
       },
     );
     let output = '';

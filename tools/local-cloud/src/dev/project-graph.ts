@@ -27,7 +27,7 @@ export async function readProjectGraph(root: string): Promise<ProjectNode[]> {
   try {
     const file = join(dir, 'graph.json');
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'graph', `--file=${file}`], {
+      const child = spawn(process.execPath, [join(root, 'node_modules/.bin/nx'), 'graph', `--file=${file}`], {
         cwd: root,
         env: { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false' },
         stdio: ['ignore', 'pipe', 'pipe'],
