@@ -137,7 +137,7 @@ export class DevLoop {
     this.options.logger.info(
       `dev: ${files.join(', ')} changed → ${[...plan].map(([service, action]) => `${service} (${action})`).join(', ')}`,
     );
-    for (const [service, action] of plan) this.enqueue(() => this.apply(this.services.get(service), action, savedAt));
+    for (const [service, action] of plan) this.enqueue(() => this.apply(this.services.get(service), action, files, savedAt));
   }
 
   /** Changes are applied one at a time, in order. */
@@ -145,10 +145,10 @@ export class DevLoop {
     this.work = this.work.then(task).catch((error: unknown) => this.options.logger.error(`dev: ${(error as Error).message}`));
   }
 
-  private async apply(service: WatchedService | undefined, action: ServiceAction, savedAt: number): Promise<void> {
+  private async apply(service: WatchedService | undefined, action: ServiceAction, files: string[], savedAt: number): Promise<void> {
     if (!service || this.stopped) return;
     if (action === 'synth') await this.resynthesize(service, savedAt);
-    else await this.rebundle(service, savedAt);
+    else await this.rebundle(service, files, savedAt);
   }
 
   /** Creates the esbuild context of each function of a service and builds it once. */
@@ -176,12 +176,14 @@ export class DevLoop {
     return location.dir;
   }
 
-  /** Bundles the service's functions again and swaps the ones that changed in. */
-  private async rebundle(service: WatchedService, savedAt: number): Promise<void> {
+  /** Bundles again the service's functions that read a changed file (all of them when none is known to) and swaps the ones that changed in. */
+  private async rebundle(service: WatchedService, files: string[], savedAt: number): Promise<void> {
     const { logger } = this.options;
     await this.prepareBundles(service);
     const started = performance.now();
-    await Promise.all([...service.bundles.values()].map((bundle) => rebuild(bundle)));
+    const all = [...service.bundles.values()];
+    const reading = all.filter((bundle) => files.some((file) => bundle.inputs.has(file)));
+    await Promise.all((reading.length > 0 ? reading : all).map((bundle) => rebuild(bundle)));
     service.bundleInputs = new Set([...service.bundles.values()].flatMap((bundle) => [...bundle.inputs]));
     // Compared with the code the local cloud runs now (the assembly's, or the copy's after an earlier swap).
     const running = service.devDir ?? this.assemblyDir(service.name);
