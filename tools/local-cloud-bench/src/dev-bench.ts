@@ -1,18 +1,18 @@
 /**
  * The watch-mode bench (`nx run local-cloud-bench:bench-dev`): starts the built local cloud in
- * watch mode (`--watch`, what `npm run dev` runs) on the product and platform assemblies, then
- * edits a source file of product's router again and again (the message of its not-found error, in
+ * watch mode (`--watch`, what `npm run dev` runs) on the product and platform assemblies, in a
+ * scratch copy of the workspace (the checkout is never edited), then edits a source file of
+ * product's router again and again (the message of its not-found error, in
  * apps/product/src/domain/errors.ts) and times each save until `GET /products/<unknown sku>`
  * answers with the new message: rebundling, the swap and the new instance's cold start included.
- * Prints each iteration, the median and the max; the target is 2 s. The file gets its content back
- * in `finally` (and on Ctrl-C), whatever happens.
+ * Prints each iteration, the median and the max; the target is 2 s.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, localCloudMain, workspaceRoot } from '@shop/local-cloud';
+import { createDevScratch, freePort, localCloudMain, workspaceRoot } from '@shop/local-cloud';
 import { stop, waitForHealth } from './bench-process';
 
 const { values } = parseArgs({
@@ -27,11 +27,10 @@ const pauseMs = Number(values['pause-ms']);
 const TARGET_MS = 2000;
 
 const root = workspaceRoot();
-const file = join(root, 'apps/product/src/domain/errors.ts');
-const original = readFileSync(file, 'utf8');
+const EDITED = 'apps/product/src/domain/errors.ts';
+const original = readFileSync(join(root, EDITED), 'utf8');
 const MARK = 'does not exist.`';
-if (!original.includes(MARK)) throw new Error(`${file} no longer holds ${MARK}: point the bench at another line`);
-const restore = () => writeFileSync(file, original);
+if (!original.includes(MARK)) throw new Error(`${EDITED} no longer holds ${MARK}: point the bench at another line`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function detail(base: string): Promise<string | undefined> {
@@ -47,17 +46,19 @@ async function main(): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const stateDir = mkdtempSync(join(tmpdir(), 'bench-dev-'));
+  const scratch = createDevScratch(root, ['product', 'platform']);
+  const file = join(scratch.root, EDITED);
   let output = '';
   const child = spawn(process.execPath, [localCloudMain(root), '--no-seed', '--watch'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), LOCAL_CLOUD_SERVICES: 'platform,product', LOCAL_CLOUD_STATE_DIR: stateDir, NO_COLOR: '1' },
+    cwd: scratch.root,
+    env: { ...scratch.env, PORT: String(port), LOCAL_CLOUD_SERVICES: 'platform,product', LOCAL_CLOUD_STATE_DIR: stateDir, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const interrupted = () => {
-    restore();
     child.kill('SIGTERM');
+    scratch.dispose();
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
@@ -92,9 +93,9 @@ async function main(): Promise<void> {
       await sleep(pauseMs);
     }
   } finally {
-    restore();
     await stop(child);
     rmSync(stateDir, { recursive: true, force: true });
+    scratch.dispose();
   }
   const sorted = results.map((result) => result.saveToAnswerMs).sort((a, b) => a - b);
   const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
@@ -117,7 +118,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  restore();
   process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });
