@@ -43,6 +43,8 @@ interface WatchedService extends PlannedService {
   bundles: Map<string, FunctionBundle>;
   /** Function → asset folder names in its assembly. */
   assetFolders: Map<string, string[]>;
+  /** Its bundles' first build, once started (shared by whoever needs them first). */
+  prepared?: Promise<void>;
   /** The copy of its assembly the rebundled code goes into, once made. */
   devDir?: string;
 }
@@ -57,6 +59,7 @@ export class DevLoop {
   private projects: ProjectNode[] = [];
   private timer?: NodeJS.Timeout;
   private work: Promise<void> = Promise.resolve();
+  private background: Promise<void> = Promise.resolve();
   private stopped = false;
   /** Stops a synth in progress when watch mode stops. */
   private readonly aborted = new AbortController();
@@ -98,12 +101,13 @@ export class DevLoop {
       `dev: watching apps/ and libs/ for ${[...this.services.keys()].join(', ') || 'no service'} (ready in ${ms(started)}); a change is bundled and swapped in, a change to a stack synthesized again`,
     );
     // The first build of each bundle costs the most: do it now, one service after the other, so the first change is quick.
-    this.enqueue(async () => {
+    // Outside the queue of changes: a change to one service does not wait for the others' bundles.
+    this.background = (async () => {
       const preparing = performance.now();
-      for (const service of this.services.values()) await this.prepareBundles(service);
+      for (const service of this.services.values()) if (!this.stopped) await this.prepareBundles(service);
       const count = [...this.services.values()].reduce((sum, service) => sum + service.bundles.size, 0);
-      logger.info(`dev: ${count} function bundles ready to rebuild in ${ms(preparing)}`);
-    });
+      if (!this.stopped) logger.info(`dev: ${count} function bundles ready to rebuild in ${ms(preparing)}`);
+    })().catch((error: unknown) => logger.error(`dev: ${(error as Error).message}`));
   }
 
   /** Stops watching, waits for the change in hand, and frees the bundlers. */
@@ -112,7 +116,7 @@ export class DevLoop {
     clearTimeout(this.timer);
     for (const watcher of this.watchers) watcher.close();
     this.aborted.abort();
-    await this.work;
+    await Promise.all([this.work, this.background]);
     await Promise.all(
       [...this.services.values()].flatMap((service) => [...service.bundles.values()].map((bundle) => bundle.context.dispose())),
     );
@@ -151,22 +155,33 @@ export class DevLoop {
     else await this.rebundle(service, files, savedAt);
   }
 
-  /** Creates the esbuild context of each function of a service and builds it once. */
-  private async prepareBundles(service: WatchedService): Promise<void> {
-    if (service.bundles.size > 0 || this.stopped) return;
+  /** The esbuild context of each function of a service, built once; the first caller starts it, the others wait for it. */
+  private prepareBundles(service: WatchedService): Promise<void> {
+    service.prepared ??= this.buildBundles(service).catch((error: unknown) => {
+      service.prepared = undefined;
+      throw error;
+    });
+    return service.prepared;
+  }
+
+  private async buildBundles(service: WatchedService): Promise<void> {
     const { root } = this.options;
     const { context } = await import('esbuild');
     const entries = handlerEntries(root, service.root);
+    const bundles = new Map<string, FunctionBundle>();
     for (const [fn, entry] of entries) {
+      if (this.stopped) break;
       const bundle: FunctionBundle = {
         fn,
         context: await context(bundleOptions(root, service.root, entry)),
         inputs: new Set(),
         outputs: new Map(),
       };
-      service.bundles.set(fn, await rebuild(bundle));
+      bundles.set(fn, bundle);
+      service.bundles = bundles;
+      await rebuild(bundle);
     }
-    service.bundleInputs = new Set([...service.bundles.values()].flatMap((bundle) => [...bundle.inputs]));
+    service.bundleInputs = new Set([...bundles.values()].flatMap((bundle) => [...bundle.inputs]));
     service.assetFolders = assetFoldersOf(this.assemblyDir(service.name), join(root, 'dist', service.root, 'bundles'), entries.keys());
   }
 
@@ -243,9 +258,11 @@ export class DevLoop {
     service.devDir = undefined;
     service.stackInputs = await stackInputs(root, service.root);
     service.handlerFiles = new Set([...handlerEntries(root, service.root).values()].map((file) => relative(root, file)));
+    await service.prepared?.catch(() => undefined);
     await Promise.all([...service.bundles.values()].map((bundle) => bundle.context.dispose()));
-    service.bundles.clear();
+    service.bundles = new Map();
     service.bundleInputs = undefined;
+    service.prepared = undefined;
     await this.prepareBundles(service);
   }
 }
