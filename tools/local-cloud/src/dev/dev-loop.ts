@@ -59,6 +59,8 @@ export class DevLoop {
   private projects: ProjectNode[] = [];
   private timer?: NodeJS.Timeout;
   private work: Promise<void> = Promise.resolve();
+  /** Services waiting for their turn in the queue, with what they will do. */
+  private readonly queued = new Map<string, { action: ServiceAction; files: string[]; savedAt: number }>();
   private background: Promise<void> = Promise.resolve();
   private stopped = false;
   /** Stops a synth in progress when watch mode stops. */
@@ -141,12 +143,29 @@ export class DevLoop {
     this.options.logger.info(
       `dev: ${files.join(', ')} changed → ${[...plan].map(([service, action]) => `${service} (${action})`).join(', ')}`,
     );
-    for (const [service, action] of plan) this.enqueue(() => this.apply(this.services.get(service), action, files, savedAt));
+    for (const [service, action] of plan) {
+      // A service already waiting in the queue takes the new change into that turn (a synth wins over a bundle).
+      const waiting = this.queued.get(service);
+      if (waiting) {
+        waiting.action = waiting.action === 'synth' ? 'synth' : action;
+        waiting.files = [...new Set([...waiting.files, ...files])];
+        continue;
+      }
+      const turn = { action, files, savedAt };
+      this.queued.set(service, turn);
+      this.enqueue(() => {
+        this.queued.delete(service);
+        return this.apply(this.services.get(service), turn.action, turn.files, turn.savedAt);
+      });
+    }
   }
 
   /** Changes are applied one at a time, in order. */
   private enqueue(task: () => Promise<void>): void {
-    this.work = this.work.then(task).catch((error: unknown) => this.options.logger.error(`dev: ${(error as Error).message}`));
+    this.work = this.work.then(task).catch((error: unknown) => {
+      // A synth stopped with watch mode is not a failure.
+      if (!this.stopped) this.options.logger.error(`dev: ${(error as Error).message}`);
+    });
   }
 
   private async apply(service: WatchedService | undefined, action: ServiceAction, files: string[], savedAt: number): Promise<void> {
