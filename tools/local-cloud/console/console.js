@@ -549,7 +549,7 @@ async function logsView(correlationId) {
       { class: 'muted' },
       correlationId
         ? `${body.lines.length} lines from ${sources.length} sources: ${sources.join(', ')}`
-        : `kept ${body.lines ? body.lines.length : 0} of ${body.maxLines ?? '?'} lines at most; a line's correlation id follows it across hops`,
+        : `${body.kept} lines kept (${body.maxLines} at most), the last ${body.lines.length} shown; a line's correlation id follows it across hops`,
     ),
     h(
       'table',

@@ -90,8 +90,8 @@ export class LogStore {
   }
 
   /** Lines and ids kept now. */
-  stats(): { lines: number; correlationIds: number; maxLines: number } {
-    return { lines: Math.min(this.seq, this.ring.length), correlationIds: this.byId.size, maxLines: this.ring.length };
+  stats(): { kept: number; correlationIds: number; maxLines: number } {
+    return { kept: Math.min(this.seq, this.ring.length), correlationIds: this.byId.size, maxLines: this.ring.length };
   }
 }
 
