@@ -104,9 +104,8 @@ describe('the local console', () => {
     for (let pageNumber = 1; !(await page.innerText('table.items')).includes(orderId); pageNumber++) {
       if (pageNumber > 200 || (await page.isDisabled('button.next-page')))
         throw new Error(`order ${orderId} is on no page of ${ordersTable.tableName}`);
-      const before = await page.innerText('main');
       await page.click('button.next-page');
-      await page.waitForFunction((text) => document.querySelector('main')?.innerText !== text, before);
+      await page.waitForSelector(`p.page[data-page="${pageNumber + 1}"]`);
     }
     await page.locator('tr.item', { hasText: orderId }).first().scrollIntoViewIfNeeded();
     await shot('table');
@@ -195,6 +194,11 @@ describe('the local console', () => {
     expect(await page.locator('svg.graph path.edge.taken').count()).toBeGreaterThanOrEqual(2);
     expect(await page.innerText('tr.step[data-state="ReserveStock"]')).toContain(orderId);
     await shot('execution');
+    // The viewport alone (the README's picture, docs/console.png, is one of these).
+    await page.setViewportSize({ width: 1200, height: 720 });
+    await page.locator('header').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'execution-viewport.png') });
+    await page.setViewportSize({ width: 1400, height: 900 });
 
     // logs: the correlation id followed from checkout (basket) through the order saga to the shipment.
     await open(`logs/${encodeURIComponent(correlationId)}`);

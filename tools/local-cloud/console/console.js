@@ -214,7 +214,7 @@ async function tableView(name, cursors) {
     h('h2', {}, h('a', { href: '#/tables' }, 'Tables'), ' / ', name),
     h(
       'p',
-      {},
+      { class: 'page', 'data-page': cursors.length },
       `page ${cursors.length} · ${body.items.length} items `,
       h(
         'button',
@@ -376,8 +376,17 @@ async function executionView(arn) {
     ),
     h(
       'div',
-      { class: 'split' },
-      h('div', {}, machine ? drawGraph(machine.definition, execution.path) : h('p', { class: 'muted' }, 'state machine not loaded')),
+      { class: 'graph-area' },
+      machine ? drawGraph(machine.definition, execution.path) : h('p', { class: 'muted' }, 'state machine not loaded'),
+      h(
+        'p',
+        { class: 'legend muted' },
+        'green: visited · red: failed · orange: caught · blue: running · dashed: a Catch · bold: the transitions this execution took',
+      ),
+    ),
+    h(
+      'div',
+      {},
       h(
         'table',
         { class: 'steps' },
@@ -463,7 +472,7 @@ function drawGraph(definition, path) {
   for (const name of Object.keys(states)) if (!level.has(name)) level.set(name, Math.max(0, ...level.values()) + 1);
   const rows = new Map();
   for (const [name, depth] of level) rows.set(depth, [...(rows.get(depth) ?? []), name]);
-  const [width, height, gapX, gapY] = [170, 30, 20, 44];
+  const [width, height, gapX, gapY] = [190, 30, 20, 44];
   const widest = Math.max(...[...rows.values()].map((row) => row.length));
   const position = new Map();
   for (const [depth, row] of rows) {
@@ -513,7 +522,7 @@ function drawGraph(definition, path) {
         'g',
         { class: `node${status ? ` ${status}` : ''}`, 'data-state': name, 'data-status': status ?? 'not-visited' },
         s('rect', { x, y, width, height, rx: 6 }),
-        s('text', { x: x + 8, y: y + 19 }, `${name.length > 20 ? `${name.slice(0, 19)}…` : name}`),
+        s('text', { x: x + 8, y: y + 19 }, `${name.length > 21 ? `${name.slice(0, 20)}…` : name}`),
         s('text', { x: x + width - 8, y: y + 19, 'text-anchor': 'end', fill: '#6b7480' }, state.Type),
       ),
     );
