@@ -11,7 +11,7 @@ export const SCREENSHOTS = path.resolve(__dirname, '../../../../dist/apps/e2e/co
  * with how to install it: the console's test is part of `npm test` and is never skipped.
  */
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
   if (!existsSync(executablePath)) {
     throw new Error(
       `no Chromium at ${executablePath}: the console test drives a real browser. Install Debian's ` +
