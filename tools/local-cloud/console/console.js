@@ -65,7 +65,7 @@ async function servicesView() {
     const document = documents.body.find((entry) => entry.service === service);
     const docArea = h('div', { class: 'openapi', 'data-service': service });
     if (document?.document) {
-      docArea.append(h('button', { type: 'button', onclick: () => showDocument(service, docArea) }, 'Show OpenAPI document'));
+      docArea.append(h('button', { type: 'button', onclick: () => showDocument(service, docArea, form) }, 'Show OpenAPI document'));
     } else {
       docArea.append(h('p', { class: 'muted' }, `no document: run nx run ${service}:openapi`));
     }
@@ -73,29 +73,34 @@ async function servicesView() {
       'section',
       { class: 'card service', 'data-service': service },
       h('h3', {}, service, ' ', h('code', { class: 'muted' }, `/${basePath}`)),
-      h(
-        'table',
-        {},
-        h('tr', {}, h('th', {}, 'method'), h('th', {}, 'path'), h('th', {}, 'auth'), h('th', {})),
-        methods.map(({ httpMethod, resourcePath, authorizationType }) => {
-          const path = `/${basePath}${resourcePath === '/' ? '' : resourcePath}`;
-          return h(
-            'tr',
-            {},
-            h('td', {}, h('code', {}, httpMethod)),
-            h('td', {}, h('code', {}, path)),
-            h('td', {}, authorizationType === 'COGNITO_USER_POOLS' ? 'Cognito ID token' : authorizationType),
-            h('td', {}, h('button', { type: 'button', onclick: () => form.fill(httpMethod, path) }, 'try')),
-          );
-        }),
-      ),
       docArea,
+      h(
+        'details',
+        {},
+        h('summary', {}, `routes as the gateway mounts them (${methods.length})`),
+        h(
+          'table',
+          {},
+          h('tr', {}, h('th', {}, 'method'), h('th', {}, 'path'), h('th', {}, 'auth'), h('th', {})),
+          methods.map(({ httpMethod, resourcePath, authorizationType }) => {
+            const path = `/${basePath}${resourcePath === '/' ? '' : resourcePath}`;
+            return h(
+              'tr',
+              {},
+              h('td', {}, h('code', {}, httpMethod)),
+              h('td', {}, h('code', {}, path)),
+              h('td', {}, authorizationType === 'COGNITO_USER_POOLS' ? 'Cognito ID token' : authorizationType),
+              h('td', {}, h('button', { type: 'button', onclick: () => form.fill(httpMethod, path) }, 'try')),
+            );
+          }),
+        ),
+      ),
     );
   });
   render(h('h2', {}, 'Services'), h('section', { class: 'card' }, h('h3', {}, 'Try it'), form.element), ...cards);
 }
 
-async function showDocument(service, area) {
+async function showDocument(service, area, form) {
   const { status, body } = await getJson(`/_local/openapi/${service}`);
   if (status !== 200) {
     area.replaceChildren(h('p', { class: 'bad' }, body.message ?? `answered ${status}`));
@@ -104,7 +109,17 @@ async function showDocument(service, area) {
   const operations = Object.entries(body.paths ?? {}).flatMap(([path, item]) =>
     Object.entries(item)
       .filter(([method]) => ['get', 'put', 'post', 'delete', 'patch'].includes(method))
-      .map(([method, operation]) => h('li', {}, h('code', {}, `${method.toUpperCase()} ${path}`), ' ', operation.summary ?? '')),
+      .map(([method, operation]) =>
+        h(
+          'li',
+          {},
+          h('code', {}, `${method.toUpperCase()} ${path}`),
+          ' ',
+          operation.summary ?? '',
+          ' ',
+          h('button', { type: 'button', onclick: () => form.fill(method.toUpperCase(), path) }, 'try'),
+        ),
+      ),
   );
   area.replaceChildren(
     h('p', {}, `OpenAPI ${body.openapi ?? '?'}: ${body.info?.title ?? service} ${body.info?.version ?? ''}`),
