@@ -161,23 +161,30 @@ describe('the local console', () => {
       sqs.destroy();
     }
     await open('queues');
+    // Other suites may have left dead letters of their own there: only ours is looked for.
     const dlqRow = page.locator(`tr.queue[data-queue="${intakeDlq.name}"]`);
-    expect(await dlqRow.locator('.depth').innerText()).toBe('1');
-    expect(await dlqRow.locator('.message-body').first().innerText()).toContain(orderId);
+    expect(Number(await dlqRow.locator('.depth').innerText())).toBeGreaterThanOrEqual(1);
+    expect(await dlqRow.locator('.message-body', { hasText: orderId }).count()).toBe(1);
     await dlqRow.scrollIntoViewIfNeeded();
     await shot('queues');
+    const placeOrderRuns = async () =>
+      (await localJson<{ lines: { text: string }[] }>(`/_local/logs?correlationId=${encodeURIComponent(correlationId)}`)).lines.filter(
+        (line) => line.text.startsWith('order:PlaceOrderFunction ok'),
+      ).length;
+    expect(await placeOrderRuns()).toBe(1);
     await dlqRow.locator('button.redrive').click();
     await page.waitForSelector('.redrive-result');
-    expect(await page.innerText('.redrive-result')).toBe(`moved 1 message(s) from ${intakeDlq.name} back to ${intakeName}`);
-    const drained = await waitFor(
-      'the redriven PlaceOrder to be consumed',
-      () => localJson<QueueState[]>('/_local/queues'),
-      (states) =>
-        states
-          .filter((queue) => queue.name === intakeName || queue.name === intakeDlq.name)
-          .every((queue) => queue.depth + queue.inFlight === 0),
+    expect(await page.innerText('.redrive-result')).toMatch(
+      new RegExp(`^moved [1-9]\\d* message\\(s\\) from ${intakeDlq.name} back to ${intakeName}$`),
     );
-    expect(drained.find((queue) => queue.name === intakeDlq.name)?.depth).toBe(0);
+    // Consumed: order's PlaceOrder ran a second time on it (the λ line carries its correlation id), and it is in neither queue.
+    await waitFor('the redriven PlaceOrder to be consumed', placeOrderRuns, (runs) => runs === 2);
+    const states = await localJson<(QueueState & { messages: { body: string }[] })[]>('/_local/queues');
+    expect(
+      states
+        .filter((queue) => queue.name === intakeName || queue.name === intakeDlq.name)
+        .flatMap((queue) => queue.messages.filter((message) => message.body.includes(orderId))),
+    ).toEqual([]);
     expect((await api('GET', `/orders/${orderId}`, { as: customer })).body).toEqual(
       expect.objectContaining({ orderId, status: 'CONFIRMED' }),
     );
