@@ -19,6 +19,8 @@ export interface LogStoreOptions {
 
 /** The `cid=<id>` a local cloud line carries (`-` means none). */
 const CID = /\bcid=([^\s]+)/;
+/** Powertools' `correlation_id` key and its JSON string value (escapes kept). */
+const POWERTOOLS_ID = /"correlation_id":"((?:[^"\\]|\\.)*)"/;
 
 /**
  * The correlation id of a line: Powertools' `correlation_id` key of a JSON line (what
@@ -26,12 +28,13 @@ const CID = /\bcid=([^\s]+)/;
  * `correlationId`), else the `cid=` of a local cloud line.
  */
 export function correlationIdOfLine(text: string): string | undefined {
-  if (text.startsWith('{') && text.includes('"correlation_id"')) {
+  // Powertools writes JSON.stringify's output: the key and its string value with no space between.
+  const json = text.startsWith('{') ? POWERTOOLS_ID.exec(text) : null;
+  if (json) {
     try {
-      const parsed = JSON.parse(text) as { correlation_id?: unknown };
-      if (typeof parsed.correlation_id === 'string' && parsed.correlation_id) return parsed.correlation_id;
+      return (JSON.parse(`"${json[1]}"`) as string) || undefined;
     } catch {
-      // Not JSON after all: fall through to cid=.
+      // A broken escape: fall through to cid=.
     }
   }
   const match = CID.exec(text);
