@@ -39,13 +39,16 @@ describe('checkProducer in a scratch repository', () => {
 
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('compares with HEAD when there is no origin/main, and with the merge base when there is', () => {
+  it('compares with HEAD when there is no origin/main, with the merge base when there is, and with NX_BASE or CONTRACTS_BASE when set', () => {
     const first = git('rev-parse', 'HEAD');
     expect(resolveBase(root, {})).toBe(first);
-    git('commit', '--quiet', '--allow-empty', '-m', 'later');
+    git('commit', '--quiet', '--allow-empty', '-m', 'second');
+    const second = git('rev-parse', 'HEAD');
+    git('commit', '--quiet', '--allow-empty', '-m', 'third');
     git('update-ref', 'refs/remotes/origin/main', first);
     expect(resolveBase(root, {})).toBe(first);
-    expect(resolveBase(root, { CONTRACTS_BASE: 'HEAD' })).toBe(git('rev-parse', 'HEAD'));
+    expect(resolveBase(root, { NX_BASE: second })).toBe(second);
+    expect(resolveBase(root, { NX_BASE: second, CONTRACTS_BASE: 'HEAD' })).toBe(git('rev-parse', 'HEAD'));
   });
 
   it('fails a breaking change with the message, the field and the rule, and the stale snapshot with the command', () => {

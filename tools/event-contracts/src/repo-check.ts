@@ -12,13 +12,14 @@ const git = (root: string, args: readonly string[]): string =>
   execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /**
- * The commit the contracts are compared with: `git merge-base HEAD origin/main` when that ref exists
- * (a branch, a pull request), else `HEAD` (CI on a clean clone of main: its committed snapshots).
- * `CONTRACTS_BASE` overrides it (any commit-ish).
+ * The commit the contracts are compared with: `CONTRACTS_BASE` when set (any commit-ish); else CI's
+ * `NX_BASE` (the merge base on a pull request, the last green commit on main: a breaking change pushed
+ * to main fails too); else `git merge-base HEAD origin/main` when that ref exists (a branch); else
+ * `HEAD` (a clean clone of main: its committed snapshots, so only the drift check bites).
  */
 export const resolveBase = (root: string, env: NodeJS.ProcessEnv = process.env): string => {
-  const override = env.CONTRACTS_BASE;
-  if (override) return git(root, ['rev-parse', '--verify', `${override}^{commit}`]);
+  const given = env.CONTRACTS_BASE || env.NX_BASE;
+  if (given) return git(root, ['merge-base', 'HEAD', given]);
   try {
     return git(root, ['merge-base', 'HEAD', 'origin/main']);
   } catch {
