@@ -1,12 +1,15 @@
+import { resolve } from 'node:path';
 import { Parser } from '@asyncapi/parser';
 import { ORDER_CONTRACTS, ORDER_CONFIRMED, PLACE_ORDER } from '@shop/order-contracts';
 import { PRODUCT_CONTRACTS } from '@shop/product-contracts';
 import { asyncApiPath, buildAsyncApi, type AsyncApiDocument } from './asyncapi';
 import { toJsonSchema } from './json-schema';
 import { PRODUCERS } from './producers';
+import { readSubscriptions } from './subscriptions';
 import { demoProducer, PING_V1_DATA } from './testing';
 
 const parser = new Parser();
+const WORKSPACE = resolve(__dirname, '../../..');
 
 /** The validator's errors (severity 0) and warnings (1) on a document, one line each. */
 const problems = async (document: AsyncApiDocument): Promise<string[]> => {
@@ -50,13 +53,22 @@ describe('buildAsyncApi', () => {
   }, 30_000);
 
   it("order: the topic's events and the intake queue's PlaceOrder, with their payload schemas and attributes", () => {
-    const document = buildAsyncApi(ORDER_CONTRACTS);
+    const document = buildAsyncApi(ORDER_CONTRACTS, readSubscriptions(WORKSPACE));
     expect(Object.keys(at(document, 'channels', 'orderEvents', 'messages') as object)).toEqual([
       'OrderConfirmedV1',
       'OrderCancelledV1',
       'OrderNeedsAttentionV1',
     ]);
     expect(at(document, 'channels', 'orderEvents', 'x-ssm-parameter')).toBe('/shop/{stage}/order/topic-arn');
+    expect(at(document, 'channels', 'orderEvents', 'x-subscriptions')).toEqual([
+      {
+        consumer: 'basket',
+        subscription: 'OrderEvents',
+        filterPolicy: { type: ['OrderConfirmed', 'OrderCancelled', 'OrderNeedsAttention'] },
+        rawMessageDelivery: true,
+      },
+      { consumer: 'shipping', subscription: 'OrderConfirmed', filterPolicy: { type: ['OrderConfirmed'] }, rawMessageDelivery: true },
+    ]);
     expect(at(document, 'operations', 'publishOrderEvents', 'action')).toBe('send');
     expect(at(document, 'operations', 'receiveOrderIntake', 'action')).toBe('receive');
     expect(at(document, 'operations', 'receiveOrderIntake', 'messages')).toEqual([

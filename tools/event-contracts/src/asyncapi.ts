@@ -1,6 +1,7 @@
 import { CORRELATION_ID_ATTRIBUTE, MESSAGE_TYPE_ATTRIBUTE, type ProducerContracts } from '@shop/domain';
 import type { JsonSchema } from './json-schema';
 import { resolveMessages, type ResolvedMessage } from './messages';
+import type { Subscription } from './subscriptions';
 
 /** Where a producer's AsyncAPI document is written, relative to the workspace root. */
 export const asyncApiPath = (service: string): string => `dist/libs/contracts/${service}/asyncapi.json`;
@@ -51,9 +52,11 @@ const messageObject = (message: ResolvedMessage): Record<string, unknown> => ({
  * SNS topic or command queue (found through its SSM parameter: the address is resolved at deploy
  * time, so it is `null` here), one operation per channel (`send` for a topic the service publishes
  * to, `receive` for a command queue it owns), and one message per declared type and version with
- * its envelope JSON Schema as payload and its message attributes as headers.
+ * its envelope JSON Schema as payload and its message attributes as headers. A topic lists the
+ * consumers' subscriptions to it (`x-subscriptions`: who, and the filter policy they use).
+ * @param subscriptions every consumer's subscriptions ({@link readSubscriptions}); those to other topics are ignored.
  */
-export const buildAsyncApi = (producer: ProducerContracts): AsyncApiDocument => {
+export const buildAsyncApi = (producer: ProducerContracts, subscriptions: readonly Subscription[] = []): AsyncApiDocument => {
   const messages = resolveMessages(producer);
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
@@ -68,6 +71,18 @@ export const buildAsyncApi = (producer: ProducerContracts): AsyncApiDocument => 
       ),
       'x-ssm-parameter': channel.address,
       'x-kind': channel.kind,
+      ...(channel.kind === 'sns-topic'
+        ? {
+            'x-subscriptions': subscriptions
+              .filter((subscription) => subscription.topicParameter === channel.address)
+              .map(({ consumer, subscription, filterPolicy, rawMessageDelivery }) => ({
+                consumer,
+                subscription,
+                filterPolicy,
+                rawMessageDelivery,
+              })),
+          }
+        : {}),
     };
     const verb = channel.action === 'send' ? 'publish' : 'receive';
     operations[`${verb}${id.charAt(0).toUpperCase()}${id.slice(1)}`] = {

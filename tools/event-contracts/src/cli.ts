@@ -4,6 +4,7 @@ import { asyncApiPath, buildAsyncApi } from './asyncapi';
 import { PRODUCERS } from './producers';
 import { checkProducer, describeFailures, resolveBase } from './repo-check';
 import { buildSnapshot, serializeSnapshot, snapshotPath } from './snapshot';
+import { readSubscriptions } from './subscriptions';
 
 /**
  * The event contracts' command line (run with tsx from the workspace root):
@@ -28,7 +29,7 @@ const producerOf = (service: string | undefined) => {
 const [command, service] = process.argv.slice(2);
 if (command === 'asyncapi') {
   const producer = producerOf(service);
-  write(asyncApiPath(producer.service), `${JSON.stringify(buildAsyncApi(producer), null, 2)}\n`);
+  write(asyncApiPath(producer.service), `${JSON.stringify(buildAsyncApi(producer, readSubscriptions(root)), null, 2)}\n`);
 } else if (command === 'update') {
   for (const producer of Object.values(PRODUCERS)) write(snapshotPath(producer.service), serializeSnapshot(buildSnapshot(producer)));
 } else if (command === 'check') {
