@@ -7,7 +7,7 @@ import type { Subscription } from './subscriptions';
 export const asyncApiPath = (service: string): string => `dist/libs/contracts/${service}/asyncapi.json`;
 
 /** The AsyncAPI version the documents are written in. */
-export const ASYNCAPI_VERSION = '3.1.0';
+const ASYNCAPI_VERSION = '3.1.0';
 
 /** An AsyncAPI 3 document, as plain JSON. */
 export type AsyncApiDocument = Readonly<Record<string, unknown>>;

@@ -17,7 +17,7 @@ export interface ResolvedMessage {
 }
 
 /** How a message is named in findings and snapshots: `<type> v<version>`. */
-export const messageKey = (type: string, version: number): string => `${type} v${version}`;
+const messageKey = (type: string, version: number): string => `${type} v${version}`;
 
 const literalOf = (payload: JsonSchema, field: 'type' | 'version'): unknown => payload.properties?.[field]?.const;
 

@@ -6,7 +6,7 @@ import { describeBreakingChange, type BreakingChange } from './compatibility';
 import { buildSnapshot, compareSnapshots, parseSnapshot, serializeSnapshot, snapshotPath } from './snapshot';
 
 /** The command that rewrites every snapshot from the declared contracts. */
-export const UPDATE_COMMAND = 'npm run contracts:update';
+const UPDATE_COMMAND = 'npm run contracts:update';
 
 const git = (root: string, args: readonly string[]): string =>
   execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();

@@ -5,7 +5,7 @@ import { JsonSchemaSchema } from './json-schema';
 import { resolveMessages } from './messages';
 
 /** A producer's contract snapshot: each message's JSON Schema by `<type> v<version>`, as committed. */
-export const ContractSnapshotSchema = z.object({
+const ContractSnapshotSchema = z.object({
   $comment: z.string().optional(),
   service: z.string().min(1),
   messages: z.record(z.string(), z.object({ channel: z.string(), type: z.string(), version: z.int(), schema: JsonSchemaSchema })),

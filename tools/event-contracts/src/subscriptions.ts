@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { resolveMessages } from './messages';
 
 /** The stage whose synthesized templates the subscriptions are read from. */
-export const SUBSCRIPTIONS_STAGE = 'dev';
+const SUBSCRIPTIONS_STAGE = 'dev';
 
 /** A consumer's subscription to a producer's topic, as its synthesized stack declares it. */
 export interface Subscription {
