@@ -100,6 +100,12 @@ describe('compareMessageSchemas: breaking changes', () => {
     ]);
   });
 
+  it('an object made strict: unknown fields refused', () => {
+    expect(lines(z.object({ a: z.string() }), z.strictObject({ a: z.string() }))).toEqual([
+      'Ping v1, field data: constraint tightened (unknown fields were accepted, now refused (a strict object))',
+    ]);
+  });
+
   it('the whole payload changed type', () => {
     expect(lines(z.object({ a: z.string() }), z.array(z.string()))).toEqual(['Ping v1, field data: type narrowed (object → array)']);
   });

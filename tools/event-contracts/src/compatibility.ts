@@ -107,6 +107,9 @@ const compareConstraints = (context: Context, path: string, before: JsonSchema, 
 };
 
 const compareObjects = (context: Context, path: string, before: JsonSchema, after: JsonSchema): void => {
+  if (after.additionalProperties === false && before.additionalProperties !== false) {
+    report(context, path, BREAKING_RULES.constraintTightened, 'unknown fields were accepted, now refused (a strict object)');
+  }
   const was = before.properties ?? {};
   const now = after.properties ?? {};
   const added = Object.keys(now).filter((name) => !(name in was));
