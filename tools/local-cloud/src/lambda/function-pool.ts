@@ -47,6 +47,8 @@ export interface FunctionPoolOptions {
   compileCacheDir?: string;
   /** Injected crashes and timeouts (`/_local/faults`). */
   faults?: FunctionFaults;
+  /** Gets every line the function prints, whatever `functionLogs` shows (the console's log store). */
+  logSink?: (label: string, line: string) => void;
 }
 
 interface Instance {
@@ -357,6 +359,7 @@ export class FunctionPool {
       while (newline >= 0) {
         const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + 1);
+        if (line.trim()) this.options.logSink?.(this.label, line);
         if (line.trim() && shouldShow(mode, line, isStderr)) this.options.logger.line(`  ${this.label}`, line);
         newline = buffer.indexOf('\n');
       }
