@@ -51,6 +51,8 @@ export interface FunctionPoolOptions {
   compileCacheDir?: string;
   /** Injected crashes and timeouts (`/_local/faults`). */
   faults?: FunctionFaults;
+  /** Gets every line the function prints, whatever `functionLogs` shows (the console's log store). */
+  logSink?: (label: string, line: string) => void;
 }
 
 interface Instance {
@@ -362,6 +364,7 @@ export class FunctionPool {
       while (newline >= 0) {
         const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + 1);
+        if (line.trim()) this.options.logSink?.(this.label, line);
         const shown = shouldShow(mode, line, isStderr) ? formatFunctionLog(line, format) : undefined;
         if (shown !== undefined) this.options.logger.line(`  ${this.label}`, shown);
         newline = buffer.indexOf('\n');

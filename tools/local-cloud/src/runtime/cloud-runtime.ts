@@ -17,6 +17,7 @@ import type { CloudModel } from '../resources/registry';
 import { serviceIntegrations } from '../sfn/service-integrations';
 import { statusChangeDetail, StepFunctions } from '../sfn/step-functions';
 import { Destinations } from './destinations';
+import { keepingLines, LogStore } from './log-store';
 import type { LocalCloudOptions } from './options';
 import { notEmulatedSummary } from '../logs/not-emulated';
 
@@ -28,6 +29,8 @@ import { notEmulatedSummary } from '../logs/not-emulated';
  */
 export class CloudRuntime {
   readonly logger: Logger;
+  /** Function output and the `cid=` lines, by correlation id (`/_local/logs`, the console). */
+  readonly logs = new LogStore();
   readonly pools = new Map<string, FunctionPool>();
   readonly gateway: Gateway;
   readonly faults: FaultRegistry;
@@ -47,7 +50,7 @@ export class CloudRuntime {
   readonly started: { messaging?: Messaging; dynamodb?: DynamoDbLocal } = {};
 
   constructor(readonly options: LocalCloudOptions) {
-    this.logger = options.logger;
+    this.logger = keepingLines(options.logger, this.logs);
     const guard = new ControlPlaneGuard({ port: options.port, secret: () => this.secret, secretFile: controlSecretPath(options.stateDir) });
     this.gateway = new Gateway({
       logger: this.logger,
@@ -159,6 +162,7 @@ export class CloudRuntime {
       metricLogs: this.options.metricLogs,
       compileCacheDir: this.options.compileCacheDir,
       faults: this.faults,
+      logSink: (label, line) => this.logs.add(label, line),
     };
   }
 
