@@ -75,10 +75,12 @@ describe('the local console', () => {
       (answer) => answer.status === 200,
     );
 
-    // The secret, as a person pastes it: try-it mints tokens and redrive moves messages.
-    await open('services');
-    await page.fill('#secret', controlSecret());
-    await page.dispatchEvent('#secret', 'change');
+    // The secret, as the ready line's link hands it over (try-it mints tokens, redrive moves messages):
+    // kept in the tab, dropped from the address.
+    await page.goto(`${baseUrl()}/_local/console#secret=${encodeURIComponent(controlSecret())}`);
+    await page.waitForSelector('main[data-ready]');
+    expect(await page.inputValue('#secret')).toBe(controlSecret());
+    expect(page.url()).not.toContain('secret');
 
     // services: routes (the gateway's: {proxy+} to the router), the OpenAPI document (or how to make it), try-it as the customer.
     const orderCard = page.locator('section.service[data-service="order"]');

@@ -498,10 +498,13 @@ function drawGraph(definition, path) {
   for (const step of path ?? [])
     statusOf.set(step.state, step.status === 'succeeded' || step.status === 'retried' ? 'visited' : step.status);
   const taken = new Set((path ?? []).slice(1).map((step, index) => `${path[index].state}→${step.state}`));
+  const [svgWidth, svgHeight] = [20 + widest * (width + gapX), 20 + rows.size * (height + gapY)];
+  // Drawn at its natural size, scaled down (viewBox) to the page's width when the widest row does not fit.
   const svg = s('svg', {
     class: 'graph',
-    width: 20 + widest * (width + gapX),
-    height: 20 + rows.size * (height + gapY),
+    viewBox: `0 0 ${svgWidth} ${svgHeight}`,
+    width: svgWidth,
+    height: svgHeight,
     role: 'img',
     'aria-label': 'the execution path',
   });
@@ -632,6 +635,12 @@ async function route() {
   }
 }
 
+// The ready line of `npm start` links to `/_local/console#secret=<control secret>`: the fragment
+// never reaches a server; the secret goes to this tab's sessionStorage and the address drops it.
+if (location.hash.startsWith('#secret=')) {
+  sessionStorage.setItem(SECRET_KEY, decodeURIComponent(location.hash.slice('#secret='.length)).trim());
+  history.replaceState(null, '', `${location.pathname}${location.search}#/services`);
+}
 const secretInput = document.getElementById('secret');
 secretInput.value = secret();
 secretInput.addEventListener('change', () => sessionStorage.setItem(SECRET_KEY, secretInput.value.trim()));
