@@ -25,6 +25,12 @@ interface Mounted {
   service: string;
   basePath: string;
   routes: RestRoutes;
+  /**
+   * Served as API Gateway's own endpoint (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>/...`,
+   * here `/_api/<api id>/<stage>/...`) rather than through a custom domain's base path mapping: the event's
+   * `path` is then the path after the stage, and `requestContext.path` `/<stage>` plus it.
+   */
+  executeApi: boolean;
 }
 
 /** Checks a request before a local handler sees it: the refusal, or undefined to let it through. */
@@ -65,8 +71,9 @@ export class Gateway {
   mount(service: string, apis: RestApiDef[]): void {
     this.mounted = this.mounted.filter((entry) => entry.service !== service);
     for (const api of apis) {
-      const basePaths = api.basePaths.length ? api.basePaths : [`_api/${api.id}/${api.stageName}`];
-      for (const basePath of basePaths) this.mounted.push({ service, basePath, routes: new RestRoutes(api) });
+      const executeApi = api.basePaths.length === 0;
+      const basePaths = executeApi ? [`_api/${api.id}/${api.stageName}`] : api.basePaths;
+      for (const basePath of basePaths) this.mounted.push({ service, basePath, routes: new RestRoutes(api), executeApi });
     }
     // Longest base path first, so `/a/b` wins over `/a`.
     this.mounted.sort((a, b) => b.basePath.length - a.basePath.length);
@@ -223,7 +230,9 @@ export class Gateway {
       };
     }
     const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomHex(12)}`;
-    const event = buildProxyEvent(request, {
+    const seen = mount.executeApi ? { ...request, path: request.path.slice(mount.basePath.length + 1) || '/' } : request;
+    const event = buildProxyEvent(seen, {
+      requestContextPath: mount.executeApi ? `/${mount.routes.api.stageName}${relative}` : undefined,
       api: mount.routes.api,
       method,
       pathParameters: match.pathParameters,

@@ -27,13 +27,16 @@ export interface ProxyEventContext {
   /** ms since epoch. */
   now: number;
   claims?: Record<string, string>;
+  /** `requestContext.path` when it differs from `path` (API Gateway's own endpoint: `/<stage><path>`). */
+  requestContextPath?: string;
 }
 
 /**
- * The event API Gateway sends a Lambda proxy integration of a REST API (payload format 1.0) for a
- * request that came through a custom domain's base path mapping: `path` and `requestContext.path`
- * hold the full path (`/products/ABC-1`), `resource` and `requestContext.resourcePath` the API's
- * resource (`/{proxy+}`). What the gateway adds is decided here (X-Forwarded-*, the trace header,
+ * The event API Gateway sends a Lambda proxy integration of a REST API (payload format 1.0). Through
+ * a custom domain's base path mapping, `path` and `requestContext.path` hold the full path
+ * (`/products/ABC-1`); through API Gateway's own endpoint, `path` is the path after the stage and
+ * `requestContext.path` `/<stage>` plus it (the gateway passes both). `resource` and
+ * `requestContext.resourcePath` are the API's resource (`/{proxy+}`). What the gateway adds is decided here (X-Forwarded-*, the trace header,
  * binary bodies, the resource id); the event's shape is `@shop/emulators`' builder.
  */
 export function buildProxyEvent(request: IncomingRequest, context: ProxyEventContext): APIGatewayProxyEvent {
@@ -63,7 +66,7 @@ export function buildProxyEvent(request: IncomingRequest, context: ProxyEventCon
       domainName: host.split(':')[0],
       domainPrefix: host.split('.')[0].split(':')[0],
       extendedRequestId: context.extendedRequestId,
-      path: request.path,
+      path: context.requestContextPath ?? request.path,
       protocol: request.protocol,
       requestId: context.requestId,
       requestTime: clfTime(context.now),
