@@ -105,7 +105,6 @@ export async function startBuiltCloud(options: StartBuiltCloudOptions): Promise<
  * {@link startBuiltCloud}'s `assemblies: root`. aws-cdk-lib is loaded only when this is called.
  */
 export function synthApp(root: string, name: string, define: (app: import('aws-cdk-lib').App) => void): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: unit tests importing this module stay fast
   const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const outdir = join(root, name);
   rmSync(outdir, { recursive: true, force: true });
