@@ -2,6 +2,7 @@ import type { AssemblyStack } from '../assembly/cloud-assembly';
 import { UnresolvedError, type StackResolver } from '../assembly/intrinsics';
 import { functionNameOf, userPoolIdOf } from '../assembly/naming';
 import { readEach, resourceKind, type ResourceBase } from './kind';
+import { authorizerFunctionName, readAwsIntegration, type AwsIntegrationDef } from './rest-integration-defs';
 
 declare module './kind' {
   interface ModelDefs {
@@ -16,11 +17,20 @@ export interface AuthorizerDef {
   providerArns: string[];
   /** Header the token is read from (from `method.request.header.X`). */
   identityHeader: string;
+  /** Every identity source, as written (`method.request.header.X`, `method.request.querystring.Y`, ...). */
+  identitySources?: string[];
+  /** TOKEN / REQUEST: the authorizer's function. */
+  functionName?: string;
+  /** TOKEN: a regex the token must match before the function is called. */
+  identityValidationExpression?: string;
+  /** How long a policy is cached (API Gateway's default 300 s; 0 turns caching off). */
+  resultTtlSeconds?: number;
 }
 
 export type IntegrationDef =
   | { type: 'AWS_PROXY'; functionName: string; timeoutMs: number }
   | { type: 'MOCK'; statusCode: number; headers: Record<string, string>; body?: string }
+  | AwsIntegrationDef
   | { type: 'UNSUPPORTED'; description: string };
 
 export interface MethodDef {
@@ -133,6 +143,13 @@ function readRestApi(
       type: String(resolver.property(id, 'Type')),
       providerArns: resolver.resolveLenient(resolver.template.Resources[id].Properties?.ProviderARNs ?? [], warn) as string[],
       identityHeader: /method\.request\.header\.([\w-]+)/.exec(identitySource)?.[1] ?? 'Authorization',
+      identitySources: identitySource
+        .split(',')
+        .map((source) => source.trim())
+        .filter(Boolean),
+      functionName: authorizerFunctionName(resolver.property(id, 'AuthorizerUri')),
+      identityValidationExpression: (resolver.property(id, 'IdentityValidationExpression') as string | undefined) ?? undefined,
+      resultTtlSeconds: Number(resolver.property(id, 'AuthorizerResultTtlInSeconds') ?? 300),
     });
   }
 
@@ -193,6 +210,14 @@ function readIntegration(integration: Record<string, unknown> | undefined): Inte
     if (!match || !uri.includes(':lambda:')) return { type: 'UNSUPPORTED', description: `AWS_PROXY to ${uri}` };
     const timeout = Number(integration?.TimeoutInMillis ?? DEFAULT_INTEGRATION_TIMEOUT_MS);
     return { type: 'AWS_PROXY', functionName: functionNameOf(match[1]), timeoutMs: timeout };
+  }
+  if (type === 'AWS' && integration) {
+    return (
+      readAwsIntegration(integration, DEFAULT_INTEGRATION_TIMEOUT_MS) ?? {
+        type: 'UNSUPPORTED',
+        description: `AWS integration to ${String(integration.Uri)}`,
+      }
+    );
   }
   if (type === 'MOCK') {
     const responses = (integration?.IntegrationResponses as Record<string, unknown>[] | undefined) ?? [];
