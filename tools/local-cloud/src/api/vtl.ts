@@ -62,6 +62,31 @@ export const util = {
   base64Decode: (value: unknown): string => Buffer.from(String(value ?? ''), 'base64').toString('utf8'),
 };
 
+type MethodCall = { property: string; context: unknown; params: unknown[] };
+
+/** Java methods templates call on strings, lists and maps that JavaScript values lack (`$s.length()`, `$list.isEmpty()`, `$s.contains(x)`, `$s.equals(x)`). */
+const JAVA_METHODS: Record<string, (target: unknown, params: unknown[]) => unknown> = {
+  length: (target) => (target as string).length,
+  isEmpty: (target) =>
+    typeof target === 'string' || Array.isArray(target) ? target.length === 0 : Object.keys(target as object).length === 0,
+  contains: (target, [value]) => (typeof target === 'string' ? target.includes(String(value)) : (target as unknown[]).includes(value)),
+  containsKey: (target, [key]) => Object.hasOwn(target as object, String(key)),
+  equals: (target, [value]) => target === value,
+  toString: (target) => (typeof target === 'string' ? target : JSON.stringify(target)),
+};
+
+const javaMethods = Object.entries(JAVA_METHODS).map(([name, call]) => ({
+  uid: `java-${name}`,
+  match: ({ property, context }: MethodCall) =>
+    property === name &&
+    context !== null &&
+    context !== undefined &&
+    (name !== 'length' || typeof context === 'string') &&
+    (name !== 'containsKey' || typeof context === 'object') &&
+    (typeof context === 'string' || typeof context === 'object'),
+  resolve: ({ context, params }: MethodCall) => call(context, params),
+}));
+
 /**
  * Runs an API Gateway mapping template (Velocity, by velocityjs) with the variables API Gateway
  * defines: `$input` (`body`, `json(path)`, `path(path)`, `params()`, `params(name)`), `$util`,
@@ -80,6 +105,7 @@ export function renderTemplate(template: string, input: TemplateInput): string {
   try {
     return render(template, { input: $input, util, context: input.context, stageVariables: input.stageVariables ?? {} }, undefined, {
       escape: false,
+      customMethodHandlers: javaMethods,
     });
   } catch (error) {
     throw new TemplateError(`mapping template: ${(error as Error).message}`);
