@@ -258,7 +258,11 @@ export class Gateway {
       );
       if (!result.ok) {
         return {
-          answer: json(result.statusCode, result.body, { ...gatewayHeaders, 'x-amzn-ErrorType': result.errorType }),
+          answer: json(result.statusCode, result.body, {
+            ...gatewayHeaders,
+            'x-amzn-ErrorType': result.errorType,
+            ...(result.statusCode === 500 ? { 'x-local-cloud-hint': result.reason } : {}),
+          }),
           note: `(${method.authorizer.type} authorizer ${method.authorizer.name}: ${result.reason})`,
         };
       }
@@ -266,7 +270,7 @@ export class Gateway {
       methodRequest.context.authorizer = result.authorizer;
     } else if (method.authorizationType !== 'NONE') {
       return {
-        answer: json(403, { message: 'Forbidden' }, gatewayHeaders),
+        answer: json(403, { message: 'Forbidden' }, { ...gatewayHeaders, 'x-local-cloud-hint': method.notServed ?? 'not emulated' }),
         note: `(${method.authorizationType} authorization is not emulated)`,
       };
     }
@@ -298,7 +302,11 @@ export class Gateway {
     }
     if (integration.type !== 'AWS_PROXY') {
       return {
-        answer: json(500, { message: 'Internal server error' }, gatewayHeaders),
+        answer: json(
+          500,
+          { message: 'Internal server error' },
+          { ...gatewayHeaders, 'x-local-cloud-hint': `${integration.description} is not emulated` },
+        ),
         note: `(${integration.description} is not emulated)`,
       };
     }

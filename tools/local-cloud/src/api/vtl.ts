@@ -72,7 +72,7 @@ const JAVA_METHODS: Record<string, (target: unknown, params: unknown[]) => unkno
   contains: (target, [value]) => (typeof target === 'string' ? target.includes(String(value)) : (target as unknown[]).includes(value)),
   containsKey: (target, [key]) => Object.hasOwn(target as object, String(key)),
   equals: (target, [value]) => target === value,
-  toString: (target) => (typeof target === 'string' ? target : JSON.stringify(target)),
+  toString: (target: unknown) => (typeof target === 'string' ? target : JSON.stringify(target)),
 };
 
 const javaMethods = Object.entries(JAVA_METHODS).map(([name, call]) => ({

@@ -237,6 +237,16 @@ beforeAll(async () => {
       { methodResponses: ok },
     );
 
+    api.root.addResource('tables').addMethod(
+      'GET',
+      new apigateway.AwsIntegration({
+        service: 'dynamodb',
+        action: 'ListTables',
+        options: { credentialsRole: role, requestTemplates: { [JSON_TYPE]: '{}' }, integrationResponses: [{ statusCode: '200' }] },
+      }),
+      { methodResponses: [{ statusCode: '200' }] },
+    );
+
     const greeterIntegration = (template: string) =>
       new apigateway.LambdaIntegration(greeter, {
         proxy: false,
@@ -353,6 +363,15 @@ describe('conformance: REST API AWS service integrations through VTL mapping tem
     const sync = await post('/flows/sync', { text: 'hey' });
     expect(sync.status).toBe(200);
     expect(await sync.json()).toEqual({ status: 'SUCCEEDED', output: { said: 'hey' } });
+  });
+});
+
+describe('conformance: what the local gateway cannot serve is named', () => {
+  it('warns at start-up and answers a request with an error naming the action', async () => {
+    expect(cloud.output()).toMatch(/GET \/tables: AWS integration dynamodb ListTables is not emulated/);
+    const response = await fetch(`${stageUrl}/tables`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/dynamodb ListTables is not emulated/);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { AssemblyStack } from '../assembly/cloud-assembly';
 import { UnresolvedError, type StackResolver } from '../assembly/intrinsics';
 import { functionNameOf, userPoolIdOf } from '../assembly/naming';
+import { notServedReason } from '../api/method-support';
 import { readEach, resourceKind, type ResourceBase } from './kind';
 import { authorizerFunctionName, readAwsIntegration, type AwsIntegrationDef } from './rest-integration-defs';
 
@@ -41,6 +42,8 @@ export interface MethodDef {
   authorizationScopes: string[];
   apiKeyRequired: boolean;
   integration: IntegrationDef;
+  /** What the local gateway cannot serve of this method (warned at start-up), if anything. */
+  notServed?: string;
 }
 
 export interface RestApiDef extends ResourceBase {
@@ -60,7 +63,7 @@ const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
 /**
  * `AWS::ApiGateway::RestApi` with its `Resource`, `Method`, `Authorizer` (COGNITO_USER_POOLS),
  * `Deployment`, `Stage` and `BasePathMapping`: mounted on the gateway under its base paths
- * (AWS_PROXY and MOCK integrations), replaced whole on a redeploy.
+ * (AWS_PROXY, MOCK and AWS integrations, Cognito and Lambda authorizers), replaced whole on a redeploy.
  */
 export const restApis = resourceKind<'restApis', RestApiDef, RestApiDef[]>({
   key: 'restApis',
@@ -165,6 +168,11 @@ function readRestApi(
       apiKeyRequired: resolver.property(id, 'ApiKeyRequired') === true,
       integration: readIntegration(resolver.property(id, 'Integration') as Record<string, unknown> | undefined),
     });
+  }
+
+  for (const method of methods) {
+    method.notServed = notServedReason(method);
+    if (method.notServed) warn(`${method.httpMethod} ${method.resourcePath}: ${method.notServed}`);
   }
 
   // Stage: an explicit AWS::ApiGateway::Stage, else the StageName of a Deployment.
