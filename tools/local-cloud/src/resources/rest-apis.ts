@@ -98,7 +98,13 @@ export const restApis = resourceKind<'restApis', RestApiDef, RestApiDef[]>({
     if (!runtime.options.prewarm) return;
     const names = new Set(
       defs.flatMap((api) =>
-        api.methods.flatMap((method) => (method.integration.type === 'AWS_PROXY' ? [method.integration.functionName] : [])),
+        api.methods.flatMap((method) => [
+          ...(method.integration.type === 'AWS_PROXY' ? [method.integration.functionName] : []),
+          ...(method.integration.type === 'AWS' && method.integration.target.kind === 'lambda'
+            ? [method.integration.target.functionName]
+            : []),
+          ...(method.authorizer?.functionName ? [method.authorizer.functionName] : []),
+        ]),
       ),
     );
     void Promise.all([...names].map((name) => runtime.pools.get(name)?.prewarm()));
