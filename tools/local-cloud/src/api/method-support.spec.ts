@@ -12,6 +12,7 @@ const method = (integration: MethodDef['integration'], overrides: Partial<Method
   ...overrides,
 });
 const aws = (uri: string) => readAwsIntegration({ Type: 'AWS', Uri: uri }, 29_000);
+const awsMethod = (uri: string) => method(aws(uri) ?? { type: 'UNSUPPORTED', description: uri });
 
 describe('AWS integration Uris and what the gateway cannot serve', () => {
   it('reads action and path Uris', () => {
@@ -30,12 +31,12 @@ describe('AWS integration Uris and what the gateway cannot serve', () => {
   });
 
   it('serves the emulated actions and names the others', () => {
-    expect(notServedReason(method(aws('arn:aws:apigateway:us-east-1:dynamodb:action/GetItem')!))).toBeUndefined();
-    expect(notServedReason(method(aws('arn:aws:apigateway:us-east-1:sqs:path/000000000000/jobs')!))).toBeUndefined();
-    expect(notServedReason(method(aws('arn:aws:apigateway:us-east-1:dynamodb:action/ListTables')!))).toMatch(
+    expect(notServedReason(awsMethod('arn:aws:apigateway:us-east-1:dynamodb:action/GetItem'))).toBeUndefined();
+    expect(notServedReason(awsMethod('arn:aws:apigateway:us-east-1:sqs:path/000000000000/jobs'))).toBeUndefined();
+    expect(notServedReason(awsMethod('arn:aws:apigateway:us-east-1:dynamodb:action/ListTables'))).toMatch(
       /dynamodb ListTables is not emulated/,
     );
-    expect(notServedReason(method(aws('arn:aws:apigateway:us-east-1:kinesis:action/PutRecord')!))).toMatch(/kinesis is not emulated/);
+    expect(notServedReason(awsMethod('arn:aws:apigateway:us-east-1:kinesis:action/PutRecord'))).toMatch(/kinesis is not emulated/);
     expect(notServedReason(method({ type: 'UNSUPPORTED', description: 'HTTP_PROXY integration' }))).toMatch(
       /HTTP_PROXY integration is not emulated/,
     );
