@@ -11,7 +11,7 @@ import type { CognitoAuthorizer } from './authorizer';
 import type { ServiceAnswer, ServiceRequest } from './aws-service-integration';
 import { LambdaAuthorizer, methodArn } from './lambda-authorizer';
 import { methodRequestOf } from './method-request';
-import { runAwsIntegration } from './non-proxy';
+import { runAwsIntegration, runMockIntegration } from './non-proxy';
 import { buildProxyEvent, parseProxyResponse, type IncomingRequest } from './proxy-event';
 import { RestRoutes } from './rest-routes';
 
@@ -286,6 +286,13 @@ export class Gateway {
             ? this.options.awsServices(serviceRequest)
             : Promise.resolve({ statusCode: 500, body: JSON.stringify({ message: 'no AWS service emulators' }) }),
       });
+      return {
+        answer: { statusCode: answer.statusCode, headers: { ...gatewayHeaders, ...answer.headers }, body: answer.body },
+        note: answer.note,
+      };
+    }
+    if (integration.type === 'MOCK' && integration.mapping && integration.mapping.responses.length > 0) {
+      const answer = runMockIntegration(integration.mapping, methodRequest);
       return {
         answer: { statusCode: answer.statusCode, headers: { ...gatewayHeaders, ...answer.headers }, body: answer.body },
         note: answer.note,

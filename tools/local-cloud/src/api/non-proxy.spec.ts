@@ -1,7 +1,15 @@
 import type { AwsIntegrationDef, IntegrationMapping, IntegrationResponseDef } from '../resources/rest-integration-defs';
 import { readAwsIntegration } from '../resources/rest-integration-defs';
 import type { ServiceRequest } from './aws-service-integration';
-import { integrationRequestBody, mappingValue, methodResponse, runAwsIntegration, selectResponse, type MethodRequest } from './non-proxy';
+import {
+  integrationRequestBody,
+  mappingValue,
+  methodResponse,
+  runAwsIntegration,
+  runMockIntegration,
+  selectResponse,
+  type MethodRequest,
+} from './non-proxy';
 
 const request = (overrides: Partial<MethodRequest> = {}): MethodRequest => ({
   contentType: 'application/json',
@@ -195,5 +203,24 @@ describe('runAwsIntegration', () => {
       callService: async () => ({ statusCode: 500, body: '' }),
     });
     expect(slow.statusCode).toBe(504);
+  });
+});
+
+describe('runMockIntegration', () => {
+  it("selects the response by the request template's statusCode and runs its template", () => {
+    const mock = mapping({
+      requestTemplates: { 'application/json': '#if($input.params(\'fail\') == "yes"){"statusCode": 500}#else{ statusCode: 200 }#end' },
+      responses: [
+        response({ statusCode: 200, responseTemplates: { 'application/json': '{"ok": true, "id": "$context.requestId"}' } }),
+        response({ statusCode: 503, selectionPattern: '5\\d{2}', responseTemplates: { 'application/json': '{"ok": false}' } }),
+      ],
+    });
+    expect(runMockIntegration(mock, request())).toEqual({
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"ok": true, "id": "r-1"}',
+    });
+    const failing = request({ params: { path: {}, querystring: { fail: 'yes' }, header: {} } });
+    expect(runMockIntegration(mock, failing)).toMatchObject({ statusCode: 503, body: '{"ok": false}' });
   });
 });

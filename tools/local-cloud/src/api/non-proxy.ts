@@ -214,3 +214,28 @@ export async function runAwsIntegration(
     throw error;
   }
 }
+
+/**
+ * A MOCK integration: the request template's `statusCode` (200 without one) selects the
+ * integration response by SelectionPattern, whose template and header mappings make the answer
+ * (the integration body is empty): CDK's CORS preflight echoing an allowed Origin works so.
+ */
+export function runMockIntegration(mapping: IntegrationMapping, request: MethodRequest): NonProxyAnswer {
+  try {
+    const body = integrationRequestBody(mapping, request);
+    if (body === undefined) {
+      return {
+        statusCode: 415,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: 'Unsupported Media Type' }),
+      };
+    }
+    const status = /["']?statusCode["']?\s*:\s*["']?(\d{3})/.exec(body)?.[1] ?? '200';
+    const response = selectResponse(mapping.responses, status);
+    if (!response) return internalError(`(MOCK: no integration response for status ${status})`);
+    return methodResponse(response, request, { body: '', headers: {} });
+  } catch (error) {
+    if (error instanceof TemplateError) return internalError(`(${error.message})`);
+    throw error;
+  }
+}

@@ -247,6 +247,10 @@ beforeAll(async () => {
       { methodResponses: [{ statusCode: '200' }] },
     );
 
+    api.root.addResource('shared', {
+      defaultCorsPreflightOptions: { allowOrigins: ['http://a.example', 'http://b.example'], allowMethods: ['GET', 'POST'] },
+    });
+
     const greeterIntegration = (template: string) =>
       new apigateway.LambdaIntegration(greeter, {
         proxy: false,
@@ -376,6 +380,18 @@ describe('conformance: what the local gateway cannot serve is named', () => {
     const response = await fetch(`${stageUrl}/tables`);
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/dynamodb ListTables is not emulated/);
+  });
+});
+
+describe('conformance: MOCK integrations run their templates', () => {
+  it("CDK's CORS preflight with two allowed origins echoes the caller's origin (VTL responseOverride) and 204s", async () => {
+    const preflight = (origin: string) => fetch(`${stageUrl}/shared`, { method: 'OPTIONS', headers: { Origin: origin } });
+    const fromB = await preflight('http://b.example');
+    expect(fromB.status).toBe(204);
+    expect(fromB.headers.get('access-control-allow-origin')).toBe('http://b.example');
+    expect(fromB.headers.get('access-control-allow-methods')).toBe('GET,POST');
+    expect((await preflight('http://a.example')).headers.get('access-control-allow-origin')).toBe('http://a.example');
+    expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBe('http://a.example');
   });
 });
 

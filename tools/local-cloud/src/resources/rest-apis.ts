@@ -3,7 +3,13 @@ import { UnresolvedError, type StackResolver } from '../assembly/intrinsics';
 import { functionNameOf, userPoolIdOf } from '../assembly/naming';
 import { notServedReason } from '../api/method-support';
 import { readEach, resourceKind, type ResourceBase } from './kind';
-import { authorizerFunctionName, readAwsIntegration, type AwsIntegrationDef } from './rest-integration-defs';
+import {
+  authorizerFunctionName,
+  readAwsIntegration,
+  readMapping,
+  type AwsIntegrationDef,
+  type IntegrationMapping,
+} from './rest-integration-defs';
 
 declare module './kind' {
   interface ModelDefs {
@@ -30,7 +36,7 @@ export interface AuthorizerDef {
 
 export type IntegrationDef =
   | { type: 'AWS_PROXY'; functionName: string; timeoutMs: number }
-  | { type: 'MOCK'; statusCode: number; headers: Record<string, string>; body?: string }
+  | { type: 'MOCK'; statusCode: number; headers: Record<string, string>; body?: string; mapping?: IntegrationMapping }
   | AwsIntegrationDef
   | { type: 'UNSUPPORTED'; description: string };
 
@@ -247,6 +253,7 @@ function readIntegration(integration: Record<string, unknown> | undefined): Inte
       statusCode: Number(response.StatusCode ?? 200),
       headers,
       body: templates['application/json'],
+      mapping: integration ? readMapping(integration) : undefined,
     };
   }
   return { type: 'UNSUPPORTED', description: `${type} integration` };
