@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RestApiDef } from '../assembly/model';
-import type { FunctionPool } from '../lambda/function-pool';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../assembly/naming';
 import { ControlPlaneInputError } from '../control-plane/input';
-import type { InvokeOutcome } from '../lambda/function-pool';
+import type { FunctionPool, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
 import { pooledRandomBytes, randomHex } from '../random';
 import type { CognitoAuthorizer } from './authorizer';
 import type { ServiceAnswer, ServiceRequest } from './aws-service-integration';
 import { LambdaAuthorizer, methodArn } from './lambda-authorizer';
 import { methodRequestOf } from './method-request';
-import { runAwsIntegration, runMockIntegration } from './non-proxy';
+import { runAwsIntegration, runMockIntegration, type MethodRequest } from './non-proxy';
 import { buildProxyEvent, parseProxyResponse, type IncomingRequest } from './proxy-event';
 import { RestRoutes } from './rest-routes';
 
@@ -202,15 +201,20 @@ export class Gateway {
 
     const now = Date.now();
     const stage = mount.routes.api.stageName;
-    const methodRequest = methodRequestOf(request, {
-      api: mount.routes.api,
-      method,
-      pathParameters: match.pathParameters,
-      requestId,
-      extendedRequestId: gatewayHeaders['x-amz-apigw-id'],
-      path: mount.executeApi ? `/${stage}${relative}` : request.path,
-      now,
-    });
+    // What templates, parameter mappings and Lambda authorizers see; made only for those (a proxy request skips it).
+    let methodRequestMemo: MethodRequest | undefined;
+    const methodRequest = () =>
+      (methodRequestMemo ??= methodRequestOf(request, {
+        api: mount.routes.api,
+        method,
+        pathParameters: match.pathParameters,
+        requestId,
+        extendedRequestId: gatewayHeaders['x-amz-apigw-id'],
+        path: mount.executeApi ? `/${stage}${relative}` : request.path,
+        now,
+      }));
+    let claims: Record<string, string> | undefined;
+    let lambdaAuthorizer: Record<string, string | number | boolean> | undefined;
     const traceId = `Root=1-${Math.floor(now / 1000).toString(16)}-${randomHex(12)}`;
     const seenRequest = () => (mount.executeApi ? { ...request, path: request.path.slice(mount.basePath.length + 1) || '/' } : request);
     const eventContext = () => ({
@@ -225,8 +229,6 @@ export class Gateway {
       claims,
       authorizer: lambdaAuthorizer,
     });
-    let claims: Record<string, string> | undefined;
-    let lambdaAuthorizer: Record<string, string | number | boolean> | undefined;
     if (method.authorizationType === 'COGNITO_USER_POOLS' && method.authorizer) {
       const authorizer = this.options.authorizer();
       const result = authorizer
@@ -245,11 +247,11 @@ export class Gateway {
         method.authorizer,
         arn,
         {
-          headers: methodRequest.params.header,
-          querystring: methodRequest.params.querystring,
-          pathParameters: methodRequest.params.path,
+          headers: methodRequest().params.header,
+          querystring: methodRequest().params.querystring,
+          pathParameters: methodRequest().params.path,
           stageVariables: mount.routes.api.stageVariables,
-          context: methodRequest.context,
+          context: methodRequest().context,
         },
         () => {
           const event = buildProxyEvent(seenRequest(), eventContext());
@@ -267,7 +269,6 @@ export class Gateway {
         };
       }
       lambdaAuthorizer = result.authorizer;
-      methodRequest.context.authorizer = result.authorizer;
     } else if (method.authorizationType !== 'NONE') {
       return {
         answer: json(403, { message: 'Forbidden' }, { ...gatewayHeaders, 'x-local-cloud-hint': method.notServed ?? 'not emulated' }),
@@ -275,10 +276,14 @@ export class Gateway {
       };
     }
 
-    if (claims) methodRequest.context.authorizer = { claims };
     const integration = method.integration;
+    const mapped = () => {
+      const mappedRequest = methodRequest();
+      mappedRequest.context.authorizer = claims ? { claims } : (lambdaAuthorizer ?? {});
+      return mappedRequest;
+    };
     if (integration.type === 'AWS') {
-      const answer = await runAwsIntegration(integration, methodRequest, {
+      const answer = await runAwsIntegration(integration, mapped(), {
         invoke: (name, payload, timeoutMs) =>
           this.invokeWithTimeout(name, payload, timeoutMs, headerValue(req, 'x-correlation-id') ?? requestId),
         callService: (serviceRequest) =>
@@ -292,7 +297,7 @@ export class Gateway {
       };
     }
     if (integration.type === 'MOCK' && integration.mapping && integration.mapping.responses.length > 0) {
-      const answer = runMockIntegration(integration.mapping, methodRequest);
+      const answer = runMockIntegration(integration.mapping, mapped());
       return {
         answer: { statusCode: answer.statusCode, headers: { ...gatewayHeaders, ...answer.headers }, body: answer.body },
         note: answer.note,
