@@ -165,9 +165,9 @@ export const openApiDocument = (api: ApiSpec): OpenApiDocument => {
       { url: `${LOCAL_CLOUD_URL}${info.basePath}`, description: 'The local cloud (`npm start`)' },
       {
         url: `https://{apiDomain}${info.basePath}`,
-        description: "The shop's API domain of a deployed stage",
+        description: "The shop's API domain of a deployed stage (apiDomain: the platform's, in SSM)",
         variables: {
-          apiDomain: { default: 'api.example.com', description: "The platform's API domain (SSM /shop/<stage>/platform/api-domain)" },
+          apiDomain: { default: 'api.example.com' },
         },
       },
     ],
