@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { documentText, generatedDocumentFile } from '@shop/clients/files';
 import { openApiDocument } from '@shop/http/api';
 import { BASE_PATH } from '../infra/shipping-stack';
 import { api } from './routes';
@@ -28,5 +31,10 @@ describe('the shipping API document (dist/apps/shipping/openapi.json)', () => {
       if (route.auth !== 'public') expect([id, Object.keys(operation.responses)]).toEqual([id, expect.arrayContaining(['401'])]);
       expect(operation.security.length).toBe(route.auth === 'public' ? 0 : 1);
     }
+  });
+
+  it('is the document @shop/clients holds (else run: npx nx run clients:generate)', () => {
+    const workspace = path.join(__dirname, '../../../..');
+    expect(readFileSync(path.join(workspace, generatedDocumentFile('shipping')), 'utf8')).toBe(documentText(document));
   });
 });

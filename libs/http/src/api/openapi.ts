@@ -28,7 +28,10 @@ export const LOCAL_CLOUD_URL = 'http://127.0.0.1:3000';
 
 const PROBLEM = 'application/problem+json';
 
-const PROBLEM_TEXT: Readonly<Record<ProblemStatus | 500, string>> = {
+/** The statuses API Gateway itself may answer with (`{ "message" }`), besides the service's problems. */
+const GATEWAY_STATUSES = new Set(['401', '500', '502', '504']);
+
+const PROBLEM_TEXT: Readonly<Record<ProblemStatus | 500 | 502 | 504, string>> = {
   400: 'The request is not valid: `errors` names every bad field (path, query, header or body); nothing was written.',
   401: 'No valid Cognito ID token: API Gateway\'s authorizer answers `{"message":"Unauthorized"}`, the service a problem.',
   403: 'The caller is not in the group the route needs.',
@@ -38,7 +41,9 @@ const PROBLEM_TEXT: Readonly<Record<ProblemStatus | 500, string>> = {
   413: 'The body is larger than 16 KiB.',
   422: 'The request cannot be carried out in the current state.',
   428: 'A conditional request (`If-Match`) is required.',
-  500: 'An unexpected error; the body says nothing about the cause (quote its correlationId).',
+  500: 'An unexpected error; the body says nothing about the cause (quote its correlationId). API Gateway answers `{"message"}`.',
+  502: 'The function failed (crashed, or answered something API Gateway cannot use): API Gateway answers `{"message"}`.',
+  504: 'The function did not answer in time: API Gateway answers `{"message"}`.',
 };
 
 /** A zod schema as JSON Schema draft 2020-12 (OpenAPI 3.1's dialect), without its `$schema`. */
@@ -50,12 +55,12 @@ export const jsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output'): Json =>
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 
 const problemResponses = (route: RouteSpec): Record<string, Json> => {
-  const statuses = new Set<ProblemStatus | 500>(route.problems ?? []);
+  const statuses = new Set<ProblemStatus | 500 | 502 | 504>(route.problems ?? []);
   if (route.params || route.query || route.body || route.headers) statuses.add(400);
   if (route.body) statuses.add(413);
   if (route.auth !== 'public') statuses.add(401);
   if (route.auth === 'admin') statuses.add(403);
-  statuses.add(500);
+  for (const status of [500, 502, 504] as const) statuses.add(status);
   return Object.fromEntries(
     [...statuses].sort().map((status): [string, Json] => [String(status), { $ref: `#/components/responses/Problem${status}` }]),
   );
@@ -136,10 +141,11 @@ const problemComponents = (): Record<string, Json> =>
       `Problem${status}`,
       {
         description,
+        // API Gateway's own answers (its authorizer's 401, its 5xx) come as `{ "message" }`, without the correlation id.
+        headers: { 'x-correlation-id': { ...CORRELATION_HEADER, required: !GATEWAY_STATUSES.has(status) } },
         content: {
-          [PROBLEM]: { schema: ref('ProblemDetails') },
-          // API Gateway's own refusals (its authorizer's 401, its 5xx) come as `{ "message" }`.
-          ...(status === '401' || status === '500' ? { 'application/json': { schema: ref('GatewayError') } } : {}),
+          ...(status === '502' || status === '504' ? {} : { [PROBLEM]: { schema: ref('ProblemDetails') } }),
+          ...(GATEWAY_STATUSES.has(status) ? { 'application/json': { schema: ref('GatewayError') } } : {}),
         },
       },
     ]),

@@ -22,7 +22,7 @@ export const writeOpenApi = async (root: string, output: string): Promise<string
   const loaded = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const api = loaded.api ?? (loaded.default as Record<string, unknown> | undefined)?.api;
   if (!isApiSpec(api)) throw new Error(`${file} does not export an API (const api = defineApi(...)).`);
-  const text = `${JSON.stringify(openApiDocument(api), null, 2)}\n`;
+  const text = `${JSON.stringify(openApiDocument(api), null, 2)}\n`; // the same text as @shop/clients/generate documentText
   mkdirSync(path.dirname(path.resolve(output)), { recursive: true });
   writeFileSync(path.resolve(output), text);
   return text;
