@@ -48,8 +48,9 @@ const PROBLEM_TEXT: Readonly<Record<ProblemStatus | 500 | 502 | 504, string>> = 
 
 /** A zod schema as JSON Schema draft 2020-12 (OpenAPI 3.1's dialect), without its `$schema`. */
 export const jsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output'): Json => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
-  return rest;
+  const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
+  delete converted.$schema;
+  return converted;
 };
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
