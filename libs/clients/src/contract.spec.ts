@@ -84,6 +84,8 @@ describe('the contract checks', () => {
   it("accept API Gateway's own refusals where documented, and only refusals on an undocumented route", () => {
     expect(() => contract.check({ method: 'GET', path: '/orders/', ...json(401, { message: 'Unauthorized' }) })).not.toThrow();
     expect(() => contract.check({ method: 'GET', path: '/products/a/b/c', ...problem(404) })).not.toThrow();
+    // An encoded slash splits the path as the router sees it: no route has that shape, so a 404 is a refusal.
+    expect(() => contract.check({ method: 'PUT', path: '/basket/items/A%2FB', ...problem(404) })).not.toThrow();
     expect(violation(() => contract.check({ method: 'GET', path: '/products/a/b/c', ...json(200, {}) })).message).toContain(
       'a request on no documented route answered 200',
     );

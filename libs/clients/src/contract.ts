@@ -130,7 +130,8 @@ export class ContractChecker {
     const base = this.bases.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
     if (!base) return { route: `${method} ${path}`, violations: [`${path} is under no service's base path`] };
     const [prefix, service] = base;
-    const relative = path.slice(prefix.length) || '/';
+    // The router decodes the path before it routes: an encoded slash separates segments there too.
+    const relative = path.slice(prefix.length).replace(/%2F/gi, '/') || '/';
     const found = this.operations.find((op) => op.service === service && op.method === method && op.matcher.test(relative));
     if (!found) {
       const route = `${method} ${prefix}${relative} (no documented route)`;
