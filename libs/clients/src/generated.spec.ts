@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const workspace = path.join(__dirname, '../../..');
@@ -13,4 +14,16 @@ describe('the generated types of @shop/clients', () => {
     );
     expect(output).toContain('6 generated types files match their documents');
   });
+});
+
+describe('the committed documents of @shop/clients', () => {
+  it.each(['product', 'basket', 'order', 'inventory', 'payment', 'shipping'])(
+    'hold what nx run %s:openapi builds from its route table (the test target runs it first)',
+    (service) => {
+      const built = path.join(workspace, `dist/apps/${service}/openapi.json`);
+      expect(readFileSync(path.join(workspace, `libs/clients/src/generated/${service}.openapi.json`), 'utf8')).toBe(
+        readFileSync(built, 'utf8'),
+      );
+    },
+  );
 });
