@@ -83,7 +83,7 @@ describe('a route table (defineApi) with registerRoutes and openApiDocument', ()
       security: [{ cognitoIdToken: [] }],
       requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/SizeBody' } } } },
     });
-    expect(Object.keys(operation.responses as object).sort()).toEqual(['200', '400', '401', '403', '413', '500']);
+    expect(Object.keys(operation.responses as object).sort()).toEqual(['200', '400', '401', '403', '413', '500', '502', '504']);
 
     const handle = serve(after, {
       getThing,

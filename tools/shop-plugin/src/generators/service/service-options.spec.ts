@@ -78,7 +78,7 @@ describe('serviceProjectConfiguration', () => {
       'synth',
       'deploy',
     ]);
-    expect(targets.build?.dependsOn).toEqual(['bundle-router']);
+    expect(targets.build?.dependsOn).toEqual(['bundle-router', 'openapi']);
     expect(targets.build?.options?.command).toBe('node tools/scripts/bundle-sizes.mjs dist/apps/reviews/bundles --max-kb router=400');
   });
 
