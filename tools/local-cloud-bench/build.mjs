@@ -28,6 +28,7 @@ await build({
     bench: join(root, 'src/bench.ts'),
     'bench-floor-server': join(root, 'src/bench-floor-server.ts'),
     'checkout-bench': join(root, 'src/checkout-bench.ts'),
+    'dev-bench': join(root, 'src/dev-bench.ts'),
   },
   outdir,
   outExtension: { '.js': '.mjs' },

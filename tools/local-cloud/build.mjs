@@ -2,6 +2,7 @@
 // in node_modules. Bundled (not run through tsx) so that start-up costs no TypeScript compile and
 // worker threads load plain JavaScript.
 import { build } from 'esbuild';
+import { cpSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -32,6 +33,8 @@ export async function buildLocalCloud(options = {}) {
     sourcemap: true,
     logLevel: 'warning',
   });
+  // The console's page, script and style (plain files, served by /_local/console from next to main.mjs).
+  cpSync(join(root, 'console'), join(options.outdir ?? outdir, 'console'), { recursive: true });
   return Date.now() - started;
 }
 

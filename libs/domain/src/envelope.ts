@@ -1,6 +1,12 @@
 import * as z from 'zod';
 import { CorrelationIdSchema, newId, UuidSchema } from './ids';
 
+/** Message attribute holding the envelope `type` (SNS `Publish`, SQS `SendMessage`); subscription filter policies match on it. */
+export const MESSAGE_TYPE_ATTRIBUTE = 'type';
+
+/** Message attribute holding the envelope's correlation id (for tools that do not parse bodies). */
+export const CORRELATION_ID_ATTRIBUTE = 'correlationId';
+
 /**
  * Builds the schema of one event contract: the shared envelope
  * `{ id, type, version, source, time, correlationId, data }` with a literal `type` and `version`.

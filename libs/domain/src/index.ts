@@ -8,3 +8,4 @@ export * from './money';
 export * from './ids';
 export * from './envelope';
 export * from './replay';
+export type * from './producer-contracts';

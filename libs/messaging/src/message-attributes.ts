@@ -1,10 +1,7 @@
-import type { EventEnvelope } from '@shop/domain';
+import { CORRELATION_ID_ATTRIBUTE, MESSAGE_TYPE_ATTRIBUTE, type EventEnvelope } from '@shop/domain';
 
-/** Message attribute holding the envelope `type`; subscription filter policies match on it. */
-export const MESSAGE_TYPE_ATTRIBUTE = 'type';
-
-/** Message attribute holding the envelope's correlation id (for tools that do not parse bodies). */
-export const CORRELATION_ID_ATTRIBUTE = 'correlationId';
+// Named in @shop/domain, beside the envelope, so the AsyncAPI documents name the same attributes.
+export { CORRELATION_ID_ATTRIBUTE, MESSAGE_TYPE_ATTRIBUTE };
 
 /** A String message attribute, the shape SNS `Publish` and SQS `SendMessage` both accept. */
 export interface StringMessageAttribute {

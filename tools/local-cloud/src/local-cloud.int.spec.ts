@@ -7,11 +7,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { discoverAssemblies, loadAssembly } from './assembly/cloud-assembly';
 import { buildModel } from './assembly/model';
 import { issueIdToken, loadOrCreateSigningKey } from './auth/tokens';
@@ -151,7 +151,14 @@ describe('local cloud on the fixture assemblies', () => {
     expect(statuses.has(200)).toBe(true);
     expect([...statuses].every((status) => [0, 200, 503].includes(status))).toBe(true);
     resources = (await call('GET', '/_local/resources')).json as never;
-    expect(output).toContain('not emulated (18): AWS::SQS::QueuePolicy [shop-local-catalog/AuditQueuePolicy8C1B2A3D]');
+    // One line of counts by type; the resources themselves are in /_local/resources.
+    expect(output).toMatch(
+      /not emulated: 18 resources of \d+ types \(AWS::[A-Za-z:]+ \d+(, AWS::[A-Za-z:]+ \d+)*\); the list: GET \/_local\/resources\n/,
+    );
+    expect(output).not.toContain('AuditQueuePolicy8C1B2A3D');
+    expect((resources as unknown as { notEmulated: { logicalId: string }[] }).notEmulated).toContainEqual(
+      expect.objectContaining({ logicalId: 'AuditQueuePolicy8C1B2A3D', type: 'AWS::SQS::QueuePolicy' }),
+    );
   });
 
   it('serves the API under its base path with a REST proxy event', async () => {
@@ -718,6 +725,137 @@ describe('local cloud on the fixture assemblies', () => {
         404,
         expect.stringContaining('no local endpoint /_local/nothing'),
       ]);
+    });
+  });
+
+  describe('console (/_local/console) and the endpoints it reads', () => {
+    const sqs = () => new SQSClient({ endpoint: resources.emulators.sqs, region: 'us-east-1', credentials });
+    const auditDlq = () => defined(resources.queues.find((queue) => queue.name.endsWith('AuditDlq5B0F6C1D')));
+    interface Queue {
+      name: string;
+      depth: number;
+      inFlight: number;
+      deadLetterQueue?: { name: string; maxReceiveCount: number };
+      deadLetterOf: string[];
+      messages: { body: string; receiveCount: number }[];
+    }
+
+    it('serves its page and files from the build, with a policy that loads nothing from elsewhere', async () => {
+      const page = await call('GET', '/_local/console');
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(page.text).toContain('src="/_local/console/console.js"');
+      const script = await call('GET', '/_local/console/console.js');
+      expect([script.status, script.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+      expect(script.text).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+    });
+
+    it("serves a service's OpenAPI document from dist/apps/<service>/openapi.json, and says how to make a missing one", async () => {
+      expect((await call('GET', '/_local/openapi')).json).toEqual([
+        { service: 'catalog', document: false },
+        { service: 'platform', document: false },
+      ]);
+      expect(await call('GET', '/_local/openapi/catalog').then(({ status, json }) => [status, json.message])).toEqual([
+        404,
+        'no document: run nx run catalog:openapi',
+      ]);
+      const file = join(FIXTURES, 'catalog/openapi.json');
+      const document = { openapi: '3.1.0', info: { title: 'catalog', version: '1' }, paths: {} };
+      writeFileSync(file, JSON.stringify(document));
+      try {
+        expect(await call('GET', '/_local/openapi/catalog').then(({ status, json }) => [status, json])).toEqual([200, document]);
+      } finally {
+        rmSync(file);
+      }
+      expect((await call('GET', '/_local/openapi/nothing')).status).toBe(404);
+    });
+
+    it('pages through a table (Scan Limit / ExclusiveStartKey): every item once, and refuses a cursor it did not make', async () => {
+      const table = resources.tables[0].tableName;
+      const seen: string[] = [];
+      let next: string | undefined;
+      let pages = 0;
+      do {
+        const { status, json } = await call('GET', `/_local/tables/${table}?limit=2${next ? `&start=${next}` : ''}`);
+        expect(status).toBe(200);
+        const items = json.items as { pk: string; sk: string }[];
+        expect(items.length).toBeLessThanOrEqual(2);
+        seen.push(...items.map((item) => `${item.pk}|${item.sk}`));
+        next = json.next as string | undefined;
+        pages += 1;
+      } while (next && pages < 500);
+      const { Count } = await new DynamoDBClient({ endpoint: resources.emulators.dynamodb, region: 'us-east-1', credentials }).send(
+        new ScanCommand({ TableName: table, Select: 'COUNT' }),
+      );
+      expect(seen.length).toBe(Count);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(pages).toBeGreaterThan(1);
+      expect((await call('GET', `/_local/tables/${table}?start=bm90IGEga2V5`)).status).toBe(400);
+      expect((await call('GET', `/_local/tables/${table}?limit=0`)).status).toBe(400);
+      expect((await call('GET', '/_local/tables/nothing')).status).toBe(404);
+    });
+
+    it('shows a queue with its DLQ, peeks a dead letter without receiving it, and redrives it to its queue, where it is consumed', async () => {
+      await sqs().send(
+        new SendMessageCommand({ QueueUrl: auditDlq().url, MessageBody: JSON.stringify({ id: 'R1', name: 'redriven', type: 'Manual' }) }),
+      );
+      const peek = async () =>
+        ((await call('GET', '/_local/queues')).json as unknown as Queue[]).find((queue) => queue.name === auditDlq().name);
+      const before = defined(await peek());
+      expect(before.deadLetterOf).toEqual([expect.stringMatching(/AuditQueue1E2D3C4B$/)]);
+      const r1 = before.messages.find((message) => message.body.includes('"R1"'));
+      expect(r1?.receiveCount).toBe(0);
+      // Peeking twice receives nothing: the message is still ready, never received.
+      expect(defined(await peek()).messages.find((message) => message.body.includes('"R1"'))?.receiveCount).toBe(0);
+      const source = ((await call('GET', '/_local/queues')).json as unknown as Queue[]).find(
+        (queue) => queue.name === before.deadLetterOf[0],
+      );
+      expect(source?.deadLetterQueue).toEqual({ name: auditDlq().name, maxReceiveCount: 2 });
+
+      const path = `/_local/queues/${auditDlq().name}/redrive`;
+      expect((await call('POST', path)).status).toBe(401);
+      const redriven = await call('POST', path, { headers: secretHeader() });
+      expect(redriven.status).toBe(200);
+      // R1, and the earlier test's poison message if it is visible again (it fails twice more and comes back).
+      expect(redriven.json).toEqual(
+        expect.objectContaining({ deadLetterQueue: auditDlq().name, source: before.deadLetterOf[0], moved: expect.any(Number) }),
+      );
+      expect(redriven.json.moved).toBeGreaterThanOrEqual(1);
+      const audit = await eventually(async () => {
+        const { Items } = await new DynamoDBClient({ endpoint: resources.emulators.dynamodb, region: 'us-east-1', credentials }).send(
+          new QueryCommand({
+            TableName: resources.tables[0].tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: 'AUDIT#R1' } },
+          }),
+        );
+        return Items?.length ? Items : undefined;
+      });
+      expect(audit).toHaveLength(1);
+      expect(defined(await peek()).messages.some((message) => message.body.includes('"R1"'))).toBe(false);
+      expect((await call('POST', `/_local/queues/${before.deadLetterOf[0]}/redrive`, { headers: secretHeader() })).status).toBe(400);
+      expect((await call('POST', '/_local/queues/nothing/redrive', { headers: secretHeader() })).status).toBe(404);
+    }, 30_000);
+
+    it('keeps the lines of one correlation id across hops (http, the stream publisher, the queue consumer)', async () => {
+      const { json } = await call('GET', '/_local/logs?correlationId=cid-s1');
+      const lines = json.lines as { source: string; text: string; correlationId: string }[];
+      expect(lines.every((line) => line.correlationId === 'cid-s1')).toBe(true);
+      expect(lines.map((line) => `${line.source} ${line.text.split(' ')[0]}`)).toEqual(
+        expect.arrayContaining(['http POST', 'λ catalog:PublisherFunction', 'λ catalog:AuditFunction']),
+      );
+      const recent = await call('GET', '/_local/logs?limit=5');
+      expect((recent.json.lines as unknown[]).length).toBe(5);
+    });
+
+    it('lists the state machines with their definitions (the graph is drawn from them)', async () => {
+      const machines = (await call('GET', '/_local/state-machines')).json as unknown as {
+        arn: string;
+        definition: { StartAt: string; States: object };
+      }[];
+      expect(machines.length).toBeGreaterThan(0);
+      expect(machines[0].definition.States).toHaveProperty(machines[0].definition.StartAt);
     });
   });
 

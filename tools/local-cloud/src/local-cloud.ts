@@ -118,7 +118,9 @@ export class LocalCloud {
     await Promise.all([keyReady, emulators]);
     parts.resources = true;
     this.readyAt = Date.now();
-    options.logger.info(`local cloud ready in ${this.readyAt - this.startedAt} ms at ${this.baseUrl}`);
+    options.logger.info(
+      `local cloud ready in ${this.readyAt - this.startedAt} ms at ${this.baseUrl} (console: ${this.baseUrl}/_local/console${runtime.secret ? `#secret=${encodeURIComponent(runtime.secret)}` : ''})`,
+    );
     for (const kind of resourceKinds()) kind.ready?.(defsOf(model, kind.key), { runtime, model });
   }
 

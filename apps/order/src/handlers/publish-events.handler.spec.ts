@@ -1,6 +1,6 @@
 import './testing/lambda-env';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { OrderCancelledSchema, OrderConfirmedSchema, OrderNeedsAttentionSchema } from '@shop/order-contracts';
+import { ORDER_CONTRACTS, OrderCancelledSchema, OrderConfirmedSchema, OrderNeedsAttentionSchema } from '@shop/order-contracts';
 import { dynamoDbStreamEvent, fakeLambdaContext, withoutEnv, type StreamChangeInput } from '@shop/testing';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -160,6 +160,21 @@ describe('orderEventAttributes', () => {
     const confirmedEvent = orderEventFromStreamRecord(recordOf(modify(pending, confirmed))) as OrderEvent;
     expect(orderEventAttributes(cancelledEvent)).toEqual({ reason: 'PAYMENT_DECLINED' });
     expect(orderEventAttributes(confirmedEvent)).toEqual({});
+  });
+
+  it('sets exactly the attributes the contract declares for each event (src/producer.ts: the AsyncAPI headers)', () => {
+    const declared = (type: string): string[] => {
+      const message = ORDER_CONTRACTS.channels.orderEvents.messages.find((candidate) => candidate.schema.shape.type.value === type);
+      return Object.keys(message && 'attributes' in message ? message.attributes : {});
+    };
+    for (const [before, after] of [
+      [pending, cancelled],
+      [pending, confirmed],
+      [confirmed, needsAttention],
+    ] as const) {
+      const event = orderEventFromStreamRecord(recordOf(modify(before, after))) as OrderEvent;
+      expect(Object.keys(orderEventAttributes(event))).toEqual(declared(event.type));
+    }
   });
 });
 

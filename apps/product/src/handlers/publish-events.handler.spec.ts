@@ -2,7 +2,7 @@ import './testing/lambda-env';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { nameBasedId } from '@shop/domain';
 import type { EventPublisher } from '@shop/messaging';
-import { ProductChangedSchema, type ProductChanged } from '@shop/product-contracts';
+import { PRODUCT_CONTRACTS, ProductChangedSchema, type ProductChanged } from '@shop/product-contracts';
 import { DEFAULT_STREAM_ARN, dynamoDbStreamEvent, fakeLambdaContext, withoutEnv, type StreamChangeInput } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -113,6 +113,12 @@ describe('productChangedAttributes', () => {
   it.each(['created', 'updated', 'deleted'] as const)('adds the change (%s)', (change) => {
     const event = { data: { change, product: mugProduct() } } as ProductChanged;
     expect(productChangedAttributes(event)).toEqual({ change });
+  });
+
+  it('sets exactly the attributes the contract declares (src/producer.ts: the AsyncAPI headers)', () => {
+    const event = { data: { change: 'created', product: mugProduct() } } as ProductChanged;
+    const [declared] = PRODUCT_CONTRACTS.channels.productEvents.messages;
+    expect(Object.keys(productChangedAttributes(event))).toEqual(Object.keys(declared.attributes));
   });
 });
 

@@ -10,3 +10,4 @@ export * from './order-confirmed';
 export * from './order-cancelled';
 export * from './order-needs-attention';
 export * from './order-saga';
+export * from './producer';

@@ -5,3 +5,4 @@
  */
 export * from './product';
 export * from './product-changed';
+export * from './producer';

@@ -3,3 +3,4 @@
  * publishes on its topic (`/shop/<stage>/shipping/topic-arn`).
  */
 export * from './shipment-created';
+export * from './producer';

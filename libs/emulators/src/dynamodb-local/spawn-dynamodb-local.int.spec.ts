@@ -60,6 +60,31 @@ describe('spawnDynamoDbLocal', () => {
     expect(logger.error).not.toHaveBeenCalled();
   });
 
+  it('keeps the tables in dbPath across a stop and a new spawn, and starts empty in memory', async () => {
+    const dbPath = path.join(dir, 'data');
+    const first = spawnDynamoDbLocal({ port: await findFreePort(), sharedDb: true, dbPath, logger });
+    try {
+      await first.ready(60_000);
+      await createTable(first.endpoint, 'first', 'kept');
+    } finally {
+      await first.stop();
+    }
+    const second = spawnDynamoDbLocal({ port: await findFreePort(), sharedDb: true, dbPath, logger });
+    try {
+      await second.ready(60_000);
+      expect(await tableNames(second.endpoint, 'second')).toEqual(['kept']);
+    } finally {
+      await second.stop();
+    }
+    const inMemory = spawnDynamoDbLocal({ port: await findFreePort(), sharedDb: true, logger });
+    try {
+      await inMemory.ready(60_000);
+      expect(await tableNames(inMemory.endpoint, 'second')).toEqual([]);
+    } finally {
+      await inMemory.stop();
+    }
+  });
+
   it('keeps a database per access key without sharedDb', async () => {
     const dynamodb = spawnDynamoDbLocal({ port: await findFreePort(), logger });
     try {

@@ -35,6 +35,13 @@ describe('launcherArgs', () => {
     expect(args).toContain('-sharedDb');
     expect(args.indexOf('-sharedDb')).toBeGreaterThan(args.indexOf('-inMemory'));
   });
+
+  it('keeps the data in a folder instead of in memory when given a dbPath (made absolute: the JVM runs in the jar folder)', () => {
+    const args = launcherArgs(jar, '/cache/abc', { port: 8123, sharedDb: true, dbPath: 'data/dynamodb' });
+
+    expect(args).not.toContain('-inMemory');
+    expect(args.slice(args.indexOf('-dbPath'), args.indexOf('-dbPath') + 2)).toEqual(['-dbPath', path.resolve('data/dynamodb')]);
+  });
 });
 
 describe('spawnDynamoDbLocal', () => {

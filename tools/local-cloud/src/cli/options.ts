@@ -27,8 +27,12 @@ export interface CliOptions {
   assembliesRoot: string;
   services?: string[];
   stateDir: string;
+  /** Keep the tables (and the stream positions) in `<state dir>/data` across restarts (`--persist`); none: in memory. */
+  dataDir?: string;
   seed: boolean;
   functionLogs: FunctionLogMode;
+  /** Show the functions' EMF metric lines (folded away by default). */
+  metricLogs: boolean;
   logLevel: LogLevel;
   maxConcurrency: number;
   /** Finished executions kept per state machine. */
@@ -37,6 +41,8 @@ export interface CliOptions {
   jvmOptions: string;
   /** Run `nx run-many -t synth -c local` first (what npm start does). */
   synth: boolean;
+  /** Watch mode (`npm run dev`): swap a service in again when its sources change. */
+  watch: boolean;
 }
 
 /**
@@ -57,6 +63,14 @@ const positiveInteger = (name: string, value: string | number): number => {
   return number;
 };
 
+const FUNCTION_LOG_MODES: readonly FunctionLogMode[] = ['all', 'errors', 'json', 'none'];
+
+const functionLogMode = (value: string): FunctionLogMode => {
+  const mode = FUNCTION_LOG_MODES.find((candidate) => candidate === value);
+  if (!mode) throw new Error(`--function-logs must be one of ${FUNCTION_LOG_MODES.join(', ')} (got ${value})`);
+  return mode;
+};
+
 /** JVM flags for DynamoDB Local: a quick start (client compiler only) and a small heap. */
 export const DEFAULT_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms64m -Xmx512m -Xss512k';
 
@@ -72,12 +86,15 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
       assemblies: { type: 'string' },
       service: { type: 'string', multiple: true },
       'no-seed': { type: 'boolean' },
+      persist: { type: 'boolean' },
       'function-logs': { type: 'string' },
+      'metric-logs': { type: 'boolean' },
       'log-level': { type: 'string' },
       concurrency: { type: 'string' },
       'max-executions': { type: 'string' },
       'no-prewarm': { type: 'boolean' },
       synth: { type: 'boolean' },
+      watch: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -92,8 +109,10 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
     assembliesRoot: resolve(root, values.assemblies ?? env.LOCAL_CLOUD_ASSEMBLIES ?? 'dist/apps'),
     services: services?.length ? services : undefined,
     stateDir: stateDirOf(root, env),
+    dataDir: values.persist === true || env.LOCAL_CLOUD_PERSIST === 'true' ? join(stateDirOf(root, env), 'data') : undefined,
     seed: values['no-seed'] !== true && env.LOCAL_CLOUD_SEED !== 'false',
-    functionLogs: (values['function-logs'] ?? env.LOCAL_CLOUD_FUNCTION_LOGS ?? 'all') as FunctionLogMode,
+    functionLogs: functionLogMode(values['function-logs'] ?? env.LOCAL_CLOUD_FUNCTION_LOGS ?? 'all'),
+    metricLogs: values['metric-logs'] === true || env.LOCAL_CLOUD_METRIC_LOGS === 'true',
     logLevel: (values['log-level'] ?? env.LOCAL_CLOUD_LOG_LEVEL ?? 'info') as LogLevel,
     maxConcurrency: Number(values.concurrency ?? env.LOCAL_CLOUD_CONCURRENCY ?? DEFAULT_CONCURRENCY),
     maxExecutions: positiveInteger(
@@ -103,6 +122,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
     prewarm: values['no-prewarm'] !== true && env.LOCAL_CLOUD_PREWARM !== 'false',
     jvmOptions: env.LOCAL_CLOUD_JVM_OPTIONS ?? DEFAULT_JVM_OPTIONS,
     synth: values.synth === true,
+    watch: values.watch === true,
   };
 }
 
@@ -114,12 +134,18 @@ Runs the synthesized assemblies in dist/apps/*/cdk.out on this machine.
   --assemblies <dir>      folder of <service>/cdk.out (env LOCAL_CLOUD_ASSEMBLIES, default dist/apps)
   --service <a,b>         only these services (env LOCAL_CLOUD_SERVICES)
   --no-seed               do not create the demo catalog (env LOCAL_CLOUD_SEED=false)
-  --function-logs <mode>  all | errors | none: what of the functions' own output to show (env LOCAL_CLOUD_FUNCTION_LOGS, default all)
+  --persist               keep the tables and the stream positions in <state dir>/data (.local-cloud/data) across restarts;
+                          queues, messages and executions stay in memory (env LOCAL_CLOUD_PERSIST=true; default: all in memory)
+  --function-logs <mode>  all | errors | json | none: the functions' own output as readable lines (all), their warnings and
+                          errors only, the raw JSON lines, or nothing (env LOCAL_CLOUD_FUNCTION_LOGS, default all)
+  --metric-logs           show the functions' EMF metric lines, folded away by default (env LOCAL_CLOUD_METRIC_LOGS=true)
   --log-level <level>     debug | info | warn | error (env LOCAL_CLOUD_LOG_LEVEL)
   --concurrency <n>       concurrent instances per function (env LOCAL_CLOUD_CONCURRENCY, default: one per core plus one, at least 3)
   --max-executions <n>    finished executions kept per state machine, oldest dropped first (env LOCAL_CLOUD_MAX_EXECUTIONS, default 1000)
   --no-prewarm            do not start one instance of each API function right after start-up
   --synth                 first run \`nx run-many -t synth -c local\` (cached; npm start passes it)
+  --watch                 watch mode (npm run dev): a change to a service's sources (or a lib it uses) is bundled and swapped
+                          in; a change its stack reads is synthesized again (nx run <service>:synth -c local) and deployed
 Environment only: LOCAL_CLOUD_JVM_OPTIONS (DynamoDB Local JVM flags), LOCAL_CLOUD_STATE_DIR (default .local-cloud: signing key,
 control-secret written at each start, pid file),
 LOCAL_CLOUD_IDLE_SECONDS (idle function instances are recycled after this, down to one; default 60),

@@ -3,7 +3,7 @@
  * everything it started.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,10 @@ async function main(): Promise<void> {
   // The JVM is the long pole: spawn it before loading the rest (fauxqs, the SDK, the state machine engine).
   const stateDir = options.stateDir;
   mkdirSync(stateDir, { recursive: true });
+  const keptData = options.dataDir !== undefined && existsSync(join(options.dataDir, 'dynamodb'));
+  if (options.dataDir) logger.info(`--persist: tables and stream positions ${keptData ? 'from' : 'kept in'} ${options.dataDir}`);
   const dynamodb = DynamoDbLocal.spawn({
+    dataDir: options.dataDir,
     port: process.env.LOCAL_CLOUD_DYNAMODB_PORT ? Number(process.env.LOCAL_CLOUD_DYNAMODB_PORT) : await freePort(),
     jvmOptions: options.jvmOptions,
     stateDir,
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
     assembliesRoot: options.assembliesRoot,
     services: options.services,
     stateDir: options.stateDir,
+    dataDir: options.dataDir,
     deployRoot: join(options.root, 'dist'),
     maxExecutions: options.maxExecutions,
     workerScript: join(here, 'lambda-worker.mjs'),
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
     maxConcurrency: options.maxConcurrency,
     idleTimeoutMs: Number(process.env.LOCAL_CLOUD_IDLE_SECONDS ?? 60) * 1000,
     functionLogs: options.functionLogs,
+    metricLogs: options.metricLogs,
     jvmOptions: options.jvmOptions,
     prewarm: options.prewarm,
     logger,
@@ -62,6 +67,7 @@ async function main(): Promise<void> {
     retryDelayScale: retryDelayScale(process.env.LOCAL_CLOUD_RETRY_DELAY_SCALE),
   });
 
+  let devLoop: import('../dev/dev-loop').DevLoop | undefined;
   let exiting = false;
   const shutdown = async (signal: string, code = 0) => {
     if (exiting) {
@@ -76,6 +82,7 @@ async function main(): Promise<void> {
       process.exit(code || 1);
     }, 8000);
     force.unref();
+    await devLoop?.stop();
     await cloud.stop();
     logger.info('stopped; nothing left running');
     process.exit(code);
@@ -106,7 +113,8 @@ async function main(): Promise<void> {
           ...audience,
         })
       : undefined;
-  if (options.seed) {
+  if (options.seed && keptData) logger.info('--persist: the kept tables are not seeded again');
+  else if (options.seed) {
     await seed({
       seedDir: join(options.root, 'tools/local-cloud/seed'),
       baseUrl: cloud.baseUrl,
@@ -116,6 +124,25 @@ async function main(): Promise<void> {
     });
   }
   process.stdout.write(banner(cloud, Boolean(audience)));
+  if (options.watch) {
+    const [{ DevLoop }, { discoverAssemblies }] = await Promise.all([import('../dev/dev-loop'), import('../assembly/cloud-assembly')]);
+    devLoop = new DevLoop({
+      root: options.root,
+      assembliesRoot: options.assembliesRoot,
+      services: discoverAssemblies(options.assembliesRoot)
+        .map((location) => location.service)
+        .filter((service) => !options.services || options.services.includes(service)),
+      cloud,
+      logger,
+    });
+    try {
+      await devLoop.start();
+    } catch (error) {
+      logger.error(`dev: watch mode did not start (${(error as Error).message}); the local cloud runs on without it`);
+      await devLoop.stop();
+      devLoop = undefined;
+    }
+  }
 }
 
 function banner(cloud: import('../local-cloud').LocalCloud, hasUserPool: boolean): string {

@@ -10,6 +10,7 @@ import { faultTargets } from '../faults/targets';
 import type { Logger } from '../log';
 import { resourceKinds } from '../resources/registry';
 import type { CloudRuntime } from '../runtime/cloud-runtime';
+import { registerConsoleEndpoints } from './console-endpoints';
 import { deploySource } from './deploy-source';
 import { jsonBody, pathRest } from './input';
 
@@ -55,7 +56,7 @@ const json = (statusCode: number, body: unknown): HttpAnswer => ({
  * The local cloud's own endpoints on the gateway: the AWS front door (`/_aws/dynamodb`, `sqs`,
  * `sns`, `sts`, `dynamodbstreams`) and the AWS APIs it answers itself (`/_aws/sfn`, `ssm`,
  * `lambda`, `events`), then `/_local/*`: health, routes, resources, executions, rules, faults,
- * tokens, deploy. The control plane's guard runs before each of them (see guard.ts).
+ * tokens, deploy, and the console's (console-endpoints.ts). The control plane's guard runs before each of them (see guard.ts).
  * Returns what closes the front door's keep-alive connections.
  */
 export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): void } {
@@ -192,6 +193,7 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       return json(500, { message: (error as Error).message });
     }
   });
+  registerConsoleEndpoints(host);
   return {
     close: () => {
       dynamodbAgent.destroy();

@@ -13,6 +13,8 @@ export interface DynamoDbLocalOptions {
   jvmOptions: string;
   /** The local cloud's state folder: the pid is kept there (`dynamodb-local.pid`), so that a run killed with SIGKILL has its Java process reaped next time. */
   stateDir: string;
+  /** Keep the data in `<dataDir>/dynamodb` instead of in memory (`--persist`). */
+  dataDir?: string;
   logger: Logger;
 }
 
@@ -25,7 +27,7 @@ interface TableDescription {
 }
 
 /**
- * DynamoDB Local in memory with one shared database, on 127.0.0.1:<port> (the process is
+ * DynamoDB Local in memory (or in the data folder, `--persist`) with one shared database, on 127.0.0.1:<port> (the process is
  * @shop/emulators' launcher, the one the tests use), and the calls the local cloud makes to it:
  * tables as a template declares them, streams. Needs Java 17+.
  */
@@ -47,6 +49,7 @@ export class DynamoDbLocal {
         sharedDb: true,
         jvmOptions: options.jvmOptions,
         pidFile: join(options.stateDir, 'dynamodb-local.pid'),
+        dbPath: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined,
         logger: options.logger,
       });
       return new DynamoDbLocal(jvm, options);

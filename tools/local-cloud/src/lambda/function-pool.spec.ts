@@ -36,6 +36,12 @@ exports.handler = async (event, context) => {
     case 'exit': process.exit(7);
     case 'undefined': return undefined;
     case 'touch': require('node:fs').writeFileSync(event.file, 'done'); return { touched: event.file };
+    case 'log':
+      console.log(JSON.stringify({ level: 'INFO', message: 'Order placed', timestamp: '2026-12-02T15:46:42.099Z', service: 'order', cold_start: true, function_request_id: context.awsRequestId, correlation_id: 'cid-log', orderId: 'o-1' }));
+      console.log(JSON.stringify({ _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'ServerlessShop', Dimensions: [['service']], Metrics: [{ Name: 'OrderPlaced', Unit: 'Count' }] }] }, service: 'order', OrderPlaced: 1 }));
+      console.log(JSON.stringify({ level: 'ERROR', message: 'It failed', correlation_id: 'cid-log' }));
+      console.log('plain text');
+      return { logged: 4 };
     default: return { echo: event };
   }
 };
@@ -86,6 +92,39 @@ afterAll(async () => {
 });
 
 describe('FunctionPool', () => {
+  it.each([
+    ['all', false, ['INFO  Order placed orderId=o-1 cid=cid-log', 'ERROR It failed cid=cid-log', 'plain text']],
+    [
+      'all',
+      true,
+      ['INFO  Order placed orderId=o-1 cid=cid-log', 'METRIC OrderPlaced=1 Count', 'ERROR It failed cid=cid-log', 'plain text'],
+    ],
+    ['errors', false, ['ERROR It failed cid=cid-log']],
+    ['none', false, []],
+  ] as const)(
+    'prints the function output readable with --function-logs %s (metric lines shown: %s)',
+    async (mode, metricLogs, expected) => {
+      const logger = memoryLogger();
+      await pool(fn(), { logger, functionLogs: mode, metricLogs }).invoke({ action: 'log' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(logger.lines.filter((text) => text.startsWith('  demo:EchoFunction '))).toEqual(
+        expected.map((text) => `  demo:EchoFunction ${text}`),
+      );
+    },
+  );
+
+  it('prints the raw lines with --function-logs json', async () => {
+    const logger = memoryLogger();
+    await pool(fn(), { logger, functionLogs: 'json' }).invoke({ action: 'log' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const lines = logger.lines.filter((text) => text.startsWith('  demo:EchoFunction '));
+    expect(lines).toHaveLength(4);
+    expect(JSON.parse(lines[0].slice('  demo:EchoFunction '.length))).toEqual(
+      expect.objectContaining({ message: 'Order placed', cold_start: true }),
+    );
+    expect(lines[1]).toContain('"_aws"');
+  });
+
   it('runs the handler with the template environment, the Lambda variables and the local overrides', async () => {
     const outcome = await pool(fn({ environment: { GREETING: 'hello', POWERTOOLS_TRACE_ENABLED: 'true' } })).invoke({ action: 'env' });
     expect(outcome).toEqual(

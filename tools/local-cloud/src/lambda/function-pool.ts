@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { FunctionDef } from '../assembly/model';
 import type { FunctionFaults } from '../faults/registry';
 import type { Logger } from '../log';
+import { formatFunctionLog } from '../logs/function-log';
 import { randomHex } from '../random';
 import type { LambdaErrorPayload, WorkerInit, WorkerRequest, WorkerResponse } from './protocol';
 
@@ -28,7 +29,8 @@ export interface InvokeOptions {
   source?: string;
 }
 
-export type FunctionLogMode = 'all' | 'errors' | 'none';
+/** `all` readable, `errors` readable warnings and errors only, `json` every line raw, `none` nothing. */
+export type FunctionLogMode = 'all' | 'errors' | 'none' | 'json';
 
 export interface FunctionPoolOptions {
   /** Path of the built lambda-worker.mjs. */
@@ -43,10 +45,14 @@ export interface FunctionPoolOptions {
   overrideEnvironment: Record<string, string>;
   logger: Logger;
   functionLogs: FunctionLogMode;
+  /** Show the functions' EMF metric lines (folded away by default). */
+  metricLogs?: boolean;
   /** Where instances keep V8's code cache of the modules they load (none: compile every time). */
   compileCacheDir?: string;
   /** Injected crashes and timeouts (`/_local/faults`). */
   faults?: FunctionFaults;
+  /** Gets every line the function prints, whatever `functionLogs` shows (the console's log store). */
+  logSink?: (label: string, line: string) => void;
 }
 
 interface Instance {
@@ -349,6 +355,7 @@ export class FunctionPool {
 
   private pipeLogs(stream: Readable, isStderr: boolean): void {
     const mode = this.options.functionLogs;
+    const format = { raw: mode === 'json', metrics: this.options.metricLogs === true };
     let buffer = '';
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
@@ -357,7 +364,9 @@ export class FunctionPool {
       while (newline >= 0) {
         const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + 1);
-        if (line.trim() && shouldShow(mode, line, isStderr)) this.options.logger.line(`  ${this.label}`, line);
+        if (line.trim()) this.options.logSink?.(this.label, line);
+        const shown = shouldShow(mode, line, isStderr) ? formatFunctionLog(line, format) : undefined;
+        if (shown !== undefined) this.options.logger.line(`  ${this.label}`, shown);
         newline = buffer.indexOf('\n');
       }
     });
@@ -418,7 +427,7 @@ export function functionLabel(def: Pick<FunctionDef, 'service' | 'logicalId'>): 
 }
 
 function shouldShow(mode: FunctionLogMode, line: string, isStderr: boolean): boolean {
-  if (mode === 'all') return true;
+  if (mode === 'all' || mode === 'json') return true;
   if (mode === 'none') return false;
   if (isStderr) return true;
   return /"level"\s*:\s*"(ERROR|WARN|CRITICAL)"/i.test(line) || /\t(ERROR|WARN)\t/.test(line);

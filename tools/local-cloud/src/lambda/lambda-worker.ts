@@ -27,7 +27,7 @@ if (init.compileCacheDir) Module.enableCompileCache?.(init.compileCacheDir);
  * written to a worker's stdout otherwise crosses to the main thread.
  */
 function filterOutput(mode: WorkerInit['functionLogs']): void {
-  if (mode === 'all') return;
+  if (mode === 'all' || mode === 'json') return;
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     if (mode === 'none') return true;

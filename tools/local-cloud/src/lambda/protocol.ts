@@ -9,7 +9,7 @@ export interface WorkerInit {
   logGroupName: string;
   logStreamName: string;
   /** What of the function's own output reaches the local cloud's log (filtered here, before it crosses threads). */
-  functionLogs: 'all' | 'errors' | 'none';
+  functionLogs: 'all' | 'errors' | 'none' | 'json';
   /** Where V8's code cache of loaded modules is kept between instances and runs (none: no cache). */
   compileCacheDir?: string;
 }

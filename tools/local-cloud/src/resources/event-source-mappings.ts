@@ -1,5 +1,6 @@
 import { functionNameOf, queueNameOf, queueUrl } from '../assembly/naming';
 import { SqsPoller } from '../pollers/sqs-poller';
+import { keepCheckpoints, keptCheckpoints } from '../persist/stream-checkpoints';
 import { StreamPoller } from '../pollers/stream-poller';
 import { propertiesOf, readEach, resourceKind, type ResourceBase } from './kind';
 
@@ -30,6 +31,9 @@ export interface EventSourceMappingDef extends ResourceBase {
 }
 
 type Poller = SqsPoller | StreamPoller;
+
+/** A mapping's key in the kept stream positions (`--persist`). */
+const mappingKey = (mapping: Pick<EventSourceMappingDef, 'stackName' | 'logicalId'>) => `${mapping.stackName}/${mapping.logicalId}`;
 
 /**
  * `AWS::Lambda::EventSourceMapping` on SQS (a long-polling receive loop) or on a DynamoDB stream
@@ -112,7 +116,9 @@ export const eventSourceMappings = resourceKind<'eventSourceMappings', EventSour
               logger: runtime.logger,
             },
             {
-              checkpoints: checkpoints.get(mapping.logicalId),
+              checkpoints:
+                checkpoints.get(mapping.logicalId) ??
+                (runtime.options.dataDir && !previous ? keptCheckpoints(runtime.options.dataDir, mappingKey(mapping)) : undefined),
               retryBaseMs: 500 * runtime.retryDelayScale,
               retryMaxMs: 10_000 * runtime.retryDelayScale,
             },
@@ -124,8 +130,17 @@ export const eventSourceMappings = resourceKind<'eventSourceMappings', EventSour
     await Promise.all(pollers.map((poller) => (poller instanceof StreamPoller ? poller.ready : undefined)));
     return pollers;
   },
-  teardown: async (state, _context, next) => {
-    if (!next) await Promise.allSettled(state.map((poller) => poller.stop()));
+  teardown: async (state, { runtime }, next) => {
+    if (next) return;
+    await Promise.allSettled(state.map((poller) => poller.stop()));
+    const { dataDir } = runtime.options;
+    if (dataDir) {
+      const streams = state.filter((poller): poller is StreamPoller => poller instanceof StreamPoller);
+      keepCheckpoints(
+        dataDir,
+        streams.map((poller) => [mappingKey(poller.mapping), poller.checkpoints]),
+      );
+    }
   },
   describe: (model) => ({
     eventSourceMappings: model?.eventSourceMappings.map(({ service, logicalId, kind, functionName, eventSourceArn, batchSize }) => ({

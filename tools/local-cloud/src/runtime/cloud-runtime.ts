@@ -17,7 +17,9 @@ import type { CloudModel } from '../resources/registry';
 import { serviceIntegrations } from '../sfn/service-integrations';
 import { statusChangeDetail, StepFunctions } from '../sfn/step-functions';
 import { Destinations } from './destinations';
+import { keepingLines, LogStore } from './log-store';
 import type { LocalCloudOptions } from './options';
+import { notEmulatedSummary } from '../logs/not-emulated';
 
 /**
  * The runtimes and emulators the resource kinds apply into, wired to each other: the gateway,
@@ -27,6 +29,8 @@ import type { LocalCloudOptions } from './options';
  */
 export class CloudRuntime {
   readonly logger: Logger;
+  /** Function output and the `cid=` lines, by correlation id (`/_local/logs`, the console). */
+  readonly logs = new LogStore();
   readonly pools = new Map<string, FunctionPool>();
   readonly gateway: Gateway;
   readonly faults: FaultRegistry;
@@ -46,7 +50,7 @@ export class CloudRuntime {
   readonly started: { messaging?: Messaging; dynamodb?: DynamoDbLocal } = {};
 
   constructor(readonly options: LocalCloudOptions) {
-    this.logger = options.logger;
+    this.logger = keepingLines(options.logger, this.logs);
     const guard = new ControlPlaneGuard({ port: options.port, secret: () => this.secret, secretFile: controlSecretPath(options.stateDir) });
     this.gateway = new Gateway({
       logger: this.logger,
@@ -79,29 +83,23 @@ export class CloudRuntime {
     return this.options.retryDelayScale ?? 1;
   }
 
-  /**
-   * Reads the stacks into the model the runtimes use, and logs what is not emulated (of one
-   * service on a redeploy) and the warnings.
-   */
   /** Loads (or creates) the state folder's token signing key; the Cognito authorizer checks tokens with it. */
   async loadSigningKey(): Promise<void> {
     this.signingKey = await loadOrCreateSigningKey(this.options.stateDir);
     this.authorizer = new CognitoAuthorizer(this.signingKey.publicKey);
   }
 
+  /**
+   * Reads the stacks into the model the runtimes use, and logs what is not emulated (of one
+   * service on a redeploy; counts by type) and the warnings.
+   */
   load(stacks: AssemblyStack[], only?: string): CloudModel {
     // Queue URLs on the front door: the SDK sends SQS calls to the origin of their QueueUrl.
     const model = buildModel(stacks, { sqsEndpoint: `${this.baseUrl}/_aws/sqs`, workDir: this.options.stateDir });
     this.model = model;
     const notEmulated = model.notEmulated.filter((resource) => !only || resource.service === only);
-    if (notEmulated.length > 0) {
-      const byType = new Map<string, string[]>();
-      for (const resource of notEmulated)
-        byType.set(resource.type, [...(byType.get(resource.type) ?? []), `${resource.stackName}/${resource.logicalId}`]);
-      this.logger.info(
-        `not emulated (${notEmulated.length}): ${[...byType].map(([type, ids]) => `${type} [${ids.join(', ')}]`).join('; ')}`,
-      );
-    }
+    const summary = notEmulatedSummary(notEmulated);
+    if (summary) this.logger.info(summary);
     for (const warning of model.warnings) this.logger.warn(warning);
     return model;
   }
@@ -161,8 +159,10 @@ export class CloudRuntime {
       overrideEnvironment: { ...this.endpointEnvironment(), ...this.credentialEnvironment() },
       logger: this.logger,
       functionLogs: this.options.functionLogs,
+      metricLogs: this.options.metricLogs,
       compileCacheDir: this.options.compileCacheDir,
       faults: this.faults,
+      logSink: (label, line) => this.logs.add(label, line),
     };
   }
 

@@ -9,6 +9,11 @@ export interface LocalCloudOptions {
   services?: string[];
   /** Where the signing key, control secret, pid file and inline code live (git-ignored `.local-cloud/`). */
   stateDir: string;
+  /**
+   * Where kept data lives (`--persist`): DynamoDB Local's files in `dynamodb/`, the stream positions in
+   * `stream-checkpoints.json`. None: everything in memory.
+   */
+  dataDir?: string;
   /** The only folder `POST /_local/deploy` may load a `dir` from: the workspace's `dist/`. */
   deployRoot: string;
   /** Finished executions kept per state machine (oldest dropped first; running ones always kept). */
@@ -26,6 +31,8 @@ export interface LocalCloudOptions {
   maxConcurrency: number;
   idleTimeoutMs: number;
   functionLogs: FunctionLogMode;
+  /** Show the functions' EMF metric lines (folded away by default). */
+  metricLogs?: boolean;
   jvmOptions: string;
   /** A DynamoDB Local spawned before this module was even loaded (the JVM is the long pole of the start-up). */
   dynamodb?: DynamoDbLocal;
