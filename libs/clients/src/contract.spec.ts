@@ -103,7 +103,7 @@ describe('the contract checks', () => {
     globalThis.fetch = fetchStub as unknown as typeof fetch;
     try {
       const clients = createShopClients({ baseUrl: 'http://127.0.0.1:1', middleware: [contractMiddleware(contract)] });
-      await expect(clients.product.GET('/{sku}', { params: { path: { sku: 'MUG-001' } } })).rejects.toThrow(
+      await expect(clients.product.GET('/products/{sku}', { params: { path: { sku: 'MUG-001' } } })).rejects.toThrow(
         /must NOT have additional properties \(extra\)/,
       );
     } finally {

@@ -4,7 +4,6 @@ import type { ApiService } from './services';
 
 /** The parts of an OpenAPI 3.1 document the contract checks read. */
 export interface ContractDocument {
-  readonly servers: readonly { readonly url: string }[];
   readonly paths: Readonly<Record<string, Readonly<Record<string, OperationObject>>>>;
   readonly components: {
     readonly schemas: Readonly<Record<string, object>>;
@@ -26,7 +25,7 @@ interface ResponseObject {
 /** One answer, as the contract checks see it. */
 export interface ObservedResponse {
   readonly method: string;
-  /** The request path as the client called it, base path included (`/products/MUG-1`); a query is ignored. */
+  /** The request path on the API domain (`/products/MUG-1`); a query is ignored. */
   readonly path: string;
   readonly status: number;
   readonly headers: Headers;
@@ -84,7 +83,6 @@ const describeError = (error: ErrorObject): string => {
 export class ContractChecker {
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
   private readonly operations: Operation[] = [];
-  private readonly bases: [string, ApiService][] = [];
   private readonly documents = new Map<ApiService, ContractDocument>();
   private readonly compiled = new Map<string, ValidateFunction>();
 
@@ -93,9 +91,6 @@ export class ContractChecker {
     for (const [service, document] of Object.entries(documents) as [ApiService, ContractDocument][]) {
       this.documents.set(service, document);
       this.ajv.addSchema({ $id: this.idOf(service), components: document.components });
-      const server = document.servers[0]?.url;
-      if (!server) throw new Error(`The ${service} document names no server.`);
-      this.bases.push([new URL(server).pathname.replace(/\/$/, ''), service]);
       for (const [template, methods] of Object.entries(document.paths)) {
         for (const [method, operation] of Object.entries(methods)) {
           this.operations.push({
@@ -111,7 +106,6 @@ export class ContractChecker {
     }
     // A literal segment wins over a template (`/checkout` before `/{id}`).
     this.operations.sort((a, b) => a.params - b.params);
-    this.bases.sort(([a], [b]) => b.length - a.length);
   }
 
   /** @throws ContractViolation when the answer is not one the document allows. */
@@ -126,22 +120,20 @@ export class ContractChecker {
 
   private problemsOf(response: ObservedResponse): { route: string; violations: string[] } {
     const method = response.method.toUpperCase();
-    const path = response.path.split('?')[0] ?? '';
-    const base = this.bases.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
-    if (!base) return { route: `${method} ${path}`, violations: [`${path} is under no service's base path`] };
-    const [prefix, service] = base;
-    // The router decodes the path before it routes: an encoded slash separates segments there too.
-    const relative = path.slice(prefix.length).replace(/%2F/gi, '/') || '/';
-    const found = this.operations.find((op) => op.service === service && op.method === method && op.matcher.test(relative));
+    // The router decodes the path before it routes (an encoded slash separates segments there too),
+    // and a service root answers with or without its trailing slash.
+    const path = (response.path.split('?')[0] ?? '').replace(/%2F/gi, '/').replace(/(.)\/$/, '$1');
+    const found = this.operations.find((op) => op.method === method && op.matcher.test(path));
     if (!found) {
-      const route = `${method} ${prefix}${relative} (no documented route)`;
+      const route = `${method} ${path} (no documented route)`;
       const refused = [401, 403, 404, 405].includes(response.status);
       return {
         route,
         violations: refused ? this.bodyIsAnError(response) : [`a request on no documented route answered ${response.status}`],
       };
     }
-    const route = `${method} ${prefix}${found.template}${found.operation.operationId ? ` (${found.operation.operationId})` : ''}`;
+    const service = found.service;
+    const route = `${method} ${found.template}${found.operation.operationId ? ` (${found.operation.operationId})` : ''}`;
     const declared = found.operation.responses[String(response.status)];
     if (!declared) {
       return {

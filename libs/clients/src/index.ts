@@ -18,10 +18,10 @@ import type * as product from './generated/product';
 import productDocument from './generated/product.openapi.json';
 import type * as shipping from './generated/shipping';
 import shippingDocument from './generated/shipping.openapi.json';
-import { SERVICE_BASE_PATHS, type ApiService } from './services';
+import type { ApiService } from './services';
 
 export { ContractChecker, ContractViolation, type ContractDocument, type ObservedResponse } from './contract';
-export { API_SERVICES, SERVICE_BASE_PATHS, type ApiService } from './services';
+export { API_SERVICES, type ApiService } from './services';
 
 /** The answers' bodies, as each service's document names them. */
 export type Product = product.components['schemas']['Product'];
@@ -82,7 +82,7 @@ export const contractMiddleware = (checker: ContractChecker = shopContract()): M
 
 /** Options of {@link createShopClients}. */
 export interface ShopClientsOptions {
-  /** The shop's root, e.g. `http://127.0.0.1:3000` (each client adds its service's base path). */
+  /** The shop's API domain, e.g. `http://127.0.0.1:3000` (the documents' paths start with each service's base path). */
   readonly baseUrl: string;
   /** Middleware for every client (a token, the contract checks...). */
   readonly middleware?: readonly Middleware[];
@@ -90,19 +90,19 @@ export interface ShopClientsOptions {
   readonly headers?: Record<string, string>;
 }
 
-/** One typed client per service, at `<baseUrl><base path>`. */
+/** One typed client per service, on the shop's API domain (`clients.order.GET('/orders/{orderId}', ...)`). */
 export const createShopClients = ({ baseUrl, middleware = [], headers }: ShopClientsOptions): ShopClients => {
-  const clientOf = <P extends object>(service: ApiService): Client<P> => {
-    const client = createClient<P>({ baseUrl: `${baseUrl.replace(/\/$/, '')}${SERVICE_BASE_PATHS[service]}`, headers });
+  const clientOf = <P extends object>(): Client<P> => {
+    const client = createClient<P>({ baseUrl: baseUrl.replace(/\/$/, ''), headers });
     client.use(...middleware);
     return client;
   };
   return {
-    product: clientOf<product.paths>('product'),
-    basket: clientOf<basket.paths>('basket'),
-    order: clientOf<order.paths>('order'),
-    inventory: clientOf<inventory.paths>('inventory'),
-    payment: clientOf<payment.paths>('payment'),
-    shipping: clientOf<shipping.paths>('shipping'),
+    product: clientOf<product.paths>(),
+    basket: clientOf<basket.paths>(),
+    order: clientOf<order.paths>(),
+    inventory: clientOf<inventory.paths>(),
+    payment: clientOf<payment.paths>(),
+    shipping: clientOf<shipping.paths>(),
   };
 };

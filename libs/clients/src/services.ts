@@ -1,15 +1,5 @@
-/** The services with an HTTP API, each with its base path on the shop's API domain (its document's server). */
-export const SERVICE_BASE_PATHS = {
-  product: '/products',
-  basket: '/basket',
-  order: '/orders',
-  inventory: '/inventory',
-  payment: '/payments',
-  shipping: '/shipments',
-} as const;
+/** The services with an HTTP API (each has a document in `src/generated/`). */
+export const API_SERVICES = ['product', 'basket', 'order', 'inventory', 'payment', 'shipping'] as const;
 
 /** A service with an HTTP API. */
-export type ApiService = keyof typeof SERVICE_BASE_PATHS;
-
-/** Every service with an HTTP API. */
-export const API_SERVICES = Object.keys(SERVICE_BASE_PATHS) as ApiService[];
+export type ApiService = (typeof API_SERVICES)[number];

@@ -76,8 +76,8 @@ describe('a route table (defineApi) with registerRoutes and openApiDocument', ()
         },
       },
     });
-    expect(openApiDocument(before).paths['/{id}/size']).toBeUndefined();
-    const operation = openApiDocument(after).paths['/{id}/size']?.put as Record<string, unknown>;
+    expect(openApiDocument(before).paths['/things/{id}/size']).toBeUndefined();
+    const operation = openApiDocument(after).paths['/things/{id}/size']?.put as Record<string, unknown>;
     expect(operation).toMatchObject({
       operationId: 'resizeThing',
       security: [{ cognitoIdToken: [] }],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { openApiDocument } from '@shop/http/api';
+import { documentPath, openApiDocument, type RouteSpec } from '@shop/http/api';
 import { BASE_PATH } from '../infra/basket-stack';
 import { api } from './routes';
 
@@ -19,8 +19,8 @@ describe('the basket API document (dist/apps/basket/openapi.json)', () => {
   });
 
   it('has an operation for every route of the table, with its auth and problem+json errors', () => {
-    for (const [id, route] of Object.entries(api.routes)) {
-      const operation = document.paths[route.path]?.[route.method.toLowerCase()] as {
+    for (const [id, route] of Object.entries(api.routes as Record<string, RouteSpec>)) {
+      const operation = document.paths[documentPath(api.info, route.path)]?.[route.method.toLowerCase()] as {
         operationId: string;
         responses: Record<string, unknown>;
         security: unknown[];

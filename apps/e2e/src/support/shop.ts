@@ -66,7 +66,7 @@ export async function subOf(caller: Exclude<Caller, 'anonymous'>): Promise<strin
 /** Admin: creates a product (201) and its stock. */
 export async function createProduct(sku: string, price: number, stock: number): Promise<void> {
   const { product } = await clientsFor('admin');
-  const created = await product.POST('/', {
+  const created = await product.POST('/products', {
     body: {
       sku,
       name: `Journey item ${sku}`,
@@ -87,19 +87,19 @@ export async function createProduct(sku: string, price: number, stock: number): 
  */
 export async function setStock(sku: string, available: number): Promise<void> {
   const { inventory } = await clientsFor('admin');
-  const read = await inventory.GET('/{sku}', { params: { path: { sku } } });
+  const read = await inventory.GET('/inventory/{sku}', { params: { path: { sku } } });
   const status = read.response.status;
   if (status !== 200 && status !== 404) throw new Error(`GET /inventory/${sku} answered ${status}: ${JSON.stringify(read.error)}`);
   const [precondition, expected] =
     status === 404 ? [{ 'If-None-Match': '*' as const }, 201] : [{ 'If-Match': read.response.headers.get('etag') ?? '' }, 200];
-  const stored = await inventory.PUT('/{sku}', { params: { path: { sku }, header: precondition }, body: { available } });
+  const stored = await inventory.PUT('/inventory/{sku}', { params: { path: { sku }, header: precondition }, body: { available } });
   if (stored.response.status !== expected)
     throw new Error(`PUT /inventory/${sku} answered ${stored.response.status}: ${JSON.stringify(stored.error)}`);
 }
 
 export async function stockOf(sku: string): Promise<StockLevel> {
   const { inventory } = await clientsFor('admin');
-  const read = await inventory.GET('/{sku}', { params: { path: { sku } } });
+  const read = await inventory.GET('/inventory/{sku}', { params: { path: { sku } } });
   if (!read.data) throw new Error(`GET /inventory/${sku} answered ${read.response.status}: ${JSON.stringify(read.error)}`);
   return read.data;
 }
@@ -112,7 +112,7 @@ export async function putInBasket(customer: Caller, sku: string, quantity: numbe
   const { basket } = await clientsFor(customer);
   const answer = await waitFor(
     `basket's read model to know ${sku}`,
-    () => basket.PUT('/items/{sku}', { params: { path: { sku } }, body: { quantity } }),
+    () => basket.PUT('/basket/items/{sku}', { params: { path: { sku } }, body: { quantity } }),
     (response) => response.response.status !== 422,
   );
   if (!answer.data) throw new Error(`PUT /basket/items/${sku} answered ${answer.response.status}: ${JSON.stringify(answer.error)}`);
@@ -122,7 +122,7 @@ export async function putInBasket(customer: Caller, sku: string, quantity: numbe
 /** Checks out (202 expected) and returns the orderId. */
 export async function checkout(customer: Caller, paymentToken: string, idempotencyKey: string = randomUUID()): Promise<string> {
   const { basket } = await clientsFor(customer);
-  const answer = await basket.POST('/checkout', {
+  const answer = await basket.POST('/basket/checkout', {
     params: { header: { 'Idempotency-Key': idempotencyKey } },
     body: { paymentToken, shippingAddress: address },
   });
@@ -139,7 +139,7 @@ export async function settledOrder(customer: Caller, orderId: string, timeoutMs 
   const { order } = await clientsFor(customer);
   const read = await waitFor(
     `order ${orderId} to settle`,
-    () => order.GET('/{orderId}', { params: { path: { orderId } } }),
+    () => order.GET('/orders/{orderId}', { params: { path: { orderId } } }),
     (answer) => answer.data !== undefined && FINAL.has(answer.data.status),
     { timeoutMs },
   );

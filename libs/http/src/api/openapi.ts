@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { GatewayErrorSchema, ProblemDetailsSchema } from './problem-schema';
-import { RESPONSE_HEADERS, type ApiSpec, type ProblemStatus, type ResponseHeaderName, type RouteSpec } from './routes';
+import { RESPONSE_HEADERS, type ApiInfo, type ApiSpec, type ProblemStatus, type ResponseHeaderName, type RouteSpec } from './routes';
 
 /** A JSON Schema / OpenAPI object, as the document holds it. */
 type Json = Record<string, unknown>;
@@ -45,6 +45,13 @@ const PROBLEM_TEXT: Readonly<Record<ProblemStatus | 500 | 502 | 504, string>> = 
   502: 'The function failed (crashed, or answered something API Gateway cannot use): API Gateway answers `{"message"}`.',
   504: 'The function did not answer in time: API Gateway answers `{"message"}`.',
 };
+
+/**
+ * A route's path in the document: on the shop's API domain, its service's base path first (`/{sku}`
+ * of product → `/products/{sku}`; the service root `/` → `/products`), as clients call it.
+ */
+export const documentPath = (info: Pick<ApiInfo, 'basePath'>, path: string): string =>
+  path === '/' ? info.basePath : `${info.basePath}${path}`;
 
 /** A zod schema as JSON Schema draft 2020-12 (OpenAPI 3.1's dialect), without its `$schema`. */
 export const jsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output'): Json => {
@@ -162,16 +169,16 @@ export const openApiDocument = (api: ApiSpec): OpenApiDocument => {
   const requestBodies = new Set(Object.values(routes).flatMap((route) => (route.body ? [route.body] : [])));
   const paths: Record<string, Record<string, Json>> = {};
   for (const [id, route] of Object.entries(routes)) {
-    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(id, route, info.service);
+    (paths[documentPath(info, route.path)] ??= {})[route.method.toLowerCase()] = operation(id, route, info.service);
   }
   return {
     openapi: '3.1.0',
     info: { title: info.title, version: info.version, description: info.description },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [
-      { url: `${LOCAL_CLOUD_URL}${info.basePath}`, description: 'The local cloud (`npm start`)' },
+      { url: LOCAL_CLOUD_URL, description: 'The local cloud (`npm start`)' },
       {
-        url: `https://{apiDomain}${info.basePath}`,
+        url: 'https://{apiDomain}',
         description: "The shop's API domain of a deployed stage (apiDomain: the platform's, in SSM)",
         variables: {
           apiDomain: { default: 'api.example.com' },
