@@ -70,6 +70,7 @@ export class CloudRuntime {
       delivery: this.destinations.targetDelivery(),
       logger: this.logger,
       retryDelayScale: this.retryDelayScale,
+      scheduleSpeed: this.options.scheduleSpeed,
     });
     this.faults = new FaultRegistry({ logger: this.logger });
     this.sfn = this.createStepFunctions();
