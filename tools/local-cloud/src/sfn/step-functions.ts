@@ -648,7 +648,11 @@ export class StepFunctions {
     });
     this.append(execution, 'TaskStarted', { taskStartedEventDetails: details });
     // The library gives up on the task after TimeoutSeconds (60 by default): so does the token.
-    const timeout = setTimeout(() => issued.cancel(), (state.TimeoutSeconds ?? LIBRARY_TASK_TIMEOUT_SECONDS) * 1000);
+    const timeout = setTimeout(() => issued.cancel('the state timed out'), (state.TimeoutSeconds ?? LIBRARY_TASK_TIMEOUT_SECONDS) * 1000);
+    // A stopped execution's task is abandoned: its token is no longer valid.
+    const stopped = setInterval(() => execution.ended && issued.cancel('the execution has stopped'), 100);
+    timeout.unref();
+    stopped.unref();
     try {
       const submitted = await this.submit(execution, service, action, parameters, stateName);
       this.append(execution, 'TaskSubmitted', { taskSubmittedEventDetails: { ...details, output: JSON.stringify(submitted) } });
@@ -664,6 +668,7 @@ export class StepFunctions {
       throw new TaskError(failure.name, failure.message);
     } finally {
       clearTimeout(timeout);
+      clearInterval(stopped);
       issued.cancel();
     }
   }

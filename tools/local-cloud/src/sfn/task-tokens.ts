@@ -31,8 +31,8 @@ export interface IssuedToken {
   token: string;
   /** Settles with SendTaskSuccess's output (parsed), or rejects with SendTaskFailure's error or States.HeartbeatTimeout. */
   result: Promise<unknown>;
-  /** The task is over another way (the execution stopped, the state timed out): the token is no longer valid. */
-  cancel(): void;
+  /** The task is over another way (the execution stopped, the state timed out): the token is no longer valid, `result` rejects. */
+  cancel(reason?: string): void;
 }
 
 /** Tokens that are done are remembered (bounded) so that a late call answers TaskTimedOut rather than TaskDoesNotExist. */
@@ -57,7 +57,15 @@ export class TaskTokens {
     });
     // A task abandoned with its execution leaves nobody to catch the rejection.
     result.catch(() => undefined);
-    return { token, result, cancel: () => this.finish(token) };
+    return {
+      token,
+      result,
+      cancel: (reason = 'the task is over') => {
+        const waiter = this.waiting.get(token);
+        this.finish(token);
+        waiter?.reject(new TaskCallbackFailure('States.Runtime', reason));
+      },
+    };
   }
 
   /** SendTaskSuccess: `output` is JSON text. */
@@ -90,10 +98,12 @@ export class TaskTokens {
   private arm(token: string, waiter: Waiter): void {
     clearTimeout(waiter.timer);
     if (waiter.heartbeatMs === undefined) return;
+    const heartbeatMs = waiter.heartbeatMs;
     waiter.timer = setTimeout(() => {
       this.finish(token);
-      waiter.reject(new TaskCallbackFailure('States.HeartbeatTimeout', `no heartbeat for ${waiter.heartbeatMs! / 1000} seconds`));
-    }, waiter.heartbeatMs);
+      waiter.reject(new TaskCallbackFailure('States.HeartbeatTimeout', `no heartbeat for ${heartbeatMs / 1000} seconds`));
+    }, heartbeatMs);
+    waiter.timer.unref();
   }
 
   private lookup(token: string): Waiter {
