@@ -90,11 +90,6 @@ export class TaskTokens {
     this.arm(token, waiter);
   }
 
-  /** How many tasks wait for their token now. */
-  get pending(): number {
-    return this.waiting.size;
-  }
-
   private arm(token: string, waiter: Waiter): void {
     clearTimeout(waiter.timer);
     if (waiter.heartbeatMs === undefined) return;
