@@ -91,7 +91,21 @@ const parentSync = parent('parent-sync', 'arn:aws:states:::states:startExecution
 const parentSync2 = parent('parent-sync2', 'arn:aws:states:::states:startExecution.sync:2');
 const parentAsync = parent('parent-async', 'arn:aws:states:::states:startExecution');
 
+/** One StepFunctions for the file (compiling the definitions is the slow part); the tokens and calls are cleared per test. */
+let shared: ReturnType<typeof create> | undefined;
+beforeAll(() => {
+  shared = create();
+}, 60_000);
+
 function subject() {
+  if (!shared) throw new Error('beforeAll did not run');
+  shared.tokens.length = 0;
+  shared.invokeFunction.mockClear();
+  shared.integration.mockClear();
+  return shared;
+}
+
+function create() {
   const tokens: string[] = [];
   const invokeFunction = jest.fn(async (...[, payload]: [string, unknown, InvokeOptions]): Promise<InvokeOutcome> => {
     tokens.push(String((payload as { token: string }).token));
