@@ -3,7 +3,7 @@
  * machine asks a function for an approval (`lambda:invoke.waitForTaskToken`: the function answers
  * with SendTaskSuccess or SendTaskFailure through the local SFN endpoint), hands a job to a queue
  * (`sqs:sendMessage.waitForTaskToken`: a queue consumer answers), then runs a child state machine
- * (`states:startExecution.sync:2`). Journey: a good order goes through all three with their results
+ * (`states:startExecution.sync:2`) and announces it (`events:putEvents`). Journey: a good order goes through all three with their results
  * in the output; a bad one fails with the error the function sent.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
@@ -96,9 +96,20 @@ beforeAll(async () => {
       resultSelector: { 'output.$': '$.Output', 'status.$': '$.Status' },
       resultPath: '$.child',
     });
+    const announce = new tasks.EventBridgePutEvents(stack, 'Announce', {
+      entries: [
+        {
+          detail: sfn.TaskInput.fromObject({ 'order.$': '$.order' }),
+          detailType: 'OrderApproved',
+          source: 'callbacks.demo',
+        },
+      ],
+      resultSelector: { 'failed.$': '$.FailedEntryCount', 'entries.$': '$.Entries' },
+      resultPath: '$.announced',
+    });
     new sfn.StateMachine(stack, 'Parent', {
       stateMachineName: 'callbacks-parent',
-      definitionBody: sfn.DefinitionBody.fromChainable(ask.next(enqueue).next(runChild)),
+      definitionBody: sfn.DefinitionBody.fromChainable(ask.next(enqueue).next(runChild).next(announce)),
     });
   });
   cloud = await startBuiltCloud({ assemblies: root, args: ['--no-prewarm'] });
@@ -118,6 +129,15 @@ afterAll(async () => {
 });
 
 describe('conformance: Step Functions .waitForTaskToken (Lambda, SQS) and a nested .sync:2 execution', () => {
+  it('names no Task as not emulated, at start-up or in /_local/resources', async () => {
+    const { stateMachines } = await cloud.local<{ stateMachines: { name: string; notEmulatedTasks?: unknown[] }[] }>('/_local/resources');
+    expect(stateMachines.map((machine) => [machine.name, machine.notEmulatedTasks ?? []]).sort()).toEqual([
+      ['callbacks-child', []],
+      ['callbacks-parent', []],
+    ]);
+    expect(cloud.output()).not.toMatch(/is not emulated locally/);
+  });
+
   it('a good order: approved by the function, worked by the queue consumer, doubled by the child state machine', async () => {
     const { executionArn } = await client.send(
       new StartExecutionCommand({ stateMachineArn: parentArn, input: JSON.stringify({ order: 'o-1' }) }),
@@ -129,6 +149,7 @@ describe('conformance: Step Functions .waitForTaskToken (Lambda, SQS) and a nest
       approval: { approved: 'o-1' },
       job: { done: 'o-1' },
       child: { output: { doubled: 42 }, status: 'SUCCEEDED' },
+      announced: { failed: 0, entries: [{ EventId: expect.any(String) }] },
     });
   });
 

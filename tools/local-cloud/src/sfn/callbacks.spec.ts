@@ -1,7 +1,7 @@
 import type { StateMachineDef } from '../assembly/model';
 import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import { memoryLogger } from '../log';
-import { SfnApiError, StepFunctions, type Execution } from './step-functions';
+import { SfnApiError, StepFunctions, taskResourceEmulated, type Execution } from './step-functions';
 
 const FN_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:approver';
 const QUEUE_URL = 'http://127.0.0.1:4566/000000000000/approvals';
@@ -254,5 +254,29 @@ describe('Step Functions nested executions (states:startExecution)', () => {
     expect(output).toEqual({ ExecutionArn: expect.stringContaining(':execution:child:'), StartDate: expect.any(Number) });
     await sfn.describeExecution(output.ExecutionArn).done;
     expect(sfn.describeExecution(output.ExecutionArn).output).toBe('{"doubled":6}');
+  });
+});
+
+describe('taskResourceEmulated (what start-up names as not emulated)', () => {
+  it.each([
+    ['arn:aws:lambda:us-east-1:000000000000:function:f', true],
+    ['arn:aws:states:::lambda:invoke', true],
+    ['arn:aws:states:::lambda:invoke.waitForTaskToken', true],
+    ['arn:aws:states:::sqs:sendMessage.waitForTaskToken', true],
+    ['arn:aws:states:::sns:publish.waitForTaskToken', true],
+    ['arn:aws:states:::dynamodb:putItem', true],
+    ['arn:aws:states:::states:startExecution', true],
+    ['arn:aws:states:::states:startExecution.sync', true],
+    ['arn:aws:states:::states:startExecution.sync:2', true],
+    ['arn:aws:states:::states:startExecution.waitForTaskToken', true],
+    ['arn:aws:states:::dynamodb:putItem.waitForTaskToken', false],
+    ['arn:aws:states:::ecs:runTask.sync', false],
+    ['arn:aws:states:::glue:startJobRun.sync', false],
+    ['arn:aws:states:::aws-sdk:s3:getObject', false],
+    ['arn:aws:states:::events:putEvents', true],
+    ['arn:aws:states:::events:putEvents.waitForTaskToken', true],
+    ['arn:aws:states:::events:putEvents.sync', false],
+  ])('%s: %s', (resource, emulated) => {
+    expect(taskResourceEmulated(resource)).toBe(emulated);
   });
 });

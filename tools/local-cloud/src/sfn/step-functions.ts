@@ -5,6 +5,7 @@ import { executionArn, functionNameOf } from '../assembly/naming';
 import type { ExecutionFaults } from '../faults/registry';
 import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
+import { integrationEmulated } from './service-integrations';
 import { TaskCallbackFailure, TaskTokenError, TaskTokens } from './task-tokens';
 
 /** An error the Step Functions API answers (`__type` in the JSON protocol). */
@@ -753,7 +754,7 @@ const withoutUndefined = (value: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
 
 function serviceErrorPrefix(service: string): string {
-  return { dynamodb: 'DynamoDB', sns: 'SNS', sqs: 'SQS' }[service] ?? service;
+  return { dynamodb: 'DynamoDB', sns: 'SNS', sqs: 'SQS', events: 'EventBridge' }[service] ?? service;
 }
 
 function correlationIdIn(input: unknown): string | undefined {
@@ -762,6 +763,26 @@ function correlationIdIn(input: unknown): string | undefined {
 }
 
 type States = Record<string, Record<string, unknown>>;
+
+/**
+ * Whether a Task `Resource` runs locally: a function ARN, `lambda:invoke` (and its callback),
+ * `states:startExecution` (plain, `.sync`, `.sync:2`, callback), and the emulators' integrations
+ * (request-response; SNS and SQS also as callbacks).
+ */
+export function taskResourceEmulated(resource: string): boolean {
+  if (LAMBDA_ARN.test(resource) || LAMBDA_INVOKE.test(resource)) return true;
+  const match = SERVICE_INTEGRATION.exec(resource);
+  if (!match) return false;
+  const [, service, action, mode] = match;
+  if (service === 'states' && action === 'startExecution') return true;
+  if (mode === '.waitForTaskToken')
+    return (
+      (service === 'sns' && action === 'publish') ||
+      (service === 'sqs' && action === 'sendMessage') ||
+      (service === 'events' && action === 'putEvents')
+    );
+  return mode === undefined && integrationEmulated(service, action);
+}
 
 /** Every Task state, including those inside Parallel branches and Map iterators. */
 export function* taskStates(definition: Record<string, unknown>): Generator<[string, TaskState]> {
