@@ -10,6 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { assembliesFolder, keepOutput, startBuiltCloud, synthApp, type BuiltCloud } from '../testing/built-cloud';
 
 const LAYERS = join(__dirname, '../../fixtures/conformance/layers');
+const PUBLIC_LAYER = 'arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsTypeScriptV2:1';
 
 const HANDLER = `
 const { greet } = require('greeting');
@@ -44,6 +45,13 @@ beforeAll(async () => {
       layers: [layer('greeting-v1'), layer('greeting-v2')],
     });
     new apigateway.LambdaRestApi(stack, 'GreeterApi', { handler: fn });
+    // A layer no stack here declares (a public one, by ARN): named at start-up, the function still starts.
+    new lambda.Function(stack, 'WithPublicLayer', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => 1;'),
+      layers: [lambda.LayerVersion.fromLayerVersionArn(stack, 'Public', PUBLIC_LAYER)],
+    });
   });
   cloud = await startBuiltCloud({ assemblies: root });
   const [api] = await cloud.local<{ basePath: string }[]>('/_local/routes');
@@ -63,6 +71,17 @@ describe('conformance: Lambda layers', () => {
     expect(resources.layers).toHaveLength(2);
     const greeter = resources.functions.find((fn) => fn.name.startsWith('greeter-Greeter'));
     expect(greeter?.layers).toEqual(resources.layers.map((layer) => layer.arn));
+  });
+
+  it('names a layer no loaded stack declares, once', () => {
+    expect(
+      cloud
+        .output()
+        .split('\n')
+        .filter((line) => line.includes(PUBLIC_LAYER)),
+    ).toEqual([
+      expect.stringMatching(/warn +greeter\/WithPublicLayer\w*: layer \S+ is declared by no loaded stack \(not on the module path\)$/),
+    ]);
   });
 
   it('resolves the layers’ modules as Lambda’s NODE_PATH does, the later layer winning', async () => {

@@ -116,6 +116,9 @@ describe('conformance: runtimes', () => {
     // Through the API: API Gateway's answer to a failed function, and the log line names why.
     const response = await fetch(`${stageUrl}/python`);
     expect(response.status).toBe(502);
-    expect(cloud.output()).toMatch(/Runtime\.NotServedLocally — polyglot-python is not served/);
+    const line = /GET \/_api\/\w+\/prod\/python 502 .*Runtime\.NotServedLocally: polyglot-python is not served by the local cloud/;
+    // The access line is printed as the answer leaves: wait for it (bounded).
+    for (let tries = 0; tries < 40 && !line.test(cloud.output()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(cloud.output()).toMatch(line);
   });
 });
