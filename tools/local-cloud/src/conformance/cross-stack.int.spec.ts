@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Stack } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -29,6 +29,7 @@ exports.handler = async (event) => {
 let cloud: BuiltCloud;
 let root: string;
 let stageUrl: string;
+let auditUrl: string;
 
 interface TableListing {
   service: string;
@@ -39,6 +40,8 @@ beforeAll(async () => {
   root = synthApp(assembliesFolder('conformance-cross-stack'), 'notes', (app) => {
     const data = new Stack(app, 'DataStack', { stackName: 'notes-data' });
     const table = new dynamodb.Table(data, 'Notes', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    // An export by name, for another app (another assembly) to import.
+    new CfnOutput(data, 'NotesTableName', { value: table.tableName, exportName: 'notes-table-name' });
     const api = new Stack(app, 'ApiStack', { stackName: 'notes-api' });
     const fn = new lambda.Function(api, 'NotesFn', {
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -52,9 +55,23 @@ beforeAll(async () => {
     note.addMethod('GET', new apigateway.LambdaIntegration(fn));
     note.addMethod('PUT', new apigateway.LambdaIntegration(fn));
   });
+  // A second app, synthesized on its own (its own assembly, loaded before `notes`): it imports the export by name.
+  synthApp(root, 'audit', (app) => {
+    const stack = new Stack(app, 'AuditStack', { stackName: 'audit' });
+    const fn = new lambda.Function(stack, 'AuditFn', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(HANDLER),
+      environment: { TABLE_NAME: Fn.importValue('notes-table-name') },
+    });
+    const api = new apigateway.RestApi(stack, 'AuditApi');
+    api.root.addResource('notes').addResource('{id}').addMethod('GET', new apigateway.LambdaIntegration(fn));
+  });
   cloud = await startBuiltCloud({ assemblies: root });
-  const [api] = await cloud.local<{ basePath: string }[]>('/_local/routes');
-  stageUrl = `${cloud.base}/${api.basePath}`;
+  const routes = await cloud.local<{ service: string; basePath: string }[]>('/_local/routes');
+  const urlOf = (service: string) => `${cloud.base}/${routes.find((route) => route.service === service)?.basePath}`;
+  stageUrl = urlOf('notes');
+  auditUrl = urlOf('audit');
 }, 90_000);
 
 afterAll(async () => {
@@ -85,5 +102,13 @@ describe('conformance: cross-stack references (Fn::ImportValue)', () => {
     expect(tables.map((table) => table.tableName)).toEqual([body.table]);
     const page = await cloud.local<{ items: Record<string, unknown>[] }>(`/_local/tables/${encodeURIComponent(body.table)}`);
     expect(page.items).toEqual([{ id: 'n1', text: 'hello' }]);
+  });
+
+  it('serves an import from another app’s assembly (loaded first) by export name', async () => {
+    const get = await fetch(`${auditUrl}/notes/n1`);
+    expect(get.status).toBe(200);
+    expect(await get.json()).toEqual(
+      expect.objectContaining({ id: 'n1', text: 'hello', table: expect.stringMatching(/^notes-data-Notes/) }),
+    );
   });
 });

@@ -38,13 +38,23 @@ beforeAll(async () => {
         code: lambda.Code.fromAsset(join(LAYERS, id)),
         compatibleRuntimes: [lambda.Runtime.NODEJS_24_X],
       });
+    const greetingV1 = layer('greeting-v1');
+    const greetingV2 = layer('greeting-v2');
     const fn = new lambda.Function(stack, 'Greeter', {
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline(HANDLER),
-      layers: [layer('greeting-v1'), layer('greeting-v2')],
+      layers: [greetingV1, greetingV2],
     });
-    new apigateway.LambdaRestApi(stack, 'GreeterApi', { handler: fn });
+    const api = new apigateway.LambdaRestApi(stack, 'GreeterApi', { handler: fn, proxy: false });
+    api.root.addResource('hello').addMethod('GET');
+    const esm = new lambda.Function(stack, 'EsmGreeter', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(join(LAYERS, 'esm-function')),
+      layers: [greetingV1, greetingV2],
+    });
+    api.root.addResource('esm').addMethod('GET', new apigateway.LambdaIntegration(esm));
     // A layer no stack here declares (a public one, by ARN): named at start-up, the function still starts.
     new lambda.Function(stack, 'WithPublicLayer', {
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -71,6 +81,12 @@ describe('conformance: Lambda layers', () => {
     expect(resources.layers).toHaveLength(2);
     const greeter = resources.functions.find((fn) => fn.name.startsWith('greeter-Greeter'));
     expect(greeter?.layers).toEqual(resources.layers.map((layer) => layer.arn));
+  });
+
+  it('maps an ES module import by its /opt path to the merged layers', async () => {
+    const response = await fetch(`${stageUrl}/esm`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ esm: 'Hello, esm (greeting v2)' });
   });
 
   it('names a layer no loaded stack declares, once', () => {
