@@ -7,6 +7,8 @@
 import { Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { assembliesFolder, keepOutput, startBuiltCloud, synthApp, type BuiltCloud } from '../testing/built-cloud';
 
 let cloud: BuiltCloud;
@@ -23,6 +25,7 @@ beforeAll(async () => {
     const api = new apigateway.RestApi(stack, 'MixedApi');
     api.root.addResource('ok').addMethod('GET', new apigateway.LambdaIntegration(fn));
     api.root.addResource('upstream').addMethod('GET', new apigateway.HttpIntegration('https://example.com/'));
+    new sns.Topic(stack, 'Alerts').addSubscription(new subscriptions.EmailSubscription('ops@example.com'));
     api.root
       .addResource('iam')
       .addMethod('GET', new apigateway.LambdaIntegration(fn), { authorizationType: apigateway.AuthorizationType.IAM });
@@ -46,11 +49,20 @@ describe('conformance: nothing silent', () => {
     ]);
   });
 
+  it('names a subscription whose protocol it does not deliver', () => {
+    expect(cloud.output()).toMatch(/warn +.*mixed\/Alerts\w*.*protocol email is not emulated/);
+  });
+
   it('lists them under notServed in /_local/resources', async () => {
     const { notServed } = await cloud.local<{ notServed: { kind: string; name: string; reason: string }[] }>('/_local/resources');
     expect(notServed).toEqual([
       expect.objectContaining({ kind: 'route', name: 'GET /upstream of MixedApi', reason: 'HTTP_PROXY integration is not emulated' }),
       expect.objectContaining({ kind: 'route', name: 'GET /iam of MixedApi', reason: 'AWS_IAM authorization is not emulated' }),
+      expect.objectContaining({
+        kind: 'subscription',
+        name: expect.stringContaining('(email ops@example.com)'),
+        reason: 'protocol email is not emulated',
+      }),
     ]);
   });
 

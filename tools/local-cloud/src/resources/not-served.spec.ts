@@ -65,12 +65,30 @@ describe('not served (nothing silent)', () => {
       notServed: 'runtime python3.12 is not run locally',
     } as FunctionDef;
     const node = { service: 'demo', stackName: 'demo-stack', logicalId: 'Js', name: 'js' } as FunctionDef;
-    const model = { restApis: [api], functions: [node, python] } as unknown as CloudModel;
-    expect(notServedItems(model).map(({ kind, name }) => `${kind} ${name}`)).toEqual([
-      'route PUT /things of DemoApi',
-      'route DELETE /things of DemoApi',
-      'route PATCH /things of DemoApi',
-      'function py',
+    const model = {
+      restApis: [api],
+      functions: [node, python],
+      eventSourceMappings: [
+        { logicalId: 'FromQueue', kind: 'sqs', eventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:q', functionName: 'js' },
+        {
+          logicalId: 'FromKafka',
+          kind: 'unsupported',
+          eventSourceArn: 'arn:aws:kafka:us-east-1:000000000000:cluster/c',
+          functionName: 'js',
+        },
+      ],
+      subscriptions: [
+        { logicalId: 'ToQueue', protocol: 'sqs', endpoint: 'arn:aws:sqs:us-east-1:000000000000:q' },
+        { logicalId: 'ToMail', protocol: 'email', endpoint: 'ops@example.com' },
+      ],
+    } as unknown as CloudModel;
+    expect(notServedItems(model).map(({ kind, name, reason }) => `${kind} ${name}: ${reason}`)).toEqual([
+      'route PUT /things of DemoApi: HTTP integration is not emulated',
+      'route DELETE /things of DemoApi: AWS_IAM authorization is not emulated',
+      'route PATCH /things of DemoApi: the API key is not checked',
+      'function py: runtime python3.12 is not run locally',
+      'event-source-mapping FromKafka (arn:aws:kafka:us-east-1:000000000000:cluster/c → js): this event source is not emulated',
+      'subscription ToMail (email ops@example.com): protocol email is not emulated',
     ]);
   });
 });

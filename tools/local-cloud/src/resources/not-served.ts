@@ -10,7 +10,7 @@ declare module './kind' {
 
 /** One thing a template declares that the local cloud reads but cannot serve (named at start-up and in `/_local/resources`). */
 export interface NotServedItem {
-  kind: 'route' | 'function';
+  kind: 'route' | 'function' | 'event-source-mapping' | 'subscription';
   service: string;
   stackName: string;
   /** `GET /things` of `<api>`, or the function's name. */
@@ -43,7 +43,10 @@ export function warnMethodsNotServed(api: RestApiDef, warn: (reason: string) => 
   }
 }
 
-/** Everything in the model that is read but not served: REST methods and functions (other kinds name theirs in their own part). */
+/** SNS protocols the local cloud delivers (others are warned about when the subscription is applied). */
+const DELIVERED_PROTOCOLS = new Set(['sqs', 'lambda']);
+
+/** Everything in the model that is read but not served: REST methods, functions, event source mappings, SNS subscriptions. */
 export function notServedItems(model: CloudModel): NotServedItem[] {
   const routes = model.restApis.flatMap((api) =>
     api.methods.flatMap((method) => {
@@ -75,7 +78,35 @@ export function notServedItems(model: CloudModel): NotServedItem[] {
         ]
       : [],
   );
-  return [...routes, ...functions];
+  const mappings = model.eventSourceMappings.flatMap((mapping) =>
+    mapping.kind === 'unsupported'
+      ? [
+          {
+            kind: 'event-source-mapping' as const,
+            service: mapping.service,
+            stackName: mapping.stackName,
+            name: `${mapping.logicalId} (${mapping.eventSourceArn} → ${mapping.functionName})`,
+            reason: 'this event source is not emulated',
+            answers: 'nothing is polled',
+          },
+        ]
+      : [],
+  );
+  const subscriptions = model.subscriptions.flatMap((subscription) =>
+    DELIVERED_PROTOCOLS.has(subscription.protocol)
+      ? []
+      : [
+          {
+            kind: 'subscription' as const,
+            service: subscription.service,
+            stackName: subscription.stackName,
+            name: `${subscription.logicalId} (${subscription.protocol} ${subscription.endpoint})`,
+            reason: `protocol ${subscription.protocol} is not emulated`,
+            answers: 'nothing is delivered',
+          },
+        ],
+  );
+  return [...routes, ...functions, ...mappings, ...subscriptions];
 }
 
 /**
