@@ -201,7 +201,11 @@ export class Gateway {
       claims = result.claims;
     } else if (method.authorizationType !== 'NONE') {
       return {
-        answer: json(403, { message: 'Forbidden' }, gatewayHeaders),
+        answer: json(
+          403,
+          { message: 'Forbidden', localCloud: `${method.authorizationType} authorization is not emulated` },
+          gatewayHeaders,
+        ),
         note: `(${method.authorizationType} authorization is not emulated)`,
       };
     }
@@ -218,7 +222,7 @@ export class Gateway {
     }
     if (integration.type !== 'AWS_PROXY') {
       return {
-        answer: json(500, { message: 'Internal server error' }, gatewayHeaders),
+        answer: json(500, { message: 'Internal server error', localCloud: `${integration.description} is not emulated` }, gatewayHeaders),
         note: `(${integration.description} is not emulated)`,
       };
     }

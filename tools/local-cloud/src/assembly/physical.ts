@@ -91,6 +91,10 @@ const rules: Record<string, PhysicalRule> = {
       'SnapStartResponse.ApplyOn': () => 'None',
     },
   },
+  'AWS::Lambda::LayerVersion': {
+    name: named('LayerName', 140),
+    ref: (_c, name) => arn('lambda', `layer:${name}:1`),
+  },
   'AWS::Lambda::EventSourceMapping': {
     name: (ctx) => stableUuid(seed(ctx)),
     attributes: { Id: (_c, name) => name },

@@ -2,6 +2,7 @@ import type { AssemblyStack } from '../assembly/cloud-assembly';
 import { UnresolvedError, type StackResolver } from '../assembly/intrinsics';
 import { functionNameOf, userPoolIdOf } from '../assembly/naming';
 import { readEach, resourceKind, type ResourceBase } from './kind';
+import { warnMethodsNotServed } from './not-served';
 
 declare module './kind' {
   interface ModelDefs {
@@ -67,10 +68,12 @@ export const restApis = resourceKind<'restApis', RestApiDef, RestApiDef[]>({
   read: (context) =>
     readEach(
       context,
-      (logicalId) =>
-        readRestApi(context.stack, context.resolver, logicalId, context.base(logicalId), (reason) =>
-          context.warn(`${context.stack.stackName}/${logicalId}: ${reason}`),
-        ),
+      (logicalId) => {
+        const warn = (reason: string) => context.warn(`${context.stack.stackName}/${logicalId}: ${reason}`);
+        const api = readRestApi(context.stack, context.resolver, logicalId, context.base(logicalId), warn);
+        warnMethodsNotServed(api, warn);
+        return api;
+      },
       ['AWS::ApiGateway::RestApi'],
     ),
   apply: async (defs, { runtime, service }) => {
