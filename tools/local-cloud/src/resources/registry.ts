@@ -3,6 +3,7 @@ import { userPools } from './cognito';
 import { eventSourceMappings } from './event-source-mappings';
 import { eventBuses, rules } from './event-rules';
 import { functionUrls } from './function-urls';
+import { httpApis } from './http-apis';
 import { eventInvokeConfigs, functions } from './functions';
 import type { ModelDefs, ResourceBase, ResourceKind } from './kind';
 import { queues } from './queues';
@@ -25,6 +26,7 @@ export const RESOURCE_KINDS = [
   eventInvokeConfigs,
   functionUrls,
   restApis,
+  httpApis,
   stateMachines,
   queues,
   topics,
