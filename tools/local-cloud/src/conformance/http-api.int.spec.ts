@@ -47,6 +47,16 @@ exports.handler = async (event) => ({
   context: { who: 'gate', route: event.routeKey, identity: event.identitySource.join('|') },
 });`;
 
+const POLICY = `
+exports.handler = async (event) => ({
+  principalId: 'user-1',
+  policyDocument: {
+    Version: '2012-10-17',
+    Statement: [{ Action: 'execute-api:Invoke', Effect: event.headers.authorization === 'allow' ? 'Allow' : 'Deny', Resource: event.methodArn }],
+  },
+  context: { plan: 'gold', version: event.version },
+});`;
+
 let cloud: BuiltCloud;
 let api: string;
 
@@ -66,6 +76,7 @@ beforeAll(async () => {
     });
     const echo = new lambda.Function(stack, 'Echo', code(ECHO));
     const gate = new lambda.Function(stack, 'Gate', code(GATE));
+    const policy = new lambda.Function(stack, 'Policy', code(POLICY));
     const pool = new cognito.UserPool(stack, 'Users');
     const client = pool.addClient('Web');
     const httpApi = new apigwv2.HttpApi(stack, 'Api', {
@@ -98,6 +109,14 @@ beforeAll(async () => {
       integration,
       authorizer: new HttpLambdaAuthorizer('Gate', gate, { responseTypes: [HttpLambdaResponseType.SIMPLE] }),
     });
+    httpApi.addRoutes({
+      path: '/policy',
+      methods: [apigwv2.HttpMethod.GET],
+      integration,
+      // IAM policy responses (CDK's default), payload 1.0
+      authorizer: new HttpLambdaAuthorizer('PolicyGate', policy),
+    });
+    httpApi.addStage('Beta', { stageName: 'beta', autoDeploy: true });
   });
   cloud = await startBuiltCloud({ assemblies: root });
   const [table] = await cloud.local<RouteTable[]>('/_local/routes');
@@ -159,22 +178,31 @@ const token = async (username: string): Promise<string> => {
 };
 
 describe('conformance: HTTP API (aws-apigatewayv2) with Lambda integrations and authorizers', () => {
-  it('lists the $default stage and its routes in /_local/routes', async () => {
-    expect(await cloud.local<RouteTable[]>('/_local/routes')).toEqual([
-      {
-        service: 'hello',
-        basePath: expect.stringMatching(/^_api\/[a-z0-9]{10}$/),
-        methods: [
-          { httpMethod: '$default', resourcePath: '/', authorizationType: 'NONE' },
-          { httpMethod: 'ANY', resourcePath: '/{proxy+}', authorizationType: 'NONE' },
-          { httpMethod: 'GET', resourcePath: '/gated', authorizationType: 'CUSTOM' },
-          { httpMethod: 'GET', resourcePath: '/items/{id}', authorizationType: 'NONE' },
-          { httpMethod: 'GET', resourcePath: '/me', authorizationType: 'JWT' },
-          { httpMethod: 'GET', resourcePath: '/v1/{id}', authorizationType: 'NONE' },
-        ],
-      },
+  it('lists the $default stage and the beta stage with their routes in /_local/routes, and the banner', async () => {
+    const methods = [
+      { httpMethod: '$default', resourcePath: '/', authorizationType: 'NONE' },
+      { httpMethod: 'ANY', resourcePath: '/{proxy+}', authorizationType: 'NONE' },
+      { httpMethod: 'GET', resourcePath: '/gated', authorizationType: 'CUSTOM' },
+      { httpMethod: 'GET', resourcePath: '/items/{id}', authorizationType: 'NONE' },
+      { httpMethod: 'GET', resourcePath: '/me', authorizationType: 'JWT' },
+      { httpMethod: 'GET', resourcePath: '/policy', authorizationType: 'CUSTOM' },
+      { httpMethod: 'GET', resourcePath: '/v1/{id}', authorizationType: 'NONE' },
+    ];
+    const routes = await cloud.local<RouteTable[]>('/_local/routes');
+    expect(routes).toEqual([
+      { service: 'hello', basePath: expect.stringMatching(/^_api\/[a-z0-9]{10}$/), methods },
+      { service: 'hello', basePath: `${routes[0].basePath}/beta`, methods },
     ]);
-    expect(cloud.output()).toContain(`${api}`);
+    expect(cloud.output()).toContain(`hello      ${api}\n`);
+    expect(cloud.output()).toMatch(new RegExp(`/${routes[0].basePath}/items/\\{id\\} +public: GET`));
+  });
+
+  it('serves a named stage under its name: rawPath with the stage, stage in the context', async () => {
+    const answer = await get('/beta/items/5');
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual(
+      expect.objectContaining({ routeKey: 'GET /items/{id}', rawPath: '/beta/items/5', stage: 'beta', pathParameters: { id: '5' } }),
+    );
   });
 
   it('routes a path parameter with payload 2.0 and answers a result without statusCode as 200 JSON', async () => {
@@ -265,6 +293,14 @@ describe('conformance: HTTP API (aws-apigatewayv2) with Lambda integrations and 
     expect(allowed.json?.authorizer).toEqual({ lambda: { who: 'gate', route: 'GET /gated', identity: 'let-me-in' } });
   });
 
+  it("evaluates a Lambda authorizer's IAM policy (payload 1.0): Deny 403, Allow with its context", async () => {
+    expect((await get('/policy')).status).toBe(401);
+    expect((await get('/policy', { headers: { authorization: 'deny' } })).status).toBe(403);
+    const allowed = await get('/policy', { headers: { authorization: 'allow' } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.json?.authorizer).toEqual({ lambda: { plan: 'gold', version: '1.0' } });
+  });
+
   it('answers CORS preflights itself and adds the CORS headers to answers for an allowed origin', async () => {
     const preflight = await fetch(`${api}/me`, {
       method: 'OPTIONS',
@@ -295,7 +331,16 @@ describe('conformance: HTTP API (aws-apigatewayv2) with Lambda integrations and 
     const resources = await cloud.local<{ httpApis: { name: string; stages: { name: string; url: string }[]; routes: unknown[] }[] }>(
       '/_local/resources',
     );
-    expect(resources.httpApis).toEqual([expect.objectContaining({ name: 'Api', stages: [{ name: '$default', url: api }], cors: true })]);
-    expect(resources.httpApis[0].routes).toHaveLength(6);
+    expect(resources.httpApis).toEqual([
+      expect.objectContaining({
+        name: 'Api',
+        stages: [
+          { name: '$default', url: api },
+          { name: 'beta', url: `${api}/beta` },
+        ],
+        cors: true,
+      }),
+    ]);
+    expect(resources.httpApis[0].routes).toHaveLength(7);
   });
 });

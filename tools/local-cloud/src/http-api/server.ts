@@ -22,6 +22,27 @@ export interface HttpApiServerOptions {
   publicKey: () => CryptoKey | undefined;
 }
 
+/** What an authorizer let through: a JWT's claims and scopes, or a Lambda authorizer's context. */
+interface Authorized {
+  jwt?: { claims: Record<string, string>; scopes: string[] | null };
+  lambda?: { context: Record<string, unknown>; principalId?: string };
+}
+
+/**
+ * `requestContext.authorizer` in the integration's payload format: 2.0 has `jwt: {claims, scopes}`
+ * or `lambda: {...context}`; 1.0 has `claims` and `scopes` (null without a JWT), or the Lambda
+ * authorizer's context with its `principalId`.
+ */
+function authorizerField(authorized: Authorized, payloadFormatVersion: '1.0' | '2.0'): Record<string, unknown> | undefined {
+  if (payloadFormatVersion === '2.0') {
+    if (authorized.jwt) return { jwt: authorized.jwt };
+    return authorized.lambda ? { lambda: authorized.lambda.context } : undefined;
+  }
+  if (authorized.lambda)
+    return { ...authorized.lambda.context, ...(authorized.lambda.principalId ? { principalId: authorized.lambda.principalId } : {}) };
+  return { claims: authorized.jwt?.claims ?? null, scopes: authorized.jwt?.scopes ?? null };
+}
+
 /** The gateway's answer, with a note for its log line. */
 type Answer = HttpAnswer & { note?: string };
 
@@ -96,10 +117,10 @@ export class HttpApiServer {
     const authorized = await this.authorize(route.authorizationType, route.authorizer, route.scopes, seen, header, match, context);
     if ('statusCode' in authorized)
       return cors({ ...authorized, headers: [...gatewayHeaders, ...(authorized.headers as [string, string][])] });
-    context.authorizer = authorized.authorizer;
-
     const integration = route.integration;
-    if (!integration || integration.type !== 'AWS_PROXY') {
+    if (!integration) return cors(message(404, 'Not Found', gatewayHeaders));
+    context.authorizer = authorizerField(authorized, integration.type === 'AWS_PROXY' ? integration.payloadFormatVersion : '2.0');
+    if (integration.type !== 'AWS_PROXY') {
       const what = integration?.type === 'UNSUPPORTED' ? integration.description : 'the integration';
       return cors(message(500, `${what} is not emulated by the local cloud`, gatewayHeaders, `(${what} is not emulated)`));
     }
@@ -146,14 +167,14 @@ export class HttpApiServer {
     header: (name: string) => string | undefined,
     match: HttpRouteMatch,
     context: HttpApiEventContext,
-  ): Promise<Answer | { authorizer?: Record<string, unknown> }> {
+  ): Promise<Answer | Authorized> {
     if (type === 'NONE') return {};
     if (type === 'JWT' && authorizer?.type === 'JWT') {
       const source =
         /^\$request\.header\.(.+)$/.exec(authorizer.identitySource[0] ?? '$request.header.Authorization')?.[1] ?? 'Authorization';
       const result = await authorizeJwt(authorizer, header(source.toLowerCase()), scopes, this.options.publicKey());
       if (!result.ok) return message(result.statusCode, result.message, [], `(JWT authorizer ${authorizer.name}: ${result.reason})`);
-      return { authorizer: { jwt: { claims: result.claims, scopes: result.scopes } } };
+      return { jwt: { claims: result.claims, scopes: result.scopes } };
     }
     if (type === 'CUSTOM' && authorizer?.type === 'REQUEST') return this.runLambdaAuthorizer(authorizer, request, header, match, context);
     const what = authorizer?.type === 'UNSUPPORTED' ? authorizer.description : `${type} authorization`;
@@ -166,7 +187,7 @@ export class HttpApiServer {
     header: (name: string) => string | undefined,
     match: HttpRouteMatch,
     context: HttpApiEventContext,
-  ): Promise<Answer | { authorizer?: Record<string, unknown> }> {
+  ): Promise<Answer | Authorized> {
     const query = new URLSearchParams(request.query);
     const values = identityValues(authorizer.identitySource, {
       header,
@@ -202,11 +223,6 @@ export class HttpApiServer {
     }
     if (verdict.kind === 'error') return message(500, 'Internal Server Error', [], `(${label}: ${verdict.reason})`);
     if (verdict.kind === 'deny') return message(403, 'Forbidden', [], `(${label}: ${verdict.reason})`);
-    return {
-      authorizer:
-        authorizer.payloadFormatVersion === '1.0'
-          ? { ...verdict.context, ...(verdict.principalId ? { principalId: verdict.principalId } : {}) }
-          : { lambda: verdict.context },
-    };
+    return { lambda: { context: verdict.context, principalId: verdict.principalId } };
   }
 }
