@@ -43,6 +43,14 @@ function authorizerField(authorized: Authorized, payloadFormatVersion: '1.0' | '
   return { claims: authorized.jwt?.claims ?? null, scopes: authorized.jwt?.scopes ?? null };
 }
 
+/** An event without `body` and `isBase64Encoded` (a Lambda authorizer's event has neither). */
+function withoutBody<Event extends { body?: unknown; isBase64Encoded?: unknown }>(event: Event): Omit<Event, 'body' | 'isBase64Encoded'> {
+  const copy: Partial<Event> = { ...event };
+  delete copy.body;
+  delete copy.isBase64Encoded;
+  return copy as Omit<Event, 'body' | 'isBase64Encoded'>;
+}
+
 /** The gateway's answer, with a note for its log line. */
 type Answer = HttpAnswer & { note?: string };
 
@@ -204,17 +212,16 @@ export class HttpApiServer {
     if (!verdict) {
       const pool = this.options.pools(authorizer.functionName);
       if (!pool) return message(500, 'Internal Server Error', [], `(${label}: function ${authorizer.functionName} is not running)`);
+      // The request as the integration would see it, without its body, plus what identifies the authorizer's call.
       const event =
         authorizer.payloadFormatVersion === '1.0'
-          ? (({ body: _body, isBase64Encoded: _encoded, ...rest }) => ({
-              ...rest,
+          ? {
+              ...withoutBody(buildHttpApiEventV1(request, context)),
               type: 'REQUEST',
               methodArn: routeArn,
               identitySource: values.join(','),
-            }))(buildHttpApiEventV1(request, context))
-          : (({ body: _body, isBase64Encoded: _encoded, ...rest }) => ({ ...rest, type: 'REQUEST', routeArn, identitySource: values }))(
-              buildHttpApiEventV2(request, context),
-            );
+            }
+          : { ...withoutBody(buildHttpApiEventV2(request, context)), type: 'REQUEST', routeArn, identitySource: values };
       const outcome = await pool.invoke(event, { correlationId: header('x-correlation-id') ?? context.requestId, source: 'http' });
       verdict = outcome.ok
         ? readAuthorizerResponse(authorizer, outcome.payload, routeArn)
