@@ -7,7 +7,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { HttpLambdaIntegration, HttpUrlIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { connect } from 'node:net';
@@ -116,6 +116,12 @@ beforeAll(async () => {
       // IAM policy responses (CDK's default), payload 1.0
       authorizer: new HttpLambdaAuthorizer('PolicyGate', policy),
     });
+    // Not emulated: named at start-up and answered with an error that says so.
+    httpApi.addRoutes({
+      path: '/ext',
+      methods: [apigwv2.HttpMethod.GET],
+      integration: new HttpUrlIntegration('Ext', 'https://example.com'),
+    });
     httpApi.addStage('Beta', { stageName: 'beta', autoDeploy: true });
   });
   cloud = await startBuiltCloud({ assemblies: root });
@@ -182,6 +188,7 @@ describe('conformance: HTTP API (aws-apigatewayv2) with Lambda integrations and 
     const methods = [
       { httpMethod: '$default', resourcePath: '/', authorizationType: 'NONE' },
       { httpMethod: 'ANY', resourcePath: '/{proxy+}', authorizationType: 'NONE' },
+      { httpMethod: 'GET', resourcePath: '/ext', authorizationType: 'NONE' },
       { httpMethod: 'GET', resourcePath: '/gated', authorizationType: 'CUSTOM' },
       { httpMethod: 'GET', resourcePath: '/items/{id}', authorizationType: 'NONE' },
       { httpMethod: 'GET', resourcePath: '/me', authorizationType: 'JWT' },
@@ -301,6 +308,13 @@ describe('conformance: HTTP API (aws-apigatewayv2) with Lambda integrations and 
     expect(allowed.json?.authorizer).toEqual({ lambda: { plan: 'gold', version: '1.0' } });
   });
 
+  it('names a route it cannot serve at start-up and answers it with an error that says so', async () => {
+    expect(cloud.output()).toContain('route GET /ext: HTTP_PROXY integration https://example.com is not emulated (answers 500)');
+    const answer = await get('/ext');
+    expect(answer.status).toBe(500);
+    expect(answer.json).toEqual({ message: 'HTTP_PROXY integration https://example.com is not emulated by the local cloud' });
+  });
+
   it('answers CORS preflights itself and adds the CORS headers to answers for an allowed origin', async () => {
     const preflight = await fetch(`${api}/me`, {
       method: 'OPTIONS',
@@ -341,6 +355,9 @@ describe('conformance: HTTP API (aws-apigatewayv2) with Lambda integrations and 
         cors: true,
       }),
     ]);
-    expect(resources.httpApis[0].routes).toHaveLength(7);
+    expect(resources.httpApis[0].routes).toHaveLength(8);
+    expect(resources.httpApis[0].routes).toContainEqual(
+      expect.objectContaining({ routeKey: 'GET /ext', emulated: false, notEmulated: 'HTTP_PROXY integration https://example.com' }),
+    );
   });
 });
