@@ -9,7 +9,13 @@ import { pooledRandomBytes, randomHex } from '../random';
 import { corsPreflight, withCorsHeaders } from './cors';
 import { buildHttpApiEventV1, buildHttpApiEventV2, type HttpApiEventContext } from './events';
 import { authorizeJwt } from './jwt-authorizer';
-import { AuthorizerCache, identityValues, readAuthorizerResponse, type LambdaAuthorizerVerdict } from './lambda-authorizer';
+import {
+  AuthorizerCache,
+  identityValues,
+  readAuthorizerResponse,
+  type IdentityInputs,
+  type LambdaAuthorizerVerdict,
+} from './lambda-authorizer';
 import type { HttpApiDef, HttpAuthorizerDef, HttpStageDef } from './model';
 import { HttpRoutes, type HttpRouteMatch } from './routes';
 
@@ -41,6 +47,28 @@ function authorizerField(authorized: Authorized, payloadFormatVersion: '1.0' | '
   if (authorized.lambda)
     return { ...authorized.lambda.context, ...(authorized.lambda.principalId ? { principalId: authorized.lambda.principalId } : {}) };
   return { claims: authorized.jwt?.claims ?? null, scopes: authorized.jwt?.scopes ?? null };
+}
+
+/** What the identity sources of an authorizer can read in a request. */
+function identityInputs(
+  request: IncomingRequest,
+  header: (name: string) => string | undefined,
+  context: HttpApiEventContext,
+): IdentityInputs {
+  const query = new URLSearchParams(request.query);
+  const contextValues: Record<string, string> = {
+    routeKey: context.routeKey,
+    stage: context.stage,
+    apiId: context.apiId,
+    requestId: context.requestId,
+    'identity.sourceIp': request.sourceIp,
+  };
+  return {
+    header,
+    query: (name) => query.getAll(name).join(',') || undefined,
+    context: (name) => contextValues[name],
+    stageVariable: (name) => context.stageVariables?.[name],
+  };
 }
 
 /** An event without `body` and `isBase64Encoded` (a Lambda authorizer's event has neither). */
@@ -178,9 +206,8 @@ export class HttpApiServer {
   ): Promise<Answer | Authorized> {
     if (type === 'NONE') return {};
     if (type === 'JWT' && authorizer?.type === 'JWT') {
-      const source =
-        /^\$request\.header\.(.+)$/.exec(authorizer.identitySource[0] ?? '$request.header.Authorization')?.[1] ?? 'Authorization';
-      const result = await authorizeJwt(authorizer, header(source.toLowerCase()), scopes, this.options.publicKey());
+      const [token] = identityValues(authorizer.identitySource.slice(0, 1), identityInputs(request, header, context)) ?? [];
+      const result = await authorizeJwt(authorizer, token, scopes, this.options.publicKey());
       if (!result.ok) return message(result.statusCode, result.message, [], `(JWT authorizer ${authorizer.name}: ${result.reason})`);
       return { jwt: { claims: result.claims, scopes: result.scopes } };
     }
@@ -196,13 +223,7 @@ export class HttpApiServer {
     match: HttpRouteMatch,
     context: HttpApiEventContext,
   ): Promise<Answer | Authorized> {
-    const query = new URLSearchParams(request.query);
-    const values = identityValues(authorizer.identitySource, {
-      header,
-      query: (name) => query.getAll(name).join(',') || undefined,
-      context: (name) => ({ routeKey: context.routeKey, stage: context.stage, apiId: context.apiId, requestId: context.requestId })[name],
-      stageVariable: (name) => context.stageVariables?.[name],
-    });
+    const values = identityValues(authorizer.identitySource, identityInputs(request, header, context));
     const label = `Lambda authorizer ${authorizer.name}`;
     if (!values) return message(401, 'Unauthorized', [], `(${label}: an identity source is missing)`);
     const routeArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${context.apiId}/${context.stage}/${
