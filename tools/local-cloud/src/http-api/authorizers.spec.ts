@@ -65,6 +65,10 @@ describe('JWT authorizer', () => {
     const token = await accessToken({ client_id: 'client-1', token_use: 'access', scope: 'shop/read openid' });
     expect(await check(token, ['shop/read'])).toEqual(expect.objectContaining({ ok: true, scopes: ['shop/read', 'openid'] }));
     expect(await check(token, ['shop/write'])).toEqual(expect.objectContaining({ ok: false, statusCode: 403, message: 'Forbidden' }));
+    expect(await check(token)).toEqual(expect.objectContaining({ ok: true, scopes: null }));
+    expect(await check(await accessToken({ client_id: 'client-1', scp: ['a', 'b'] }), ['b'])).toEqual(
+      expect.objectContaining({ ok: true, scopes: ['a', 'b'] }),
+    );
     expect(await check(await idToken(), ['shop/read'])).toEqual(expect.objectContaining({ ok: false, statusCode: 403 }));
   });
 

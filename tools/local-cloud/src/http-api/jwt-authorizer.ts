@@ -35,7 +35,8 @@ export function toHttpApiClaims(payload: JWTPayload): Record<string, string> {
  * token comes from the identity source (`Bearer ` optional), its signature (RS256), `exp`, `nbf`
  * and `iat` are checked, its `iss` must be the authorizer's issuer and its `aud` (or, for an access
  * token, `client_id`) one of the audiences; any failure is 401. A route with scopes needs a token
- * whose `scope` holds one of them, else 403.
+ * whose `scp` (or `scope`) holds one of them, else 403; the event's `scopes` are then the token's,
+ * and null on a route without scopes (as measured on API Gateway: a token's `scope` alone gives none).
  */
 export async function authorizeJwt(
   authorizer: JwtAuthorizerDef,
@@ -57,8 +58,13 @@ export async function authorizeJwt(
   const audiences = [payload.aud ?? [], typeof payload.client_id === 'string' ? payload.client_id : []].flat();
   if (!audiences.some((audience) => authorizer.audience.includes(audience)))
     return refuse(401, `audience ${audiences.join(',') || '(none)'} is not one of ${authorizer.audience.join(', ')}`);
-  const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
-  if (routeScopes.length > 0 && !routeScopes.some((scope) => scopes.includes(scope)))
+  const scopes = Array.isArray(payload.scp)
+    ? payload.scp.map(String)
+    : typeof payload.scope === 'string'
+      ? payload.scope.split(' ').filter(Boolean)
+      : [];
+  if (routeScopes.length === 0) return { ok: true, claims: toHttpApiClaims(payload), scopes: null };
+  if (!routeScopes.some((scope) => scopes.includes(scope)))
     return refuse(403, `the token's scopes (${scopes.join(' ') || 'none'}) hold none of the route's (${routeScopes.join(' ')})`);
-  return { ok: true, claims: toHttpApiClaims(payload), scopes: scopes.length > 0 ? scopes : null };
+  return { ok: true, claims: toHttpApiClaims(payload), scopes };
 }
