@@ -16,6 +16,8 @@ export interface HttpAnswer {
   body?: string | Buffer;
   /** No `http` log line (the AWS front door: every SDK call a function makes would get one). */
   quiet?: boolean;
+  /** What the `http` log line adds (the function that answered, why a request was refused). */
+  note?: string;
 }
 
 /** A handler for a path prefix the local cloud serves itself (`/_local/`, `/_aws/sfn`). */
@@ -93,6 +95,11 @@ export class Gateway {
     this.localHandlers.push({ prefix, handler });
   }
 
+  removeLocalHandler(prefix: string): void {
+    const index = this.localHandlers.findIndex((entry) => entry.prefix === prefix);
+    if (index >= 0) this.localHandlers.splice(index, 1);
+  }
+
   /** The node:http request listener. */
   readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
@@ -112,7 +119,7 @@ export class Gateway {
           return { answer: json(500, { message: 'Internal server error' }) } as never;
         })
         .then((result: { answer: HttpAnswer; note?: string } | HttpAnswer) => {
-          const { answer: out, note } = 'answer' in result ? result : { answer: result, note: undefined };
+          const { answer: out, note } = 'answer' in result ? result : { answer: result, note: result.note };
           const headers = Array.isArray(out.headers) ? out.headers : Object.entries(out.headers ?? {});
           const flat: Record<string, string | string[]> = {};
           for (const [name, value] of headers) {

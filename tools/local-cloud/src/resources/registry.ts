@@ -3,6 +3,7 @@ import { userPools } from './cognito';
 import { eventSourceMappings } from './event-source-mappings';
 import { eventBuses, rules } from './event-rules';
 import { functionUrls } from './function-urls';
+import { httpApis } from './http-apis';
 import { eventInvokeConfigs, functions } from './functions';
 import { layers } from './layers';
 import type { ModelDefs, ResourceBase, ResourceKind } from './kind';
@@ -28,6 +29,7 @@ export const RESOURCE_KINDS = [
   eventInvokeConfigs,
   functionUrls,
   restApis,
+  httpApis,
   stateMachines,
   queues,
   topics,
