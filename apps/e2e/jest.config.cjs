@@ -9,6 +9,8 @@ module.exports = {
   testMatch: ['**/*.e2e.spec.ts'],
   globalSetup: '<rootDir>/src/support/global-setup.ts',
   globalTeardown: '<rootDir>/src/support/global-teardown.ts',
+  // Prints how many answers each file's contract checks passed.
+  setupFilesAfterEnv: ['<rootDir>/src/support/contract-report.ts'],
   testTimeout: 30_000,
   maxWorkers: 1,
 };

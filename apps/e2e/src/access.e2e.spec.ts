@@ -15,7 +15,8 @@ import {
   uniqueSku,
   waitFor,
   type Basket,
-  type Order,
+  type OrderPage,
+  type StockAdjustmentResult,
   type Problem,
 } from './support/shop';
 
@@ -44,7 +45,7 @@ describe('isolation between customers', () => {
   it("does not show a customer another's order or shipment (404, as for an unknown id)", async () => {
     expect((await api('GET', `/orders/${orderId}`, { as: bob })).status).toBe(404);
     expect((await api('GET', `/shipments/${orderId}`, { as: bob })).status).toBe(404);
-    expect((await api<{ items: Order[] }>('GET', '/orders', { as: bob })).body.items).toEqual([]);
+    expect((await api<OrderPage>('GET', '/orders', { as: bob })).body.items).toEqual([]);
     expect((await api('GET', `/orders/${orderId}`, { as: alice })).status).toBe(200);
   });
 
@@ -151,8 +152,8 @@ describe('bad input on the shop routes', () => {
     });
     expect(nothing.status).toBe(422);
 
-    expect((await api<{ items: Order[] }>('GET', '/orders', { as: carol })).body.items).toEqual([]);
-    expect((await api<{ items: Order[] }>('GET', '/orders', { as: empty })).body.items).toEqual([]);
+    expect((await api<OrderPage>('GET', '/orders', { as: carol })).body.items).toEqual([]);
+    expect((await api<OrderPage>('GET', '/orders', { as: empty })).body.items).toEqual([]);
     expect(await basketOf()).toEqual([{ sku, quantity: 2 }]);
   });
 
@@ -204,15 +205,11 @@ describe('stock writes over HTTP', () => {
   const put = (available: number, headers: Record<string, string> = {}) =>
     api<Problem>('PUT', `/inventory/${sku}`, { as: 'admin', body: { available }, headers });
   const adjust = (delta: number, key: string, reason = 'received') =>
-    api<{ stock: { available: number; version: number }; adjustment: { delta: number; idempotencyKey: string } }>(
-      'POST',
-      `/inventory/${sku}/adjustments`,
-      {
-        as: 'admin',
-        body: { delta, reason },
-        headers: { 'Idempotency-Key': key },
-      },
-    );
+    api<StockAdjustmentResult>('POST', `/inventory/${sku}/adjustments`, {
+      as: 'admin',
+      body: { delta, reason },
+      headers: { 'Idempotency-Key': key },
+    });
 
   it('refuses a blind PUT (428), a stale If-Match (412) and a second create (412), changing nothing', async () => {
     const blind = await put(99);

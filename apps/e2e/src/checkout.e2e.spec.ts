@@ -15,7 +15,8 @@ import {
   uniqueSku,
   waitFor,
   type Basket,
-  type Order,
+  type OrderPage,
+  type Shipment,
   type Payment,
 } from './support/shop';
 
@@ -54,7 +55,7 @@ describe('checkout journeys', () => {
 
     const shipment = await waitFor(
       'the shipment',
-      () => api<{ orderId: string; lines: { sku: string; quantity: number }[] }>('GET', `/shipments/${orderId}`, { as: customer }),
+      () => api<Shipment>('GET', `/shipments/${orderId}`, { as: customer }),
       (answer) => answer.status === 200,
     );
     expect(shipment.body.orderId).toBe(orderId);
@@ -135,7 +136,7 @@ describe('checkout journeys', () => {
     expect(await checkout(customer, 'tok_approve', key)).toBe(first);
 
     expect((await settledOrder(customer, first)).status).toBe('CONFIRMED');
-    const orders = await api<{ items: Order[] }>('GET', '/orders', { as: customer });
+    const orders = await api<OrderPage>('GET', '/orders', { as: customer });
     expect(orders.body.items.map((order) => order.orderId)).toEqual([first]);
     expect(await stockOf(sku)).toEqual(expect.objectContaining({ available: 4, reserved: 1 }));
     expect((await api<Payment>('GET', `/payments/${first}`, { as: 'admin' })).body.attempts).toBe(1);

@@ -19,7 +19,10 @@ import {
   uniqueSku,
   waitFor,
   type Basket,
+  type CheckoutAccepted,
   type Order,
+  type OrderPage,
+  type Problem,
   type Payment,
 } from './support/shop';
 
@@ -52,7 +55,7 @@ async function fill(customer: Caller, lines: { sku: string; quantity: number }[]
 
 /** Checks the customer's basket out with a fresh key; records the order. */
 async function checkoutBasket(customer: Caller, lines: { sku: string; quantity: number }[], paymentToken = 'tok_approve'): Promise<Placed> {
-  const response = await api<{ orderId: string }>('POST', '/basket/checkout', {
+  const response = await api<CheckoutAccepted>('POST', '/basket/checkout', {
     as: customer,
     headers: { 'Idempotency-Key': randomUUID() },
     body: { paymentToken, shippingAddress: address },
@@ -214,7 +217,7 @@ describe('the shop under faults', () => {
     await fill(customer, [{ sku, quantity: 1 }]);
     const answers = await Promise.all(
       Array.from({ length: 10 }, () =>
-        api<{ orderId?: string; pendingOrderId?: string; detail?: string }>('POST', '/basket/checkout', {
+        api<Partial<CheckoutAccepted & Problem>>('POST', '/basket/checkout', {
           as: customer,
           headers: { 'Idempotency-Key': randomUUID() },
           body: { paymentToken: 'tok_approve', shippingAddress: address },
@@ -230,7 +233,7 @@ describe('the shop under faults', () => {
     );
 
     expect((await settledOrder(customer, orderId)).status).toBe('CONFIRMED');
-    const orders = await api<{ items: Order[] }>('GET', '/orders', { as: customer });
+    const orders = await api<OrderPage>('GET', '/orders', { as: customer });
     expect(orders.body.items.map((order) => order.orderId)).toEqual([orderId]);
   }, 60_000);
 });

@@ -6,7 +6,7 @@
  */
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { request } from 'node:http';
-import { api, baseUrl, tokenFor, type ApiResponse } from './support/http';
+import { api, baseUrl, checkContract, tokenFor, type ApiResponse } from './support/http';
 import {
   address,
   checkout,
@@ -18,7 +18,7 @@ import {
   uniqueSku,
   waitFor,
   type Basket,
-  type Order,
+  type OrderPage,
   type Problem,
 } from './support/shop';
 
@@ -49,7 +49,13 @@ const rawGet = (path: string, token: string): Promise<ApiResponse<unknown>> =>
         const headers = new Headers(
           Object.entries(res.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)] as [string, string]])),
         );
-        resolve({ status: res.statusCode ?? 0, headers, body: text ? (JSON.parse(text) as unknown) : undefined, text });
+        const answer = { status: res.statusCode ?? 0, headers, body: text ? (JSON.parse(text) as unknown) : undefined, text };
+        try {
+          checkContract('GET', path, answer);
+          resolve(answer);
+        } catch (error) {
+          reject(error as Error);
+        }
       });
     });
     req.on('error', reject);
@@ -80,8 +86,8 @@ describe('hostile input', () => {
       quantity,
     })),
     bobBasket: (await api<Basket>('GET', '/basket', { as: bob })).body.lines,
-    aliceOrders: (await api<{ items: Order[] }>('GET', '/orders', { as: alice })).body.items.map((order) => [order.orderId, order.status]),
-    bobOrders: (await api<{ items: Order[] }>('GET', '/orders', { as: bob })).body.items,
+    aliceOrders: (await api<OrderPage>('GET', '/orders', { as: alice })).body.items.map((order) => [order.orderId, order.status]),
+    bobOrders: (await api<OrderPage>('GET', '/orders', { as: bob })).body.items,
   });
   let before: Awaited<ReturnType<typeof snapshot>>;
 

@@ -25,7 +25,7 @@ import {
   uniqueCustomer,
   uniqueSku,
   waitFor,
-  type Order,
+  type OrderPage,
   type Payment,
 } from './support/shop';
 
@@ -102,7 +102,7 @@ describe('order intake queue', () => {
     expect(order.statusHistory.map((entry) => entry.status)).toEqual(['PENDING', 'CONFIRMED']);
     // let the late copies be handled too before counting
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect((await api<{ items: Order[] }>('GET', '/orders', { as: customer })).body.items.map((item) => item.orderId)).toEqual([orderId]);
+    expect((await api<OrderPage>('GET', '/orders', { as: customer })).body.items.map((item) => item.orderId)).toEqual([orderId]);
     expect(await stockOf(sku)).toEqual(expect.objectContaining({ available: 3, reserved: 2 }));
     expect((await api<Payment>('GET', `/payments/${orderId}`, { as: 'admin' })).body).toEqual(
       expect.objectContaining({ status: 'CAPTURED', attempts: 1, amount: { amount: 600, currency: 'EUR' } }),

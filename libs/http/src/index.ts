@@ -11,3 +11,4 @@ export * from './validation';
 export * from './claims';
 export * from './router';
 export * from './etag';
+export * from './register-routes';

@@ -187,7 +187,7 @@ function tryItForm() {
   return {
     element: h('div', {}, element, result),
     fill(httpMethod, routePath) {
-      method.value = httpMethod === 'ANY' ? 'GET' : httpMethod;
+      method.value = httpMethod === 'ANY' || httpMethod === '$default' ? 'GET' : httpMethod; // an HTTP API's $default route takes any method
       path.value = routePath.replace(/\{proxy\+\}/, '');
       path.focus();
     },

@@ -71,8 +71,9 @@ export class LocalCloud {
     return this.runtime.signingKey;
   }
 
+  /** The REST APIs the gateway serves, then what other kinds serve on its port (HTTP APIs). */
   routes() {
-    return this.runtime.gateway.routes();
+    return [...this.runtime.gateway.routes(), ...resourceKinds().flatMap((kind) => kind.routes?.(this.runtime) ?? [])];
   }
 
   describe() {

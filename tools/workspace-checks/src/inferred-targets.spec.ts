@@ -58,10 +58,32 @@ const comparable = (project: ProjectConfiguration) => {
  * - synth has the plugin's source among its inputs: `nx affected` takes a change to how services are
  *   built, synthesized or deployed for a change to every service, as it did when nx.json held it;
  * - shipping's on-order-confirmed and publish-events bundles had no size budget (an omission in
- *   its project.json); every function now has the workspace's budget of 400 KB.
+ *   its project.json); every function now has the workspace's budget of 400 KB;
+ * - every service with an HTTP API (all but platform) has `openapi`, its OpenAPI 3.1 document
+ *   written from its route table into dist/apps/<name>/openapi.json, and build depends on it.
  */
+const SERVICES_WITH_API = ['basket', 'inventory', 'order', 'payment', 'product', 'shipping'];
+
+const openapiTarget = (name: string) => ({
+  executor: 'nx:run-commands',
+  cache: true,
+  dependsOn: [],
+  inputs: ['production', '!{projectRoot}/src/infra/**/*', '^production'],
+  outputs: [`{workspaceRoot}/dist/apps/${name}/openapi.json`],
+  options: {
+    command: `tsx --tsconfig apps/${name}/tsconfig.json libs/http/src/api/write-openapi.ts apps/${name} dist/apps/${name}/openapi.json`,
+  },
+  configurations: {},
+  parallelism: true,
+});
+
 const asOnMain = (name: string) => {
   const expected = comparable(fixture[name] as ProjectConfiguration);
+  if (SERVICES_WITH_API.includes(name)) {
+    expected.targets['openapi'] = openapiTarget(name);
+    const build = expected.targets['build'] as { dependsOn: string[] };
+    build.dependsOn = [...build.dependsOn, 'openapi'].sort();
+  }
   (expected.targets['synth'] as { inputs: unknown[] }).inputs.push('{workspaceRoot}/tools/shop-plugin/src/plugins/service-targets.ts');
   if (name === 'shipping') {
     const build = expected.targets['build'] as { options: { command: { budgets: Record<string, number> } } };
@@ -92,19 +114,23 @@ describe('the inferred targets of the services', () => {
         .filter(([, target]) => typeof target.metadata?.description === 'string' && target.metadata.description.length > 0)
         .map(([target]) => target)
         .sort();
-    expect(described(projects[name] as ProjectConfiguration)).toEqual(described(fixture[name] as ProjectConfiguration));
+    const onMain = described(fixture[name] as ProjectConfiguration);
+    expect(described(projects[name] as ProjectConfiguration)).toEqual(
+      SERVICES_WITH_API.includes(name) ? [...onMain, 'openapi'].sort() : onMain,
+    );
   });
 
   it('give every function of a service a bundle, built by build and checked against a budget', () => {
     for (const name of services) {
       const targets = projects[name]?.targets ?? {};
       const bundles = Object.keys(targets).filter((target) => target.startsWith('bundle-'));
+      const dependsOnBundles = (build: TargetConfiguration) => (build.dependsOn ?? []).filter((target) => target !== 'openapi');
       if (bundles.length === 0) {
         expect([name, targets['build']]).toEqual([name, undefined]);
         continue;
       }
       const build = targets['build'] as TargetConfiguration;
-      expect([name, [...(build.dependsOn ?? [])].sort()]).toEqual([name, bundles.sort()]);
+      expect([name, [...dependsOnBundles(build)].sort()]).toEqual([name, bundles.sort()]);
       expect([name, Object.keys(parseBuildCommand(build.options.command).budgets).sort()]).toEqual([
         name,
         bundles.map((b) => b.slice('bundle-'.length)).sort(),

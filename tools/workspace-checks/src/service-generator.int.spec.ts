@@ -52,6 +52,7 @@ describe('nx g @shop/tools:service', () => {
       'tsconfig.json',
       'jest.config.cjs',
       'jest.integration.config.cjs',
+      'src/api/routes.ts',
       'src/handlers/router.handler.ts',
       'src/handlers/router.handler.spec.ts',
       'src/domain/get-item.use-case.ts',

@@ -4,11 +4,10 @@ import { documentClient } from '@shop/dynamodb';
 import {
   correlationIdOf,
   createRestRouter,
-  parseJsonBody,
   parsePathParam,
+  registerRoutes,
   requireCaller,
   resolveRestRequest,
-  validateAll,
   type ProxyFunction,
 } from '@shop/http';
 import { SqsCommandSender } from '@shop/messaging';
@@ -18,8 +17,8 @@ import { DynamoBasketRepository } from '../adapters/basket.repository';
 import { DynamoCheckoutRepository } from '../adapters/checkout.repository';
 import { DynamoLineChangeReader } from '../adapters/line-change.reader';
 import { DynamoPriceCatalog } from '../adapters/price-catalog.repository';
+import { api } from '../api/routes';
 import { BASKET_ENV } from '../config/env';
-import { BasketSkuSchema, CheckoutInputSchema, SetQuantityInputSchema } from '../domain/basket';
 import { checkout } from '../domain/checkout.use-case';
 import { OrderPendingError } from '../domain/errors';
 import { getBasket } from '../domain/get-basket.use-case';
@@ -60,7 +59,7 @@ const customerOf = (reqCtx: { event: unknown }): string => requireCaller(reqCtx.
 
 /**
  * The signed-in customer's basket API (routes relative to the service root, `/basket` on the
- * shop's API domain). Every route needs an authenticated caller (401 otherwise):
+ * shop's API domain; declared in api/routes.ts). Every route needs an authenticated caller (401 otherwise):
  * - `GET /`: the basket at current prices, `{ lines, total, unavailable, pendingOrderId? }`;
  * - `PUT /items/{sku}` `{ quantity }` (0 to 99, 0 removes): 200 with the basket; 422 when the sku
  *   is not for sale (unknown or deleted), priced in another currency, or one line too many;
@@ -75,53 +74,51 @@ export const createBasketApi = (deps: BasketApiDeps): ProxyFunction => {
   const { baskets, catalog, lineChanges, metrics } = deps;
   const router = createRestRouter({ logger: deps.logger });
 
-  router.get('/', async (reqCtx) => Response.json(await getBasket({ baskets, catalog, clock: deps.clock }, customerOf(reqCtx))));
+  registerRoutes(router, api, {
+    getBasket: async ({ reqCtx }) => Response.json(await getBasket({ baskets, catalog, clock: deps.clock }, customerOf(reqCtx))),
 
-  router.put('/items/:sku', async (reqCtx) => {
-    const customerId = customerOf(reqCtx);
-    const { sku, input } = await validateAll({
-      sku: () => parsePathParam(BasketSkuSchema, reqCtx.params.sku, 'sku'),
-      input: () => parseJsonBody(SetQuantityInputSchema, reqCtx.req),
-    });
-    const basket = await setItemQuantity(
-      { baskets, catalog, lineChanges, clock: deps.clock },
-      { customerId, sku, quantity: input.quantity },
-    );
-    metrics.addMetric(input.quantity === 0 ? 'BasketItemRemoved' : 'BasketItemSet', MetricUnit.Count, 1);
-    return Response.json(basket);
-  });
-
-  router.delete('/items/:sku', async (reqCtx) => {
-    const customerId = customerOf(reqCtx);
-    const sku = parsePathParam(BasketSkuSchema, reqCtx.params.sku, 'sku');
-    const basket = await removeItem({ baskets, catalog, lineChanges, clock: deps.clock }, { customerId, sku });
-    metrics.addMetric('BasketItemRemoved', MetricUnit.Count, 1);
-    return Response.json(basket);
-  });
-
-  router.post('/checkout', async (reqCtx) => {
-    const customerId = customerOf(reqCtx);
-    const { idempotencyKey, input } = await validateAll({
-      idempotencyKey: () =>
-        parsePathParam(IdempotencyKeySchema, reqCtx.req.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined, IDEMPOTENCY_KEY_HEADER),
-      input: () => parseJsonBody(CheckoutInputSchema, reqCtx.req),
-    });
-    let result;
-    try {
-      result = await checkout(
-        { catalog, checkouts: deps.checkouts, orders: deps.orders, clock: deps.clock, ids: deps.ids },
-        { customerId, idempotencyKey, input, correlationId: correlationIdOf(reqCtx) },
+    setItemQuantity: async ({ reqCtx, input }) => {
+      const customerId = customerOf(reqCtx);
+      const { params, body } = await input();
+      const basket = await setItemQuantity(
+        { baskets, catalog, lineChanges, clock: deps.clock },
+        { customerId, sku: params.sku, quantity: body.quantity },
       );
-    } catch (error) {
-      // The shared problem mapper answers it (409, its own type, the pending orderId); counted here.
-      if (error instanceof OrderPendingError) metrics.addMetric('CheckoutRefusedOrderPending', MetricUnit.Count, 1);
-      throw error;
-    }
-    metrics.addMetric(result.replayed ? 'CheckoutReplayed' : 'CheckoutAccepted', MetricUnit.Count, 1);
-    return Response.json(
-      { orderId: result.orderId },
-      { status: 202, headers: result.replayed ? { [IDEMPOTENT_REPLAYED_HEADER]: 'true' } : {} },
-    );
+      metrics.addMetric(body.quantity === 0 ? 'BasketItemRemoved' : 'BasketItemSet', MetricUnit.Count, 1);
+      return Response.json(basket);
+    },
+
+    removeItem: async ({ reqCtx, input }) => {
+      const customerId = customerOf(reqCtx);
+      const { params } = await input();
+      const basket = await removeItem({ baskets, catalog, lineChanges, clock: deps.clock }, { customerId, sku: params.sku });
+      metrics.addMetric('BasketItemRemoved', MetricUnit.Count, 1);
+      return Response.json(basket);
+    },
+
+    checkout: async ({ reqCtx, input }) => {
+      const customerId = customerOf(reqCtx);
+      const { idempotencyKey, body } = await input({
+        idempotencyKey: () =>
+          parsePathParam(IdempotencyKeySchema, reqCtx.req.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined, IDEMPOTENCY_KEY_HEADER),
+      });
+      let result;
+      try {
+        result = await checkout(
+          { catalog, checkouts: deps.checkouts, orders: deps.orders, clock: deps.clock, ids: deps.ids },
+          { customerId, idempotencyKey, input: body, correlationId: correlationIdOf(reqCtx) },
+        );
+      } catch (error) {
+        // The shared problem mapper answers it (409, its own type, the pending orderId); counted here.
+        if (error instanceof OrderPendingError) metrics.addMetric('CheckoutRefusedOrderPending', MetricUnit.Count, 1);
+        throw error;
+      }
+      metrics.addMetric(result.replayed ? 'CheckoutReplayed' : 'CheckoutAccepted', MetricUnit.Count, 1);
+      return Response.json(
+        { orderId: result.orderId },
+        { status: 202, headers: result.replayed ? { [IDEMPOTENT_REPLAYED_HEADER]: 'true' } : {} },
+      );
+    },
   });
 
   return (event, context) => resolveRestRequest(router, event, context);

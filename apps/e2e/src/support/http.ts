@@ -1,6 +1,11 @@
-/** A test client for the local cloud: HTTP only, tokens from its /_local/tokens endpoint (with the control secret). */
+/**
+ * A test client for the local cloud: HTTP only, tokens from its /_local/tokens endpoint (with the
+ * control secret). Every answer of a service is held to its OpenAPI document (@shop/clients'
+ * contract checks): an undocumented route, status, header or field fails the journey.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { contractMiddleware, createShopClients, shopContract, type ShopClients } from '@shop/clients';
 
 export type Caller = 'admin' | `customer:${string}` | 'anonymous';
 
@@ -59,6 +64,47 @@ export async function tokenFor(caller: Exclude<Caller, 'anonymous'>, options: { 
   return token;
 }
 
+/** The contract checks of every service's document, shared by the suite. */
+const contract = shopContract();
+
+/** Checks one answer of a service against its document. @throws ContractViolation naming route, status and what is wrong. */
+export const checkContract = (method: string, requestPath: string, response: { status: number; headers: Headers; text: string }): void =>
+  contract.check({
+    method,
+    path: new URL(requestPath, 'http://shop').pathname,
+    status: response.status,
+    headers: response.headers,
+    body: response.text,
+  });
+
+/** How many answers the contract checks passed in this test file (each suite prints it). */
+export const contractStats = { checked: 0 };
+
+/**
+ * Typed clients (openapi-fetch, @shop/clients) of every service for `caller`, every answer
+ * checked against its document.
+ */
+export async function clientsFor(caller: Caller): Promise<ShopClients> {
+  const token = caller === 'anonymous' ? undefined : await tokenFor(caller);
+  return createShopClients({
+    baseUrl: baseUrl(),
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    middleware: [
+      contractMiddleware(contract),
+      {
+        onResponse: () => {
+          contractStats.checked += 1;
+          return undefined;
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * One request to a service, its answer checked against the service's document (a contract
+ * violation throws); for the journeys that send what a typed client would not (hostile input).
+ */
 export async function api<T = Record<string, unknown>>(
   method: string,
   path: string,
@@ -82,6 +128,8 @@ export async function api<T = Record<string, unknown>>(
   } catch {
     body = undefined;
   }
+  checkContract(method, path, { status: response.status, headers: response.headers, text });
+  contractStats.checked += 1;
   return { status: response.status, headers: response.headers, body: body as T, text };
 }
 

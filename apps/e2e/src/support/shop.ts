@@ -3,50 +3,21 @@
  * out by customers, and bounded waits for the asynchronous outcomes (saga, events, read models).
  */
 import { randomUUID } from 'node:crypto';
-import { api, localCloud, runId, tokenFor, type Caller } from './http';
+import type { BasketView, OrderView, StockLevel } from '@shop/clients';
+import { clientsFor, localCloud, runId, tokenFor, type Caller } from './http';
 
-export interface Money {
-  amount: number;
-  currency: string;
-}
-
-export interface Order {
-  orderId: string;
-  status: 'PENDING' | 'CONFIRMED' | 'CANCELLED' | 'NEEDS_ATTENTION';
-  cancellationReason?: string;
-  lines: { sku: string; name: string; quantity: number; unitPrice: Money }[];
-  total: Money;
-  statusHistory: { status: string; at: string; reason?: string }[];
-}
-
-export interface Payment {
-  orderId: string;
-  paymentId: string;
-  customerId: string;
-  status: string;
-  amount: Money;
-  attempts: number;
-  captureId?: string;
-}
-
-export interface Stock {
-  sku: string;
-  available: number;
-  reserved: number;
-  version: number;
-}
-
-export interface Basket {
-  lines: { sku: string; name: string; quantity: number; unitPrice: Money; lineTotal: Money }[];
-  total: Money;
-  unavailable: { sku: string; quantity: number; reason: string }[];
-}
-
-export interface Problem {
-  status: number;
-  title: string;
-  errors?: { field: string; message: string }[];
-}
+/** The answers' bodies, as the services' documents name them (generated: @shop/clients). */
+export type {
+  BasketView as Basket,
+  CheckoutAccepted,
+  OrderView as Order,
+  OrderPage,
+  Payment,
+  ProblemDetails as Problem,
+  Shipment,
+  StockAdjustmentResult,
+  StockLevel as Stock,
+} from '@shop/clients';
 
 export const address = {
   name: 'Ada Lovelace',
@@ -94,8 +65,8 @@ export async function subOf(caller: Exclude<Caller, 'anonymous'>): Promise<strin
 
 /** Admin: creates a product (201) and its stock. */
 export async function createProduct(sku: string, price: number, stock: number): Promise<void> {
-  const created = await api('POST', '/products', {
-    as: 'admin',
+  const { product } = await clientsFor('admin');
+  const created = await product.POST('/products', {
     body: {
       sku,
       name: `Journey item ${sku}`,
@@ -104,7 +75,8 @@ export async function createProduct(sku: string, price: number, stock: number): 
       price: { amount: price, currency: 'EUR' },
     },
   });
-  if (created.status !== 201) throw new Error(`POST /products ${sku} answered ${created.status}: ${created.text}`);
+  if (created.response.status !== 201)
+    throw new Error(`POST /products ${sku} answered ${created.response.status}: ${JSON.stringify(created.error)}`);
   await setStock(sku, stock);
 }
 
@@ -114,56 +86,65 @@ export async function createProduct(sku: string, price: number, stock: number): 
  * (`If-Match` with its ETag, 200).
  */
 export async function setStock(sku: string, available: number): Promise<void> {
-  const read = await api('GET', `/inventory/${sku}`, { as: 'admin' });
-  if (read.status !== 200 && read.status !== 404) throw new Error(`GET /inventory/${sku} answered ${read.status}: ${read.text}`);
+  const { inventory } = await clientsFor('admin');
+  const read = await inventory.GET('/inventory/{sku}', { params: { path: { sku } } });
+  const status = read.response.status;
+  if (status !== 200 && status !== 404) throw new Error(`GET /inventory/${sku} answered ${status}: ${JSON.stringify(read.error)}`);
   const [precondition, expected] =
-    read.status === 404 ? [{ 'If-None-Match': '*' }, 201] : [{ 'If-Match': read.headers.get('etag') ?? '' }, 200];
-  const stored = await api('PUT', `/inventory/${sku}`, { as: 'admin', body: { available }, headers: precondition });
-  if (stored.status !== expected) throw new Error(`PUT /inventory/${sku} answered ${stored.status}: ${stored.text}`);
+    status === 404 ? [{ 'If-None-Match': '*' as const }, 201] : [{ 'If-Match': read.response.headers.get('etag') ?? '' }, 200];
+  const stored = await inventory.PUT('/inventory/{sku}', { params: { path: { sku }, header: precondition }, body: { available } });
+  if (stored.response.status !== expected)
+    throw new Error(`PUT /inventory/${sku} answered ${stored.response.status}: ${JSON.stringify(stored.error)}`);
 }
 
-export async function stockOf(sku: string): Promise<Stock> {
-  const read = await api<Stock>('GET', `/inventory/${sku}`, { as: 'admin' });
-  if (read.status !== 200) throw new Error(`GET /inventory/${sku} answered ${read.status}: ${read.text}`);
-  return read.body;
+export async function stockOf(sku: string): Promise<StockLevel> {
+  const { inventory } = await clientsFor('admin');
+  const read = await inventory.GET('/inventory/{sku}', { params: { path: { sku } } });
+  if (!read.data) throw new Error(`GET /inventory/${sku} answered ${read.response.status}: ${JSON.stringify(read.error)}`);
+  return read.data;
 }
 
 /**
  * Puts a line in the customer's basket, waiting until basket's price read model knows the sku
  * (it is fed by ProductChanged, asynchronously: until then the answer is 422).
  */
-export async function putInBasket(customer: Caller, sku: string, quantity: number): Promise<Basket> {
-  const response = await waitFor(
+export async function putInBasket(customer: Caller, sku: string, quantity: number): Promise<BasketView> {
+  const { basket } = await clientsFor(customer);
+  const answer = await waitFor(
     `basket's read model to know ${sku}`,
-    () => api<Basket>('PUT', `/basket/items/${sku}`, { as: customer, body: { quantity } }),
-    (answer) => answer.status !== 422,
+    () => basket.PUT('/basket/items/{sku}', { params: { path: { sku } }, body: { quantity } }),
+    (response) => response.response.status !== 422,
   );
-  if (response.status !== 200) throw new Error(`PUT /basket/items/${sku} answered ${response.status}: ${response.text}`);
-  return response.body;
+  if (!answer.data) throw new Error(`PUT /basket/items/${sku} answered ${answer.response.status}: ${JSON.stringify(answer.error)}`);
+  return answer.data;
 }
 
 /** Checks out (202 expected) and returns the orderId. */
 export async function checkout(customer: Caller, paymentToken: string, idempotencyKey: string = randomUUID()): Promise<string> {
-  const response = await api<{ orderId: string }>('POST', '/basket/checkout', {
-    as: customer,
+  const { basket } = await clientsFor(customer);
+  const answer = await basket.POST('/basket/checkout', {
+    params: { header: { 'Idempotency-Key': idempotencyKey } },
     body: { paymentToken, shippingAddress: address },
-    headers: { 'Idempotency-Key': idempotencyKey },
   });
-  if (response.status !== 202) throw new Error(`POST /basket/checkout answered ${response.status}: ${response.text}`);
-  return response.body.orderId;
+  if (answer.response.status !== 202 || !answer.data) {
+    throw new Error(`POST /basket/checkout answered ${answer.response.status}: ${JSON.stringify(answer.error)}`);
+  }
+  return answer.data.orderId;
 }
 
 const FINAL = new Set(['CONFIRMED', 'CANCELLED', 'NEEDS_ATTENTION']);
 
 /** Waits until the order leaves PENDING (the saga ended) and returns it. */
-export async function settledOrder(customer: Caller, orderId: string, timeoutMs = 20_000): Promise<Order> {
+export async function settledOrder(customer: Caller, orderId: string, timeoutMs = 20_000): Promise<OrderView> {
+  const { order } = await clientsFor(customer);
   const read = await waitFor(
     `order ${orderId} to settle`,
-    () => api<Order>('GET', `/orders/${orderId}`, { as: customer }),
-    (answer) => answer.status === 200 && FINAL.has(answer.body.status),
+    () => order.GET('/orders/{orderId}', { params: { path: { orderId } } }),
+    (answer) => answer.data !== undefined && FINAL.has(answer.data.status),
     { timeoutMs },
   );
-  return read.body;
+  if (!read.data) throw new Error(`GET /orders/${orderId} answered ${read.response.status}`);
+  return read.data;
 }
 
 /** The local cloud's description of what it runs (queues, endpoints, ...). */

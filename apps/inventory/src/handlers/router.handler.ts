@@ -1,28 +1,24 @@
-import { IdempotencyKeySchema, SkuSchema, ValidationError } from '@shop/domain';
+import { IdempotencyKeySchema, ValidationError } from '@shop/domain';
 import { documentClient } from '@shop/dynamodb';
 import {
   correlationIdOf,
   createRestRouter,
   etagOf,
   parseIfMatch,
-  parseJsonBody,
   parsePathParam,
-  requireGroup,
+  registerRoutes,
   resolveRestRequest,
-  validateAll,
   type ProxyFunction,
 } from '@shop/http';
 import { coldStart, MetricUnit, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import { DynamoStockRepository } from '../adapters/stock.repository';
+import { api } from '../api/routes';
 import { INVENTORY_ENV } from '../config/env';
 import { adjustStock } from '../domain/adjust-stock.use-case';
 import { getStock } from '../domain/get-stock.use-case';
 import { systemClock, type Clock, type StockRepository } from '../domain/ports';
 import { setStock } from '../domain/set-stock.use-case';
-import { AdjustStockBodySchema, SetStockBodySchema, type StockLevel, type StockPrecondition } from '../domain/stock';
-
-/** Group whose members may read and set stock. */
-export const ADMIN_GROUP = 'admin';
+import type { StockLevel, StockPrecondition } from '../domain/stock';
 
 /** Request header that makes an adjustment idempotent (required). */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
@@ -63,7 +59,7 @@ const stockResponse = (level: StockLevel, status = 200, headers: Record<string, 
   Response.json(level, { status, headers: { ...headers, ETag: etagOf(level) } });
 
 /**
- * The inventory API (routes relative to the service root, every one for administrators only):
+ * The inventory API (routes relative to the service root, declared in api/routes.ts, every one for administrators only):
  * - `GET /{sku}`: the stock of a sku `{ sku, available, reserved, version, updatedAt }`, version as `ETag`; 404 when none;
  * - `PUT /{sku}` `{ available }`: sets the units that can be reserved (what is reserved is kept),
  *   never blindly: `If-Match: "<version>"` updates (200; 412 when stale, 404 when the sku has none),
@@ -77,49 +73,45 @@ const stockResponse = (level: StockLevel, status = 200, headers: Record<string, 
 export const createInventoryApi = (deps: InventoryApiDeps): ProxyFunction => {
   const { stock, clock, metrics } = deps;
   const router = createRestRouter({ logger: deps.logger });
-  const admin = [requireGroup(ADMIN_GROUP)];
+  registerRoutes(router, api, {
+    getStock: async ({ input }) => {
+      const { params } = await input();
+      return stockResponse(await getStock({ stock }, params.sku));
+    },
 
-  router.get('/:sku', admin, async (reqCtx) => {
-    const sku = parsePathParam(SkuSchema, reqCtx.params.sku, 'sku');
-    return stockResponse(await getStock({ stock }, sku));
-  });
+    setStock: async ({ reqCtx, input }) => {
+      const { headers } = reqCtx.req;
+      const { params, precondition, body } = await input({
+        precondition: () => parseStockPrecondition(headers.get('if-match'), headers.get('if-none-match')),
+      });
+      const result = await setStock(
+        { stock, clock },
+        { sku: params.sku, available: body.available, ...(precondition && { precondition }) },
+        { correlationId: correlationIdOf(reqCtx) },
+      );
+      metrics.addMetric(result.created ? 'StockCreated' : 'StockSet', MetricUnit.Count, 1);
+      return stockResponse(result.stock, result.created ? 201 : 200);
+    },
 
-  router.put('/:sku', admin, async (reqCtx) => {
-    const { headers } = reqCtx.req;
-    const { sku, precondition, body } = await validateAll({
-      sku: () => parsePathParam(SkuSchema, reqCtx.params.sku, 'sku'),
-      precondition: () => parseStockPrecondition(headers.get('if-match'), headers.get('if-none-match')),
-      body: () => parseJsonBody(SetStockBodySchema, reqCtx.req),
-    });
-    const result = await setStock(
-      { stock, clock },
-      { sku, available: body.available, ...(precondition && { precondition }) },
-      { correlationId: correlationIdOf(reqCtx) },
-    );
-    metrics.addMetric(result.created ? 'StockCreated' : 'StockSet', MetricUnit.Count, 1);
-    return stockResponse(result.stock, result.created ? 201 : 200);
-  });
-
-  router.post('/:sku/adjustments', admin, async (reqCtx) => {
-    const { sku, idempotencyKey, body } = await validateAll({
-      sku: () => parsePathParam(SkuSchema, reqCtx.params.sku, 'sku'),
-      idempotencyKey: () =>
-        parsePathParam(IdempotencyKeySchema, reqCtx.req.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined, IDEMPOTENCY_KEY_HEADER),
-      body: () => parseJsonBody(AdjustStockBodySchema, reqCtx.req),
-    });
-    const result = await adjustStock(
-      { stock, clock },
-      { sku, idempotencyKey, delta: body.delta, reason: body.reason },
-      { correlationId: correlationIdOf(reqCtx) },
-    );
-    metrics.addMetric(result.replayed ? 'StockAdjustmentReplayed' : 'StockAdjusted', MetricUnit.Count, 1);
-    return Response.json(
-      { stock: result.stock, adjustment: result.adjustment },
-      {
-        status: result.replayed ? 200 : 201,
-        headers: { ETag: etagOf(result.stock), ...(result.replayed && { [IDEMPOTENT_REPLAYED_HEADER]: 'true' }) },
-      },
-    );
+    adjustStock: async ({ reqCtx, input }) => {
+      const { params, idempotencyKey, body } = await input({
+        idempotencyKey: () =>
+          parsePathParam(IdempotencyKeySchema, reqCtx.req.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined, IDEMPOTENCY_KEY_HEADER),
+      });
+      const result = await adjustStock(
+        { stock, clock },
+        { sku: params.sku, idempotencyKey, delta: body.delta, reason: body.reason },
+        { correlationId: correlationIdOf(reqCtx) },
+      );
+      metrics.addMetric(result.replayed ? 'StockAdjustmentReplayed' : 'StockAdjusted', MetricUnit.Count, 1);
+      return Response.json(
+        { stock: result.stock, adjustment: result.adjustment },
+        {
+          status: result.replayed ? 200 : 201,
+          headers: { ETag: etagOf(result.stock), ...(result.replayed && { [IDEMPOTENT_REPLAYED_HEADER]: 'true' }) },
+        },
+      );
+    },
   });
 
   return (event, context) => resolveRestRequest(router, event, context);

@@ -1,11 +1,11 @@
 import { documentClient } from '@shop/dynamodb';
-import { createRestRouter, parsePathParam, parseQuery, requireCaller, resolveRestRequest, type ProxyFunction } from '@shop/http';
+import { createRestRouter, registerRoutes, requireCaller, resolveRestRequest, type ProxyFunction } from '@shop/http';
 import { coldStart, pickEnv, withObservability, type LogSink } from '@shop/observability';
-import { OrderIdSchema } from '@shop/order-contracts';
 import { DynamoOrderRepository } from '../adapters/order.repository';
+import { api } from '../api/routes';
 import { ORDER_ENV } from '../config/env';
 import { getCustomerOrder } from '../domain/get-order.use-case';
-import { listCustomerOrders, ListOrdersQuerySchema } from '../domain/list-orders.use-case';
+import { listCustomerOrders } from '../domain/list-orders.use-case';
 import { toOrderView } from '../domain/order-view';
 import type { OrderRepository } from '../domain/ports';
 
@@ -19,7 +19,7 @@ export interface OrderApiDeps {
 const PRIVATE = { 'Cache-Control': 'no-store' };
 
 /**
- * The order API for signed-in customers (routes relative to the service root; the customer is
+ * The order API for signed-in customers (routes relative to the service root, declared in api/routes.ts; the customer is
  * always the token's `sub`, never a path or query field):
  * - `GET /?limit=&cursor=`: one page of the caller's orders, newest first, `{ items, nextCursor }`;
  * - `GET /{orderId}`: one of the caller's orders; 404 for an unknown order and equally for
@@ -30,18 +30,20 @@ export const createOrderApi = (deps: OrderApiDeps): ProxyFunction => {
   const { orders } = deps;
   const router = createRestRouter({ logger: deps.logger });
 
-  router.get('/', async (reqCtx) => {
-    const caller = requireCaller(reqCtx.event);
-    const query = parseQuery(ListOrdersQuerySchema, new URL(reqCtx.req.url).searchParams);
-    const page = await listCustomerOrders({ orders }, caller.sub, query);
-    const items = page.items.map(toOrderView);
-    return Response.json(page.nextCursor ? { items, nextCursor: page.nextCursor } : { items }, { headers: PRIVATE });
-  });
+  registerRoutes(router, api, {
+    listOrders: async ({ reqCtx, input }) => {
+      const caller = requireCaller(reqCtx.event);
+      const { query } = await input();
+      const page = await listCustomerOrders({ orders }, caller.sub, query);
+      const items = page.items.map(toOrderView);
+      return Response.json(page.nextCursor ? { items, nextCursor: page.nextCursor } : { items }, { headers: PRIVATE });
+    },
 
-  router.get('/:orderId', async (reqCtx) => {
-    const caller = requireCaller(reqCtx.event);
-    const orderId = parsePathParam(OrderIdSchema, reqCtx.params.orderId, 'orderId');
-    return Response.json(toOrderView(await getCustomerOrder({ orders }, caller.sub, orderId)), { headers: PRIVATE });
+    getOrder: async ({ reqCtx, input }) => {
+      const caller = requireCaller(reqCtx.event);
+      const { params } = await input();
+      return Response.json(toOrderView(await getCustomerOrder({ orders }, caller.sub, params.orderId)), { headers: PRIVATE });
+    },
   });
 
   return (event, context) => resolveRestRequest(router, event, context);

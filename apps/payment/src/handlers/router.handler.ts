@@ -1,14 +1,11 @@
 import { documentClient } from '@shop/dynamodb';
-import { createRestRouter, parsePathParam, requireGroup, resolveRestRequest, type ProxyFunction } from '@shop/http';
+import { createRestRouter, registerRoutes, resolveRestRequest, type ProxyFunction } from '@shop/http';
 import { coldStart, pickEnv, withObservability, type LogSink } from '@shop/observability';
-import * as z from 'zod';
 import { DynamoPaymentRepository } from '../adapters/payment.repository';
+import { api } from '../api/routes';
 import { PAYMENT_ENV } from '../config/env';
 import { getPayment } from '../domain/get-payment.use-case';
 import type { PaymentRepository } from '../domain/ports';
-
-/** Group whose members may read payments. */
-export const ADMIN_GROUP = 'admin';
 
 /** What the payment API needs; tests pass in-memory fakes. */
 export interface PaymentApiDeps {
@@ -16,21 +13,19 @@ export interface PaymentApiDeps {
   readonly logger: Pick<LogSink, 'debug' | 'error'>;
 }
 
-const OrderIdParamSchema = z.uuid({ error: 'The order id must be a UUID.' });
-
 /**
- * The payment API (routes relative to the service root, for administrators only):
+ * The payment API (routes relative to the service root, declared in api/routes.ts, for administrators only):
  * - `GET /{orderId}`: the order's payment `{ orderId, paymentId, status, amount, attempts, ... }`;
  *   404 when none was attempted, 400 for an id that is not a UUID.
  */
 export const createPaymentApi = (deps: PaymentApiDeps): ProxyFunction => {
   const { payments } = deps;
   const router = createRestRouter({ logger: deps.logger });
-  const admin = [requireGroup(ADMIN_GROUP)];
-
-  router.get('/:orderId', admin, async (reqCtx) => {
-    const orderId = parsePathParam(OrderIdParamSchema, reqCtx.params.orderId, 'orderId');
-    return Response.json(await getPayment({ payments }, orderId));
+  registerRoutes(router, api, {
+    getPayment: async ({ input }) => {
+      const { params } = await input();
+      return Response.json(await getPayment({ payments }, params.orderId));
+    },
   });
 
   return (event, context) => resolveRestRequest(router, event, context);

@@ -1,4 +1,3 @@
-import { SkuSchema } from '@shop/domain';
 import { documentClient } from '@shop/dynamodb';
 import {
   clientPath,
@@ -6,27 +5,21 @@ import {
   createRestRouter,
   etagOf,
   parseIfMatch,
-  parseJsonBody,
-  parsePathParam,
-  parseQuery,
-  requireGroup,
+  registerRoutes,
   resolveRestRequest,
-  validateAll,
   type ProxyFunction,
 } from '@shop/http';
 import { coldStart, MetricUnit, pickEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import { DynamoProductRepository } from '../adapters/product.repository';
+import { api } from '../api/routes';
 import { PRODUCT_ENV } from '../config/env';
 import { createProduct } from '../domain/create-product.use-case';
 import { deleteProduct } from '../domain/delete-product.use-case';
 import { getProduct } from '../domain/get-product.use-case';
 import { listProductsByCategory } from '../domain/list-products.use-case';
 import { systemClock, type Clock, type ProductRepository } from '../domain/ports';
-import { CreateProductInputSchema, ListProductsQuerySchema, UpdateProductInputSchema, type Product } from '../domain/product';
+import type { Product } from '../domain/product';
 import { updateProduct } from '../domain/update-product.use-case';
-
-/** Group whose members may create, update and delete products. */
-export const ADMIN_GROUP = 'admin';
 
 /** What the product API needs; tests pass in-memory fakes. */
 export interface ProductApiDeps {
@@ -40,7 +33,7 @@ const productResponse = (product: Product, status: number, headers: Record<strin
   Response.json(product, { status, headers: { ...headers, ETag: etagOf(product) } });
 
 /**
- * The product catalog API (routes relative to the service root):
+ * The product catalog API (routes relative to the service root, declared in api/routes.ts):
  * - `GET /?category=&limit=&cursor=`: one page of a category, `{ items, nextCursor }`;
  * - `GET /{sku}`: one product, with its version as `ETag`;
  * - `POST /` (admin): create, 201 with `Location` and `ETag`;
@@ -51,42 +44,45 @@ const productResponse = (product: Product, status: number, headers: Record<strin
 export const createProductApi = (deps: ProductApiDeps): ProxyFunction => {
   const { products, clock, metrics } = deps;
   const router = createRestRouter({ logger: deps.logger });
-  const admin = [requireGroup(ADMIN_GROUP)];
 
-  router.get('/', async (reqCtx) => {
-    const query = parseQuery(ListProductsQuerySchema, new URL(reqCtx.req.url).searchParams);
-    const page = await listProductsByCategory({ products }, query);
-    return Response.json(page.nextCursor ? { items: page.items, nextCursor: page.nextCursor } : { items: page.items });
-  });
+  registerRoutes(router, api, {
+    listProducts: async ({ input }) => {
+      const { query } = await input();
+      const page = await listProductsByCategory({ products }, query);
+      return Response.json(page.nextCursor ? { items: page.items, nextCursor: page.nextCursor } : { items: page.items });
+    },
 
-  router.get('/:sku', async (reqCtx) => {
-    const sku = parsePathParam(SkuSchema, reqCtx.params.sku, 'sku');
-    return productResponse(await getProduct({ products }, sku), 200);
-  });
+    getProduct: async ({ input }) => {
+      const { params } = await input();
+      return productResponse(await getProduct({ products }, params.sku), 200);
+    },
 
-  router.post('/', admin, async (reqCtx) => {
-    const input = await parseJsonBody(CreateProductInputSchema, reqCtx.req);
-    const product = await createProduct({ products, clock }, input, { correlationId: correlationIdOf(reqCtx) });
-    metrics.addMetric('ProductCreated', MetricUnit.Count, 1);
-    return productResponse(product, 201, { Location: clientPath(reqCtx.event, `/${product.sku}`) });
-  });
+    createProduct: async ({ reqCtx, input }) => {
+      const { body } = await input();
+      const product = await createProduct({ products, clock }, body, { correlationId: correlationIdOf(reqCtx) });
+      metrics.addMetric('ProductCreated', MetricUnit.Count, 1);
+      return productResponse(product, 201, { Location: clientPath(reqCtx.event, `/${product.sku}`) });
+    },
 
-  router.put('/:sku', admin, async (reqCtx) => {
-    const { sku, expectedVersion, changes } = await validateAll({
-      sku: () => parsePathParam(SkuSchema, reqCtx.params.sku, 'sku'),
-      expectedVersion: () => parseIfMatch(reqCtx.req.headers.get('if-match'), 'product'),
-      changes: () => parseJsonBody(UpdateProductInputSchema, reqCtx.req),
-    });
-    const product = await updateProduct({ products, clock }, { sku, expectedVersion, changes }, { correlationId: correlationIdOf(reqCtx) });
-    metrics.addMetric('ProductUpdated', MetricUnit.Count, 1);
-    return productResponse(product, 200);
-  });
+    replaceProduct: async ({ reqCtx, input }) => {
+      const { params, expectedVersion, body } = await input({
+        expectedVersion: () => parseIfMatch(reqCtx.req.headers.get('if-match'), 'product'),
+      });
+      const product = await updateProduct(
+        { products, clock },
+        { sku: params.sku, expectedVersion, changes: body },
+        { correlationId: correlationIdOf(reqCtx) },
+      );
+      metrics.addMetric('ProductUpdated', MetricUnit.Count, 1);
+      return productResponse(product, 200);
+    },
 
-  router.delete('/:sku', admin, async (reqCtx) => {
-    const sku = parsePathParam(SkuSchema, reqCtx.params.sku, 'sku');
-    await deleteProduct({ products }, sku, { correlationId: correlationIdOf(reqCtx) });
-    metrics.addMetric('ProductDeleted', MetricUnit.Count, 1);
-    return new Response(null, { status: 204 });
+    deleteProduct: async ({ reqCtx, input }) => {
+      const { params } = await input();
+      await deleteProduct({ products }, params.sku, { correlationId: correlationIdOf(reqCtx) });
+      metrics.addMetric('ProductDeleted', MetricUnit.Count, 1);
+      return new Response(null, { status: 204 });
+    },
   });
 
   return (event, context) => resolveRestRequest(router, event, context);

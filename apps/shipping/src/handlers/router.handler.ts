@@ -1,8 +1,8 @@
 import { documentClient } from '@shop/dynamodb';
-import { createRestRouter, parsePathParam, requireCaller, resolveRestRequest, type ProxyFunction } from '@shop/http';
+import { createRestRouter, registerRoutes, requireCaller, resolveRestRequest, type ProxyFunction } from '@shop/http';
 import { coldStart, pickEnv, withObservability, type LogSink } from '@shop/observability';
-import { OrderIdSchema } from '@shop/order-contracts';
 import { DynamoShipmentRepository } from '../adapters/shipment.repository';
+import { api } from '../api/routes';
 import { SHIPPING_ENV } from '../config/env';
 import { getShipmentForCustomer } from '../domain/get-shipment.use-case';
 import type { ShipmentRepository } from '../domain/ports';
@@ -14,18 +14,19 @@ export interface ShippingApiDeps {
 }
 
 /**
- * The shipping API (routes relative to the service root, every route needs a signed-in caller):
+ * The shipping API (routes relative to the service root, declared in api/routes.ts; every route needs a signed-in caller):
  * - `GET /{orderId}`: the shipment of one of the caller's own orders; 404 when the order has no
  *   shipment or is someone else's (indistinguishable on purpose); 400 for an id that is not a UUID.
  */
 export const createShippingApi = (deps: ShippingApiDeps): ProxyFunction => {
   const router = createRestRouter({ logger: deps.logger });
 
-  router.get('/:orderId', async (reqCtx) => {
-    const caller = requireCaller(reqCtx.event);
-    const orderId = parsePathParam(OrderIdSchema, reqCtx.params.orderId, 'orderId');
-    const shipment = await getShipmentForCustomer(deps, { orderId, customerId: caller.sub });
-    return Response.json(shipment);
+  registerRoutes(router, api, {
+    getShipment: async ({ reqCtx, input }) => {
+      const caller = requireCaller(reqCtx.event);
+      const { params } = await input();
+      return Response.json(await getShipmentForCustomer(deps, { orderId: params.orderId, customerId: caller.sub }));
+    },
   });
 
   return (event, context) => resolveRestRequest(router, event, context);

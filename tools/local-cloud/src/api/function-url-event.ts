@@ -17,7 +17,7 @@ const TEXT_TYPES = /^(text\/|application\/(json|javascript|xml|x-www-form-urlenc
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** `12/Mar/2020:19:03:58 +0000`, as `requestContext.time` has it. */
-function requestTime(now: number): string {
+export function requestTime(now: number): string {
   const date = new Date(now);
   const two = (value: number) => String(value).padStart(2, '0');
   return `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;

@@ -21,6 +21,8 @@ export interface HttpAnswer {
   body?: string | Buffer;
   /** No `http` log line (the AWS front door: every SDK call a function makes would get one). */
   quiet?: boolean;
+  /** What the `http` log line adds (the function that answered, why a request was refused). */
+  note?: string;
 }
 
 /** A handler for a path prefix the local cloud serves itself (`/_local/`, `/_aws/sfn`). */
@@ -106,6 +108,11 @@ export class Gateway {
     this.localHandlers.push({ prefix, handler });
   }
 
+  removeLocalHandler(prefix: string): void {
+    const index = this.localHandlers.findIndex((entry) => entry.prefix === prefix);
+    if (index >= 0) this.localHandlers.splice(index, 1);
+  }
+
   /** The node:http request listener. */
   readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
@@ -125,7 +132,7 @@ export class Gateway {
           return { answer: json(500, { message: 'Internal server error' }) } as never;
         })
         .then((result: { answer: HttpAnswer; note?: string } | HttpAnswer) => {
-          const { answer: out, note } = 'answer' in result ? result : { answer: result, note: undefined };
+          const { answer: out, note } = 'answer' in result ? result : { answer: result, note: result.note };
           const headers = Array.isArray(out.headers) ? out.headers : Object.entries(out.headers ?? {});
           const flat: Record<string, string | string[]> = {};
           for (const [name, value] of headers) {
@@ -271,7 +278,11 @@ export class Gateway {
       lambdaAuthorizer = result.authorizer;
     } else if (method.authorizationType !== 'NONE') {
       return {
-        answer: json(403, { message: 'Forbidden' }, { ...gatewayHeaders, 'x-local-cloud-hint': method.notServed ?? 'not emulated' }),
+        answer: json(
+          403,
+          { message: 'Forbidden', localCloud: `${method.authorizationType} authorization is not emulated` },
+          gatewayHeaders,
+        ),
         note: `(${method.authorizationType} authorization is not emulated)`,
       };
     }
@@ -314,11 +325,7 @@ export class Gateway {
     }
     if (integration.type !== 'AWS_PROXY') {
       return {
-        answer: json(
-          500,
-          { message: 'Internal server error' },
-          { ...gatewayHeaders, 'x-local-cloud-hint': `${integration.description} is not emulated` },
-        ),
+        answer: json(500, { message: 'Internal server error', localCloud: `${integration.description} is not emulated` }, gatewayHeaders),
         note: `(${integration.description} is not emulated)`,
       };
     }

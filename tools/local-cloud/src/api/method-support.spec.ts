@@ -1,6 +1,6 @@
 import type { MethodDef } from '../assembly/model';
 import { readAwsIntegration } from '../resources/rest-integration-defs';
-import { notServedReason } from './method-support';
+import { methodNotServed } from '../resources/not-served';
 
 const method = (integration: MethodDef['integration'], overrides: Partial<MethodDef> = {}): MethodDef => ({
   httpMethod: 'POST',
@@ -12,6 +12,7 @@ const method = (integration: MethodDef['integration'], overrides: Partial<Method
   ...overrides,
 });
 const aws = (uri: string) => readAwsIntegration({ Type: 'AWS', Uri: uri }, 29_000);
+const reasonOf = (candidate: MethodDef) => methodNotServed(candidate)?.reason;
 const awsMethod = (uri: string) => method(aws(uri) ?? { type: 'UNSUPPORTED', description: uri });
 
 describe('AWS integration Uris and what the gateway cannot serve', () => {
@@ -31,15 +32,14 @@ describe('AWS integration Uris and what the gateway cannot serve', () => {
   });
 
   it('serves the emulated actions and names the others', () => {
-    expect(notServedReason(awsMethod('arn:aws:apigateway:us-east-1:dynamodb:action/GetItem'))).toBeUndefined();
-    expect(notServedReason(awsMethod('arn:aws:apigateway:us-east-1:sqs:path/000000000000/jobs'))).toBeUndefined();
-    expect(notServedReason(awsMethod('arn:aws:apigateway:us-east-1:dynamodb:action/ListTables'))).toMatch(
-      /dynamodb ListTables is not emulated/,
-    );
-    expect(notServedReason(awsMethod('arn:aws:apigateway:us-east-1:kinesis:action/PutRecord'))).toMatch(/kinesis is not emulated/);
-    expect(notServedReason(method({ type: 'UNSUPPORTED', description: 'HTTP_PROXY integration' }))).toMatch(
+    expect(reasonOf(awsMethod('arn:aws:apigateway:us-east-1:dynamodb:action/GetItem'))).toBeUndefined();
+    expect(reasonOf(awsMethod('arn:aws:apigateway:us-east-1:sqs:path/000000000000/jobs'))).toBeUndefined();
+    expect(reasonOf(awsMethod('arn:aws:apigateway:us-east-1:dynamodb:action/ListTables'))).toMatch(/dynamodb ListTables is not emulated/);
+    expect(reasonOf(awsMethod('arn:aws:apigateway:us-east-1:kinesis:action/PutRecord'))).toMatch(/kinesis is not emulated/);
+    expect(reasonOf(method({ type: 'UNSUPPORTED', description: 'HTTP_PROXY integration' }))).toMatch(
       /HTTP_PROXY integration is not emulated/,
     );
-    expect(notServedReason(method({ type: 'MOCK', statusCode: 200, headers: {} }, { authorizationType: 'AWS_IAM' }))).toMatch(/AWS_IAM/);
+    expect(reasonOf(method({ type: 'MOCK', statusCode: 200, headers: {} }, { authorizationType: 'AWS_IAM' }))).toMatch(/AWS_IAM/);
+    expect(reasonOf(method({ type: 'MOCK', statusCode: 200, headers: {} }, { authorizationType: 'CUSTOM' }))).toMatch(/has no function/);
   });
 });

@@ -2,28 +2,33 @@ import type { MethodDef } from '../assembly/model';
 import { EMULATED_SERVICE_ACTIONS } from './aws-service-integration';
 
 /**
- * Why the local gateway cannot serve a method as API Gateway would (named at start-up, in
- * `/_local/resources` and in the answer of a request that reaches it), or undefined when it can.
+ * What the local gateway cannot serve of a method's AWS service integration or Lambda authorizer
+ * (`resources/not-served.ts` names it at start-up and in `/_local/resources`), and what a request
+ * that reaches it gets; undefined when it can.
  */
-export function notServedReason(method: MethodDef): string | undefined {
+export function nonProxyNotServed(method: MethodDef): { reason: string; answers: string } | undefined {
   const integration = method.integration;
-  if (integration.type === 'UNSUPPORTED') return `${integration.description} is not emulated (answers 500)`;
   if (integration.type === 'AWS' && integration.target.kind === 'service') {
     const { service, action, path } = integration.target;
     const actions = EMULATED_SERVICE_ACTIONS[service];
+    const answers = "the service's 400 naming it, through the integration responses";
     if (!actions)
-      return `AWS integration to ${service} is not emulated (answers 400; emulated: ${Object.keys(EMULATED_SERVICE_ACTIONS).join(', ')})`;
+      return {
+        reason: `AWS integration to ${service} is not emulated (emulated: ${Object.keys(EMULATED_SERVICE_ACTIONS).join(', ')})`,
+        answers,
+      };
     if (action && !actions.includes(action))
-      return `AWS integration ${service} ${action} is not emulated (answers 400; emulated: ${actions.join(', ')})`;
-    if (!action && path && service !== 'sqs') return `AWS integration ${service} path/${path} is not emulated (answers 400)`;
+      return { reason: `AWS integration ${service} ${action} is not emulated (emulated: ${actions.join(', ')})`, answers };
+    if (!action && path && service !== 'sqs') return { reason: `AWS integration ${service} path/${path} is not emulated`, answers };
   }
   if (
     method.authorizationType === 'CUSTOM' &&
     (!method.authorizer?.functionName || !['TOKEN', 'REQUEST'].includes(method.authorizer.type))
   ) {
-    return `authorizer ${method.authorizer?.name ?? '?'} (${method.authorizer?.type ?? 'missing'}) has no function the local cloud can call (answers 500)`;
+    return {
+      reason: `authorizer ${method.authorizer?.name ?? '?'} (${method.authorizer?.type ?? 'missing'}) has no function the local cloud can call`,
+      answers: '500',
+    };
   }
-  if (!['NONE', 'COGNITO_USER_POOLS', 'CUSTOM'].includes(method.authorizationType))
-    return `${method.authorizationType} authorization is not emulated (answers 403)`;
   return undefined;
 }

@@ -194,8 +194,18 @@ describe('StackResolver', () => {
       expect(reasons).toEqual(['SSM parameter /nobody/publishes/this is published by no loaded stack']);
     });
 
-    it('refuses Fn::ImportValue, which the shop does not use between services', () => {
+    it('leaves Fn::ImportValue unresolved when no exports are given, and asks the lookup otherwise', () => {
       expect(() => resolverFor({}).resolve({ 'Fn::ImportValue': 'Other-Export' })).toThrow(UnresolvedError);
+      const asked: string[] = [];
+      const resolver = new StackResolver({
+        stackName: 'importer',
+        template: { Resources: {} },
+        sqsEndpoint: SQS,
+        ssm: () => undefined,
+        exports: (name, importer) => (asked.push(`${importer}:${name}`), 'value'),
+      });
+      expect(resolver.resolve({ 'Fn::ImportValue': { 'Fn::Sub': '${AWS::StackName}-x' } })).toBe('value');
+      expect(asked).toEqual(['importer:importer-x']);
     });
   });
 });

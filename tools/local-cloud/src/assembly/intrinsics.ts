@@ -10,12 +10,20 @@ export class UnresolvedError extends Error {
 /** Looks an SSM parameter up by name across every loaded stack. */
 export type SsmLookup = (name: string) => string | undefined;
 
+/**
+ * Looks a cross-stack export up by its `Export.Name` across every loaded stack (`importer`: the
+ * stack that asks, for the error). Throws {@link UnresolvedError} naming a missing export.
+ */
+export type ExportLookup = (name: string, importer: string) => unknown;
+
 export interface StackResolverOptions {
   stackName: string;
   template: CfnTemplate;
   /** Base URL of the local SQS endpoint: queue URLs (`Ref` of a queue) are built on it. */
   sqsEndpoint: string;
   ssm: SsmLookup;
+  /** `Fn::ImportValue`: the exports of every loaded stack (absent: every import is unresolved). */
+  exports?: ExportLookup;
   /** Values for template parameters, by parameter name (win over defaults). */
   parameterOverrides?: Record<string, string>;
 }
@@ -32,7 +40,7 @@ const AVAILABILITY_ZONES = ['a', 'b', 'c'].map((z) => `${LOCAL_REGION}${z}`);
  * deploys that stack into the local account: Ref, Fn::GetAtt, Fn::Join, Fn::Sub (both forms),
  * Fn::Select, Fn::Split, Fn::If and the condition functions, Fn::FindInMap, Fn::Base64, Fn::GetAZs,
  * pseudo parameters, template parameters (SSM-typed ones from the SSM parameters other stacks
- * publish) and `{{resolve:ssm:...}}` dynamic references.
+ * publish), `Fn::ImportValue` (the exports of the loaded stacks) and `{{resolve:ssm:...}}` dynamic references.
  */
 export class StackResolver {
   readonly stackName: string;
@@ -257,10 +265,12 @@ export class StackResolver {
         return Buffer.from(String(this.resolveValue(arg))).toString('base64');
       case 'Fn::GetAZs':
         return AVAILABILITY_ZONES;
-      case 'Fn::ImportValue':
-        throw new UnresolvedError(
-          `Fn::ImportValue ${JSON.stringify(this.resolve(arg))} (cross-stack exports are not emulated; publish the value in SSM)`,
-        );
+      case 'Fn::ImportValue': {
+        const name = this.resolveValue(arg);
+        if (typeof name !== 'string') throw new Error(`Fn::ImportValue expects an export name, got ${JSON.stringify(name)}`);
+        if (!this.options.exports) throw new UnresolvedError(`Fn::ImportValue ${name}: no stack exports are loaded`);
+        return this.options.exports(name, this.stackName);
+      }
       default:
         throw new UnresolvedError(`${fn} is not supported locally`);
     }

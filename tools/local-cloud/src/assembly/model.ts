@@ -2,6 +2,7 @@ import type { AssemblyStack } from './cloud-assembly';
 import { StackResolver } from './intrinsics';
 import { userPoolIdOf } from './naming';
 import { SsmParameters } from './ssm-parameters';
+import { StackExports } from './stack-exports';
 import type { BuildModelOptions, ReadContext, ResourceBase } from '../resources/kind';
 import { EMULATED_TYPES, resourceKinds, type CloudModel } from '../resources/registry';
 import type { AuthorizerDef } from '../resources/rest-apis';
@@ -19,10 +20,12 @@ export type { SubscriptionDef, TopicDef } from '../resources/topics';
 /**
  * Reads every loaded stack into the list of things the local cloud runs, one resource kind of
  * the registry at a time. Each stack is resolved with its own {@link StackResolver}; SSM
- * parameters are declared first and shared, so that one stack reads what another publishes.
+ * parameters and cross-stack exports are declared first and shared, so that one stack reads what
+ * another publishes, whatever their order.
  */
 export function buildModel(stacks: AssemblyStack[], options: BuildModelOptions): CloudModel {
   const ssm = new SsmParameters();
+  const exports = new StackExports();
   const warnings: string[] = [];
   const kinds = resourceKinds();
   const model = {
@@ -41,6 +44,7 @@ export function buildModel(stacks: AssemblyStack[], options: BuildModelOptions):
       template: stack.template,
       sqsEndpoint: options.sqsEndpoint,
       ssm: ssm.lookup,
+      exports: exports.lookup,
       parameterOverrides: options.parameterOverrides,
     }),
   }));
@@ -58,8 +62,9 @@ export function buildModel(stacks: AssemblyStack[], options: BuildModelOptions):
     base: (logicalId) => ({ service: stack.service, stackName: stack.stackName, logicalId }),
     warn: (message) => warnings.push(message),
   });
-  // Declare every SSM parameter first: any stack may read any other's.
+  // Declare every SSM parameter and export first: any stack may read any other's.
   for (const entry of resolved) for (const kind of kinds) kind.declare?.(contextOf(entry));
+  for (const { resolver } of resolved) exports.add(resolver, (message) => warnings.push(message));
 
   for (const entry of resolved) {
     const { stack, resolver } = entry;
@@ -79,6 +84,7 @@ export function buildModel(stacks: AssemblyStack[], options: BuildModelOptions):
       defs[kind.key].push(...kind.read(contextOf(entry, resources, defs[kind.key])));
     }
   }
+  warnings.push(...exports.duplicates, ...exports.missingSummary());
   return model;
 }
 

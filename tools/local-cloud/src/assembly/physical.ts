@@ -91,6 +91,10 @@ const rules: Record<string, PhysicalRule> = {
       'SnapStartResponse.ApplyOn': () => 'None',
     },
   },
+  'AWS::Lambda::LayerVersion': {
+    name: named('LayerName', 140),
+    ref: (_c, name) => arn('lambda', `layer:${name}:1`),
+  },
   'AWS::Lambda::EventSourceMapping': {
     name: (ctx) => stableUuid(seed(ctx)),
     attributes: { Id: (_c, name) => name },
@@ -129,6 +133,14 @@ const rules: Record<string, PhysicalRule> = {
       RegionalHostedZoneId: () => 'Z1UJRXOUMOOFQ8',
     },
   },
+  'AWS::ApiGatewayV2::Api': {
+    name: (ctx) => stableId(seed(ctx), 10),
+    attributes: { ApiEndpoint: (_c, id) => `https://${id}.execute-api.${LOCAL_REGION}.${LOCAL_URL_SUFFIX}`, ApiId: (_c, id) => id },
+  },
+  'AWS::ApiGatewayV2::Integration': { name: (ctx) => stableId(seed(ctx), 7), attributes: { IntegrationId: (_c, id) => id } },
+  'AWS::ApiGatewayV2::Route': { name: (ctx) => stableId(seed(ctx), 7), attributes: { RouteId: (_c, id) => id } },
+  'AWS::ApiGatewayV2::Authorizer': { name: (ctx) => stableId(seed(ctx), 6), attributes: { AuthorizerId: (_c, id) => id } },
+  'AWS::ApiGatewayV2::Stage': { name: named('StageName', 128) },
   'AWS::Cognito::UserPool': {
     name: (ctx) => `${LOCAL_REGION}_${stableId(seed(ctx), 9, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}`,
     attributes: {

@@ -94,6 +94,18 @@ export function stepFunctionsEndpoint(sfn: () => StepFunctions): LocalHandler {
       return describe(execution);
     },
     DescribeExecution: (input) => describe(sfn().describeExecution(String(input.executionArn))),
+    SendTaskSuccess: (input) => {
+      sfn().sendTaskSuccess(String(input.taskToken ?? ''), String(input.output ?? ''));
+      return {};
+    },
+    SendTaskFailure: (input) => {
+      sfn().sendTaskFailure(String(input.taskToken ?? ''), optionalString(input.error), optionalString(input.cause));
+      return {};
+    },
+    SendTaskHeartbeat: (input) => {
+      sfn().sendTaskHeartbeat(String(input.taskToken ?? ''));
+      return {};
+    },
     StopExecution: async (input) => {
       const execution = sfn().stopExecution(String(input.executionArn), {
         error: optionalString(input.error),

@@ -34,4 +34,11 @@ describe('readOptions', () => {
     expect(readOptions([], {}).watch).toBe(false);
     expect(readOptions(['--watch'], {}).watch).toBe(true);
   });
+
+  it('runs the schedules at real time unless --schedule-speed (or LOCAL_CLOUD_SCHEDULE_SPEED) says otherwise', () => {
+    expect(readOptions([], {}).scheduleSpeed).toBe(1);
+    expect(readOptions(['--schedule-speed', '60'], {}).scheduleSpeed).toBe(60);
+    expect(readOptions([], { LOCAL_CLOUD_SCHEDULE_SPEED: '0.5' }).scheduleSpeed).toBe(0.5);
+    expect(() => readOptions(['--schedule-speed', '0'], {})).toThrow('--schedule-speed must be a positive number (got 0)');
+  });
 });

@@ -43,6 +43,8 @@ export interface CliOptions {
   synth: boolean;
   /** Watch mode (`npm run dev`): swap a service in again when its sources change. */
   watch: boolean;
+  /** EventBridge schedules run this many times faster than real time (`--schedule-speed`). */
+  scheduleSpeed: number;
 }
 
 /**
@@ -60,6 +62,12 @@ export const DEFAULT_MAX_EXECUTIONS = 1000;
 const positiveInteger = (name: string, value: string | number): number => {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new Error(`${name} must be a positive integer (got ${value})`);
+  return number;
+};
+
+const positiveNumber = (name: string, value: string | number): number => {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`${name} must be a positive number (got ${value})`);
   return number;
 };
 
@@ -95,6 +103,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
       'no-prewarm': { type: 'boolean' },
       synth: { type: 'boolean' },
       watch: { type: 'boolean' },
+      'schedule-speed': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -123,6 +132,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
     jvmOptions: env.LOCAL_CLOUD_JVM_OPTIONS ?? DEFAULT_JVM_OPTIONS,
     synth: values.synth === true,
     watch: values.watch === true,
+    scheduleSpeed: positiveNumber('--schedule-speed', values['schedule-speed'] ?? env.LOCAL_CLOUD_SCHEDULE_SPEED ?? 1),
   };
 }
 
@@ -143,6 +153,8 @@ Runs the synthesized assemblies in dist/apps/*/cdk.out on this machine.
   --concurrency <n>       concurrent instances per function (env LOCAL_CLOUD_CONCURRENCY, default: one per core plus one, at least 3)
   --max-executions <n>    finished executions kept per state machine, oldest dropped first (env LOCAL_CLOUD_MAX_EXECUTIONS, default 1000)
   --no-prewarm            do not start one instance of each API function right after start-up
+  --schedule-speed <x>    EventBridge schedules (rate/cron) run x times faster than real time: at 60, rate(1 minute) fires
+                          every second (env LOCAL_CLOUD_SCHEDULE_SPEED, default 1)
   --synth                 first run \`nx run-many -t synth -c local\` (cached; npm start passes it)
   --watch                 watch mode (npm run dev): a change to a service's sources (or a lib it uses) is bundled and swapped
                           in; a change its stack reads is synthesized again (nx run <service>:synth -c local) and deployed

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     logger,
     messagingPort: process.env.LOCAL_CLOUD_SQS_PORT ? Number(process.env.LOCAL_CLOUD_SQS_PORT) : undefined,
     retryDelayScale: retryDelayScale(process.env.LOCAL_CLOUD_RETRY_DELAY_SCALE),
+    scheduleSpeed: options.scheduleSpeed,
   });
 
   let devLoop: import('../dev/dev-loop').DevLoop | undefined;
@@ -193,10 +194,10 @@ function banner(cloud: import('../local-cloud').LocalCloud, hasUserPool: boolean
  * fails to build is reported and left out; the others still start.
  */
 function synthesize(root: string, logger: ReturnType<typeof createLogger>): void {
-  logger.info('synthesizing the services (nx run-many -t synth -c local) ...');
+  logger.info('synthesizing the services and writing their OpenAPI documents (nx run-many -t synth openapi -c local) ...');
   const result = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/.bin/nx'), 'run-many', '-t', 'synth', '-c', 'local', '--output-style=static'],
+    [join(root, 'node_modules/.bin/nx'), 'run-many', '-t', 'synth', 'openapi', '-c', 'local', '--output-style=static'],
     {
       cwd: root,
       stdio: 'inherit',

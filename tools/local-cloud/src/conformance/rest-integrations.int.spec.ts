@@ -372,10 +372,10 @@ describe('conformance: REST API AWS service integrations through VTL mapping tem
 
 describe('conformance: what the local gateway cannot serve is named', () => {
   it('warns at start-up and answers a request with an error naming the action', async () => {
-    expect(cloud.output()).toMatch(/GET \/tables: AWS integration dynamodb ListTables is not emulated/);
+    expect(cloud.output()).toMatch(/GET \/tables not served: AWS integration dynamodb ListTables is not emulated/);
     const { warnings } = await cloud.local<{ warnings: string[] }>('/_local/resources');
     expect(warnings).toEqual(
-      expect.arrayContaining([expect.stringMatching(/GET \/tables: AWS integration dynamodb ListTables is not emulated/)]),
+      expect.arrayContaining([expect.stringMatching(/GET \/tables not served: AWS integration dynamodb ListTables is not emulated/)]),
     );
     const response = await fetch(`${stageUrl}/tables`);
     expect(response.status).toBe(200);

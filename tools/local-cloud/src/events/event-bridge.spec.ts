@@ -263,6 +263,31 @@ describe('EventBridge', () => {
     bridge.stop();
   });
 
+  it('runs the schedules --schedule-speed times faster: the schedule clock starts at the rule and names the scheduled time', async () => {
+    jest.useFakeTimers({ now: Date.parse('2025-03-01T10:07:30Z') });
+    const delivery = { invokeAsync: jest.fn(), sendMessage: jest.fn(), publish: jest.fn(), startExecution: jest.fn() };
+    const bridge = new EventBridge({ delivery, logger: memoryLogger(), scheduleSpeed: 60 });
+    bridge.register([
+      rule({ logicalId: 'Rate', name: 'rate', arn: 'rate', eventPattern: undefined, scheduleExpression: 'rate(1 minute)' }),
+      rule({ logicalId: 'Cron', name: 'cron', arn: 'cron', eventPattern: undefined, scheduleExpression: 'cron(0/15 * * * ? *)' }),
+    ]);
+    const fired = (name: string) =>
+      delivery.invokeAsync.mock.calls.filter((call) => (call[1] as { resources: string[] }).resources[0] === name);
+    await jest.advanceTimersByTimeAsync(999);
+    expect(fired('rate')).toHaveLength(0);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(fired('rate')).toHaveLength(1);
+    // The cron's 10:15 is 7.5 schedule minutes away: 7.5 real seconds at 60 times.
+    await jest.advanceTimersByTimeAsync(6_499);
+    expect(fired('cron')).toHaveLength(0);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(fired('cron').map((call) => (call[1] as { time: string }).time)).toEqual(['2025-03-01T10:15:00Z']);
+    expect(fired('rate')).toHaveLength(7);
+    await jest.advanceTimersByTimeAsync(15_000);
+    expect(fired('cron').map((call) => (call[1] as { time: string }).time)).toEqual(['2025-03-01T10:15:00Z', '2025-03-01T10:30:00Z']);
+    bridge.stop();
+  });
+
   it('names and skips a rule with an invalid pattern or schedule; runRule refuses pattern rules and unknown names', () => {
     const { bridge, logger } = subject();
     bridge.register([

@@ -34,6 +34,12 @@ export interface EventBridgeDeps {
   logger: Logger;
   /** Multiplies the delays between delivery retries (1 s doubling up to 60 s); tests make it small. */
   retryDelayScale?: number;
+  /**
+   * How many times faster than real time the schedules run (`--schedule-speed`; default 1): each
+   * rule's schedule clock starts at the rule's creation and runs this much faster, so at 60 a
+   * `rate(1 minute)` fires every second and a `cron(0 * * * ? *)` once a real minute.
+   */
+  scheduleSpeed?: number;
 }
 
 /** One PutEvents entry as the API takes it. */
@@ -52,6 +58,8 @@ interface RunningRule {
   def: RuleDef;
   matcher?: EventMatcher;
   schedule?: Schedule;
+  /** When the rule was created (its rate's anchor and the start of its schedule clock). */
+  createdAt: number;
   timer?: NodeJS.Timeout;
   nextFireAt?: number;
   matched: number;
@@ -86,12 +94,12 @@ export class EventBridge {
   register(rules: RuleDef[], buses: EventBusDef[] = []): void {
     for (const bus of buses) this.buses.set(bus.name, bus);
     for (const def of rules) {
-      const running: RunningRule = { def, matched: 0, delivered: 0, failed: 0, deadLettered: 0, dropped: 0 };
+      const running: RunningRule = { def, createdAt: Date.now(), matched: 0, delivered: 0, failed: 0, deadLettered: 0, dropped: 0 };
       try {
         if (def.eventPattern !== undefined) running.matcher = compileEventPattern(def.eventPattern);
         if (def.scheduleExpression !== undefined) {
           if (def.eventBusName !== DEFAULT_EVENT_BUS) throw new Error('a schedule runs on the default bus only');
-          running.schedule = parseSchedule(def.scheduleExpression, Date.now());
+          running.schedule = parseSchedule(def.scheduleExpression, running.createdAt);
         }
         if (!running.matcher && !running.schedule) throw new Error('a rule needs an EventPattern or a ScheduleExpression');
       } catch (error) {
@@ -222,26 +230,31 @@ export class EventBridge {
 
   private arm(running: RunningRule): void {
     if (!running.schedule || this.stopped) return;
-    const next = running.schedule.nextAfter(Date.now());
+    const speed = this.deps.scheduleSpeed ?? 1;
+    const anchor = running.createdAt;
+    // The schedule's clock: real time from the rule's creation, `speed` times faster.
+    const scheduled = running.schedule.nextAfter(anchor + (Date.now() - anchor) * speed);
+    const next = scheduled === undefined ? undefined : anchor + (scheduled - anchor) / speed;
     running.nextFireAt = next;
     if (next === undefined) return;
     running.timer = setTimeout(
       () => {
-        if (Date.now() >= next) this.fire(running);
+        if (Date.now() >= next) this.fire(running, new Date(scheduled ?? next));
         this.arm(running);
       },
       Math.min(MAX_TIMER_MS, Math.max(0, next - Date.now())),
     );
   }
 
-  private fire(running: RunningRule): BusEvent {
+  /** Sends the rule's Scheduled Event; `time` is the moment its schedule names (now, for an on-demand run). */
+  private fire(running: RunningRule, time = new Date()): BusEvent {
     const event: BusEvent = {
       version: '0',
       id: randomUUID(),
       'detail-type': 'Scheduled Event',
       source: 'aws.events',
       account: LOCAL_ACCOUNT_ID,
-      time: isoSeconds(new Date()),
+      time: isoSeconds(time),
       region: LOCAL_REGION,
       resources: [running.def.arn],
       detail: {},

@@ -27,6 +27,13 @@ const cases: [string, unknown, unknown, boolean][] = [
   ['a field the event lacks does not match', { detail: { 'c-count': [5] } }, ec2Event, false],
   ['a nested pattern on a field that is not an object does not match', { source: { name: ['aws.ec2'] } }, ec2Event, false],
   [
+    'exists false under a missing object matches (the path is absent)',
+    { detail: { error: { code: [{ exists: false }] } } },
+    ec2Event,
+    true,
+  ],
+  ['exists true under a missing object does not match', { detail: { error: { code: [{ exists: true }] } } }, ec2Event, false],
+  [
     'an array in the event matches if one element does',
     {
       resources: [

@@ -56,7 +56,10 @@ function compileObject(pattern: Record<string, unknown>, path: string): FieldTes
         const field = parent[key];
         if (isObject(field)) return nested(field);
         // A nested pattern over an array of objects matches if one of the objects does.
-        return Array.isArray(field) && field.some((element) => isObject(element) && nested(element));
+        if (Array.isArray(field) && field.some(isObject)) return field.some((element) => isObject(element) && nested(element));
+        // No object there: every path under it is absent (only `exists: false` can match), as EventBridge
+        // matches flattened paths.
+        return nested({});
       });
     } else if (Array.isArray(value)) {
       if (value.length === 0) throw new EventPatternError(`${where} must not be an empty array`);

@@ -301,6 +301,50 @@ describe('FunctionPool', () => {
     });
   });
 
+  it('answers an invocation of a function it does not run with an error naming why, and starts no instance', async () => {
+    const logger = memoryLogger();
+    const refused = pool(fn({ runtime: 'python3.12', codeDir: '', notServed: 'runtime python3.12 is not run locally' }), { logger });
+    await refused.prewarm();
+    const outcome = await refused.invoke({}, { source: 'http' });
+    expect(outcome).toEqual(
+      expect.objectContaining({
+        ok: false,
+        kind: 'init',
+        error: {
+          errorType: 'Runtime.NotServedLocally',
+          errorMessage: 'shop-local-demo-EchoFunction1A2B3C4D is not served by the local cloud: runtime python3.12 is not run locally',
+        },
+      }),
+    );
+    expect(refused.stats().instances).toBe(0);
+    expect(logger.lines).toEqual([expect.stringContaining('init Runtime.NotServedLocally')]);
+  });
+
+  it("puts its layers' module folders on NODE_PATH before the workspace's, and maps /opt module paths", async () => {
+    const opt = join(work, 'opt');
+    mkdirSync(join(opt, 'nodejs/node22/node_modules/only22'), { recursive: true });
+    mkdirSync(join(opt, 'nodejs/node_modules/shared'), { recursive: true });
+    writeFileSync(join(opt, 'nodejs/node22/node_modules/only22/index.js'), "module.exports = 'node22 folder';");
+    writeFileSync(join(opt, 'nodejs/node_modules/shared/index.js'), "module.exports = 'shared folder';");
+    const handler = `exports.handler = async () => ({
+      nodePath: process.env.NODE_PATH,
+      optDir: process.env.LOCAL_CLOUD_OPT_DIR,
+      only22: require('only22'),
+      shared: require('shared'),
+      byPath: require('/opt/nodejs/node_modules/shared'),
+    });`;
+    const layered = pool(fn({ runtime: 'nodejs22.x', codeDir: codeDir('layered', handler), optDir: opt }), {
+      baseEnvironment: { AWS_REGION: 'us-east-1', NODE_PATH: '/workspace/node_modules' },
+    });
+    expect((await layered.invoke({})).payload).toEqual({
+      nodePath: `${opt}/nodejs/node22/node_modules:${opt}/nodejs/node_modules:/workspace/node_modules`,
+      optDir: opt,
+      only22: 'node22 folder',
+      shared: 'shared folder',
+      byPath: 'shared folder',
+    });
+  });
+
   it('logs one line per invocation with the function, the trigger and the correlation id', async () => {
     const logger = memoryLogger();
     await pool(fn(), { logger }).invoke({}, { correlationId: 'cid-42', source: 'http', requestId: 'req-9' });

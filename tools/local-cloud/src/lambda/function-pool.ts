@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { delimiter } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
 import type { FunctionDef } from '../assembly/model';
@@ -6,6 +7,7 @@ import type { FunctionFaults } from '../faults/registry';
 import type { Logger } from '../log';
 import { formatFunctionLog } from '../logs/function-log';
 import { randomHex } from '../random';
+import { layerNodePath } from './layers';
 import type { LambdaErrorPayload, WorkerInit, WorkerRequest, WorkerResponse } from './protocol';
 
 /** How an invocation ended. `kind` says why it failed, as Lambda would tell it apart. */
@@ -104,6 +106,11 @@ export class FunctionPool {
       ...def.environment,
       ...options.overrideEnvironment,
     };
+    if (def.optDir) {
+      // Lambda's NODE_PATH puts /opt's module folders before its runtime's: here before the workspace's.
+      const nodePath = [...layerNodePath(def.optDir, def.runtime), options.baseEnvironment.NODE_PATH].filter(Boolean).join(delimiter);
+      Object.assign(this.environment, { NODE_PATH: nodePath, LOCAL_CLOUD_OPT_DIR: def.optDir });
+    }
   }
 
   get concurrencyLimit(): number {
@@ -121,6 +128,7 @@ export class FunctionPool {
 
   /** Starts one instance ahead of the first invocation (provisioned-concurrency style warm-up). */
   async prewarm(): Promise<void> {
+    if (this.def.notServed) return;
     if (this.instances.size > 0 || this.concurrencyLimit < 1) return;
     const instance = this.spawn();
     try {
@@ -142,6 +150,20 @@ export class FunctionPool {
         error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${this.def.name}` },
         durationMs: 0,
       };
+    }
+    if (this.def.notServed) {
+      const outcome: InvokeOutcome = {
+        requestId,
+        ok: false,
+        kind: 'init',
+        error: {
+          errorType: 'Runtime.NotServedLocally',
+          errorMessage: `${this.def.name} is not served by the local cloud: ${this.def.notServed}`,
+        },
+        durationMs: 0,
+      };
+      this.logInvocation(outcome, options);
+      return outcome;
     }
     if (this.concurrencyLimit < 1) {
       return {
@@ -301,6 +323,7 @@ export class FunctionPool {
       logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomHex(16)}`,
       functionLogs: this.options.functionLogs,
       compileCacheDir: this.options.compileCacheDir,
+      optDir: this.def.optDir,
     };
     const spawnedAt = performance.now();
     const worker = new Worker(this.options.workerScript, {

@@ -16,11 +16,29 @@ const port = parentPort;
 // Lambda's runtime puts the AWS SDK on NODE_PATH for bundles that leave it out; this worker's
 // NODE_PATH (its own process.env) points at the workspace's node_modules for the same reason.
 (Module as unknown as { _initPaths(): void })._initPaths();
+if (init.optDir) mapOpt(init.optDir);
 filterOutput(init.functionLogs);
 // V8's code cache on disk: every instance of every function loads the same bundle and AWS SDK, and
 // parsing and compiling them again was most of a cold start. The cold start still happens (the
 // module is loaded and its init code runs), only the compile is skipped once it is cached.
 if (init.compileCacheDir) Module.enableCompileCache?.(init.compileCacheDir);
+
+/**
+ * Lambda extracts a function's layers under `/opt`; a worker thread cannot mount a folder, so a
+ * module specifier under `/opt` (path or `file:` URL, `require` or `import`) is read from the
+ * function's merged layers folder instead. Files the code opens by an `/opt` path are not mapped
+ * (`LOCAL_CLOUD_OPT_DIR` names the folder).
+ */
+function mapOpt(optDir: string): void {
+  const optUrl = pathToFileURL(optDir).href;
+  Module.registerHooks({
+    resolve: (specifier, context, next) => {
+      if (specifier === '/opt' || specifier.startsWith('/opt/')) return next(optDir + specifier.slice('/opt'.length), context);
+      if (specifier.startsWith('file:///opt/')) return next(optUrl + specifier.slice('file:///opt'.length), context);
+      return next(specifier, context);
+    },
+  });
+}
 
 /**
  * Drops function output the local cloud would not show anyway, inside the worker: every line

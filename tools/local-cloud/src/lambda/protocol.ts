@@ -12,6 +12,8 @@ export interface WorkerInit {
   functionLogs: 'all' | 'errors' | 'none' | 'json';
   /** Where V8's code cache of loaded modules is kept between instances and runs (none: no cache). */
   compileCacheDir?: string;
+  /** The function's layers merged (what Lambda has under `/opt`): `/opt/...` module paths are read from here. */
+  optDir?: string;
 }
 
 /** The error payload Lambda returns for a failed invocation. */

@@ -97,6 +97,29 @@ describe('SqsPoller', () => {
     expect(deleted).toEqual(['rh-m1', 'rh-m2']);
   });
 
+  it('applies FilterCriteria: deletes the messages no filter matches without invoking, delivers the others', async () => {
+    const filterPatterns = [JSON.stringify({ body: { id: [{ prefix: 'keep' }] } }), JSON.stringify({ body: ['plain keep'] })];
+    const {
+      invoke,
+      poller: subject,
+      deleted,
+    } = poller(mapping({ filterPatterns }), ok(), [
+      [message('keep-1'), message('drop-1'), message('plain', 'plain keep'), message('text', 'not json')],
+    ]);
+    await subject.pollOnce(new AbortController().signal);
+    expect(invoke).toHaveBeenCalledTimes(1);
+    expect(invoke.mock.calls[0][0]).toEqual(toSqsEvent([message('keep-1'), message('plain', 'plain keep')], QUEUE_ARN));
+    expect(deleted.sort()).toEqual(['rh-drop-1', 'rh-keep-1', 'rh-plain', 'rh-text']);
+  });
+
+  it('does not invoke at all when no message of the batch matches', async () => {
+    const filterPatterns = [JSON.stringify({ body: { id: ['nothing'] } })];
+    const { invoke, poller: subject, deleted } = poller(mapping({ filterPatterns }), ok(), [[message('m1'), message('m2')]]);
+    await subject.pollOnce(new AbortController().signal);
+    expect(invoke).not.toHaveBeenCalled();
+    expect(deleted).toEqual(['rh-m1', 'rh-m2']);
+  });
+
   it('deletes only the messages not reported in batchItemFailures', async () => {
     const { poller: subject, deleted } = poller(mapping(), ok({ batchItemFailures: [{ itemIdentifier: 'm2' }] }), [
       [message('m1'), message('m2'), message('m3')],

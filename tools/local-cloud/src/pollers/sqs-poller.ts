@@ -2,6 +2,7 @@ import type { SQSEvent, SQSRecord, SNSEvent } from 'aws-lambda';
 import type { EventSourceMappingDef } from '../assembly/model';
 import { LOCAL_REGION } from '../assembly/naming';
 import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
+import { compileRecordFilter, type RecordFilter } from '../events/record-filter';
 import type { Logger } from '../log';
 import { correlationIdOf, failedIdentifiers, sleep } from './batch-result';
 
@@ -64,12 +65,16 @@ export interface SqsPollerOptions {
 export class SqsPoller {
   private readonly abort = new AbortController();
   private running?: Promise<void>;
+  /** The mapping's FilterCriteria, compiled (undefined: every message is delivered). */
+  private readonly filter?: RecordFilter;
 
   constructor(
     readonly mapping: EventSourceMappingDef,
     private readonly deps: SqsPollerDeps,
     private readonly options: SqsPollerOptions,
-  ) {}
+  ) {
+    this.filter = compileRecordFilter(mapping.filterPatterns, 'sqs');
+  }
 
   private get concurrency(): number {
     return Math.max(1, Math.min(this.options.concurrency ?? 2, this.mapping.maximumConcurrency ?? Number.POSITIVE_INFINITY));
@@ -113,12 +118,31 @@ export class SqsPoller {
     return messages.length;
   }
 
-  private async handle(messages: QueueMessage[]): Promise<void> {
+  private async handle(received: QueueMessage[]): Promise<void> {
+    const messages = await this.dropUnmatched(received);
+    if (messages.length === 0) return;
     if (this.options.shape === 'sns') {
       for (const message of messages) await this.deliver([message]);
     } else {
       await this.deliver(messages);
     }
+  }
+
+  /** FilterCriteria: messages no filter matches are deleted from the queue without invoking the function, as Lambda does. */
+  private async dropUnmatched(messages: QueueMessage[]): Promise<QueueMessage[]> {
+    const filter = this.filter;
+    if (!filter) return messages;
+    const arn = this.mapping.eventSourceArn;
+    const matched = messages.filter((message) => filter(toSqsEvent([message], arn).Records[0]));
+    const dropped = messages.filter((message) => !matched.includes(message));
+    if (dropped.length > 0) {
+      await this.deps.queue.deleteMessages(
+        this.options.queueUrl,
+        dropped.map((message) => message.ReceiptHandle ?? ''),
+      );
+      this.deps.logger.debug(`sqs poller ${this.mapping.logicalId}: ${dropped.length} message(s) matched no filter, deleted`);
+    }
+    return matched;
   }
 
   private async deliver(messages: QueueMessage[]): Promise<void> {

@@ -81,6 +81,16 @@ describe('StreamPoller.processBatch', () => {
     expect(options).toEqual({ correlationId: 'cid-1', source: 'stream×2' });
   });
 
+  it('applies FilterCriteria on the records as the function would get them: the others are skipped, none invokes nothing', async () => {
+    const filterPatterns = [JSON.stringify({ dynamodb: { NewImage: { pk: { S: ['P#2', 'P#3'] } } } })];
+    const { poller, invoke } = subject(mapping({ filterPatterns }), [ok()]);
+    await poller.processBatch('shard-1', [record('1'), record('2'), record('3'), record('4')]);
+    expect(invoke).toHaveBeenCalledTimes(1);
+    expect(seqsOf(invoke.mock.calls[0][0])).toEqual(['2', '3']);
+    await poller.processBatch('shard-1', [record('5')]);
+    expect(invoke).toHaveBeenCalledTimes(1);
+  });
+
   it('retries from the first failed record reported in batchItemFailures', async () => {
     const { poller, invoke } = subject(mapping(), [ok({ batchItemFailures: [{ itemIdentifier: '2' }] }), ok()]);
     await poller.processBatch('shard-1', [record('1'), record('2'), record('3')]);

@@ -2,6 +2,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { EventSourceMappingDef } from '../assembly/model';
 import { LOCAL_REGION, tableNameOf } from '../assembly/naming';
 import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
+import { compileRecordFilter, type RecordFilter } from '../events/record-filter';
 import type { Logger } from '../log';
 import { failedIdentifiers, sleep } from './batch-result';
 
@@ -73,12 +74,16 @@ export class StreamPoller {
     this.markReady = resolve;
   });
 
+  /** The mapping's FilterCriteria, compiled (undefined: every record is delivered). */
+  private readonly filter?: RecordFilter;
+
   constructor(
     readonly mapping: EventSourceMappingDef,
     private readonly deps: StreamPollerDeps,
     private readonly options: StreamPollerOptions = {},
   ) {
     this.checkpoints = new Map(options.checkpoints ?? []);
+    this.filter = compileRecordFilter(mapping.filterPatterns, 'dynamodb-stream');
   }
 
   start(): void {
@@ -187,7 +192,8 @@ export class StreamPoller {
 
   /** Delivers one batch until it succeeds or its retries are exhausted. */
   async processBatch(shardId: string, records: StreamRecord[], signal: AbortSignal = this.abort.signal): Promise<void> {
-    let pending = records;
+    // FilterCriteria: records no filter matches are dropped (and checkpointed past), as Lambda does.
+    let pending = this.filter ? records.filter((record) => this.filter?.(this.toEvent([record]).Records[0])) : records;
     let attempts = 0;
     while (pending.length > 0 && !signal.aborted) {
       const expired = this.expired(pending);

@@ -2,6 +2,8 @@ import { functionNameOf, queueNameOf, queueUrl } from '../assembly/naming';
 import { SqsPoller } from '../pollers/sqs-poller';
 import { keepCheckpoints, keptCheckpoints } from '../persist/stream-checkpoints';
 import { StreamPoller } from '../pollers/stream-poller';
+import { compileRecordFilter, MAX_FILTERS_PER_MAPPING } from '../events/record-filter';
+import type { Logger } from '../log';
 import { propertiesOf, readEach, resourceKind, type ResourceBase } from './kind';
 
 declare module './kind' {
@@ -82,14 +84,14 @@ export const eventSourceMappings = resourceKind<'eventSourceMappings', EventSour
     for (const mapping of defs) {
       if (mapping.kind === 'unsupported')
         runtime.logger.warn(`event source mapping ${mapping.stackName}/${mapping.logicalId} on ${mapping.eventSourceArn} is not emulated`);
-      if (mapping.filterPatterns.length > 0)
+      if (mapping.filterPatterns.length > MAX_FILTERS_PER_MAPPING)
         runtime.logger.warn(
-          `event source mapping ${mapping.stackName}/${mapping.logicalId}: FilterCriteria are not applied locally (every record is delivered)`,
+          `event source mapping ${mapping.stackName}/${mapping.logicalId}: ${mapping.filterPatterns.length} filters, more than Lambda's default quota of ${MAX_FILTERS_PER_MAPPING} (all are applied locally)`,
         );
     }
     const [messaging, dynamodb] = await Promise.all([runtime.messaging(), runtime.dynamodb()]);
     const pollers: Poller[] = [];
-    for (const mapping of defs.filter((candidate) => candidate.enabled)) {
+    for (const mapping of defs.filter((candidate) => candidate.enabled && filtersValid(candidate, runtime.logger))) {
       if (mapping.kind === 'sqs') {
         pollers.push(
           new SqsPoller(
@@ -143,13 +145,28 @@ export const eventSourceMappings = resourceKind<'eventSourceMappings', EventSour
     }
   },
   describe: (model) => ({
-    eventSourceMappings: model?.eventSourceMappings.map(({ service, logicalId, kind, functionName, eventSourceArn, batchSize }) => ({
-      service,
-      logicalId,
-      kind,
-      functionName,
-      eventSourceArn,
-      batchSize,
-    })),
+    eventSourceMappings: model?.eventSourceMappings.map(
+      ({ service, logicalId, kind, functionName, eventSourceArn, batchSize, filterPatterns }) => ({
+        service,
+        logicalId,
+        kind,
+        functionName,
+        eventSourceArn,
+        batchSize,
+        filterPatterns,
+      }),
+    ),
   }),
 });
+
+/** An invalid FilterCriteria pattern is refused by CreateEventSourceMapping: the mapping is named and not started. */
+function filtersValid(mapping: EventSourceMappingDef, logger: Logger): boolean {
+  if (mapping.kind === 'unsupported') return true;
+  try {
+    compileRecordFilter(mapping.filterPatterns, mapping.kind);
+    return true;
+  } catch (error) {
+    logger.warn(`event source mapping ${mapping.stackName}/${mapping.logicalId} not started: FilterCriteria: ${(error as Error).message}`);
+    return false;
+  }
+}

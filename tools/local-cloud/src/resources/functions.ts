@@ -5,7 +5,10 @@ import { UnresolvedError } from '../assembly/intrinsics';
 import { functionNameOf, lambdaArn } from '../assembly/naming';
 import { isObject } from '../assembly/template';
 import { FunctionPool } from '../lambda/function-pool';
-import { propertiesOf, readEach, resourceKind, type ResourceBase } from './kind';
+import { mergeLayers } from '../lambda/layers';
+import { runtimeSupport } from '../lambda/runtimes';
+import { propertiesOf, readEach, resourceKind, type ApplyContext, type ResourceBase } from './kind';
+import type { LayerDef } from './layers';
 
 declare module './kind' {
   interface ModelDefs {
@@ -26,6 +29,12 @@ export interface FunctionDef extends ResourceBase {
   reservedConcurrency?: number;
   /** Where Lambda sends an asynchronous event whose retries are exhausted (`DeadLetterConfig.TargetArn`: SQS or SNS). */
   deadLetterArn?: string;
+  /** The layer version ARNs of `Layers`, in order. */
+  layers?: string[];
+  /** The function's `/opt` (its layers merged), set when it is applied. */
+  optDir?: string;
+  /** Why the local cloud does not run it (a runtime other than Node.js, a container image): invoking it answers an error saying so. */
+  notServed?: string;
 }
 
 /** `AWS::Lambda::EventInvokeConfig`: how Lambda retries an asynchronous invocation and where the outcome goes. */
@@ -53,6 +62,26 @@ export const functions = resourceKind<'functions', FunctionDef, FunctionPool[]>(
       const resource = stack.template.Resources[logicalId];
       const property = propertiesOf(resolver, logicalId);
       const name = resolver.physicalName(logicalId);
+      const runtime = property('Runtime') === undefined ? undefined : String(property('Runtime'));
+      const layerArns = ((property('Layers') ?? []) as unknown[]).map(String);
+      const support = runtimeSupport(runtime, property('PackageType') as string | undefined);
+      if (!support.served) {
+        context.warn(`${stack.stackName}/${logicalId} (function ${name}) not served: ${support.reason}`);
+        return {
+          ...context.base(logicalId),
+          name,
+          arn: lambdaArn(name),
+          handler: String(property('Handler') ?? '-'),
+          runtime: runtime ?? 'image',
+          codeDir: '',
+          timeoutSeconds: 3,
+          memorySize: 128,
+          environment: {},
+          layers: layerArns,
+          notServed: support.reason,
+        };
+      }
+      if (support.warning) context.warn(`${stack.stackName}/${logicalId} (function ${name}): ${support.warning}`);
       const code = (resource.Properties?.Code ?? {}) as Record<string, unknown>;
       let codeDir: string | undefined;
       if (typeof code.ZipFile === 'string' || isObject(code.ZipFile)) {
@@ -83,18 +112,19 @@ export const functions = resourceKind<'functions', FunctionDef, FunctionPool[]>(
         name,
         arn: lambdaArn(name),
         handler: String(property('Handler') ?? 'index.handler'),
-        runtime: String(property('Runtime') ?? 'nodejs24.x'),
+        runtime: runtime ?? 'nodejs24.x',
         codeDir,
         timeoutSeconds: Number(property('Timeout') ?? 3),
         memorySize: Number(property('MemorySize') ?? 128),
         environment,
         reservedConcurrency: reserved === undefined ? undefined : Number(reserved),
         deadLetterArn: deadLetter === undefined ? undefined : String(deadLetter),
+        layers: layerArns,
       };
     }),
-  apply: async (defs, { runtime }, previous) => {
+  apply: async (defs, { runtime, model }, previous) => {
     for (const pool of previous ?? []) runtime.pools.delete(pool.def.name);
-    const pools = defs.map((def) => new FunctionPool(def, runtime.functionPoolOptions()));
+    const pools = defs.map((def) => new FunctionPool(withLayers(def, model.layers, runtime), runtime.functionPoolOptions()));
     for (const pool of pools) runtime.pools.set(pool.def.name, pool);
     return pools;
   },
@@ -107,11 +137,29 @@ export const functions = resourceKind<'functions', FunctionDef, FunctionPool[]>(
       label: pool.label,
       handler: pool.def.handler,
       timeout: pool.def.timeoutSeconds,
+      runtime: pool.def.runtime,
+      ...(pool.def.layers?.length ? { layers: pool.def.layers } : {}),
+      ...(pool.def.notServed ? { served: false, notServed: pool.def.notServed } : {}),
       ...pool.stats(),
     })),
   }),
   report: (defs) => ({ functions: defs.length }),
 });
+
+/**
+ * The def with its `/opt`: the content of the layers it lists that a loaded stack declares, merged
+ * in order. A layer no loaded stack declares (a public layer ARN) is named in a warning.
+ */
+function withLayers(def: FunctionDef, known: readonly LayerDef[], runtime: ApplyContext['runtime']): FunctionDef {
+  if (!def.layers?.length || def.notServed) return def;
+  const dirs: string[] = [];
+  for (const arn of def.layers) {
+    const layer = known.find((candidate) => candidate.arn === arn);
+    if (layer) dirs.push(layer.contentDir);
+    else runtime.logger.warn(`${def.stackName}/${def.logicalId}: layer ${arn} is declared by no loaded stack (not on the module path)`);
+  }
+  return dirs.length === 0 ? def : { ...def, optDir: mergeLayers(dirs, runtime.options.stateDir) };
+}
 
 /** `AWS::Lambda::EventInvokeConfig`: read by the asynchronous invoker when it retries an event (nothing to create). */
 export const eventInvokeConfigs = resourceKind<'eventInvokeConfigs', EventInvokeConfigDef>({

@@ -74,6 +74,10 @@ export interface ResourceKind<Key extends string = string, Def extends ResourceB
   /** Called once, when the local cloud is ready (not on a redeploy). */
   ready?(defs: Def[], context: Omit<ApplyContext, 'service'>): void;
   describe?(model: CloudModel | undefined, runtime: CloudRuntime): Record<string, unknown>;
+  /** Routes it serves on the gateway's port besides the REST APIs' (`/_local/routes` and the start banner list them). */
+  routes?(
+    runtime: CloudRuntime,
+  ): { service: string; basePath: string; methods: { httpMethod: string; resourcePath: string; authorizationType: string }[] }[];
   /** URLs it serves besides the gateway's (the start banner lists them). */
   urls?(runtime: CloudRuntime): { service: string; name: string; url: string }[];
   /** Its counts in a deploy report. */

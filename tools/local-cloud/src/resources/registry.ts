@@ -3,8 +3,11 @@ import { userPools } from './cognito';
 import { eventSourceMappings } from './event-source-mappings';
 import { eventBuses, rules } from './event-rules';
 import { functionUrls } from './function-urls';
+import { httpApis } from './http-apis';
 import { eventInvokeConfigs, functions } from './functions';
+import { layers } from './layers';
 import type { ModelDefs, ResourceBase, ResourceKind } from './kind';
+import { notServed } from './not-served';
 import { queues } from './queues';
 import { restApis } from './rest-apis';
 import { ssmParameters } from './ssm-parameters';
@@ -21,10 +24,12 @@ import { subscriptions, topics } from './topics';
 export const RESOURCE_KINDS = [
   ssmParameters,
   userPools,
+  layers,
   functions,
   eventInvokeConfigs,
   functionUrls,
   restApis,
+  httpApis,
   stateMachines,
   queues,
   topics,
@@ -33,6 +38,7 @@ export const RESOURCE_KINDS = [
   eventSourceMappings,
   eventBuses,
   rules,
+  notServed,
 ] as const;
 
 /** A resource the local cloud does not run, listed once at start-up and in `/_local/resources`. */

@@ -1,7 +1,6 @@
 import type { AssemblyStack } from '../assembly/cloud-assembly';
 import { UnresolvedError, type StackResolver } from '../assembly/intrinsics';
 import { functionNameOf, userPoolIdOf } from '../assembly/naming';
-import { notServedReason } from '../api/method-support';
 import { readEach, resourceKind, type ResourceBase } from './kind';
 import {
   authorizerFunctionName,
@@ -10,6 +9,7 @@ import {
   type AwsIntegrationDef,
   type IntegrationMapping,
 } from './rest-integration-defs';
+import { warnMethodsNotServed } from './not-served';
 
 declare module './kind' {
   interface ModelDefs {
@@ -48,8 +48,6 @@ export interface MethodDef {
   authorizationScopes: string[];
   apiKeyRequired: boolean;
   integration: IntegrationDef;
-  /** What the local gateway cannot serve of this method (warned at start-up), if anything. */
-  notServed?: string;
 }
 
 export interface RestApiDef extends ResourceBase {
@@ -86,10 +84,12 @@ export const restApis = resourceKind<'restApis', RestApiDef, RestApiDef[]>({
   read: (context) =>
     readEach(
       context,
-      (logicalId) =>
-        readRestApi(context.stack, context.resolver, logicalId, context.base(logicalId), (reason) =>
-          context.warn(`${context.stack.stackName}/${logicalId}: ${reason}`),
-        ),
+      (logicalId) => {
+        const warn = (reason: string) => context.warn(`${context.stack.stackName}/${logicalId}: ${reason}`);
+        const api = readRestApi(context.stack, context.resolver, logicalId, context.base(logicalId), warn);
+        warnMethodsNotServed(api, warn);
+        return api;
+      },
       ['AWS::ApiGateway::RestApi'],
     ),
   apply: async (defs, { runtime, service }) => {
@@ -180,11 +180,6 @@ function readRestApi(
       apiKeyRequired: resolver.property(id, 'ApiKeyRequired') === true,
       integration: readIntegration(resolver.property(id, 'Integration') as Record<string, unknown> | undefined),
     });
-  }
-
-  for (const method of methods) {
-    method.notServed = notServedReason(method);
-    if (method.notServed) warn(`${method.httpMethod} ${method.resourcePath}: ${method.notServed}`);
   }
 
   // Stage: an explicit AWS::ApiGateway::Stage, else the StageName of a Deployment.

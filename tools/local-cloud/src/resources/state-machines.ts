@@ -1,5 +1,6 @@
 import { UnresolvedError } from '../assembly/intrinsics';
 import { stateMachineArn } from '../assembly/naming';
+import { taskResourceEmulated, taskStates } from '../sfn/step-functions';
 import { propertiesOf, readEach, resourceKind, type ResourceBase } from './kind';
 
 declare module './kind' {
@@ -50,10 +51,29 @@ export const stateMachines = resourceKind<'stateMachines', StateMachineDef, Stat
       };
     }),
   apply: async (defs, { runtime, service }) => {
+    for (const def of defs) {
+      for (const { state, resource } of notEmulatedTasks(def)) {
+        runtime.logger.warn(
+          `state machine ${def.stackName}/${def.logicalId}: Task ${state} (${resource}) is not emulated locally (it fails with States.Runtime)`,
+        );
+      }
+    }
     runtime.sfn.unregister(service);
     runtime.sfn.register(defs);
     return defs;
   },
-  describe: (_model, runtime) => ({ stateMachines: runtime.sfn.list().map(({ name, arn }) => ({ name, arn })) }),
+  describe: (_model, runtime) => ({
+    stateMachines: runtime.sfn.list().map((def) => {
+      const notEmulated = notEmulatedTasks(def);
+      return { name: def.name, arn: def.arn, ...(notEmulated.length > 0 ? { notEmulatedTasks: notEmulated } : {}) };
+    }),
+  }),
   report: (defs) => ({ stateMachines: defs.length }),
 });
+
+/** The Task states whose Resource does not run locally (named at start and in `/_local/resources`). */
+function notEmulatedTasks(def: StateMachineDef): { state: string; resource: string }[] {
+  return [...taskStates(def.definition)]
+    .filter(([, state]) => !taskResourceEmulated(String(state.Resource)))
+    .map(([state, { Resource }]) => ({ state, resource: String(Resource) }));
+}

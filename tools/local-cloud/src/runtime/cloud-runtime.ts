@@ -72,6 +72,7 @@ export class CloudRuntime {
       delivery: this.destinations.targetDelivery(),
       logger: this.logger,
       retryDelayScale: this.retryDelayScale,
+      scheduleSpeed: this.options.scheduleSpeed,
     });
     this.faults = new FaultRegistry({ logger: this.logger });
     this.sfn = this.createStepFunctions();
@@ -233,7 +234,11 @@ export class CloudRuntime {
   private createStepFunctions(): StepFunctions {
     return new StepFunctions({
       invokeFunction: async (name, payload, options) => this.pools.get(name)?.invoke(payload, options),
-      integration: serviceIntegrations({ messaging: () => this.messaging(), dynamodb: () => this.dynamodb() }),
+      integration: serviceIntegrations({
+        messaging: () => this.messaging(),
+        dynamodb: () => this.dynamodb(),
+        putEvents: (entries) => this.events.putEvents(entries),
+      }),
       logger: this.logger,
       retryIntervalMs: this.options.sfnRetryIntervalMs,
       maxExecutions: this.options.maxExecutions,

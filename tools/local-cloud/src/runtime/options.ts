@@ -46,4 +46,6 @@ export interface LocalCloudOptions {
    * asynchronous retries, EventBridge target retries, stream batch retries). Default 1.
    */
   retryDelayScale?: number;
+  /** EventBridge schedules run this many times faster than real time (`--schedule-speed`, default 1). */
+  scheduleSpeed?: number;
 }

@@ -2,15 +2,28 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { awsJsonCall } from '../emulators/aws-json-client';
 import type { Messaging } from '../emulators/messaging';
+import type { EventBridge } from '../events/event-bridge';
 import type { ServiceIntegration } from './step-functions';
 
 /** What the integrations call: fauxqs's SNS and SQS clients and DynamoDB Local's endpoint (started on first use). */
 export interface IntegrationEmulators {
   messaging(): Promise<Pick<Messaging, 'sns' | 'sqs'>>;
   dynamodb(): Promise<{ endpoint: string }>;
+  /** EventBridge's PutEvents (`events:putEvents`). */
+  putEvents?: EventBridge['putEvents'];
 }
 
 const DYNAMODB_ITEM_ACTIONS = ['getItem', 'putItem', 'updateItem', 'deleteItem'];
+
+/** Whether {@link serviceIntegrations} serves `arn:aws:states:::<service>:<action>` (request-response). */
+export function integrationEmulated(service: string, action: string): boolean {
+  return (
+    (service === 'sns' && action === 'publish') ||
+    (service === 'sqs' && action === 'sendMessage') ||
+    (service === 'dynamodb' && DYNAMODB_ITEM_ACTIONS.includes(action)) ||
+    (service === 'events' && action === 'putEvents')
+  );
+}
 
 /**
  * Step Functions' optimized integrations on the local emulators: `sns:publish`, `sqs:sendMessage`
@@ -42,9 +55,19 @@ export function serviceIntegrations(emulators: IntegrationEmulators): ServiceInt
       );
       return { MessageId: result.MessageId, MD5OfMessageBody: result.MD5OfMessageBody, SdkHttpMetadata: { HttpStatusCode: 200 } };
     }
-    if (service === 'dynamodb' && DYNAMODB_ITEM_ACTIONS.includes(action)) {
+    if (service === 'dynamodb' && integrationEmulated(service, action)) {
       const { endpoint } = await emulators.dynamodb();
       return awsJsonCall(endpoint, `DynamoDB_20120810.${action.charAt(0).toUpperCase()}${action.slice(1)}`, parameters);
+    }
+    if (service === 'events' && action === 'putEvents' && emulators.putEvents) {
+      // Step Functions takes Detail as JSON (an object) and sends it as text.
+      const entries = ((parameters.Entries as Record<string, unknown>[] | undefined) ?? []).map((entry) => ({
+        ...entry,
+        Detail: entry.Detail === undefined ? undefined : text(entry.Detail),
+      }));
+      const result = emulators.putEvents(entries);
+      if (result.FailedEntryCount > 0) throw Object.assign(new Error(JSON.stringify(result)), { name: 'FailedEntry' }); // EventBridge.FailedEntry
+      return result;
     }
     throw Object.assign(new Error(`arn:aws:states:::${service}:${action} is not emulated locally`), { name: 'States.Runtime' });
   };

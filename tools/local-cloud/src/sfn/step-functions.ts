@@ -5,6 +5,8 @@ import { executionArn, functionNameOf } from '../assembly/naming';
 import type { ExecutionFaults } from '../faults/registry';
 import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
+import { integrationEmulated } from './service-integrations';
+import { TaskCallbackFailure, TaskTokenError, TaskTokens } from './task-tokens';
 
 /** An error the Step Functions API answers (`__type` in the JSON protocol). */
 export class SfnApiError extends Error {
@@ -75,7 +77,17 @@ export interface StepFunctionsDeps {
 interface TaskState {
   Type: 'Task';
   Resource: string;
+  HeartbeatSeconds?: number;
+  TimeoutSeconds?: number;
 }
+
+/**
+ * What `$$.Task.Token` resolves to in a state's Parameters: the library's context object is one per
+ * execution, so each callback task swaps this stand-in for a token of its own before its call.
+ */
+const TASK_TOKEN_STAND_IN = 'local-cloud:task-token';
+/** aws-local-stepfunctions' timeout of a Task state without TimeoutSeconds. */
+const LIBRARY_TASK_TIMEOUT_SECONDS = 60;
 
 /** A failure a Task reports, routed by Retry and Catch on its `name` (the error) with `message` as the cause. */
 class TaskError extends Error {
@@ -86,7 +98,7 @@ class TaskError extends Error {
 }
 
 const LAMBDA_INVOKE = /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/;
-const SERVICE_INTEGRATION = /^arn:aws:states:::([a-z0-9-]+):([A-Za-z]+)(\.sync|\.waitForTaskToken)?$/;
+const SERVICE_INTEGRATION = /^arn:aws:states:::([a-z0-9-]+):([A-Za-z]+)(\.sync(?::2)?|\.waitForTaskToken)?$/;
 const LAMBDA_ARN = /^arn:aws:lambda:[^:]*:[^:]*:function:/;
 
 /**
@@ -100,6 +112,7 @@ export class StepFunctions {
   private readonly executions = new Map<string, Execution>();
   /** Finished executions per state machine, in the order they finished: what is dropped first. */
   private readonly finished = new Map<string, string[]>();
+  private readonly tokens = new TaskTokens();
 
   constructor(private readonly deps: StepFunctionsDeps) {}
 
@@ -168,6 +181,30 @@ export class StepFunctions {
     return execution;
   }
 
+  /** SendTaskSuccess: the callback task waiting for `token` succeeds with `output` (JSON text). */
+  sendTaskSuccess(token: string, output: string): void {
+    this.callback(() => this.tokens.succeed(token, output));
+  }
+
+  /** SendTaskFailure: the callback task waiting for `token` fails with `error` and `cause` (its Retry and Catch see them). */
+  sendTaskFailure(token: string, error?: string, cause?: string): void {
+    this.callback(() => this.tokens.fail(token, error, cause));
+  }
+
+  /** SendTaskHeartbeat: the task's HeartbeatSeconds start again. */
+  sendTaskHeartbeat(token: string): void {
+    this.callback(() => this.tokens.heartbeat(token));
+  }
+
+  private callback(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      if (error instanceof TaskTokenError) throw new SfnApiError(error.code, error.message);
+      throw error;
+    }
+  }
+
   /** Waits for every running execution (tests, shutdown). */
   async settle(): Promise<void> {
     await Promise.all([...this.executions.values()].map((execution) => execution.done));
@@ -209,7 +246,8 @@ export class StepFunctions {
       context: {
         Execution: { Id: arn, Input: input as never, Name: name, RoleArn: def.roleArn, StartTime: startDate.toISOString() },
         StateMachine: { Id: def.arn, Name: def.name },
-      },
+        Task: { Token: TASK_TOKEN_STAND_IN },
+      } as never,
     });
     execution.abort = run.abort;
     const logging = this.collect(
@@ -436,8 +474,8 @@ export class StepFunctions {
     // The library may still retry a task of an execution that has stopped: nothing starts then.
     if (execution.ended) throw new TaskError('States.Runtime', 'the execution has stopped');
     const resource = state.Resource;
+    if (resource.endsWith('.waitForTaskToken')) return this.callbackTask(execution, stateName, state, input, label);
     const lambdaInvoke = LAMBDA_INVOKE.exec(resource);
-    if (lambdaInvoke && lambdaInvoke[1]) throw new TaskError('States.Runtime', `${resource} (callback tasks) is not emulated locally`);
     if (lambdaInvoke || LAMBDA_ARN.test(resource)) {
       const parameters = (input ?? {}) as { FunctionName?: string; Payload?: unknown };
       const functionName = functionNameOf(lambdaInvoke ? String(parameters.FunctionName ?? '') : resource);
@@ -507,13 +545,14 @@ export class StepFunctions {
       return output;
     }
     const integration = SERVICE_INTEGRATION.exec(resource);
-    if (integration && !integration[3] && this.deps.integration) {
-      const [, service, action] = integration;
+    const nested = integration?.[1] === 'states' && integration[2] === 'startExecution';
+    if (integration && (nested || (!integration[3] && this.deps.integration))) {
+      const [, service, action, mode] = integration;
       this.append(execution, 'TaskScheduled', {
         taskScheduledEventDetails: { resourceType: service, resource: action, region: 'us-east-1', parameters: JSON.stringify(input) },
       });
       try {
-        const output = await this.deps.integration(service, action, (input ?? {}) as Record<string, unknown>);
+        const output = await this.callService(execution, service, action, (input ?? {}) as Record<string, unknown>, mode);
         if (execution.ended) throw new TaskError('States.Runtime', 'the execution has stopped');
         this.append(execution, 'TaskSucceeded', {
           taskSucceededEventDetails: { resourceType: service, resource: action, output: JSON.stringify(output) },
@@ -530,6 +569,164 @@ export class StepFunctions {
     this.deps.logger.warn(`${label} ${stateName}: ${resource} is not emulated locally`);
     throw new TaskError('States.Runtime', `${resource} is not emulated locally`);
   }
+
+  /**
+   * A service call of a Task: `states:startExecution` (a nested execution: its ARN, or with `.sync`
+   * / `.sync:2` its DescribeExecution once it ends, Input and Output as text or JSON; a nested
+   * execution that does not succeed fails the task with States.TaskFailed), else the emulators'
+   * integrations.
+   */
+  private async callService(
+    execution: Execution,
+    service: string,
+    action: string,
+    parameters: Record<string, unknown>,
+    mode: string | undefined,
+  ): Promise<unknown> {
+    if (service === 'states' && action === 'startExecution') {
+      const child = this.startNested(parameters);
+      if (mode !== '.sync' && mode !== '.sync:2') return { ExecutionArn: child.executionArn, StartDate: child.startDate.getTime() };
+      // Stopping the parent stops the nested execution, as Step Functions does.
+      const stopChild = setInterval(() => {
+        if (execution.ended && child.status === 'RUNNING') this.stopExecution(child.executionArn);
+      }, 100);
+      try {
+        await child.done;
+      } finally {
+        clearInterval(stopChild);
+      }
+      const described = nestedDescription(child, mode === '.sync:2');
+      if (child.status !== 'SUCCEEDED') throw new TaskError('States.TaskFailed', JSON.stringify(described));
+      return described;
+    }
+    if (!this.deps.integration) throw new TaskError('States.Runtime', `arn:aws:states:::${service}:${action} is not emulated locally`);
+    return this.deps.integration(service, action, parameters);
+  }
+
+  private startNested(parameters: Record<string, unknown>): Execution {
+    const input = parameters.Input;
+    try {
+      return this.startExecution({
+        stateMachineArn: String(parameters.StateMachineArn ?? ''),
+        name: parameters.Name === undefined ? undefined : String(parameters.Name),
+        input: input === undefined ? undefined : typeof input === 'string' ? input : JSON.stringify(input),
+      });
+    } catch (error) {
+      if (error instanceof SfnApiError) throw new TaskError(`StepFunctions.${error.code}Exception`, error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * A `.waitForTaskToken` task: its Parameters get a token of their own (`$$.Task.Token`), the call
+   * is made (Lambda invoke, or a service integration: SQS, SNS, a nested execution), and the task
+   * waits for SendTaskSuccess or SendTaskFailure with that token, a heartbeat timeout
+   * (HeartbeatSeconds), or the state's timeout.
+   */
+  private async callbackTask(execution: Execution, stateName: string, state: TaskState, input: unknown, label: string): Promise<unknown> {
+    const resource = state.Resource;
+    const match = LAMBDA_INVOKE.exec(resource) ? ['', 'lambda', 'invoke'] : SERVICE_INTEGRATION.exec(resource);
+    if (!match) throw new TaskError('States.Runtime', `${resource} is not emulated locally`);
+    const [, service, action] = match;
+    const issued = this.tokens.issue({ heartbeatSeconds: state.HeartbeatSeconds });
+    const text = JSON.stringify(input ?? {});
+    if (!text.includes(JSON.stringify(TASK_TOKEN_STAND_IN))) {
+      issued.cancel();
+      throw new TaskError('States.Runtime', `${stateName}: a .waitForTaskToken task must pass $$.Task.Token in its Parameters`);
+    }
+    const parameters = JSON.parse(text.replaceAll(JSON.stringify(TASK_TOKEN_STAND_IN), JSON.stringify(issued.token))) as Record<
+      string,
+      unknown
+    >;
+    const details = { resourceType: service, resource: `${action}.waitForTaskToken` };
+    this.append(execution, 'TaskScheduled', {
+      taskScheduledEventDetails: {
+        ...details,
+        region: 'us-east-1',
+        parameters: JSON.stringify(parameters),
+        heartbeatInSeconds: state.HeartbeatSeconds,
+      },
+    });
+    this.append(execution, 'TaskStarted', { taskStartedEventDetails: details });
+    // The library gives up on the task after TimeoutSeconds (60 by default): so does the token.
+    const timeout = setTimeout(() => issued.cancel('the state timed out'), (state.TimeoutSeconds ?? LIBRARY_TASK_TIMEOUT_SECONDS) * 1000);
+    // A stopped execution's task is abandoned: its token is no longer valid.
+    const stopped = setInterval(() => execution.ended && issued.cancel('the execution has stopped'), 100);
+    timeout.unref();
+    stopped.unref();
+    try {
+      const submitted = await this.submit(execution, service, action, parameters, stateName);
+      this.append(execution, 'TaskSubmitted', { taskSubmittedEventDetails: { ...details, output: JSON.stringify(submitted) } });
+      this.deps.logger.line('sfn', `${label} ${stateName} waits for its task token`);
+      const output = await issued.result;
+      if (execution.ended) throw new TaskError('States.Runtime', 'the execution has stopped');
+      this.append(execution, 'TaskSucceeded', { taskSucceededEventDetails: { ...details, output: JSON.stringify(output) } });
+      return output;
+    } catch (error) {
+      const failure =
+        error instanceof TaskCallbackFailure || error instanceof TaskError ? error : new TaskError('States.Runtime', String(error));
+      this.append(execution, 'TaskFailed', { taskFailedEventDetails: { ...details, error: failure.name, cause: failure.message } });
+      throw new TaskError(failure.name, failure.message);
+    } finally {
+      clearTimeout(timeout);
+      clearInterval(stopped);
+      issued.cancel();
+    }
+  }
+
+  /** The call a callback task makes before it waits: a failed call fails the task at once. */
+  private async submit(
+    execution: Execution,
+    service: string,
+    action: string,
+    parameters: Record<string, unknown>,
+    stateName: string,
+  ): Promise<unknown> {
+    if (service !== 'lambda') {
+      try {
+        return await this.callService(execution, service, action, parameters, undefined);
+      } catch (error) {
+        if (error instanceof TaskError) throw error;
+        throw new TaskError(`${serviceErrorPrefix(service)}.${(error as Error).name}`, (error as Error).message);
+      }
+    }
+    const functionName = functionNameOf(String(parameters.FunctionName ?? ''));
+    const invocation = this.deps.invokeFunction(functionName, parameters.Payload ?? null, {
+      source: `sfn ${stateName}`,
+      correlationId: correlationIdIn(parameters) ?? execution.name,
+    });
+    // InvocationType Event: the function runs on its own; the task waits for the token only.
+    if (parameters.InvocationType === 'Event') {
+      invocation.catch(() => undefined);
+      return { StatusCode: 202 };
+    }
+    const outcome = await invocation;
+    if (!outcome) throw new TaskError('Lambda.ResourceNotFoundException', `Function not found: ${functionName}`);
+    if (!outcome.ok) {
+      const failure = outcome.error ?? { errorType: 'Lambda.Unknown', errorMessage: 'the function failed' };
+      throw new TaskError(failure.errorType, JSON.stringify({ errorMessage: failure.errorMessage, errorType: failure.errorType }));
+    }
+    return { StatusCode: 200, Payload: outcome.payload };
+  }
+}
+
+/** What a `.sync` nested execution task returns: DescribeExecution's answer (`.sync:2`: Input and Output as JSON). */
+function nestedDescription(child: Execution, asJson: boolean) {
+  const value = (text: string | undefined) => (asJson && text !== undefined ? (JSON.parse(text) as unknown) : text);
+  return withoutUndefined({
+    ExecutionArn: child.executionArn,
+    StateMachineArn: child.stateMachineArn,
+    Name: child.name,
+    Status: child.status,
+    StartDate: child.startDate.getTime(),
+    StopDate: child.stopDate?.getTime(),
+    Input: value(child.input),
+    InputDetails: { Included: true },
+    Output: value(child.output),
+    OutputDetails: child.output === undefined ? undefined : { Included: true },
+    Error: child.error,
+    Cause: child.cause,
+  });
 }
 
 /**
@@ -557,7 +754,7 @@ const withoutUndefined = (value: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
 
 function serviceErrorPrefix(service: string): string {
-  return { dynamodb: 'DynamoDB', sns: 'SNS', sqs: 'SQS' }[service] ?? service;
+  return { dynamodb: 'DynamoDB', sns: 'SNS', sqs: 'SQS', events: 'EventBridge' }[service] ?? service;
 }
 
 function correlationIdIn(input: unknown): string | undefined {
@@ -566,6 +763,26 @@ function correlationIdIn(input: unknown): string | undefined {
 }
 
 type States = Record<string, Record<string, unknown>>;
+
+/**
+ * Whether a Task `Resource` runs locally: a function ARN, `lambda:invoke` (and its callback),
+ * `states:startExecution` (plain, `.sync`, `.sync:2`, callback), and the emulators' integrations
+ * (request-response; SNS and SQS also as callbacks).
+ */
+export function taskResourceEmulated(resource: string): boolean {
+  if (LAMBDA_ARN.test(resource) || LAMBDA_INVOKE.test(resource)) return true;
+  const match = SERVICE_INTEGRATION.exec(resource);
+  if (!match) return false;
+  const [, service, action, mode] = match;
+  if (service === 'states' && action === 'startExecution') return true;
+  if (mode === '.waitForTaskToken')
+    return (
+      (service === 'sns' && action === 'publish') ||
+      (service === 'sqs' && action === 'sendMessage') ||
+      (service === 'events' && action === 'putEvents')
+    );
+  return mode === undefined && integrationEmulated(service, action);
+}
 
 /** Every Task state, including those inside Parallel branches and Map iterators. */
 export function* taskStates(definition: Record<string, unknown>): Generator<[string, TaskState]> {

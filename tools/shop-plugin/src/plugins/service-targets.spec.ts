@@ -2,7 +2,15 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CreateNodesContext } from '@nx/devkit';
-import { createNodes, PLUGIN_SOURCE, readServiceLayout, SERVICE_ENTRY_GLOB, serviceTargets } from './service-targets.ts';
+import {
+  API_ROUTES_FILE,
+  createNodes,
+  OPENAPI_WRITER,
+  PLUGIN_SOURCE,
+  readServiceLayout,
+  SERVICE_ENTRY_GLOB,
+  serviceTargets,
+} from './service-targets.ts';
 
 const order = { root: 'apps/order', name: 'order', functions: ['place-order', 'router'] };
 
@@ -71,6 +79,22 @@ describe('serviceTargets', () => {
     });
   });
 
+  it('gives a service with an HTTP API an openapi target (cached, its document in dist/<root>/openapi.json) that build depends on', () => {
+    const withApi = serviceTargets({ ...order, hasApi: true });
+    expect(Object.keys(withApi)).toEqual(['bundle-place-order', 'bundle-router', 'openapi', 'build', 'synth', 'deploy']);
+    expect(withApi.openapi).toMatchObject({
+      executor: 'nx:run-commands',
+      cache: true,
+      dependsOn: [],
+      inputs: ['production', '!{projectRoot}/src/infra/**/*', '^production'],
+      outputs: ['{workspaceRoot}/dist/apps/order/openapi.json'],
+      options: { command: `tsx --tsconfig apps/order/tsconfig.json ${OPENAPI_WRITER} apps/order dist/apps/order/openapi.json` },
+    });
+    expect(withApi.build?.dependsOn).toEqual(['bundle-place-order', 'bundle-router', 'openapi']);
+    expect(existsSync(path.join(__dirname, '../../../..', OPENAPI_WRITER))).toBe(true);
+    expect(targets['openapi']).toBeUndefined();
+  });
+
   it('gives a service without functions synth and deploy only, synth depending on nothing', () => {
     const platform = serviceTargets({ root: 'apps/platform', name: 'platform', functions: [] });
     expect(Object.keys(platform)).toEqual(['synth', 'deploy']);
@@ -122,6 +146,16 @@ describe('reading a service from the workspace', () => {
       root: 'apps/basket',
       name: 'basket',
       functions: ['order-events', 'router'],
+    });
+  });
+
+  it('has an HTTP API when it has src/api/routes.ts', () => {
+    write(`apps/basket/${API_ROUTES_FILE}`);
+    expect(readServiceLayout(workspace, 'apps/basket/src/infra/main.ts')).toEqual({
+      root: 'apps/basket',
+      name: 'basket',
+      functions: ['order-events', 'router'],
+      hasApi: true,
     });
   });
 

@@ -50,7 +50,15 @@ export interface ServiceLayout {
   readonly name: string;
   /** Its functions, named after their handler files, sorted. */
   readonly functions: readonly string[];
+  /** Whether it declares an HTTP API (`src/api/routes.ts`, see {@link API_ROUTES_FILE}): it then has an `openapi` target. */
+  readonly hasApi?: boolean;
 }
+
+/** Where a service declares its HTTP API (`export const api = defineApi(...)`, @shop/http/api), relative to its root. */
+export const API_ROUTES_FILE = 'src/api/routes.ts';
+
+/** The script that writes a service's OpenAPI document from its API (run with tsx). */
+export const OPENAPI_WRITER = 'libs/http/src/api/write-openapi.ts';
 
 /**
  * The esbuild options of every bundle (decision 0004): CommonJS for the `nodejs24.x` runtime, the AWS
@@ -87,10 +95,11 @@ const perStage = (overrides: (stage: string) => Record<string, unknown>) =>
  * The inferred targets of a service: `bundle-<fn>` per function, `build` (every bundle, then the
  * size check), `synth` per stage into `dist/<root>/cdk.out`, and `deploy` of that assembly (to AWS,
  * or into the running local cloud for `local`). A service without functions (platform) synthesizes
- * and deploys only.
+ * and deploys only. A service with an HTTP API ({@link API_ROUTES_FILE}) gets `openapi`, its
+ * OpenAPI 3.1 document in `dist/<root>/openapi.json`, which `build` depends on.
  */
 export const serviceTargets = (
-  { root, name, functions }: ServiceLayout,
+  { root, name, functions, hasApi = false }: ServiceLayout,
   { bundleBudgetKb = DEFAULT_BUNDLE_BUDGET_KB }: ServiceTargetsOptions = {},
 ): Record<string, TargetConfiguration> => {
   const dist = `dist/${root}`;
@@ -111,6 +120,22 @@ export const serviceTargets = (
       },
     ]),
   );
+  const openapi: Record<string, TargetConfiguration> = hasApi
+    ? {
+        openapi: {
+          executor: 'nx:run-commands',
+          metadata: {
+            description: `OpenAPI 3.1 document of the ${name} API, from its route table (${root}/${API_ROUTES_FILE}), into ${dist}/openapi.json`,
+          },
+          cache: true,
+          dependsOn: [],
+          // The route table, the domain schemas it names and the libs: not the stack, not the tests.
+          inputs: ['production', '!{projectRoot}/src/infra/**/*', '^production'],
+          outputs: [`{workspaceRoot}/${dist}/openapi.json`],
+          options: { command: `tsx --tsconfig ${root}/tsconfig.json ${OPENAPI_WRITER} ${root} ${dist}/openapi.json` },
+        },
+      }
+    : {};
   const build: Record<string, TargetConfiguration> =
     functions.length === 0
       ? {}
@@ -118,7 +143,7 @@ export const serviceTargets = (
           build: {
             executor: 'nx:run-commands',
             metadata: { description: 'All Lambda bundles, then their minified sizes checked against the budget' },
-            dependsOn: bundles,
+            dependsOn: hasApi ? [...bundles, 'openapi'] : bundles,
             cache: true,
             // The bundles are the input, not the sources: a change that bundles to the same bytes checks nothing again.
             inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, '{workspaceRoot}/tools/scripts/bundle-sizes.mjs'],
@@ -133,6 +158,7 @@ export const serviceTargets = (
         };
   return {
     ...bundleTargets,
+    ...openapi,
     ...build,
     synth: {
       executor: 'nx:run-commands',
@@ -189,7 +215,8 @@ export const readServiceLayout = (workspaceRoot: string, entry: string): Service
         .map((file) => file.name.slice(0, -HANDLER_SUFFIX.length))
         .sort()
     : [];
-  return { root, name: path.posix.basename(root), functions };
+  const hasApi = existsSync(path.join(workspaceRoot, root, API_ROUTES_FILE));
+  return { root, name: path.posix.basename(root), functions, ...(hasApi ? { hasApi } : {}) };
 };
 
 /** Nx's entry: every service's inferred targets, merged under its project.json (which wins where both set a target). */

@@ -54,8 +54,8 @@ describe('normalizeOptions', () => {
 
 describe('serviceProjectConfiguration', () => {
   const config = serviceProjectConfiguration(normalizeOptions({ name: 'reviews' }, []));
-  // The targets Nx ends up with: project.json's, then those the plugin infers from the generated router handler.
-  const targets = { ...config.targets, ...serviceTargets({ root: 'apps/reviews', name: 'reviews', functions: ['router'] }) };
+  // The targets Nx ends up with: project.json's, then those the plugin infers from the generated router handler and route table.
+  const targets = { ...config.targets, ...serviceTargets({ root: 'apps/reviews', name: 'reviews', functions: ['router'], hasApi: true }) };
 
   it('tags the project with its scope and type:app', () => {
     expect(config).toMatchObject({
@@ -67,8 +67,18 @@ describe('serviceProjectConfiguration', () => {
   });
 
   it('has every target of a service, bundles first', () => {
-    expect(Object.keys(targets)).toEqual(['lint', 'typecheck', 'test', 'integration', 'bundle-router', 'build', 'synth', 'deploy']);
-    expect(targets.build?.dependsOn).toEqual(['bundle-router']);
+    expect(Object.keys(targets)).toEqual([
+      'lint',
+      'typecheck',
+      'test',
+      'integration',
+      'bundle-router',
+      'openapi',
+      'build',
+      'synth',
+      'deploy',
+    ]);
+    expect(targets.build?.dependsOn).toEqual(['bundle-router', 'openapi']);
     expect(targets.build?.options?.command).toBe('node tools/scripts/bundle-sizes.mjs dist/apps/reviews/bundles --max-kb router=400');
   });
 
