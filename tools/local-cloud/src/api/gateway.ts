@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RestApiDef } from '../assembly/model';
-import type { FunctionPool } from '../lambda/function-pool';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../assembly/naming';
 import { ControlPlaneInputError } from '../control-plane/input';
+import type { FunctionPool, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
 import { pooledRandomBytes, randomHex } from '../random';
 import type { CognitoAuthorizer } from './authorizer';
+import type { ServiceAnswer, ServiceRequest } from './aws-service-integration';
+import { LambdaAuthorizer, methodArn } from './lambda-authorizer';
+import { methodRequestOf } from './method-request';
+import { runAwsIntegration, runMockIntegration, type MethodRequest } from './non-proxy';
 import { buildProxyEvent, parseProxyResponse, type IncomingRequest } from './proxy-event';
 import { RestRoutes } from './rest-routes';
 
@@ -49,6 +54,8 @@ export interface GatewayOptions {
   /** Finds the running instances of a function by name. */
   functionPool: (name: string) => FunctionPool | undefined;
   authorizer: () => CognitoAuthorizer | undefined;
+  /** Sends a `Type: AWS` integration's request to the local emulator of its service. */
+  awsServices?: (request: ServiceRequest) => Promise<ServiceAnswer>;
   maxBodyBytes?: number;
 }
 
@@ -67,7 +74,13 @@ export class Gateway {
   private mounted: Mounted[] = [];
   private readonly localHandlers: { prefix: string; handler: LocalHandler }[] = [];
 
-  constructor(private readonly options: GatewayOptions) {}
+  private readonly lambdaAuthorizer: LambdaAuthorizer;
+
+  constructor(private readonly options: GatewayOptions) {
+    this.lambdaAuthorizer = new LambdaAuthorizer({
+      invoke: async (name, event) => this.options.functionPool(name)?.invoke(event, { source: 'http' }),
+    });
+  }
 
   /** Serves a service's APIs (replacing what that service served before). */
   mount(service: string, apis: RestApiDef[]): void {
@@ -193,7 +206,36 @@ export class Gateway {
     }
     const { method } = match;
 
+    const now = Date.now();
+    const stage = mount.routes.api.stageName;
+    // What templates, parameter mappings and Lambda authorizers see; made only for those (a proxy request skips it).
+    let methodRequestMemo: MethodRequest | undefined;
+    const methodRequest = () =>
+      (methodRequestMemo ??= methodRequestOf(request, {
+        api: mount.routes.api,
+        method,
+        pathParameters: match.pathParameters,
+        requestId,
+        extendedRequestId: gatewayHeaders['x-amz-apigw-id'],
+        path: mount.executeApi ? `/${stage}${relative}` : request.path,
+        now,
+      }));
     let claims: Record<string, string> | undefined;
+    let lambdaAuthorizer: Record<string, string | number | boolean> | undefined;
+    const traceId = `Root=1-${Math.floor(now / 1000).toString(16)}-${randomHex(12)}`;
+    const seenRequest = () => (mount.executeApi ? { ...request, path: request.path.slice(mount.basePath.length + 1) || '/' } : request);
+    const eventContext = () => ({
+      requestContextPath: mount.executeApi ? `/${stage}${relative}` : undefined,
+      api: mount.routes.api,
+      method,
+      pathParameters: match.pathParameters,
+      requestId,
+      extendedRequestId: gatewayHeaders['x-amz-apigw-id'],
+      traceId,
+      now,
+      claims,
+      authorizer: lambdaAuthorizer,
+    });
     if (method.authorizationType === 'COGNITO_USER_POOLS' && method.authorizer) {
       const authorizer = this.options.authorizer();
       const result = authorizer
@@ -206,6 +248,34 @@ export class Gateway {
         };
       }
       claims = result.claims;
+    } else if (method.authorizationType === 'CUSTOM' && method.authorizer) {
+      const arn = methodArn(LOCAL_REGION, LOCAL_ACCOUNT_ID, mount.routes.api.id, stage, request.httpMethod, relative);
+      const result = await this.lambdaAuthorizer.authorize(
+        method.authorizer,
+        arn,
+        {
+          headers: methodRequest().params.header,
+          querystring: methodRequest().params.querystring,
+          pathParameters: methodRequest().params.path,
+          stageVariables: mount.routes.api.stageVariables,
+          context: methodRequest().context,
+        },
+        () => {
+          const event = buildProxyEvent(seenRequest(), eventContext());
+          return { ...event, body: undefined, isBase64Encoded: undefined };
+        },
+      );
+      if (!result.ok) {
+        return {
+          answer: json(result.statusCode, result.body, {
+            ...gatewayHeaders,
+            'x-amzn-ErrorType': result.errorType,
+            ...(result.statusCode === 500 ? { 'x-local-cloud-hint': result.reason } : {}),
+          }),
+          note: `(${method.authorizer.type} authorizer ${method.authorizer.name}: ${result.reason})`,
+        };
+      }
+      lambdaAuthorizer = result.authorizer;
     } else if (method.authorizationType !== 'NONE') {
       return {
         answer: json(
@@ -218,6 +288,32 @@ export class Gateway {
     }
 
     const integration = method.integration;
+    const mapped = () => {
+      const mappedRequest = methodRequest();
+      mappedRequest.context.authorizer = claims ? { claims } : (lambdaAuthorizer ?? {});
+      return mappedRequest;
+    };
+    if (integration.type === 'AWS') {
+      const answer = await runAwsIntegration(integration, mapped(), {
+        invoke: (name, payload, timeoutMs) =>
+          this.invokeWithTimeout(name, payload, timeoutMs, headerValue(req, 'x-correlation-id') ?? requestId),
+        callService: (serviceRequest) =>
+          this.options.awsServices
+            ? this.options.awsServices(serviceRequest)
+            : Promise.resolve({ statusCode: 500, body: JSON.stringify({ message: 'no AWS service emulators' }) }),
+      });
+      return {
+        answer: { statusCode: answer.statusCode, headers: { ...gatewayHeaders, ...answer.headers }, body: answer.body },
+        note: answer.note,
+      };
+    }
+    if (integration.type === 'MOCK' && integration.mapping && integration.mapping.responses.length > 0) {
+      const answer = runMockIntegration(integration.mapping, mapped());
+      return {
+        answer: { statusCode: answer.statusCode, headers: { ...gatewayHeaders, ...answer.headers }, body: answer.body },
+        note: answer.note,
+      };
+    }
     if (integration.type === 'MOCK') {
       return {
         answer: {
@@ -240,19 +336,7 @@ export class Gateway {
         note: `(function ${integration.functionName} is not running)`,
       };
     }
-    const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomHex(12)}`;
-    const seen = mount.executeApi ? { ...request, path: request.path.slice(mount.basePath.length + 1) || '/' } : request;
-    const event = buildProxyEvent(seen, {
-      requestContextPath: mount.executeApi ? `/${mount.routes.api.stageName}${relative}` : undefined,
-      api: mount.routes.api,
-      method,
-      pathParameters: match.pathParameters,
-      requestId,
-      extendedRequestId: gatewayHeaders['x-amz-apigw-id'],
-      traceId,
-      now: Date.now(),
-      claims,
-    });
+    const event = buildProxyEvent(seenRequest(), eventContext());
     const correlationId = headerValue(req, 'x-correlation-id');
     const invocation = pool.invoke(event, { correlationId: correlationId ?? requestId, source: 'http' });
     let timer: NodeJS.Timeout | undefined;
@@ -285,6 +369,24 @@ export class Gateway {
       answer: { statusCode: response.statusCode, headers, body: response.body },
       note: `${note} cid=${correlationId ?? responseCorrelation ?? requestId}`,
     };
+  }
+
+  /** Invokes a function for a Lambda non-proxy integration, bounded by the integration timeout. */
+  private async invokeWithTimeout(
+    name: string,
+    payload: unknown,
+    timeoutMs: number,
+    correlationId: string,
+  ): Promise<InvokeOutcome | 'timeout' | undefined> {
+    const pool = this.options.functionPool(name);
+    if (!pool) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([pool.invoke(payload, { correlationId, source: 'http' }), timedOut]);
+    clearTimeout(timer);
+    return outcome;
   }
 }
 

@@ -27,6 +27,8 @@ export interface ProxyEventContext {
   /** ms since epoch. */
   now: number;
   claims?: Record<string, string>;
+  /** What a Lambda TOKEN/REQUEST authorizer passed on (its context, principalId, integrationLatency). */
+  authorizer?: Record<string, string | number | boolean>;
   /** `requestContext.path` when it differs from `path` (API Gateway's own endpoint: `/<stage><path>`). */
   requestContextPath?: string;
 }
@@ -62,7 +64,7 @@ export function buildProxyEvent(request: IncomingRequest, context: ProxyEventCon
     requestContext: {
       accountId: LOCAL_ACCOUNT_ID,
       apiId: context.api.id,
-      authorizer: context.claims ? { claims: context.claims } : undefined,
+      authorizer: context.claims ? { claims: context.claims } : context.authorizer,
       domainName: host.split(':')[0],
       domainPrefix: host.split('.')[0].split(':')[0],
       extendedRequestId: context.extendedRequestId,

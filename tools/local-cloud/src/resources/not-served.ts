@@ -1,3 +1,4 @@
+import { nonProxyNotServed } from '../api/method-support';
 import { resourceKind } from './kind';
 import type { CloudModel } from './registry';
 import type { MethodDef, RestApiDef } from './rest-apis';
@@ -21,7 +22,7 @@ export interface NotServedItem {
 }
 
 /** Authorization types the gateway checks; any other leaves the method answering 403. */
-const CHECKED_AUTHORIZATION = new Set(['NONE', 'COGNITO_USER_POOLS']);
+const CHECKED_AUTHORIZATION = new Set(['NONE', 'COGNITO_USER_POOLS', 'CUSTOM']);
 
 /** Why a REST method cannot be served as the template says (undefined: it can), and what it answers. */
 export function methodNotServed(method: MethodDef): { reason: string; answers: string } | undefined {
@@ -31,6 +32,8 @@ export function methodNotServed(method: MethodDef): { reason: string; answers: s
   if (method.integration.type === 'UNSUPPORTED') {
     return { reason: `${method.integration.description} is not emulated`, answers: '500, body naming the reason' };
   }
+  const nonProxy = nonProxyNotServed(method);
+  if (nonProxy) return nonProxy;
   if (method.apiKeyRequired) return { reason: 'the API key is not checked', answers: 'served without a key' };
   return undefined;
 }

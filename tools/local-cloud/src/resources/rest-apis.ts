@@ -2,6 +2,13 @@ import type { AssemblyStack } from '../assembly/cloud-assembly';
 import { UnresolvedError, type StackResolver } from '../assembly/intrinsics';
 import { functionNameOf, userPoolIdOf } from '../assembly/naming';
 import { readEach, resourceKind, type ResourceBase } from './kind';
+import {
+  authorizerFunctionName,
+  readAwsIntegration,
+  readMapping,
+  type AwsIntegrationDef,
+  type IntegrationMapping,
+} from './rest-integration-defs';
 import { warnMethodsNotServed } from './not-served';
 
 declare module './kind' {
@@ -17,11 +24,20 @@ export interface AuthorizerDef {
   providerArns: string[];
   /** Header the token is read from (from `method.request.header.X`). */
   identityHeader: string;
+  /** Every identity source, as written (`method.request.header.X`, `method.request.querystring.Y`, ...). */
+  identitySources?: string[];
+  /** TOKEN / REQUEST: the authorizer's function. */
+  functionName?: string;
+  /** TOKEN: a regex the token must match before the function is called. */
+  identityValidationExpression?: string;
+  /** How long a policy is cached (API Gateway's default 300 s; 0 turns caching off). */
+  resultTtlSeconds?: number;
 }
 
 export type IntegrationDef =
   | { type: 'AWS_PROXY'; functionName: string; timeoutMs: number }
-  | { type: 'MOCK'; statusCode: number; headers: Record<string, string>; body?: string }
+  | { type: 'MOCK'; statusCode: number; headers: Record<string, string>; body?: string; mapping?: IntegrationMapping }
+  | AwsIntegrationDef
   | { type: 'UNSUPPORTED'; description: string };
 
 export interface MethodDef {
@@ -51,7 +67,7 @@ const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
 /**
  * `AWS::ApiGateway::RestApi` with its `Resource`, `Method`, `Authorizer` (COGNITO_USER_POOLS),
  * `Deployment`, `Stage` and `BasePathMapping`: mounted on the gateway under its base paths
- * (AWS_PROXY and MOCK integrations), replaced whole on a redeploy.
+ * (AWS_PROXY, MOCK and AWS integrations, Cognito and Lambda authorizers), replaced whole on a redeploy.
  */
 export const restApis = resourceKind<'restApis', RestApiDef, RestApiDef[]>({
   key: 'restApis',
@@ -88,7 +104,13 @@ export const restApis = resourceKind<'restApis', RestApiDef, RestApiDef[]>({
     if (!runtime.options.prewarm) return;
     const names = new Set(
       defs.flatMap((api) =>
-        api.methods.flatMap((method) => (method.integration.type === 'AWS_PROXY' ? [method.integration.functionName] : [])),
+        api.methods.flatMap((method) => [
+          ...(method.integration.type === 'AWS_PROXY' ? [method.integration.functionName] : []),
+          ...(method.integration.type === 'AWS' && method.integration.target.kind === 'lambda'
+            ? [method.integration.target.functionName]
+            : []),
+          ...(method.authorizer?.functionName ? [method.authorizer.functionName] : []),
+        ]),
       ),
     );
     void Promise.all([...names].map((name) => runtime.pools.get(name)?.prewarm()));
@@ -136,6 +158,13 @@ function readRestApi(
       type: String(resolver.property(id, 'Type')),
       providerArns: resolver.resolveLenient(resolver.template.Resources[id].Properties?.ProviderARNs ?? [], warn) as string[],
       identityHeader: /method\.request\.header\.([\w-]+)/.exec(identitySource)?.[1] ?? 'Authorization',
+      identitySources: identitySource
+        .split(',')
+        .map((source) => source.trim())
+        .filter(Boolean),
+      functionName: authorizerFunctionName(resolver.property(id, 'AuthorizerUri')),
+      identityValidationExpression: (resolver.property(id, 'IdentityValidationExpression') as string | undefined) ?? undefined,
+      resultTtlSeconds: Number(resolver.property(id, 'AuthorizerResultTtlInSeconds') ?? 300),
     });
   }
 
@@ -197,6 +226,14 @@ function readIntegration(integration: Record<string, unknown> | undefined): Inte
     const timeout = Number(integration?.TimeoutInMillis ?? DEFAULT_INTEGRATION_TIMEOUT_MS);
     return { type: 'AWS_PROXY', functionName: functionNameOf(match[1]), timeoutMs: timeout };
   }
+  if (type === 'AWS' && integration) {
+    return (
+      readAwsIntegration(integration, DEFAULT_INTEGRATION_TIMEOUT_MS) ?? {
+        type: 'UNSUPPORTED',
+        description: `AWS integration to ${String(integration.Uri)}`,
+      }
+    );
+  }
   if (type === 'MOCK') {
     const responses = (integration?.IntegrationResponses as Record<string, unknown>[] | undefined) ?? [];
     const response = responses.find((candidate) => !candidate.SelectionPattern) ?? responses[0] ?? {};
@@ -211,6 +248,7 @@ function readIntegration(integration: Record<string, unknown> | undefined): Inte
       statusCode: Number(response.StatusCode ?? 200),
       headers,
       body: templates['application/json'],
+      mapping: integration ? readMapping(integration) : undefined,
     };
   }
   return { type: 'UNSUPPORTED', description: `${type} integration` };

@@ -1,6 +1,7 @@
 import { CognitoAuthorizer } from '../api/authorizer';
 import type { AssemblyStack } from '../assembly/cloud-assembly';
 import { buildModel } from '../assembly/model';
+import { awsServiceCaller } from '../api/aws-service-integration';
 import { Gateway } from '../api/gateway';
 import { LOCAL_REGION } from '../assembly/naming';
 import { loadOrCreateSigningKey, type SigningKey } from '../auth/tokens';
@@ -57,6 +58,7 @@ export class CloudRuntime {
       guard,
       functionPool: (name) => this.pools.get(name),
       authorizer: () => this.authorizer,
+      awsServices: awsServiceCaller({ messaging: () => this.messaging(), dynamodb: () => this.dynamodb(), sfn: () => this.sfn }),
     });
     this.destinations = new Destinations({
       messaging: () => this.messaging(),
