@@ -6,6 +6,16 @@ import { EventPatternError, compileEventPattern } from '../events/event-pattern'
 import { RuleNotFoundError, type EventBridge, type PutEventsEntry } from '../events/event-bridge';
 import { FunctionNotFoundError } from '../lambda/async-invoker';
 import { SfnApiError, type Execution, type StepFunctions } from '../sfn/step-functions';
+import { accessDeniedAnswer, type AccessDeniedProtocol } from '../faults/aws-errors';
+import type { IamGate } from '../iam/gate';
+import { eventBridgeActions, lambdaInvokeActions, ssmActions, stepFunctionsActions, type RequestedAction } from '../iam/request-mapping';
+
+/** How an endpoint asks IAM about a function's call (undefined: not checked). */
+interface EndpointIam {
+  gate: IamGate;
+  protocol: AccessDeniedProtocol;
+  actions: (operation: string, input: Record<string, unknown>) => RequestedAction[];
+}
 
 /**
  * The AWS APIs the local cloud answers itself, for the SDK calls handlers make
@@ -29,6 +39,7 @@ function jsonProtocol(
   version: '1.0' | '1.1',
   prefix: string,
   operations: Record<string, (input: Record<string, unknown>) => Promise<unknown> | unknown>,
+  iam?: EndpointIam,
 ): LocalHandler {
   const contentType = `application/x-amz-json-${version}`;
   return async (request) => {
@@ -45,6 +56,10 @@ function jsonProtocol(
     }
     try {
       const input = request.body.length ? (JSON.parse(request.body.toString('utf8')) as Record<string, unknown>) : {};
+      if (iam?.gate.active) {
+        const refusal = iam.gate.checkRequest(request.headerOf('authorization'), () => iam.actions(operation, input));
+        if (refusal) return accessDeniedAnswer(iam.protocol, refusal.message);
+      }
       return answer(200, (await handler(input)) ?? {});
     } catch (error) {
       if (error instanceof ApiError) return answer(error.statusCode, { __type: error.code, message: error.message });
@@ -74,7 +89,16 @@ function describe(execution: Execution) {
   };
 }
 
-export function stepFunctionsEndpoint(sfn: () => StepFunctions): LocalHandler {
+/** Step Functions' API; `iam` checks a function's calls (`machineOfToken`: the state machine a task token was issued by). */
+export function stepFunctionsEndpoint(
+  sfn: () => StepFunctions,
+  iam?: { gate: IamGate; machineOfToken?: (token: string) => string | undefined },
+): LocalHandler {
+  const checked: EndpointIam | undefined = iam && {
+    gate: iam.gate,
+    protocol: 'sfn',
+    actions: (operation, input) => stepFunctionsActions(operation, input, iam.machineOfToken),
+  };
   return jsonProtocol('1.0', 'AWSStepFunctions', {
     StartExecution: (input) => {
       const execution = sfn().startExecution({
@@ -165,14 +189,15 @@ export function stepFunctionsEndpoint(sfn: () => StepFunctions): LocalHandler {
         .list()
         .map((def) => ({ stateMachineArn: def.arn, name: def.name, type: def.type, creationDate: 0 })),
     }),
-  });
+  }, checked);
 }
 
 const optionalString = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /* ------------------------------------------------------------------ EventBridge */
 
-export function eventBridgeEndpoint(events: () => EventBridge): LocalHandler {
+/** EventBridge's API; `gate` checks a function's calls (PutEvents on each bus). */
+export function eventBridgeEndpoint(events: () => EventBridge, gate?: IamGate): LocalHandler {
   const ruleOf = (name: unknown) => {
     const rule = events()
       .describe()
@@ -226,7 +251,7 @@ export function eventBridgeEndpoint(events: () => EventBridge): LocalHandler {
         ...(target.deadLetterArn ? { DeadLetterConfig: { Arn: target.deadLetterArn } } : {}),
       })),
     }),
-  });
+  }, gate && { gate, protocol: 'events', actions: eventBridgeActions });
 }
 
 /* ------------------------------------------------------------------ SSM Parameter Store */
@@ -241,7 +266,8 @@ const asParameter = (value: SsmParameterValue) => ({
   DataType: 'text',
 });
 
-export function ssmEndpoint(ssm: () => SsmParameters): LocalHandler {
+/** SSM Parameter Store's API; `gate` checks a function's calls (each parameter's ARN). */
+export function ssmEndpoint(ssm: () => SsmParameters, gate?: IamGate): LocalHandler {
   const find = (name: string) => ssm().get(name.replace(/:[^/:]+$/, ''));
   return jsonProtocol('1.1', 'AmazonSSM', {
     GetParameter: (input) => {
@@ -275,7 +301,7 @@ export function ssmEndpoint(ssm: () => SsmParameters): LocalHandler {
         throw new ApiError('ParameterAlreadyExists', (error as Error).message);
       }
     },
-  });
+  }, gate && { gate, protocol: 'ssm', actions: ssmActions });
 }
 
 /* ------------------------------------------------------------------ Lambda Invoke */
@@ -285,6 +311,7 @@ export function lambdaEndpoint(
   pool: (name: string) => FunctionPool | undefined,
   prefix: string,
   invokeAsync: (functionName: string, payload: unknown) => { requestId: string },
+  gate?: IamGate,
 ): LocalHandler {
   return async (request): Promise<HttpAnswer> => {
     const match = new RegExp(`^${prefix}/2015-03-31/functions/([^/]+)/invocations$`).exec(request.path);
@@ -300,6 +327,10 @@ export function lambdaEndpoint(
       name = functionNameOf(decodeURIComponent(match[1]));
     } catch {
       return error(400, 'InvalidRequestContentException', 'malformed function name');
+    }
+    if (gate?.active) {
+      const refusal = gate.checkRequest(request.headerOf('authorization'), () => lambdaInvokeActions(name));
+      if (refusal) return accessDeniedAnswer('lambda', refusal.message);
     }
     const target = pool(name);
     if (!target) return error(404, 'ResourceNotFoundException', `Function not found: ${lambdaArn(name)}`);

@@ -6,11 +6,12 @@ import { Gateway } from '../api/gateway';
 import { LOCAL_REGION } from '../assembly/naming';
 import { loadOrCreateSigningKey, type SigningKey } from '../auth/tokens';
 import { ControlPlaneGuard } from '../control-plane/guard';
-import { controlSecretPath, LOCAL_ACCESS_KEY_ID } from '../control-plane/secret';
+import { controlSecretPath } from '../control-plane/secret';
 import type { DynamoDbLocal } from '../emulators/dynamodb-local';
 import { Messaging } from '../emulators/messaging';
 import { EventBridge } from '../events/event-bridge';
 import { FaultRegistry } from '../faults/registry';
+import { IamGate } from '../iam/gate';
 import { AsyncInvoker, LAMBDA_ASYNC_DEFAULTS } from '../lambda/async-invoker';
 import type { FunctionPool, FunctionPoolOptions, InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
@@ -39,6 +40,8 @@ export class CloudRuntime {
   readonly asyncInvoker: AsyncInvoker;
   readonly sfn: StepFunctions;
   readonly destinations: Destinations;
+  /** IAM on the wire: the functions' access keys and the check of their calls (`--iam`). */
+  readonly iam: IamGate;
   /** The model of the loaded assemblies (undefined before the first read). */
   model?: CloudModel;
   /** The control-plane secret of this start (functions sign their AWS calls with it). */
@@ -52,7 +55,13 @@ export class CloudRuntime {
 
   constructor(readonly options: LocalCloudOptions) {
     this.logger = keepingLines(options.logger, this.logs);
-    const guard = new ControlPlaneGuard({ port: options.port, secret: () => this.secret, secretFile: controlSecretPath(options.stateDir) });
+    this.iam = new IamGate({ mode: options.iam ?? 'enforce', logger: this.logger });
+    const guard = new ControlPlaneGuard({
+      port: options.port,
+      secret: () => this.secret,
+      secretFile: controlSecretPath(options.stateDir),
+      acceptsAccessKeyId: (key) => this.iam.keys.accepts(key),
+    });
     this.gateway = new Gateway({
       logger: this.logger,
       guard,
@@ -153,13 +162,14 @@ export class CloudRuntime {
     return this.pools.get(functionName)?.concurrencyLimit ?? 1;
   }
 
-  functionPoolOptions(): FunctionPoolOptions {
+  /** What a function's pool is made with; its credentials are its own (the access key names the function, so its role). */
+  functionPoolOptions(functionName: string): FunctionPoolOptions {
     return {
       workerScript: this.options.workerScript,
       maxConcurrency: this.options.maxConcurrency,
       idleTimeoutMs: this.options.idleTimeoutMs,
       baseEnvironment: this.baseEnvironment(),
-      overrideEnvironment: { ...this.endpointEnvironment(), ...this.credentialEnvironment() },
+      overrideEnvironment: { ...this.endpointEnvironment(), ...this.credentialEnvironment(functionName) },
       logger: this.logger,
       functionLogs: this.options.functionLogs,
       metricLogs: this.options.metricLogs,
@@ -200,13 +210,15 @@ export class CloudRuntime {
   }
 
   /**
-   * The function's credentials, over anything the template says (as Lambda's are): the control
-   * secret as the secret access key, so the SDK signs every `/_aws/*` call with it. Never listed
-   * by `/_local/resources`.
+   * The function's credentials, over anything the template says (as Lambda's are): an access key
+   * of its own (`ASIA...`, mapped back to the function and its role by `iam.keys`), so IAM knows
+   * who calls from the SigV4 `Credential=`; the control secret as the secret access key, so the SDK
+   * signs every `/_aws/*` call with it and the guard keeps other processes out. The secret is shared:
+   * it proves "started by this local cloud", not who; the key says who. Never listed by `/_local/resources`.
    */
-  private credentialEnvironment(): Record<string, string> {
+  private credentialEnvironment(functionName: string): Record<string, string> {
     if (!this.secret) throw new Error('the control secret is made at start, before any function');
-    return { AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: this.secret, AWS_SESSION_TOKEN: 'local' };
+    return { AWS_ACCESS_KEY_ID: this.iam.keys.issue(functionName), AWS_SECRET_ACCESS_KEY: this.secret, AWS_SESSION_TOKEN: 'local' };
   }
 
   private createAsyncInvoker(): AsyncInvoker {

@@ -181,6 +181,11 @@ export class StepFunctions {
     return execution;
   }
 
+  /** The state machine whose waiting task holds `token` (IAM checks SendTask* on it, where CDK's grantTaskResponse grants). */
+  machineOfTaskToken(token: string): string | undefined {
+    return this.tokens.ownerOf(token);
+  }
+
   /** SendTaskSuccess: the callback task waiting for `token` succeeds with `output` (JSON text). */
   sendTaskSuccess(token: string, output: string): void {
     this.callback(() => this.tokens.succeed(token, output));
@@ -628,7 +633,7 @@ export class StepFunctions {
     const match = LAMBDA_INVOKE.exec(resource) ? ['', 'lambda', 'invoke'] : SERVICE_INTEGRATION.exec(resource);
     if (!match) throw new TaskError('States.Runtime', `${resource} is not emulated locally`);
     const [, service, action] = match;
-    const issued = this.tokens.issue({ heartbeatSeconds: state.HeartbeatSeconds });
+    const issued = this.tokens.issue({ heartbeatSeconds: state.HeartbeatSeconds, owner: execution.stateMachineArn });
     const text = JSON.stringify(input ?? {});
     if (!text.includes(JSON.stringify(TASK_TOKEN_STAND_IN))) {
       issued.cancel();
