@@ -115,6 +115,18 @@ export class IamGate {
   }
 
   /**
+   * A caller the templates say nothing about (a key never issued, a function or state machine with no
+   * known role): logged, and refused in `enforce` (never let through unchecked).
+   */
+  refuseUnknown(who: string, first: RequestedAction, why: string): IamRefusal | undefined {
+    if (this.options.mode === 'off') return undefined;
+    const decision: IamDecision = { allowed: false, outcome: 'implicitly-denied', explanation: why };
+    this.options.logger.line('iam', `${this.mode === 'enforce' ? 'DENIED' : 'would deny (warn)'} ${who}: ${first.action} on ${first.resource}: ${why}`);
+    if (this.mode !== 'enforce') return undefined;
+    return { message: `User: ${who} is not authorized to perform: ${first.action} on resource: ${first.resource} (${why})`, requested: first, decision };
+  }
+
+  /**
    * The check of a request signed by a function (`authorization` is its header): undefined when the
    * control key signed it or every permission is allowed (or only warned about).
    */
@@ -123,15 +135,7 @@ export class IamGate {
     const caller = this.callerOf(authorization);
     if (caller.unknown !== undefined) {
       const first = requested()[0];
-      if (!first) return undefined;
-      const decision: IamDecision = { allowed: false, outcome: 'implicitly-denied', explanation: caller.unknown };
-      this.options.logger.line('iam', `${this.mode === 'enforce' ? 'DENIED' : 'would deny (warn)'} ${caller.who}: ${first.action} on ${first.resource}: ${caller.unknown}`);
-      if (this.mode !== 'enforce') return undefined;
-      return {
-        message: `User: ${caller.who} is not authorized to perform: ${first.action} on resource: ${first.resource} (${caller.unknown})`,
-        requested: first,
-        decision,
-      };
+      return first && this.refuseUnknown(caller.who, first, caller.unknown);
     }
     return caller.principal ? this.check(caller.principal, requested(), caller.who) : undefined;
   }

@@ -3,7 +3,7 @@ import type { AssemblyStack } from '../assembly/cloud-assembly';
 import { buildModel } from '../assembly/model';
 import { awsServiceCaller } from '../api/aws-service-integration';
 import { Gateway } from '../api/gateway';
-import { LOCAL_REGION } from '../assembly/naming';
+import { lambdaArn, LOCAL_REGION } from '../assembly/naming';
 import { loadOrCreateSigningKey, type SigningKey } from '../auth/tokens';
 import { ControlPlaneGuard } from '../control-plane/guard';
 import { controlSecretPath } from '../control-plane/secret';
@@ -12,6 +12,7 @@ import { Messaging } from '../emulators/messaging';
 import { EventBridge } from '../events/event-bridge';
 import { FaultRegistry } from '../faults/registry';
 import { IamGate } from '../iam/gate';
+import { serviceCallRefusal, stateMachineAuthorizer } from '../iam/on-behalf';
 import { AsyncInvoker, LAMBDA_ASYNC_DEFAULTS } from '../lambda/async-invoker';
 import type { FunctionPool, FunctionPoolOptions, InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
@@ -68,6 +69,7 @@ export class CloudRuntime {
       functionPool: (name) => this.pools.get(name),
       authorizer: () => this.authorizer,
       awsServices: awsServiceCaller({ messaging: () => this.messaging(), dynamodb: () => this.dynamodb(), sfn: () => this.sfn }),
+      mayInvoke: this.apiMayInvoke,
     });
     this.destinations = new Destinations({
       messaging: () => this.messaging(),
@@ -86,6 +88,10 @@ export class CloudRuntime {
     this.faults = new FaultRegistry({ logger: this.logger });
     this.sfn = this.createStepFunctions();
   }
+
+  /** IAM: may API Gateway invoke this function for this method or route (the function's `AWS::Lambda::Permission`s decide)? */
+  readonly apiMayInvoke = (functionName: string, sourceArn: string): boolean =>
+    !serviceCallRefusal(this.iam, { service: 'apigateway.amazonaws.com', sourceArn, action: 'lambda:InvokeFunction', resource: lambdaArn(functionName) });
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.options.port}`;
@@ -264,6 +270,7 @@ export class CloudRuntime {
         });
       },
       faults: this.faults,
+      authorize: stateMachineAuthorizer(this.iam),
     });
   }
 }
