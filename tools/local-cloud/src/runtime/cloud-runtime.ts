@@ -11,6 +11,7 @@ import type { DynamoDbLocal } from '../emulators/dynamodb-local';
 import { Messaging } from '../emulators/messaging';
 import { EventBridge } from '../events/event-bridge';
 import { FaultRegistry } from '../faults/registry';
+import { LocalIamAuthority } from '../iam/authority';
 import { AsyncInvoker, LAMBDA_ASYNC_DEFAULTS } from '../lambda/async-invoker';
 import type { FunctionPool, FunctionPoolOptions, InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
@@ -39,6 +40,8 @@ export class CloudRuntime {
   readonly asyncInvoker: AsyncInvoker;
   readonly sfn: StepFunctions;
   readonly destinations: Destinations;
+  /** What the templates grant and the decision for each call (`resources/iam.ts` fills it; the AWS front door and endpoints ask it). */
+  readonly iam: LocalIamAuthority;
   /** The model of the loaded assemblies (undefined before the first read). */
   model?: CloudModel;
   /** The control-plane secret of this start (functions sign their AWS calls with it). */
@@ -75,6 +78,7 @@ export class CloudRuntime {
       scheduleSpeed: this.options.scheduleSpeed,
     });
     this.faults = new FaultRegistry({ logger: this.logger });
+    this.iam = new LocalIamAuthority({ logger: this.logger });
     this.sfn = this.createStepFunctions();
   }
 
