@@ -65,7 +65,7 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
   // The functions' DynamoDB, SQS and SNS calls pass here (faults apply); the main thread's own calls go to the emulators directly.
   const [dynamodbAgent, messagingAgent] = [new http.Agent({ keepAlive: true }), new http.Agent({ keepAlive: true })];
   const dynamodb = `http://127.0.0.1:${runtime.ports.dynamodb}`;
-  const gate = runtime.iam;
+  const gate = runtime.iamGate;
   const partitionKeyOf = (table: string, index?: string) => {
     const def = runtime.model?.tables.find((candidate) => candidate.tableName === table);
     const schema = index

@@ -43,9 +43,25 @@ export interface IamAuthority {
   report(): IamReport;
 }
 
+/** One role in the report. */
+export interface IamRoleReport {
+  roleArn: string;
+  stack: string;
+  logicalId: string;
+  /** Who runs as it (`function orderFn`, `state machine arn:...`, `targets of rule arn:...`). */
+  principals: string[];
+  /** Every action its identity policies allow, wildcards expanded. */
+  granted: string[];
+  used: string[];
+  /** Granted, of a service the local cloud sees calls to, and never used. */
+  unused: string[];
+  /** Granted, of a service whose calls the local cloud does not see (CloudWatch Logs, X-Ray, ...): neither used nor unused. */
+  notObserved: string[];
+}
+
 /** `GET /_local/iam` and the shutdown line are read from this. */
 export interface IamReport {
-  roles: { roleArn: string; stack: string; logicalId: string; granted: string[]; used: string[]; unused: string[] }[];
+  roles: IamRoleReport[];
   denials: {
     principal: string;
     action: string;

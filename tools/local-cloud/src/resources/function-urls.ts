@@ -130,7 +130,7 @@ class FunctionUrlServer {
         verifier: new SigV4Verifier({
           accessKeyId: LOCAL_ACCESS_KEY_ID,
           // A function's own key signs with the same secret (iam/access-keys.ts).
-          acceptsAccessKeyId: (key) => this.runtime.iam.keys.accepts(key),
+          acceptsAccessKeyId: (key) => this.runtime.iamGate.keys.accepts(key),
           secretAccessKey: secret,
         }),
       };

@@ -11,6 +11,7 @@ import type { DynamoDbLocal } from '../emulators/dynamodb-local';
 import { Messaging } from '../emulators/messaging';
 import { EventBridge } from '../events/event-bridge';
 import { FaultRegistry } from '../faults/registry';
+import { LocalIamAuthority } from '../iam/authority';
 import { IamGate } from '../iam/gate';
 import { serviceCallRefusal, stateMachineAuthorizer } from '../iam/on-behalf';
 import { AsyncInvoker, LAMBDA_ASYNC_DEFAULTS } from '../lambda/async-invoker';
@@ -41,8 +42,10 @@ export class CloudRuntime {
   readonly asyncInvoker: AsyncInvoker;
   readonly sfn: StepFunctions;
   readonly destinations: Destinations;
-  /** IAM on the wire: the functions' access keys and the check of their calls (`--iam`). */
-  readonly iam: IamGate;
+  /** What the templates grant and the decision for each call (`resources/iam.ts` fills it; the AWS front door and endpoints ask it). */
+  readonly iam: LocalIamAuthority;
+  /** IAM on the wire: the functions' access keys and the check of their calls against `iam` (`--iam`). */
+  readonly iamGate: IamGate;
   /** The model of the loaded assemblies (undefined before the first read). */
   model?: CloudModel;
   /** The control-plane secret of this start (functions sign their AWS calls with it). */
@@ -56,12 +59,14 @@ export class CloudRuntime {
 
   constructor(readonly options: LocalCloudOptions) {
     this.logger = keepingLines(options.logger, this.logs);
-    this.iam = new IamGate({ mode: options.iam ?? 'enforce', logger: this.logger });
+    this.iam = new LocalIamAuthority({ logger: this.logger });
+    this.iamGate = new IamGate({ mode: options.iam ?? 'enforce', logger: this.logger });
+    this.iamGate.authority = this.iam;
     const guard = new ControlPlaneGuard({
       port: options.port,
       secret: () => this.secret,
       secretFile: controlSecretPath(options.stateDir),
-      acceptsAccessKeyId: (key) => this.iam.keys.accepts(key),
+      acceptsAccessKeyId: (key) => this.iamGate.keys.accepts(key),
     });
     this.gateway = new Gateway({
       logger: this.logger,
@@ -91,7 +96,7 @@ export class CloudRuntime {
 
   /** IAM: may API Gateway invoke this function for this method or route (the function's `AWS::Lambda::Permission`s decide)? */
   readonly apiMayInvoke = (functionName: string, sourceArn: string): boolean =>
-    !serviceCallRefusal(this.iam, { service: 'apigateway.amazonaws.com', sourceArn, action: 'lambda:InvokeFunction', resource: lambdaArn(functionName) });
+    !serviceCallRefusal(this.iamGate, { service: 'apigateway.amazonaws.com', sourceArn, action: 'lambda:InvokeFunction', resource: lambdaArn(functionName) });
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.options.port}`;
@@ -224,7 +229,7 @@ export class CloudRuntime {
    */
   private credentialEnvironment(functionName: string): Record<string, string> {
     if (!this.secret) throw new Error('the control secret is made at start, before any function');
-    return { AWS_ACCESS_KEY_ID: this.iam.keys.issue(functionName), AWS_SECRET_ACCESS_KEY: this.secret, AWS_SESSION_TOKEN: 'local' };
+    return { AWS_ACCESS_KEY_ID: this.iamGate.keys.issue(functionName), AWS_SECRET_ACCESS_KEY: this.secret, AWS_SESSION_TOKEN: 'local' };
   }
 
   private createAsyncInvoker(): AsyncInvoker {
@@ -270,7 +275,7 @@ export class CloudRuntime {
         });
       },
       faults: this.faults,
-      authorize: stateMachineAuthorizer(this.iam),
+      authorize: stateMachineAuthorizer(this.iamGate),
     });
   }
 }
