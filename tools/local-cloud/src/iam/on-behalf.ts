@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { functionNameOf, lambdaArn, queueArn, queueNameOf } from '../assembly/naming';
+import type { EventTargetDef, RuleDef } from '../assembly/model';
 import type { TaskRefusal } from '../sfn/step-functions';
-import { dynamodbActions } from './dynamodb-actions';
+import { dynamodbActions, streamResource } from './dynamodb-actions';
 import type { IamGate } from './gate';
 import type { RequestedAction } from './requested-action';
 import { eventBridgeActions } from './service-actions';
@@ -96,4 +97,48 @@ export function serviceCallRefusal(gate: IamGate, call: ServiceCall): { message:
   const principal: IamPrincipal = { kind: 'service', service: call.service, sourceArn: call.sourceArn };
   const refusal = gate.check(principal, [{ action: call.action, resource: call.resource }], `${call.service} for ${call.sourceArn}`);
   return refusal && { message: refusal.message, decision: refusal.decision };
+}
+
+/** What a rule's target needs from its resource policy, by kind (a state machine target runs with the target's role instead). */
+const TARGET_ACTIONS: Partial<Record<EventTargetDef['kind'], (arn: string) => { action: string; resource: string }>> = {
+  lambda: (arn) => ({ action: 'lambda:InvokeFunction', resource: lambdaArn(functionNameOf(arn)) }),
+  sqs: (arn) => ({ action: 'sqs:SendMessage', resource: arn }),
+  sns: (arn) => ({ action: 'sns:Publish', resource: arn }),
+};
+
+/** Why EventBridge may not deliver to a rule's target (its resource policy does not allow the rule), or undefined. */
+export function eventTargetRefusal(gate: IamGate, rule: RuleDef, target: EventTargetDef): string | undefined {
+  const needs = TARGET_ACTIONS[target.kind];
+  if (!needs) return undefined;
+  return serviceCallRefusal(gate, { service: 'events.amazonaws.com', sourceArn: rule.arn, ...needs(target.arn) })?.message;
+}
+
+/**
+ * Why Lambda may not poll an event source for a function: its execution role must allow reading
+ * the queue (`sqs:ReceiveMessage`, `DeleteMessage`, `GetQueueAttributes`) or the stream
+ * (`dynamodb:DescribeStream`, `GetShardIterator`, `GetRecords`, and `ListStreams`), as
+ * CreateEventSourceMapping checks in AWS. Undefined when it may (or IAM is off or only warns).
+ */
+export function eventSourceMappingRefusal(
+  gate: IamGate,
+  mapping: { functionName: string; eventSourceArn: string; kind: string },
+): string | undefined {
+  if (!gate.active) return undefined;
+  const requested: RequestedAction[] =
+    mapping.kind === 'sqs'
+      ? ['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes'].map((action) => ({ action: `sqs:${action}`, resource: mapping.eventSourceArn }))
+      : mapping.kind === 'dynamodb-stream'
+        ? [
+            ...['DescribeStream', 'GetShardIterator', 'GetRecords'].map((action) => ({
+              action: `dynamodb:${action}`,
+              resource: streamResource(mapping.eventSourceArn),
+            })),
+            { action: 'dynamodb:ListStreams', resource: '*' },
+          ]
+        : [];
+  if (!requested.length) return undefined;
+  const principal = gate.functionPrincipal(mapping.functionName);
+  const who = `event source mapping of ${mapping.functionName}`;
+  const refusal = principal ? gate.check(principal, requested, who) : gate.refuseUnknown(who, requested[0], 'the function has no role the templates describe');
+  return refusal?.message;
 }

@@ -13,7 +13,7 @@ import { EventBridge } from '../events/event-bridge';
 import { FaultRegistry } from '../faults/registry';
 import { LocalIamAuthority } from '../iam/authority';
 import { IamGate } from '../iam/gate';
-import { serviceCallRefusal, stateMachineAuthorizer } from '../iam/on-behalf';
+import { eventTargetRefusal, serviceCallRefusal, stateMachineAuthorizer } from '../iam/on-behalf';
 import { AsyncInvoker, LAMBDA_ASYNC_DEFAULTS } from '../lambda/async-invoker';
 import type { FunctionPool, FunctionPoolOptions, InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
@@ -89,6 +89,7 @@ export class CloudRuntime {
       logger: this.logger,
       retryDelayScale: this.retryDelayScale,
       scheduleSpeed: this.options.scheduleSpeed,
+      targetRefusal: (rule, target) => eventTargetRefusal(this.iamGate, rule, target),
     });
     this.faults = new FaultRegistry({ logger: this.logger });
     this.sfn = this.createStepFunctions();
