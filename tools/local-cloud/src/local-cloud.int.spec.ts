@@ -153,12 +153,14 @@ describe('local cloud on the fixture assemblies', () => {
     resources = (await call('GET', '/_local/resources')).json as never;
     // One line of counts by type; the resources themselves are in /_local/resources.
     expect(output).toMatch(
-      /not emulated: 18 resources of \d+ types \(AWS::[A-Za-z:]+ \d+(, AWS::[A-Za-z:]+ \d+)*\); the list: GET \/_local\/resources\n/,
+      /not emulated: 9 resources of \d+ types \(AWS::[A-Za-z:]+ \d+(, AWS::[A-Za-z:]+ \d+)*\); the list: GET \/_local\/resources\n/,
     );
     expect(output).not.toContain('AuditQueuePolicy8C1B2A3D');
-    expect((resources as unknown as { notEmulated: { logicalId: string }[] }).notEmulated).toContainEqual(
-      expect.objectContaining({ logicalId: 'AuditQueuePolicy8C1B2A3D', type: 'AWS::SQS::QueuePolicy' }),
+    expect((resources as unknown as { notEmulated: { logicalId: string; type: string }[] }).notEmulated).toContainEqual(
+      expect.objectContaining({ logicalId: 'AuditDlqAlarm2F3E4D5C', type: 'AWS::CloudWatch::Alarm' }),
     );
+    // Roles, permissions and the queue policy are read by the IAM kind (resources/iam.ts), no longer "not emulated".
+    expect((resources as unknown as { iam: Record<string, number> }).iam).toMatchObject({ roles: 6, resourcePolicies: 3 });
   });
 
   it('serves the API under its base path with a REST proxy event', async () => {

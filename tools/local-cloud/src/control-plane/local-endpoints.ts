@@ -55,7 +55,7 @@ const json = (statusCode: number, body: unknown): HttpAnswer => ({
 /**
  * The local cloud's own endpoints on the gateway: the AWS front door (`/_aws/dynamodb`, `sqs`,
  * `sns`, `sts`, `dynamodbstreams`) and the AWS APIs it answers itself (`/_aws/sfn`, `ssm`,
- * `lambda`, `events`), then `/_local/*`: health, routes, resources, executions, rules, faults,
+ * `lambda`, `events`), then `/_local/*`: health, routes, resources, iam, executions, rules, faults,
  * tokens, deploy, and the console's (console-endpoints.ts). The control plane's guard runs before each of them (see guard.ts).
  * Returns what closes the front door's keep-alive connections.
  */
@@ -167,6 +167,8 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
   });
   gateway.addLocalHandler('/_local/routes', async () => json(200, cloud.routes()));
   gateway.addLocalHandler('/_local/resources', async () => json(200, cloud.describe()));
+  // Least privilege, measured: per role the actions granted, used and never used; every denial (iam/authority.ts).
+  gateway.addLocalHandler('/_local/iam', async () => json(200, runtime.iam.report()));
   gateway.addLocalHandler('/_local/executions', async (request) => {
     const id = pathRest(request.path, '/_local/executions');
     if (!id) {

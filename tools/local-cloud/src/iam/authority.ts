@@ -118,13 +118,18 @@ export class LocalIamAuthority implements IamAuthority {
     return { roles, denials: this.denials.map((denial) => ({ ...denial })) };
   }
 
-  /** The shutdown line: `iam: 14 roles, 3 grants never used (orderFn: dynamodb:DeleteItem, ...), 0 denials`. */
+  /** The shutdown line: `iam: 14 roles, 3 grants never used (orderFn: dynamodb:DeleteItem, dynamodb:Scan; ...), 0 denials`. */
   summary(): string {
     const { roles, denials } = this.report();
-    const unused = roles.flatMap((role) => role.unused.map((action) => `${ownerOf(role)}: ${action}`));
-    const shown = unused.slice(0, 5).join(', ') + (unused.length > 5 ? ', ...' : '');
+    const withUnused = roles.filter((role) => role.unused.length);
+    const unused = withUnused.reduce((sum, role) => sum + role.unused.length, 0);
+    const shown = withUnused
+      .map(
+        (role) => `${ownerOf(role)}: ${role.unused.slice(0, 3).join(', ')}${role.unused.length > 3 ? ` +${role.unused.length - 3}` : ''}`,
+      )
+      .join('; ');
     const denied = denials.reduce((sum, denial) => sum + denial.count, 0);
-    return `iam: ${roles.length} roles, ${unused.length} grants never used${unused.length ? ` (${shown})` : ''}, ${denied} denials (GET /_local/iam)`;
+    return `iam: ${roles.length} roles, ${unused} grants never used${unused ? ` (${shown})` : ''}, ${denied} denials (GET /_local/iam)`;
   }
 
   private rebuild(): void {

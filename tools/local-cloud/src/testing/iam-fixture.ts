@@ -25,8 +25,8 @@ export interface FixtureOptions {
   withoutSagaInvoke?: boolean;
 }
 
-/** Synthesizes the fixture app into a new folder and reads it into a model (as `start` does). */
-export function iamFixtureModel(options: FixtureOptions = {}): CloudModel {
+/** Synthesizes the fixture app (service `shop`) into a new folder of assemblies; returns the folder. */
+export function synthIamFixture(options: FixtureOptions = {}): string {
   const cdk = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const dynamodb = require('aws-cdk-lib/aws-dynamodb') as typeof import('aws-cdk-lib/aws-dynamodb');
   const iam = require('aws-cdk-lib/aws-iam') as typeof import('aws-cdk-lib/aws-iam');
@@ -121,6 +121,11 @@ export function iamFixtureModel(options: FixtureOptions = {}): CloudModel {
     });
     void machine;
   });
-  const stacks = discoverAssemblies(root).flatMap(loadAssembly);
+  return root;
+}
+
+/** Synthesizes the fixture app and reads it into a model (as `start` does). */
+export function iamFixtureModel(options: FixtureOptions = {}): CloudModel {
+  const stacks = discoverAssemblies(synthIamFixture(options)).flatMap(loadAssembly);
   return buildModel(stacks, { sqsEndpoint: 'http://127.0.0.1:4566/_aws/sqs', workDir: join(tmpdir(), 'local-cloud-iam-spec') });
 }
