@@ -117,7 +117,9 @@ export const subscriptions = resourceKind<'subscriptions', SubscriptionDef, Subs
           const internal = internalQueueFor(subscription, messaging);
           await messaging.ensureQueues([internal]);
           state.internalQueues.push(internal);
-          await messaging.ensureSubscriptions([{ ...subscription, endpoint: internal.arn }]);
+          await messaging.ensureSubscriptions([
+            { ...subscription, endpoint: internal.arn, attributes: { ...subscription.attributes, RawMessageDelivery: 'false' } },
+          ]);
           state.pollers.push(startSubscriptionPoller(subscription, internal, runtime, messaging, droppedDelivery(runtime, subscription)));
         } else if (subscription.protocol === 'lambda') {
           const internal = internalQueueFor(subscription, messaging);
