@@ -99,97 +99,102 @@ export function stepFunctionsEndpoint(
     protocol: 'sfn',
     actions: (operation, input) => stepFunctionsActions(operation, input, iam.machineOfToken),
   };
-  return jsonProtocol('1.0', 'AWSStepFunctions', {
-    StartExecution: (input) => {
-      const execution = sfn().startExecution({
-        stateMachineArn: String(input.stateMachineArn),
-        name: input.name as string | undefined,
-        input: input.input as string | undefined,
-      });
-      return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
-    },
-    StartSyncExecution: async (input) => {
-      const execution = sfn().startExecution({
-        stateMachineArn: String(input.stateMachineArn),
-        name: input.name as string | undefined,
-        input: input.input as string | undefined,
-      });
-      await execution.done;
-      return describe(execution);
-    },
-    DescribeExecution: (input) => describe(sfn().describeExecution(String(input.executionArn))),
-    SendTaskSuccess: (input) => {
-      sfn().sendTaskSuccess(String(input.taskToken ?? ''), String(input.output ?? ''));
-      return {};
-    },
-    SendTaskFailure: (input) => {
-      sfn().sendTaskFailure(String(input.taskToken ?? ''), optionalString(input.error), optionalString(input.cause));
-      return {};
-    },
-    SendTaskHeartbeat: (input) => {
-      sfn().sendTaskHeartbeat(String(input.taskToken ?? ''));
-      return {};
-    },
-    StopExecution: async (input) => {
-      const execution = sfn().stopExecution(String(input.executionArn), {
-        error: optionalString(input.error),
-        cause: optionalString(input.cause),
-      });
-      await execution.done;
-      return { stopDate: epochSeconds(execution.stopDate ?? new Date()) };
-    },
-    GetExecutionHistory: (input) => {
-      const execution = sfn().describeExecution(String(input.executionArn));
-      const includeData = input.includeExecutionData !== false;
-      let events = execution.events.map((event) => {
-        const copy: Record<string, unknown> = { ...event, timestamp: event.timestamp / 1000 };
-        if (!includeData) {
-          for (const [key, value] of Object.entries(copy)) {
-            if (key.endsWith('EventDetails') && value && typeof value === 'object') {
-              copy[key] = Object.fromEntries(
-                Object.entries(value as Record<string, unknown>).filter(([name]) => name !== 'input' && name !== 'output'),
-              );
+  return jsonProtocol(
+    '1.0',
+    'AWSStepFunctions',
+    {
+      StartExecution: (input) => {
+        const execution = sfn().startExecution({
+          stateMachineArn: String(input.stateMachineArn),
+          name: input.name as string | undefined,
+          input: input.input as string | undefined,
+        });
+        return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
+      },
+      StartSyncExecution: async (input) => {
+        const execution = sfn().startExecution({
+          stateMachineArn: String(input.stateMachineArn),
+          name: input.name as string | undefined,
+          input: input.input as string | undefined,
+        });
+        await execution.done;
+        return describe(execution);
+      },
+      DescribeExecution: (input) => describe(sfn().describeExecution(String(input.executionArn))),
+      SendTaskSuccess: (input) => {
+        sfn().sendTaskSuccess(String(input.taskToken ?? ''), String(input.output ?? ''));
+        return {};
+      },
+      SendTaskFailure: (input) => {
+        sfn().sendTaskFailure(String(input.taskToken ?? ''), optionalString(input.error), optionalString(input.cause));
+        return {};
+      },
+      SendTaskHeartbeat: (input) => {
+        sfn().sendTaskHeartbeat(String(input.taskToken ?? ''));
+        return {};
+      },
+      StopExecution: async (input) => {
+        const execution = sfn().stopExecution(String(input.executionArn), {
+          error: optionalString(input.error),
+          cause: optionalString(input.cause),
+        });
+        await execution.done;
+        return { stopDate: epochSeconds(execution.stopDate ?? new Date()) };
+      },
+      GetExecutionHistory: (input) => {
+        const execution = sfn().describeExecution(String(input.executionArn));
+        const includeData = input.includeExecutionData !== false;
+        let events = execution.events.map((event) => {
+          const copy: Record<string, unknown> = { ...event, timestamp: event.timestamp / 1000 };
+          if (!includeData) {
+            for (const [key, value] of Object.entries(copy)) {
+              if (key.endsWith('EventDetails') && value && typeof value === 'object') {
+                copy[key] = Object.fromEntries(
+                  Object.entries(value as Record<string, unknown>).filter(([name]) => name !== 'input' && name !== 'output'),
+                );
+              }
             }
           }
-        }
-        return copy;
-      });
-      if (input.reverseOrder === true) events = events.reverse();
-      const start = Number(input.nextToken ?? 0);
-      const max = Math.min(1000, Number(input.maxResults ?? 100) || 100);
-      const page = events.slice(start, start + max);
-      return { events: page, ...(start + max < events.length ? { nextToken: String(start + max) } : {}) };
+          return copy;
+        });
+        if (input.reverseOrder === true) events = events.reverse();
+        const start = Number(input.nextToken ?? 0);
+        const max = Math.min(1000, Number(input.maxResults ?? 100) || 100);
+        const page = events.slice(start, start + max);
+        return { events: page, ...(start + max < events.length ? { nextToken: String(start + max) } : {}) };
+      },
+      ListExecutions: (input) => ({
+        executions: sfn()
+          .listExecutions(String(input.stateMachineArn), input.statusFilter as string | undefined)
+          .map((execution) => ({
+            executionArn: execution.executionArn,
+            stateMachineArn: execution.stateMachineArn,
+            name: execution.name,
+            status: execution.status,
+            startDate: epochSeconds(execution.startDate),
+            stopDate: epochSeconds(execution.stopDate),
+          })),
+      }),
+      DescribeStateMachine: (input) => {
+        const def = sfn().describeStateMachine(String(input.stateMachineArn));
+        return {
+          stateMachineArn: def.arn,
+          name: def.name,
+          status: 'ACTIVE',
+          definition: JSON.stringify(def.definition),
+          roleArn: def.roleArn,
+          type: def.type,
+          creationDate: 0,
+        };
+      },
+      ListStateMachines: () => ({
+        stateMachines: sfn()
+          .list()
+          .map((def) => ({ stateMachineArn: def.arn, name: def.name, type: def.type, creationDate: 0 })),
+      }),
     },
-    ListExecutions: (input) => ({
-      executions: sfn()
-        .listExecutions(String(input.stateMachineArn), input.statusFilter as string | undefined)
-        .map((execution) => ({
-          executionArn: execution.executionArn,
-          stateMachineArn: execution.stateMachineArn,
-          name: execution.name,
-          status: execution.status,
-          startDate: epochSeconds(execution.startDate),
-          stopDate: epochSeconds(execution.stopDate),
-        })),
-    }),
-    DescribeStateMachine: (input) => {
-      const def = sfn().describeStateMachine(String(input.stateMachineArn));
-      return {
-        stateMachineArn: def.arn,
-        name: def.name,
-        status: 'ACTIVE',
-        definition: JSON.stringify(def.definition),
-        roleArn: def.roleArn,
-        type: def.type,
-        creationDate: 0,
-      };
-    },
-    ListStateMachines: () => ({
-      stateMachines: sfn()
-        .list()
-        .map((def) => ({ stateMachineArn: def.arn, name: def.name, type: def.type, creationDate: 0 })),
-    }),
-  }, checked);
+    checked,
+  );
 }
 
 const optionalString = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -215,43 +220,48 @@ export function eventBridgeEndpoint(events: () => EventBridge, gate?: IamGate): 
       : {}),
     ...(rule.scheduleExpression !== undefined ? { ScheduleExpression: rule.scheduleExpression } : {}),
   });
-  return jsonProtocol('1.1', 'AWSEvents', {
-    PutEvents: (input) => {
-      const entries = input.Entries;
-      if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
-        throw new ApiError(
-          'ValidationException',
-          "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
-        );
-      }
-      return events().putEvents(entries as PutEventsEntry[]);
+  return jsonProtocol(
+    '1.1',
+    'AWSEvents',
+    {
+      PutEvents: (input) => {
+        const entries = input.Entries;
+        if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
+          throw new ApiError(
+            'ValidationException',
+            "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
+          );
+        }
+        return events().putEvents(entries as PutEventsEntry[]);
+      },
+      TestEventPattern: (input) => {
+        let event: unknown;
+        try {
+          event = JSON.parse(String(input.Event));
+        } catch {
+          throw new ApiError('InvalidEventPatternException', 'Event is not valid JSON.');
+        }
+        return { Result: compileEventPattern(input.EventPattern)(event) };
+      },
+      ListRules: (input) => ({
+        Rules: events()
+          .describe()
+          .filter(
+            (rule) => rule.eventBusName === String(input.EventBusName ?? 'default') && rule.name.startsWith(String(input.NamePrefix ?? '')),
+          )
+          .map(described),
+      }),
+      DescribeRule: (input) => described(ruleOf(input.Name)),
+      ListTargetsByRule: (input) => ({
+        Targets: ruleOf(input.Rule).targets.map((target) => ({
+          Id: target.id,
+          Arn: target.arn,
+          ...(target.deadLetterArn ? { DeadLetterConfig: { Arn: target.deadLetterArn } } : {}),
+        })),
+      }),
     },
-    TestEventPattern: (input) => {
-      let event: unknown;
-      try {
-        event = JSON.parse(String(input.Event));
-      } catch {
-        throw new ApiError('InvalidEventPatternException', 'Event is not valid JSON.');
-      }
-      return { Result: compileEventPattern(input.EventPattern)(event) };
-    },
-    ListRules: (input) => ({
-      Rules: events()
-        .describe()
-        .filter(
-          (rule) => rule.eventBusName === String(input.EventBusName ?? 'default') && rule.name.startsWith(String(input.NamePrefix ?? '')),
-        )
-        .map(described),
-    }),
-    DescribeRule: (input) => described(ruleOf(input.Name)),
-    ListTargetsByRule: (input) => ({
-      Targets: ruleOf(input.Rule).targets.map((target) => ({
-        Id: target.id,
-        Arn: target.arn,
-        ...(target.deadLetterArn ? { DeadLetterConfig: { Arn: target.deadLetterArn } } : {}),
-      })),
-    }),
-  }, gate && { gate, protocol: 'events', actions: eventBridgeActions });
+    gate && { gate, protocol: 'events', actions: eventBridgeActions },
+  );
 }
 
 /* ------------------------------------------------------------------ SSM Parameter Store */
@@ -269,39 +279,44 @@ const asParameter = (value: SsmParameterValue) => ({
 /** SSM Parameter Store's API; `gate` checks a function's calls (each parameter's ARN). */
 export function ssmEndpoint(ssm: () => SsmParameters, gate?: IamGate): LocalHandler {
   const find = (name: string) => ssm().get(name.replace(/:[^/:]+$/, ''));
-  return jsonProtocol('1.1', 'AmazonSSM', {
-    GetParameter: (input) => {
-      const value = find(String(input.Name));
-      if (!value) throw new ApiError('ParameterNotFound', `Parameter ${String(input.Name)} not found.`);
-      return { Parameter: asParameter(value) };
+  return jsonProtocol(
+    '1.1',
+    'AmazonSSM',
+    {
+      GetParameter: (input) => {
+        const value = find(String(input.Name));
+        if (!value) throw new ApiError('ParameterNotFound', `Parameter ${String(input.Name)} not found.`);
+        return { Parameter: asParameter(value) };
+      },
+      GetParameters: (input) => {
+        const names = (input.Names as string[] | undefined) ?? [];
+        const found = names.map((name) => [name, find(name)] as const);
+        return {
+          Parameters: found.flatMap(([, value]) => (value ? [asParameter(value)] : [])),
+          InvalidParameters: found.filter(([, value]) => !value).map(([name]) => name),
+        };
+      },
+      GetParametersByPath: (input) => {
+        const path = String(input.Path).replace(/\/?$/, '/');
+        const recursive = input.Recursive === true;
+        return {
+          Parameters: ssm()
+            .all()
+            .filter((value) => value.name.startsWith(path) && (recursive || !value.name.slice(path.length).includes('/')))
+            .map(asParameter),
+        };
+      },
+      PutParameter: (input) => {
+        try {
+          const stored = ssm().put(String(input.Name), String(input.Value), String(input.Type ?? 'String'), input.Overwrite === true);
+          return { Version: stored.version, Tier: 'Standard' };
+        } catch (error) {
+          throw new ApiError('ParameterAlreadyExists', (error as Error).message);
+        }
+      },
     },
-    GetParameters: (input) => {
-      const names = (input.Names as string[] | undefined) ?? [];
-      const found = names.map((name) => [name, find(name)] as const);
-      return {
-        Parameters: found.flatMap(([, value]) => (value ? [asParameter(value)] : [])),
-        InvalidParameters: found.filter(([, value]) => !value).map(([name]) => name),
-      };
-    },
-    GetParametersByPath: (input) => {
-      const path = String(input.Path).replace(/\/?$/, '/');
-      const recursive = input.Recursive === true;
-      return {
-        Parameters: ssm()
-          .all()
-          .filter((value) => value.name.startsWith(path) && (recursive || !value.name.slice(path.length).includes('/')))
-          .map(asParameter),
-      };
-    },
-    PutParameter: (input) => {
-      try {
-        const stored = ssm().put(String(input.Name), String(input.Value), String(input.Type ?? 'String'), input.Overwrite === true);
-        return { Version: stored.version, Tier: 'Standard' };
-      } catch (error) {
-        throw new ApiError('ParameterAlreadyExists', (error as Error).message);
-      }
-    },
-  }, gate && { gate, protocol: 'ssm', actions: ssmActions });
+    gate && { gate, protocol: 'ssm', actions: ssmActions },
+  );
 }
 
 /* ------------------------------------------------------------------ Lambda Invoke */

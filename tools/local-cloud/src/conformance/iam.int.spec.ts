@@ -92,9 +92,17 @@ interface IamReportView {
 beforeAll(async () => {
   const root = synthApp(assembliesFolder('conformance-iam'), 'iamwire', (app) => {
     const stack = new Stack(app, 'IamWireStack', { stackName: 'iamwire' });
-    const table = new dynamodb.Table(stack, 'Orders', { tableName: TABLE, partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    const table = new dynamodb.Table(stack, 'Orders', {
+      tableName: TABLE,
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    });
     const code = lambda.Code.fromInline(READER);
-    const reader = new lambda.Function(stack, 'Reader', { functionName: 'iamwire-reader', runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code });
+    const reader = new lambda.Function(stack, 'Reader', {
+      functionName: 'iamwire-reader',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code,
+    });
     table.grant(reader, 'dynamodb:GetItem');
     const customer = new lambda.Function(stack, 'Customer', {
       functionName: 'iamwire-customer',
@@ -173,7 +181,10 @@ describe('conformance: IAM enforced on each function, state machine and subscrip
   });
 
   it('a role without dynamodb:Query: GetItem (granted) reads the item, Query gets AWS AccessDeniedException', async () => {
-    expect(await invoke('iamwire-reader', { op: 'get', pk: 'o#1' })).toMatchObject({ ok: true, item: { pk: { S: 'o#1' }, note: { S: 'item o#1' } } });
+    expect(await invoke('iamwire-reader', { op: 'get', pk: 'o#1' })).toMatchObject({
+      ok: true,
+      item: { pk: { S: 'o#1' }, note: { S: 'item o#1' } },
+    });
     const refused = await invoke('iamwire-reader', { op: 'query', pk: 'o#1' });
     expect(refused).toMatchObject({ ok: false, name: 'AccessDeniedException', status: 400 });
     expect(refused.message).toMatch(
@@ -181,7 +192,9 @@ describe('conformance: IAM enforced on each function, state machine and subscrip
         `^User: arn:aws:sts::000000000000:assumed-role/[^/]+/iamwire-reader is not authorized to perform: dynamodb:Query on resource: ${TABLE_ARN} because no identity-based policy allows the dynamodb:Query action$`,
       ),
     );
-    expect(cloud.output()).toMatch(/iam.*DENIED iamwire-reader: dynamodb:Query on arn:aws:dynamodb:us-east-1:000000000000:table\/iamwire-orders/);
+    expect(cloud.output()).toMatch(
+      /iam.*DENIED iamwire-reader: dynamodb:Query on arn:aws:dynamodb:us-east-1:000000000000:table\/iamwire-orders/,
+    );
     const report = await cloud.local<IamReportView>('/_local/iam');
     expect(report.denials).toContainEqual(expect.objectContaining({ action: 'dynamodb:Query', resource: TABLE_ARN, mode: 'enforce' }));
   });
@@ -226,10 +239,14 @@ describe('conformance: IAM enforced on each function, state machine and subscrip
     const client = new SFNClient(config('sfn'));
     try {
       const arn = (name: string) => `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`;
-      const ok = await client.send(new StartExecutionCommand({ stateMachineArn: arn('iamwire-granted'), input: JSON.stringify({ order: 'o-1' }) }));
+      const ok = await client.send(
+        new StartExecutionCommand({ stateMachineArn: arn('iamwire-granted'), input: JSON.stringify({ order: 'o-1' }) }),
+      );
       const succeeded = await finished(client, String(ok.executionArn));
       expect([succeeded.status, JSON.parse(succeeded.output ?? 'null')]).toEqual(['SUCCEEDED', { charged: 'o-1' }]);
-      const refused = await client.send(new StartExecutionCommand({ stateMachineArn: arn('iamwire-ungranted'), input: JSON.stringify({ order: 'o-2' }) }));
+      const refused = await client.send(
+        new StartExecutionCommand({ stateMachineArn: arn('iamwire-ungranted'), input: JSON.stringify({ order: 'o-2' }) }),
+      );
       const failed = await finished(client, String(refused.executionArn));
       expect([failed.status, failed.error]).toEqual(['FAILED', 'Lambda.AWSLambdaException']);
       expect(failed.cause).toMatch(

@@ -303,10 +303,10 @@ export class EventBridge {
       error.name === NO_PERMISSIONS
         ? 'NoRetry'
         : retries >= target.maximumRetryAttempts
-        ? 'MaximumRetryAttemptsExhausted'
-        : ageSeconds >= target.maximumEventAgeSeconds
-          ? 'MaximumEventAgeExhausted'
-          : undefined;
+          ? 'MaximumRetryAttemptsExhausted'
+          : ageSeconds >= target.maximumEventAgeSeconds
+            ? 'MaximumEventAgeExhausted'
+            : undefined;
     const where = `rule ${running.def.name} target ${target.id}`;
     if (!exhausted) {
       const delay = Math.round(Math.min(60_000, 1000 * 2 ** retries) * (this.deps.retryDelayScale ?? 1));

@@ -109,16 +109,32 @@ describe('AccessDenied answers, read by the SDK clients', () => {
   const MESSAGE =
     'User: arn:aws:sts::000000000000:assumed-role/r/f is not authorized to perform: x:Y on resource: arn:z because no identity-based policy allows the x:Y action';
   it.each([
-    ['dynamodb', () => (handler: ReturnType<typeof answering>) => new DynamoDBClient(config(handler)).send(putItem), 'AccessDeniedException', 400],
-    ['sqs', () => (handler: ReturnType<typeof answering>) => new SQSClient(config(handler)).send(sendMessage), 'AccessDenied', 403],
-    ['sns', () => (handler: ReturnType<typeof answering>) => new SNSClient(config(handler)).send(publish), 'AuthorizationErrorException', 403],
     [
-      'sfn',
-      () => (handler: ReturnType<typeof answering>) => new SFNClient(config(handler)).send(new StartExecutionCommand({ stateMachineArn: 'arn:m' })),
+      'dynamodb',
+      () => (handler: ReturnType<typeof answering>) => new DynamoDBClient(config(handler)).send(putItem),
       'AccessDeniedException',
       400,
     ],
-    ['ssm', () => (handler: ReturnType<typeof answering>) => new SSMClient(config(handler)).send(new GetParameterCommand({ Name: '/p' })), 'AccessDeniedException', 400],
+    ['sqs', () => (handler: ReturnType<typeof answering>) => new SQSClient(config(handler)).send(sendMessage), 'AccessDenied', 403],
+    [
+      'sns',
+      () => (handler: ReturnType<typeof answering>) => new SNSClient(config(handler)).send(publish),
+      'AuthorizationErrorException',
+      403,
+    ],
+    [
+      'sfn',
+      () => (handler: ReturnType<typeof answering>) =>
+        new SFNClient(config(handler)).send(new StartExecutionCommand({ stateMachineArn: 'arn:m' })),
+      'AccessDeniedException',
+      400,
+    ],
+    [
+      'ssm',
+      () => (handler: ReturnType<typeof answering>) => new SSMClient(config(handler)).send(new GetParameterCommand({ Name: '/p' })),
+      'AccessDeniedException',
+      400,
+    ],
     [
       'events',
       () => (handler: ReturnType<typeof answering>) =>

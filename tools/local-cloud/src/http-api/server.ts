@@ -167,7 +167,14 @@ export class HttpApiServer {
     const sourceArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${context.apiId}/${context.stage}/${request.httpMethod}${path}`;
     if (this.options.mayInvoke && !this.options.mayInvoke(integration.functionName, sourceArn)) {
       // As API Gateway does when the function's resource policy does not let it invoke: 500 (see api/gateway.ts).
-      return cors(message(500, 'Internal Server Error', gatewayHeaders, `(Invalid permissions on Lambda function ${integration.functionName}: ${sourceArn})`));
+      return cors(
+        message(
+          500,
+          'Internal Server Error',
+          gatewayHeaders,
+          `(Invalid permissions on Lambda function ${integration.functionName}: ${sourceArn})`,
+        ),
+      );
     }
     const event = integration.payloadFormatVersion === '1.0' ? buildHttpApiEventV1(seen, context) : buildHttpApiEventV2(seen, context);
     const correlationId = header('x-correlation-id');

@@ -24,9 +24,9 @@ const resolveName = (token: string, input: Json) => (token.startsWith('#') ? Str
 function projected(input: Json): string[] | undefined {
   if (Array.isArray(input.AttributesToGet)) return input.AttributesToGet.map(String);
   if (typeof input.ProjectionExpression !== 'string') return undefined;
-  return [
-    ...new Set(input.ProjectionExpression.split(',').map((path) => resolveName(path.trim().split(/[.[]/)[0] ?? '', input))),
-  ].filter(Boolean);
+  return [...new Set(input.ProjectionExpression.split(',').map((path) => resolveName(path.trim().split(/[.[]/)[0] ?? '', input)))].filter(
+    Boolean,
+  );
 }
 
 /**
@@ -36,7 +36,8 @@ function projected(input: Json): string[] | undefined {
 function queriedPartition(input: Json, partitionKey: string): string[] {
   if (isObject(input.KeyConditions)) {
     const condition = input.KeyConditions[partitionKey];
-    const value = isObject(condition) && Array.isArray(condition.AttributeValueList) ? scalarOf(condition.AttributeValueList[0]) : undefined;
+    const value =
+      isObject(condition) && Array.isArray(condition.AttributeValueList) ? scalarOf(condition.AttributeValueList[0]) : undefined;
     return value === undefined ? [] : [value];
   }
   if (typeof input.KeyConditionExpression !== 'string') return [];
@@ -129,7 +130,9 @@ function batchActions(operation: string, input: Json, partitionKeyOf: PartitionK
           ? request.Keys
           : []
         : Array.isArray(request)
-          ? request.map((write: Json) => (isObject(write.PutRequest) ? write.PutRequest.Item : isObject(write.DeleteRequest) ? write.DeleteRequest.Key : undefined))
+          ? request.map((write: Json) =>
+              isObject(write.PutRequest) ? write.PutRequest.Item : isObject(write.DeleteRequest) ? write.DeleteRequest.Key : undefined,
+            )
           : [];
     const leading = [...new Set(keys.flatMap((key: unknown) => keyValue(key, partitionKey)))];
     return withContext(`dynamodb:${operation}`, tableArn(table), leading.length ? { 'dynamodb:LeadingKeys': leading } : {});

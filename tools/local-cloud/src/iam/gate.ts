@@ -86,7 +86,8 @@ export class IamGate {
   callerOf(authorization: string | undefined): { principal?: IamPrincipal; unknown?: string; who: string } {
     const signer = this.keys.signerOf(authorization);
     if (signer.kind === 'control') return { who: 'the control key' };
-    if (signer.kind === 'unknown') return { unknown: `access key ${signer.accessKeyId || '(none)'} was not issued by this local cloud`, who: 'unknown' };
+    if (signer.kind === 'unknown')
+      return { unknown: `access key ${signer.accessKeyId || '(none)'} was not issued by this local cloud`, who: 'unknown' };
     const principal = this.functionPrincipal(signer.functionName);
     return principal
       ? { principal, who: signer.functionName }
@@ -121,9 +122,16 @@ export class IamGate {
   refuseUnknown(who: string, first: RequestedAction, why: string): IamRefusal | undefined {
     if (this.options.mode === 'off') return undefined;
     const decision: IamDecision = { allowed: false, outcome: 'implicitly-denied', explanation: why };
-    this.options.logger.line('iam', `${this.mode === 'enforce' ? 'DENIED' : 'would deny (warn)'} ${who}: ${first.action} on ${first.resource}: ${why}`);
+    this.options.logger.line(
+      'iam',
+      `${this.mode === 'enforce' ? 'DENIED' : 'would deny (warn)'} ${who}: ${first.action} on ${first.resource}: ${why}`,
+    );
     if (this.mode !== 'enforce') return undefined;
-    return { message: `User: ${who} is not authorized to perform: ${first.action} on resource: ${first.resource} (${why})`, requested: first, decision };
+    return {
+      message: `User: ${who} is not authorized to perform: ${first.action} on resource: ${first.resource} (${why})`,
+      requested: first,
+      decision,
+    };
   }
 
   /**

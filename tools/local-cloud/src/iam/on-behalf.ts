@@ -126,7 +126,10 @@ export function eventSourceMappingRefusal(
   if (!gate.active) return undefined;
   const requested: RequestedAction[] =
     mapping.kind === 'sqs'
-      ? ['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes'].map((action) => ({ action: `sqs:${action}`, resource: mapping.eventSourceArn }))
+      ? ['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes'].map((action) => ({
+          action: `sqs:${action}`,
+          resource: mapping.eventSourceArn,
+        }))
       : mapping.kind === 'dynamodb-stream'
         ? [
             ...['DescribeStream', 'GetShardIterator', 'GetRecords'].map((action) => ({
@@ -139,6 +142,8 @@ export function eventSourceMappingRefusal(
   if (!requested.length) return undefined;
   const principal = gate.functionPrincipal(mapping.functionName);
   const who = `event source mapping of ${mapping.functionName}`;
-  const refusal = principal ? gate.check(principal, requested, who) : gate.refuseUnknown(who, requested[0], 'the function has no role the templates describe');
+  const refusal = principal
+    ? gate.check(principal, requested, who)
+    : gate.refuseUnknown(who, requested[0], 'the function has no role the templates describe');
   return refusal?.message;
 }

@@ -34,7 +34,8 @@ async function record(send: (config: object) => Promise<unknown>): Promise<Recor
   const requestHandler = {
     handle: async (request: { path: string; headers: Record<string, string>; body?: unknown }) => {
       const body = request.body;
-      const bytes = body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : Buffer.from(String(body ?? ''));
+      const bytes =
+        body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : Buffer.from(String(body ?? ''));
       recorded = { path: request.path, headers: request.headers, body: bytes };
       return { response: { statusCode: 200, headers: {}, body: Readable.from([Buffer.from('{}')]) } };
     },
@@ -64,11 +65,24 @@ describe('DynamoDB requests as IAM sees them', () => {
   const dynamodb = (command: object) => record((config) => new DynamoDBClient(config).send(command as never));
 
   it('GetItem, PutItem, UpdateItem, DeleteItem: the table, the partition key as dynamodb:LeadingKeys', async () => {
-    const get = await dynamodb(new GetItemCommand({ TableName: 'orders', Key: { pk: { S: 'ORDER#1' }, sk: { S: 'v' } }, ProjectionExpression: '#s, total', ExpressionAttributeNames: { '#s': 'status' } }));
+    const get = await dynamodb(
+      new GetItemCommand({
+        TableName: 'orders',
+        Key: { pk: { S: 'ORDER#1' }, sk: { S: 'v' } },
+        ProjectionExpression: '#s, total',
+        ExpressionAttributeNames: { '#s': 'status' },
+      }),
+    );
     expect(mapped('dynamodb', get, keys)).toEqual([
-      { action: 'dynamodb:GetItem', resource: TABLE, context: { 'dynamodb:LeadingKeys': ['ORDER#1'], 'dynamodb:Attributes': ['status', 'total'] } },
+      {
+        action: 'dynamodb:GetItem',
+        resource: TABLE,
+        context: { 'dynamodb:LeadingKeys': ['ORDER#1'], 'dynamodb:Attributes': ['status', 'total'] },
+      },
     ]);
-    const put = await dynamodb(new PutItemCommand({ TableName: 'orders', Item: { pk: { S: 'ORDER#2' }, total: { N: '3' } }, ReturnValues: 'ALL_OLD' }));
+    const put = await dynamodb(
+      new PutItemCommand({ TableName: 'orders', Item: { pk: { S: 'ORDER#2' }, total: { N: '3' } }, ReturnValues: 'ALL_OLD' }),
+    );
     expect(mapped('dynamodb', put, keys)).toEqual([
       {
         action: 'dynamodb:PutItem',
@@ -76,10 +90,21 @@ describe('DynamoDB requests as IAM sees them', () => {
         context: { 'dynamodb:LeadingKeys': ['ORDER#2'], 'dynamodb:Attributes': ['pk', 'total'], 'dynamodb:ReturnValues': 'ALL_OLD' },
       },
     ]);
-    const update = await dynamodb(new UpdateItemCommand({ TableName: 'orders', Key: { pk: { S: 'ORDER#3' } }, UpdateExpression: 'SET total = :t', ExpressionAttributeValues: { ':t': { N: '1' } } }));
-    expect(mapped('dynamodb', update, keys)).toEqual([{ action: 'dynamodb:UpdateItem', resource: TABLE, context: { 'dynamodb:LeadingKeys': ['ORDER#3'] } }]);
+    const update = await dynamodb(
+      new UpdateItemCommand({
+        TableName: 'orders',
+        Key: { pk: { S: 'ORDER#3' } },
+        UpdateExpression: 'SET total = :t',
+        ExpressionAttributeValues: { ':t': { N: '1' } },
+      }),
+    );
+    expect(mapped('dynamodb', update, keys)).toEqual([
+      { action: 'dynamodb:UpdateItem', resource: TABLE, context: { 'dynamodb:LeadingKeys': ['ORDER#3'] } },
+    ]);
     const remove = await dynamodb(new DeleteItemCommand({ TableName: 'orders', Key: { pk: { N: '4' } } }));
-    expect(mapped('dynamodb', remove, keys)).toEqual([{ action: 'dynamodb:DeleteItem', resource: TABLE, context: { 'dynamodb:LeadingKeys': ['4'] } }]);
+    expect(mapped('dynamodb', remove, keys)).toEqual([
+      { action: 'dynamodb:DeleteItem', resource: TABLE, context: { 'dynamodb:LeadingKeys': ['4'] } },
+    ]);
   });
 
   it('Query and Scan on an index: the index ARN, and the partition value of the key condition', async () => {
@@ -100,7 +125,9 @@ describe('DynamoDB requests as IAM sees them', () => {
         context: { 'dynamodb:LeadingKeys': ['c-1'], 'dynamodb:Select': 'COUNT' },
       },
     ]);
-    const reversed = await dynamodb(new QueryCommand({ TableName: 'orders', KeyConditionExpression: ':v = pk', ExpressionAttributeValues: { ':v': { S: 'X' } } }));
+    const reversed = await dynamodb(
+      new QueryCommand({ TableName: 'orders', KeyConditionExpression: ':v = pk', ExpressionAttributeValues: { ':v': { S: 'X' } } }),
+    );
     expect(mapped('dynamodb', reversed, keys)[0].context).toEqual({ 'dynamodb:LeadingKeys': ['X'] });
     const scan = await dynamodb(new ScanCommand({ TableName: 'orders' }));
     expect(mapped('dynamodb', scan, keys)).toEqual([{ action: 'dynamodb:Scan', resource: TABLE }]);
@@ -108,14 +135,22 @@ describe('DynamoDB requests as IAM sees them', () => {
 
   it('batches and transactions: one action per table (and per kind of write in a transaction)', async () => {
     const batchGet = await dynamodb(
-      new BatchGetItemCommand({ RequestItems: { orders: { Keys: [{ pk: { S: 'a' } }, { pk: { S: 'b' } }] }, stock: { Keys: [{ id: { S: 's' } }] } } }),
+      new BatchGetItemCommand({
+        RequestItems: { orders: { Keys: [{ pk: { S: 'a' } }, { pk: { S: 'b' } }] }, stock: { Keys: [{ id: { S: 's' } }] } },
+      }),
     );
     expect(mapped('dynamodb', batchGet, keys)).toEqual([
       { action: 'dynamodb:BatchGetItem', resource: TABLE, context: { 'dynamodb:LeadingKeys': ['a', 'b'] } },
-      { action: 'dynamodb:BatchGetItem', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/stock', context: { 'dynamodb:LeadingKeys': ['s'] } },
+      {
+        action: 'dynamodb:BatchGetItem',
+        resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/stock',
+        context: { 'dynamodb:LeadingKeys': ['s'] },
+      },
     ]);
     const batchWrite = await dynamodb(
-      new BatchWriteItemCommand({ RequestItems: { orders: [{ PutRequest: { Item: { pk: { S: 'a' } } } }, { DeleteRequest: { Key: { pk: { S: 'c' } } } }] } }),
+      new BatchWriteItemCommand({
+        RequestItems: { orders: [{ PutRequest: { Item: { pk: { S: 'a' } } } }, { DeleteRequest: { Key: { pk: { S: 'c' } } } }] },
+      }),
     );
     expect(mapped('dynamodb', batchWrite, keys)).toEqual([
       { action: 'dynamodb:BatchWriteItem', resource: TABLE, context: { 'dynamodb:LeadingKeys': ['a', 'c'] } },
@@ -124,7 +159,14 @@ describe('DynamoDB requests as IAM sees them', () => {
       new TransactWriteItemsCommand({
         TransactItems: [
           { Put: { TableName: 'orders', Item: { pk: { S: 'o' } } } },
-          { Update: { TableName: 'stock', Key: { id: { S: 's' } }, UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': { N: '1' } } } },
+          {
+            Update: {
+              TableName: 'stock',
+              Key: { id: { S: 's' } },
+              UpdateExpression: 'SET n = :n',
+              ExpressionAttributeValues: { ':n': { N: '1' } },
+            },
+          },
           { ConditionCheck: { TableName: 'stock', Key: { id: { S: 's' } }, ConditionExpression: 'attribute_exists(id)' } },
         ],
       }),
@@ -140,13 +182,20 @@ describe('DynamoDB requests as IAM sees them', () => {
     expect(mapped('dynamodb', await dynamodb(new DescribeTableCommand({ TableName: 'orders' })))).toEqual([
       { action: 'dynamodb:DescribeTable', resource: TABLE },
     ]);
-    expect(mapped('dynamodb', await dynamodb(new GetItemCommand({ TableName: 'orders', Key: { pk: { S: 'a' } } }))))
-      .toEqual([{ action: 'dynamodb:GetItem', resource: TABLE }]);
+    expect(mapped('dynamodb', await dynamodb(new GetItemCommand({ TableName: 'orders', Key: { pk: { S: 'a' } } })))).toEqual([
+      { action: 'dynamodb:GetItem', resource: TABLE },
+    ]);
   });
 
   it('Streams: the stream ARN under the one label the templates resolve StreamArn to', () => {
-    const read = readAwsRequest(false, 'DynamoDBStreams_20120810.DescribeStream', Buffer.from(JSON.stringify({ StreamArn: `${TABLE}/stream/2026-12-02T10:00:00.123` })));
-    expect(frontDoorActions('dynamodbstreams', read)).toEqual([{ action: 'dynamodb:DescribeStream', resource: `${TABLE}/stream/1970-01-01T00:00:00.000` }]);
+    const read = readAwsRequest(
+      false,
+      'DynamoDBStreams_20120810.DescribeStream',
+      Buffer.from(JSON.stringify({ StreamArn: `${TABLE}/stream/2026-12-02T10:00:00.123` })),
+    );
+    expect(frontDoorActions('dynamodbstreams', read)).toEqual([
+      { action: 'dynamodb:DescribeStream', resource: `${TABLE}/stream/1970-01-01T00:00:00.000` },
+    ]);
   });
 });
 
@@ -156,24 +205,32 @@ describe('SQS, SNS and STS requests as IAM sees them', () => {
 
   it('SQS (JSON protocol): the queue of the QueueUrl; batches are their single action', async () => {
     const sqs = (command: object) => record((config) => new SQSClient(config).send(command as never));
-    expect(mapped('sqs', await sqs(new SendMessageCommand({ QueueUrl: QUEUE_URL, MessageBody: 'x' })))).toEqual([{ action: 'sqs:SendMessage', resource: QUEUE }]);
-    expect(mapped('sqs', await sqs(new ReceiveMessageCommand({ QueueUrl: QUEUE_URL })))).toEqual([{ action: 'sqs:ReceiveMessage', resource: QUEUE }]);
-    expect(mapped('sqs', await sqs(new DeleteMessageBatchCommand({ QueueUrl: QUEUE_URL, Entries: [{ Id: '1', ReceiptHandle: 'r' }] })))).toEqual([
-      { action: 'sqs:DeleteMessage', resource: QUEUE },
+    expect(mapped('sqs', await sqs(new SendMessageCommand({ QueueUrl: QUEUE_URL, MessageBody: 'x' })))).toEqual([
+      { action: 'sqs:SendMessage', resource: QUEUE },
     ]);
+    expect(mapped('sqs', await sqs(new ReceiveMessageCommand({ QueueUrl: QUEUE_URL })))).toEqual([
+      { action: 'sqs:ReceiveMessage', resource: QUEUE },
+    ]);
+    expect(
+      mapped('sqs', await sqs(new DeleteMessageBatchCommand({ QueueUrl: QUEUE_URL, Entries: [{ Id: '1', ReceiptHandle: 'r' }] }))),
+    ).toEqual([{ action: 'sqs:DeleteMessage', resource: QUEUE }]);
   });
 
   it('SNS (query protocol): Publish and PublishBatch are sns:Publish on the topic', async () => {
     const sns = (command: object) => record((config) => new SNSClient(config).send(command as never));
     const TOPIC = 'arn:aws:sns:us-east-1:000000000000:orders';
-    expect(mapped('sns', await sns(new PublishCommand({ TopicArn: TOPIC, Message: 'x' })))).toEqual([{ action: 'sns:Publish', resource: TOPIC }]);
-    expect(mapped('sns', await sns(new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [{ Id: '1', Message: 'x' }] })))).toEqual([
+    expect(mapped('sns', await sns(new PublishCommand({ TopicArn: TOPIC, Message: 'x' })))).toEqual([
       { action: 'sns:Publish', resource: TOPIC },
     ]);
+    expect(
+      mapped('sns', await sns(new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [{ Id: '1', Message: 'x' }] }))),
+    ).toEqual([{ action: 'sns:Publish', resource: TOPIC }]);
   });
 
   it('STS GetCallerIdentity needs no permission', () => {
-    expect(frontDoorActions('sts', readAwsRequest(true, undefined, Buffer.from('Action=GetCallerIdentity&Version=2011-06-15')))).toEqual([]);
+    expect(frontDoorActions('sts', readAwsRequest(true, undefined, Buffer.from('Action=GetCallerIdentity&Version=2011-06-15')))).toEqual(
+      [],
+    );
   });
 });
 
@@ -184,7 +241,9 @@ describe('the APIs the local cloud answers itself', () => {
     const start = await sfn(new StartExecutionCommand({ stateMachineArn: MACHINE, input: '{}' }));
     expect(stepFunctionsActions(operationOf(start), json(start))).toEqual([{ action: 'states:StartExecution', resource: MACHINE }]);
     const describe = await sfn(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:saga:e1' }));
-    expect(stepFunctionsActions(operationOf(describe), json(describe))[0].resource).toBe('arn:aws:states:us-east-1:000000000000:execution:saga:e1');
+    expect(stepFunctionsActions(operationOf(describe), json(describe))[0].resource).toBe(
+      'arn:aws:states:us-east-1:000000000000:execution:saga:e1',
+    );
     const callback = await sfn(new SendTaskSuccessCommand({ taskToken: 'tok', output: '{}' }));
     expect(stepFunctionsActions(operationOf(callback), json(callback), (token) => (token === 'tok' ? MACHINE : undefined))).toEqual([
       { action: 'states:SendTaskSuccess', resource: MACHINE },
@@ -195,19 +254,30 @@ describe('the APIs the local cloud answers itself', () => {
   it('SSM: each parameter ARN (without a version selector); a path for GetParametersByPath', async () => {
     const ssm = (command: object) => record((config) => new SSMClient(config).send(command as never));
     const one = await ssm(new GetParameterCommand({ Name: '/shop/config:3' }));
-    expect(ssmActions(operationOf(one), json(one))).toEqual([{ action: 'ssm:GetParameter', resource: 'arn:aws:ssm:us-east-1:000000000000:parameter/shop/config' }]);
+    expect(ssmActions(operationOf(one), json(one))).toEqual([
+      { action: 'ssm:GetParameter', resource: 'arn:aws:ssm:us-east-1:000000000000:parameter/shop/config' },
+    ]);
     const many = await ssm(new GetParametersCommand({ Names: ['/a', 'b'] }));
     expect(ssmActions(operationOf(many), json(many)).map((one) => one.resource)).toEqual([
       'arn:aws:ssm:us-east-1:000000000000:parameter/a',
       'arn:aws:ssm:us-east-1:000000000000:parameter/b',
     ]);
     const path = await ssm(new GetParametersByPathCommand({ Path: '/shop/', Recursive: true }));
-    expect(ssmActions(operationOf(path), json(path))).toEqual([{ action: 'ssm:GetParametersByPath', resource: 'arn:aws:ssm:us-east-1:000000000000:parameter/shop' }]);
+    expect(ssmActions(operationOf(path), json(path))).toEqual([
+      { action: 'ssm:GetParametersByPath', resource: 'arn:aws:ssm:us-east-1:000000000000:parameter/shop' },
+    ]);
   });
 
   it('EventBridge PutEvents: each bus the entries name (the default bus when none)', async () => {
     const put = await record((config) =>
-      new EventBridgeClient(config).send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }, { EventBusName: 'shop', Source: 's', DetailType: 'd', Detail: '{}' }] })),
+      new EventBridgeClient(config).send(
+        new PutEventsCommand({
+          Entries: [
+            { Source: 's', DetailType: 'd', Detail: '{}' },
+            { EventBusName: 'shop', Source: 's', DetailType: 'd', Detail: '{}' },
+          ],
+        }),
+      ),
     );
     expect(eventBridgeActions(operationOf(put), json(put))).toEqual([
       { action: 'events:PutEvents', resource: 'arn:aws:events:us-east-1:000000000000:event-bus/default' },
@@ -216,8 +286,12 @@ describe('the APIs the local cloud answers itself', () => {
   });
 
   it('Lambda Invoke: lambda:InvokeFunction on the function named in the path (name or ARN)', async () => {
-    const invoke = await record((config) => new LambdaClient(config).send(new InvokeCommand({ FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:pay:live' })));
+    const invoke = await record((config) =>
+      new LambdaClient(config).send(new InvokeCommand({ FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:pay:live' })),
+    );
     const name = decodeURIComponent(/functions\/([^/]+)\/invocations/.exec(invoke.path)?.[1] ?? '');
-    expect(lambdaInvokeActions(name)).toEqual([{ action: 'lambda:InvokeFunction', resource: 'arn:aws:lambda:us-east-1:000000000000:function:pay' }]);
+    expect(lambdaInvokeActions(name)).toEqual([
+      { action: 'lambda:InvokeFunction', resource: 'arn:aws:lambda:us-east-1:000000000000:function:pay' },
+    ]);
   });
 });

@@ -34,7 +34,11 @@ export function snsActions(form: URLSearchParams): RequestedAction[] {
  * (Describe, Stop, GetExecutionHistory) on the execution's; task callbacks on the state machine that
  * issued the token when it is known (CDK's `grantTaskResponse` grants there), else `*`.
  */
-export function stepFunctionsActions(operation: string, input: Json, machineOfToken?: (token: string) => string | undefined): RequestedAction[] {
+export function stepFunctionsActions(
+  operation: string,
+  input: Json,
+  machineOfToken?: (token: string) => string | undefined,
+): RequestedAction[] {
   const action = `states:${operation}`;
   const resource =
     text(input.stateMachineArn) ??

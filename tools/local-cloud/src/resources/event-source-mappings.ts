@@ -97,7 +97,9 @@ export const eventSourceMappings = resourceKind<'eventSourceMappings', EventSour
       if (refused) runtime.logger.warn(`event source mapping ${mapping.stackName}/${mapping.logicalId} not started: ${refused}`);
       return !refused;
     };
-    for (const mapping of defs.filter((candidate) => candidate.enabled && filtersValid(candidate, runtime.logger) && permitted(candidate))) {
+    for (const mapping of defs.filter(
+      (candidate) => candidate.enabled && filtersValid(candidate, runtime.logger) && permitted(candidate),
+    )) {
       if (mapping.kind === 'sqs') {
         pollers.push(
           new SqsPoller(

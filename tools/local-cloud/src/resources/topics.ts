@@ -206,7 +206,9 @@ function lambdaDelivery(runtime: CloudRuntime, subscription: SubscriptionDef): S
   const functionName = functionNameOf(subscription.endpoint);
   const invoke = runtime.invokerFor(functionName);
   return (event, options) =>
-    snsMayDeliver(runtime, subscription, 'lambda:InvokeFunction', lambdaArn(functionName)) ? invoke(event, options) : Promise.resolve(DROPPED());
+    snsMayDeliver(runtime, subscription, 'lambda:InvokeFunction', lambdaArn(functionName))
+      ? invoke(event, options)
+      : Promise.resolve(DROPPED());
 }
 
 type SubscriptionInvoke = (event: unknown, options: InvokeOptions) => Promise<InvokeOutcome>;

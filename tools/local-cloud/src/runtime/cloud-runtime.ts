@@ -97,7 +97,12 @@ export class CloudRuntime {
 
   /** IAM: may API Gateway invoke this function for this method or route (the function's `AWS::Lambda::Permission`s decide)? */
   readonly apiMayInvoke = (functionName: string, sourceArn: string): boolean =>
-    !serviceCallRefusal(this.iamGate, { service: 'apigateway.amazonaws.com', sourceArn, action: 'lambda:InvokeFunction', resource: lambdaArn(functionName) });
+    !serviceCallRefusal(this.iamGate, {
+      service: 'apigateway.amazonaws.com',
+      sourceArn,
+      action: 'lambda:InvokeFunction',
+      resource: lambdaArn(functionName),
+    });
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.options.port}`;
