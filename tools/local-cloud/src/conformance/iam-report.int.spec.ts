@@ -56,6 +56,6 @@ describe('conformance: the IAM report', () => {
 
   it('prints one line of the report when it stops', async () => {
     await cloud.stop();
-    expect(cloud.output()).toMatch(/iam: 3 roles, \d+ grants never used \(iam-fixture-customer: .*\), 0 denials \(GET \/_local\/iam\)/);
+    expect(cloud.output()).toMatch(/iam: 3 roles, \d+ grants never used \(shop:CustomerFn: .*\), 0 denials \(GET \/_local\/iam\)/);
   });
 });

@@ -236,7 +236,7 @@ describe('report()', () => {
     ]);
     expect(denials[0].explanation).toMatch(/^no statement of role iam-fixture-OrderFnServiceRole/);
     expect(own.summary()).toMatch(
-      /^iam: 3 roles, \d+ grants never used \(iam-fixture-customer: dynamodb:DeleteItem, dynamodb:GetItem, dynamodb:Query \+\d+; iam-fixture-order: dynamodb:BatchGetItem, .*\), 4 denials/,
+      /^iam: 3 roles, \d+ grants never used \(shop:CustomerFn: dynamodb:DeleteItem, dynamodb:GetItem, dynamodb:Query \+\d+; shop:OrderFn: dynamodb:BatchGetItem, .*\), 4 denials/,
     );
   });
 });
