@@ -40,7 +40,7 @@ describe('conformance: the IAM report', () => {
 
   it('counts the IAM it read in /_local/resources, and lists none of it as not emulated', async () => {
     const resources = await cloud.local<{ iam: Record<string, unknown>; notEmulated: { type: string }[] }>('/_local/resources');
-    expect(resources.iam).toEqual({ roles: 3, policies: 5, resourcePolicies: 2, report: '/_local/iam' });
+    expect(resources.iam).toEqual({ roles: 3, policies: 5, resourcePolicies: 4, report: '/_local/iam' });
     expect(resources.notEmulated.map((resource) => resource.type)).not.toEqual(
       expect.arrayContaining([expect.stringMatching(/^AWS::(IAM::|Lambda::Permission|SQS::QueuePolicy)/)]),
     );

@@ -1,6 +1,7 @@
 import type { CloudModel } from '../assembly/model';
 import {
   API_SOURCE,
+  BUCKET_ARN,
   CUSTOMER_FN,
   FN_ARN,
   iamFixtureModel,
@@ -132,6 +133,23 @@ describe('LocalIamAuthority on the grants of a synthesized CDK app', () => {
       expect.stringMatching(/managed policy arn:aws:iam::aws:policy\/AmazonS3ReadOnlyAccess of role .* is not known locally/),
     );
     expect(authority.authorize(asFunction(CUSTOMER_FN, 's3:GetObject', 'arn:aws:s3:::any/key')).allowed).toBe(false);
+  });
+
+  it("lets a KMS key's key policy delegate to the account's identity policies (grantDecrypt), and nothing more", () => {
+    const keyArn = required(model.iam.find((def) => def.type === 'resourcePolicy' && def.logicalId.startsWith('Key'))?.resourceArns[0]);
+    expect(authority.authorize(asFunction(ORDER_FN, 'kms:Decrypt', keyArn)).allowed).toBe(true);
+    expect(authority.authorize(asFunction(ORDER_FN, 'kms:Encrypt', keyArn)).allowed).toBe(false);
+    expect(authority.authorize(asFunction(CUSTOMER_FN, 'kms:Decrypt', keyArn)).allowed).toBe(false);
+  });
+
+  it("reads an object a bucket grants, past the bucket policy's enforceSSL deny (aws:SecureTransport is true, as the SDK's TLS is in AWS)", () => {
+    expect(authority.authorize(asFunction(CUSTOMER_FN, 's3:GetObject', `${BUCKET_ARN}/invoices/1.pdf`)).allowed).toBe(true);
+    const plainHttp = authority.authorize(
+      asFunction(CUSTOMER_FN, 's3:GetObject', `${BUCKET_ARN}/invoices/1.pdf`, { 'aws:SecureTransport': 'false' }),
+    );
+    expect(plainHttp.outcome).toBe('explicitly-denied');
+    expect(plainHttp.explanation).toMatch(/^statement #1 of the policy of bucket iam-fixture-files denies s3:GetObject/);
+    expect(authority.authorize(asFunction(ORDER_FN, 's3:GetObject', `${BUCKET_ARN}/invoices/1.pdf`)).allowed).toBe(false);
   });
 
   it('keeps an unresolvable deny denying everywhere, and an unresolvable allow allowing nothing', () => {
