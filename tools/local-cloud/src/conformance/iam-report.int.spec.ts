@@ -31,7 +31,7 @@ describe('conformance: the IAM report', () => {
     expect(order).toMatchObject({
       stack: 'iam-fixture',
       used: [],
-      notObserved: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      notObserved: ['kms:Decrypt', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
     });
     expect(order?.granted).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem', 'sqs:SendMessage']));
     expect(order?.unused).toEqual(expect.arrayContaining(['dynamodb:Query', 'sqs:SendMessage']));
