@@ -84,7 +84,7 @@ export function buildGrantIndex(defs: IamDef[], warn: (message: string) => void)
         holder,
         existing
           ? {
-              name: `${existing.name} + ${def.policy.name}`,
+              name: existing.name === def.policy.name ? existing.name : `${existing.name} + ${def.policy.name}`,
               document: { Version: '2012-10-17', Statement: [...existing.document.Statement, ...def.policy.document.Statement] },
             }
           : def.policy,
