@@ -68,18 +68,7 @@ export class LocalIamAuthority implements IamAuthority {
     this.rebuild();
     const patterns = new Set<string>();
     for (const role of this.index.roles.values()) for (const pattern of allowedActionPatterns(role.policies)) patterns.add(pattern);
-    await Promise.all(
-      [...patterns]
-        .filter((pattern) => !this.expanded.has(pattern))
-        .map(async (pattern) =>
-          this.expanded.set(pattern, pattern.includes('*') || pattern.includes('?') ? await expandIamActions(pattern) : [pattern]),
-        ),
-    );
-  }
-
-  /** Drops a service's grants (the local cloud stops, or a service is no longer loaded). */
-  removeService(service: string): void {
-    if (this.services.delete(service)) this.rebuild();
+    await Promise.all([...patterns].filter((pattern) => !this.expanded.has(pattern)).map(async (pattern) => this.expand(pattern)));
   }
 
   authorize(call: IamCall, mode: IamEnforcementMode = 'enforce'): IamDecision {
@@ -138,12 +127,28 @@ export class LocalIamAuthority implements IamAuthority {
     return `iam: ${roles.length} roles, ${unused} grants never used${unused ? ` (${shown})` : ''}, ${denied} denials (GET /_local/iam)`;
   }
 
+  /** A granted action pattern's actions for the report (`dynamodb:Get*`: GetItem, GetRecords, ...); the pattern itself if that fails. */
+  private async expand(pattern: string): Promise<void> {
+    if (!pattern.includes('*') && !pattern.includes('?')) {
+      this.expanded.set(pattern, [pattern]);
+      return;
+    }
+    try {
+      this.expanded.set(pattern, await expandIamActions(pattern));
+    } catch (error) {
+      this.warn(`the granted actions ${pattern} could not be expanded for the report (${(error as Error).message}): listed as written`);
+      this.expanded.set(pattern, [pattern]);
+    }
+  }
+
+  private warn(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.options.logger?.warn(`iam: ${message}`);
+  }
+
   private rebuild(): void {
-    this.index = buildGrantIndex([...this.services.values()].flat(), (message) => {
-      if (this.warned.has(message)) return;
-      this.warned.add(message);
-      this.options.logger?.warn(`iam: ${message}`);
-    });
+    this.index = buildGrantIndex([...this.services.values()].flat(), (message) => this.warn(message));
     this.cache.clear();
   }
 
