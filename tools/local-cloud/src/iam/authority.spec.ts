@@ -12,6 +12,7 @@ import {
   TOPIC_ARN,
 } from '../testing/iam-fixture';
 import { LocalIamAuthority } from './authority';
+import type { ResourcePolicyDef } from './grants';
 import type { IamCall } from './types';
 
 let model: CloudModel;
@@ -136,7 +137,8 @@ describe('LocalIamAuthority on the grants of a synthesized CDK app', () => {
   });
 
   it("lets a KMS key's key policy delegate to the account's identity policies (grantDecrypt), and nothing more", () => {
-    const keyArn = required(model.iam.find((def) => def.type === 'resourcePolicy' && def.logicalId.startsWith('Key'))?.resourceArns[0]);
+    const key = model.iam.find((def): def is ResourcePolicyDef => def.type === 'resourcePolicy' && def.logicalId.startsWith('Key'));
+    const keyArn = required(key?.resourceArns[0]);
     expect(authority.authorize(asFunction(ORDER_FN, 'kms:Decrypt', keyArn)).allowed).toBe(true);
     expect(authority.authorize(asFunction(ORDER_FN, 'kms:Encrypt', keyArn)).allowed).toBe(false);
     expect(authority.authorize(asFunction(CUSTOMER_FN, 'kms:Decrypt', keyArn)).allowed).toBe(false);
