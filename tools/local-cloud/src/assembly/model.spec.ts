@@ -186,12 +186,7 @@ describe('buildModel on the fixture assemblies', () => {
 
   it('names every resource it does not emulate, by type and logical id', () => {
     const types = [...new Set(model.notEmulated.map((resource) => resource.type))].sort();
-    expect(types).toEqual([
-      'AWS::ApiGateway::Account',
-      'AWS::CDK::Metadata',
-      'AWS::CloudWatch::Alarm',
-      'AWS::Logs::LogGroup',
-    ]);
+    expect(types).toEqual(['AWS::ApiGateway::Account', 'AWS::CDK::Metadata', 'AWS::CloudWatch::Alarm', 'AWS::Logs::LogGroup']);
     expect(model.warnings).toEqual([]);
   });
 

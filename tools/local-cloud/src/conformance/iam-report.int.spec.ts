@@ -31,7 +31,7 @@ describe('conformance: the IAM report', () => {
     expect(order).toMatchObject({
       stack: 'iam-fixture',
       used: [],
-      notObserved: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      notObserved: ['kms:Decrypt', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
     });
     expect(order?.granted).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem', 'sqs:SendMessage']));
     expect(order?.unused).toEqual(expect.arrayContaining(['dynamodb:Query', 'sqs:SendMessage']));
@@ -40,7 +40,7 @@ describe('conformance: the IAM report', () => {
 
   it('counts the IAM it read in /_local/resources, and lists none of it as not emulated', async () => {
     const resources = await cloud.local<{ iam: Record<string, unknown>; notEmulated: { type: string }[] }>('/_local/resources');
-    expect(resources.iam).toEqual({ roles: 3, policies: 5, resourcePolicies: 2, report: '/_local/iam' });
+    expect(resources.iam).toEqual({ roles: 3, policies: 5, resourcePolicies: 4, report: '/_local/iam' });
     expect(resources.notEmulated.map((resource) => resource.type)).not.toEqual(
       expect.arrayContaining([expect.stringMatching(/^AWS::(IAM::|Lambda::Permission|SQS::QueuePolicy)/)]),
     );
@@ -56,6 +56,6 @@ describe('conformance: the IAM report', () => {
 
   it('prints one line of the report when it stops', async () => {
     await cloud.stop();
-    expect(cloud.output()).toMatch(/iam: 3 roles, \d+ grants never used \(iam-fixture-customer: .*\), 0 denials \(GET \/_local\/iam\)/);
+    expect(cloud.output()).toMatch(/iam: 3 roles, \d+ grants never used \(shop:CustomerFn: .*\), 0 denials \(GET \/_local\/iam\)/);
   });
 });

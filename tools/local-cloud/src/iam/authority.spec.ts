@@ -1,6 +1,7 @@
 import type { CloudModel } from '../assembly/model';
 import {
   API_SOURCE,
+  BUCKET_ARN,
   CUSTOMER_FN,
   FN_ARN,
   iamFixtureModel,
@@ -11,6 +12,7 @@ import {
   TOPIC_ARN,
 } from '../testing/iam-fixture';
 import { LocalIamAuthority } from './authority';
+import type { ResourcePolicyDef } from './grants';
 import type { IamCall } from './types';
 
 let model: CloudModel;
@@ -134,6 +136,24 @@ describe('LocalIamAuthority on the grants of a synthesized CDK app', () => {
     expect(authority.authorize(asFunction(CUSTOMER_FN, 's3:GetObject', 'arn:aws:s3:::any/key')).allowed).toBe(false);
   });
 
+  it("lets a KMS key's key policy delegate to the account's identity policies (grantDecrypt), and nothing more", () => {
+    const key = model.iam.find((def): def is ResourcePolicyDef => def.type === 'resourcePolicy' && def.logicalId.startsWith('Key'));
+    const keyArn = required(key?.resourceArns[0]);
+    expect(authority.authorize(asFunction(ORDER_FN, 'kms:Decrypt', keyArn)).allowed).toBe(true);
+    expect(authority.authorize(asFunction(ORDER_FN, 'kms:Encrypt', keyArn)).allowed).toBe(false);
+    expect(authority.authorize(asFunction(CUSTOMER_FN, 'kms:Decrypt', keyArn)).allowed).toBe(false);
+  });
+
+  it("reads an object a bucket grants, past the bucket policy's enforceSSL deny (aws:SecureTransport is true, as the SDK's TLS is in AWS)", () => {
+    expect(authority.authorize(asFunction(CUSTOMER_FN, 's3:GetObject', `${BUCKET_ARN}/invoices/1.pdf`)).allowed).toBe(true);
+    const plainHttp = authority.authorize(
+      asFunction(CUSTOMER_FN, 's3:GetObject', `${BUCKET_ARN}/invoices/1.pdf`, { 'aws:SecureTransport': 'false' }),
+    );
+    expect(plainHttp.outcome).toBe('explicitly-denied');
+    expect(plainHttp.explanation).toMatch(/^statement #1 of the policy of bucket iam-fixture-files denies s3:GetObject/);
+    expect(authority.authorize(asFunction(ORDER_FN, 's3:GetObject', `${BUCKET_ARN}/invoices/1.pdf`)).allowed).toBe(false);
+  });
+
   it('keeps an unresolvable deny denying everywhere, and an unresolvable allow allowing nothing', () => {
     expect(authority.authorize(asFunction(CUSTOMER_FN, 'sns:Publish', TOPIC_ARN)).outcome).toBe('explicitly-denied');
     expect(authority.authorize(asFunction(CUSTOMER_FN, 'sqs:DeleteMessage', QUEUE_ARN)).outcome).toBe('implicitly-denied');
@@ -236,7 +256,7 @@ describe('report()', () => {
     ]);
     expect(denials[0].explanation).toMatch(/^no statement of role iam-fixture-OrderFnServiceRole/);
     expect(own.summary()).toMatch(
-      /^iam: 3 roles, \d+ grants never used \(iam-fixture-customer: dynamodb:DeleteItem, dynamodb:GetItem, dynamodb:Query \+\d+; iam-fixture-order: dynamodb:BatchGetItem, .*\), 4 denials/,
+      /^iam: 3 roles, \d+ grants never used \(shop:CustomerFn: dynamodb:DeleteItem, dynamodb:GetItem, dynamodb:Query \+\d+; shop:OrderFn: dynamodb:BatchGetItem, .*\), 4 denials/,
     );
   });
 });

@@ -9,6 +9,9 @@ import type { IamAuthority, IamCall, IamDecision, IamEnforcementMode, IamReport,
 /** The services whose calls the local cloud evaluates: a grant of another service can be neither used nor unused here. */
 const OBSERVED_SERVICES = new Set(['dynamodb', 'sqs', 'sns', 'states', 'ssm', 'lambda', 'events']);
 
+/** Roles the shutdown line names (the rest are counted). */
+const SUMMARY_ROLES = 3;
+
 /** Decisions kept before the cache starts over (a `LeadingKeys` context makes one entry per partition key). */
 const DEFAULT_MAX_CACHED = 50_000;
 
@@ -65,18 +68,7 @@ export class LocalIamAuthority implements IamAuthority {
     this.rebuild();
     const patterns = new Set<string>();
     for (const role of this.index.roles.values()) for (const pattern of allowedActionPatterns(role.policies)) patterns.add(pattern);
-    await Promise.all(
-      [...patterns]
-        .filter((pattern) => !this.expanded.has(pattern))
-        .map(async (pattern) =>
-          this.expanded.set(pattern, pattern.includes('*') || pattern.includes('?') ? await expandIamActions(pattern) : [pattern]),
-        ),
-    );
-  }
-
-  /** Drops a service's grants (the local cloud stops, or a service is no longer loaded). */
-  removeService(service: string): void {
-    if (this.services.delete(service)) this.rebuild();
+    await Promise.all([...patterns].filter((pattern) => !this.expanded.has(pattern)).map(async (pattern) => this.expand(pattern)));
   }
 
   authorize(call: IamCall, mode: IamEnforcementMode = 'enforce'): IamDecision {
@@ -118,26 +110,45 @@ export class LocalIamAuthority implements IamAuthority {
     return { roles, denials: this.denials.map((denial) => ({ ...denial })) };
   }
 
-  /** The shutdown line: `iam: 14 roles, 3 grants never used (orderFn: dynamodb:DeleteItem, dynamodb:Scan; ...), 0 denials`. */
+  /** The shutdown line: `iam: 14 roles, 5 grants never used (order:PlaceOrderFunction: dynamodb:DeleteItem, dynamodb:Scan; ...), 0 denials`. */
   summary(): string {
     const { roles, denials } = this.report();
     const withUnused = roles.filter((role) => role.unused.length);
     const unused = withUnused.reduce((sum, role) => sum + role.unused.length, 0);
-    const shown = withUnused
-      .map(
-        (role) => `${ownerOf(role)}: ${role.unused.slice(0, 3).join(', ')}${role.unused.length > 3 ? ` +${role.unused.length - 3}` : ''}`,
-      )
-      .join('; ');
+    const owner = (role: IamRoleReport) => this.index.labelOf.get(role.roleArn) ?? roleNameOf(role.roleArn);
+    const shown =
+      withUnused
+        .slice(0, SUMMARY_ROLES)
+        .map(
+          (role) => `${owner(role)}: ${role.unused.slice(0, 3).join(', ')}${role.unused.length > 3 ? ` +${role.unused.length - 3}` : ''}`,
+        )
+        .join('; ') + (withUnused.length > SUMMARY_ROLES ? `; ${withUnused.length - SUMMARY_ROLES} more roles` : '');
     const denied = denials.reduce((sum, denial) => sum + denial.count, 0);
     return `iam: ${roles.length} roles, ${unused} grants never used${unused ? ` (${shown})` : ''}, ${denied} denials (GET /_local/iam)`;
   }
 
+  /** A granted action pattern's actions for the report (`dynamodb:Get*`: GetItem, GetRecords, ...); the pattern itself if that fails. */
+  private async expand(pattern: string): Promise<void> {
+    if (!pattern.includes('*') && !pattern.includes('?')) {
+      this.expanded.set(pattern, [pattern]);
+      return;
+    }
+    try {
+      this.expanded.set(pattern, await expandIamActions(pattern));
+    } catch (error) {
+      this.warn(`the granted actions ${pattern} could not be expanded for the report (${(error as Error).message}): listed as written`);
+      this.expanded.set(pattern, [pattern]);
+    }
+  }
+
+  private warn(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.options.logger?.warn(`iam: ${message}`);
+  }
+
   private rebuild(): void {
-    this.index = buildGrantIndex([...this.services.values()].flat(), (message) => {
-      if (this.warned.has(message)) return;
-      this.warned.add(message);
-      this.options.logger?.warn(`iam: ${message}`);
-    });
+    this.index = buildGrantIndex([...this.services.values()].flat(), (message) => this.warn(message));
     this.cache.clear();
   }
 
@@ -204,9 +215,6 @@ function allowedActionPatterns(policies: { document: { Statement: Record<string,
     ),
   );
 }
-
-/** A role's name in the shutdown line: the first function (or other principal) that runs as it, else the role's name. */
-const ownerOf = (role: IamRoleReport) => role.principals[0]?.split(' ').pop() ?? roleNameOf(role.roleArn);
 
 /** The cache's key of a call: principal, action, resource, context (its keys in order). */
 function cacheKey({ principal, action, resource, context }: IamCall): string {

