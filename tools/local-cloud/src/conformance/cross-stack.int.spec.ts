@@ -69,7 +69,9 @@ beforeAll(async () => {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem'],
-        resources: [Stack.of(stack).formatArn({ service: 'dynamodb', resource: 'table', resourceName: Fn.importValue('notes-table-name') })],
+        resources: [
+          Stack.of(stack).formatArn({ service: 'dynamodb', resource: 'table', resourceName: Fn.importValue('notes-table-name') }),
+        ],
       }),
     );
     const api = new apigateway.RestApi(stack, 'AuditApi');
