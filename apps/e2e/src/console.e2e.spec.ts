@@ -1,7 +1,7 @@
 /**
  * The local console (/_local/console) in a real headless Chromium: an order checked out through
  * the API is found in every view (services/try-it, the orders table, the queue view with a DLQ
- * redrive, the execution graph, the logs followed by its correlation id). Screenshots go to
+ * redrive, the execution graph, the logs followed by its correlation id), and the IAM view lists every role. Screenshots go to
  * dist/apps/e2e/console/.
  */
 import { randomUUID } from 'node:crypto';
@@ -234,5 +234,13 @@ describe('the local console', () => {
     expect(firstRowOf.every((index) => index >= 0)).toBe(true);
     expect([...firstRowOf].sort((a, b) => a - b)).toEqual(firstRowOf);
     await shot('logs');
+
+    // iam: one row per role of the loaded stacks (GET /_local/iam), each with its grants never used.
+    const iam = await localJson<{ roles: { roleArn: string }[] }>('/_local/iam');
+    expect(iam.roles.length).toBeGreaterThan(0);
+    await page.goto(`${baseUrl()}/_local/console#/iam`);
+    await page.waitForSelector('main[data-ready="iam"]');
+    expect(await page.locator('tr.role').count()).toBe(iam.roles.length);
+    await shot('iam');
   }, 120_000);
 });

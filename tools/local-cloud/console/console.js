@@ -1,6 +1,6 @@
 // The local cloud's console: plain JavaScript, no dependency, served by the local cloud itself
 // (/_local/console). Every view reads the JSON endpoints under /_local/ (tools/local-cloud/README.md, "Console").
-// Routing by the URL's fragment: #/services, #/tables[/<name>], #/queues, #/executions[/<arn>], #/logs[/<correlation id>].
+// Routing by the URL's fragment: #/services, #/tables[/<name>], #/queues, #/executions[/<arn>], #/logs[/<correlation id>], #/iam.
 
 const SECRET_KEY = 'local-cloud-secret';
 const view = document.getElementById('view');
@@ -618,6 +618,71 @@ function parseLine(text) {
 
 // ---- routing ----
 
+// ---- IAM: per role the grants never used, and every denial (GET /_local/iam) ----
+
+async function iamView() {
+  const { body } = await getJson('/_local/iam');
+  const denials = body.denials ?? [];
+  render(
+    h('h2', {}, 'IAM'),
+    h(
+      'p',
+      { class: 'muted' },
+      'What the templates grant each role, what the run used, and what it denied. A grant never used is a candidate for removal (or a comment naming the path that needs it).',
+    ),
+    h('h3', {}, `Denials (${denials.length})`),
+    denials.length
+      ? h(
+          'table',
+          { class: 'iam-denials' },
+          h(
+            'tr',
+            {},
+            ['count', 'mode', 'principal', 'action', 'resource', 'why'].map((title) => h('th', {}, title)),
+          ),
+          denials.map((denial) =>
+            h(
+              'tr',
+              { class: 'denial' },
+              h('td', {}, String(denial.count)),
+              h('td', {}, denial.mode),
+              h('td', {}, h('code', {}, denial.principal)),
+              h('td', {}, h('code', {}, denial.action)),
+              h('td', {}, h('code', {}, denial.resource)),
+              h('td', {}, denial.explanation),
+            ),
+          ),
+        )
+      : h('p', {}, 'No call was denied.'),
+    h('h3', {}, `Roles (${body.roles.length})`),
+    h(
+      'table',
+      { class: 'iam-roles' },
+      h(
+        'tr',
+        {},
+        ['role', 'runs', 'used', 'granted, never used', 'not observed here'].map((title) => h('th', {}, title)),
+      ),
+      body.roles.map((role) =>
+        h(
+          'tr',
+          { class: 'role', 'data-role': role.roleArn },
+          h('td', {}, h('code', {}, role.roleArn.split('/').pop()), h('div', { class: 'muted' }, `${role.stack}/${role.logicalId}`)),
+          h('td', {}, role.principals.join(', ')),
+          h('td', {}, actionList(role.used)),
+          h('td', { class: role.unused.length ? 'bad unused' : 'unused' }, actionList(role.unused)),
+          h('td', { class: 'muted' }, actionList(role.notObserved)),
+        ),
+      ),
+    ),
+  );
+}
+
+const actionList = (actions) =>
+  actions.length > 6
+    ? h('details', {}, h('summary', {}, `${actions.length} actions`), h('code', {}, actions.join(' ')))
+    : h('code', {}, actions.join(' '));
+
 async function route() {
   const hash = decodeURIComponent(location.hash.replace(/^#\/?/, ''));
   const [name, ...rest] = hash.split('/');
@@ -628,6 +693,7 @@ async function route() {
     else if (name === 'queues') await queuesView();
     else if (name === 'executions') await (argument ? executionView(argument) : executionsView());
     else if (name === 'logs') await logsView(argument || undefined);
+    else if (name === 'iam') await iamView();
     else await servicesView();
     view.dataset.ready = name || 'services';
   } catch (error) {

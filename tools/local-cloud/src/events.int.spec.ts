@@ -110,7 +110,10 @@ beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npx nx run local-cloud:build first`);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  child = spawn(NODE, [MAIN, '--no-seed', '--no-prewarm'], {
+  // --iam warn: this hand-written fixture has no resource policies (AWS::Lambda::Permission, AWS::SQS::QueuePolicy) for its
+  // rules' and topic's targets, which AWS would refuse; until they are written into it, denials are logged, not enforced.
+  // IAM on these paths is proven on a CDK app in conformance/iam.int.spec.ts and by the e2e suite under enforce.
+  child = spawn(NODE, [MAIN, '--no-seed', '--no-prewarm', '--iam', 'warn'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -181,7 +184,8 @@ describe('EventBridge, Lambda async invocation and stream relays on the events f
       arn: `arn:aws:sqs:us-east-1:000000000000:${STACK}-SubscriptionDlq708192A3`,
       emulated: false,
     });
-    expect(resources.notEmulated.map((resource) => resource.type).sort()).toEqual(['AWS::IAM::Role', 'AWS::Lambda::Permission']);
+    // Roles and permissions are read by the IAM kind (resources/iam.ts).
+    expect(resources.notEmulated).toEqual([]);
     expect(resources.endpoints.AWS_ENDPOINT_URL_EVENTBRIDGE).toBe(`${base}/_aws/events`);
     expect(output).not.toMatch(/not emulated[^\n]*AWS::Events::Rule/);
   });

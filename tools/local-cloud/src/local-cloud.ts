@@ -160,6 +160,8 @@ export class LocalCloud {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       const { runtime } = this;
+      // What the run measured of IAM, before anything stops: roles, grants never used, denials.
+      if (this.readyAt) this.options.logger.info(runtime.iam.summary());
       if (runtime.secret) removeControlSecret(this.options.stateDir, runtime.secret);
       runtime.events.stop();
       runtime.asyncInvoker.stop();

@@ -36,7 +36,7 @@ export default async function globalSetup(): Promise<void> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'shop-e2e-'));
   const logFile = path.join(stateDir, 'local-cloud.log');
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, [main, '--no-seed', '--function-logs', 'errors'], {
+  const child = spawn(process.execPath, [main, '--no-seed', '--function-logs', 'errors', '--iam', 'enforce'], {
     cwd: workspaceRoot,
     env: {
       ...process.env,

@@ -57,6 +57,11 @@ export interface GatewayOptions {
   /** Sends a `Type: AWS` integration's request to the local emulator of its service. */
   awsServices?: (request: ServiceRequest) => Promise<ServiceAnswer>;
   maxBodyBytes?: number;
+  /**
+   * IAM: may API Gateway (`apigateway.amazonaws.com`, SourceArn the method's execute-api ARN) invoke
+   * the function? Its resource policy (`AWS::Lambda::Permission`) decides. Undefined: always.
+   */
+  mayInvoke?: (functionName: string, sourceArn: string) => boolean;
 }
 
 const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpAnswer => ({
@@ -334,6 +339,16 @@ export class Gateway {
       return {
         answer: json(500, { message: 'Internal server error' }, gatewayHeaders),
         note: `(function ${integration.functionName} is not running)`,
+      };
+    }
+    const sourceArn = methodArn(LOCAL_REGION, LOCAL_ACCOUNT_ID, mount.routes.api.id, stage, request.httpMethod, relative);
+    if (this.options.mayInvoke && !this.options.mayInvoke(integration.functionName, sourceArn)) {
+      // API Gateway answers 500 {"message": "Internal server error"} and logs "Execution failed due to configuration
+      // error: Invalid permissions on Lambda function" (https://github.com/serverless/serverless/issues/1913,
+      // https://github.com/aws/serverless-application-model/issues/573).
+      return {
+        answer: json(500, { message: 'Internal server error' }, gatewayHeaders),
+        note: `(Invalid permissions on Lambda function ${integration.functionName}: its resource policy does not allow ${sourceArn})`,
       };
     }
     const event = buildProxyEvent(seenRequest(), eventContext());

@@ -186,15 +186,7 @@ describe('buildModel on the fixture assemblies', () => {
 
   it('names every resource it does not emulate, by type and logical id', () => {
     const types = [...new Set(model.notEmulated.map((resource) => resource.type))].sort();
-    expect(types).toEqual([
-      'AWS::ApiGateway::Account',
-      'AWS::CDK::Metadata',
-      'AWS::CloudWatch::Alarm',
-      'AWS::IAM::Role',
-      'AWS::Lambda::Permission',
-      'AWS::Logs::LogGroup',
-      'AWS::SQS::QueuePolicy',
-    ]);
+    expect(types).toEqual(['AWS::ApiGateway::Account', 'AWS::CDK::Metadata', 'AWS::CloudWatch::Alarm', 'AWS::Logs::LogGroup']);
     expect(model.warnings).toEqual([]);
   });
 
@@ -290,11 +282,11 @@ describe('buildModel: EventBridge rules, async invoke configs and stream limits 
     ]);
   });
 
-  it('keeps the RedrivePolicy of an SNS subscription and no longer lists rules as not emulated', () => {
+  it('keeps the RedrivePolicy of an SNS subscription and no longer lists rules (nor roles and permissions) as not emulated', () => {
     expect(model.subscriptions[0].attributes).toEqual({
       RawMessageDelivery: 'true',
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn('SubscriptionDlq708192A3') }),
     });
-    expect(model.notEmulated.map((resource) => resource.type).sort()).toEqual(['AWS::IAM::Role', 'AWS::Lambda::Permission']);
+    expect(model.notEmulated).toEqual([]);
   });
 });

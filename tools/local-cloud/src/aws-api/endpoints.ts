@@ -6,6 +6,16 @@ import { EventPatternError, compileEventPattern } from '../events/event-pattern'
 import { RuleNotFoundError, type EventBridge, type PutEventsEntry } from '../events/event-bridge';
 import { FunctionNotFoundError } from '../lambda/async-invoker';
 import { SfnApiError, type Execution, type StepFunctions } from '../sfn/step-functions';
+import { accessDeniedAnswer, type AccessDeniedProtocol } from '../faults/aws-errors';
+import type { IamGate } from '../iam/gate';
+import { eventBridgeActions, lambdaInvokeActions, ssmActions, stepFunctionsActions, type RequestedAction } from '../iam/request-mapping';
+
+/** How an endpoint asks IAM about a function's call (undefined: not checked). */
+interface EndpointIam {
+  gate: IamGate;
+  protocol: AccessDeniedProtocol;
+  actions: (operation: string, input: Record<string, unknown>) => RequestedAction[];
+}
 
 /**
  * The AWS APIs the local cloud answers itself, for the SDK calls handlers make
@@ -29,6 +39,7 @@ function jsonProtocol(
   version: '1.0' | '1.1',
   prefix: string,
   operations: Record<string, (input: Record<string, unknown>) => Promise<unknown> | unknown>,
+  iam?: EndpointIam,
 ): LocalHandler {
   const contentType = `application/x-amz-json-${version}`;
   return async (request) => {
@@ -45,6 +56,10 @@ function jsonProtocol(
     }
     try {
       const input = request.body.length ? (JSON.parse(request.body.toString('utf8')) as Record<string, unknown>) : {};
+      if (iam?.gate.active) {
+        const refusal = iam.gate.checkRequest(request.headerOf('authorization'), () => iam.actions(operation, input));
+        if (refusal) return accessDeniedAnswer(iam.protocol, refusal.message);
+      }
       return answer(200, (await handler(input)) ?? {});
     } catch (error) {
       if (error instanceof ApiError) return answer(error.statusCode, { __type: error.code, message: error.message });
@@ -74,105 +89,120 @@ function describe(execution: Execution) {
   };
 }
 
-export function stepFunctionsEndpoint(sfn: () => StepFunctions): LocalHandler {
-  return jsonProtocol('1.0', 'AWSStepFunctions', {
-    StartExecution: (input) => {
-      const execution = sfn().startExecution({
-        stateMachineArn: String(input.stateMachineArn),
-        name: input.name as string | undefined,
-        input: input.input as string | undefined,
-      });
-      return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
-    },
-    StartSyncExecution: async (input) => {
-      const execution = sfn().startExecution({
-        stateMachineArn: String(input.stateMachineArn),
-        name: input.name as string | undefined,
-        input: input.input as string | undefined,
-      });
-      await execution.done;
-      return describe(execution);
-    },
-    DescribeExecution: (input) => describe(sfn().describeExecution(String(input.executionArn))),
-    SendTaskSuccess: (input) => {
-      sfn().sendTaskSuccess(String(input.taskToken ?? ''), String(input.output ?? ''));
-      return {};
-    },
-    SendTaskFailure: (input) => {
-      sfn().sendTaskFailure(String(input.taskToken ?? ''), optionalString(input.error), optionalString(input.cause));
-      return {};
-    },
-    SendTaskHeartbeat: (input) => {
-      sfn().sendTaskHeartbeat(String(input.taskToken ?? ''));
-      return {};
-    },
-    StopExecution: async (input) => {
-      const execution = sfn().stopExecution(String(input.executionArn), {
-        error: optionalString(input.error),
-        cause: optionalString(input.cause),
-      });
-      await execution.done;
-      return { stopDate: epochSeconds(execution.stopDate ?? new Date()) };
-    },
-    GetExecutionHistory: (input) => {
-      const execution = sfn().describeExecution(String(input.executionArn));
-      const includeData = input.includeExecutionData !== false;
-      let events = execution.events.map((event) => {
-        const copy: Record<string, unknown> = { ...event, timestamp: event.timestamp / 1000 };
-        if (!includeData) {
-          for (const [key, value] of Object.entries(copy)) {
-            if (key.endsWith('EventDetails') && value && typeof value === 'object') {
-              copy[key] = Object.fromEntries(
-                Object.entries(value as Record<string, unknown>).filter(([name]) => name !== 'input' && name !== 'output'),
-              );
+/** Step Functions' API; `iam` checks a function's calls (`machineOfToken`: the state machine a task token was issued by). */
+export function stepFunctionsEndpoint(
+  sfn: () => StepFunctions,
+  iam?: { gate: IamGate; machineOfToken?: (token: string) => string | undefined },
+): LocalHandler {
+  const checked: EndpointIam | undefined = iam && {
+    gate: iam.gate,
+    protocol: 'sfn',
+    actions: (operation, input) => stepFunctionsActions(operation, input, iam.machineOfToken),
+  };
+  return jsonProtocol(
+    '1.0',
+    'AWSStepFunctions',
+    {
+      StartExecution: (input) => {
+        const execution = sfn().startExecution({
+          stateMachineArn: String(input.stateMachineArn),
+          name: input.name as string | undefined,
+          input: input.input as string | undefined,
+        });
+        return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
+      },
+      StartSyncExecution: async (input) => {
+        const execution = sfn().startExecution({
+          stateMachineArn: String(input.stateMachineArn),
+          name: input.name as string | undefined,
+          input: input.input as string | undefined,
+        });
+        await execution.done;
+        return describe(execution);
+      },
+      DescribeExecution: (input) => describe(sfn().describeExecution(String(input.executionArn))),
+      SendTaskSuccess: (input) => {
+        sfn().sendTaskSuccess(String(input.taskToken ?? ''), String(input.output ?? ''));
+        return {};
+      },
+      SendTaskFailure: (input) => {
+        sfn().sendTaskFailure(String(input.taskToken ?? ''), optionalString(input.error), optionalString(input.cause));
+        return {};
+      },
+      SendTaskHeartbeat: (input) => {
+        sfn().sendTaskHeartbeat(String(input.taskToken ?? ''));
+        return {};
+      },
+      StopExecution: async (input) => {
+        const execution = sfn().stopExecution(String(input.executionArn), {
+          error: optionalString(input.error),
+          cause: optionalString(input.cause),
+        });
+        await execution.done;
+        return { stopDate: epochSeconds(execution.stopDate ?? new Date()) };
+      },
+      GetExecutionHistory: (input) => {
+        const execution = sfn().describeExecution(String(input.executionArn));
+        const includeData = input.includeExecutionData !== false;
+        let events = execution.events.map((event) => {
+          const copy: Record<string, unknown> = { ...event, timestamp: event.timestamp / 1000 };
+          if (!includeData) {
+            for (const [key, value] of Object.entries(copy)) {
+              if (key.endsWith('EventDetails') && value && typeof value === 'object') {
+                copy[key] = Object.fromEntries(
+                  Object.entries(value as Record<string, unknown>).filter(([name]) => name !== 'input' && name !== 'output'),
+                );
+              }
             }
           }
-        }
-        return copy;
-      });
-      if (input.reverseOrder === true) events = events.reverse();
-      const start = Number(input.nextToken ?? 0);
-      const max = Math.min(1000, Number(input.maxResults ?? 100) || 100);
-      const page = events.slice(start, start + max);
-      return { events: page, ...(start + max < events.length ? { nextToken: String(start + max) } : {}) };
+          return copy;
+        });
+        if (input.reverseOrder === true) events = events.reverse();
+        const start = Number(input.nextToken ?? 0);
+        const max = Math.min(1000, Number(input.maxResults ?? 100) || 100);
+        const page = events.slice(start, start + max);
+        return { events: page, ...(start + max < events.length ? { nextToken: String(start + max) } : {}) };
+      },
+      ListExecutions: (input) => ({
+        executions: sfn()
+          .listExecutions(String(input.stateMachineArn), input.statusFilter as string | undefined)
+          .map((execution) => ({
+            executionArn: execution.executionArn,
+            stateMachineArn: execution.stateMachineArn,
+            name: execution.name,
+            status: execution.status,
+            startDate: epochSeconds(execution.startDate),
+            stopDate: epochSeconds(execution.stopDate),
+          })),
+      }),
+      DescribeStateMachine: (input) => {
+        const def = sfn().describeStateMachine(String(input.stateMachineArn));
+        return {
+          stateMachineArn: def.arn,
+          name: def.name,
+          status: 'ACTIVE',
+          definition: JSON.stringify(def.definition),
+          roleArn: def.roleArn,
+          type: def.type,
+          creationDate: 0,
+        };
+      },
+      ListStateMachines: () => ({
+        stateMachines: sfn()
+          .list()
+          .map((def) => ({ stateMachineArn: def.arn, name: def.name, type: def.type, creationDate: 0 })),
+      }),
     },
-    ListExecutions: (input) => ({
-      executions: sfn()
-        .listExecutions(String(input.stateMachineArn), input.statusFilter as string | undefined)
-        .map((execution) => ({
-          executionArn: execution.executionArn,
-          stateMachineArn: execution.stateMachineArn,
-          name: execution.name,
-          status: execution.status,
-          startDate: epochSeconds(execution.startDate),
-          stopDate: epochSeconds(execution.stopDate),
-        })),
-    }),
-    DescribeStateMachine: (input) => {
-      const def = sfn().describeStateMachine(String(input.stateMachineArn));
-      return {
-        stateMachineArn: def.arn,
-        name: def.name,
-        status: 'ACTIVE',
-        definition: JSON.stringify(def.definition),
-        roleArn: def.roleArn,
-        type: def.type,
-        creationDate: 0,
-      };
-    },
-    ListStateMachines: () => ({
-      stateMachines: sfn()
-        .list()
-        .map((def) => ({ stateMachineArn: def.arn, name: def.name, type: def.type, creationDate: 0 })),
-    }),
-  });
+    checked,
+  );
 }
 
 const optionalString = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /* ------------------------------------------------------------------ EventBridge */
 
-export function eventBridgeEndpoint(events: () => EventBridge): LocalHandler {
+/** EventBridge's API; `gate` checks a function's calls (PutEvents on each bus). */
+export function eventBridgeEndpoint(events: () => EventBridge, gate?: IamGate): LocalHandler {
   const ruleOf = (name: unknown) => {
     const rule = events()
       .describe()
@@ -190,43 +220,48 @@ export function eventBridgeEndpoint(events: () => EventBridge): LocalHandler {
       : {}),
     ...(rule.scheduleExpression !== undefined ? { ScheduleExpression: rule.scheduleExpression } : {}),
   });
-  return jsonProtocol('1.1', 'AWSEvents', {
-    PutEvents: (input) => {
-      const entries = input.Entries;
-      if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
-        throw new ApiError(
-          'ValidationException',
-          "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
-        );
-      }
-      return events().putEvents(entries as PutEventsEntry[]);
+  return jsonProtocol(
+    '1.1',
+    'AWSEvents',
+    {
+      PutEvents: (input) => {
+        const entries = input.Entries;
+        if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
+          throw new ApiError(
+            'ValidationException',
+            "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
+          );
+        }
+        return events().putEvents(entries as PutEventsEntry[]);
+      },
+      TestEventPattern: (input) => {
+        let event: unknown;
+        try {
+          event = JSON.parse(String(input.Event));
+        } catch {
+          throw new ApiError('InvalidEventPatternException', 'Event is not valid JSON.');
+        }
+        return { Result: compileEventPattern(input.EventPattern)(event) };
+      },
+      ListRules: (input) => ({
+        Rules: events()
+          .describe()
+          .filter(
+            (rule) => rule.eventBusName === String(input.EventBusName ?? 'default') && rule.name.startsWith(String(input.NamePrefix ?? '')),
+          )
+          .map(described),
+      }),
+      DescribeRule: (input) => described(ruleOf(input.Name)),
+      ListTargetsByRule: (input) => ({
+        Targets: ruleOf(input.Rule).targets.map((target) => ({
+          Id: target.id,
+          Arn: target.arn,
+          ...(target.deadLetterArn ? { DeadLetterConfig: { Arn: target.deadLetterArn } } : {}),
+        })),
+      }),
     },
-    TestEventPattern: (input) => {
-      let event: unknown;
-      try {
-        event = JSON.parse(String(input.Event));
-      } catch {
-        throw new ApiError('InvalidEventPatternException', 'Event is not valid JSON.');
-      }
-      return { Result: compileEventPattern(input.EventPattern)(event) };
-    },
-    ListRules: (input) => ({
-      Rules: events()
-        .describe()
-        .filter(
-          (rule) => rule.eventBusName === String(input.EventBusName ?? 'default') && rule.name.startsWith(String(input.NamePrefix ?? '')),
-        )
-        .map(described),
-    }),
-    DescribeRule: (input) => described(ruleOf(input.Name)),
-    ListTargetsByRule: (input) => ({
-      Targets: ruleOf(input.Rule).targets.map((target) => ({
-        Id: target.id,
-        Arn: target.arn,
-        ...(target.deadLetterArn ? { DeadLetterConfig: { Arn: target.deadLetterArn } } : {}),
-      })),
-    }),
-  });
+    gate && { gate, protocol: 'events', actions: eventBridgeActions },
+  );
 }
 
 /* ------------------------------------------------------------------ SSM Parameter Store */
@@ -241,41 +276,47 @@ const asParameter = (value: SsmParameterValue) => ({
   DataType: 'text',
 });
 
-export function ssmEndpoint(ssm: () => SsmParameters): LocalHandler {
+/** SSM Parameter Store's API; `gate` checks a function's calls (each parameter's ARN). */
+export function ssmEndpoint(ssm: () => SsmParameters, gate?: IamGate): LocalHandler {
   const find = (name: string) => ssm().get(name.replace(/:[^/:]+$/, ''));
-  return jsonProtocol('1.1', 'AmazonSSM', {
-    GetParameter: (input) => {
-      const value = find(String(input.Name));
-      if (!value) throw new ApiError('ParameterNotFound', `Parameter ${String(input.Name)} not found.`);
-      return { Parameter: asParameter(value) };
+  return jsonProtocol(
+    '1.1',
+    'AmazonSSM',
+    {
+      GetParameter: (input) => {
+        const value = find(String(input.Name));
+        if (!value) throw new ApiError('ParameterNotFound', `Parameter ${String(input.Name)} not found.`);
+        return { Parameter: asParameter(value) };
+      },
+      GetParameters: (input) => {
+        const names = (input.Names as string[] | undefined) ?? [];
+        const found = names.map((name) => [name, find(name)] as const);
+        return {
+          Parameters: found.flatMap(([, value]) => (value ? [asParameter(value)] : [])),
+          InvalidParameters: found.filter(([, value]) => !value).map(([name]) => name),
+        };
+      },
+      GetParametersByPath: (input) => {
+        const path = String(input.Path).replace(/\/?$/, '/');
+        const recursive = input.Recursive === true;
+        return {
+          Parameters: ssm()
+            .all()
+            .filter((value) => value.name.startsWith(path) && (recursive || !value.name.slice(path.length).includes('/')))
+            .map(asParameter),
+        };
+      },
+      PutParameter: (input) => {
+        try {
+          const stored = ssm().put(String(input.Name), String(input.Value), String(input.Type ?? 'String'), input.Overwrite === true);
+          return { Version: stored.version, Tier: 'Standard' };
+        } catch (error) {
+          throw new ApiError('ParameterAlreadyExists', (error as Error).message);
+        }
+      },
     },
-    GetParameters: (input) => {
-      const names = (input.Names as string[] | undefined) ?? [];
-      const found = names.map((name) => [name, find(name)] as const);
-      return {
-        Parameters: found.flatMap(([, value]) => (value ? [asParameter(value)] : [])),
-        InvalidParameters: found.filter(([, value]) => !value).map(([name]) => name),
-      };
-    },
-    GetParametersByPath: (input) => {
-      const path = String(input.Path).replace(/\/?$/, '/');
-      const recursive = input.Recursive === true;
-      return {
-        Parameters: ssm()
-          .all()
-          .filter((value) => value.name.startsWith(path) && (recursive || !value.name.slice(path.length).includes('/')))
-          .map(asParameter),
-      };
-    },
-    PutParameter: (input) => {
-      try {
-        const stored = ssm().put(String(input.Name), String(input.Value), String(input.Type ?? 'String'), input.Overwrite === true);
-        return { Version: stored.version, Tier: 'Standard' };
-      } catch (error) {
-        throw new ApiError('ParameterAlreadyExists', (error as Error).message);
-      }
-    },
-  });
+    gate && { gate, protocol: 'ssm', actions: ssmActions },
+  );
 }
 
 /* ------------------------------------------------------------------ Lambda Invoke */
@@ -285,6 +326,7 @@ export function lambdaEndpoint(
   pool: (name: string) => FunctionPool | undefined,
   prefix: string,
   invokeAsync: (functionName: string, payload: unknown) => { requestId: string },
+  gate?: IamGate,
 ): LocalHandler {
   return async (request): Promise<HttpAnswer> => {
     const match = new RegExp(`^${prefix}/2015-03-31/functions/([^/]+)/invocations$`).exec(request.path);
@@ -300,6 +342,10 @@ export function lambdaEndpoint(
       name = functionNameOf(decodeURIComponent(match[1]));
     } catch {
       return error(400, 'InvalidRequestContentException', 'malformed function name');
+    }
+    if (gate?.active) {
+      const refusal = gate.checkRequest(request.headerOf('authorization'), () => lambdaInvokeActions(name));
+      if (refusal) return accessDeniedAnswer('lambda', refusal.message);
     }
     const target = pool(name);
     if (!target) return error(404, 'ResourceNotFoundException', `Function not found: ${lambdaArn(name)}`);

@@ -1,8 +1,11 @@
 import http from 'node:http';
 import type { HttpAnswer, LocalHandler } from '../api/gateway';
 import { LOCAL_ACCOUNT_ID } from '../assembly/naming';
-import { describeAwsCall } from '../faults/aws-call';
-import { awsErrorAnswer } from '../faults/aws-errors';
+import { describeAwsCall, readAwsRequest, type ReadAwsRequest } from '../faults/aws-call';
+import { accessDeniedAnswer, awsErrorAnswer, type AccessDeniedProtocol } from '../faults/aws-errors';
+import type { PartitionKeyOf } from '../iam/dynamodb-actions';
+import type { IamGate } from '../iam/gate';
+import { frontDoorActions, type FrontDoorService } from '../iam/request-mapping';
 import type { FaultRegistry } from '../faults/registry';
 import type { FaultService } from '../faults/rules';
 
@@ -16,6 +19,11 @@ export interface FrontDoorOptions {
    * SDK sends a call to the origin of its QueueUrl when that differs from its endpoint.
    */
   queueUrlBase?: string;
+  /**
+   * IAM: the gate asked about each call a function signed (not the control key's), before the
+   * fault rules and the emulator; AccessDenied in the service's protocol when it refuses.
+   */
+  iam?: { service: FrontDoorService; protocol: AccessDeniedProtocol; gate: IamGate; partitionKeyOf?: PartitionKeyOf };
   /** Keep-alive connections to the emulator, shared by every caller. */
   agent: http.Agent;
 }
@@ -54,7 +62,8 @@ const headerPairs = (raw: string[]): [string, string][] => {
  * The local cloud's AWS endpoint for functions (`AWS_ENDPOINT_URL_DYNAMODB` = `<base>/_aws/dynamodb`,
  * `_SQS`, `_SNS`, ...): each call is forwarded as it came to the emulator and its answer streamed
  * back. While a fault rule for the service is active, the call's operation and resources are read
- * and a matching rule answers in AWS's place; with none, the body is not even parsed. Registered as
+ * and a matching rule answers in AWS's place; with none (and `--iam off`), the body is not even
+ * parsed. With IAM on, a function's call is first checked against its role (see iam/gate.ts). Registered as
  * a gateway local handler, so what guards `/_aws/*` guards it too.
  */
 export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
@@ -70,10 +79,20 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
           quiet: true,
         };
 
+  const { iam } = options;
   return (request) => {
     const target = request.headerOf('x-amz-target');
+    // The body is read only when IAM is on (`--iam enforce|warn`) or a fault rule watches the service, and then once.
+    let read: ReadAwsRequest | undefined;
+    const readOnce = () => (read ??= readAwsRequest(iam?.service === 'sns' || options.faults?.service === 'sns', target, request.body));
+    if (iam?.gate.active) {
+      const refusal = iam.gate.checkRequest(request.headerOf('authorization'), () =>
+        frontDoorActions(iam.service, readOnce(), iam.partitionKeyOf),
+      );
+      if (refusal) return Promise.resolve(accessDeniedAnswer(iam.protocol, refusal.message));
+    }
     if (options.faults?.registry.watches(options.faults.service)) {
-      const rule = options.faults.registry.awsFault(describeAwsCall(options.faults.service, target, request.body));
+      const rule = options.faults.registry.awsFault(describeAwsCall(options.faults.service, target, request.body, readOnce()));
       if (rule) return Promise.resolve(awsErrorAnswer(options.faults.service, rule.error));
     }
     const rewrite = queueUrls && target !== undefined && QUEUE_URL_ANSWERS.has(target);

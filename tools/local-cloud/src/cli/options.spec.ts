@@ -41,4 +41,11 @@ describe('readOptions', () => {
     expect(readOptions([], { LOCAL_CLOUD_SCHEDULE_SPEED: '0.5' }).scheduleSpeed).toBe(0.5);
     expect(() => readOptions(['--schedule-speed', '0'], {})).toThrow('--schedule-speed must be a positive number (got 0)');
   });
+
+  it('checks IAM in enforce mode unless --iam (or LOCAL_CLOUD_IAM) says warn or off', () => {
+    expect(readOptions([], {}).iam).toBe('enforce');
+    expect(readOptions(['--iam', 'warn'], {}).iam).toBe('warn');
+    expect(readOptions([], { LOCAL_CLOUD_IAM: 'off' }).iam).toBe('off');
+    expect(() => readOptions(['--iam', 'strict'], {})).toThrow('--iam must be one of enforce, warn, off (got strict)');
+  });
 });

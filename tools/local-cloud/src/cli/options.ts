@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { IAM_MODES, type IamMode } from '../iam/gate';
 import type { FunctionLogMode } from '../lambda/function-pool';
 import type { LogLevel } from '../log';
 
@@ -45,6 +46,8 @@ export interface CliOptions {
   watch: boolean;
   /** EventBridge schedules run this many times faster than real time (`--schedule-speed`). */
   scheduleSpeed: number;
+  /** `--iam`: functions' AWS calls checked against their roles and refused (`enforce`), only logged (`warn`), or not checked (`off`). */
+  iam: IamMode;
 }
 
 /**
@@ -69,6 +72,12 @@ const positiveNumber = (name: string, value: string | number): number => {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new Error(`${name} must be a positive number (got ${value})`);
   return number;
+};
+
+const iamMode = (value: string): IamMode => {
+  const mode = IAM_MODES.find((candidate) => candidate === value);
+  if (!mode) throw new Error(`--iam must be one of ${IAM_MODES.join(', ')} (got ${value})`);
+  return mode;
 };
 
 const FUNCTION_LOG_MODES: readonly FunctionLogMode[] = ['all', 'errors', 'json', 'none'];
@@ -104,6 +113,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
       synth: { type: 'boolean' },
       watch: { type: 'boolean' },
       'schedule-speed': { type: 'string' },
+      iam: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -133,6 +143,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
     synth: values.synth === true,
     watch: values.watch === true,
     scheduleSpeed: positiveNumber('--schedule-speed', values['schedule-speed'] ?? env.LOCAL_CLOUD_SCHEDULE_SPEED ?? 1),
+    iam: iamMode(values.iam ?? env.LOCAL_CLOUD_IAM ?? 'enforce'),
   };
 }
 
@@ -155,6 +166,10 @@ Runs the synthesized assemblies in dist/apps/*/cdk.out on this machine.
   --no-prewarm            do not start one instance of each API function right after start-up
   --schedule-speed <x>    EventBridge schedules (rate/cron) run x times faster than real time: at 60, rate(1 minute) fires
                           every second (env LOCAL_CLOUD_SCHEDULE_SPEED, default 1)
+  --iam <mode>            enforce | warn | off: each function's AWS calls (and the calls made for a state machine, an API, a
+                          subscription, a rule) are checked against the IAM policies of the templates and refused with
+                          AccessDenied as AWS would (enforce), only logged and recorded in /_local/iam (warn), or not checked
+                          (off) (env LOCAL_CLOUD_IAM, default enforce)
   --synth                 first run \`nx run-many -t synth -c local\` (cached; npm start passes it)
   --watch                 watch mode (npm run dev): a change to a service's sources (or a lib it uses) is bundled and swapped
                           in; a change its stack reads is synthesized again (nx run <service>:synth -c local) and deployed

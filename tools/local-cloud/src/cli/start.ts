@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     messagingPort: process.env.LOCAL_CLOUD_SQS_PORT ? Number(process.env.LOCAL_CLOUD_SQS_PORT) : undefined,
     retryDelayScale: retryDelayScale(process.env.LOCAL_CLOUD_RETRY_DELAY_SCALE),
     scheduleSpeed: options.scheduleSpeed,
+    iam: options.iam,
   });
 
   let devLoop: import('../dev/dev-loop').DevLoop | undefined;

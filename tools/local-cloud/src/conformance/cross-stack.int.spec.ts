@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CfnOutput, Fn, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { assembliesFolder, keepOutput, startBuiltCloud, synthApp, type BuiltCloud } from '../testing/built-cloud';
 
@@ -64,6 +65,15 @@ beforeAll(async () => {
       code: lambda.Code.fromInline(HANDLER),
       environment: { TABLE_NAME: Fn.importValue('notes-table-name') },
     });
+    // It reads the imported table: IAM is enforced as in AWS, so the role needs the grant (on the imported name's ARN).
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [
+          Stack.of(stack).formatArn({ service: 'dynamodb', resource: 'table', resourceName: Fn.importValue('notes-table-name') }),
+        ],
+      }),
+    );
     const api = new apigateway.RestApi(stack, 'AuditApi');
     api.root.addResource('notes').addResource('{id}').addMethod('GET', new apigateway.LambdaIntegration(fn));
   });

@@ -107,10 +107,13 @@ beforeAll(async () => {
       resultSelector: { 'failed.$': '$.FailedEntryCount', 'entries.$': '$.Entries' },
       resultPath: '$.announced',
     });
-    new sfn.StateMachine(stack, 'Parent', {
+    const parent = new sfn.StateMachine(stack, 'Parent', {
       stateMachineName: 'callbacks-parent',
       definitionBody: sfn.DefinitionBody.fromChainable(ask.next(enqueue).next(runChild).next(announce)),
     });
+    // The callbacks need states:SendTask* on the parent (IAM is enforced, as in AWS).
+    parent.grantTaskResponse(approver);
+    parent.grantTaskResponse(worker);
   });
   cloud = await startBuiltCloud({ assemblies: root, args: ['--no-prewarm'] });
   const { stateMachines } = await cloud.local<{ stateMachines: { name: string; arn: string }[] }>('/_local/resources');

@@ -18,6 +18,8 @@ export interface ControlPlaneGuardOptions {
   /** Where the secret is kept, named in refusals so a caller knows where to read it. */
   secretFile: string;
   now?: () => number;
+  /** Access keys accepted on `/_aws/*` besides the control key: the functions' own (signed with the same secret). */
+  acceptsAccessKeyId?: (accessKeyId: string) => boolean;
 }
 
 const json = (statusCode: number, message: string): HttpAnswer => ({
@@ -33,8 +35,8 @@ const json = (statusCode: number, message: string): HttpAnswer => ({
  *   header must be exactly `http://127.0.0.1:<port>` or `http://localhost:<port>` and Sec-Fetch-Site,
  *   when sent, `same-origin` or `none` (403 otherwise: a page of another site);
  * - the path must percent-decode and hold no `.` or `..` segment (400);
- * - `/_aws/*`: a SigV4 signature made with the secret as the secret access key (the AWS error of
- *   the protocol the request speaks, 403, otherwise);
+ * - `/_aws/*`: a SigV4 signature made with the secret as the secret access key, under the control
+ *   key or a function's own (the AWS error of the protocol the request speaks, 403, otherwise);
  * - `/_local/*` with a method other than GET or HEAD: header `x-local-cloud-secret` equal to the
  *   secret (401 without, 403 wrong).
  * Returns the refusal, or undefined to let the request through.
@@ -106,7 +108,12 @@ export class ControlPlaneGuard implements RequestGuard {
     if (this.verifier?.secret !== secret) {
       this.verifier = {
         secret,
-        verifier: new SigV4Verifier({ accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: secret, now: this.options.now }),
+        verifier: new SigV4Verifier({
+          accessKeyId: LOCAL_ACCESS_KEY_ID,
+          acceptsAccessKeyId: this.options.acceptsAccessKeyId,
+          secretAccessKey: secret,
+          now: this.options.now,
+        }),
       };
     }
     return this.verifier.verifier;

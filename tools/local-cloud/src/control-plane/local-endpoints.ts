@@ -55,7 +55,7 @@ const json = (statusCode: number, body: unknown): HttpAnswer => ({
 /**
  * The local cloud's own endpoints on the gateway: the AWS front door (`/_aws/dynamodb`, `sqs`,
  * `sns`, `sts`, `dynamodbstreams`) and the AWS APIs it answers itself (`/_aws/sfn`, `ssm`,
- * `lambda`, `events`), then `/_local/*`: health, routes, resources, executions, rules, faults,
+ * `lambda`, `events`), then `/_local/*`: health, routes, resources, iam, executions, rules, faults,
  * tokens, deploy, and the console's (console-endpoints.ts). The control plane's guard runs before each of them (see guard.ts).
  * Returns what closes the front door's keep-alive connections.
  */
@@ -65,24 +65,46 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
   // The functions' DynamoDB, SQS and SNS calls pass here (faults apply); the main thread's own calls go to the emulators directly.
   const [dynamodbAgent, messagingAgent] = [new http.Agent({ keepAlive: true }), new http.Agent({ keepAlive: true })];
   const dynamodb = `http://127.0.0.1:${runtime.ports.dynamodb}`;
+  const gate = runtime.iamGate;
+  const partitionKeyOf = (table: string, index?: string) => {
+    const def = runtime.model?.tables.find((candidate) => candidate.tableName === table);
+    const schema = index
+      ? [...(def?.globalSecondaryIndexes ?? []), ...(def?.localSecondaryIndexes ?? [])].find((one) => one.IndexName === index)?.KeySchema
+      : def?.keySchema;
+    return schema?.find((key) => key.KeyType === 'HASH')?.AttributeName;
+  };
   const messaging = `http://127.0.0.1:${runtime.ports.messaging}`;
   gateway.addLocalHandler(
     '/_aws/dynamodb',
-    awsFrontDoor({ upstream: dynamodb, agent: dynamodbAgent, faults: { service: 'dynamodb', registry: runtime.faults } }),
+    awsFrontDoor({
+      upstream: dynamodb,
+      agent: dynamodbAgent,
+      faults: { service: 'dynamodb', registry: runtime.faults },
+      iam: { service: 'dynamodb', protocol: 'dynamodb', gate, partitionKeyOf },
+    }),
   );
-  gateway.addLocalHandler('/_aws/dynamodbstreams', awsFrontDoor({ upstream: dynamodb, agent: dynamodbAgent }));
+  gateway.addLocalHandler(
+    '/_aws/dynamodbstreams',
+    awsFrontDoor({ upstream: dynamodb, agent: dynamodbAgent, iam: { service: 'dynamodbstreams', protocol: 'dynamodb', gate } }),
+  );
   gateway.addLocalHandler(
     '/_aws/sqs',
     awsFrontDoor({
       upstream: messaging,
       agent: messagingAgent,
       faults: { service: 'sqs', registry: runtime.faults },
+      iam: { service: 'sqs', protocol: 'sqs', gate },
       queueUrlBase: `${runtime.baseUrl}/_aws/sqs`,
     }),
   );
   gateway.addLocalHandler(
     '/_aws/sns',
-    awsFrontDoor({ upstream: messaging, agent: messagingAgent, faults: { service: 'sns', registry: runtime.faults } }),
+    awsFrontDoor({
+      upstream: messaging,
+      agent: messagingAgent,
+      faults: { service: 'sns', registry: runtime.faults },
+      iam: { service: 'sns', protocol: 'sns', gate },
+    }),
   );
   gateway.addLocalHandler('/_aws/sts', awsFrontDoor({ upstream: messaging, agent: messagingAgent }));
   gateway.addLocalHandler(
@@ -98,14 +120,14 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
   );
   gateway.addLocalHandler(
     '/_aws/sfn',
-    stepFunctionsEndpoint(() => runtime.sfn),
+    stepFunctionsEndpoint(() => runtime.sfn, { gate, machineOfToken: (token) => runtime.sfn.machineOfTaskToken(token) }),
   );
   gateway.addLocalHandler(
     '/_aws/ssm',
     ssmEndpoint(() => {
       if (!runtime.model) throw new Error('no assembly loaded');
       return runtime.model.ssm;
-    }),
+    }, gate),
   );
   gateway.addLocalHandler(
     '/_aws/lambda',
@@ -113,11 +135,12 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       (name) => runtime.pools.get(name),
       '/_aws/lambda',
       (name, payload) => runtime.asyncInvoker.accept(name, payload, 'lambda:event'),
+      gate,
     ),
   );
   gateway.addLocalHandler(
     '/_aws/events',
-    eventBridgeEndpoint(() => runtime.events),
+    eventBridgeEndpoint(() => runtime.events, gate),
   );
   gateway.addLocalHandler('/_local/rules', async (request) => {
     const rest = pathRest(request.path, '/_local/rules').split('/').filter(Boolean);
@@ -144,6 +167,8 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
   });
   gateway.addLocalHandler('/_local/routes', async () => json(200, cloud.routes()));
   gateway.addLocalHandler('/_local/resources', async () => json(200, cloud.describe()));
+  // Least privilege, measured: per role the actions granted, used and never used; every denial (iam/authority.ts).
+  gateway.addLocalHandler('/_local/iam', async () => json(200, runtime.iam.report()));
   gateway.addLocalHandler('/_local/executions', async (request) => {
     const id = pathRest(request.path, '/_local/executions');
     if (!id) {

@@ -23,8 +23,10 @@ export type SignatureFailure =
 export type Verification = { ok: true } | ({ ok: false } & SignatureFailure);
 
 export interface SigV4VerifierOptions {
-  /** The only access key id accepted. */
+  /** The access key id signatures are verified with (the secret is what proves them; the key only names the signer). */
   accessKeyId: string;
+  /** Other access key ids accepted with the same secret (the functions' own, see iam/access-keys.ts). */
+  acceptsAccessKeyId?: (accessKeyId: string) => boolean;
   /** The secret access key signatures must be made with. */
   secretAccessKey: string;
   /** How far the request's `x-amz-date` may be from now (AWS: 5 minutes). */
@@ -118,7 +120,7 @@ export class SigV4Verifier {
     if (scope.length !== 5 || scope[4] !== 'aws4_request')
       return fail('IncompleteSignature', `Credential ${credential} is not <key>/<date>/<region>/<service>/aws4_request`);
     const [accessKeyId, shortDate, region, service] = scope;
-    if (accessKeyId !== this.options.accessKeyId)
+    if (accessKeyId !== this.options.accessKeyId && !this.options.acceptsAccessKeyId?.(accessKeyId))
       return fail('UnrecognizedClient', 'The security token included in the request is invalid.');
 
     const signedHeaders = signedHeaderList.split(';');

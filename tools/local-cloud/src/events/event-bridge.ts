@@ -40,7 +40,19 @@ export interface EventBridgeDeps {
    * `rate(1 minute)` fires every second and a `cron(0 * * * ? *)` once a real minute.
    */
   scheduleSpeed?: number;
+  /**
+   * IAM: may the rule deliver to this target (the target's resource policy, principal
+   * `events.amazonaws.com`, SourceArn the rule)? The reason when it may not. Undefined: always.
+   */
+  targetRefusal?: (rule: RuleDef, target: EventTargetDef) => string | undefined;
 }
+
+/**
+ * The error of a delivery the target's policy refused. EventBridge does not retry it: the event goes
+ * to the target's dead-letter queue at once with ERROR_CODE NO_PERMISSIONS, or is dropped
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+ */
+const NO_PERMISSIONS = 'NO_PERMISSIONS';
 
 /** One PutEvents entry as the API takes it. */
 export interface PutEventsEntry {
@@ -288,11 +300,13 @@ export class EventBridge {
     running.failed += 1;
     const ageSeconds = (Date.now() - ingestionTime) / 1000;
     const exhausted =
-      retries >= target.maximumRetryAttempts
-        ? 'MaximumRetryAttemptsExhausted'
-        : ageSeconds >= target.maximumEventAgeSeconds
-          ? 'MaximumEventAgeExhausted'
-          : undefined;
+      error.name === NO_PERMISSIONS
+        ? 'NoRetry'
+        : retries >= target.maximumRetryAttempts
+          ? 'MaximumRetryAttemptsExhausted'
+          : ageSeconds >= target.maximumEventAgeSeconds
+            ? 'MaximumEventAgeExhausted'
+            : undefined;
     const where = `rule ${running.def.name} target ${target.id}`;
     if (!exhausted) {
       const delay = Math.round(Math.min(60_000, 1000 * 2 ** retries) * (this.deps.retryDelayScale ?? 1));
@@ -332,6 +346,8 @@ export class EventBridge {
   }
 
   private async send(rule: RuleDef, target: EventTargetDef, event: BusEvent, ingestionTime: number): Promise<void> {
+    const refused = this.deps.targetRefusal?.(rule, target);
+    if (refused) throw Object.assign(new Error(refused), { name: NO_PERMISSIONS });
     const input = targetInput(target, event as unknown as Record<string, unknown>, {
       ruleArn: rule.arn,
       ruleName: rule.name,

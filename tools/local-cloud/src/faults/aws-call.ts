@@ -3,6 +3,13 @@ import type { FaultService } from './rules';
 
 type Json = Record<string, unknown>;
 
+/** A front-door request read once: its operation and its input (a JSON body, or SNS's form). */
+export interface ReadAwsRequest {
+  operation: string;
+  input: Json;
+  form?: URLSearchParams;
+}
+
 const parseJson = (body: Buffer): Json => {
   try {
     const value: unknown = JSON.parse(body.toString('utf8'));
@@ -28,13 +35,26 @@ function dynamodbTables(input: Json): string[] {
  * own protocol: DynamoDB and SQS speak JSON (`X-Amz-Target: <prefix>.<Operation>`), SNS the query
  * protocol (a form body with `Action`). Only asked while a rule for the service is active.
  */
-export function describeAwsCall(service: FaultService, target: string | undefined, body: Buffer): AwsCall {
-  if (service === 'sns') {
-    const form = new URLSearchParams(body.toString('utf8'));
-    return { service, operation: form.get('Action') ?? '', resources: strings(form.get('TopicArn'), form.get('TargetArn')) };
-  }
-  const operation = (target ?? '').slice((target ?? '').indexOf('.') + 1);
-  const input = parseJson(body);
+export function describeAwsCall(
+  service: FaultService,
+  target: string | undefined,
+  body: Buffer,
+  read: ReadAwsRequest = readAwsRequest(service === 'sns', target, body),
+): AwsCall {
+  const { operation, input, form } = read;
+  if (form) return { service, operation, resources: strings(form.get('TopicArn'), form.get('TargetArn')) };
   if (service === 'dynamodb') return { service, operation, resources: dynamodbTables(input) };
   return { service, operation, resources: strings(input.QueueUrl, input.QueueName) };
+}
+
+/**
+ * Reads a front-door request's operation and input once, for whoever looks at it (fault rules,
+ * IAM): the query protocol's form (`Action`) or the JSON protocol's `X-Amz-Target` and body.
+ */
+export function readAwsRequest(query: boolean, target: string | undefined, body: Buffer): ReadAwsRequest {
+  if (query) {
+    const form = new URLSearchParams(body.toString('utf8'));
+    return { operation: form.get('Action') ?? '', input: {}, form };
+  }
+  return { operation: (target ?? '').slice((target ?? '').indexOf('.') + 1), input: parseJson(body) };
 }

@@ -3,7 +3,11 @@ import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { HttpAnswer } from '../api/gateway';
-import { awsErrorAnswer } from './aws-errors';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { accessDeniedAnswer, awsErrorAnswer } from './aws-errors';
 
 /**
  * The answers go through the real SDK clients' deserializers and retry strategy: a request
@@ -43,8 +47,8 @@ const failure = async (handler: ReturnType<typeof answering>, send: () => Promis
   try {
     await send();
   } catch (error) {
-    const { name, $metadata } = error as { name: string; $metadata: { httpStatusCode?: number } };
-    return { name, status: $metadata.httpStatusCode, attempts: handler.seen.length };
+    const { name, $metadata, message } = error as { name: string; message: string; $metadata: { httpStatusCode?: number } };
+    return { name, status: $metadata.httpStatusCode, attempts: handler.seen.length, message };
   }
   throw new Error('the call succeeded');
 };
@@ -59,7 +63,7 @@ describe('AWS error answers, read by the SDK clients', () => {
     ['unavailable', { name: 'InternalServerError', status: 500, attempts: 2 }],
   ] as const)('DynamoDB (JSON 1.0) %s: the modelled error, retried', async (error, expected) => {
     const handler = answering([awsErrorAnswer('dynamodb', error)]);
-    expect(await failure(handler, () => new DynamoDBClient(config(handler)).send(putItem))).toEqual(expected);
+    expect(await failure(handler, () => new DynamoDBClient(config(handler)).send(putItem))).toMatchObject(expected);
   });
 
   it.each([
@@ -67,7 +71,7 @@ describe('AWS error answers, read by the SDK clients', () => {
     ['unavailable', { name: 'InternalFailure', status: 500, attempts: 2 }],
   ] as const)('SQS (query-compatible JSON 1.0) %s: the modelled error, retried', async (error, expected) => {
     const handler = answering([awsErrorAnswer('sqs', error)]);
-    expect(await failure(handler, () => new SQSClient(config(handler)).send(sendMessage))).toEqual(expected);
+    expect(await failure(handler, () => new SQSClient(config(handler)).send(sendMessage))).toMatchObject(expected);
   });
 
   it.each([
@@ -75,7 +79,7 @@ describe('AWS error answers, read by the SDK clients', () => {
     ['unavailable', { name: 'ServiceUnavailable', status: 503, attempts: 2 }],
   ] as const)('SNS (query protocol, XML) %s: the error code, retried', async (error, expected) => {
     const handler = answering([awsErrorAnswer('sns', error)]);
-    expect(await failure(handler, () => new SNSClient(config(handler)).send(publish))).toEqual(expected);
+    expect(await failure(handler, () => new SNSClient(config(handler)).send(publish))).toMatchObject(expected);
   });
 
   it('an error the SDK does not retry is sent once (the control for the attempts above)', async () => {
@@ -86,7 +90,7 @@ describe('AWS error answers, read by the SDK clients', () => {
         body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ValidationException', message: 'no' }),
       },
     ]);
-    expect(await failure(handler, () => new DynamoDBClient(config(handler)).send(putItem))).toEqual({
+    expect(await failure(handler, () => new DynamoDBClient(config(handler)).send(putItem))).toMatchObject({
       name: 'ValidationException',
       status: 400,
       attempts: 1,
@@ -98,5 +102,54 @@ describe('AWS error answers, read by the SDK clients', () => {
     const handler = answering([awsErrorAnswer('dynamodb', 'unavailable'), awsErrorAnswer('dynamodb', 'unavailable'), ok]);
     const result = await new DynamoDBClient(config(handler, 3)).send(putItem);
     expect([result.$metadata.attempts, handler.seen]).toEqual([3, [500, 500, 200]]);
+  });
+});
+
+describe('AccessDenied answers, read by the SDK clients', () => {
+  const MESSAGE =
+    'User: arn:aws:sts::000000000000:assumed-role/r/f is not authorized to perform: x:Y on resource: arn:z because no identity-based policy allows the x:Y action';
+  it.each([
+    [
+      'dynamodb',
+      () => (handler: ReturnType<typeof answering>) => new DynamoDBClient(config(handler)).send(putItem),
+      'AccessDeniedException',
+      400,
+    ],
+    ['sqs', () => (handler: ReturnType<typeof answering>) => new SQSClient(config(handler)).send(sendMessage), 'AccessDenied', 403],
+    [
+      'sns',
+      () => (handler: ReturnType<typeof answering>) => new SNSClient(config(handler)).send(publish),
+      'AuthorizationErrorException',
+      403,
+    ],
+    [
+      'sfn',
+      () => (handler: ReturnType<typeof answering>) =>
+        new SFNClient(config(handler)).send(new StartExecutionCommand({ stateMachineArn: 'arn:m' })),
+      'AccessDeniedException',
+      400,
+    ],
+    [
+      'ssm',
+      () => (handler: ReturnType<typeof answering>) => new SSMClient(config(handler)).send(new GetParameterCommand({ Name: '/p' })),
+      'AccessDeniedException',
+      400,
+    ],
+    [
+      'events',
+      () => (handler: ReturnType<typeof answering>) =>
+        new EventBridgeClient(config(handler)).send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })),
+      'AccessDeniedException',
+      400,
+    ],
+    [
+      'lambda',
+      () => (handler: ReturnType<typeof answering>) => new LambdaClient(config(handler)).send(new InvokeCommand({ FunctionName: 'f' })),
+      'AccessDeniedException',
+      403,
+    ],
+  ] as const)('%s: the SDK throws %s (HTTP %d) with the message, not retried', async (protocol, client, name, status) => {
+    const handler = answering([accessDeniedAnswer(protocol, MESSAGE)]);
+    expect(await failure(handler, () => client()(handler))).toEqual({ name, status, attempts: 1, message: MESSAGE });
   });
 });

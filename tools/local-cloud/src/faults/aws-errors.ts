@@ -66,3 +66,49 @@ export function awsErrorAnswer(service: FaultService, error: AwsFaultError, requ
   if (service === 'sqs') headers['x-amzn-query-error'] = `${code};${statusCode >= 500 ? 'Receiver' : 'Sender'}`;
   return { statusCode, headers, body: JSON.stringify({ __type: `${namespace}#${code}`, message }), quiet: true };
 }
+
+/** The protocols an AccessDenied is written in: each service's own (its SDK reads only that one). */
+export type AccessDeniedProtocol = 'dynamodb' | 'sqs' | 'sns' | 'sfn' | 'ssm' | 'events' | 'lambda';
+
+const JSON_ACCESS_DENIED: Record<Exclude<AccessDeniedProtocol, 'sns' | 'lambda'>, { contentType: string; statusCode: number }> = {
+  dynamodb: { contentType: 'application/x-amz-json-1.0', statusCode: 400 },
+  sqs: { contentType: 'application/x-amz-json-1.0', statusCode: 403 },
+  sfn: { contentType: 'application/x-amz-json-1.0', statusCode: 400 },
+  ssm: { contentType: 'application/x-amz-json-1.1', statusCode: 400 },
+  events: { contentType: 'application/x-amz-json-1.1', statusCode: 400 },
+};
+
+/**
+ * What AWS answers a call IAM refused, in the protocol of the service, so the SDK throws the error
+ * it throws in AWS: the JSON services `AccessDeniedException` (`__type` in the coral namespace,
+ * 400; SQS 403 with `x-amzn-query-error: AccessDenied;Sender`, the code its query-compatible
+ * clients throw), SNS the query protocol's `AuthorizationError` (403 XML), Lambda REST-JSON's 403
+ * `AccessDeniedException` (`x-amzn-ErrorType`).
+ */
+export function accessDeniedAnswer(protocol: AccessDeniedProtocol, message: string, requestId: string = randomUUID()): HttpAnswer {
+  if (protocol === 'sns') {
+    return {
+      statusCode: 403,
+      headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId },
+      body: `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>AuthorizationError</Code><Message>${xmlText(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      quiet: true,
+    };
+  }
+  if (protocol === 'lambda') {
+    return {
+      statusCode: 403,
+      headers: { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': 'AccessDeniedException' },
+      body: JSON.stringify({ Type: 'User', Message: message }),
+      quiet: true,
+    };
+  }
+  const { contentType, statusCode } = JSON_ACCESS_DENIED[protocol];
+  const headers: Record<string, string> = { 'Content-Type': contentType, 'x-amzn-RequestId': requestId };
+  if (protocol === 'sqs') headers['x-amzn-query-error'] = 'AccessDenied;Sender';
+  return {
+    statusCode,
+    headers,
+    body: JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', Message: message }),
+    quiet: true,
+  };
+}

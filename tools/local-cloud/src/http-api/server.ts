@@ -26,6 +26,8 @@ export interface HttpApiServerOptions {
   pools: (functionName: string) => FunctionPool | undefined;
   /** The local signing key (JWT authorizers check tokens with it). */
   publicKey: () => CryptoKey | undefined;
+  /** IAM: may API Gateway invoke the function for this route (SourceArn `<api>/<stage>/<METHOD><path>`)? Undefined: always. */
+  mayInvoke?: (functionName: string, sourceArn: string) => boolean;
 }
 
 /** What an authorizer let through: a JWT's claims and scopes, or a Lambda authorizer's context. */
@@ -162,6 +164,18 @@ export class HttpApiServer {
     }
     const pool = this.options.pools(integration.functionName);
     if (!pool) return cors(message(500, 'Internal Server Error', gatewayHeaders, `(function ${integration.functionName} is not running)`));
+    const sourceArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${context.apiId}/${context.stage}/${request.httpMethod}${path}`;
+    if (this.options.mayInvoke && !this.options.mayInvoke(integration.functionName, sourceArn)) {
+      // As API Gateway does when the function's resource policy does not let it invoke: 500 (see api/gateway.ts).
+      return cors(
+        message(
+          500,
+          'Internal Server Error',
+          gatewayHeaders,
+          `(Invalid permissions on Lambda function ${integration.functionName}: ${sourceArn})`,
+        ),
+      );
+    }
     const event = integration.payloadFormatVersion === '1.0' ? buildHttpApiEventV1(seen, context) : buildHttpApiEventV2(seen, context);
     const correlationId = header('x-correlation-id');
     let timer: NodeJS.Timeout | undefined;

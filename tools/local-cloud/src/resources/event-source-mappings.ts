@@ -1,3 +1,4 @@
+import { eventSourceMappingRefusal } from '../iam/on-behalf';
 import { functionNameOf, queueNameOf, queueUrl } from '../assembly/naming';
 import { SqsPoller } from '../pollers/sqs-poller';
 import { keepCheckpoints, keptCheckpoints } from '../persist/stream-checkpoints';
@@ -91,7 +92,14 @@ export const eventSourceMappings = resourceKind<'eventSourceMappings', EventSour
     }
     const [messaging, dynamodb] = await Promise.all([runtime.messaging(), runtime.dynamodb()]);
     const pollers: Poller[] = [];
-    for (const mapping of defs.filter((candidate) => candidate.enabled && filtersValid(candidate, runtime.logger))) {
+    const permitted = (mapping: EventSourceMappingDef) => {
+      const refused = eventSourceMappingRefusal(runtime.iamGate, mapping);
+      if (refused) runtime.logger.warn(`event source mapping ${mapping.stackName}/${mapping.logicalId} not started: ${refused}`);
+      return !refused;
+    };
+    for (const mapping of defs.filter(
+      (candidate) => candidate.enabled && filtersValid(candidate, runtime.logger) && permitted(candidate),
+    )) {
       if (mapping.kind === 'sqs') {
         pollers.push(
           new SqsPoller(

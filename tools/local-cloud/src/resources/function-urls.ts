@@ -125,7 +125,15 @@ class FunctionUrlServer {
   private verifierFor(secret: string | undefined): SigV4Verifier {
     if (!secret) throw new Error('the control secret is made at start');
     if (this.verifier?.secret !== secret)
-      this.verifier = { secret, verifier: new SigV4Verifier({ accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: secret }) };
+      this.verifier = {
+        secret,
+        verifier: new SigV4Verifier({
+          accessKeyId: LOCAL_ACCESS_KEY_ID,
+          // A function's own key signs with the same secret (iam/access-keys.ts).
+          acceptsAccessKeyId: (key) => this.runtime.iamGate.keys.accepts(key),
+          secretAccessKey: secret,
+        }),
+      };
     return this.verifier.verifier;
   }
 }

@@ -124,7 +124,7 @@ export const functions = resourceKind<'functions', FunctionDef, FunctionPool[]>(
     }),
   apply: async (defs, { runtime, model }, previous) => {
     for (const pool of previous ?? []) runtime.pools.delete(pool.def.name);
-    const pools = defs.map((def) => new FunctionPool(withLayers(def, model.layers, runtime), runtime.functionPoolOptions()));
+    const pools = defs.map((def) => new FunctionPool(withLayers(def, model.layers, runtime), runtime.functionPoolOptions(def.name)));
     for (const pool of pools) runtime.pools.set(pool.def.name, pool);
     return pools;
   },

@@ -209,7 +209,11 @@ export const httpApis = resourceKind<'httpApis', HttpApiDef, HttpApiDef[]>({
         server.def = def;
         continue;
       }
-      const started = new HttpApiServer(def, { pools: (name) => runtime.pools.get(name), publicKey: () => runtime.signingKey?.publicKey });
+      const started = new HttpApiServer(def, {
+        pools: (name) => runtime.pools.get(name),
+        publicKey: () => runtime.signingKey?.publicKey,
+        mayInvoke: runtime.apiMayInvoke,
+      });
       servers.set(def.id, started);
       runtime.gateway.addLocalHandler(httpApiPrefix(def.id), (request) => started.handle(request, request.headerOf));
     }

@@ -24,15 +24,23 @@ describe('the resource kind registry', () => {
 
   it('yields the emulated set: what no kind reads is listed as not emulated', () => {
     expect(EMULATED_TYPES.has('AWS::Lambda::Url')).toBe(true);
-    expect(EMULATED_TYPES.has('AWS::IAM::Role')).toBe(false);
-    expect(model('urls').notEmulated).toEqual([
-      { service: 'urls', stackName: 'shop-local-urls', logicalId: 'FunctionRole3C4D5E6F', type: 'AWS::IAM::Role' },
-      {
-        service: 'urls',
-        stackName: 'shop-local-urls',
-        logicalId: 'PublicFunctionInvokeFunctionUrl9C0D1E2F',
-        type: 'AWS::Lambda::Permission',
-      },
+    // Roles and permissions are read by the IAM kind; log groups, alarms and API Gateway's account by none.
+    expect(EMULATED_TYPES.has('AWS::IAM::Role')).toBe(true);
+    expect(EMULATED_TYPES.has('AWS::Logs::LogGroup')).toBe(false);
+    expect(model('urls').notEmulated).toEqual([]);
+    expect(
+      model('catalog')
+        .notEmulated.map(({ logicalId, type }) => `${type} ${logicalId}`)
+        .sort(),
+    ).toEqual([
+      'AWS::ApiGateway::Account CatalogApiAccount5E6F7A8B',
+      'AWS::CDK::Metadata CDKMetadata',
+      'AWS::CloudWatch::Alarm AuditDlqAlarm2F3E4D5C',
+      'AWS::Logs::LogGroup AuditFunctionLogGroup',
+      'AWS::Logs::LogGroup NotifyFunctionLogGroup',
+      'AWS::Logs::LogGroup PublisherFunctionLogGroup',
+      'AWS::Logs::LogGroup RouterFunctionLogGroup',
+      'AWS::Logs::LogGroup StepFunctionLogGroup',
     ]);
   });
 

@@ -4,6 +4,7 @@ import { eventSourceMappings } from './event-source-mappings';
 import { eventBuses, rules } from './event-rules';
 import { functionUrls } from './function-urls';
 import { httpApis } from './http-apis';
+import { iam } from './iam';
 import { eventInvokeConfigs, functions } from './functions';
 import { layers } from './layers';
 import type { ModelDefs, ResourceBase, ResourceKind } from './kind';
@@ -23,6 +24,7 @@ import { subscriptions, topics } from './topics';
  */
 export const RESOURCE_KINDS = [
   ssmParameters,
+  iam,
   userPools,
   layers,
   functions,

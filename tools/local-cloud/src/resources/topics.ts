@@ -1,4 +1,6 @@
-import { functionNameOf, queueArn, queueUrl, stableId, topicArn } from '../assembly/naming';
+import { functionNameOf, lambdaArn, queueArn, queueUrl, stableId, topicArn } from '../assembly/naming';
+import { serviceCallRefusal } from '../iam/on-behalf';
+import type { InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import type { Messaging } from '../emulators/messaging';
 import { SqsPoller } from '../pollers/sqs-poller';
 import type { CloudRuntime } from '../runtime/cloud-runtime';
@@ -107,8 +109,18 @@ export const subscriptions = resourceKind<'subscriptions', SubscriptionDef, Subs
     for (const subscription of defs) {
       const where = `subscription ${subscription.stackName}/${subscription.logicalId}`;
       try {
-        if (subscription.protocol === 'sqs') {
+        if (subscription.protocol === 'sqs' && snsMayDeliver(runtime, subscription, 'sqs:SendMessage', subscription.endpoint)) {
           await messaging.ensureSubscriptions([subscription]);
+        } else if (subscription.protocol === 'sqs') {
+          // The queue's policy does not let the topic send to it: SNS's deliveries fail and are dropped (counted as
+          // denials, one per message, in /_local/iam). The topic delivers to an internal queue whose messages are dropped.
+          const internal = internalQueueFor(subscription, messaging);
+          await messaging.ensureQueues([internal]);
+          state.internalQueues.push(internal);
+          await messaging.ensureSubscriptions([
+            { ...subscription, endpoint: internal.arn, attributes: { ...subscription.attributes, RawMessageDelivery: 'false' } },
+          ]);
+          state.pollers.push(startSubscriptionPoller(subscription, internal, runtime, messaging, droppedDelivery(runtime, subscription)));
         } else if (subscription.protocol === 'lambda') {
           const internal = internalQueueFor(subscription, messaging);
           await messaging.ensureQueues([internal]);
@@ -121,7 +133,7 @@ export const subscriptions = resourceKind<'subscriptions', SubscriptionDef, Subs
               attributes: { ...subscription.attributes, RawMessageDelivery: 'false' },
             },
           ]);
-          state.pollers.push(startLambdaSubscription(subscription, internal, runtime, messaging));
+          state.pollers.push(startSubscriptionPoller(subscription, internal, runtime, messaging, lambdaDelivery(runtime, subscription)));
         } else {
           runtime.logger.warn(`${where}: protocol ${subscription.protocol} is not emulated`);
         }
@@ -167,12 +179,47 @@ function internalQueueFor(subscription: SubscriptionDef, messaging: Messaging): 
   };
 }
 
-/** Polls a `lambda` subscription's internal queue into SNS events, one message per invocation. */
-function startLambdaSubscription(
+/**
+ * Whether SNS may deliver to the subscription's endpoint: the endpoint's resource policy (the queue's
+ * `AWS::SQS::QueuePolicy`, the function's `AWS::Lambda::Permission`) must allow `sns.amazonaws.com`
+ * with the topic as SourceArn. A denial is logged (and counted) by the IAM gate.
+ */
+function snsMayDeliver(runtime: CloudRuntime, subscription: SubscriptionDef, action: string, resource: string): boolean {
+  return !serviceCallRefusal(runtime.iamGate, { service: 'sns.amazonaws.com', sourceArn: subscription.topicArn, action, resource });
+}
+
+const DROPPED = (): InvokeOutcome => ({ requestId: '-', ok: true, payload: null, durationMs: 0 });
+
+/** A message for a queue that does not let the topic deliver: asked again (so counted) and dropped, as SNS drops it. */
+function droppedDelivery(runtime: CloudRuntime, subscription: SubscriptionDef): SubscriptionInvoke {
+  return async () => {
+    snsMayDeliver(runtime, subscription, 'sqs:SendMessage', subscription.endpoint);
+    return DROPPED();
+  };
+}
+
+/**
+ * A `lambda` subscription's delivery: the function's resource policy must let the topic invoke it
+ * (`lambda:InvokeFunction`); when it does not, SNS cannot deliver and the message is dropped.
+ */
+function lambdaDelivery(runtime: CloudRuntime, subscription: SubscriptionDef): SubscriptionInvoke {
+  const functionName = functionNameOf(subscription.endpoint);
+  const invoke = runtime.invokerFor(functionName);
+  return (event, options) =>
+    snsMayDeliver(runtime, subscription, 'lambda:InvokeFunction', lambdaArn(functionName))
+      ? invoke(event, options)
+      : Promise.resolve(DROPPED());
+}
+
+type SubscriptionInvoke = (event: unknown, options: InvokeOptions) => Promise<InvokeOutcome>;
+
+/** Polls a subscription's internal queue into SNS events, one message per invocation of `invoke`. */
+function startSubscriptionPoller(
   subscription: SubscriptionDef,
   internal: QueueDef,
   runtime: CloudRuntime,
   messaging: Messaging,
+  invoke: SubscriptionInvoke,
 ): SqsPoller {
   const functionName = functionNameOf(subscription.endpoint);
   const mapping: EventSourceMappingDef = {
@@ -195,7 +242,7 @@ function startLambdaSubscription(
   };
   const poller = new SqsPoller(
     mapping,
-    { queue: messaging.queueApi, invoke: runtime.invokerFor(functionName), logger: runtime.logger },
+    { queue: messaging.queueApi, invoke, logger: runtime.logger },
     {
       queueUrl: internal.url,
       shape: 'sns',

@@ -3,14 +3,17 @@ import type { AssemblyStack } from '../assembly/cloud-assembly';
 import { buildModel } from '../assembly/model';
 import { awsServiceCaller } from '../api/aws-service-integration';
 import { Gateway } from '../api/gateway';
-import { LOCAL_REGION } from '../assembly/naming';
+import { lambdaArn, LOCAL_REGION } from '../assembly/naming';
 import { loadOrCreateSigningKey, type SigningKey } from '../auth/tokens';
 import { ControlPlaneGuard } from '../control-plane/guard';
-import { controlSecretPath, LOCAL_ACCESS_KEY_ID } from '../control-plane/secret';
+import { controlSecretPath } from '../control-plane/secret';
 import type { DynamoDbLocal } from '../emulators/dynamodb-local';
 import { Messaging } from '../emulators/messaging';
 import { EventBridge } from '../events/event-bridge';
 import { FaultRegistry } from '../faults/registry';
+import { LocalIamAuthority } from '../iam/authority';
+import { IamGate } from '../iam/gate';
+import { eventTargetRefusal, serviceCallRefusal, stateMachineAuthorizer } from '../iam/on-behalf';
 import { AsyncInvoker, LAMBDA_ASYNC_DEFAULTS } from '../lambda/async-invoker';
 import type { FunctionPool, FunctionPoolOptions, InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
@@ -39,6 +42,10 @@ export class CloudRuntime {
   readonly asyncInvoker: AsyncInvoker;
   readonly sfn: StepFunctions;
   readonly destinations: Destinations;
+  /** What the templates grant and the decision for each call (`resources/iam.ts` fills it; the AWS front door and endpoints ask it). */
+  readonly iam: LocalIamAuthority;
+  /** IAM on the wire: the functions' access keys and the check of their calls against `iam` (`--iam`). */
+  readonly iamGate: IamGate;
   /** The model of the loaded assemblies (undefined before the first read). */
   model?: CloudModel;
   /** The control-plane secret of this start (functions sign their AWS calls with it). */
@@ -52,13 +59,22 @@ export class CloudRuntime {
 
   constructor(readonly options: LocalCloudOptions) {
     this.logger = keepingLines(options.logger, this.logs);
-    const guard = new ControlPlaneGuard({ port: options.port, secret: () => this.secret, secretFile: controlSecretPath(options.stateDir) });
+    this.iam = new LocalIamAuthority({ logger: this.logger });
+    this.iamGate = new IamGate({ mode: options.iam ?? 'enforce', logger: this.logger });
+    this.iamGate.authority = this.iam;
+    const guard = new ControlPlaneGuard({
+      port: options.port,
+      secret: () => this.secret,
+      secretFile: controlSecretPath(options.stateDir),
+      acceptsAccessKeyId: (key) => this.iamGate.keys.accepts(key),
+    });
     this.gateway = new Gateway({
       logger: this.logger,
       guard,
       functionPool: (name) => this.pools.get(name),
       authorizer: () => this.authorizer,
       awsServices: awsServiceCaller({ messaging: () => this.messaging(), dynamodb: () => this.dynamodb(), sfn: () => this.sfn }),
+      mayInvoke: this.apiMayInvoke,
     });
     this.destinations = new Destinations({
       messaging: () => this.messaging(),
@@ -73,10 +89,20 @@ export class CloudRuntime {
       logger: this.logger,
       retryDelayScale: this.retryDelayScale,
       scheduleSpeed: this.options.scheduleSpeed,
+      targetRefusal: (rule, target) => eventTargetRefusal(this.iamGate, rule, target),
     });
     this.faults = new FaultRegistry({ logger: this.logger });
     this.sfn = this.createStepFunctions();
   }
+
+  /** IAM: may API Gateway invoke this function for this method or route (the function's `AWS::Lambda::Permission`s decide)? */
+  readonly apiMayInvoke = (functionName: string, sourceArn: string): boolean =>
+    !serviceCallRefusal(this.iamGate, {
+      service: 'apigateway.amazonaws.com',
+      sourceArn,
+      action: 'lambda:InvokeFunction',
+      resource: lambdaArn(functionName),
+    });
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.options.port}`;
@@ -153,13 +179,14 @@ export class CloudRuntime {
     return this.pools.get(functionName)?.concurrencyLimit ?? 1;
   }
 
-  functionPoolOptions(): FunctionPoolOptions {
+  /** What a function's pool is made with; its credentials are its own (the access key names the function, so its role). */
+  functionPoolOptions(functionName: string): FunctionPoolOptions {
     return {
       workerScript: this.options.workerScript,
       maxConcurrency: this.options.maxConcurrency,
       idleTimeoutMs: this.options.idleTimeoutMs,
       baseEnvironment: this.baseEnvironment(),
-      overrideEnvironment: { ...this.endpointEnvironment(), ...this.credentialEnvironment() },
+      overrideEnvironment: { ...this.endpointEnvironment(), ...this.credentialEnvironment(functionName) },
       logger: this.logger,
       functionLogs: this.options.functionLogs,
       metricLogs: this.options.metricLogs,
@@ -200,13 +227,15 @@ export class CloudRuntime {
   }
 
   /**
-   * The function's credentials, over anything the template says (as Lambda's are): the control
-   * secret as the secret access key, so the SDK signs every `/_aws/*` call with it. Never listed
-   * by `/_local/resources`.
+   * The function's credentials, over anything the template says (as Lambda's are): an access key
+   * of its own (`ASIA...`, mapped back to the function and its role by `iam.keys`), so IAM knows
+   * who calls from the SigV4 `Credential=`; the control secret as the secret access key, so the SDK
+   * signs every `/_aws/*` call with it and the guard keeps other processes out. The secret is shared:
+   * it proves "started by this local cloud", not who; the key says who. Never listed by `/_local/resources`.
    */
-  private credentialEnvironment(): Record<string, string> {
+  private credentialEnvironment(functionName: string): Record<string, string> {
     if (!this.secret) throw new Error('the control secret is made at start, before any function');
-    return { AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: this.secret, AWS_SESSION_TOKEN: 'local' };
+    return { AWS_ACCESS_KEY_ID: this.iamGate.keys.issue(functionName), AWS_SECRET_ACCESS_KEY: this.secret, AWS_SESSION_TOKEN: 'local' };
   }
 
   private createAsyncInvoker(): AsyncInvoker {
@@ -252,6 +281,7 @@ export class CloudRuntime {
         });
       },
       faults: this.faults,
+      authorize: stateMachineAuthorizer(this.iamGate),
     });
   }
 }

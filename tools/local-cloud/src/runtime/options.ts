@@ -1,4 +1,5 @@
 import type { DynamoDbLocal } from '../emulators/dynamodb-local';
+import type { IamMode } from '../iam/gate';
 import type { FunctionLogMode } from '../lambda/function-pool';
 import type { Logger } from '../log';
 
@@ -48,4 +49,6 @@ export interface LocalCloudOptions {
   retryDelayScale?: number;
   /** EventBridge schedules run this many times faster than real time (`--schedule-speed`, default 1). */
   scheduleSpeed?: number;
+  /** `--iam`: check functions' calls against their roles and refuse (`enforce`), log (`warn`), or not (`off`). Default `enforce`. */
+  iam?: IamMode;
 }

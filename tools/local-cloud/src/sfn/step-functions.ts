@@ -72,6 +72,17 @@ export interface StepFunctionsDeps {
   onStatusChange?: (execution: Execution) => void;
   /** Executions stopped after a named state (`/_local/faults`). */
   faults?: ExecutionFaults;
+  /**
+   * IAM: may the state machine's role make this call (`lambda`/`invoke` with the FunctionName, or a
+   * service integration with its Parameters)? A refusal is the error and cause the Task fails with.
+   */
+  authorize?: (stateMachineArn: string, service: string, action: string, parameters: Record<string, unknown>) => TaskRefusal | undefined;
+}
+
+/** How a Task fails when the state machine's role may not make its call (see iam/on-behalf.ts). */
+export interface TaskRefusal {
+  error: string;
+  cause: string;
 }
 
 interface TaskState {
@@ -179,6 +190,11 @@ export class StepFunctions {
       execution.abort();
     }
     return execution;
+  }
+
+  /** The state machine whose waiting task holds `token` (IAM checks SendTask* on it, where CDK's grantTaskResponse grants). */
+  machineOfTaskToken(token: string): string | undefined {
+    return this.tokens.ownerOf(token);
   }
 
   /** SendTaskSuccess: the callback task waiting for `token` succeeds with `output` (JSON text). */
@@ -496,6 +512,13 @@ export class StepFunctions {
           : { lambdaFunctionScheduledEventDetails: { resource, input: JSON.stringify(input) } },
       );
       this.append(execution, `${kind}Started`, {});
+      const refusal = this.deps.authorize?.(execution.stateMachineArn, 'lambda', 'invoke', { FunctionName: functionName });
+      if (refusal) {
+        this.append(execution, `${kind}Failed`, {
+          [`${lambdaInvoke ? 'task' : 'lambdaFunction'}FailedEventDetails`]: { error: refusal.error, cause: refusal.cause },
+        });
+        throw new TaskError(refusal.error, refusal.cause);
+      }
       const outcome = await this.deps.invokeFunction(functionName, payload, {
         source: `sfn ${stateName}`,
         correlationId: correlationIdIn(input) ?? execution.name,
@@ -583,6 +606,8 @@ export class StepFunctions {
     parameters: Record<string, unknown>,
     mode: string | undefined,
   ): Promise<unknown> {
+    const refusal = this.deps.authorize?.(execution.stateMachineArn, service, action, parameters);
+    if (refusal) throw new TaskError(refusal.error, refusal.cause);
     if (service === 'states' && action === 'startExecution') {
       const child = this.startNested(parameters);
       if (mode !== '.sync' && mode !== '.sync:2') return { ExecutionArn: child.executionArn, StartDate: child.startDate.getTime() };
@@ -628,7 +653,7 @@ export class StepFunctions {
     const match = LAMBDA_INVOKE.exec(resource) ? ['', 'lambda', 'invoke'] : SERVICE_INTEGRATION.exec(resource);
     if (!match) throw new TaskError('States.Runtime', `${resource} is not emulated locally`);
     const [, service, action] = match;
-    const issued = this.tokens.issue({ heartbeatSeconds: state.HeartbeatSeconds });
+    const issued = this.tokens.issue({ heartbeatSeconds: state.HeartbeatSeconds, owner: execution.stateMachineArn });
     const text = JSON.stringify(input ?? {});
     if (!text.includes(JSON.stringify(TASK_TOKEN_STAND_IN))) {
       issued.cancel();
@@ -691,6 +716,8 @@ export class StepFunctions {
       }
     }
     const functionName = functionNameOf(String(parameters.FunctionName ?? ''));
+    const refusal = this.deps.authorize?.(execution.stateMachineArn, 'lambda', 'invoke', { FunctionName: functionName });
+    if (refusal) throw new TaskError(refusal.error, refusal.cause);
     const invocation = this.deps.invokeFunction(functionName, parameters.Payload ?? null, {
       source: `sfn ${stateName}`,
       correlationId: correlationIdIn(parameters) ?? execution.name,

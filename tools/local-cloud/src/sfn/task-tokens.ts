@@ -24,6 +24,8 @@ interface Waiter {
   reject: (failure: TaskCallbackFailure) => void;
   heartbeatMs?: number;
   timer?: NodeJS.Timeout;
+  /** The state machine whose task holds the token (IAM checks callbacks on it). */
+  owner?: string;
 }
 
 /** One task waiting for its token (`.waitForTaskToken`). */
@@ -48,10 +50,20 @@ export class TaskTokens {
   private readonly waiting = new Map<string, Waiter>();
   private readonly done = new Set<string>();
 
-  issue(options: { heartbeatSeconds?: number } = {}): IssuedToken {
+  /** The state machine ARN a waiting token was issued for (undefined: unknown or done). */
+  ownerOf(token: string): string | undefined {
+    return this.waiting.get(token)?.owner;
+  }
+
+  issue(options: { heartbeatSeconds?: number; owner?: string } = {}): IssuedToken {
     const token = randomBytes(48).toString('base64url');
     const result = new Promise<unknown>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, heartbeatMs: options.heartbeatSeconds ? options.heartbeatSeconds * 1000 : undefined };
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        heartbeatMs: options.heartbeatSeconds ? options.heartbeatSeconds * 1000 : undefined,
+        owner: options.owner,
+      };
       this.waiting.set(token, waiter);
       this.arm(token, waiter);
     });
