@@ -24,7 +24,11 @@ export function packLocalCloud() {
   cpSync(join(root, 'package/local-cloud.mjs'), join(stage, 'bin/local-cloud.mjs'));
   chmodSync(join(stage, 'bin/local-cloud.mjs'), 0o755);
   const [packed] = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', destination], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+    execFileSync('npm', ['pack', '--json', '--pack-destination', destination], {
+      cwd: stage,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
   );
   return join(destination, packed.filename);
 }

@@ -23,7 +23,9 @@ const INSTALL_TIMEOUT_MS = 5 * 60_000;
 const ping = spawnSync('npm', ['ping'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, PATH } });
 const registryReachable = ping.status === 0;
 if (!registryReachable) {
-  console.warn(`packaged.int.spec: skipped, the npm registry is not reachable (npm ping: ${(ping.stderr || ping.error?.message || '').trim()})`);
+  console.warn(
+    `packaged.int.spec: skipped, the npm registry is not reachable (npm ping: ${(ping.stderr || ping.error?.message || '').trim()})`,
+  );
 }
 /** The journey needs `npm i` from the registry: skipped (reason printed above) when npm ping fails. */
 const withRegistry = registryReachable ? describe : describe.skip;
@@ -40,23 +42,36 @@ beforeAll(() => {
 }, 150_000);
 
 describe('the package (nx run local-cloud:pack)', () => {
-  const manifest = JSON.parse(readFileSync(join(STAGE, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; bin: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(STAGE, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    bin: Record<string, string>;
+  };
 
   it('is a tarball with the bin, the built files and the console', () => {
     expect(tarball).toMatch(/shop-local-cloud-\d+\.\d+\.\d+\.tgz$/);
     const listed = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
     expect(listed).toEqual(
-      expect.arrayContaining(['package/bin/local-cloud.mjs', 'package/main.mjs', 'package/lambda-worker.mjs', 'package/console/index.html', 'package/package.json']),
+      expect.arrayContaining([
+        'package/bin/local-cloud.mjs',
+        'package/main.mjs',
+        'package/lambda-worker.mjs',
+        'package/console/index.html',
+        'package/package.json',
+      ]),
     );
     expect(manifest.bin).toEqual({ 'local-cloud': 'bin/local-cloud.mjs' });
   });
 
-  it('declares every package its built files import (esbuild only for the shop\'s watch mode), at the versions the workspace runs', () => {
-    const files = readdirSync(STAGE, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.mjs') && !file.startsWith('bin'));
+  it("declares every package its built files import (esbuild only for the shop's watch mode), at the versions the workspace runs", () => {
+    const files = readdirSync(STAGE, { recursive: true, encoding: 'utf8' }).filter(
+      (file) => file.endsWith('.mjs') && !file.startsWith('bin'),
+    );
     const imported = new Set<string>();
     for (const file of files) {
       const text = readFileSync(join(STAGE, file), 'utf8');
-      for (const [, specifier] of text.matchAll(/(?:\bfrom|\bimport\()\s*["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w./-]*)?)["']/g)) {
+      for (const [, specifier] of text.matchAll(
+        /(?:\bfrom|\bimport\()\s*["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w./-]*)?)["']/g,
+      )) {
         if (specifier.startsWith('node:')) continue;
         imported.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
       }
@@ -65,7 +80,9 @@ describe('the package (nx run local-cloud:pack)', () => {
     expect(imported.size).toBeGreaterThan(5);
     expect([...imported].filter((name) => !(name in manifest.dependencies))).toEqual([]);
     const root = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
-    const drift = Object.entries(manifest.dependencies).filter(([name, version]) => (root.dependencies[name] ?? root.devDependencies[name]) !== version);
+    const drift = Object.entries(manifest.dependencies).filter(
+      ([name, version]) => (root.dependencies[name] ?? root.devDependencies[name]) !== version,
+    );
     expect(drift).toEqual([]);
   });
 });
@@ -86,7 +103,8 @@ withRegistry('the packed local cloud on a foreign CDK app, from a folder outside
       timeout: INSTALL_TIMEOUT_MS,
       env: { ...process.env, PATH, npm_config_registry: 'https://registry.npmjs.org/' },
     });
-    if (install.status !== 0) throw new Error(`npm install of ${tarball} failed (${install.error?.message ?? install.status}):\n${install.stderr}`);
+    if (install.status !== 0)
+      throw new Error(`npm install of ${tarball} failed (${install.error?.message ?? install.status}):\n${install.stderr}`);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = { ...process.env, PATH, PORT: String(port), XDG_CACHE_HOME: join(scratch, 'cache'), NO_COLOR: '1' };
@@ -96,7 +114,12 @@ withRegistry('the packed local cloud on a foreign CDK app, from a folder outside
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 180_000;
-    while ((await fetch(`${base}/_local/health`).then((response) => response.status, () => 0)) !== 200) {
+    while (
+      (await fetch(`${base}/_local/health`).then(
+        (response) => response.status,
+        () => 0,
+      )) !== 200
+    ) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the packed local cloud did not start:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -125,7 +148,7 @@ withRegistry('the packed local cloud on a foreign CDK app, from a folder outside
     expect(readdirSync(FIXTURE).sort()).toEqual(fixtureBefore);
   });
 
-  it("prints a banner about this app: its API, no token commands (no user pool), no nx, how to redeploy it", () => {
+  it('prints a banner about this app: its API, no token commands (no user pool), no nx, how to redeploy it', () => {
     const banner = output.slice(output.indexOf('Local cloud: '));
     expect(banner).toContain(`app: any-app (${FIXTURE})`);
     expect(banner).toMatch(/any-app +http:\/\/127\.0\.0\.1:\d+\/_api\/\w+\/prod/);
@@ -137,7 +160,10 @@ withRegistry('the packed local cloud on a foreign CDK app, from a folder outside
 
   it('serves its API: a note written through the function (an ES module importing the SDK it leaves out) is read back', async () => {
     const [api] = (await (await fetch(`${base}/_local/routes`)).json()) as { basePath: string }[];
-    const put = await fetch(`${base}/${api.basePath}/notes/n-1`, { method: 'PUT', body: JSON.stringify({ text: 'from a packed install' }) });
+    const put = await fetch(`${base}/${api.basePath}/notes/n-1`, {
+      method: 'PUT',
+      body: JSON.stringify({ text: 'from a packed install' }),
+    });
     expect(put.status).toBe(201);
     const got = await fetch(`${base}/${api.basePath}/notes/n-1`);
     expect(got.status).toBe(200);

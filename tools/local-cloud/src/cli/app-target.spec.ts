@@ -40,12 +40,19 @@ describe('detectAppTarget', () => {
     file('apps/a/manifest.json');
     folder('apps/b/cdk.out');
     file('apps/b/cdk.out/manifest.json');
-    expect(detectAppTarget(join(root, 'apps'))).toEqual({ kind: 'assemblies', dir: join(root, 'apps'), appDir: join(root, 'apps'), name: 'apps' });
+    expect(detectAppTarget(join(root, 'apps'))).toEqual({
+      kind: 'assemblies',
+      dir: join(root, 'apps'),
+      appDir: join(root, 'apps'),
+      name: 'apps',
+    });
   });
 
   it('refuses a folder holding none of them, a file and a missing path, saying what it expected', () => {
     folder('empty/src');
-    expect(() => detectAppTarget(join(root, 'empty'))).toThrow(/holds no CDK app \(cdk\.json\), no cloud assembly \(manifest\.json: a cdk\.out\)/);
+    expect(() => detectAppTarget(join(root, 'empty'))).toThrow(
+      /holds no CDK app \(cdk\.json\), no cloud assembly \(manifest\.json: a cdk\.out\)/,
+    );
     file('notes.txt', 'x');
     expect(() => detectAppTarget(join(root, 'notes.txt'))).toThrow(/is not a folder/);
     expect(() => detectAppTarget(join(root, 'nowhere'))).toThrow(`${join(root, 'nowhere')} does not exist`);

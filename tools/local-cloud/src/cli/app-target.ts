@@ -21,13 +21,16 @@ const hasManifest = (dir: string): boolean => existsSync(join(dir, 'manifest.jso
 export function detectAppTarget(dir: string): AppTarget {
   const absolute = resolve(dir);
   if (!existsSync(absolute)) throw new Error(`${absolute} does not exist`);
-  if (!statSync(absolute).isDirectory()) throw new Error(`${absolute} is not a folder (give the folder of a CDK app, a cdk.out, or a folder of assemblies)`);
+  if (!statSync(absolute).isDirectory())
+    throw new Error(`${absolute} is not a folder (give the folder of a CDK app, a cdk.out, or a folder of assemblies)`);
   if (existsSync(join(absolute, 'cdk.json'))) return { kind: 'cdk-app', dir: absolute, appDir: absolute, name: appName(absolute) };
   if (hasManifest(absolute)) {
     const appDir = basename(absolute) === 'cdk.out' ? dirname(absolute) : absolute;
     return { kind: 'assembly', dir: absolute, appDir, name: appName(appDir) };
   }
-  const assemblies = readdirSync(absolute).filter((entry) => hasManifest(join(absolute, entry)) || hasManifest(join(absolute, entry, 'cdk.out')));
+  const assemblies = readdirSync(absolute).filter(
+    (entry) => hasManifest(join(absolute, entry)) || hasManifest(join(absolute, entry, 'cdk.out')),
+  );
   if (assemblies.length > 0) return { kind: 'assemblies', dir: absolute, appDir: absolute, name: appName(absolute) };
   throw new Error(
     `${absolute} holds no CDK app (cdk.json), no cloud assembly (manifest.json: a cdk.out) and no folder of assemblies (<name>/manifest.json or <name>/cdk.out/manifest.json)`,

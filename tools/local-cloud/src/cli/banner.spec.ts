@@ -21,7 +21,13 @@ const shop: BannerView = {
 };
 const notes: BannerView = {
   ...shop,
-  routes: [{ service: 'notes', basePath: '_api/abc123/prod', methods: [{ httpMethod: 'GET', resourcePath: '/notes/{id}', authorizationType: 'NONE' }] }],
+  routes: [
+    {
+      service: 'notes',
+      basePath: '_api/abc123/prod',
+      methods: [{ httpMethod: 'GET', resourcePath: '/notes/{id}', authorizationType: 'NONE' }],
+    },
+  ],
   urls: [{ service: 'notes', name: 'HttpApi ($default)', url: 'http://127.0.0.1:3000/_api/xyz/' }],
   hasUserPool: false,
   secretPath: '/home/me/.cache/local-cloud/notes-1a2b3c4d/control-secret',
@@ -31,7 +37,7 @@ const notes: BannerView = {
 };
 
 describe('renderBanner', () => {
-  it("for the shop: its routes, npm run token (it has a user pool) and nx run <service>:deploy", () => {
+  it('for the shop: its routes, npm run token (it has a user pool) and nx run <service>:deploy', () => {
     const text = renderBanner(shop);
     expect(text).toContain('  product    http://127.0.0.1:3000/products');
     expect(text).toMatch(/\/products\s+public: GET {3}token: POST/);
@@ -39,7 +45,7 @@ describe('renderBanner', () => {
     expect(text).toContain('npx nx run <service>:deploy -c local');
   });
 
-  it("for another app without a user pool: its APIs and URLs, no token lines, no nx, how to synthesize again and deploy", () => {
+  it('for another app without a user pool: its APIs and URLs, no token lines, no nx, how to synthesize again and deploy', () => {
     const text = renderBanner(notes);
     expect(text).toContain('app: notes (/src/notes)');
     expect(text).toContain('  notes      http://127.0.0.1:3000/_api/abc123/prod\n    /_api/abc123/prod/notes/{id} public: GET');

@@ -32,7 +32,11 @@ export interface BannerView {
  */
 export function renderBanner(view: BannerView): string {
   const { baseUrl } = view;
-  const lines = ['', `Local cloud: ${baseUrl}  (ready in ${view.readySeconds} s)${view.app ? `  app: ${view.app.name} (${view.app.dir})` : ''}`, ''];
+  const lines = [
+    '',
+    `Local cloud: ${baseUrl}  (ready in ${view.readySeconds} s)${view.app ? `  app: ${view.app.name} (${view.app.dir})` : ''}`,
+    '',
+  ];
   for (const route of view.routes) lines.push(...routeLines(route, baseUrl));
   if (view.routes.length === 0) lines.push('  no REST API found in the assemblies');
   for (const { service, name, url } of view.urls) lines.push(`  ${service.padEnd(10)} ${url}  ${name}`);
@@ -41,7 +45,9 @@ export function renderBanner(view: BannerView): string {
   if (view.hasUserPool) {
     lines.push('  Tokens (ID tokens of the local user pool, valid 1 h):');
     if (view.app) {
-      lines.push(`    curl -s -X POST -H "x-local-cloud-secret: ${secret}" -d '{"username":"alice","groups":["admin"]}' ${baseUrl}/_local/tokens`);
+      lines.push(
+        `    curl -s -X POST -H "x-local-cloud-secret: ${secret}" -d '{"username":"alice","groups":["admin"]}' ${baseUrl}/_local/tokens`,
+      );
       lines.push('    # answers {"token": ...}: send it as  -H "Authorization: Bearer <token>"');
     } else {
       lines.push('    npm run -s token -- --admin              # admin group');
@@ -50,8 +56,12 @@ export function renderBanner(view: BannerView): string {
     }
     lines.push('');
   }
-  lines.push(`  Local endpoints: /_local/health  /_local/routes  /_local/resources  /_local/executions/<id>  POST /_local/deploy  console: ${baseUrl}/_local/console`);
-  lines.push(`  POST and other changes to /_local/* need header x-local-cloud-secret: the content of ${view.secretPath} (new at each start)`);
+  lines.push(
+    `  Local endpoints: /_local/health  /_local/routes  /_local/resources  /_local/executions/<id>  POST /_local/deploy  console: ${baseUrl}/_local/console`,
+  );
+  lines.push(
+    `  POST and other changes to /_local/* need header x-local-cloud-secret: the content of ${view.secretPath} (new at each start)`,
+  );
   lines.push(`  State (keys, --persist data, caches): ${view.stateDir}`);
   lines.push(...redeployLines(view, secret));
   lines.push('  Ctrl-C stops everything.');
@@ -65,7 +75,11 @@ function routeLines(route: BannerRoute, baseUrl: string): string[] {
   for (const method of route.methods) {
     const path = `/${route.basePath}${method.resourcePath === '/' ? '' : method.resourcePath}`;
     const auth =
-      method.authorizationType === 'NONE' ? 'public' : method.authorizationType === 'COGNITO_USER_POOLS' ? 'token' : method.authorizationType;
+      method.authorizationType === 'NONE'
+        ? 'public'
+        : method.authorizationType === 'COGNITO_USER_POOLS'
+          ? 'token'
+          : method.authorizationType;
     const byAuth = byResource.get(path) ?? new Map<string, string[]>();
     byAuth.set(auth, [...(byAuth.get(auth) ?? []), method.httpMethod]);
     byResource.set(path, byAuth);

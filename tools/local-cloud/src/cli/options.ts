@@ -112,7 +112,8 @@ export function readOptions(argv = process.argv.slice(2), env = process.env, cwd
   }
   const shopRoot = positionals.length === 0 ? findWorkspaceRoot(cwd) : undefined;
   const app = shopRoot ? undefined : detectAppTarget(resolve(cwd, positionals[0] ?? '.'));
-  if (app && values.watch) throw new Error('--watch is the shop\'s watch mode (Nx projects); for another app, synthesize again and POST /_local/deploy');
+  if (app && values.watch)
+    throw new Error("--watch is the shop's watch mode (Nx projects); for another app, synthesize again and POST /_local/deploy");
   if (app && values.assemblies) throw new Error('--assemblies is for the shop; give the app folder as the argument instead');
   const locations = app ? appLocations(app, cwd, env) : shopLocations(shopRoot ?? cwd, env, values.assemblies);
   return { ...locations, ...rest(values, env, app, locations.stateDir), help: false };

@@ -17,7 +17,12 @@ describe('synthEnvironment', () => {
     writeFileSync(join(app, 'cdk.json'), JSON.stringify({ app: 'npx ts-node bin/app.ts', context: { b: 'cdk.json', c: 'cdk.json' } }));
     writeFileSync(join(app, 'cdk.context.json'), JSON.stringify({ c: 'lookups' }));
     const env = synthEnvironment(app, '/tmp/out', { PATH: '/bin' }, home);
-    expect(env).toMatchObject({ PATH: '/bin', CDK_OUTDIR: '/tmp/out', CDK_DEFAULT_ACCOUNT: '000000000000', CDK_DEFAULT_REGION: 'us-east-1' });
+    expect(env).toMatchObject({
+      PATH: '/bin',
+      CDK_OUTDIR: '/tmp/out',
+      CDK_DEFAULT_ACCOUNT: '000000000000',
+      CDK_DEFAULT_REGION: 'us-east-1',
+    });
     expect(JSON.parse(env.CDK_CONTEXT_JSON ?? '')).toEqual({
       a: 'home',
       b: 'cdk.json',

@@ -11,7 +11,8 @@ interface CdkJson {
   context?: Record<string, unknown>;
 }
 
-const readJson = (file: string): Record<string, unknown> | undefined => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined);
+const readJson = (file: string): Record<string, unknown> | undefined =>
+  existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined;
 
 /**
  * The environment the CDK CLI gives an app's command (`cdk synth`): the output folder, the merged
@@ -19,7 +20,12 @@ const readJson = (file: string): Record<string, unknown> | undefined => (existsS
  * them) with asset and path metadata on and every stack's assets bundled, and a default account and
  * region (the local cloud's own, unless the environment sets them).
  */
-export function synthEnvironment(appDir: string, outdir: string, env: NodeJS.ProcessEnv = process.env, home = homedir()): NodeJS.ProcessEnv {
+export function synthEnvironment(
+  appDir: string,
+  outdir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  home = homedir(),
+): NodeJS.ProcessEnv {
   const cdkJson = (readJson(join(appDir, 'cdk.json')) ?? {}) as CdkJson;
   const context = {
     ...((readJson(join(home, '.cdk.json'))?.context as Record<string, unknown> | undefined) ?? {}),
@@ -65,7 +71,8 @@ export async function synthesizeCdkApp(appDir: string, outdir: string, logger: L
   if (build) await run(build, appDir, env, logger, 'build');
   logger.info(`synthesizing the CDK app in ${appDir} (${app}) into ${outdir} ...`);
   await run(app, appDir, env, logger, 'app');
-  if (!existsSync(join(outdir, 'manifest.json'))) throw new Error(`the app's command (${app}) wrote no manifest.json into ${outdir}: does it call app.synth()?`);
+  if (!existsSync(join(outdir, 'manifest.json')))
+    throw new Error(`the app's command (${app}) wrote no manifest.json into ${outdir}: does it call app.synth()?`);
   logger.info(`synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -73,7 +80,10 @@ function run(command: string, cwd: string, env: NodeJS.ProcessEnv, logger: Logge
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const child = spawn(command, { cwd, env, shell: true, stdio: ['ignore', 'inherit', 'inherit'] });
-    const progress = setInterval(() => logger.info(`still running the ${what} command (${Math.round((Date.now() - started) / 1000)} s)`), 10_000);
+    const progress = setInterval(
+      () => logger.info(`still running the ${what} command (${Math.round((Date.now() - started) / 1000)} s)`),
+      10_000,
+    );
     child.once('error', (error) => {
       clearInterval(progress);
       reject(new Error(`the ${what} command (${command}) did not start: ${error.message}`));

@@ -20,6 +20,9 @@ describe('appStateDir', () => {
     const a = appStateDir('/src/team-a/api', {}, 'linux', '/home/me');
     const b = appStateDir('/src/team-b/api', {}, 'linux', '/home/me');
     expect(a).not.toBe(b);
-    expect([a, b].map((dir) => dir.replace(/-[0-9a-f]{8}$/, ''))).toEqual(['/home/me/.cache/local-cloud/api', '/home/me/.cache/local-cloud/api']);
+    expect([a, b].map((dir) => dir.replace(/-[0-9a-f]{8}$/, ''))).toEqual([
+      '/home/me/.cache/local-cloud/api',
+      '/home/me/.cache/local-cloud/api',
+    ]);
   });
 });

@@ -7,7 +7,11 @@ import { basename, join, resolve } from 'node:path';
  * others), `~/Library/Caches` (macOS), `%LOCALAPPDATA%` (Windows). The local cloud keeps the state
  * of an app it runs there, so that running someone's app leaves nothing in their repository.
  */
-export function userCacheRoot(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function userCacheRoot(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+): string {
   if (env.XDG_CACHE_HOME) return resolve(env.XDG_CACHE_HOME);
   if (platform === 'darwin') return join(home, 'Library', 'Caches');
   if (platform === 'win32') return resolve(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'));
@@ -19,7 +23,12 @@ export function userCacheRoot(env: NodeJS.ProcessEnv = process.env, platform: No
  * synthesized assembly, the V8 compile cache): `<user cache>/local-cloud/<app folder name>-<8 hex
  * of its absolute path>`, so two apps with the same folder name do not share tables or keys.
  */
-export function appStateDir(appDir: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function appStateDir(
+  appDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+): string {
   const absolute = resolve(appDir);
   const hash = createHash('sha256').update(absolute).digest('hex').slice(0, 8);
   const name = basename(absolute).replace(/[^A-Za-z0-9._-]+/g, '-') || 'app';

@@ -18,7 +18,13 @@ describe('providedSdkPackages', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('lists the clients and libraries of every module folder once, sorted, not their internals', () => {
-    for (const name of ['a/@aws-sdk/client-sqs', 'a/@aws-sdk/lib-dynamodb', 'a/@aws-sdk/core', 'b/@aws-sdk/client-dynamodb', 'b/@aws-sdk/client-sqs']) {
+    for (const name of [
+      'a/@aws-sdk/client-sqs',
+      'a/@aws-sdk/lib-dynamodb',
+      'a/@aws-sdk/core',
+      'b/@aws-sdk/client-dynamodb',
+      'b/@aws-sdk/client-sqs',
+    ]) {
       mkdirSync(join(root, name), { recursive: true });
     }
     expect(providedSdkPackages([join(root, 'a'), join(root, 'b'), join(root, 'missing')])).toEqual([

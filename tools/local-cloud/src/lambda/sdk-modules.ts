@@ -38,8 +38,7 @@ const notFound = (error: unknown): boolean => {
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 };
 
-const isBare = (specifier: string): boolean =>
-  !isBuiltin(specifier) && !/^(\.|\/|[a-zA-Z]:[\\/]|file:|data:|node:)/.test(specifier);
+const isBare = (specifier: string): boolean => !isBuiltin(specifier) && !/^(\.|\/|[a-zA-Z]:[\\/]|file:|data:|node:)/.test(specifier);
 
 /**
  * Resolves bare module specifiers as Lambda's runtime does for a function: from the bundle's folder
