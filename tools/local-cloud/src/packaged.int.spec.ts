@@ -171,7 +171,10 @@ withRegistry('the packed local cloud on a foreign CDK app, from a folder outside
     expect(await got.json()).toEqual({ id: 'n-1', text: 'from a packed install', greeting: 'hello from cdk.json' });
   });
 
-  it('fails the cold start of a function needing an SDK client the package does not ship, naming the package', async () => {
+  it('names at start-up, then fails the cold start of, a function needing an SDK client the package does not ship', async () => {
+    expect(output).toMatch(
+      /warn +any-app:ReportFunction: Cannot find module '@aws-sdk\/client-textract'.* Its cold start will fail until then\./,
+    );
     const [api] = (await (await fetch(`${base}/_local/routes`)).json()) as { basePath: string }[];
     const report = await fetch(`${base}/${api.basePath}/report`);
     expect(report.status).toBe(502);

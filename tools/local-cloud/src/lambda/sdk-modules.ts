@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import Module, { isBuiltin } from 'node:module';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import Module, { createRequire, isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -31,6 +31,32 @@ export function missingSdkPackageMessage(sdkPackage: string, provided: readonly 
     `Bundle ${sdkPackage} into the function (NodejsFunction: leave it out of bundling.externalModules), ` +
     `or install it next to the app (npm i ${sdkPackage} in the app's folder, then start the local cloud again).`
   );
+}
+
+/**
+ * The `@aws-sdk/*` packages a function's handler module imports (`require`, `import ... from`,
+ * `import()` with a literal) that resolve neither from its code folder nor from the module folders:
+ * its cold start will fail on them. A regular expression over the one file (bundles are a few
+ * hundred kB: well under a millisecond each), so an import in another file of an unbundled function
+ * is only caught at its cold start.
+ */
+export function unresolvedSdkImports(codeDir: string, handler: string, moduleFolders: readonly string[]): string[] {
+  const modulePath = handler.slice(0, Math.max(0, handler.lastIndexOf('.')));
+  const file = ['.js', '.mjs', '.cjs'].map((extension) => join(codeDir, modulePath + extension)).find((candidate) => existsSync(candidate));
+  if (!file) return [];
+  const text = readFileSync(file, 'utf8');
+  const packages = new Set<string>();
+  for (const [, specifier] of text.matchAll(/(?:\brequire\(|\bfrom|\bimport\(?)\s*["'](@aws-sdk\/[\w.-]+)(?:\/[^"']*)?["']/g))
+    packages.add(specifier);
+  const require = createRequire(file);
+  return [...packages].filter((name) => {
+    try {
+      require.resolve(name, { paths: [codeDir, ...moduleFolders] });
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }
 
 const notFound = (error: unknown): boolean => {
