@@ -93,8 +93,10 @@ describe('readOptions: the shop or another app', () => {
     });
   });
 
-  it('without <dir> outside any Nx workspace: the current folder is the app', () => {
+  it("without <dir> outside the shop's workspace (another team's Nx workspace too): the current folder is the app", () => {
     writeFileSync(join(scratch, 'manifest.json'), '{}');
+    expect(readOptions([], { XDG_CACHE_HOME: join(scratch, 'cache') }, scratch).app).toMatchObject({ kind: 'assembly', dir: scratch });
+    writeFileSync(join(scratch, 'nx.json'), '{}');
     expect(readOptions([], { XDG_CACHE_HOME: join(scratch, 'cache') }, scratch).app).toMatchObject({ kind: 'assembly', dir: scratch });
   });
 

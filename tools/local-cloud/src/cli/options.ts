@@ -110,13 +110,22 @@ export function readOptions(argv = process.argv.slice(2), env = process.env, cwd
     const locations = shopLocations(cwd, env, values.assemblies);
     return { ...locations, ...rest(values, env, undefined, locations.stateDir), help: true };
   }
-  const shopRoot = positionals.length === 0 ? findWorkspaceRoot(cwd) : undefined;
+  const shopRoot = positionals.length === 0 ? shopWorkspace(cwd) : undefined;
   const app = shopRoot ? undefined : detectAppTarget(resolve(cwd, positionals[0] ?? '.'));
   if (app && values.watch)
     throw new Error("--watch is the shop's watch mode (Nx projects); for another app, synthesize again and POST /_local/deploy");
   if (app && values.assemblies) throw new Error('--assemblies is for the shop; give the app folder as the argument instead');
   const locations = app ? appLocations(app, cwd, env) : shopLocations(shopRoot ?? cwd, env, values.assemblies);
   return { ...locations, ...rest(values, env, app, locations.stateDir), help: false };
+}
+
+/**
+ * The shop's checkout around `cwd`, if any: an Nx workspace holding this tool (another team's Nx
+ * workspace is an app like any other: its `nx run <service>:deploy` and dist/apps are not ours).
+ */
+function shopWorkspace(cwd: string): string | undefined {
+  const root = findWorkspaceRoot(cwd);
+  return root && existsSync(join(root, 'tools/local-cloud/project.json')) ? root : undefined;
 }
 
 function parse(argv: string[]) {
@@ -203,7 +212,7 @@ Runs synthesized CDK assemblies on this machine: no Docker, no AWS account. Need
   a CDK app (has cdk.json)   synthesized first by its "app" command (CDK_OUTDIR, CDK_CONTEXT_JSON, as cdk synth runs it)
   a cdk.out                  one cloud assembly (manifest.json inside)
   a folder of assemblies     <name>/manifest.json or <name>/cdk.out/manifest.json, one service each
-With no <dir>: inside the shop's Nx workspace, its dist/apps/*/cdk.out (npm start); anywhere else, the current folder.
+With no <dir>: inside the shop's workspace, its dist/apps/*/cdk.out (npm start); anywhere else, the current folder.
 State (signing key, control secret, pid file, --persist data, the synthesized assembly, the V8 compile cache) goes to
 a per-user cache folder for another app: $XDG_CACHE_HOME/local-cloud/<app>-<hash of its path> (~/.cache/... on Linux,
 ~/Library/Caches/... on macOS, %LOCALAPPDATA%\\local-cloud\\... on Windows); the shop keeps .local-cloud/ in its workspace.
