@@ -1,4 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_MAX_EXECUTIONS, readOptions, stateDirOf } from './options';
+
+const WORKSPACE = join(__dirname, '../../../..');
 
 describe('readOptions', () => {
   it('keeps 1000 finished executions per state machine unless --max-executions or LOCAL_CLOUD_MAX_EXECUTIONS says otherwise', () => {
@@ -47,5 +52,67 @@ describe('readOptions', () => {
     expect(readOptions(['--iam', 'warn'], {}).iam).toBe('warn');
     expect(readOptions([], { LOCAL_CLOUD_IAM: 'off' }).iam).toBe('off');
     expect(() => readOptions(['--iam', 'strict'], {})).toThrow('--iam must be one of enforce, warn, off (got strict)');
+  });
+});
+
+describe('readOptions: the shop or another app', () => {
+  let scratch: string;
+  beforeEach(() => (scratch = mkdtempSync(join(tmpdir(), 'options-app-'))));
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('without <dir> inside the workspace: the shop, as npm start always ran (dist/apps, .local-cloud/, node_modules/.cache, seeded)', () => {
+    const options = readOptions([], {}, join(WORKSPACE, 'tools/local-cloud'));
+    expect(options).toMatchObject({
+      app: undefined,
+      root: WORKSPACE,
+      assembliesRoot: join(WORKSPACE, 'dist/apps'),
+      stateDir: join(WORKSPACE, '.local-cloud'),
+      compileCacheDir: join(WORKSPACE, 'node_modules/.cache/local-cloud-compile'),
+      deployRoot: join(WORKSPACE, 'dist'),
+      seed: true,
+    });
+  });
+
+  it('with a CDK app folder (relative to the current one): state, assemblies and compile cache in its per-user cache folder, no seed', () => {
+    mkdirSync(join(scratch, 'notes'));
+    writeFileSync(join(scratch, 'notes/cdk.json'), '{"app":"node app.js"}');
+    const options = readOptions(['notes', '--persist'], { XDG_CACHE_HOME: join(scratch, 'cache') }, scratch);
+    const stateDir = options.stateDir;
+    expect(stateDir).toMatch(new RegExp(`^${join(scratch, 'cache/local-cloud/notes-')}[0-9a-f]{8}$`));
+    expect(options).toMatchObject({
+      app: { kind: 'cdk-app', dir: join(scratch, 'notes'), name: 'notes' },
+      root: join(scratch, 'notes'),
+      assembliesRoot: join(stateDir, 'assemblies'),
+      deployRoot: join(stateDir, 'assemblies'),
+      compileCacheDir: join(stateDir, 'compile-cache'),
+      dataDir: join(stateDir, 'data'),
+      seed: false,
+    });
+  });
+
+  it('LOCAL_CLOUD_STATE_DIR still overrides, relative to the current folder; a folder of assemblies is read where it is', () => {
+    mkdirSync(join(scratch, 'out/api'), { recursive: true });
+    writeFileSync(join(scratch, 'out/api/manifest.json'), '{}');
+    expect(readOptions([join(scratch, 'out')], { LOCAL_CLOUD_STATE_DIR: 'state' }, scratch)).toMatchObject({
+      app: { kind: 'assemblies' },
+      stateDir: join(scratch, 'state'),
+      assembliesRoot: join(scratch, 'out'),
+    });
+  });
+
+  it("without <dir> outside the shop's workspace (another team's Nx workspace too): the current folder is the app", () => {
+    writeFileSync(join(scratch, 'manifest.json'), '{}');
+    expect(readOptions([], { XDG_CACHE_HOME: join(scratch, 'cache') }, scratch).app).toMatchObject({ kind: 'assembly', dir: scratch });
+    writeFileSync(join(scratch, 'nx.json'), '{}');
+    expect(readOptions([], { XDG_CACHE_HOME: join(scratch, 'cache') }, scratch).app).toMatchObject({ kind: 'assembly', dir: scratch });
+  });
+
+  it('refuses the shop-only --watch and --assemblies with an app, two folders, and a folder that holds no app', () => {
+    writeFileSync(join(scratch, 'manifest.json'), '{}');
+    expect(() => readOptions([scratch, '--watch'], {}, scratch)).toThrow("--watch is the shop's watch mode");
+    expect(() => readOptions([scratch, '--assemblies', 'x'], {}, scratch)).toThrow('--assemblies is for the shop');
+    expect(() => readOptions([scratch, scratch], {}, scratch)).toThrow('one app folder at most');
+    mkdirSync(join(scratch, 'src'));
+    expect(() => readOptions(['src'], {}, scratch)).toThrow('holds no CDK app');
   });
 });

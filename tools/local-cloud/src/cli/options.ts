@@ -5,13 +5,20 @@ import { parseArgs } from 'node:util';
 import { IAM_MODES, type IamMode } from '../iam/gate';
 import type { FunctionLogMode } from '../lambda/function-pool';
 import type { LogLevel } from '../log';
+import { detectAppTarget, type AppTarget } from './app-target';
+import { appStateDir } from './user-state-dir';
 
-/** The workspace root: the nearest folder up from `from` with an nx.json. */
+/** The workspace root: the nearest folder up from `from` with an nx.json (`from` itself when there is none). */
 export function workspaceRoot(from = process.cwd()): string {
+  return findWorkspaceRoot(from) ?? resolve(from);
+}
+
+/** The nearest folder up from `from` with an nx.json, if any: the shop's checkout. */
+function findWorkspaceRoot(from: string): string | undefined {
   let dir = resolve(from);
   while (!existsSync(join(dir, 'nx.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) return resolve(from);
+    if (parent === dir) return undefined;
     dir = parent;
   }
   return dir;
@@ -23,7 +30,13 @@ export function stateDirOf(root = workspaceRoot(), env = process.env): string {
 }
 
 export interface CliOptions {
+  /** The shop's workspace root; for another app (`local-cloud <dir>`), the app's folder. */
   root: string;
+  /**
+   * The app given on the command line (`local-cloud <dir>`, or the current folder outside an Nx
+   * workspace); none: the shop itself (`npm start`), with its defaults (dist/apps, `.local-cloud/`).
+   */
+  app?: AppTarget;
   port: number;
   assembliesRoot: string;
   services?: string[];
@@ -40,8 +53,12 @@ export interface CliOptions {
   maxExecutions: number;
   prewarm: boolean;
   jvmOptions: string;
-  /** Run `nx run-many -t synth -c local` first (what npm start does). */
+  /** Run `nx run-many -t synth -c local` first (what npm start does); a CDK app (`app.kind` cdk-app) is always synthesized. */
   synth: boolean;
+  /** V8 code cache of the functions' modules: the shop's node_modules/.cache, another app's state dir. */
+  compileCacheDir: string;
+  /** The only folder `POST /_local/deploy` may load a `dir` from: the shop's dist/, another app's assemblies root. */
+  deployRoot: string;
   /** Watch mode (`npm run dev`): swap a service in again when its sources change. */
   watch: boolean;
   /** EventBridge schedules run this many times faster than real time (`--schedule-speed`). */
@@ -95,8 +112,33 @@ export const DEFAULT_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xm
  * Options from the command line, then the environment (PORT, LOCAL_CLOUD_*), then defaults.
  * Run `node dist/tools/local-cloud/main.mjs --help` for the list.
  */
-export function readOptions(argv = process.argv.slice(2), env = process.env): CliOptions & { help: boolean } {
-  const { values } = parseArgs({
+export function readOptions(argv = process.argv.slice(2), env = process.env, cwd = process.cwd()): CliOptions & { help: boolean } {
+  const { values, positionals } = parse(argv);
+  if (positionals.length > 1) throw new Error(`one app folder at most (got ${positionals.join(' ')})`);
+  if (values.help === true) {
+    const locations = shopLocations(cwd, env, values.assemblies);
+    return { ...locations, ...rest(values, env, undefined, locations.stateDir), help: true };
+  }
+  const shopRoot = positionals.length === 0 ? shopWorkspace(cwd) : undefined;
+  const app = shopRoot ? undefined : detectAppTarget(resolve(cwd, positionals[0] ?? '.'));
+  if (app && values.watch)
+    throw new Error("--watch is the shop's watch mode (Nx projects); for another app, synthesize again and POST /_local/deploy");
+  if (app && values.assemblies) throw new Error('--assemblies is for the shop; give the app folder as the argument instead');
+  const locations = app ? appLocations(app, cwd, env) : shopLocations(shopRoot ?? cwd, env, values.assemblies);
+  return { ...locations, ...rest(values, env, app, locations.stateDir), help: false };
+}
+
+/**
+ * The shop's checkout around `cwd`, if any: an Nx workspace holding this tool (another team's Nx
+ * workspace is an app like any other: its `nx run <service>:deploy` and dist/apps are not ours).
+ */
+function shopWorkspace(cwd: string): string | undefined {
+  const root = findWorkspaceRoot(cwd);
+  return root && existsSync(join(root, 'tools/local-cloud/project.json')) ? root : undefined;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
     args: argv,
     options: {
       port: { type: 'string' },
@@ -116,20 +158,45 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
       iam: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
-    allowPositionals: false,
+    allowPositionals: true,
   });
-  const root = workspaceRoot();
+}
+
+type ParsedValues = ReturnType<typeof parse>['values'];
+
+/** Where the shop's run reads and writes: dist/apps, `.local-cloud/` and node_modules/.cache, as npm start always did. */
+function shopLocations(root: string, env: NodeJS.ProcessEnv, assemblies: string | undefined) {
+  return {
+    root,
+    assembliesRoot: resolve(root, assemblies ?? env.LOCAL_CLOUD_ASSEMBLIES ?? 'dist/apps'),
+    stateDir: stateDirOf(root, env),
+    compileCacheDir: join(root, 'node_modules/.cache/local-cloud-compile'),
+    deployRoot: join(root, 'dist'),
+  };
+}
+
+/**
+ * Where another app's run reads and writes: everything under its per-user state dir
+ * (`LOCAL_CLOUD_STATE_DIR`, relative to the current folder, overrides it); a single assembly or a
+ * synthesized app is served from `<state dir>/assemblies/<app name>`.
+ */
+function appLocations(app: AppTarget, cwd: string, env: NodeJS.ProcessEnv) {
+  const stateDir = env.LOCAL_CLOUD_STATE_DIR ? resolve(cwd, env.LOCAL_CLOUD_STATE_DIR) : appStateDir(app.appDir, env);
+  const assembliesRoot = app.kind === 'assemblies' ? app.dir : join(stateDir, 'assemblies');
+  return { root: app.appDir, assembliesRoot, stateDir, compileCacheDir: join(stateDir, 'compile-cache'), deployRoot: assembliesRoot };
+}
+
+/** The options that do not depend on which app runs. */
+function rest(values: ParsedValues, env: NodeJS.ProcessEnv, app: AppTarget | undefined, stateDir: string) {
   const services =
     values.service?.flatMap((value) => value.split(',')).filter(Boolean) ?? env.LOCAL_CLOUD_SERVICES?.split(',').filter(Boolean);
   return {
-    help: values.help === true,
-    root,
+    app,
     port: Number(values.port ?? env.PORT ?? 3000),
-    assembliesRoot: resolve(root, values.assemblies ?? env.LOCAL_CLOUD_ASSEMBLIES ?? 'dist/apps'),
     services: services?.length ? services : undefined,
-    stateDir: stateDirOf(root, env),
-    dataDir: values.persist === true || env.LOCAL_CLOUD_PERSIST === 'true' ? join(stateDirOf(root, env), 'data') : undefined,
-    seed: values['no-seed'] !== true && env.LOCAL_CLOUD_SEED !== 'false',
+    dataDir: values.persist === true || env.LOCAL_CLOUD_PERSIST === 'true' ? join(stateDir, 'data') : undefined,
+    // The demo catalog is the shop's: another app gets none.
+    seed: !app && values['no-seed'] !== true && env.LOCAL_CLOUD_SEED !== 'false',
     functionLogs: functionLogMode(values['function-logs'] ?? env.LOCAL_CLOUD_FUNCTION_LOGS ?? 'all'),
     metricLogs: values['metric-logs'] === true || env.LOCAL_CLOUD_METRIC_LOGS === 'true',
     logLevel: (values['log-level'] ?? env.LOCAL_CLOUD_LOG_LEVEL ?? 'info') as LogLevel,
@@ -147,15 +214,25 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Cl
   };
 }
 
-export const HELP = `Usage: npm start [-- options]   (or node dist/tools/local-cloud/main.mjs [options])
+export const HELP = `Usage: local-cloud [<dir>] [options]      any CDK app (the package's bin: npx local-cloud ./my-app)
+       npm start [-- options]             the shop (node dist/tools/local-cloud/main.mjs [options])
 
-Runs the synthesized assemblies in dist/apps/*/cdk.out on this machine.
+Runs synthesized CDK assemblies on this machine: no Docker, no AWS account. Needs Node.js 24 and Java 17+ (DynamoDB Local).
+
+<dir>, from any folder (relative to the current one):
+  a CDK app (has cdk.json)   synthesized first by its "app" command (CDK_OUTDIR, CDK_CONTEXT_JSON, as cdk synth runs it)
+  a cdk.out                  one cloud assembly (manifest.json inside)
+  a folder of assemblies     <name>/manifest.json or <name>/cdk.out/manifest.json, one service each
+With no <dir>: inside the shop's workspace, its dist/apps/*/cdk.out (npm start); anywhere else, the current folder.
+State (signing key, control secret, pid file, --persist data, the synthesized assembly, the V8 compile cache) goes to
+a per-user cache folder for another app: $XDG_CACHE_HOME/local-cloud/<app>-<hash of its path> (~/.cache/... on Linux,
+~/Library/Caches/... on macOS, %LOCALAPPDATA%\\local-cloud\\... on Windows); the shop keeps .local-cloud/ in its workspace.
 
   --port <n>              HTTP port (env PORT, default 3000)
-  --assemblies <dir>      folder of <service>/cdk.out (env LOCAL_CLOUD_ASSEMBLIES, default dist/apps)
+  --assemblies <dir>      the shop only: folder of <service>/cdk.out (env LOCAL_CLOUD_ASSEMBLIES, default dist/apps)
   --service <a,b>         only these services (env LOCAL_CLOUD_SERVICES)
-  --no-seed               do not create the demo catalog (env LOCAL_CLOUD_SEED=false)
-  --persist               keep the tables and the stream positions in <state dir>/data (.local-cloud/data) across restarts;
+  --no-seed               do not create the shop's demo catalog (env LOCAL_CLOUD_SEED=false; another app is never seeded)
+  --persist               keep the tables and the stream positions in <state dir>/data across restarts;
                           queues, messages and executions stay in memory (env LOCAL_CLOUD_PERSIST=true; default: all in memory)
   --function-logs <mode>  all | errors | json | none: the functions' own output as readable lines (all), their warnings and
                           errors only, the raw JSON lines, or nothing (env LOCAL_CLOUD_FUNCTION_LOGS, default all)
@@ -170,11 +247,11 @@ Runs the synthesized assemblies in dist/apps/*/cdk.out on this machine.
                           subscription, a rule) are checked against the IAM policies of the templates and refused with
                           AccessDenied as AWS would (enforce), only logged and recorded in /_local/iam (warn), or not checked
                           (off) (env LOCAL_CLOUD_IAM, default enforce)
-  --synth                 first run \`nx run-many -t synth -c local\` (cached; npm start passes it)
-  --watch                 watch mode (npm run dev): a change to a service's sources (or a lib it uses) is bundled and swapped
+  --synth                 the shop: first run \`nx run-many -t synth -c local\` (cached; npm start passes it)
+  --watch                 the shop's watch mode (npm run dev): a change to a service's sources (or a lib it uses) is bundled and swapped
                           in; a change its stack reads is synthesized again (nx run <service>:synth -c local) and deployed
-Environment only: LOCAL_CLOUD_JVM_OPTIONS (DynamoDB Local JVM flags), LOCAL_CLOUD_STATE_DIR (default .local-cloud: signing key,
-control-secret written at each start, pid file),
+Environment only: LOCAL_CLOUD_JVM_OPTIONS (DynamoDB Local JVM flags), LOCAL_CLOUD_STATE_DIR (the state folder above: the shop's
+.local-cloud, another app's per-user cache folder),
 LOCAL_CLOUD_IDLE_SECONDS (idle function instances are recycled after this, down to one; default 60),
 LOCAL_CLOUD_DYNAMODB_PORT / LOCAL_CLOUD_SQS_PORT (fixed emulator ports; default free ports),
 LOCAL_CLOUD_RETRY_DELAY_SCALE (multiplies the waits between Lambda async, EventBridge target and stream retries; tests: 0.01).

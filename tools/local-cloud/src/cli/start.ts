@@ -1,13 +1,16 @@
 /**
- * `npm start`: runs the local cloud in the foreground until Ctrl-C (or SIGTERM), which stops
- * everything it started.
+ * `npm start` and the package's `local-cloud <dir>`: runs the local cloud in the foreground until
+ * Ctrl-C (or SIGTERM), which stops everything it started.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { controlSecretPath } from '../control-plane/secret';
+import type { AppTarget } from './app-target';
+import { renderBanner } from './banner';
+import { prepareApp } from './prepare-app';
 import { DynamoDbLocal } from '../emulators/dynamodb-local';
 import { createLogger } from '../log';
 import { freePort } from '../net';
@@ -29,7 +32,15 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger({ level: options.logLevel });
-  if (options.synth) synthesize(options.root, logger);
+  if (options.app) {
+    logger.info(`app ${options.app.name}: ${describeTarget(options.app)}; state in ${options.stateDir}`);
+    try {
+      await prepareApp(options.app, options.assembliesRoot, logger);
+    } catch (error) {
+      logger.error((error as Error).message);
+      process.exit(1);
+    }
+  } else if (options.synth) synthesize(options.root, logger);
   // The JVM is the long pole: spawn it before loading the rest (fauxqs, the SDK, the state machine engine).
   const stateDir = options.stateDir;
   mkdirSync(stateDir, { recursive: true });
@@ -50,11 +61,11 @@ async function main(): Promise<void> {
     services: options.services,
     stateDir: options.stateDir,
     dataDir: options.dataDir,
-    deployRoot: join(options.root, 'dist'),
+    deployRoot: options.deployRoot,
     maxExecutions: options.maxExecutions,
     workerScript: join(here, 'lambda-worker.mjs'),
-    runtimeNodeModules: runtimeNodeModules(),
-    compileCacheDir: join(options.root, 'node_modules/.cache/local-cloud-compile'),
+    runtimeNodeModules: runtimeNodeModules(options.app),
+    compileCacheDir: options.compileCacheDir,
     port: options.port,
     maxConcurrency: options.maxConcurrency,
     idleTimeoutMs: Number(process.env.LOCAL_CLOUD_IDLE_SECONDS ?? 60) * 1000,
@@ -125,7 +136,19 @@ async function main(): Promise<void> {
       logger,
     });
   }
-  process.stdout.write(banner(cloud, Boolean(audience)));
+  process.stdout.write(
+    renderBanner({
+      baseUrl: cloud.baseUrl,
+      readySeconds: ((cloud.readyAt ?? Date.now()) - cloud.startedAt) / 1000,
+      routes: cloud.routes(),
+      urls: cloud.urls(),
+      hasUserPool: Boolean(audience),
+      secretPath: controlSecretPath(cloud.stateDir),
+      stateDir: cloud.stateDir,
+      app: options.app,
+      assembliesRoot: options.assembliesRoot,
+    }),
+  );
   if (options.watch) {
     const [{ DevLoop }, { discoverAssemblies }] = await Promise.all([import('../dev/dev-loop'), import('../assembly/cloud-assembly')]);
     devLoop = new DevLoop({
@@ -147,47 +170,11 @@ async function main(): Promise<void> {
   }
 }
 
-function banner(cloud: import('../local-cloud').LocalCloud, hasUserPool: boolean): string {
-  const lines = ['', `Local cloud: ${cloud.baseUrl}  (ready in ${((cloud.readyAt ?? Date.now()) - cloud.startedAt) / 1000} s)`, ''];
-  for (const route of cloud.routes()) {
-    lines.push(`  ${route.service.padEnd(10)} ${cloud.baseUrl}/${route.basePath}`);
-    const byResource = new Map<string, Map<string, string[]>>();
-    for (const method of route.methods) {
-      const path = `/${route.basePath}${method.resourcePath === '/' ? '' : method.resourcePath}`;
-      const auth =
-        method.authorizationType === 'NONE'
-          ? 'public'
-          : method.authorizationType === 'COGNITO_USER_POOLS'
-            ? 'token'
-            : method.authorizationType;
-      const byAuth = byResource.get(path) ?? new Map<string, string[]>();
-      byAuth.set(auth, [...(byAuth.get(auth) ?? []), method.httpMethod]);
-      byResource.set(path, byAuth);
-    }
-    for (const [path, byAuth] of byResource) {
-      lines.push(`    ${path.padEnd(28)} ${[...byAuth].map(([auth, methods]) => `${auth}: ${methods.join(' ')}`).join('   ')}`);
-    }
-  }
-  if (cloud.routes().length === 0) lines.push('  no REST API found in the assemblies');
-  for (const { service, name, url } of cloud.urls()) lines.push(`  ${service.padEnd(10)} ${url}  ${name}`);
-  lines.push('');
-  lines.push(
-    hasUserPool
-      ? '  Tokens (ID tokens of the local user pool, valid 1 h):'
-      : '  Tokens (no user pool in the assemblies; any local token is accepted):',
-  );
-  lines.push('    npm run -s token -- --admin              # admin group');
-  lines.push('    npm run -s token -- --customer alice     # a customer');
-  lines.push(`    curl -H "Authorization: Bearer $(npm run -s token -- --admin)" ${cloud.baseUrl}/...`);
-  lines.push('');
-  lines.push(`  Local endpoints: /_local/health  /_local/routes  /_local/resources  /_local/executions/<id>  POST /_local/deploy`);
-  lines.push(
-    `  POST and other changes to /_local/* need header x-local-cloud-secret: the content of ${controlSecretPath(cloud.stateDir)} (new at each start)`,
-  );
-  lines.push('  Redeploy one service after a change: npx nx run <service>:deploy -c local');
-  lines.push('  Ctrl-C stops everything.');
-  lines.push('');
-  return `${lines.join('\n')}\n`;
+/** What `local-cloud <dir>` was given, in words. */
+function describeTarget(app: AppTarget): string {
+  if (app.kind === 'cdk-app') return `the CDK app in ${app.dir}`;
+  if (app.kind === 'assembly') return `the cloud assembly ${app.dir}`;
+  return `the assemblies in ${app.dir}`;
 }
 
 /**
@@ -218,14 +205,23 @@ function retryDelayScale(value: string | undefined): number | undefined {
   return value && Number.isFinite(scale) && scale > 0 ? scale : undefined;
 }
 
-/** The node_modules holding the AWS SDK v3, as the Lambda runtime provides it. */
-function runtimeNodeModules(): string | undefined {
+/**
+ * The functions' NODE_PATH: the node_modules holding the AWS SDK v3 clients the local cloud ships
+ * (its own dependencies; the shop's node_modules when run from the workspace), as the Lambda runtime
+ * provides the SDK; then, for another app, the app's own node_modules (a client it installed there
+ * that the local cloud does not ship). A client found in neither fails the function's cold start
+ * with a message naming it (lambda/sdk-modules.ts).
+ */
+function runtimeNodeModules(app: AppTarget | undefined): string | undefined {
+  const folders: string[] = [];
   try {
     const sdk = createRequire(import.meta.url).resolve('@aws-sdk/client-dynamodb');
-    return sdk.slice(0, sdk.lastIndexOf('/node_modules/') + '/node_modules'.length);
+    folders.push(sdk.slice(0, sdk.lastIndexOf(`${sep}node_modules${sep}`) + `${sep}node_modules`.length));
   } catch {
-    return undefined;
+    // no SDK next to the local cloud: only the app's own
   }
+  if (app && existsSync(join(app.appDir, 'node_modules'))) folders.push(join(app.appDir, 'node_modules'));
+  return folders.length ? folders.join(delimiter) : undefined;
 }
 
 void main();

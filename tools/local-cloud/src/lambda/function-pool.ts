@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type { FunctionDef } from '../assembly/model';
 import type { FunctionFaults } from '../faults/registry';
 import type { Logger } from '../log';
+import { missingSdkPackageMessage, providedSdkPackages, unresolvedSdkImports } from './sdk-modules';
 import { formatFunctionLog } from '../logs/function-log';
 import { randomHex } from '../random';
 import { layerNodePath } from './layers';
@@ -110,6 +111,17 @@ export class FunctionPool {
       // Lambda's NODE_PATH puts /opt's module folders before its runtime's: here before the workspace's.
       const nodePath = [...layerNodePath(def.optDir, def.runtime), options.baseEnvironment.NODE_PATH].filter(Boolean).join(delimiter);
       Object.assign(this.environment, { NODE_PATH: nodePath, LOCAL_CLOUD_OPT_DIR: def.optDir });
+    }
+    if (!def.notServed) this.warnUnresolvedSdkImports();
+  }
+
+  /** Names at start-up (not only at the cold start) the AWS SDK packages the handler imports and nothing here provides. */
+  private warnUnresolvedSdkImports(): void {
+    const folders = (this.environment.NODE_PATH ?? '').split(delimiter).filter(Boolean);
+    for (const name of unresolvedSdkImports(this.def.codeDir, this.def.handler, folders)) {
+      this.options.logger.warn(
+        `${this.label}: ${missingSdkPackageMessage(name, providedSdkPackages(folders))} Its cold start will fail until then.`,
+      );
     }
   }
 

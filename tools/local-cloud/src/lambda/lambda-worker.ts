@@ -5,17 +5,21 @@
  */
 import { existsSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerInit, WorkerRequest, WorkerResponse, LambdaErrorPayload } from './protocol';
+import { resolveFromNodePath } from './sdk-modules';
 
 const init = workerData as WorkerInit;
 if (!parentPort) throw new Error('lambda-worker runs inside a worker thread');
 const port = parentPort;
 // Lambda's runtime puts the AWS SDK on NODE_PATH for bundles that leave it out; this worker's
-// NODE_PATH (its own process.env) points at the workspace's node_modules for the same reason.
+// NODE_PATH (its own process.env) points at the local cloud's node_modules (the workspace's, in the
+// shop) for the same reason, and at the app's own. ES module imports are resolved from it too, and an
+// @aws-sdk/* package found nowhere fails naming itself.
 (Module as unknown as { _initPaths(): void })._initPaths();
+resolveFromNodePath((process.env.NODE_PATH ?? '').split(delimiter).filter(Boolean));
 if (init.optDir) mapOpt(init.optDir);
 filterOutput(init.functionLogs);
 // V8's code cache on disk: every instance of every function loads the same bundle and AWS SDK, and
