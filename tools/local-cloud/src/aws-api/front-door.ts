@@ -16,6 +16,11 @@ export interface FrontDoorOptions {
    * SDK sends a call to the origin of its QueueUrl when that differs from its endpoint.
    */
   queueUrlBase?: string;
+  /**
+   * S3 (REST: the operation is the method and the path): the door's own path (`/_aws/s3`), taken
+   * off the path, which is then forwarded with its query. Without it every call goes to `/`.
+   */
+  pathPrefix?: string;
   /** Keep-alive connections to the emulator, shared by every caller. */
   agent: http.Agent;
 }
@@ -84,7 +89,9 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
         {
           host: upstream.hostname,
           port: upstream.port,
-          path: '/',
+          path: options.pathPrefix
+            ? `${request.path.slice(options.pathPrefix.length) || '/'}${request.query ? `?${request.query}` : ''}`
+            : '/',
           method: request.httpMethod,
           agent: options.agent,
           headers,
@@ -102,9 +109,11 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
             const body = rewrite
               ? Buffer.from(whole.toString('utf8').replace(queueUrls, `${options.queueUrlBase}/${LOCAL_ACCOUNT_ID}/`))
               : whole;
+            // A HEAD answer's length is the object's (S3's HeadObject), not the empty body's.
+            const length = request.httpMethod === 'HEAD' ? (response.headers['content-length'] ?? '0') : String(body.length);
             resolve({
               statusCode: response.statusCode ?? 502,
-              headers: [...answerHeaders, ['content-length', String(body.length)]],
+              headers: [...answerHeaders, ['content-length', length]],
               body,
               quiet: true,
             });

@@ -1,4 +1,5 @@
 import type { SsmParameters } from '../assembly/ssm-parameters';
+import { bucketNotifications, buckets } from './buckets';
 import { userPools } from './cognito';
 import { eventSourceMappings } from './event-source-mappings';
 import { eventBuses, rules } from './event-rules';
@@ -38,6 +39,8 @@ export const RESOURCE_KINDS = [
   eventSourceMappings,
   eventBuses,
   rules,
+  buckets,
+  bucketNotifications,
   notServed,
 ] as const;
 

@@ -11,10 +11,12 @@ import type { DynamoDbLocal } from '../emulators/dynamodb-local';
 import { Messaging } from '../emulators/messaging';
 import { EventBridge } from '../events/event-bridge';
 import { FaultRegistry } from '../faults/registry';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { AsyncInvoker, LAMBDA_ASYNC_DEFAULTS } from '../lambda/async-invoker';
 import type { FunctionPool, FunctionPoolOptions, InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
 import type { CloudModel } from '../resources/registry';
+import { BucketNotifications } from '../s3/bucket-notifications';
 import { serviceIntegrations } from '../sfn/service-integrations';
 import { statusChangeDetail, StepFunctions } from '../sfn/step-functions';
 import { Destinations } from './destinations';
@@ -39,6 +41,8 @@ export class CloudRuntime {
   readonly asyncInvoker: AsyncInvoker;
   readonly sfn: StepFunctions;
   readonly destinations: Destinations;
+  /** The buckets' notification configurations; the S3 front door hands them each object change. */
+  readonly s3Notifications: BucketNotifications;
   /** The model of the loaded assemblies (undefined before the first read). */
   model?: CloudModel;
   /** The control-plane secret of this start (functions sign their AWS calls with it). */
@@ -75,6 +79,15 @@ export class CloudRuntime {
       scheduleSpeed: this.options.scheduleSpeed,
     });
     this.faults = new FaultRegistry({ logger: this.logger });
+    this.s3Notifications = new BucketNotifications({
+      invokeAsync: (name, payload) => this.asyncInvoker.accept(name, payload, 's3'),
+      sendMessage: (queueArn, body) => this.destinations.sendMessage(queueArn, body),
+      publish: async (topicArn, message, subject) => {
+        await (await this.messaging()).sns.send(new PublishCommand({ TopicArn: topicArn, Message: message, Subject: subject }));
+      },
+      emit: (event) => this.events.emit(event),
+      logger: this.logger,
+    });
     this.sfn = this.createStepFunctions();
   }
 
@@ -177,6 +190,7 @@ export class CloudRuntime {
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: `${base}/_aws/dynamodbstreams`,
       AWS_ENDPOINT_URL_SQS: `${base}/_aws/sqs`,
       AWS_ENDPOINT_URL_SNS: `${base}/_aws/sns`,
+      AWS_ENDPOINT_URL_S3: `${base}/_aws/s3`,
       AWS_ENDPOINT_URL_STS: `${base}/_aws/sts`,
       AWS_ENDPOINT_URL_SFN: `${base}/_aws/sfn`,
       AWS_ENDPOINT_URL_SSM: `${base}/_aws/ssm`,
