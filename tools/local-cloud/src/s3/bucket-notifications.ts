@@ -54,8 +54,8 @@ export class BucketNotifications {
   }
 
   /**
-   * S3's `s3:TestEvent`, sent to the bucket's queues and topics when its configuration is set (as
-   * S3 does on PutBucketNotificationConfiguration; functions get none).
+   * S3's `s3:TestEvent`, sent once to each of the bucket's queues and topics when its configuration
+   * is set (as S3 does on PutBucketNotificationConfiguration; functions get none).
    */
   async sendTestEvents(bucket: string): Promise<void> {
     const body = JSON.stringify(s3TestEvent(bucket));
@@ -98,8 +98,10 @@ export class BucketNotifications {
     }));
   }
 
+  /** The bucket's queues and topics, each once. */
   private targetsOf(bucket: string): NotificationTarget[] {
-    return (this.byBucket.get(bucket) ?? []).flatMap(({ config }) => config.targets.filter((target) => target.kind !== 'lambda'));
+    const all = (this.byBucket.get(bucket) ?? []).flatMap(({ config }) => config.targets.filter((target) => target.kind !== 'lambda'));
+    return all.filter((target, index) => all.findIndex((other) => other.arn === target.arn) === index);
   }
 
   private async send(target: NotificationTarget, payload: unknown, bucket: string, what: string): Promise<void> {
