@@ -20,6 +20,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LOCAL_ACCESS_KEY_ID, readControlSecret } from '../control-plane/secret';
 import { assembliesFolder, keepOutput, startBuiltCloud, synthApp, type BuiltCloud } from '../testing/built-cloud';
 
@@ -91,6 +94,7 @@ exports.handler = async (event) => {
   }
 };`;
 
+let root: string;
 let cloud: BuiltCloud;
 let dynamo: DynamoDBClient;
 let queueClient: SQSClient;
@@ -144,7 +148,7 @@ async function drain(queue: keyof typeof QUEUES): Promise<unknown[]> {
 }
 
 beforeAll(async () => {
-  const root = synthApp(assembliesFolder('conformance-s3'), 's3', (app) => {
+  root = synthApp(assembliesFolder('conformance-s3'), 's3', (app) => {
     const stack = new Stack(app, 'S3Stack', { stackName: 's3' });
     const sink = new dynamodb.Table(stack, 'Sink', { tableName: SINK, partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
     const eventsQueue = new sqs.Queue(stack, 'Events', { queueName: QUEUES.events });
@@ -346,4 +350,35 @@ describe('S3 conformance', () => {
     expect(messages.map((event) => event.Records[0].s3.object.key)).toEqual(['2026/report.csv']);
     expect(messages[0].Records[0].s3.bucket.name).toBe(REPORTS);
   }, 60_000);
+});
+
+describe('S3 with --persist', () => {
+  it('keeps the objects across a restart (fauxqs file storage under <state dir>/data/s3); without it they are gone', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'local-cloud-s3-persist-'));
+    const clientOf = (run: BuiltCloud) =>
+      new S3Client({
+        region: 'us-east-1',
+        credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: readControlSecret(run.stateDir) },
+        endpoint: `${run.base}/_aws/s3`,
+      });
+    const keysAfterStart = async (args: string[], put?: string) => {
+      const run = await startBuiltCloud({ assemblies: root, args: ['--no-prewarm', ...args], stateDir });
+      const client = clientOf(run);
+      try {
+        if (put) await client.send(new PutObjectCommand({ Bucket: REPORTS, Key: put, Body: 'kept' }));
+        const listed = await client.send(new ListObjectsV2Command({ Bucket: REPORTS }));
+        return (listed.Contents ?? []).map((object) => object.Key);
+      } finally {
+        client.destroy();
+        await run.stop();
+      }
+    };
+    try {
+      expect(await keysAfterStart(['--persist'], 'kept.csv')).toEqual(['kept.csv']);
+      expect(await keysAfterStart(['--persist'])).toEqual(['kept.csv']);
+      expect(await keysAfterStart([])).toEqual([]);
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { CognitoAuthorizer } from '../api/authorizer';
 import type { AssemblyStack } from '../assembly/cloud-assembly';
 import { buildModel } from '../assembly/model';
@@ -127,7 +128,7 @@ export class CloudRuntime {
   startEmulators(dynamodb: DynamoDbLocal, up: (part: 'dynamodb' | 'messaging', what: string) => void): Promise<unknown> {
     this.emulators = {
       dynamodb: dynamodb.ready().then(() => (up('dynamodb', 'DynamoDB Local answers'), (this.started.dynamodb = dynamodb))),
-      messaging: Messaging.start(this.ports.messaging, this.logger).then(
+      messaging: Messaging.start(this.ports.messaging, this.logger, this.options.dataDir && join(this.options.dataDir, 's3')).then(
         (messaging) => (up('messaging', 'fauxqs listens'), (this.started.messaging = messaging)),
       ),
     };
