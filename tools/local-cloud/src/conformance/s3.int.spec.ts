@@ -3,7 +3,7 @@
  * notifications go to a function (prefix and suffix filter), a queue (deletes, and `docs/` puts), a
  * topic (copies) and the default event bus; a second bucket (L1) whose own
  * `NotificationConfiguration` sends `.csv` objects to a queue; and a function behind a function
- * URL that reads and writes objects through `AWS_ENDPOINT_URL_S3`. Journey: objects written by the
+ * URL that reads and writes objects through `AWS_ENDPOINT_URL_S3`; a BucketDeployment. Journey: objects written by the
  * function read back (through it and from outside), each event arrives once where its
  * configuration sends it, and the keys a filter leaves out invoke nothing.
  */
@@ -13,6 +13,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -184,6 +185,12 @@ beforeAll(async () => {
       targets: [new targets.SqsQueue(busQueue)],
     });
 
+    new s3deploy.BucketDeployment(stack, 'Site', {
+      destinationBucket: uploads,
+      destinationKeyPrefix: 'site/',
+      sources: [s3deploy.Source.data('index.html', '<h1>hello</h1>'), s3deploy.Source.jsonData('config.json', { queue: eventsQueue.queueUrl })],
+    });
+
     const reports = new s3.CfnBucket(stack, 'Reports', {
       bucketName: REPORTS,
       versioningConfiguration: { status: 'Enabled' },
@@ -246,6 +253,13 @@ describe('S3 conformance', () => {
     expect(resources.bucketNotifications.find((entry) => entry.bucket === REPORTS)?.configurations[0]?.targets).toHaveLength(1);
     expect(resources.notEmulated.filter((resource) => resource.type.startsWith('Custom::S3') || resource.type === 'AWS::S3::Bucket')).toEqual([]);
   });
+
+  it('copies a BucketDeployment into its bucket at start, deploy-time values substituted', async () => {
+    expect(await objects({ op: 'list', bucket: UPLOADS, prefix: 'site/' })).toEqual({ keys: ['site/config.json', 'site/index.html'] });
+    expect(await objects({ op: 'get', bucket: UPLOADS, key: 'site/index.html' })).toMatchObject({ body: '<h1>hello</h1>', contentType: 'text/html' });
+    const config = await objects<{ body: string }>({ op: 'get', bucket: UPLOADS, key: 'site/config.json' });
+    expect(JSON.parse(config.body)).toEqual({ queue: queueUrls.events });
+  }, 30_000);
 
   it('sends s3:TestEvent once to each queue and topic when the configuration is set, as S3 does', async () => {
     const events = (await drain('events')) as { Event?: string; Bucket?: string }[];

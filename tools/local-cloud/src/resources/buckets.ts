@@ -36,38 +36,29 @@ const PROPERTIES_NOT_SERVED: Record<string, string> = {
   LoggingConfiguration: 'access logging is not emulated',
 };
 
-/** CDK's BucketDeployment: its asset is not copied into the bucket. */
-const BUCKET_DEPLOYMENT = 'Custom::CDKBucketDeployment';
-
 /** Bucket name → what creating it did (`created` or `kept`). */
 type BucketsState = Record<string, string>;
 
 /**
  * `AWS::S3::Bucket`: a bucket in fauxqs (the object API, multipart, copy; functions reach it
  * through `/_aws/s3`), kept with its objects across redeploys and never deleted, as tables are.
- * Also reads what it cannot serve: the bucket properties above and CDK's BucketDeployment (named
- * at start-up and in `/_local/resources`), and CDK's `Custom::S3AutoDeleteObjects`, which needs
- * nothing here (the buckets go with the local cloud).
+ * The bucket properties above it cannot serve are named at start-up and in `/_local/resources`.
+ * Also claims CDK's `Custom::S3AutoDeleteObjects`, which needs nothing here (the buckets go with
+ * the local cloud).
  */
 export const buckets = resourceKind<'buckets', BucketDef, BucketsState>({
   key: 'buckets',
-  types: ['AWS::S3::Bucket', BUCKET_DEPLOYMENT, 'Custom::S3AutoDeleteObjects'],
+  types: ['AWS::S3::Bucket', 'Custom::S3AutoDeleteObjects'],
   read: (context) =>
-    readEach(context, (logicalId, type) => {
+    readEach(context, (logicalId) => {
       const props = propertiesOf(context.resolver, logicalId);
-      if (type === BUCKET_DEPLOYMENT) {
-        const bucket = String(props('DestinationBucketName'));
-        const reason = `BucketDeployment ${logicalId}: its files are not copied into bucket ${bucket} (not emulated)`;
-        context.warn(`${context.stack.stackName}/${reason}`);
-        return undefined;
-      }
       const name = context.resolver.physicalName(logicalId);
       const notServed = Object.entries(PROPERTIES_NOT_SERVED)
         .filter(([property]) => props(property) !== undefined)
         .map(([property, reason]) => `${property}: ${reason}`);
       for (const reason of notServed) context.warn(`${context.stack.stackName}/${logicalId} (bucket ${name}) ${reason}`);
       return { ...context.base(logicalId), name, arn: `arn:aws:s3:::${name}`, notServed };
-    }, ['AWS::S3::Bucket', BUCKET_DEPLOYMENT]),
+    }, ['AWS::S3::Bucket']),
   apply: async (defs, { runtime }) => {
     const { endpoint } = await runtime.messaging();
     const state: BucketsState = {};

@@ -1,4 +1,5 @@
 import type { SsmParameters } from '../assembly/ssm-parameters';
+import { bucketDeployments } from './bucket-deployments';
 import { bucketNotifications, buckets } from './buckets';
 import { userPools } from './cognito';
 import { eventSourceMappings } from './event-source-mappings';
@@ -41,6 +42,7 @@ export const RESOURCE_KINDS = [
   rules,
   buckets,
   bucketNotifications,
+  bucketDeployments,
   notServed,
 ] as const;
 
