@@ -30,7 +30,12 @@ import { assembliesFolder, keepOutput, startBuiltCloud, synthApp, type BuiltClou
 const UPLOADS = 's3-conformance-uploads';
 const REPORTS = 's3-conformance-reports';
 const SINK = 's3-conformance-sink';
-const QUEUES = { events: 's3-conformance-events', topic: 's3-conformance-topic-sink', csv: 's3-conformance-csv', bus: 's3-conformance-bus' };
+const QUEUES = {
+  events: 's3-conformance-events',
+  topic: 's3-conformance-topic-sink',
+  csv: 's3-conformance-csv',
+  bus: 's3-conformance-bus',
+};
 
 /** Object calls through the local S3 endpoint, one per request: `{ op, bucket, key, ... }`. */
 const OBJECTS = `
@@ -121,7 +126,11 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30
 }
 
 async function objects<T = Record<string, unknown>>(input: Record<string, unknown>): Promise<T> {
-  const response = await fetch(objectsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  const response = await fetch(objectsUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
   const body = (await response.json()) as T;
   if (response.status !== 200) throw new Error(`${String(input.op)} answered ${response.status}: ${JSON.stringify(body)}`);
   return body;
@@ -188,7 +197,10 @@ beforeAll(async () => {
     new s3deploy.BucketDeployment(stack, 'Site', {
       destinationBucket: uploads,
       destinationKeyPrefix: 'site/',
-      sources: [s3deploy.Source.data('index.html', '<h1>hello</h1>'), s3deploy.Source.jsonData('config.json', { queue: eventsQueue.queueUrl })],
+      sources: [
+        s3deploy.Source.data('index.html', '<h1>hello</h1>'),
+        s3deploy.Source.jsonData('config.json', { queue: eventsQueue.queueUrl }),
+      ],
     });
 
     const reports = new s3.CfnBucket(stack, 'Reports', {
@@ -251,12 +263,17 @@ describe('S3 conformance', () => {
     expect(uploads?.configurations[0]?.eventBridge).toBe(true);
     expect(uploads?.configurations[0]?.targets.map((target) => target.kind).sort()).toEqual(['lambda', 'sns', 'sqs', 'sqs']);
     expect(resources.bucketNotifications.find((entry) => entry.bucket === REPORTS)?.configurations[0]?.targets).toHaveLength(1);
-    expect(resources.notEmulated.filter((resource) => resource.type.startsWith('Custom::S3') || resource.type === 'AWS::S3::Bucket')).toEqual([]);
+    expect(
+      resources.notEmulated.filter((resource) => resource.type.startsWith('Custom::S3') || resource.type === 'AWS::S3::Bucket'),
+    ).toEqual([]);
   });
 
   it('copies a BucketDeployment into its bucket at start, deploy-time values substituted', async () => {
     expect(await objects({ op: 'list', bucket: UPLOADS, prefix: 'site/' })).toEqual({ keys: ['site/config.json', 'site/index.html'] });
-    expect(await objects({ op: 'get', bucket: UPLOADS, key: 'site/index.html' })).toMatchObject({ body: '<h1>hello</h1>', contentType: 'text/html' });
+    expect(await objects({ op: 'get', bucket: UPLOADS, key: 'site/index.html' })).toMatchObject({
+      body: '<h1>hello</h1>',
+      contentType: 'text/html',
+    });
     const config = await objects<{ body: string }>({ op: 'get', bucket: UPLOADS, key: 'site/config.json' });
     expect(JSON.parse(config.body)).toEqual({ queue: queueUrls.events });
   }, 30_000);
@@ -273,10 +290,23 @@ describe('S3 conformance', () => {
 
   it('a function writes, reads, lists and heads objects through AWS_ENDPOINT_URL_S3 (buffered and streamed bodies)', async () => {
     const put = await objects<{ eTag: string }>({ op: 'put', bucket: UPLOADS, key: 'notes/a b+c.txt', body: 'hello s3' });
-    const streamed = await objects<{ eTag: string }>({ op: 'put', bucket: UPLOADS, key: 'notes/streamed.txt', body: 'streamed body', stream: true });
+    const streamed = await objects<{ eTag: string }>({
+      op: 'put',
+      bucket: UPLOADS,
+      key: 'notes/streamed.txt',
+      body: 'streamed body',
+      stream: true,
+    });
     expect(put.eTag).toMatch(/^"[0-9a-f]{32}"$/);
-    expect(await objects({ op: 'get', bucket: UPLOADS, key: 'notes/a b+c.txt' })).toEqual({ body: 'hello s3', contentType: 'text/plain', eTag: put.eTag });
-    expect(await objects({ op: 'get', bucket: UPLOADS, key: 'notes/streamed.txt' })).toMatchObject({ body: 'streamed body', eTag: streamed.eTag });
+    expect(await objects({ op: 'get', bucket: UPLOADS, key: 'notes/a b+c.txt' })).toEqual({
+      body: 'hello s3',
+      contentType: 'text/plain',
+      eTag: put.eTag,
+    });
+    expect(await objects({ op: 'get', bucket: UPLOADS, key: 'notes/streamed.txt' })).toMatchObject({
+      body: 'streamed body',
+      eTag: streamed.eTag,
+    });
     expect(await objects({ op: 'head', bucket: UPLOADS, key: 'notes/streamed.txt' })).toEqual({ size: 13, eTag: streamed.eTag });
     expect(await objects({ op: 'list', bucket: UPLOADS, prefix: 'notes/' })).toEqual({ keys: ['notes/a b+c.txt', 'notes/streamed.txt'] });
     // From outside, with the local credentials: the same objects.

@@ -151,8 +151,15 @@ describe('SigV4Verifier', () => {
       uriEscapePath: false,
     });
     const path = '/_aws/s3/uploads/a%20b.txt';
-    const headers = { host: '127.0.0.1:3000', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'content-encoding': 'aws-chunked' };
-    const signed = await signer.sign({ method: 'PUT', protocol: 'http:', hostname: '127.0.0.1', port: 3000, path, headers }, { signingDate: new Date(NOW) });
+    const headers = {
+      host: '127.0.0.1:3000',
+      'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+      'content-encoding': 'aws-chunked',
+    };
+    const signed = await signer.sign(
+      { method: 'PUT', protocol: 'http:', hostname: '127.0.0.1', port: 3000, path, headers },
+      { signingDate: new Date(NOW) },
+    );
     const streamed = received({ method: 'PUT', path, headers: signed.headers as Record<string, string>, body: '5\r\nhello\r\n0\r\n' });
     expect(await verifier().verify(streamed)).toEqual({ ok: true });
     // A body hash that is neither the body's nor an unsigned marker is still refused.

@@ -18,7 +18,8 @@ export interface FileBackedS3 {
  */
 export async function fileBackedS3(dir: string): Promise<FileBackedS3> {
   const dist = dirname(fileURLToPath(import.meta.resolve('fauxqs')));
-  const load = async (file: string) => (await import(pathToFileURL(join(dist, file)).href)) as Record<string, new (...args: unknown[]) => never>;
+  const load = async (file: string) =>
+    (await import(pathToFileURL(join(dist, file)).href)) as Record<string, new (...args: unknown[]) => never>;
   const { S3Store } = await load('s3/s3Store.js');
   const { FileS3Persistence } = await load('s3/fileS3Persistence.js');
   const s3Store = new S3Store() as { persistence?: unknown };

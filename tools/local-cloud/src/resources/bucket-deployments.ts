@@ -36,7 +36,8 @@ async function keysUnder(endpoint: string, bucket: string, prefix: string): Prom
   do {
     const query = new URLSearchParams({ 'list-type': '2', prefix, ...(token ? { 'continuation-token': token } : {}) });
     const xml = await (await fetch(`${endpoint}/${encodeURIComponent(bucket)}?${query}`)).text();
-    for (const match of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) keys.push(match[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+    for (const match of xml.matchAll(/<Key>([^<]*)<\/Key>/g))
+      keys.push(match[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
     token = /<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1];
   } while (token);
   return keys;
@@ -117,7 +118,8 @@ export const bucketDeployments = resourceKind<'bucketDeployments', BucketDeploym
             headers: { 'content-type': lookup(file.key) || 'application/octet-stream' },
             body,
           });
-          if (!response.ok) throw new Error(`BucketDeployment ${deployment.logicalId}: ${key} not copied into ${deployment.bucket}: ${response.status}`);
+          if (!response.ok)
+            throw new Error(`BucketDeployment ${deployment.logicalId}: ${key} not copied into ${deployment.bucket}: ${response.status}`);
           written.add(key);
           changes.push(change(response, key, 'ObjectCreated:Put', body.length));
         }

@@ -50,15 +50,19 @@ export const buckets = resourceKind<'buckets', BucketDef, BucketsState>({
   key: 'buckets',
   types: ['AWS::S3::Bucket', 'Custom::S3AutoDeleteObjects'],
   read: (context) =>
-    readEach(context, (logicalId) => {
-      const props = propertiesOf(context.resolver, logicalId);
-      const name = context.resolver.physicalName(logicalId);
-      const notServed = Object.entries(PROPERTIES_NOT_SERVED)
-        .filter(([property]) => props(property) !== undefined)
-        .map(([property, reason]) => `${property}: ${reason}`);
-      for (const reason of notServed) context.warn(`${context.stack.stackName}/${logicalId} (bucket ${name}) ${reason}`);
-      return { ...context.base(logicalId), name, arn: `arn:aws:s3:::${name}`, notServed };
-    }, ['AWS::S3::Bucket']),
+    readEach(
+      context,
+      (logicalId) => {
+        const props = propertiesOf(context.resolver, logicalId);
+        const name = context.resolver.physicalName(logicalId);
+        const notServed = Object.entries(PROPERTIES_NOT_SERVED)
+          .filter(([property]) => props(property) !== undefined)
+          .map(([property, reason]) => `${property}: ${reason}`);
+        for (const reason of notServed) context.warn(`${context.stack.stackName}/${logicalId} (bucket ${name}) ${reason}`);
+        return { ...context.base(logicalId), name, arn: `arn:aws:s3:::${name}`, notServed };
+      },
+      ['AWS::S3::Bucket'],
+    ),
   apply: async (defs, { runtime }) => {
     const { endpoint } = await runtime.messaging();
     const state: BucketsState = {};
@@ -74,7 +78,12 @@ export const buckets = resourceKind<'buckets', BucketDef, BucketsState>({
     return state;
   },
   describe: (model) => ({
-    buckets: model?.buckets.map(({ service, name, arn, notServed }) => ({ service, name, arn, ...(notServed.length ? { notServed } : {}) })),
+    buckets: model?.buckets.map(({ service, name, arn, notServed }) => ({
+      service,
+      name,
+      arn,
+      ...(notServed.length ? { notServed } : {}),
+    })),
   }),
   report: (_defs, state) => ({ buckets: state ?? {} }),
 });

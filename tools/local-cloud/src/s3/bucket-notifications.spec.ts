@@ -5,7 +5,14 @@ import type { ObjectChange } from './s3-event';
 const config: NotificationConfig = {
   eventBridge: true,
   targets: [
-    { kind: 'lambda', arn: 'arn:aws:lambda:us-east-1:000000000000:function:thumbs', events: ['s3:ObjectCreated:*'], prefix: 'images/', suffix: '.jpg', id: 'l' },
+    {
+      kind: 'lambda',
+      arn: 'arn:aws:lambda:us-east-1:000000000000:function:thumbs',
+      events: ['s3:ObjectCreated:*'],
+      prefix: 'images/',
+      suffix: '.jpg',
+      id: 'l',
+    },
     { kind: 'sqs', arn: 'arn:aws:sqs:us-east-1:000000000000:q', events: ['s3:ObjectRemoved:*'], id: 'q' },
     { kind: 'sns', arn: 'arn:aws:sns:us-east-1:000000000000:t', events: ['s3:ObjectCreated:Copy'], id: 't' },
     { kind: 'sqs', arn: 'arn:aws:sqs:us-east-1:000000000000:q', events: ['s3:ObjectCreated:Put'], prefix: 'docs/', id: 'q2' },
@@ -76,10 +83,15 @@ describe('BucketNotifications', () => {
     const { notifications, sent } = setup();
     expect(notifications.configure('svc', [{ bucket: 'uploads', source: 's/N', config }])).toEqual(['uploads']);
     await notifications.sendTestEvents('uploads');
-    expect(sent.map(({ to }) => to)).toEqual(['arn:aws:sqs:us-east-1:000000000000:q', 'arn:aws:sns:us-east-1:000000000000:t (Amazon S3 Notification)']);
+    expect(sent.map(({ to }) => to)).toEqual([
+      'arn:aws:sqs:us-east-1:000000000000:q',
+      'arn:aws:sns:us-east-1:000000000000:t (Amazon S3 Notification)',
+    ]);
     expect(sent[0].payload).toMatchObject({ Event: 's3:TestEvent', Bucket: 'uploads' });
     expect(notifications.configure('svc', [{ bucket: 'uploads', source: 's/N', config }])).toEqual([]);
-    expect(notifications.configure('svc', [{ bucket: 'uploads', source: 's/N', config: { ...config, eventBridge: false } }])).toEqual(['uploads']);
+    expect(notifications.configure('svc', [{ bucket: 'uploads', source: 's/N', config: { ...config, eventBridge: false } }])).toEqual([
+      'uploads',
+    ]);
   });
 
   it('warns, naming the target, when a delivery fails', async () => {

@@ -7,7 +7,14 @@ describe('fromApiShape (Custom::S3BucketNotifications)', () => {
         {
           Events: ['s3:ObjectCreated:*'],
           LambdaFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:thumbs',
-          Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.jpg' }, { Name: 'prefix', Value: 'images/' }] } },
+          Filter: {
+            Key: {
+              FilterRules: [
+                { Name: 'suffix', Value: '.jpg' },
+                { Name: 'prefix', Value: 'images/' },
+              ],
+            },
+          },
         },
       ],
       QueueConfigurations: [{ Events: ['s3:ObjectRemoved:Delete'], QueueArn: 'arn:aws:sqs:us-east-1:000000000000:q', Id: 'mine' }],
@@ -34,7 +41,9 @@ describe('fromApiShape (Custom::S3BucketNotifications)', () => {
   it('is empty without a configuration, and refuses a filter rule S3 does not know', () => {
     expect(fromApiShape(undefined)).toEqual({ targets: [], eventBridge: false });
     expect(() =>
-      fromApiShape({ QueueConfigurations: [{ Events: [], QueueArn: 'q', Filter: { Key: { FilterRules: [{ Name: 'regex', Value: '.*' }] } } }] }),
+      fromApiShape({
+        QueueConfigurations: [{ Events: [], QueueArn: 'q', Filter: { Key: { FilterRules: [{ Name: 'regex', Value: '.*' }] } } }],
+      }),
     ).toThrow('filter rule regex: S3 knows prefix and suffix');
   });
 });
@@ -44,7 +53,11 @@ describe('fromBucketProperty (AWS::S3::Bucket NotificationConfiguration)', () =>
     expect(
       fromBucketProperty({
         QueueConfigurations: [
-          { Event: 's3:ObjectCreated:*', Queue: 'arn:aws:sqs:us-east-1:000000000000:csv', Filter: { S3Key: { Rules: [{ Name: 'Suffix', Value: '.csv' }] } } },
+          {
+            Event: 's3:ObjectCreated:*',
+            Queue: 'arn:aws:sqs:us-east-1:000000000000:csv',
+            Filter: { S3Key: { Rules: [{ Name: 'Suffix', Value: '.csv' }] } },
+          },
         ],
         LambdaConfigurations: [{ Event: 's3:ObjectRemoved:*', Function: 'arn:aws:lambda:us-east-1:000000000000:function:f' }],
         EventBridgeConfiguration: { EventBridgeEnabled: false },

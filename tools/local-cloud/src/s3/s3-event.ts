@@ -24,7 +24,11 @@ export interface ObjectChange {
 export function encodeEventKey(key: string): string {
   return key
     .split('/')
-    .map((part) => encodeURIComponent(part).replace(/%20/g, '+').replace(/[!'()~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`))
+    .map((part) =>
+      encodeURIComponent(part)
+        .replace(/%20/g, '+')
+        .replace(/[!'()~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
     .join('/');
 }
 
