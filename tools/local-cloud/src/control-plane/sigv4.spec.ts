@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -138,7 +138,7 @@ describe('SigV4Verifier', () => {
 
   it('accepts S3 as the SDK signs it: the path not escaped twice (a key with a space and a +), an unsigned streaming body', async () => {
     const request = await sdkRequest((config) =>
-      new S3Client(config).send(new PutObjectCommand({ Bucket: 'uploads', Key: 'my cat+1.jpg', Body: 'meow' })),
+      new S3Client(config as S3ClientConfig).send(new PutObjectCommand({ Bucket: 'uploads', Key: 'my cat+1.jpg', Body: 'meow' })),
     );
     expect(request.path).toBe('/_aws/x/uploads/my%20cat%2B1.jpg');
     expect(await verifier().verify(request)).toEqual({ ok: true });
