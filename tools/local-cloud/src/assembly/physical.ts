@@ -195,12 +195,17 @@ const rules: Record<string, PhysicalRule> = {
   'AWS::S3::Bucket': {
     name: (ctx) => {
       const explicit = ctx.property('BucketName');
-      return typeof explicit === 'string' && explicit ? explicit : generatedName(ctx.stackName, ctx.logicalId, 63).toLowerCase();
+      // S3 names are lower-case letters, digits, dots and dashes.
+      return typeof explicit === 'string' && explicit
+        ? explicit
+        : generatedName(ctx.stackName, ctx.logicalId, 63).toLowerCase().replace(/_/g, '-');
     },
     attributes: {
       Arn: (_c, name) => `arn:aws:s3:::${name}`,
       DomainName: (_c, name) => `${name}.s3.${LOCAL_URL_SUFFIX}`,
       RegionalDomainName: (_c, name) => `${name}.s3.${LOCAL_REGION}.${LOCAL_URL_SUFFIX}`,
+      DualStackDomainName: (_c, name) => `${name}.s3.dualstack.${LOCAL_REGION}.${LOCAL_URL_SUFFIX}`,
+      WebsiteURL: (_c, name) => `http://${name}.s3-website-${LOCAL_REGION}.${LOCAL_URL_SUFFIX}`,
     },
   },
   'AWS::Events::EventBus': {

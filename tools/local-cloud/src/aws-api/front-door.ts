@@ -24,6 +24,11 @@ export interface FrontDoorOptions {
    * fault rules and the emulator; AccessDenied in the service's protocol when it refuses.
    */
   iam?: { service: FrontDoorService; protocol: AccessDeniedProtocol; gate: IamGate; partitionKeyOf?: PartitionKeyOf };
+  /**
+   * S3 (REST: the operation is the method and the path): the door's own path (`/_aws/s3`), taken
+   * off the path, which is then forwarded with its query. Without it every call goes to `/`.
+   */
+  pathPrefix?: string;
   /** Keep-alive connections to the emulator, shared by every caller. */
   agent: http.Agent;
 }
@@ -103,7 +108,9 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
         {
           host: upstream.hostname,
           port: upstream.port,
-          path: '/',
+          path: options.pathPrefix
+            ? `${request.path.slice(options.pathPrefix.length) || '/'}${request.query ? `?${request.query}` : ''}`
+            : '/',
           method: request.httpMethod,
           agent: options.agent,
           headers,
@@ -121,9 +128,11 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
             const body = rewrite
               ? Buffer.from(whole.toString('utf8').replace(queueUrls, `${options.queueUrlBase}/${LOCAL_ACCOUNT_ID}/`))
               : whole;
+            // A HEAD answer's length is the object's (S3's HeadObject), not the empty body's.
+            const length = request.httpMethod === 'HEAD' ? (response.headers['content-length'] ?? '0') : String(body.length);
             resolve({
               statusCode: response.statusCode ?? 502,
-              headers: [...answerHeaders, ['content-length', String(body.length)]],
+              headers: [...answerHeaders, ['content-length', length]],
               body,
               quiet: true,
             });

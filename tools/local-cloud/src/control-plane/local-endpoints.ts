@@ -4,6 +4,7 @@ import type { HttpAnswer } from '../api/gateway';
 import { issueIdToken } from '../auth/tokens';
 import { eventBridgeEndpoint, lambdaEndpoint, ssmEndpoint, stepFunctionsEndpoint } from '../aws-api/endpoints';
 import { awsFrontDoor } from '../aws-api/front-door';
+import { S3_DOOR_PATH, s3FrontDoor } from '../aws-api/s3-door';
 import { RuleNotFoundError } from '../events/event-bridge';
 import { faultsEndpoint } from '../faults/faults-endpoint';
 import { faultTargets } from '../faults/targets';
@@ -107,6 +108,10 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
     }),
   );
   gateway.addLocalHandler('/_aws/sts', awsFrontDoor({ upstream: messaging, agent: messagingAgent }));
+  gateway.addLocalHandler(
+    S3_DOOR_PATH,
+    s3FrontDoor({ upstream: messaging, agent: messagingAgent, notifications: runtime.s3Notifications, logger: runtime.logger }),
+  );
   gateway.addLocalHandler(
     '/_local/faults',
     faultsEndpoint(
@@ -239,6 +244,7 @@ export function describeResources(runtime: CloudRuntime, services: string[]): Re
       dynamodb: `http://127.0.0.1:${runtime.ports.dynamodb}`,
       sqs: `http://127.0.0.1:${runtime.ports.messaging}`,
       sns: `http://127.0.0.1:${runtime.ports.messaging}`,
+      s3: `http://127.0.0.1:${runtime.ports.messaging}`,
     },
     services,
     ...Object.assign({}, ...kinds),

@@ -1,4 +1,5 @@
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -131,6 +132,38 @@ describe('SigV4Verifier', () => {
     });
     expect(await verifier().verify(request)).toEqual({ ok: true });
     expect(await verifier().verify({ ...request, query: 'Qualifier=2' })).toEqual(
+      expect.objectContaining({ ok: false, code: 'InvalidSignature' }),
+    );
+  });
+
+  it('accepts S3 as the SDK signs it: the path not escaped twice (a key with a space and a +), an unsigned streaming body', async () => {
+    const request = await sdkRequest((config) =>
+      new S3Client(config as S3ClientConfig).send(new PutObjectCommand({ Bucket: 'uploads', Key: 'my cat+1.jpg', Body: 'meow' })),
+    );
+    expect(request.path).toBe('/_aws/x/uploads/my%20cat%2B1.jpg');
+    expect(await verifier().verify(request)).toEqual({ ok: true });
+
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET },
+      region: 'us-east-1',
+      service: 's3',
+      sha256: NodeSha256,
+      uriEscapePath: false,
+    });
+    const path = '/_aws/s3/uploads/a%20b.txt';
+    const headers = {
+      host: '127.0.0.1:3000',
+      'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+      'content-encoding': 'aws-chunked',
+    };
+    const signed = await signer.sign(
+      { method: 'PUT', protocol: 'http:', hostname: '127.0.0.1', port: 3000, path, headers },
+      { signingDate: new Date(NOW) },
+    );
+    const streamed = received({ method: 'PUT', path, headers: signed.headers as Record<string, string>, body: '5\r\nhello\r\n0\r\n' });
+    expect(await verifier().verify(streamed)).toEqual({ ok: true });
+    // A body hash that is neither the body's nor an unsigned marker is still refused.
+    expect(await verifier().verify(withHeader(streamed, 'x-amz-content-sha256', 'f'.repeat(64)))).toEqual(
       expect.objectContaining({ ok: false, code: 'InvalidSignature' }),
     );
   });

@@ -87,6 +87,12 @@ export class NodeSha256 {
   }
 }
 
+/**
+ * `x-amz-content-sha256` values that leave the body out of the signature, as S3 allows (the SDK's
+ * streaming uploads send the second, with a checksum trailer S3 checks instead).
+ */
+const UNSIGNED_PAYLOADS = new Set(['UNSIGNED-PAYLOAD', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER']);
+
 const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const fail = (code: SignatureFailure['code'], message: string): Verification => ({ ok: false, code, message }) as Verification;
@@ -149,7 +155,11 @@ export class SigV4Verifier {
       );
     }
     const contentHash = toSign['x-amz-content-sha256'];
-    if (contentHash !== undefined && contentHash !== createHash('sha256').update(request.body).digest('hex')) {
+    if (
+      contentHash !== undefined &&
+      !UNSIGNED_PAYLOADS.has(contentHash) &&
+      contentHash !== createHash('sha256').update(request.body).digest('hex')
+    ) {
       return fail('InvalidSignature', 'x-amz-content-sha256 is not the SHA-256 of the body received');
     }
 
@@ -195,7 +205,8 @@ export class SigV4Verifier {
         region,
         service,
         sha256: NodeSha256,
-        uriEscapePath: true,
+        // S3 signs the path as sent; every other service escapes it once more.
+        uriEscapePath: service !== 's3',
         applyChecksum: false,
       });
       this.signers.set(key, signer);

@@ -79,8 +79,15 @@ export class Messaging {
     };
   })();
 
-  static async start(port: number, logger: Logger): Promise<Messaging> {
-    const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
+  /** `s3StorageDir` (`--persist`): S3 objects kept as files there (fauxqs's file storage) instead of in memory. */
+  static async start(port: number, logger: Logger, s3StorageDir?: string): Promise<Messaging> {
+    const files = s3StorageDir ? await (await import('./fauxqs-s3-files')).fileBackedS3(s3StorageDir) : undefined;
+    const app = buildApp({
+      logger: false,
+      defaultRegion: LOCAL_REGION,
+      ...(files ? { stores: { s3Store: files.s3Store } as NonNullable<Parameters<typeof buildApp>[0]>['stores'] } : {}),
+    });
+    if (files) app.addHook('preClose', () => files.close());
     await app.listen({ port, host: '127.0.0.1' });
     const address = app.server.address() as AddressInfo;
     return new Messaging(app, `http://127.0.0.1:${address.port}`, logger);

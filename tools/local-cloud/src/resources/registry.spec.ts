@@ -15,11 +15,11 @@ const model = (service: string) =>
   );
 
 describe('the resource kind registry', () => {
-  it('names each kind once, and no CloudFormation type is read by two kinds but a topic (its inline subscriptions)', () => {
+  it('names each kind once, and no CloudFormation type is read by two kinds but a topic (its inline subscriptions) and a bucket (its own notifications)', () => {
     const keys = RESOURCE_KINDS.map((kind) => kind.key);
     expect(new Set(keys).size).toBe(keys.length);
     const claimed = RESOURCE_KINDS.flatMap((kind) => kind.types);
-    expect(claimed.filter((type, index) => claimed.indexOf(type) !== index)).toEqual(['AWS::SNS::Topic']);
+    expect(claimed.filter((type, index) => claimed.indexOf(type) !== index)).toEqual(['AWS::SNS::Topic', 'AWS::S3::Bucket']);
   });
 
   it('yields the emulated set: what no kind reads is listed as not emulated', () => {

@@ -1,4 +1,6 @@
 import type { SsmParameters } from '../assembly/ssm-parameters';
+import { bucketDeployments } from './bucket-deployments';
+import { bucketNotifications, buckets } from './buckets';
 import { userPools } from './cognito';
 import { eventSourceMappings } from './event-source-mappings';
 import { eventBuses, rules } from './event-rules';
@@ -40,6 +42,9 @@ export const RESOURCE_KINDS = [
   eventSourceMappings,
   eventBuses,
   rules,
+  buckets,
+  bucketNotifications,
+  bucketDeployments,
   notServed,
 ] as const;
 

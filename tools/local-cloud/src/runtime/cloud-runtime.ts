@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { CognitoAuthorizer } from '../api/authorizer';
 import type { AssemblyStack } from '../assembly/cloud-assembly';
 import { buildModel } from '../assembly/model';
@@ -14,10 +15,12 @@ import { FaultRegistry } from '../faults/registry';
 import { LocalIamAuthority } from '../iam/authority';
 import { IamGate } from '../iam/gate';
 import { eventTargetRefusal, serviceCallRefusal, stateMachineAuthorizer } from '../iam/on-behalf';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { AsyncInvoker, LAMBDA_ASYNC_DEFAULTS } from '../lambda/async-invoker';
 import type { FunctionPool, FunctionPoolOptions, InvokeOptions, InvokeOutcome } from '../lambda/function-pool';
 import type { Logger } from '../log';
 import type { CloudModel } from '../resources/registry';
+import { BucketNotifications } from '../s3/bucket-notifications';
 import { serviceIntegrations } from '../sfn/service-integrations';
 import { statusChangeDetail, StepFunctions } from '../sfn/step-functions';
 import { Destinations } from './destinations';
@@ -46,6 +49,8 @@ export class CloudRuntime {
   readonly iam: LocalIamAuthority;
   /** IAM on the wire: the functions' access keys and the check of their calls against `iam` (`--iam`). */
   readonly iamGate: IamGate;
+  /** The buckets' notification configurations; the S3 front door hands them each object change. */
+  readonly s3Notifications: BucketNotifications;
   /** The model of the loaded assemblies (undefined before the first read). */
   model?: CloudModel;
   /** The control-plane secret of this start (functions sign their AWS calls with it). */
@@ -92,6 +97,15 @@ export class CloudRuntime {
       targetRefusal: (rule, target) => eventTargetRefusal(this.iamGate, rule, target),
     });
     this.faults = new FaultRegistry({ logger: this.logger });
+    this.s3Notifications = new BucketNotifications({
+      invokeAsync: (name, payload) => this.asyncInvoker.accept(name, payload, 's3'),
+      sendMessage: (queueArn, body) => this.destinations.sendMessage(queueArn, body),
+      publish: async (topicArn, message, subject) => {
+        await (await this.messaging()).sns.send(new PublishCommand({ TopicArn: topicArn, Message: message, Subject: subject }));
+      },
+      emit: (event) => this.events.emit(event),
+      logger: this.logger,
+    });
     this.sfn = this.createStepFunctions();
   }
 
@@ -140,7 +154,7 @@ export class CloudRuntime {
   startEmulators(dynamodb: DynamoDbLocal, up: (part: 'dynamodb' | 'messaging', what: string) => void): Promise<unknown> {
     this.emulators = {
       dynamodb: dynamodb.ready().then(() => (up('dynamodb', 'DynamoDB Local answers'), (this.started.dynamodb = dynamodb))),
-      messaging: Messaging.start(this.ports.messaging, this.logger).then(
+      messaging: Messaging.start(this.ports.messaging, this.logger, this.options.dataDir && join(this.options.dataDir, 's3')).then(
         (messaging) => (up('messaging', 'fauxqs listens'), (this.started.messaging = messaging)),
       ),
     };
@@ -204,6 +218,7 @@ export class CloudRuntime {
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: `${base}/_aws/dynamodbstreams`,
       AWS_ENDPOINT_URL_SQS: `${base}/_aws/sqs`,
       AWS_ENDPOINT_URL_SNS: `${base}/_aws/sns`,
+      AWS_ENDPOINT_URL_S3: `${base}/_aws/s3`,
       AWS_ENDPOINT_URL_STS: `${base}/_aws/sts`,
       AWS_ENDPOINT_URL_SFN: `${base}/_aws/sfn`,
       AWS_ENDPOINT_URL_SSM: `${base}/_aws/ssm`,
