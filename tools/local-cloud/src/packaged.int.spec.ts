@@ -42,10 +42,11 @@ beforeAll(() => {
 }, 150_000);
 
 describe('the package (nx run local-cloud:pack)', () => {
-  const manifest = JSON.parse(readFileSync(join(STAGE, 'package.json'), 'utf8')) as {
-    dependencies: Record<string, string>;
-    bin: Record<string, string>;
-  };
+  // Read after the top-level beforeAll has staged it (a fresh clone has no dist/ when the file is loaded).
+  let manifest: { dependencies: Record<string, string>; bin: Record<string, string> };
+  beforeAll(() => {
+    manifest = JSON.parse(readFileSync(join(STAGE, 'package.json'), 'utf8')) as typeof manifest;
+  });
 
   it('is a tarball with the bin, the built files and the console', () => {
     expect(tarball).toMatch(/shop-local-cloud-\d+\.\d+\.\d+\.tgz$/);
