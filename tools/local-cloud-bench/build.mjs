@@ -29,6 +29,7 @@ await build({
     'bench-floor-server': join(root, 'src/bench-floor-server.ts'),
     'checkout-bench': join(root, 'src/checkout-bench.ts'),
     'dev-bench': join(root, 'src/dev-bench.ts'),
+    'iam-bench': join(root, 'src/iam-bench.ts'),
   },
   outdir,
   outExtension: { '.js': '.mjs' },

@@ -53,6 +53,7 @@ const { values } = parseArgs({
     json: { type: 'boolean' },
     concurrency: { type: 'string' },
     floor: { type: 'boolean', default: true },
+    iam: { type: 'string', default: process.env.LOCAL_CLOUD_IAM ?? 'enforce' },
   },
   allowNegative: true,
 });
@@ -63,6 +64,8 @@ const total = Number(values.requests);
 const maxSeconds = Number(values['max-seconds']);
 
 interface Result {
+  /** The local cloud's `--iam` mode during the run (`enforce`, as npm start runs it, by default). */
+  iam: string;
   startupMs: number;
   reportedReadyMs?: number;
   throughput: Measured;
@@ -86,6 +89,7 @@ async function main(): Promise<void> {
     LOCAL_CLOUD_FUNCTION_LOGS: 'none',
     LOCAL_CLOUD_LOG_LEVEL: 'warn',
     LOCAL_CLOUD_SEED: 'false',
+    LOCAL_CLOUD_IAM: values.iam,
     ...(values.concurrency ? { LOCAL_CLOUD_CONCURRENCY: values.concurrency } : {}),
   };
 
@@ -157,6 +161,7 @@ async function main(): Promise<void> {
     const leftoverProcesses = pids.filter((id) => existsSync(`/proc/${id}`));
 
     const result: Result = {
+      iam: values.iam,
       startupMs,
       reportedReadyMs: health.readyInMs,
       throughput,
@@ -226,7 +231,7 @@ function print(result: Result): void {
   process.stdout.write(
     [
       '',
-      `local cloud benchmark (loopback; load average ${loadAverage()} on ${cpus().length} cores at the end)`,
+      `local cloud benchmark (loopback; --iam ${result.iam}; load average ${loadAverage()} on ${cpus().length} cores at the end)`,
       `  ${mark(result.startupMs <= 5000)} start-up to /_local/health = 200: ${(result.startupMs / 1000).toFixed(2)} s (target <= 5 s; the process reports ${result.reportedReadyMs} ms after its own start)`,
       `  GET /products/{sku} after ${values.warmup} warm-up requests, ${clients} concurrent keep-alive clients:`,
       `  ${mark(t.rps >= 500)} throughput (closed loop, ${t.requests} requests): ${t.rps.toFixed(0)} req/s (target >= 500); p50 ${ms(t.p50)}, p99 ${ms(t.p99)}, ${t.errors} errors`,

@@ -64,6 +64,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'progress-seconds': { type: 'string', default: '10' },
+    iam: { type: 'string', default: process.env.LOCAL_CLOUD_IAM ?? 'enforce' },
   },
 });
 
@@ -106,17 +107,21 @@ async function main(): Promise<void> {
   // `--cpu-prof <dir>`: V8 CPU profiles of the local cloud, one per thread (each function instance too)
   const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
   const stateDir = mkdtempSync(join(tmpdir(), 'shop-checkout-bench-'));
-  const child = spawn(process.execPath, [...profile, main, '--no-seed', '--function-logs', 'errors', '--log-level', 'warn'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      LOCAL_CLOUD_STATE_DIR: stateDir,
-      LOCAL_CLOUD_SERVICES: 'platform,product,inventory,payment,order,basket,shipping',
-      ...(values.concurrency ? { LOCAL_CLOUD_CONCURRENCY: values.concurrency } : {}),
+  const child = spawn(
+    process.execPath,
+    [...profile, main, '--no-seed', '--function-logs', 'errors', '--log-level', 'warn', '--iam', values.iam],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        LOCAL_CLOUD_STATE_DIR: stateDir,
+        LOCAL_CLOUD_SERVICES: 'platform,product,inventory,payment,order,basket,shipping',
+        ...(values.concurrency ? { LOCAL_CLOUD_CONCURRENCY: values.concurrency } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const agent = new http.Agent({ keepAlive: true });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
@@ -327,6 +332,7 @@ async function main(): Promise<void> {
     const inPhase = outcomes.filter((outcome) => outcome.measured);
     const confirmed = inPhase.filter((outcome) => outcome.status === 'CONFIRMED');
     const result = {
+      iam: values.iam,
       customers,
       ordersAccepted: outcomes.length,
       measuredOrders: inPhase.length,
@@ -353,7 +359,7 @@ async function main(): Promise<void> {
     if (values.json) console.log(JSON.stringify(result, null, 2));
     else {
       console.log(
-        `checkout → CONFIRMED through the local cloud, ${customers} concurrent customers, ${result.measuredOrders} measured orders (+${warmup} warm-up), ${cpus().length} cores`,
+        `checkout → CONFIRMED through the local cloud, ${customers} concurrent customers, ${result.measuredOrders} measured orders (+${warmup} warm-up), --iam ${values.iam}, ${cpus().length} cores`,
       );
       console.log(
         `  latency observed (send → poll saw CONFIRMED, polls from ${firstPollMs} ms every ${pollMs} ms): p50 ${result.latencyObservedMs.p50} ms  p95 ${result.latencyObservedMs.p95} ms  p99 ${result.latencyObservedMs.p99} ms  max ${result.latencyObservedMs.max} ms`,

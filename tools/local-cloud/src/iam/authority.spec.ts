@@ -180,6 +180,17 @@ describe('the decision cache', () => {
     expect(authority.authorize(asFunction(CUSTOMER_FN, 'dynamodb:Query', TABLE_ARN, { 'dynamodb:LeadingKeys': ['c#1'] }))).toBe(own);
   });
 
+  it("keeps one decision across partition keys for a role whose policies test no LeadingKeys (each order's new key is no new question)", () => {
+    const first = authority.authorize(asFunction(ORDER_FN, 'dynamodb:GetItem', TABLE_ARN, { 'dynamodb:LeadingKeys': ['o#1'] }));
+    expect(first.allowed).toBe(true);
+    expect(authority.authorize(asFunction(ORDER_FN, 'dynamodb:GetItem', TABLE_ARN, { 'dynamodb:LeadingKeys': ['o#2'] }))).toBe(first);
+    expect(authority.authorize(asFunction(ORDER_FN, 'dynamodb:GetItem', TABLE_ARN))).toBe(first);
+    // A role that tests it still gets a decision per key, and the right one.
+    expect(authority.authorize(asFunction(CUSTOMER_FN, 'dynamodb:GetItem', TABLE_ARN, { 'dynamodb:LeadingKeys': ['c#9'] })).allowed).toBe(
+      false,
+    );
+  });
+
   it('makes a repeated call cheap: 100,000 cached decisions at a few microseconds each', () => {
     const call = asFunction(ORDER_FN, 'dynamodb:Query', `${TABLE_ARN}/index/byCustomer`, { 'dynamodb:LeadingKeys': ['c#1'] });
     authority.authorize(call);
@@ -193,7 +204,8 @@ describe('the decision cache', () => {
   it('starts over when it is full', () => {
     const small = new LocalIamAuthority({ maxCachedDecisions: 2 });
     return small.setService('shop', model.iam).then(() => {
-      const call = (i: number) => asFunction(ORDER_FN, 'dynamodb:GetItem', TABLE_ARN, { 'dynamodb:LeadingKeys': [`c#${i}`] });
+      // The customer's role tests LeadingKeys: one decision per partition key.
+      const call = (i: number) => asFunction(CUSTOMER_FN, 'dynamodb:GetItem', TABLE_ARN, { 'dynamodb:LeadingKeys': [`c#${i}`] });
       const first = small.authorize(call(1));
       small.authorize(call(2));
       small.authorize(call(3));

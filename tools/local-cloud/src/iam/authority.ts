@@ -54,6 +54,10 @@ export class LocalIamAuthority implements IamAuthority {
   private readonly expanded = new Map<string, string[]>();
   private readonly warned = new Set<string>();
   private readonly maxCached: number;
+  /** The condition keys each role's identity policies mention (lower case), by role ARN: filled on its first call. */
+  private readonly conditionKeys = new Map<string, Set<string>>();
+  /** The condition keys any resource policy mentions (lower case). */
+  private resourceConditionKeys = new Set<string>();
 
   constructor(private readonly options: LocalIamAuthorityOptions = {}) {
     this.maxCached = options.maxCachedDecisions ?? DEFAULT_MAX_CACHED;
@@ -71,7 +75,8 @@ export class LocalIamAuthority implements IamAuthority {
     await Promise.all([...patterns].filter((pattern) => !this.expanded.has(pattern)).map(async (pattern) => this.expand(pattern)));
   }
 
-  authorize(call: IamCall, mode: IamEnforcementMode = 'enforce'): IamDecision {
+  authorize(asked: IamCall, mode: IamEnforcementMode = 'enforce'): IamDecision {
+    const call = this.relevant(asked);
     const key = cacheKey(call);
     let entry = this.cache.get(key);
     if (!entry) {
@@ -150,6 +155,36 @@ export class LocalIamAuthority implements IamAuthority {
   private rebuild(): void {
     this.index = buildGrantIndex([...this.services.values()].flat(), (message) => this.warn(message));
     this.cache.clear();
+    this.conditionKeys.clear();
+    this.resourceConditionKeys = conditionKeysOf([...this.index.resourcePolicies.values()]);
+  }
+
+  /**
+   * The call with only the context keys a policy that could decide it mentions (in a `Condition`
+   * or as a `${variable}`): a key no policy names cannot change the decision, and dropping it
+   * keeps one cached decision per role, action and resource where the request carries a value per
+   * item (`dynamodb:LeadingKeys` is every item's partition key; only a role whose policy tests it
+   * needs a decision per key).
+   */
+  private relevant(call: IamCall): IamCall {
+    const { context } = call;
+    if (!context) return call;
+    const names = Object.keys(context);
+    if (names.length === 0) return call;
+    let roleKeys: Set<string> | undefined;
+    if (call.principal.kind === 'role') {
+      const { roleArn } = call.principal;
+      roleKeys = this.conditionKeys.get(roleArn);
+      if (!roleKeys) this.conditionKeys.set(roleArn, (roleKeys = conditionKeysOf(this.index.roles.get(roleArn)?.policies ?? [])));
+    }
+    const kept = names.filter((name) => {
+      const lower = name.toLowerCase();
+      return roleKeys?.has(lower) || this.resourceConditionKeys.has(lower);
+    });
+    if (kept.length === names.length) return call;
+    return kept.length
+      ? { ...call, context: Object.fromEntries(kept.map((name) => [name, context[name]])) }
+      : { ...call, context: undefined };
   }
 
   private decide(call: IamCall): CachedDecision {
@@ -214,6 +249,21 @@ function allowedActionPatterns(policies: { document: { Statement: Record<string,
       ([] as unknown[]).concat(statement.Action).map(String),
     ),
   );
+}
+
+/** The condition keys some policies mention, in lower case: a `Condition` block's keys and the `${key}` variables anywhere. */
+function conditionKeysOf(policies: { document: { Statement: Record<string, unknown>[] } }[]): Set<string> {
+  const keys = new Set<string>();
+  for (const { document } of policies) {
+    for (const statement of document.Statement) {
+      const condition = statement.Condition;
+      if (condition && typeof condition === 'object')
+        for (const tests of Object.values(condition as Record<string, unknown>))
+          if (tests && typeof tests === 'object') for (const key of Object.keys(tests)) keys.add(key.toLowerCase());
+    }
+    for (const [, variable] of JSON.stringify(document).matchAll(/\$\{([^}]+)\}/g)) keys.add(variable.toLowerCase());
+  }
+  return keys;
 }
 
 /** The cache's key of a call: principal, action, resource, context (its keys in order). */
