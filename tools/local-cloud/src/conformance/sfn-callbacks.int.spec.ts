@@ -6,7 +6,8 @@
  * (`states:startExecution.sync:2`) and announces it (`events:putEvents`). Journey: a good order goes through all three with their results
  * in the output; a bad one fails with the error the function sent.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -111,8 +112,22 @@ beforeAll(async () => {
       stateMachineName: 'callbacks-parent',
       definitionBody: sfn.DefinitionBody.fromChainable(ask.next(enqueue).next(runChild).next(announce)),
     });
-    // The callbacks need states:SendTask* on the parent (IAM is enforced, as in AWS).
-    parent.grantTaskResponse(approver);
+    // The callbacks need states:SendTask* on the parent (IAM is enforced, as in AWS). The approver's
+    // grant names the parent by its ARN built from its name: `grantTaskResponse(approver)` would
+    // reference the parent, which references the approver (a dependency cycle CloudFormation refuses).
+    approver.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+        resources: [
+          stack.formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: 'callbacks-parent',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
     parent.grantTaskResponse(worker);
   });
   cloud = await startBuiltCloud({ assemblies: root, args: ['--no-prewarm'] });
