@@ -110,6 +110,9 @@ export interface TestTableHandle {
   readonly client: DynamoDBClient;
 }
 
+/** How long creating or deleting a test table may take before the hook fails. */
+const TABLE_HOOK_TIMEOUT_MS = 60_000;
+
 /**
  * Registers `beforeAll`/`afterAll` hooks that create a fresh table for the calling test file (or
  * `describe` block) and delete it afterwards. Call at the top level of a test file or describe.
@@ -120,13 +123,15 @@ export interface TestTableHandle {
  */
 export const useTestTable = (description: TableDescription = SINGLE_TABLE, options: CreateTestTableOptions = {}): TestTableHandle => {
   let table: TestTable | undefined;
+  // CreateTable on a JVM shared by every integration project can take seconds when the machine is
+  // busy (seen past Jest's 5 s default with Nx running several projects on 2 cores).
   beforeAll(async () => {
     table = await createTestTable(description, options);
-  });
+  }, TABLE_HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await table?.delete();
     table = undefined;
-  });
+  }, TABLE_HOOK_TIMEOUT_MS);
   const current = (): TestTable => {
     if (!table) throw new Error('The test table exists only inside tests and hooks (after beforeAll).');
     return table;
