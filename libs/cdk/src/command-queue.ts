@@ -57,9 +57,10 @@ export class CommandQueue extends ConsumerQueue {
 
   /**
    * Lets `sender` (a function of another service's stack) send to the command queue `name` of
-   * `service`, found through SSM: grants `sqs:SendMessage` (and `GetQueueAttributes`, `GetQueueUrl`)
-   * on that queue's ARN only and sets `envVar` to its URL. The queue uses SQS-managed encryption,
-   * so no KMS grant is needed.
+   * `service`, found through SSM: grants `sqs:SendMessage` on that queue's ARN only and sets
+   * `envVar` to its URL. The sender sends to the URL it is given, so it needs neither
+   * `GetQueueUrl` nor `GetQueueAttributes` (which the CDK's `grantSendMessages` would add). The
+   * queue uses SQS-managed encryption, so no KMS grant is needed.
    */
   static bindSender(
     sender: ServiceFunction,
@@ -74,7 +75,7 @@ export class CommandQueue extends ConsumerQueue {
     });
     sender.function.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        actions: ['sqs:SendMessage'],
         resources: [queue.queueArn],
       }),
     );

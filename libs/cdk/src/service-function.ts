@@ -299,7 +299,7 @@ export class ServiceFunction extends Construct {
    * {@link TableStreamConsumerOptions.iteratorAgeAlarm}) long before the stream's 24-hour
    * retention ends. The on-failure SQS dead-letter queue (alarmed) stays as the last resort for
    * records that would expire from the stream unpublished: the description of their batch lands
-   * there, so an operator knows which events to replay. Grants stream read only.
+   * there, so an operator knows which events to replay. Grants stream read, and sending to that queue.
    */
   consumeTableStream(table: ServiceTable, options: TableStreamConsumerOptions = {}): TableStreamConsumer {
     const { service, name, stage } = this.props;
@@ -314,6 +314,11 @@ export class ServiceFunction extends Construct {
       bisectBatchOnError: false,
       // One poller per shard keeps each item's changes in order.
       parallelizationFactor: 1,
+      // Grant: the CDK's SqsDlq grants the role `grantSendMessages` on the dead-letter queue
+      // (SendMessage, GetQueueAttributes, GetQueueUrl). Lambda sends with SendMessage only, and only
+      // for a batch of records about to expire from the stream unpublished (24 hours of failing), a
+      // path the e2e suite does not walk: its IAM report lists all three as unused. GetQueueAttributes
+      // and GetQueueUrl come with the CDK helper.
       onFailure: new sources.SqsDlq(deadLetterQueue.queue),
     });
     this.function.addEventSource(eventSource);

@@ -69,6 +69,9 @@ export class InventoryStack extends ServiceStack {
     }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] }, INVENTORY_ENV.tableName);
 
     // TransactWriteItems is authorized per item action: Put (the reservation) and Update (stock).
+    // GetItem is for a repeated ReserveStock only (a saga retry after a lost answer): the reservation
+    // already stored is read back and answered (`duplicate` in DynamoReservationRepository.reserve),
+    // a path the e2e suite does not walk (its IAM report lists GetItem as unused).
     this.reserveStock = this.addFunction('reserve-stock', {
       description: 'Saga command ReserveStock: every line of an order or none, idempotent per order',
       // Business refusals (out of stock) reach the saga as function errors: a sale can make most calls
@@ -77,6 +80,11 @@ export class InventoryStack extends ServiceStack {
       alarms: { errorRate: { threshold: 0.5 } },
     }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] }, INVENTORY_ENV.tableName);
 
+    // GetItem reads the reservation; UpdateItem (in one TransactWriteItems) marks it released and
+    // gives the stock back. PutItem is for a release that finds no reservation (ReserveStock failed
+    // unexpectedly, or the reconciler compensates an order that never reserved): it stores the release
+    // marker that keeps a late ReserveStock from reserving (storeReleaseMarker), a path the e2e suite
+    // does not walk (its IAM report lists PutItem as unused).
     this.releaseStock = this.addFunction('release-stock', {
       description: 'Saga compensation ReleaseStock: gives back what the order reserved, once',
     }).bindTable(table, { items: ['GetItem', 'PutItem', 'UpdateItem'] }, INVENTORY_ENV.tableName);

@@ -167,8 +167,9 @@ describe('OrderStack', () => {
       });
     });
 
-    it('may start executions of the saga only, and never invoke or publish', () => {
+    it('may get and create orders (no update or delete), start executions of the saga only, and never invoke or publish', () => {
       const statements = policyStatementsOf(template, 'PlaceOrderRole');
+      expect(actionsOf(statements).filter((a) => /^dynamodb:.*Item$/.test(a))).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
       expect(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('states:')))).toEqual([
         { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^SagaStateMachine/) } },
       ]);
@@ -190,9 +191,10 @@ describe('OrderStack', () => {
     });
 
     it.each(['ConfirmOrderRole', 'CancelOrderRole', 'MarkNeedsAttentionRole'])(
-      'let %s write order items and nothing else: no topic, queue or state machine',
+      'let %s update order items (UpdateItem only) and nothing else: no topic, queue or state machine',
       (role) => {
         const statements = policyStatementsOf(template, role);
+        expect(actionsOf(statements).filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:UpdateItem']);
         expect(actionsOf(statements).filter((a) => !a.startsWith('dynamodb:'))).toEqual([
           'logs:CreateLogStream',
           'logs:PutLogEvents',

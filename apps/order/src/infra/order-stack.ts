@@ -155,17 +155,20 @@ export class OrderStack extends ServiceStack {
     const { table, topic, intakeQueue, reconcileDlq } = this.state;
 
     // --- Stateless ------------------------------------------------------------------------------
+    // The saga's own tasks change the status with one conditional UpdateItem each (the repository's
+    // changeStatus and fence, the only ports of a saga task): no read, put or delete.
+    const sagaTaskAccess = { items: ['UpdateItem'] } as const;
     this.confirmOrder = this.addFunction('confirm-order', { description: 'Order saga task: set the order CONFIRMED' }).bindTable(
       table,
-      {},
+      sagaTaskAccess,
       ORDER_ENV.tableName,
     );
     this.cancelOrder = this.addFunction('cancel-order', {
       description: 'Order saga task: set the order CANCELLED with its reason',
-    }).bindTable(table, {}, ORDER_ENV.tableName);
+    }).bindTable(table, sagaTaskAccess, ORDER_ENV.tableName);
     this.markNeedsAttention = this.addFunction('mark-needs-attention', {
       description: 'Order saga task: flag the order NEEDS_ATTENTION after a failure that outlived its retries',
-    }).bindTable(table, {}, ORDER_ENV.tableName);
+    }).bindTable(table, sagaTaskAccess, ORDER_ENV.tableName);
 
     const participant = (key: keyof typeof PARTICIPANTS): lambda.IFunction => {
       const { service, name } = PARTICIPANTS[key];
@@ -186,7 +189,9 @@ export class OrderStack extends ServiceStack {
       description: 'Order intake: PlaceOrder -> order PENDING -> saga started',
       timeout: Duration.seconds(10),
     })
-      .bindTable(table, {}, ORDER_ENV.tableName)
+      // A conditional PutItem creates the order; GetItem reads the existing one when PlaceOrder is
+      // repeated. Nothing is updated or deleted.
+      .bindTable(table, { items: ['GetItem', 'PutItem'] }, ORDER_ENV.tableName)
       .addEnvironment(ORDER_ENV.stateMachineArn, this.saga.stateMachineArn);
     this.saga.stateMachine.grantStartExecution(this.placeOrder.function);
     intakeQueue.addConsumer(this.placeOrder, { batchSize: 10 });
@@ -225,6 +230,9 @@ export class OrderStack extends ServiceStack {
     );
     // Deliveries EventBridge gives up on, and invocations that still fail after Lambda's own
     // retries, land in the same alarmed queue: no ended execution is forgotten silently.
+    // Grant: the SqsDestination gives the role sqs:SendMessage (with GetQueueAttributes and
+    // GetQueueUrl, which come with the CDK's grantSendMessages) on that queue, used by Lambda only
+    // when an invocation still fails after its retries: a path the e2e suite does not walk.
     this.reconcileOrder.function.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
@@ -246,6 +254,10 @@ export class OrderStack extends ServiceStack {
       ],
     });
 
+    // Every grant of the sweep (order GetItem, UpdateItem and the status index Query, the two
+    // compensations' lambda:InvokeFunction, states:DescribeExecution) is for sweep-pending-orders'
+    // scheduled run, which the e2e suite does not wait for (every 5 minutes): its IAM report lists
+    // them as unused.
     this.sweepPendingOrders = reconciler(
       this.addFunction('sweep-pending-orders', {
         description: 'Every 5 minutes: reconciles PENDING orders older than any saga run whose execution is not running',
@@ -279,7 +291,9 @@ export class OrderStack extends ServiceStack {
 
     // --- The operator's event replay ---------------------------------------------------------------
     // Invoked by operators only (`aws lambda invoke`): no API, no event source. It resumes from a
-    // cursor, so a run that stops for time is continued by the next invocation.
+    // cursor, so a run that stops for time is continued by the next invocation. Its grants (sns:Publish
+    // on the topic; GetItem for given orders, Query of the status index for a time window) are for
+    // republish-events alone, which the e2e suite never invokes: its IAM report lists them as unused.
     this.republishEvents = this.addFunction('republish-events', {
       description:
         'Operator replay: republishes the current event of given orders, or of the orders placed in a time window, from a cursor',
