@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale';
 import { CorrelationIdSchema, newId, UuidSchema } from './ids';
 
 /** Message attribute holding the envelope `type` (SNS `Publish`, SQS `SendMessage`); subscription filter policies match on it. */
@@ -12,12 +13,16 @@ export const CORRELATION_ID_ATTRIBUTE = 'correlationId';
  * `{ id, type, version, source, time, correlationId, data }` with a literal `type` and `version`.
  * Producers and consumers both parse with it.
  */
-export const eventEnvelopeSchema = <const T extends string, const V extends number, D extends z.ZodType>(type: T, version: V, data: D) =>
+export const eventEnvelopeSchema = <const T extends string, const V extends number, D extends z.core.$ZodType>(
+  type: T,
+  version: V,
+  data: D,
+) =>
   z.object({
     id: UuidSchema,
     type: z.literal(type),
     version: z.literal(version),
-    source: z.string().min(1),
+    source: z.string().check(z.minLength(1)),
     time: z.iso.datetime(),
     correlationId: CorrelationIdSchema,
     data,
@@ -26,9 +31,9 @@ export const eventEnvelopeSchema = <const T extends string, const V extends numb
 /** The envelope every event travels in, whatever its payload. */
 export const AnyEventEnvelopeSchema = z.object({
   id: UuidSchema,
-  type: z.string().min(1),
-  version: z.int().positive(),
-  source: z.string().min(1),
+  type: z.string().check(z.minLength(1)),
+  version: z.int().check(z.positive()),
+  source: z.string().check(z.minLength(1)),
   time: z.iso.datetime(),
   correlationId: CorrelationIdSchema,
   data: z.unknown(),

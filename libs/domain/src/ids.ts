@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale';
 
 /** A stock keeping unit: 3 to 40 upper-case letters, digits or dashes. */
-export const SkuSchema = z.string().regex(/^[A-Z0-9-]{3,40}$/, { error: 'SKU must be 3 to 40 characters of A-Z, 0-9 or "-".' });
+export const SkuSchema = z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, { error: 'SKU must be 3 to 40 characters of A-Z, 0-9 or "-".' }));
 
 /** A stock keeping unit, e.g. `MUG-001`. */
 export type Sku = z.infer<typeof SkuSchema>;
 
 /** A correlation id: any printable token up to 128 characters, carried across every hop. */
-export const CorrelationIdSchema = z.string().regex(/^[\w.:-]{1,128}$/, { error: 'Invalid correlation id.' });
+export const CorrelationIdSchema = z.string().check(z.regex(/^[\w.:-]{1,128}$/, { error: 'Invalid correlation id.' }));
 
 /** A correlation id shared by every log line, message and event of one request. */
 export type CorrelationId = z.infer<typeof CorrelationIdSchema>;
@@ -18,9 +19,11 @@ export type CorrelationId = z.infer<typeof CorrelationIdSchema>;
  * digits, `_`, `.`, `:` or `-` (a UUID fits). Each service scopes it to what it keys (basket: the
  * customer; inventory: the sku).
  */
-export const IdempotencyKeySchema = z.string({ error: 'Required.' }).regex(/^[\w.:-]{1,128}$/, {
-  error: 'Idempotency-Key must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-" (e.g. a UUID).',
-});
+export const IdempotencyKeySchema = z.string({ error: 'Required.' }).check(
+  z.regex(/^[\w.:-]{1,128}$/, {
+    error: 'Idempotency-Key must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-" (e.g. a UUID).',
+  }),
+);
 
 /** A UUID used as an entity or event id. */
 export const UuidSchema = z.uuid();

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale';
 import { CurrencyMismatchError } from './errors';
 
 /** ISO 4217 codes the shop accepts. Extend deliberately: every consumer must handle them. */
@@ -16,8 +17,7 @@ export type Currency = z.infer<typeof CurrencySchema>;
 export const MoneySchema = z.strictObject({
   amount: z
     .int({ error: 'Amount must be an integer number of minor units (e.g. cents).' })
-    .nonnegative({ error: 'Amount must not be negative.' })
-    .max(Number.MAX_SAFE_INTEGER),
+    .check(z.nonnegative({ error: 'Amount must not be negative.' }), z.maximum(Number.MAX_SAFE_INTEGER)),
   currency: CurrencySchema,
 });
 

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 /**
  * One message a service sends or receives on a channel, as its producer declares it: the envelope
@@ -8,7 +8,7 @@ import type * as z from 'zod';
  */
 export interface MessageContract {
   /** The envelope schema, e.g. `OrderConfirmedSchema`; its `type` and `version` literals identify the message. */
-  readonly schema: z.ZodType;
+  readonly schema: z.core.$ZodType;
   /** One line: what happened (an event) or what is asked (a command). */
   readonly summary: string;
   /**

@@ -53,7 +53,7 @@ describe('parseOrThrow', () => {
     expect(error.kind).toBe('validation');
     expect(error.name).toBe('ValidationError');
     expect(error.issues).toEqual([{ field: 'name', message: 'Too long.' }]);
-    expect(error.cause).toBeInstanceOf(z.ZodError);
+    expect(error.cause).toBeInstanceOf(z.core.$ZodError);
   });
 });
 

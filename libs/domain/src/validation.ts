@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale';
 import { ValidationError, type FieldIssue } from './errors';
 
 const toField = (path: readonly PropertyKey[]): string => path.map((segment) => String(segment)).join('.');
@@ -8,7 +9,7 @@ const toField = (path: readonly PropertyKey[]): string => path.map((segment) => 
  * object become one issue each (`field` = the unknown key), so callers see every offender;
  * missing fields read `Required.` when the parse used {@link PARSE_OPTIONS}.
  */
-export const fieldIssuesFromZod = (error: z.ZodError): FieldIssue[] =>
+export const fieldIssuesFromZod = (error: z.core.$ZodError): FieldIssue[] =>
   error.issues.flatMap((issue): FieldIssue[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: toField([...issue.path, key]), message: 'Unknown field.' }));
@@ -28,8 +29,8 @@ export const PARSE_OPTIONS = { reportInput: true } as const;
  * Parses `input` with `schema`, returning typed data or throwing a {@link ValidationError}
  * naming every bad field. Use at every edge where untyped data enters the domain.
  */
-export const parseOrThrow = <S extends z.ZodType>(schema: S, input: unknown, message?: string): z.output<S> => {
-  const result = schema.safeParse(input, PARSE_OPTIONS);
+export const parseOrThrow = <S extends z.core.$ZodType>(schema: S, input: unknown, message?: string): z.output<S> => {
+  const result = z.safeParse(schema, input, PARSE_OPTIONS);
   if (!result.success) {
     throw new ValidationError(fieldIssuesFromZod(result.error), message, { cause: result.error });
   }
@@ -41,12 +42,12 @@ export const parseOrThrow = <S extends z.ZodType>(schema: S, input: unknown, mes
  * error in the invoke response: its message names every bad field and the shape expected,
  * `The <name> payload is not valid (<field>: <message>; ...); expected <expected>.`
  */
-export const parseOperatorPayload = <S extends z.ZodType>(
+export const parseOperatorPayload = <S extends z.core.$ZodType>(
   schema: S,
   input: unknown,
   payload: { readonly name: string; readonly expected: string },
 ): z.output<S> => {
-  const result = schema.safeParse(input, PARSE_OPTIONS);
+  const result = z.safeParse(schema, input, PARSE_OPTIONS);
   if (result.success) return result.data;
   const issues = fieldIssuesFromZod(result.error);
   const detail = issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ');

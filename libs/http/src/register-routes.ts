@@ -1,6 +1,6 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Middleware, RequestContext } from '@aws-lambda-powertools/event-handler/types';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { ADMIN_GROUP, routerPath, type ApiSchemas, type ApiSpec, type RouteSpec } from './api/routes';
 import { requireCaller, requireGroup } from './claims';
 import { parseJsonBody, parsePathParam, parseQuery, validateAll } from './validation';
@@ -9,10 +9,10 @@ type Parsers = Record<string, () => unknown>;
 type Results<P extends Parsers> = { [K in keyof P]: Awaited<ReturnType<P[K]>> };
 
 /** What a route's declared parts parse to: `params`, `query` and `body` where the route has them. */
-export type RouteInput<R extends RouteSpec, Schemas extends ApiSchemas> = (R['params'] extends Record<string, z.ZodType>
+export type RouteInput<R extends RouteSpec, Schemas extends ApiSchemas> = (R['params'] extends Record<string, z.core.$ZodType>
   ? { params: { [K in keyof R['params']]: z.output<R['params'][K]> } }
   : unknown) &
-  (R['query'] extends z.ZodObject ? { query: z.output<R['query']> } : unknown) &
+  (R['query'] extends z.ZodMiniObject ? { query: z.output<R['query']> } : unknown) &
   (R['body'] extends keyof Schemas ? { body: z.output<Schemas[R['body']]> } : unknown);
 
 /** The request as a route handler gets it. */
@@ -42,7 +42,7 @@ const authMiddleware = (route: RouteSpec): Middleware[] =>
 const PARAM = 'path parameter ';
 
 // Every part of a request in the order its issues are reported: path parameters, the handler's extra ones, query, body.
-const parsersOf = (route: RouteSpec, schemas: Record<string, z.ZodType>, reqCtx: RequestContext, extra: Parsers): Parsers => {
+const parsersOf = (route: RouteSpec, schemas: Record<string, z.core.$ZodType>, reqCtx: RequestContext, extra: Parsers): Parsers => {
   const parsers: Parsers = {};
   for (const [name, schema] of Object.entries(route.params ?? {})) {
     parsers[`${PARAM}${name}`] = () => parsePathParam(schema, reqCtx.params[name], name);
@@ -79,8 +79,11 @@ const parseAll = async (parsers: Parsers): Promise<Record<string, unknown>> => {
  * query and body, every bad field of them in one 400 (one part alone keeps its own message).
  */
 export const registerRoutes = <A extends ApiSpec>(router: Router, api: A, handlers: RouteHandlers<A>): void => {
-  const table = handlers as unknown as Record<string, (request: RouteRequest<RouteSpec, Record<string, z.ZodType>>) => Promise<Response>>;
-  const schemas = api.schemas as Record<string, z.ZodType>;
+  const table = handlers as unknown as Record<
+    string,
+    (request: RouteRequest<RouteSpec, Record<string, z.core.$ZodType>>) => Promise<Response>
+  >;
+  const schemas = api.schemas as Record<string, z.core.$ZodType>;
   for (const [id, route] of Object.entries(api.routes as Record<string, RouteSpec>)) {
     const handle = table[id];
     if (!handle) throw new Error(`No handler for the route ${id} (${route.method} ${route.path}).`);

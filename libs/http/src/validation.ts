@@ -1,6 +1,6 @@
 import { RequestEntityTooLargeError } from '@aws-lambda-powertools/event-handler/http';
 import { fieldIssuesFromZod, PARSE_OPTIONS, ValidationError, type FieldIssue } from '@shop/domain';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { MalformedJsonError } from './errors';
 
 /**
@@ -13,8 +13,8 @@ export const MAX_JSON_BODY_BYTES = 16 * 1024;
 const nameRoot = (issues: FieldIssue[], root: string): FieldIssue[] =>
   issues.map((issue) => (issue.field === '' ? { ...issue, field: root } : issue));
 
-const parseWith = <S extends z.ZodType>(schema: S, input: unknown, root: string, message: string): z.output<S> => {
-  const result = schema.safeParse(input, PARSE_OPTIONS);
+const parseWith = <S extends z.core.$ZodType>(schema: S, input: unknown, root: string, message: string): z.output<S> => {
+  const result = z.safeParse(schema, input, PARSE_OPTIONS);
   if (!result.success) {
     throw new ValidationError(nameRoot(fieldIssuesFromZod(result.error), root), message, { cause: result.error });
   }
@@ -27,7 +27,7 @@ const parseWith = <S extends z.ZodType>(schema: S, input: unknown, root: string,
  * @throws MalformedJsonError when the text is not JSON.
  * @throws RequestEntityTooLargeError (413) when the text is longer than {@link MAX_JSON_BODY_BYTES}.
  */
-export const parseJson = <S extends z.ZodType>(schema: S, text: string | null | undefined): z.output<S> => {
+export const parseJson = <S extends z.core.$ZodType>(schema: S, text: string | null | undefined): z.output<S> => {
   if (text === null || text === undefined || text.trim() === '') {
     throw new ValidationError([{ field: 'body', message: 'A JSON body is required.' }], 'The request has no body.');
   }
@@ -44,14 +44,14 @@ export const parseJson = <S extends z.ZodType>(schema: S, text: string | null | 
 };
 
 /** Reads a web `Request`'s body (base64 already decoded) and parses it with {@link parseJson}. */
-export const parseJsonBody = async <S extends z.ZodType>(schema: S, request: Request): Promise<z.output<S>> =>
+export const parseJsonBody = async <S extends z.core.$ZodType>(schema: S, request: Request): Promise<z.output<S>> =>
   parseJson(schema, await request.text());
 
 /**
  * Parses query parameters (first value of each name) with a zod schema.
  * @throws ValidationError listing every bad parameter.
  */
-export const parseQuery = <S extends z.ZodType>(schema: S, params: URLSearchParams): z.output<S> => {
+export const parseQuery = <S extends z.core.$ZodType>(schema: S, params: URLSearchParams): z.output<S> => {
   const input: Record<string, string> = {};
   for (const [name, value] of params) if (!(name in input)) input[name] = value;
   return parseWith(schema, input, 'query', 'The query parameters are not valid.');
@@ -61,7 +61,7 @@ export const parseQuery = <S extends z.ZodType>(schema: S, params: URLSearchPara
  * Parses one path parameter with a zod schema, naming it `field` in the error.
  * @throws ValidationError naming the parameter.
  */
-export const parsePathParam = <S extends z.ZodType>(schema: S, value: string | undefined, field: string): z.output<S> =>
+export const parsePathParam = <S extends z.core.$ZodType>(schema: S, value: string | undefined, field: string): z.output<S> =>
   parseWith(schema, value, field, `The path parameter ${field} is not valid.`);
 
 /**

@@ -6,7 +6,7 @@
  */
 import { parseOrThrow } from '@shop/domain';
 import { MetricUnit, type LogSink, type MetricSink } from '@shop/observability';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 /** A level a saga command may log at besides `info`. */
 export type SagaLogLevel = 'info' | 'warn';
@@ -28,7 +28,7 @@ export interface SagaCommandRefusal<L extends SagaLogLevel> extends SagaCommandR
 }
 
 /** How one saga command parses its payload, what it does and what it reports. */
-export interface SagaCommandDefinition<S extends z.ZodType, R, L extends SagaLogLevel = 'info'> {
+export interface SagaCommandDefinition<S extends z.core.$ZodType, R, L extends SagaLogLevel = 'info'> {
   /** The payload's name in the `ValidationError` message: `The <payload> payload is not valid.` */
   readonly payload: string;
   /** The payload's contract. */
@@ -58,7 +58,7 @@ export interface SagaCommandDeps<L extends SagaLogLevel = 'info'> {
  * runtime reports as the error type the state machine's Retry and Catch match on.
  */
 export const createSagaCommand =
-  <S extends z.ZodType, R, L extends SagaLogLevel = 'info'>(definition: SagaCommandDefinition<S, R, L>, deps: SagaCommandDeps<L>) =>
+  <S extends z.core.$ZodType, R, L extends SagaLogLevel = 'info'>(definition: SagaCommandDefinition<S, R, L>, deps: SagaCommandDeps<L>) =>
   async (payload: unknown): Promise<R> => {
     const input = parseOrThrow(definition.schema, payload, `The ${definition.payload} payload is not valid.`);
     const report = (level: SagaLogLevel, { metric, message, fields }: SagaCommandReport) => {

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { fieldIssuesFromZod, PARSE_OPTIONS } from '@shop/domain';
 import { MetricUnit, type LogSink, type MetricSink } from '@shop/observability';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { MessageValidationError } from './errors';
 // Types only (erased from bundles): the idempotency layer itself comes from `@shop/messaging/idempotency`.
 import type { MessageIdempotency } from './idempotency';
@@ -22,7 +22,7 @@ export type MessageLogger = Pick<LogSink, 'debug' | 'info' | 'warn'> & {
 };
 
 /** Options of {@link createSqsConsumer}. */
-export interface SqsConsumerOptions<S extends z.ZodType> {
+export interface SqsConsumerOptions<S extends z.core.$ZodType> {
   /**
    * The contract schema every message must satisfy, e.g. `OrderConfirmedSchema` (or a union for a
    * queue that receives several types). A message that fails it is a failed record: retried, then DLQ.
@@ -62,7 +62,7 @@ const correlationIdOf = (message: unknown): string | undefined => {
  *   { observability, correlationId: () => undefined },
  * );
  */
-export const createSqsConsumer = <S extends z.ZodType>(options: SqsConsumerOptions<S>) => {
+export const createSqsConsumer = <S extends z.core.$ZodType>(options: SqsConsumerOptions<S>) => {
   const { schema, logger, metrics } = options;
   const processor = new BatchProcessor(EventType.SQS);
   const idempotent = options.idempotency?.wrap(options.handle);
@@ -75,7 +75,7 @@ export const createSqsConsumer = <S extends z.ZodType>(options: SqsConsumerOptio
       // Tag the logs before validating, so even a rejected message is traceable to its flow.
       const correlationId = correlationIdOf(body);
       if (correlationId) logger.setCorrelationId(correlationId);
-      const parsed = schema.safeParse(body, PARSE_OPTIONS);
+      const parsed = z.safeParse(schema, body, PARSE_OPTIONS);
       if (!parsed.success) {
         throw new MessageValidationError(record.messageId, fieldIssuesFromZod(parsed.error), { cause: parsed.error });
       }

@@ -4,12 +4,12 @@
  * Also a secondary entry point with no runtime import but its errors, so that a stack can import a
  * service's env module at synth time without loading Powertools.
  */
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { requireEnv } from './config';
 import { InvalidEnvironmentVariableError } from './errors';
 
 /** Reads a variable's (non-empty) value: a function that throws a named error, or a zod schema of the string. */
-export type EnvParser<T> = ((value: string, name: string) => T) | z.ZodType<T, string>;
+export type EnvParser<T> = ((value: string, name: string) => T) | z.core.$ZodType<T, string>;
 
 /** One environment variable of a service: its name, as the stack sets it, and how its value is read. */
 export interface EnvVariable<T = string> {
@@ -25,12 +25,12 @@ export type EnvSpec = Readonly<Record<string, EnvVariable<unknown>>>;
 /** The values of an {@link EnvSpec}, by key. */
 export type EnvValues<S extends EnvSpec> = { readonly [K in keyof S]: S[K] extends EnvVariable<infer T> ? T : never };
 
-const isSchema = <T>(parser: EnvParser<T>): parser is z.ZodType<T, string> => typeof parser !== 'function';
+const isSchema = <T>(parser: EnvParser<T>): parser is z.core.$ZodType<T, string> => typeof parser !== 'function';
 
 /**
  * Declares an environment variable. Without a parser the value is the string as it is.
  * A zod schema that refuses the value fails with {@link InvalidEnvironmentVariableError}, its
- * issues' messages saying what was expected (`z.string().regex(/.../, 'a whole number')`).
+ * issues' messages saying what was expected (`z.string().check(z.regex(/.../, 'a whole number'))`).
  */
 export function envVar(name: string): EnvVariable<string>;
 export function envVar<T>(name: string, parser: EnvParser<T>): EnvVariable<T>;
@@ -40,7 +40,7 @@ export function envVar<T>(name: string, parser?: EnvParser<T>): EnvVariable<T | 
   return {
     name,
     parse: (value) => {
-      const result = parser.safeParse(value);
+      const result = z.safeParse(parser, value);
       if (result.success) return result.data;
       throw new InvalidEnvironmentVariableError(name, result.error.issues.map((issue) => issue.message).join('; '), {
         cause: result.error,

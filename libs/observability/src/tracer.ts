@@ -73,12 +73,13 @@ class NoopTracer implements TracerMethods {
 /**
  * The service's tracer, built once at cold start. With tracing configured
  * ({@link isTracingConfigured}) it is the Powertools `Tracer`, loaded here on demand (a `require`
- * inside the function, so a bundle keeps the module lazy: it is evaluated only on this path) and
- * left to apply its own rules; otherwise a no-op tracer with the same methods. A configuration
- * switch, the same in Lambda, tests and the local cloud: no "am I local" branch.
+ * of `./powertools-tracer` inside the function, so a bundle keeps the module lazy: it is evaluated
+ * only on this path) and left to apply its own rules; otherwise a no-op tracer with the same
+ * methods. A configuration switch, the same in Lambda, tests and the local cloud: no "am I local"
+ * branch.
  */
 export const createTracer = (serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracer => {
   if (!isTracingConfigured(env)) return new NoopTracer() as unknown as Tracer;
-  const { Tracer: PowertoolsTracer } = require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer');
+  const { Tracer: PowertoolsTracer } = require('./powertools-tracer') as typeof import('./powertools-tracer');
   return new PowertoolsTracer({ serviceName });
 };

@@ -4,14 +4,14 @@ import { BREAKING_RULES, compareMessageSchemas, describeBreakingChange } from '.
 import { toJsonSchema } from './json-schema';
 
 /** The breaking changes from payload `before` to payload `after`, both wrapped in the `Ping v1` envelope. */
-const changes = (before: z.ZodType, after: z.ZodType) =>
+const changes = (before: z.core.$ZodType, after: z.core.$ZodType) =>
   compareMessageSchemas(
     'Ping v1',
     toJsonSchema(eventEnvelopeSchema('Ping', 1, before)),
     toJsonSchema(eventEnvelopeSchema('Ping', 1, after)),
   );
 
-const lines = (before: z.ZodType, after: z.ZodType) => changes(before, after).map(describeBreakingChange);
+const lines = (before: z.core.$ZodType, after: z.core.$ZodType) => changes(before, after).map(describeBreakingChange);
 
 describe('compareMessageSchemas: breaking changes', () => {
   it('a removed field: names the event, the field and the rule', () => {

@@ -11,11 +11,11 @@ const envelopeExports = (module: Readonly<Record<string, unknown>>): string[] =>
   Object.entries(module)
     .filter(
       ([, value]) =>
-        value instanceof z.ZodObject &&
-        value.shape.type instanceof z.ZodLiteral &&
-        value.shape.version instanceof z.ZodLiteral &&
-        'data' in value.shape &&
-        'correlationId' in value.shape,
+        value instanceof z.core.$ZodObject &&
+        value._zod.def.shape.type instanceof z.core.$ZodLiteral &&
+        value._zod.def.shape.version instanceof z.core.$ZodLiteral &&
+        'data' in value._zod.def.shape &&
+        'correlationId' in value._zod.def.shape,
     )
     .map(([name]) => name)
     .sort();

@@ -41,7 +41,7 @@ export const JsonSchemaSchema: z.ZodType<JsonSchema> = z.lazy(() =>
  * schema, as a consumer parses it (`io: 'input'`: a field with a default is optional), without the
  * `$schema` keyword.
  */
-export const toJsonSchema = (schema: z.ZodType): JsonSchema => {
+export const toJsonSchema = (schema: z.core.$ZodType): JsonSchema => {
   const json = z.toJSONSchema(schema, { target: 'draft-7', io: 'input', unrepresentable: 'throw' });
   return JsonSchemaSchema.parse(Object.fromEntries(Object.entries(json).filter(([keyword]) => keyword !== '$schema')));
 };

@@ -8,7 +8,7 @@ export const PING_V1_DATA = z.object({ id: z.string(), status: z.enum(['A', 'B']
  * A crafted producer `demo` with one topic carrying the given `Ping` payloads (one message per
  * version, v1 first) and one command queue carrying `Pong` v1.
  */
-export const demoProducer = (...pings: readonly z.ZodType[]): ProducerContracts => ({
+export const demoProducer = (...pings: readonly z.core.$ZodType[]): ProducerContracts => ({
   service: 'demo',
   description: 'A crafted producer for the tests.',
   channels: {

@@ -140,7 +140,7 @@ describe('nx affected -t build', () => {
       outputPath: 'dist/apps/basket/bundles/probe',
     });
     expect(basket.targets['build']?.dependsOn).toContain('bundle-probe');
-    expect(basket.targets['build']?.options?.command).toContain('--max-kb probe=400');
+    expect(basket.targets['build']?.options?.command).toContain('--max-kb probe=250');
     expect(await ws.affected('build', ws.baseSha, head)).toEqual(['basket']);
   });
 });

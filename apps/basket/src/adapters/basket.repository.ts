@@ -10,7 +10,7 @@ import {
   type DocumentClient,
 } from '@shop/dynamodb';
 import { OrderIdSchema } from '@shop/order-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { emptyBasket, type Basket } from '../domain/basket';
 import { BasketChangedError } from '../domain/errors';
 import type { BasketRepository } from '../domain/ports';
@@ -28,18 +28,27 @@ export const basketKey = (customerId: string): BasketKey => ({ pk: compositeKey(
 
 // One map entry per line, keyed by sku: a basket is one item, read and written whole.
 // `changedAt` is absent from lines written before it existed: they count as set when added.
-const StoredLineSchema = z.object({ quantity: z.int().min(1), addedAt: z.iso.datetime(), changedAt: z.iso.datetime().optional() });
+const StoredLineSchema = z.object({
+  quantity: z.int().check(z.minimum(1)),
+  addedAt: z.iso.datetime(),
+  changedAt: z.optional(z.iso.datetime()),
+});
 const BasketItemSchema = z.object({
-  customerId: z.string().min(1),
+  customerId: z.string().check(z.minLength(1)),
   lines: z.record(SkuSchema, StoredLineSchema),
   // Order id → when its OrderConfirmed was applied. Absent from items written before it existed.
-  confirmedOrders: z.record(OrderIdSchema, z.iso.datetime()).default({}),
+  confirmedOrders: z._default(z.record(OrderIdSchema, z.iso.datetime()), {}),
   // The order in flight from this basket. Compared in condition expressions as strings: the
   // timestamps are always `toISOString()`'s fixed format, so text order is time order.
-  pendingOrder: z
-    .object({ orderId: OrderIdSchema, idempotencyKey: z.string().min(1), placedAt: z.iso.datetime(), expiresAt: z.iso.datetime() })
-    .optional(),
-  version: z.int().positive(),
+  pendingOrder: z.optional(
+    z.object({
+      orderId: OrderIdSchema,
+      idempotencyKey: z.string().check(z.minLength(1)),
+      placedAt: z.iso.datetime(),
+      expiresAt: z.iso.datetime(),
+    }),
+  ),
+  version: z.int().check(z.positive()),
   updatedAt: z.iso.datetime(),
 });
 

@@ -12,7 +12,7 @@ import {
   type TransactionRetryPolicy,
 } from '@shop/dynamodb';
 import { OrderIdSchema, PlaceOrderSchema } from '@shop/order-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { emptyBasket, type Basket } from '../domain/basket';
 import { BasketChangedError, CheckoutAlreadyClaimedError } from '../domain/errors';
 import type { CheckoutContext, CheckoutRecord, CheckoutRepository, Clock } from '../domain/ports';
@@ -39,9 +39,9 @@ export const checkoutKey = (customerId: string, idempotencyKey: string): Checkou
 // Not strict: items written before every request re-sent the command also hold a `status`
 // (PENDING/SENT) that nothing reads any more; it is dropped on reading.
 const CheckoutItemSchema = z.object({
-  customerId: z.string().min(1),
-  idempotencyKey: z.string().min(1),
-  fingerprint: z.string().min(1),
+  customerId: z.string().check(z.minLength(1)),
+  idempotencyKey: z.string().check(z.minLength(1)),
+  fingerprint: z.string().check(z.minLength(1)),
   orderId: OrderIdSchema,
   command: PlaceOrderSchema,
   createdAt: z.iso.datetime(),

@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { MoneySchema, SkuSchema } from '@shop/domain';
 import { compositeKey, isConditionalCheckFailed, type DocumentClient } from '@shop/dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CatalogEntry } from '../domain/catalog';
 import type { PriceCatalog } from '../domain/ports';
 import { BATCH_GET_LIMIT, batchGetConsistent } from './batch-get';
@@ -19,9 +19,9 @@ export const priceKey = (sku: string): PriceKey => ({ pk: compositeKey('PRODUCT'
 
 const CatalogEntrySchema = z.object({
   sku: SkuSchema,
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   price: MoneySchema,
-  version: z.int().positive(),
+  version: z.int().check(z.positive()),
   deleted: z.boolean(),
   changedAt: z.iso.datetime(),
 });

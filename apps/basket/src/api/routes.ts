@@ -1,7 +1,7 @@
 import { IdempotencyKeySchema, MoneySchema, SkuSchema } from '@shop/domain';
 import { defineApi } from '@shop/http/api';
 import { LineQuantitySchema, OrderIdSchema } from '@shop/order-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { BasketSkuSchema, CheckoutInputSchema, SetQuantityInputSchema } from '../domain/basket';
 
 /** The basket as the customer sees it (the domain's `BasketView`): current prices, the total, what cannot be bought now. */
@@ -11,7 +11,7 @@ export const BasketViewSchema = z.object({
   ),
   total: MoneySchema,
   unavailable: z.array(z.object({ sku: SkuSchema, quantity: LineQuantitySchema, reason: z.enum(['not_for_sale', 'currency']) })),
-  pendingOrderId: OrderIdSchema.optional(),
+  pendingOrderId: z.optional(OrderIdSchema),
 });
 
 /** The answer of an accepted checkout: the order placed (it goes on asynchronously). */

@@ -1,6 +1,6 @@
 import { addMoney, multiplyMoney, SkuSchema, type Currency, type Money } from '@shop/domain';
 import { ORDER_LIMITS, PaymentTokenSchema, ShippingAddressSchema } from '@shop/order-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isForSale, type CatalogEntry } from './catalog';
 
 /** Most units of one sku in a basket (an order line's limit). */
@@ -126,8 +126,10 @@ const recentConfirmations = (confirmedOrders: Readonly<Record<string, string>>, 
 export const SetQuantityInputSchema = z.strictObject({
   quantity: z
     .int({ error: `Quantity must be an integer from 0 to ${MAX_QUANTITY}.` })
-    .min(0, { error: `Quantity must be an integer from 0 to ${MAX_QUANTITY}.` })
-    .max(MAX_QUANTITY, { error: `Quantity must be an integer from 0 to ${MAX_QUANTITY}.` }),
+    .check(
+      z.minimum(0, { error: `Quantity must be an integer from 0 to ${MAX_QUANTITY}.` }),
+      z.maximum(MAX_QUANTITY, { error: `Quantity must be an integer from 0 to ${MAX_QUANTITY}.` }),
+    ),
 });
 
 /** Body of `PUT /items/{sku}`. */

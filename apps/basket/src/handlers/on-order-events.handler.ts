@@ -2,7 +2,7 @@ import { documentClient } from '@shop/dynamodb';
 import { createSqsConsumer, type MessageLogger } from '@shop/messaging';
 import { coldStart, MetricUnit, pickEnv, withObservability, type LogSink, type MetricSink } from '@shop/observability';
 import { OrderCancelledSchema, OrderConfirmedSchema, OrderNeedsAttentionSchema } from '@shop/order-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoBasketRepository } from '../adapters/basket.repository';
 import { BASKET_ENV } from '../config/env';
 import { systemClock, type BasketRepository, type Clock } from '../domain/ports';

@@ -1,6 +1,6 @@
 import { compositeKey } from '@shop/dynamodb';
 import { StockLineSchema } from '@shop/inventory-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Reservation } from '../domain/reservation';
 import { StockLevelSchema, type StockAdjustment, type StockLevel } from '../domain/stock';
 
@@ -55,7 +55,7 @@ const ReservationItemSchema = z.object({
   lines: z.array(StockLineSchema),
   status: z.enum(['RESERVED', 'RELEASED']),
   createdAt: z.iso.datetime(),
-  releasedAt: z.iso.datetime().optional(),
+  releasedAt: z.optional(z.iso.datetime()),
 });
 
 /** The item that stores `reservation`, written by the request with this correlation id. */
@@ -73,8 +73,8 @@ export const fromReservationItem = (item: Record<string, unknown>): Reservation 
 };
 
 const AdjustmentItemSchema = z.object({
-  sku: z.string().min(1),
-  idempotencyKey: z.string().min(1),
+  sku: z.string().check(z.minLength(1)),
+  idempotencyKey: z.string().check(z.minLength(1)),
   delta: z.int(),
   reason: z.string(),
   adjustedAt: z.iso.datetime(),

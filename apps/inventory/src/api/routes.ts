@@ -1,6 +1,6 @@
 import { IdempotencyKeySchema, SkuSchema } from '@shop/domain';
 import { defineApi } from '@shop/http/api';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AdjustStockBodySchema, SetStockBodySchema, StockLevelSchema } from '../domain/stock';
 
 /** One adjustment as recorded under its Idempotency-Key (the domain's `StockAdjustment`). */

@@ -1,5 +1,5 @@
 import { SkuSchema } from '@shop/domain';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** The most units of one sku the shop keeps track of (a sanity bound, far above any real stock). */
 export const MAX_AVAILABLE = 1_000_000_000;
@@ -7,8 +7,10 @@ export const MAX_AVAILABLE = 1_000_000_000;
 /** Units that can be reserved: a whole number from 0 to {@link MAX_AVAILABLE}. */
 export const AvailableSchema = z
   .int({ error: 'Available must be a whole number of units.' })
-  .min(0, { error: 'Available must not be negative.' })
-  .max(MAX_AVAILABLE, { error: `Available must be at most ${MAX_AVAILABLE}.` });
+  .check(
+    z.minimum(0, { error: 'Available must not be negative.' }),
+    z.maximum(MAX_AVAILABLE, { error: `Available must be at most ${MAX_AVAILABLE}.` }),
+  );
 
 /** The stock of one sku. */
 export const StockLevelSchema = z.object({
@@ -16,9 +18,9 @@ export const StockLevelSchema = z.object({
   /** Units that can still be reserved; never negative. */
   available: AvailableSchema,
   /** Units held by reservations that were not released (they left `available` when reserved). */
-  reserved: z.int().min(0),
+  reserved: z.int().check(z.minimum(0)),
   /** Bumped by every change (admin updates, reservations, releases); sent as `ETag`. */
-  version: z.int().min(1),
+  version: z.int().check(z.minimum(1)),
   /** When the stock last changed. */
   updatedAt: z.iso.datetime(),
 });
@@ -55,17 +57,19 @@ export const MAX_ADJUSTMENT_REASON_LENGTH = 200;
  * why. Strict: unknown fields are rejected. The reason is kept trimmed.
  */
 export const AdjustStockBodySchema = z.strictObject({
-  delta: z
-    .int({ error: 'Delta must be a whole number of units.' })
-    .min(-MAX_AVAILABLE, { error: `Delta must be at least -${MAX_AVAILABLE}.` })
-    .max(MAX_AVAILABLE, { error: `Delta must be at most ${MAX_AVAILABLE}.` })
-    .refine((delta) => delta !== 0, { error: 'Delta must not be 0: an adjustment changes the stock.' }),
+  delta: z.int({ error: 'Delta must be a whole number of units.' }).check(
+    z.minimum(-MAX_AVAILABLE, { error: `Delta must be at least -${MAX_AVAILABLE}.` }),
+    z.maximum(MAX_AVAILABLE, { error: `Delta must be at most ${MAX_AVAILABLE}.` }),
+    z.refine((delta) => delta !== 0, { error: 'Delta must not be 0: an adjustment changes the stock.' }),
+  ),
   reason: z
     .string({ error: 'Reason is required: say why the stock changes (e.g. "received PO-1234").' })
-    .trim()
-    .min(1, { error: 'Reason must not be empty.' })
-    .max(MAX_ADJUSTMENT_REASON_LENGTH, { error: `Reason must be at most ${MAX_ADJUSTMENT_REASON_LENGTH} characters.` })
-    .regex(/^[^\p{Cc}]*$/u, { error: 'Reason must not contain control characters.' }),
+    .check(
+      z.trim(),
+      z.minLength(1, { error: 'Reason must not be empty.' }),
+      z.maxLength(MAX_ADJUSTMENT_REASON_LENGTH, { error: `Reason must be at most ${MAX_ADJUSTMENT_REASON_LENGTH} characters.` }),
+      z.regex(/^[^\p{Cc}]*$/u, { error: 'Reason must not contain control characters.' }),
+    ),
 });
 
 /** Body of `POST /{sku}/adjustments`. */

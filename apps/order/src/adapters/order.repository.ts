@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from '@shop/domain';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   compositeKey,
   conditionCheckFailureItem,
@@ -97,7 +97,7 @@ export const isOrderItem = (item: Record<string, unknown>): boolean =>
  */
 export const fromOrderItem = (item: Record<string, unknown>): Order => OrderSchema.parse(item);
 
-const WriteBookkeepingSchema = z.object({ correlationId: z.string().min(1) });
+const WriteBookkeepingSchema = z.object({ correlationId: z.string().check(z.minLength(1)) });
 
 /** The order held by a stored item with the correlation id of the item's last write. */
 export const fromStoredItem = (item: Record<string, unknown>): StoredOrder => ({

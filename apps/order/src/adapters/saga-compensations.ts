@@ -1,7 +1,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ReleaseStockResultSchema, type ReleaseStockInput } from '@shop/inventory-contracts';
 import { RefundPaymentResultSchema, type RefundPaymentInput } from '@shop/payment-contracts';
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CompensationResult, SagaCompensations } from '../domain/ports';
 
 /**
@@ -111,7 +111,7 @@ export class LambdaSagaCompensations implements SagaCompensations {
     return { undone: result.released };
   }
 
-  private async invoke<S extends z.ZodType>(functionArn: string, payload: unknown, schema: S): Promise<z.output<S>> {
+  private async invoke<S extends z.core.$ZodType>(functionArn: string, payload: unknown, schema: S): Promise<z.output<S>> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.invokeOnce(functionArn, payload, schema);
@@ -122,7 +122,7 @@ export class LambdaSagaCompensations implements SagaCompensations {
     }
   }
 
-  private async invokeOnce<S extends z.ZodType>(functionArn: string, payload: unknown, schema: S): Promise<z.output<S>> {
+  private async invokeOnce<S extends z.core.$ZodType>(functionArn: string, payload: unknown, schema: S): Promise<z.output<S>> {
     const output = await this.lambda.send(
       new InvokeCommand({ FunctionName: functionArn, InvocationType: 'RequestResponse', Payload: JSON.stringify(payload) }),
     );
@@ -143,7 +143,7 @@ export class LambdaSagaCompensations implements SagaCompensations {
         typeof errorMessage === 'string' ? errorMessage : text,
       );
     }
-    const result = schema.safeParse(body);
+    const result = z.safeParse(schema, body);
     if (!result.success) throw new ParticipantContractError(functionArn, { cause: result.error });
     return result.data;
   }

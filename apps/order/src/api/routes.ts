@@ -1,7 +1,7 @@
 import { MoneySchema } from '@shop/domain';
 import { defineApi } from '@shop/http/api';
 import { CancellationReasonSchema, OrderIdSchema, OrderLinesSchema, OrderStatusSchema, ShippingAddressSchema } from '@shop/order-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ListOrdersQuerySchema } from '../domain/list-orders.use-case';
 import { StatusChangeSchema } from '../domain/order';
 
@@ -9,17 +9,17 @@ import { StatusChangeSchema } from '../domain/order';
 export const OrderViewSchema = z.object({
   orderId: OrderIdSchema,
   status: OrderStatusSchema,
-  cancellationReason: CancellationReasonSchema.optional(),
+  cancellationReason: z.optional(CancellationReasonSchema),
   lines: OrderLinesSchema,
   total: MoneySchema,
   shippingAddress: ShippingAddressSchema,
-  statusHistory: z.array(StatusChangeSchema).min(1),
+  statusHistory: z.array(StatusChangeSchema).check(z.minLength(1)),
   placedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
 
 /** One page of the caller's orders, newest first; `nextCursor` when there is a next page. */
-export const OrderPageSchema = z.object({ items: z.array(OrderViewSchema), nextCursor: z.string().optional() });
+export const OrderPageSchema = z.object({ items: z.array(OrderViewSchema), nextCursor: z.optional(z.string()) });
 
 /**
  * The order API for signed-in customers (`/orders` on the API domain): the one source of the

@@ -1,11 +1,11 @@
 import { envVar } from '@shop/observability/env';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** A whole number of seconds (1 to 9,999,999), read as milliseconds. */
-export const wholeSecondsAsMs = z
-  .string()
-  .regex(/^[1-9]\d{0,6}$/, 'a positive whole number of seconds')
-  .transform((seconds) => Number(seconds) * 1000);
+export const wholeSecondsAsMs = z.pipe(
+  z.string().check(z.regex(/^[1-9]\d{0,6}$/, 'a positive whole number of seconds')),
+  z.transform((seconds) => Number(seconds) * 1000),
+);
 
 /**
  * The environment of the order functions: each variable's name, which the stack sets, and how a

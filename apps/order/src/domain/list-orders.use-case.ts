@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Order } from './order';
 import type { OrderRepository, Page } from './ports';
 
@@ -12,13 +12,13 @@ const limitError = `Limit must be an integer from 1 to ${MAX_PAGE_SIZE}.`;
 
 /** Query of `GET /orders`. Unknown query parameters are ignored (cache busters, tracking tags). */
 export const ListOrdersQuerySchema = z.object({
-  limit: z.coerce
-    .number({ error: limitError })
-    .int({ error: limitError })
-    .min(1, { error: limitError })
-    .max(MAX_PAGE_SIZE, { error: limitError })
-    .default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: z._default(
+    z.coerce
+      .number({ error: limitError })
+      .check(z.int({ error: limitError }), z.minimum(1, { error: limitError }), z.maximum(MAX_PAGE_SIZE, { error: limitError })),
+    DEFAULT_PAGE_SIZE,
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 
 /** A parsed order listing query. */

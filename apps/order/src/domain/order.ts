@@ -13,7 +13,7 @@ import {
   type OrderStatus,
   type PlaceOrderData,
 } from '@shop/order-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InvalidOrderTransitionError } from './errors';
 
 export type { CancellationReason, OrderStatus } from '@shop/order-contracts';
@@ -25,7 +25,7 @@ export const STATUS_REASON_MAX_LENGTH = 200;
 export const StatusChangeSchema = z.object({
   status: OrderStatusSchema,
   at: z.iso.datetime(),
-  reason: z.string().min(1).max(STATUS_REASON_MAX_LENGTH).optional(),
+  reason: z.optional(z.string().check(z.minLength(1), z.maxLength(STATUS_REASON_MAX_LENGTH))),
 });
 
 /** One entry of an order's status history. */
@@ -45,14 +45,14 @@ export const OrderSchema = z
     total: MoneySchema,
     shippingAddress: ShippingAddressSchema,
     status: OrderStatusSchema,
-    cancellationReason: CancellationReasonSchema.optional(),
-    statusHistory: z.array(StatusChangeSchema).min(1),
+    cancellationReason: z.optional(CancellationReasonSchema),
+    statusHistory: z.array(StatusChangeSchema).check(z.minLength(1)),
     placedAt: z.iso.datetime(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
-    version: z.int().positive(),
+    version: z.int().check(z.positive()),
   })
-  .refine(totalMatchesLines, { error: TOTAL_MISMATCH_MESSAGE, path: ['total'] });
+  .check(z.refine(totalMatchesLines, { error: TOTAL_MISMATCH_MESSAGE, path: ['total'] }));
 
 /** An order. */
 export type Order = z.infer<typeof OrderSchema>;

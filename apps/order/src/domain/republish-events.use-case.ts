@@ -1,6 +1,6 @@
 import { CorrelationIdSchema, InvalidCursorError, runIdsReplay, runWindowReplay, type ReplayFailure, type ReplayStop } from '@shop/domain';
 import { OrderIdSchema } from '@shop/order-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RepublishInterruptedError } from './errors';
 import { orderEventOf } from './order-events';
 import type { OrderEvent, OrderEventPublisher, OrderRepository, StoredOrder } from './ports';
@@ -16,17 +16,17 @@ export const REPUBLISH_MAX_ORDER_IDS = 100;
 export const RepublishEventsInputSchema = z
   .strictObject({
     /** The orders whose current event to republish (1 to 100). */
-    orderIds: z.array(OrderIdSchema).min(1).max(REPUBLISH_MAX_ORDER_IDS).optional(),
+    orderIds: z.optional(z.array(OrderIdSchema).check(z.minLength(1), z.maxLength(REPUBLISH_MAX_ORDER_IDS))),
     /** Start of the checkout time window (inclusive). */
-    placedFrom: z.iso.datetime().optional(),
+    placedFrom: z.optional(z.iso.datetime()),
     /** End of the checkout time window (exclusive). */
-    placedTo: z.iso.datetime().optional(),
+    placedTo: z.optional(z.iso.datetime()),
     /** The `nextCursor` of the previous invocation over the same window. */
-    cursor: z.string().min(1).max(4096).optional(),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
     /** Stop after this many events (a trial run, or small steps). @default no limit but time */
-    maxItems: z.int().min(1).optional(),
+    maxItems: z.optional(z.int().check(z.minimum(1))),
     /** The replay's correlation id, for its logs across invocations. @default a new one */
-    correlationId: CorrelationIdSchema.optional(),
+    correlationId: z.optional(CorrelationIdSchema),
   })
   .check((ctx) => {
     const { orderIds, placedFrom, placedTo, cursor } = ctx.value;
@@ -87,8 +87,8 @@ export interface RepublishEventsResult {
 const WindowCursorSchema = z.strictObject({
   from: z.string(),
   to: z.string(),
-  partition: z.int().min(0),
-  page: z.string().min(1).optional(),
+  partition: z.int().check(z.minimum(0)),
+  page: z.optional(z.string().check(z.minLength(1))),
 });
 
 type WindowCursor = z.infer<typeof WindowCursorSchema>;

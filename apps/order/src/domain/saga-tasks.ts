@@ -1,6 +1,6 @@
 import { CorrelationIdSchema } from '@shop/domain';
 import { CancellationReasonSchema, OrderIdSchema, OrderStatusSchema } from '@shop/order-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The payloads the order saga sends to the order service's own Task functions (built by
@@ -29,8 +29,8 @@ export type CancelOrderTask = z.infer<typeof CancelOrderTaskSchema>;
 
 /** A Step Functions Catch's error output (`{ Error, Cause }`), as it sits in the saga state. */
 export const CaughtErrorSchema = z.object({
-  Error: z.string().min(1),
-  Cause: z.string().optional(),
+  Error: z.string().check(z.minLength(1)),
+  Cause: z.optional(z.string()),
 });
 
 /**
@@ -42,7 +42,7 @@ export const MarkNeedsAttentionTaskSchema = z.object({
   orderId: OrderIdSchema,
   correlationId: CorrelationIdSchema,
   error: CaughtErrorSchema,
-  onlyIfPending: z.boolean().optional(),
+  onlyIfPending: z.optional(z.boolean()),
 });
 
 /** Payload of the MarkNeedsAttention task. */

@@ -164,7 +164,9 @@ describe('orderEventAttributes', () => {
 
   it('sets exactly the attributes the contract declares for each event (src/producer.ts: the AsyncAPI headers)', () => {
     const declared = (type: string): string[] => {
-      const message = ORDER_CONTRACTS.channels.orderEvents.messages.find((candidate) => candidate.schema.shape.type.value === type);
+      const message = ORDER_CONTRACTS.channels.orderEvents.messages.find((candidate) =>
+        candidate.schema.shape.type.def.values.some((value) => value === type),
+      );
       return Object.keys(message && 'attributes' in message ? message.attributes : {});
     };
     for (const [before, after] of [

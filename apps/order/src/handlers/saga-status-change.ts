@@ -1,5 +1,5 @@
 import { OrderIdSchema } from '@shop/order-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 import { EXECUTION_STATUS_CHANGE, STEP_FUNCTIONS_SOURCE } from './reconciler-contract';
 
@@ -18,22 +18,22 @@ const EventBridgeEnvelopeSchema = z.object({
   resources: z.array(z.string()),
   'detail-type': z.string(),
   detail: z.unknown(),
-  'replay-name': z.string().optional(),
+  'replay-name': z.optional(z.string()),
 });
 
 /**
  * An execution status change of the order saga, as EventBridge delivers it (AWS's shape: dates in
  * epoch milliseconds, `stopDate` null while running). The execution is named after its order.
  */
-export const SagaStatusChangeSchema = EventBridgeEnvelopeSchema.extend({
+export const SagaStatusChangeSchema = z.extend(EventBridgeEnvelopeSchema, {
   source: z.literal(STEP_FUNCTIONS_SOURCE),
   'detail-type': z.literal(EXECUTION_STATUS_CHANGE),
   detail: z.object({
-    executionArn: z.string().min(1),
-    stateMachineArn: z.string().min(1),
+    executionArn: z.string().check(z.minLength(1)),
+    stateMachineArn: z.string().check(z.minLength(1)),
     name: OrderIdSchema,
     status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']),
-    stopDate: z.number().nullish(),
+    stopDate: z.nullish(z.number()),
   }),
 });
 

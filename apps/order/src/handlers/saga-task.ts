@@ -1,6 +1,6 @@
 import { createSagaCommand } from '@shop/messaging/saga-command';
 import type { LogSink, MetricSink } from '@shop/observability';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { TransitionResult } from '../domain/order';
 import type { Clock, OrderRepository } from '../domain/ports';
 import type { OrderTaskResult } from '../domain/saga-tasks';
@@ -18,7 +18,7 @@ export interface SagaTaskDeps extends SagaTaskPorts {
 }
 
 /** How one order saga task parses its payload and which status change it makes. */
-export interface SagaTaskDefinition<S extends z.ZodType> {
+export interface SagaTaskDefinition<S extends z.core.$ZodType> {
   /** The payload the state machine sends (see `infra/order-saga.ts`). */
   readonly schema: S;
   /** The status change, from the parsed payload. */
@@ -36,7 +36,7 @@ export interface SagaTaskDefinition<S extends z.ZodType> {
  * metric only when the change is made. Errors keep their `name`, which the Lambda runtime reports
  * as the error type the state machine's Retry and Catch match on.
  */
-export const createSagaTask = <S extends z.ZodType<{ orderId: string; correlationId: string }>>(
+export const createSagaTask = <S extends z.core.$ZodType<{ orderId: string; correlationId: string }>>(
   definition: SagaTaskDefinition<S>,
   deps: SagaTaskDeps,
 ) =>

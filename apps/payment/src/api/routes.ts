@@ -1,5 +1,5 @@
 import { defineApi } from '@shop/http/api';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PaymentSchema } from '../domain/payment';
 
 /** The order id of `GET /{orderId}`. */

@@ -1,5 +1,5 @@
 import { MoneySchema, nameBasedId, type Money } from '@shop/domain';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Where a payment stands:
@@ -18,22 +18,22 @@ export type PaymentState = (typeof PAYMENT_STATES)[number];
 export const PaymentSchema = z.object({
   orderId: z.uuid(),
   /** Stable id of the payment, derived from the order id. */
-  paymentId: z.string().min(1),
-  customerId: z.string().min(1),
+  paymentId: z.string().check(z.minLength(1)),
+  customerId: z.string().check(z.minLength(1)),
   status: z.enum(PAYMENT_STATES),
   amount: MoneySchema,
   /** Authorization attempts sent to the provider (transient failures included). */
-  attempts: z.int().min(0),
+  attempts: z.int().check(z.minimum(0)),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  authorizationId: z.string().optional(),
-  authorizedAt: z.iso.datetime().optional(),
-  captureId: z.string().optional(),
-  capturedAt: z.iso.datetime().optional(),
-  declineReason: z.string().optional(),
-  declinedAt: z.iso.datetime().optional(),
-  refundId: z.string().optional(),
-  refundedAt: z.iso.datetime().optional(),
+  authorizationId: z.optional(z.string()),
+  authorizedAt: z.optional(z.iso.datetime()),
+  captureId: z.optional(z.string()),
+  capturedAt: z.optional(z.iso.datetime()),
+  declineReason: z.optional(z.string()),
+  declinedAt: z.optional(z.iso.datetime()),
+  refundId: z.optional(z.string()),
+  refundedAt: z.optional(z.iso.datetime()),
 });
 
 /** The payment of one order. */

@@ -1,10 +1,10 @@
 import { SkuSchema } from '@shop/domain';
 import { defineApi } from '@shop/http/api';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CreateProductInputSchema, ListProductsQuerySchema, ProductSchema, UpdateProductInputSchema } from '../domain/product';
 
 /** One page of a category listing: `nextCursor` is there when there is a next page. */
-export const ProductPageSchema = z.object({ items: z.array(ProductSchema), nextCursor: z.string().optional() });
+export const ProductPageSchema = z.object({ items: z.array(ProductSchema), nextCursor: z.optional(z.string()) });
 
 /**
  * The product catalog API (`/products` on the API domain): its routes, bodies and answers, the

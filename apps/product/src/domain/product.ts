@@ -1,6 +1,6 @@
 import { MoneySchema, SkuSchema } from '@shop/domain';
 import { CategorySchema, ProductDescriptionSchema, ProductNameSchema, type Product } from '@shop/product-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export { ProductSchema, type Product } from '@shop/product-contracts';
 
@@ -42,13 +42,17 @@ export const DEFAULT_PAGE_SIZE = 20;
  */
 export const ListProductsQuerySchema = z.object({
   category: CategorySchema,
-  limit: z.coerce
-    .number({ error: `Limit must be an integer from 1 to ${MAX_PAGE_SIZE}.` })
-    .int({ error: `Limit must be an integer from 1 to ${MAX_PAGE_SIZE}.` })
-    .min(1, { error: `Limit must be an integer from 1 to ${MAX_PAGE_SIZE}.` })
-    .max(MAX_PAGE_SIZE, { error: `Limit must be an integer from 1 to ${MAX_PAGE_SIZE}.` })
-    .default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: z._default(
+    z.coerce
+      .number({ error: `Limit must be an integer from 1 to ${MAX_PAGE_SIZE}.` })
+      .check(
+        z.int({ error: `Limit must be an integer from 1 to ${MAX_PAGE_SIZE}.` }),
+        z.minimum(1, { error: `Limit must be an integer from 1 to ${MAX_PAGE_SIZE}.` }),
+        z.maximum(MAX_PAGE_SIZE, { error: `Limit must be an integer from 1 to ${MAX_PAGE_SIZE}.` }),
+      ),
+    DEFAULT_PAGE_SIZE,
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 
 /** A parsed category listing query. */

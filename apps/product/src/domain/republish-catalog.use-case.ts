@@ -1,6 +1,6 @@
 import { CorrelationIdSchema, nameBasedId, runWindowReplay, type ReplayStop } from '@shop/domain';
 import { createProductChanged, type ProductChanged } from '@shop/product-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RepublishInterruptedError } from './errors';
 import type { ProductChangedPublisher, ProductRepository } from './ports';
 import type { Product } from './product';
@@ -11,11 +11,11 @@ import type { Product } from './product';
  */
 export const RepublishCatalogInputSchema = z.strictObject({
   /** The `nextCursor` of the previous invocation; absent: from the beginning. */
-  cursor: z.string().min(1).max(2048).optional(),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   /** Stop after this many products (a trial run, or small steps). @default no limit but time */
-  maxItems: z.number().int().min(1).optional(),
+  maxItems: z.optional(z.number().check(z.int(), z.minimum(1))),
   /** The replay's correlation id, to keep one across the invocations of one replay. @default a new one */
-  correlationId: CorrelationIdSchema.optional(),
+  correlationId: z.optional(CorrelationIdSchema),
 });
 
 /** A parsed `republish-catalog` payload. */

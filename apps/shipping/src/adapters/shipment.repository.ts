@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { CorrelationIdSchema, InvalidCursorError } from '@shop/domain';
 import { compositeKey, createItem, InvalidPageCursorError, ItemAlreadyExistsError, queryPage, type DocumentClient } from '@shop/dynamodb';
 import { ShipmentSchema } from '@shop/shipping-contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type {
   CreationWindow,
   ShipmentHistory,
@@ -93,7 +93,7 @@ const WindowCursorSchema = z.strictObject({
   from: z.iso.datetime(),
   to: z.iso.datetime(),
   day: z.iso.date(),
-  key: z.string().min(1).optional(),
+  key: z.optional(z.string().check(z.minLength(1))),
 });
 type WindowCursor = z.infer<typeof WindowCursorSchema>;
 

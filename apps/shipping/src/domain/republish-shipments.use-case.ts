@@ -1,5 +1,5 @@
 import { CorrelationIdSchema, runIdsReplay, runWindowReplay, type ReplayOptions, type ReplayStop } from '@shop/domain';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RepublishInterruptedError } from './errors';
 import type { ShipmentCreated } from '@shop/shipping-contracts';
 import type { CreationWindow, ShipmentCreatedPublisher, ShipmentHistory, StoredShipment } from './ports';
@@ -14,9 +14,10 @@ export const MAX_REPUBLISH_WINDOW_DAYS = 31;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 // Accepts any offset and stores UTC with milliseconds, as shipments' createdAt is written.
-const Instant = z.iso
-  .datetime({ offset: true, error: 'Must be an ISO 8601 date-time, e.g. 2025-03-01T10:00:00Z.' })
-  .transform((value) => new Date(value).toISOString());
+const Instant = z.pipe(
+  z.iso.datetime({ offset: true, error: 'Must be an ISO 8601 date-time, e.g. 2025-03-01T10:00:00Z.' }),
+  z.transform((value) => new Date(value).toISOString()),
+);
 
 /**
  * Payload of the `republish-shipments` function: exactly one of `orderIds`, a window `from`/`to`,
@@ -26,42 +27,42 @@ const Instant = z.iso
 export const RepublishShipmentsInputSchema = z
   .strictObject({
     /** The orders whose shipment to republish (duplicates are published once). */
-    orderIds: z
-      .array(z.uuid({ error: 'Must be an order id (UUID).' }))
-      .min(1)
-      .max(MAX_REPUBLISH_ORDER_IDS)
-      .optional(),
+    orderIds: z.optional(
+      z.array(z.uuid({ error: 'Must be an order id (UUID).' })).check(z.minLength(1), z.maxLength(MAX_REPUBLISH_ORDER_IDS)),
+    ),
     /** Start of the creation-time window (included). */
-    from: Instant.optional(),
+    from: z.optional(Instant),
     /** End of the creation-time window (excluded). */
-    to: Instant.optional(),
+    to: z.optional(Instant),
     /** The `nextCursor` of the previous invocation of a window replay (it carries the window). */
-    cursor: z.string().min(1).max(2048).optional(),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
     /** Stop after this many shipments (a trial, or small steps); window replays only. @default no limit but time */
-    maxItems: z.int().min(1).optional(),
+    maxItems: z.optional(z.int().check(z.minimum(1))),
     /** The replay's correlation id (logs), to keep one across its invocations. @default a new one */
-    correlationId: CorrelationIdSchema.optional(),
+    correlationId: z.optional(CorrelationIdSchema),
   })
-  .superRefine((input, ctx) => {
-    const modes = [input.orderIds !== undefined, input.from !== undefined || input.to !== undefined, input.cursor !== undefined];
-    if (modes.filter(Boolean).length !== 1) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'Give exactly one of orderIds, from and to, or cursor.' });
-      return;
-    }
-    if (input.orderIds !== undefined && input.maxItems !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['maxItems'], message: 'maxItems applies to a time window, not to orderIds.' });
-    }
-    if (modes[1]) {
-      if (input.from === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'Required with to.' });
-      if (input.to === undefined) ctx.addIssue({ code: 'custom', path: ['to'], message: 'Required with from.' });
-      if (input.from === undefined || input.to === undefined) return;
-      const length = Date.parse(input.to) - Date.parse(input.from);
-      if (length <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'Must be later than from.' });
-      if (length > MAX_REPUBLISH_WINDOW_DAYS * DAY_MS) {
-        ctx.addIssue({ code: 'custom', path: ['to'], message: `The window may span at most ${MAX_REPUBLISH_WINDOW_DAYS} days.` });
+  .check(
+    z.superRefine((input, ctx) => {
+      const modes = [input.orderIds !== undefined, input.from !== undefined || input.to !== undefined, input.cursor !== undefined];
+      if (modes.filter(Boolean).length !== 1) {
+        ctx.addIssue({ code: 'custom', path: [], message: 'Give exactly one of orderIds, from and to, or cursor.' });
+        return;
       }
-    }
-  });
+      if (input.orderIds !== undefined && input.maxItems !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['maxItems'], message: 'maxItems applies to a time window, not to orderIds.' });
+      }
+      if (modes[1]) {
+        if (input.from === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'Required with to.' });
+        if (input.to === undefined) ctx.addIssue({ code: 'custom', path: ['to'], message: 'Required with from.' });
+        if (input.from === undefined || input.to === undefined) return;
+        const length = Date.parse(input.to) - Date.parse(input.from);
+        if (length <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'Must be later than from.' });
+        if (length > MAX_REPUBLISH_WINDOW_DAYS * DAY_MS) {
+          ctx.addIssue({ code: 'custom', path: ['to'], message: `The window may span at most ${MAX_REPUBLISH_WINDOW_DAYS} days.` });
+        }
+      }
+    }),
+  );
 
 /** A parsed `republish-shipments` payload. */
 export type RepublishShipmentsInput = z.infer<typeof RepublishShipmentsInputSchema>;

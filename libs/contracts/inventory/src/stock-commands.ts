@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CorrelationIdSchema, SkuSchema } from '@shop/domain';
 
 /** One sku and how many units of it to reserve. */
 export const StockLineSchema = z.object({
   sku: SkuSchema,
-  quantity: z.int().min(1),
+  quantity: z.int().check(z.minimum(1)),
 });
 
 /** One sku and how many units of it to reserve. */
@@ -18,12 +18,12 @@ export type StockLine = z.infer<typeof StockLineSchema>;
 export const ReserveStockInputSchema = z.object({
   orderId: z.uuid(),
   correlationId: CorrelationIdSchema,
-  lines: z
-    .array(StockLineSchema)
-    .min(1)
-    .refine((lines) => new Set(lines.map((line) => line.sku)).size === lines.length, {
+  lines: z.array(StockLineSchema).check(
+    z.minLength(1),
+    z.refine((lines) => new Set(lines.map((line) => line.sku)).size === lines.length, {
       error: 'Each sku may appear on one line only.',
     }),
+  ),
 });
 
 /** Input of `ReserveStock`. */

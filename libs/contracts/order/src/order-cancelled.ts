@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createEnvelope, eventEnvelopeSchema, type Money } from '@shop/domain';
 import {
   CancellationReasonSchema,
@@ -25,7 +25,7 @@ export const OrderCancelledDataSchema = z
     /** When the saga cancelled the order (ISO 8601). */
     cancelledAt: z.iso.datetime(),
   })
-  .refine(totalMatchesLines, { error: TOTAL_MISMATCH_MESSAGE, path: ['total'] });
+  .check(z.refine(totalMatchesLines, { error: TOTAL_MISMATCH_MESSAGE, path: ['total'] }));
 
 /** Payload of {@link OrderCancelled}. */
 export type OrderCancelledData = z.infer<typeof OrderCancelledDataSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createEnvelope, eventEnvelopeSchema, type Money } from '@shop/domain';
 import {
   OrderSummaryShape,
@@ -28,11 +28,11 @@ export const OrderConfirmedDataSchema = z
      * When the customer checked out (ISO 8601; `PlaceOrder`'s `placedAt`). Optional: events
      * published before it was added lack it. The basket keeps what the customer changed after it.
      */
-    placedAt: z.iso.datetime().optional(),
+    placedAt: z.optional(z.iso.datetime()),
     /** When the saga confirmed the order (ISO 8601). */
     confirmedAt: z.iso.datetime(),
   })
-  .refine(totalMatchesLines, { error: TOTAL_MISMATCH_MESSAGE, path: ['total'] });
+  .check(z.refine(totalMatchesLines, { error: TOTAL_MISMATCH_MESSAGE, path: ['total'] }));
 
 /** Payload of {@link OrderConfirmed}. */
 export type OrderConfirmedData = z.infer<typeof OrderConfirmedDataSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createEnvelope, eventEnvelopeSchema } from '@shop/domain';
 import { CustomerIdSchema, OrderIdSchema, OrderStatusSchema, type CustomerId, type OrderStatus } from './order';
 import { ORDER_SOURCE } from './order-confirmed';
@@ -19,7 +19,7 @@ export const OrderNeedsAttentionDataSchema = z.object({
   /** The status the order had before it was flagged. */
   previousStatus: OrderStatusSchema,
   /** Why: the name of the error that could not be handled (e.g. `PaymentProviderUnavailableError`). */
-  reason: z.string().min(1).max(NEEDS_ATTENTION_REASON_MAX_LENGTH),
+  reason: z.string().check(z.minLength(1), z.maxLength(NEEDS_ATTENTION_REASON_MAX_LENGTH)),
   /** When the order was flagged (ISO 8601). */
   flaggedAt: z.iso.datetime(),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CorrelationIdSchema } from '@shop/domain';
 import { OrderSummaryShape, PaymentTokenSchema, ShippingAddressSchema, TOTAL_MISMATCH_MESSAGE, totalMatchesLines } from './order';
 
@@ -15,7 +15,7 @@ export const OrderSagaInputSchema = z
     placedAt: z.iso.datetime(),
     correlationId: CorrelationIdSchema,
   })
-  .refine(totalMatchesLines, { error: TOTAL_MISMATCH_MESSAGE, path: ['total'] });
+  .check(z.refine(totalMatchesLines, { error: TOTAL_MISMATCH_MESSAGE, path: ['total'] }));
 
 /** Input of one order saga execution. */
 export type OrderSagaInput = z.infer<typeof OrderSagaInputSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MoneySchema, SkuSchema, type Money } from '@shop/domain';
 
 /** Limits on orders, shared by basket (checkout), order and every consumer. */
@@ -18,7 +18,7 @@ export const OrderIdSchema = z.uuid({ error: 'Order id must be a UUID.' });
 export type OrderId = z.infer<typeof OrderIdSchema>;
 
 /** A customer id: the Cognito `sub` of the signed-in caller, never taken from a path or body. */
-export const CustomerIdSchema = z.string().min(1).max(128);
+export const CustomerIdSchema = z.string().check(z.minLength(1), z.maxLength(128));
 
 /** A customer id (Cognito `sub`). */
 export type CustomerId = z.infer<typeof CustomerIdSchema>;
@@ -26,7 +26,7 @@ export type CustomerId = z.infer<typeof CustomerIdSchema>;
 /** An opaque payment token from the client (`tok_approve`, `tok_decline`, `tok_transient_<n>` locally). */
 export const PaymentTokenSchema = z
   .string()
-  .regex(/^[\w.:-]{1,128}$/, { error: 'Payment token must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-".' });
+  .check(z.regex(/^[\w.:-]{1,128}$/, { error: 'Payment token must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-".' }));
 
 /** An opaque payment token. */
 export type PaymentToken = z.infer<typeof PaymentTokenSchema>;
@@ -34,8 +34,10 @@ export type PaymentToken = z.infer<typeof PaymentTokenSchema>;
 /** A quantity of one sku on an order line: an integer from 1 to 99. */
 export const LineQuantitySchema = z
   .int({ error: 'Quantity must be an integer.' })
-  .min(1, { error: 'Quantity must be at least 1.' })
-  .max(ORDER_LIMITS.maxQuantity, { error: `Quantity must be at most ${ORDER_LIMITS.maxQuantity}.` });
+  .check(
+    z.minimum(1, { error: 'Quantity must be at least 1.' }),
+    z.maximum(ORDER_LIMITS.maxQuantity, { error: `Quantity must be at most ${ORDER_LIMITS.maxQuantity}.` }),
+  );
 
 /**
  * One order line: the sku, its name and unit price as the catalog read model knew them at checkout
@@ -43,7 +45,7 @@ export const LineQuantitySchema = z
  */
 export const OrderLineSchema = z.object({
   sku: SkuSchema,
-  name: z.string().min(1).max(ORDER_LIMITS.nameMaxLength),
+  name: z.string().check(z.minLength(1), z.maxLength(ORDER_LIMITS.nameMaxLength)),
   quantity: LineQuantitySchema,
   unitPrice: MoneySchema,
 });
@@ -52,13 +54,13 @@ export const OrderLineSchema = z.object({
 export type OrderLine = z.infer<typeof OrderLineSchema>;
 
 /** The lines of an order: 1 to 50, each sku at most once. */
-export const OrderLinesSchema = z
-  .array(OrderLineSchema)
-  .min(1, { error: 'An order needs at least one line.' })
-  .max(ORDER_LIMITS.maxLines, { error: `An order has at most ${ORDER_LIMITS.maxLines} lines.` })
-  .refine((lines) => new Set(lines.map((line) => line.sku)).size === lines.length, {
+export const OrderLinesSchema = z.array(OrderLineSchema).check(
+  z.minLength(1, { error: 'An order needs at least one line.' }),
+  z.maxLength(ORDER_LIMITS.maxLines, { error: `An order has at most ${ORDER_LIMITS.maxLines} lines.` }),
+  z.refine((lines) => new Set(lines.map((line) => line.sku)).size === lines.length, {
     error: 'Each sku may appear on one line only.',
-  });
+  }),
+);
 
 /**
  * A postal shipping address. Unknown keys are stripped (consumers tolerate additive changes);
@@ -66,13 +68,13 @@ export const OrderLinesSchema = z
  */
 export const ShippingAddressSchema = z.object({
   /** Recipient's name. */
-  name: z.string().trim().min(1, { error: 'Name must not be empty.' }).max(120),
-  line1: z.string().trim().min(1, { error: 'Address line 1 must not be empty.' }).max(200),
-  line2: z.string().trim().max(200).optional(),
-  city: z.string().trim().min(1, { error: 'City must not be empty.' }).max(100),
-  postalCode: z.string().trim().min(1, { error: 'Postal code must not be empty.' }).max(20),
+  name: z.string().check(z.trim(), z.minLength(1, { error: 'Name must not be empty.' }), z.maxLength(120)),
+  line1: z.string().check(z.trim(), z.minLength(1, { error: 'Address line 1 must not be empty.' }), z.maxLength(200)),
+  line2: z.optional(z.string().check(z.trim(), z.maxLength(200))),
+  city: z.string().check(z.trim(), z.minLength(1, { error: 'City must not be empty.' }), z.maxLength(100)),
+  postalCode: z.string().check(z.trim(), z.minLength(1, { error: 'Postal code must not be empty.' }), z.maxLength(20)),
   /** ISO 3166-1 alpha-2 country code, e.g. `DE`. */
-  country: z.string().regex(/^[A-Z]{2}$/, { error: 'Country must be an ISO 3166-1 alpha-2 code, e.g. "DE".' }),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'Country must be an ISO 3166-1 alpha-2 code, e.g. "DE".' })),
 });
 
 /** A postal shipping address. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createEnvelope, eventEnvelopeSchema } from '@shop/domain';
 import {
   OrderSummaryShape,
@@ -30,7 +30,7 @@ export const PlaceOrderDataSchema = z
     /** When the customer checked out (ISO 8601). */
     placedAt: z.iso.datetime(),
   })
-  .refine(totalMatchesLines, { error: TOTAL_MISMATCH_MESSAGE, path: ['total'] });
+  .check(z.refine(totalMatchesLines, { error: TOTAL_MISMATCH_MESSAGE, path: ['total'] }));
 
 /** Payload of {@link PlaceOrder}. */
 export type PlaceOrderData = z.infer<typeof PlaceOrderDataSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CorrelationIdSchema, MoneySchema } from '@shop/domain';
 
 /** Statuses of a payment. */
@@ -17,10 +17,10 @@ export type PaymentStatus = z.infer<typeof PaymentStatusSchema>;
  */
 export const ChargePaymentInputSchema = z.object({
   orderId: z.uuid(),
-  customerId: z.string().min(1).max(128),
+  customerId: z.string().check(z.minLength(1), z.maxLength(128)),
   correlationId: CorrelationIdSchema,
   amount: MoneySchema,
-  paymentToken: z.string().min(1).max(128),
+  paymentToken: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 
 /** Input of `ChargePayment`. */
@@ -29,7 +29,7 @@ export type ChargePaymentInput = z.infer<typeof ChargePaymentInputSchema>;
 /** Result of `ChargePayment`: the captured payment. */
 export const ChargePaymentResultSchema = z.object({
   orderId: z.uuid(),
-  paymentId: z.string().min(1),
+  paymentId: z.string().check(z.minLength(1)),
   status: z.literal('CAPTURED'),
   amount: MoneySchema,
   chargedAt: z.iso.datetime(),
@@ -54,7 +54,7 @@ export type RefundPaymentInput = z.infer<typeof RefundPaymentInputSchema>;
 export const RefundPaymentResultSchema = z.object({
   orderId: z.uuid(),
   refunded: z.boolean(),
-  paymentId: z.string().min(1).optional(),
+  paymentId: z.optional(z.string().check(z.minLength(1))),
   refundedAt: z.iso.datetime(),
 });
 

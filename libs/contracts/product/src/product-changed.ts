@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createEnvelope, eventEnvelopeSchema } from '@shop/domain';
 import { ProductSchema, type Product } from './product';
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MoneySchema, SkuSchema } from '@shop/domain';
 
 /** Limits on product text fields, shared by the API and every consumer. */
@@ -11,8 +11,10 @@ export const PRODUCT_LIMITS = {
 /** A product category: a lower-case slug (letters, digits, dashes), used in URLs and index keys. */
 export const CategorySchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'Category must be a lower-case slug (a-z, 0-9, "-").' })
-  .max(PRODUCT_LIMITS.categoryMaxLength, { error: `Category must be at most ${PRODUCT_LIMITS.categoryMaxLength} characters.` });
+  .check(
+    z.regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'Category must be a lower-case slug (a-z, 0-9, "-").' }),
+    z.maxLength(PRODUCT_LIMITS.categoryMaxLength, { error: `Category must be at most ${PRODUCT_LIMITS.categoryMaxLength} characters.` }),
+  );
 
 /** A product category slug, e.g. `mugs`. */
 export type Category = z.infer<typeof CategorySchema>;
@@ -20,14 +22,18 @@ export type Category = z.infer<typeof CategorySchema>;
 /** Product name: 1 to 120 characters after trimming. */
 export const ProductNameSchema = z
   .string()
-  .trim()
-  .min(1, { error: 'Name must not be empty.' })
-  .max(PRODUCT_LIMITS.nameMaxLength, { error: `Name must be at most ${PRODUCT_LIMITS.nameMaxLength} characters.` });
+  .check(
+    z.trim(),
+    z.minLength(1, { error: 'Name must not be empty.' }),
+    z.maxLength(PRODUCT_LIMITS.nameMaxLength, { error: `Name must be at most ${PRODUCT_LIMITS.nameMaxLength} characters.` }),
+  );
 
 /** Product description: up to 2000 characters (may be empty). */
-export const ProductDescriptionSchema = z.string().max(PRODUCT_LIMITS.descriptionMaxLength, {
-  error: `Description must be at most ${PRODUCT_LIMITS.descriptionMaxLength} characters.`,
-});
+export const ProductDescriptionSchema = z.string().check(
+  z.maxLength(PRODUCT_LIMITS.descriptionMaxLength, {
+    error: `Description must be at most ${PRODUCT_LIMITS.descriptionMaxLength} characters.`,
+  }),
+);
 
 /**
  * A catalog product as stored and as published in `ProductChanged`. `version` starts at 1 and
@@ -41,7 +47,7 @@ export const ProductSchema = z.object({
   description: ProductDescriptionSchema,
   category: CategorySchema,
   price: MoneySchema,
-  version: z.int().positive(),
+  version: z.int().check(z.positive()),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

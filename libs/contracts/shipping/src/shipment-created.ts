@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createEnvelope, eventEnvelopeSchema, SkuSchema } from '@shop/domain';
 
 /** Event type of {@link ShipmentCreated}; also the SNS `type` message attribute. */
@@ -21,12 +21,12 @@ export type ShipmentStatus = z.infer<typeof ShipmentStatusSchema>;
 
 /** Where a shipment goes (the order's shipping address). */
 export const ShipmentAddressSchema = z.object({
-  name: z.string().min(1),
-  line1: z.string().min(1),
-  line2: z.string().optional(),
-  city: z.string().min(1),
-  postalCode: z.string().min(1),
-  country: z.string().regex(/^[A-Z]{2}$/),
+  name: z.string().check(z.minLength(1)),
+  line1: z.string().check(z.minLength(1)),
+  line2: z.optional(z.string()),
+  city: z.string().check(z.minLength(1)),
+  postalCode: z.string().check(z.minLength(1)),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/)),
 });
 
 /** Where a shipment goes. */
@@ -35,7 +35,7 @@ export type ShipmentAddress = z.infer<typeof ShipmentAddressSchema>;
 /** One shipped sku and its quantity. */
 export const ShipmentLineSchema = z.object({
   sku: SkuSchema,
-  quantity: z.int().min(1),
+  quantity: z.int().check(z.minimum(1)),
 });
 
 /** One shipped sku and its quantity. */
@@ -45,9 +45,9 @@ export type ShipmentLine = z.infer<typeof ShipmentLineSchema>;
 export const ShipmentSchema = z.object({
   shipmentId: z.uuid(),
   orderId: z.uuid(),
-  customerId: z.string().min(1).max(128),
+  customerId: z.string().check(z.minLength(1), z.maxLength(128)),
   status: ShipmentStatusSchema,
-  lines: z.array(ShipmentLineSchema).min(1),
+  lines: z.array(ShipmentLineSchema).check(z.minLength(1)),
   shippingAddress: ShipmentAddressSchema,
   createdAt: z.iso.datetime(),
 });

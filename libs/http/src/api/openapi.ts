@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { GatewayErrorSchema, ProblemDetailsSchema } from './problem-schema';
 import { RESPONSE_HEADERS, type ApiInfo, type ApiSpec, type ProblemStatus, type ResponseHeaderName, type RouteSpec } from './routes';
 
@@ -54,7 +54,7 @@ export const documentPath = (info: Pick<ApiInfo, 'basePath'>, path: string): str
   path === '/' ? info.basePath : `${info.basePath}${path}`;
 
 /** A zod schema as JSON Schema draft 2020-12 (OpenAPI 3.1's dialect), without its `$schema`. */
-export const jsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output'): Json => {
+export const jsonSchemaOf = (schema: z.core.$ZodType, io: 'input' | 'output'): Json => {
   const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
   delete converted.$schema;
   return converted;
@@ -82,12 +82,12 @@ const parameters = (route: RouteSpec): Json[] => [
     schema: jsonSchemaOf(schema, 'input'),
   })),
   ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => {
-    const field = schema as z.ZodType;
+    const field = schema as z.core.$ZodType;
     const { description, ...fieldSchema } = jsonSchemaOf(field, 'input');
     return {
       name,
       in: 'query',
-      required: !field.safeParse(undefined).success,
+      required: !z.safeParse(field, undefined).success,
       ...(typeof description === 'string' ? { description } : {}),
       schema: fieldSchema,
     };
@@ -190,7 +190,7 @@ export const openApiDocument = (api: ApiSpec): OpenApiDocument => {
     components: {
       schemas: {
         ...Object.fromEntries(
-          Object.entries(schemas as Record<string, z.ZodType>).map(([name, schema]) => [
+          Object.entries(schemas as Record<string, z.core.$ZodType>).map(([name, schema]) => [
             name,
             jsonSchemaOf(schema, requestBodies.has(name) ? 'input' : 'output'),
           ]),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** One bad field of a validation problem (`@shop/domain`'s FieldIssue). */
 const FieldIssueSchema = z.object({ field: z.string(), message: z.string() });
@@ -11,11 +11,11 @@ const FieldIssueSchema = z.object({ field: z.string(), message: z.string() });
 export const ProblemDetailsSchema = z.looseObject({
   type: z.string(),
   title: z.string(),
-  status: z.int().min(400).max(599),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
-  errors: z.array(FieldIssueSchema).optional(),
-  correlationId: z.string().optional(),
+  status: z.int().check(z.minimum(400), z.maximum(599)),
+  detail: z.optional(z.string()),
+  instance: z.optional(z.string()),
+  errors: z.optional(z.array(FieldIssueSchema)),
+  correlationId: z.optional(z.string()),
 });
 
 /** What API Gateway itself answers when it refuses a request before any function (a 401 of its authorizer, a 5xx of its own). */

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 /** An HTTP method a shop route answers. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -23,7 +23,7 @@ export interface RequestHeaderSpec {
   /** Whether a request without it is refused. @default false */
   readonly required?: boolean;
   /** Its value's schema, for the document. @default a string */
-  readonly schema?: z.ZodType;
+  readonly schema?: z.core.$ZodType;
 }
 
 /** The response headers the shop sets, each documented once in `components.headers`. */
@@ -63,9 +63,9 @@ export interface RouteSpec<S extends string = string> {
   readonly description?: string;
   readonly auth: RouteAuth;
   /** Path parameters, each parsed with its schema (a 400 names the parameter). */
-  readonly params?: Readonly<Record<string, z.ZodType>>;
+  readonly params?: Readonly<Record<string, z.core.$ZodType>>;
   /** Query parameters (an object schema of strings, coerced where needed). */
-  readonly query?: z.ZodObject;
+  readonly query?: z.ZodMiniObject;
   /** The JSON request body, by its name in the API's `schemas`. */
   readonly body?: S;
   /** Request headers the route reads (`Idempotency-Key`, `If-Match`...). */
@@ -92,7 +92,7 @@ export interface ApiInfo {
 }
 
 /** The named JSON bodies of an API (they become `components.schemas`). */
-export type ApiSchemas = Readonly<Record<string, z.ZodType>>;
+export type ApiSchemas = Readonly<Record<string, z.core.$ZodType>>;
 
 /**
  * A service's HTTP API, the one source of truth of its router and of its OpenAPI document:

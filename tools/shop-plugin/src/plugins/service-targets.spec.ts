@@ -26,7 +26,7 @@ describe('serviceTargets', () => {
       executor: '@nx/esbuild:esbuild',
       cache: true,
       dependsOn: [],
-      inputs: ['production', '!{projectRoot}/src/infra/**/*', '^production'],
+      inputs: ['production', '!{projectRoot}/src/infra/**/*', '^production', '{workspaceRoot}/tools/shop-plugin/bundle/semver.cjs'],
       outputs: ['{options.outputPath}'],
       options: {
         main: 'apps/order/src/handlers/place-order.handler.ts',
@@ -45,7 +45,7 @@ describe('serviceTargets', () => {
       dependsOn: ['bundle-place-order', 'bundle-router'],
       cache: true,
       inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, '{workspaceRoot}/tools/scripts/bundle-sizes.mjs'],
-      options: { command: 'node tools/scripts/bundle-sizes.mjs dist/apps/order/bundles --max-kb place-order=400 --max-kb router=400' },
+      options: { command: 'node tools/scripts/bundle-sizes.mjs dist/apps/order/bundles --max-kb place-order=250 --max-kb router=250' },
     });
   });
 

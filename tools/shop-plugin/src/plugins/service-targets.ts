@@ -19,13 +19,13 @@ export interface ServiceTargetsOptions {
    * Minified size budget (KiB) of every function's bundle, checked by `build`. A service raises one
    * function's budget in its project.json: `"build": { "options": { "args": "--max-kb <fn>=<kb>" } }`
    * (the later `--max-kb` of a function wins).
-   * @default 400
+   * @default 250
    */
   readonly bundleBudgetKb?: number;
 }
 
-/** The budget of a bundle when nx.json sets none: decision 0004's for the product router, given to every function. */
-export const DEFAULT_BUNDLE_BUDGET_KB = 400;
+/** The budget of a bundle when nx.json sets none: decision 0004's, for every function (issue 14, cold starts). */
+export const DEFAULT_BUNDLE_BUDGET_KB = 250;
 
 /** What marks a service: its CDK app entry. */
 export const SERVICE_ENTRY_GLOB = 'apps/*/src/infra/main.ts';
@@ -61,9 +61,16 @@ export const API_ROUTES_FILE = 'src/api/routes.ts';
 export const OPENAPI_WRITER = 'libs/http/src/api/write-openapi.ts';
 
 /**
+ * What every bundle takes `semver` for (see the file): its `gte`, instead of the whole package.
+ * An input of every bundle target.
+ */
+export const SEMVER_SHIM = 'tools/shop-plugin/bundle/semver.cjs';
+
+/**
  * The esbuild options of every bundle (decision 0004): CommonJS for the `nodejs24.x` runtime, the AWS
  * SDK v3 left to the runtime, everything else bundled, minified and tree-shaken (`module` first),
- * source maps without sources, no type checking (that is `typecheck`).
+ * `semver` replaced by its `gte` ({@link SEMVER_SHIM}), source maps without sources, no type checking
+ * (that is `typecheck`).
  */
 const esbuildOptions = (root: string) => ({
   outputFileName: 'index.js',
@@ -84,6 +91,7 @@ const esbuildOptions = (root: string) => ({
     mainFields: ['module', 'main'],
     sourcesContent: false,
     legalComments: 'none',
+    alias: { semver: `./${SEMVER_SHIM}` },
   },
 });
 
@@ -114,7 +122,7 @@ export const serviceTargets = (
         cache: true,
         dependsOn: [],
         // The stack is not in the bundle: a change to src/infra resynthesizes without rebundling.
-        inputs: ['production', '!{projectRoot}/src/infra/**/*', '^production'],
+        inputs: ['production', '!{projectRoot}/src/infra/**/*', '^production', `{workspaceRoot}/${SEMVER_SHIM}`],
         outputs: ['{options.outputPath}'],
         options: { ...esbuildOptions(root), main: `${root}/src/handlers/${fn}${HANDLER_SUFFIX}`, outputPath: `${dist}/bundles/${fn}` },
       },

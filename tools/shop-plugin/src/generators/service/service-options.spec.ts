@@ -79,7 +79,7 @@ describe('serviceProjectConfiguration', () => {
       'deploy',
     ]);
     expect(targets.build?.dependsOn).toEqual(['bundle-router', 'openapi']);
-    expect(targets.build?.options?.command).toBe('node tools/scripts/bundle-sizes.mjs dist/apps/reviews/bundles --max-kb router=400');
+    expect(targets.build?.options?.command).toBe('node tools/scripts/bundle-sizes.mjs dist/apps/reviews/bundles --max-kb router=250');
   });
 
   it('synthesizes into dist/apps/<name>/cdk.out per stage, cached, and deploys that assembly uncached', () => {
