@@ -28,6 +28,7 @@ await build({
     bench: join(root, 'src/bench.ts'),
     'bench-floor-server': join(root, 'src/bench-floor-server.ts'),
     'checkout-bench': join(root, 'src/checkout-bench.ts'),
+    'cold-start-probe': join(root, 'src/cold-start-probe.ts'),
     'dev-bench': join(root, 'src/dev-bench.ts'),
     'iam-bench': join(root, 'src/iam-bench.ts'),
   },

@@ -36,6 +36,7 @@ import {
 } from '@shop/local-cloud';
 import { stop, waitForHealth } from './bench-process';
 import { measureFloor, type FloorResult } from './bench-floor';
+import { measureColdStarts, type ColdStart } from './cold-starts';
 import { closedLoop, getter, measureLoad, openLoop, summarize, type Latencies, type Measured } from './load';
 import { formatCpu, referenceWorkMs, trackProcesses } from './process-cpu';
 
@@ -53,6 +54,8 @@ const { values } = parseArgs({
     json: { type: 'boolean' },
     concurrency: { type: 'string' },
     floor: { type: 'boolean', default: true },
+    'cold-starts': { type: 'boolean', default: true },
+    'cold-start-runs': { type: 'string', default: '5' },
     iam: { type: 'string', default: process.env.LOCAL_CLOUD_IAM ?? 'enforce' },
   },
   allowNegative: true,
@@ -76,6 +79,7 @@ interface Result {
   leftoverProcesses: number[];
   referenceWorkMs: { before: number; after: number };
   floor?: FloorResult;
+  coldStarts?: ColdStart[];
 }
 
 async function main(): Promise<void> {
@@ -152,6 +156,9 @@ async function main(): Promise<void> {
           maxSeconds,
         })
       : undefined;
+    const coldStarts = values['cold-starts']
+      ? measureColdStarts({ distDir: here, assembliesRoot: join(root, assemblies), runs: Number(values['cold-start-runs']) })
+      : undefined;
     const referenceWork = { before: referenceBefore, after: referenceWorkMs() };
 
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -172,6 +179,7 @@ async function main(): Promise<void> {
       leftoverProcesses,
       referenceWorkMs: referenceWork,
       floor,
+      coldStarts,
     };
     print(result);
   } catch (error) {
@@ -246,6 +254,7 @@ function print(result: Result): void {
       `       one client at a time (${q.requests} requests): p50 ${ms(q.p50)}, p99 ${ms(q.p99)}, ${q.rps.toFixed(0)} req/s`,
       `  ${mark(t.errors + f.errors + q.errors === 0)} ${t.errors + f.errors + q.errors} errors`,
       ...floorLines(result.floor, f.offeredRps, ms),
+      ...coldStartLines(result.coldStarts),
       '  memory (RSS, all processes):',
       ...memory('idle after start-up', result.idleRssMb),
       ...memory('idle after the load', result.afterLoadRssMb),
@@ -267,6 +276,20 @@ function floorLines(floor: FloorResult | undefined, rate: number, ms: (value: nu
     `         closed loop ${handler.throughput.rps.toFixed(0)} req/s, p50 ${ms(handler.throughput.p50)}, p99 ${ms(handler.throughput.p99)}; CPU per request: ${formatCpu(handler.throughput.cpuMsPerRequest)}`,
     `         at ${rate} req/s offered (${handler.fixedRate.rps.toFixed(0)} served): p50 ${ms(handler.fixedRate.p50)}, p99 ${ms(handler.fixedRate.p99)}, max ${ms(handler.fixedRate.max)}, ${handler.throughput.errors + handler.fixedRate.errors} errors`,
     `         CPU per request: ${formatCpu(handler.fixedRate.cpuMsPerRequest)}`,
+  ];
+}
+
+function coldStartLines(coldStarts: ColdStart[] | undefined): string[] {
+  if (!coldStarts) return [];
+  const [empty, ...functions] = coldStarts;
+  const runs = empty.initMs.length;
+  return [
+    `  cold starts: each API function's init (its bundle loaded in a fresh Node.js process, as at a cold start; median of ${runs}) next to an empty handler's:`,
+    `       ${empty.label}: ${empty.medianMs.toFixed(1)} ms`,
+    ...functions.map(
+      (fn) =>
+        `       ${fn.label} (bundle ${fn.bundleKb} KB): ${fn.medianMs.toFixed(1)} ms, the empty handler +${(fn.medianMs - empty.medianMs).toFixed(1)} ms`,
+    ),
   ];
 }
 
