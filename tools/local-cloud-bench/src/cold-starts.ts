@@ -11,12 +11,14 @@ import { join } from 'node:path';
 import {
   buildModel,
   discoverAssemblies,
+  functionLabel,
   lambdaEnvironment,
   loadAssembly,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   type FunctionDef,
 } from '@shop/local-cloud';
+import { median } from './load';
 
 export interface ColdStart {
   label: string;
@@ -27,12 +29,6 @@ export interface ColdStart {
 }
 
 const EMPTY_HANDLER = "'use strict';\nexports.handler = async () => ({ statusCode: 200, body: '' });\n";
-
-const median = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /** The functions behind a REST API's Lambda proxy integrations, each once. */
 function apiFunctions(assembliesRoot: string): FunctionDef[] {
@@ -46,8 +42,6 @@ function apiFunctions(assembliesRoot: string): FunctionDef[] {
   return model.functions.filter((fn) => names.has(fn.name)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const labelOf = (fn: FunctionDef) => `${fn.service}:${fn.logicalId.replace(/[0-9A-F]{8}$/, '')}`;
-
 export function measureColdStarts(options: { distDir: string; assembliesRoot: string; runs: number }): ColdStart[] {
   const scratch = mkdtempSync(join(tmpdir(), 'local-cloud-bench-empty-'));
   try {
@@ -57,7 +51,7 @@ export function measureColdStarts(options: { distDir: string; assembliesRoot: st
       ...apiFunctions(options.assembliesRoot).map((fn) => {
         const file = join(fn.codeDir, `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.js`);
         return {
-          label: labelOf(fn),
+          label: functionLabel(fn),
           codeDir: fn.codeDir,
           handler: fn.handler,
           bundleKb: Math.round(statSync(file).size / 102.4) / 10,

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpus, loadavg } from 'node:os';
+import { median } from './load';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -71,12 +72,6 @@ function runBench(script: string, args: string[]): Promise<Record<string, unknow
     });
   });
 }
-
-const median = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 const fixed = (value: number) => value.toFixed(2);
 

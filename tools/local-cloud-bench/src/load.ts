@@ -128,6 +128,13 @@ export async function openLoop(send: Send, rate: number, seconds: number, concur
   return { latencies, errors, seconds: (performance.now() - started) / 1000 };
 }
 
+/** The median of some samples (the mean of the middle two for an even count). */
+export function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 export function summarize(run: Run): Latencies {
   const sorted = [...run.latencies].sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;

@@ -20,7 +20,7 @@ export { buildProxyEvent, parseProxyResponse } from './api/proxy-event';
 export { RestRoutes } from './api/rest-routes';
 export { awsJsonCall } from './emulators/aws-json-client';
 export { LOCAL_CREDENTIALS } from './emulators/messaging';
-export { lambdaEnvironment } from './lambda/function-pool';
+export { functionLabel, lambdaEnvironment } from './lambda/function-pool';
 export { createDevScratch, type DevScratch } from './dev/scratch-workspace';
 
 /** The built local cloud's entry (`nx run local-cloud:build`), to start it as a process: `node <it> [options]`. */
