@@ -254,6 +254,7 @@ function print(result: Result): void {
       `       one client at a time (${q.requests} requests): p50 ${ms(q.p50)}, p99 ${ms(q.p99)}, ${q.rps.toFixed(0)} req/s`,
       `  ${mark(t.errors + f.errors + q.errors === 0)} ${t.errors + f.errors + q.errors} errors`,
       ...floorLines(result.floor, f.offeredRps, ms),
+      ...floorRatioLines(result, mark),
       ...coldStartLines(result.coldStarts),
       '  memory (RSS, all processes):',
       ...memory('idle after start-up', result.idleRssMb),
@@ -276,6 +277,33 @@ function floorLines(floor: FloorResult | undefined, rate: number, ms: (value: nu
     `         closed loop ${handler.throughput.rps.toFixed(0)} req/s, p50 ${ms(handler.throughput.p50)}, p99 ${ms(handler.throughput.p99)}; CPU per request: ${formatCpu(handler.throughput.cpuMsPerRequest)}`,
     `         at ${rate} req/s offered (${handler.fixedRate.rps.toFixed(0)} served): p50 ${ms(handler.fixedRate.p50)}, p99 ${ms(handler.fixedRate.p99)}, max ${ms(handler.fixedRate.max)}, ${handler.throughput.errors + handler.fixedRate.errors} errors`,
     `         CPU per request: ${formatCpu(handler.fixedRate.cpuMsPerRequest)}`,
+  ];
+}
+
+/** CPU per request without this bench's own client: what serving a GET cost the machine. */
+const servingCpu = (cpu: Measured['cpuMsPerRequest']) => (cpu ? cpu.total - (cpu.byProcess.bench ?? 0) : undefined);
+
+/**
+ * The local cloud against its floor (the function alone), in the same run: CPU per GET (the
+ * bench's client left out) in the closed loop and at the offered rate, and closed-loop throughput
+ * (issue 14's targets: at most 1.10× the CPU, at least 85% of the throughput).
+ */
+function floorRatioLines(result: Result, mark: (ok: boolean) => string): string[] {
+  const handler = result.floor?.handler;
+  if (!handler) return [];
+  const ratio = (local: Measured, floor: Measured) => {
+    const [a, b] = [servingCpu(local.cpuMsPerRequest), servingCpu(floor.cpuMsPerRequest)];
+    return a !== undefined && b ? a / b : undefined;
+  };
+  const closed = ratio(result.throughput, handler.throughput);
+  const fixed = ratio(result.fixedRate, handler.fixedRate);
+  const share = result.throughput.rps / handler.throughput.rps;
+  const shown = (value: number | undefined) => (value === undefined ? 'not measured (no /proc)' : `${value.toFixed(2)}×`);
+  return [
+    '  the local cloud / its floor (the function alone), same run:',
+    `  ${mark(closed !== undefined && closed <= 1.1)} CPU per GET (the bench's client left out), closed loop: ${shown(closed)} (target <= 1.10×)`,
+    `  ${mark(fixed !== undefined && fixed <= 1.1)} CPU per GET at ${result.fixedRate.offeredRps} req/s offered: ${shown(fixed)} (target <= 1.10×)`,
+    `  ${mark(share >= 0.85)} closed-loop throughput: ${(share * 100).toFixed(0)}% of the floor's (target >= 85%)`,
   ];
 }
 
