@@ -23,16 +23,14 @@ import {
   buildProxyEvent,
   discoverAssemblies,
   incomingRequest,
-  lambdaEnvironment,
   loadAssembly,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
   parseProxyResponse,
   RestRoutes,
   type FunctionDef,
   type MethodDef,
   type RestApiDef,
 } from '@shop/local-cloud';
+import { functionEnvironment } from './function-environment';
 
 const { values } = parseArgs({
   options: {
@@ -72,13 +70,7 @@ function serve(route: Route, dynamodb: string, port: number): void {
   const { api, method, pathParameters, fn } = route;
   // The environment the local cloud gives the function, with only DynamoDB reachable.
   Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_DEFAULT_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_SESSION_TOKEN: 'local',
-    ...lambdaEnvironment(fn),
-    ...fn.environment,
+    ...functionEnvironment(fn),
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
     POWERTOOLS_TRACE_ENABLED: 'false',
     AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',

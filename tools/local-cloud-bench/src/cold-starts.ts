@@ -8,16 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildModel,
-  discoverAssemblies,
-  functionLabel,
-  lambdaEnvironment,
-  loadAssembly,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  type FunctionDef,
-} from '@shop/local-cloud';
+import { buildModel, discoverAssemblies, functionLabel, loadAssembly, type FunctionDef } from '@shop/local-cloud';
+import { functionEnvironment } from './function-environment';
 import { median } from './load';
 
 export interface ColdStart {
@@ -56,16 +48,7 @@ export function measureColdStarts(options: { distDir: string; assembliesRoot: st
           handler: fn.handler,
           bundleKb: Math.round(statSync(file).size / 102.4) / 10,
           // The environment the local cloud gives the function; nothing is called at init.
-          env: {
-            ...process.env,
-            AWS_REGION: LOCAL_REGION,
-            AWS_DEFAULT_REGION: LOCAL_REGION,
-            AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-            AWS_SESSION_TOKEN: 'local',
-            ...lambdaEnvironment(fn),
-            ...fn.environment,
-          },
+          env: { ...process.env, ...functionEnvironment(fn) },
         };
       }),
     ];
