@@ -1,3 +1,4 @@
+import { QUICK_START_JVM_OPTIONS } from '@shop/emulators';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -106,7 +107,7 @@ const functionLogMode = (value: string): FunctionLogMode => {
 };
 
 /** JVM flags for DynamoDB Local: a quick start (client compiler only) and a small heap. */
-export const DEFAULT_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms64m -Xmx512m -Xss512k';
+export const DEFAULT_JVM_OPTIONS = QUICK_START_JVM_OPTIONS;
 
 /**
  * Options from the command line, then the environment (PORT, LOCAL_CLOUD_*), then defaults.
