@@ -2,6 +2,13 @@
 // @swc/jest transpiles TypeScript (type checking is the `typecheck` target's job, so tests stay fast).
 const nxPreset = require('@nx/jest/preset').default;
 
+// aws-cdk-lib validates every synthesized template with a WebAssembly rules engine that it builds
+// anew for each synth (~1 s of CPU, most of a small stack's synth). The tests synthesize hundreds
+// of stacks to assert on their templates, which that validation does not read (it only warns);
+// the services' `synth` targets, which produce what is deployed, keep it. Set before any test
+// file runs, so Jest's workers and the processes the tests spawn inherit it.
+process.env.CDK_VALIDATION ??= 'false';
+
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
