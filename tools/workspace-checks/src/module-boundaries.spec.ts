@@ -1,38 +1,22 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { startLinter, type Linter } from './testing/lint-client';
 
 jest.setTimeout(60_000);
 
 /**
  * Proves the architecture's lint rules still bite: each case lints a small piece of code as if it
- * lived at `filePath` in the workspace, with the real root eslint.config.mjs.
+ * lived at `filePath` in the workspace, with the real root eslint.config.mjs, in one ESLint process
+ * (its own, as `nx lint` runs it) that loads the config and the project graph once for all cases.
  */
 const workspaceRoot = path.resolve(__dirname, '../../..');
-const eslintBin = path.join(workspaceRoot, 'node_modules/eslint/bin/eslint.js');
 
-interface LintMessage {
-  ruleId: string | null;
-  severity: number;
-  message: string;
-}
+let linter: Linter;
+beforeAll(() => {
+  linter = startLinter(workspaceRoot);
+});
+afterAll(() => linter?.close());
 
-/** Lints `code` through the ESLint CLI (in its own process, as `nx lint` does) as if it were `filePath`. */
-async function lint(filePath: string, code: string): Promise<string[]> {
-  const run = promisify(execFile)(process.execPath, [eslintBin, '--format', 'json', '--stdin', '--stdin-filename', filePath], {
-    cwd: workspaceRoot,
-    maxBuffer: 10 * 1024 * 1024,
-  });
-  run.child.stdin?.end(code);
-  // ESLint exits 1 when it finds errors; its JSON report is on stdout either way.
-  const { stdout, stderr } = await run.catch((error: { stdout?: string; stderr?: string }) => ({
-    stdout: error.stdout ?? '',
-    stderr: error.stderr ?? '',
-  }));
-  if (stdout.trim() === '') throw new Error(`ESLint gave no report for ${filePath}: ${stderr}`);
-  const [result] = JSON.parse(stdout) as [{ messages: LintMessage[] }];
-  return result.messages.filter((m) => m.severity === 2).map((m) => `${m.ruleId}: ${m.message}`);
-}
+const lint = (filePath: string, code: string): Promise<string[]> => linter.errors(filePath, code);
 
 describe('module boundaries', () => {
   it('rejects an app importing another app', async () => {
