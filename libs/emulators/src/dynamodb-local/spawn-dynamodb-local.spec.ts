@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PidFileInUseError } from '../errors';
 import type { DynamoDbLocalJar } from './java';
-import { launcherArgs, spawnDynamoDbLocal } from './spawn-dynamodb-local';
+import { launcherArgs, QUICK_START_JVM_OPTIONS, spawnDynamoDbLocal } from './spawn-dynamodb-local';
 
 const jar: DynamoDbLocalJar = { dir: '/ddb', file: '/ddb/DynamoDBLocal.jar', cacheDir: '/cache' };
 const quiet = { debug: jest.fn(), warn: jest.fn(), error: jest.fn() };
@@ -15,8 +15,9 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('launcherArgs', () => {
-  it('runs the loopback launcher in memory with telemetry off, on the port', () => {
+  it('runs the loopback launcher in memory with telemetry off, on the port, with the quick-start JVM flags', () => {
     expect(launcherArgs(jar, '/cache/abc', { port: 8123 })).toEqual([
+      ...QUICK_START_JVM_OPTIONS.split(' '),
       '-Djava.library.path=/ddb/DynamoDBLocal_lib',
       '-cp',
       `/ddb/DynamoDBLocal.jar${path.delimiter}/cache/abc`,
@@ -26,6 +27,10 @@ describe('launcherArgs', () => {
       '-port',
       '8123',
     ]);
+  });
+
+  it("keeps the JVM's own defaults when given no JVM options", () => {
+    expect(launcherArgs(jar, '/cache/abc', { port: 8123, jvmOptions: '' })[0]).toBe('-Djava.library.path=/ddb/DynamoDBLocal_lib');
   });
 
   it('puts the JVM options first and asks for one shared database when told to', () => {

@@ -35,7 +35,7 @@ export interface SpawnDynamoDbLocalOptions {
    * @default none: in memory (`-inMemory`)
    */
   readonly dbPath?: string;
-  /** Extra JVM options (start-up and memory tuning), separated by spaces. @default '' */
+  /** JVM options (start-up and memory tuning), separated by spaces; '' for the JVM's own defaults. @default {@link QUICK_START_JVM_OPTIONS} */
   readonly jvmOptions?: string;
   /**
    * File that receives DynamoDB Local's stdout and stderr.
@@ -132,7 +132,7 @@ export const launcherArgs = (
   launcherDir: string,
   options: Pick<SpawnDynamoDbLocalOptions, 'port' | 'sharedDb' | 'jvmOptions' | 'dbPath'>,
 ): string[] => [
-  ...(options.jvmOptions ?? '').split(/\s+/).filter(Boolean),
+  ...(options.jvmOptions ?? QUICK_START_JVM_OPTIONS).split(/\s+/).filter(Boolean),
   `-Djava.library.path=${path.join(jar.dir, 'DynamoDBLocal_lib')}`,
   '-cp',
   [jar.file, launcherDir].join(path.delimiter),
@@ -162,7 +162,8 @@ const spawnLauncher = (jar: DynamoDbLocalJar, launcherDir: string, options: Spaw
  */
 const spawnPlain = (options: SpawnDynamoDbLocalOptions): ChildProcess => {
   const saved = { tool: process.env['JAVA_TOOL_OPTIONS'], telemetry: process.env['DDB_LOCAL_TELEMETRY'] };
-  if (options.jvmOptions) process.env['JAVA_TOOL_OPTIONS'] = options.jvmOptions;
+  const jvmOptions = options.jvmOptions ?? QUICK_START_JVM_OPTIONS;
+  if (jvmOptions) process.env['JAVA_TOOL_OPTIONS'] = jvmOptions;
   process.env['DDB_LOCAL_TELEMETRY'] = '0';
   try {
     const child = spawnPackagedDynamoDbLocal({

@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDbLocalStartError } from '../errors';
 import { assertJava } from './java';
-import { DYNAMODB_LOCAL_HOST, QUICK_START_JVM_OPTIONS, spawnDynamoDbLocal } from './spawn-dynamodb-local';
+import { DYNAMODB_LOCAL_HOST, spawnDynamoDbLocal } from './spawn-dynamodb-local';
 
 /** Options of {@link startDynamoDbLocal}. */
 export interface DynamoDbLocalOptions {
@@ -46,7 +46,7 @@ const PORT_ATTEMPTS = 3;
 /**
  * Starts DynamoDB Local in memory on 127.0.0.1 (see `spawnDynamoDbLocal`) for a test run and
  * resolves once it answers HTTP. Checks Java first, so that a missing or old Java says how to fix
- * it; runs it with {@link QUICK_START_JVM_OPTIONS}; writes its output to a temporary log file whose
+ * it; runs it with the quick-start JVM flags; writes its output to a temporary log file whose
  * tail is in the error of a failed start; never leaves a JVM behind when this process exits, and
  * does not keep it alive.
  *
@@ -76,7 +76,7 @@ export const isPortTaken = (error: unknown): boolean =>
 
 const launch = async (port: number, timeoutMs: number): Promise<DynamoDbLocal> => {
   const logFile = path.join(tmpdir(), `shop-dynamodb-local-${process.pid}-${port}.log`);
-  const dynamodb = spawnDynamoDbLocal({ port, logFile, jvmOptions: QUICK_START_JVM_OPTIONS });
+  const dynamodb = spawnDynamoDbLocal({ port, logFile });
   // Never leave a JVM behind, even when the test runner exits without its teardown.
   const killOnExit = () => dynamodb.killNow();
   process.once('exit', killOnExit);
