@@ -28,15 +28,20 @@ export function startLinter(workspaceRoot: string): Linter {
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let ended = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A write to a process that has ended fails here, not as an unhandled error: the request is refused below.
+  child.stdin.on('error', () => undefined);
   const waiting: { resolve: (line: string) => void; reject: (error: Error) => void }[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.resolve(line));
   void exited.then(() => {
+    ended = true;
     for (const request of waiting.splice(0)) request.reject(new Error(`the ESLint process ended: ${stderr}`));
   });
   return {
     errors: async (filePath, code) => {
       const line = await new Promise<string>((resolve, reject) => {
+        if (ended) return reject(new Error(`the ESLint process ended: ${stderr}`));
         waiting.push({ resolve, reject });
         child.stdin.write(`${JSON.stringify({ filePath, code })}\n`);
       });
