@@ -106,9 +106,6 @@ const functionLogMode = (value: string): FunctionLogMode => {
   return mode;
 };
 
-/** JVM flags for DynamoDB Local: a quick start (client compiler only) and a small heap. */
-export const DEFAULT_JVM_OPTIONS = QUICK_START_JVM_OPTIONS;
-
 /**
  * Options from the command line, then the environment (PORT, LOCAL_CLOUD_*), then defaults.
  * Run `node dist/tools/local-cloud/main.mjs --help` for the list.
@@ -207,7 +204,7 @@ function rest(values: ParsedValues, env: NodeJS.ProcessEnv, app: AppTarget | und
       values['max-executions'] ?? env.LOCAL_CLOUD_MAX_EXECUTIONS ?? DEFAULT_MAX_EXECUTIONS,
     ),
     prewarm: values['no-prewarm'] !== true && env.LOCAL_CLOUD_PREWARM !== 'false',
-    jvmOptions: env.LOCAL_CLOUD_JVM_OPTIONS ?? DEFAULT_JVM_OPTIONS,
+    jvmOptions: env.LOCAL_CLOUD_JVM_OPTIONS ?? QUICK_START_JVM_OPTIONS,
     synth: values.synth === true,
     watch: values.watch === true,
     scheduleSpeed: positiveNumber('--schedule-speed', values['schedule-speed'] ?? env.LOCAL_CLOUD_SCHEDULE_SPEED ?? 1),
