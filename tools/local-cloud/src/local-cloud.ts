@@ -7,7 +7,7 @@ import type { SigningKey } from './auth/tokens';
 import { describeResources, registerLocalEndpoints } from './control-plane/local-endpoints';
 import { createControlSecret, removeControlSecret } from './control-plane/secret';
 import { DynamoDbLocal } from './emulators/dynamodb-local';
-import { freePort } from './net';
+import { freePort, freePortForJvm } from './net';
 import { tokenAudience } from './resources/cognito';
 import type { ApplyContext, ResourceKind } from './resources/kind';
 import { defsOf, resourceKinds } from './resources/registry';
@@ -94,7 +94,7 @@ export class LocalCloud {
     const { options, runtime, parts } = this;
     mkdirSync(options.stateDir, { recursive: true });
     runtime.secret = createControlSecret(options.stateDir);
-    runtime.ports.dynamodb = options.dynamodb?.port ?? options.dynamodbPort ?? (await freePort());
+    runtime.ports.dynamodb = options.dynamodb?.port ?? options.dynamodbPort ?? (await freePortForJvm());
     runtime.ports.messaging = options.messagingPort ?? (await freePort());
     this.endpoints = registerLocalEndpoints({ runtime, cloud: this, ...options });
     this.server = await listenOnLoopback(runtime.gateway.listener, options.port);

@@ -1,6 +1,7 @@
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDbLocalStartError, JavaNotFoundError } from '../errors';
@@ -125,6 +126,22 @@ describe('spawnDynamoDbLocal', () => {
       await dynamodb.stop();
     } finally {
       squatter.close();
+    }
+  });
+
+  it('does not take another HTTP server on its port for itself: the start fails with the bind error', async () => {
+    // What another local cloud's gateway answers (it had been handed the same port while this JVM booted).
+    const port = await findFreePort();
+    const other = createHttpServer((_request, response) => response.writeHead(403).end('{"message":"Forbidden"}'));
+    await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
+    try {
+      const dynamodb = spawnDynamoDbLocal({ port, logger });
+      const failure = dynamodb.ready(60_000);
+      await expect(failure).rejects.toThrow(/Address already in use/);
+      expect(dynamodb.alive).toBe(false);
+      await dynamodb.stop();
+    } finally {
+      other.close();
     }
   });
 

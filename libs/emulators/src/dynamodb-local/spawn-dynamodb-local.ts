@@ -245,7 +245,7 @@ class RunningDynamoDbLocal implements DynamoDbLocalProcess {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.exit !== undefined) throw this.startError(this.exit);
-      if (await answers(this.endpoint)) return Math.round(performance.now() - this.spawnedAt);
+      if (await answersAsDynamoDbLocal(this.endpoint)) return Math.round(performance.now() - this.spawnedAt);
       if (Date.now() > deadline) throw this.startError(`no HTTP answer within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -283,12 +283,19 @@ class RunningDynamoDbLocal implements DynamoDbLocalProcess {
   }
 }
 
-/** Any HTTP answer (DynamoDB Local says 400 to a bare GET) means it is serving. */
-const answers = (endpoint: string): Promise<boolean> =>
+/**
+ * Whether DynamoDB Local serves on `endpoint`: it answers a bare GET with a 400 naming its missing
+ * authentication token in DynamoDB's JSON error. Another server that took the port (a 403, a 404)
+ * is not taken for it: the JVM then fails to bind, and its start fails with the reason.
+ */
+export const answersAsDynamoDbLocal = (endpoint: string): Promise<boolean> =>
   new Promise((resolve) => {
     const req = request(endpoint, { method: 'GET', agent: false, timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(true);
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk.slice(0, 1024)));
+      res.on('end', () => resolve(res.statusCode === 400 && body.includes('com.amazonaws.dynamodb')));
+      res.on('error', () => resolve(false));
     });
     req.once('timeout', () => req.destroy());
     req.once('error', () => resolve(false));

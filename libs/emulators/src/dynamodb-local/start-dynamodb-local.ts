@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDbLocalStartError } from '../errors';
@@ -10,7 +10,7 @@ import { DYNAMODB_LOCAL_HOST, spawnDynamoDbLocal } from './spawn-dynamodb-local'
 export interface DynamoDbLocalOptions {
   /**
    * TCP port to listen on.
-   * @default a free port on 127.0.0.1, picked at start (retried if another process takes it first)
+   * @default a free port on 127.0.0.1 below the ephemeral range ({@link findPortForSlowStart}), picked at start (retried if another process takes it first)
    */
   readonly port?: number;
   /**
@@ -57,7 +57,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   assertJava();
   const timeoutMs = options.startTimeoutMs ?? 60_000;
   for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await findFreePort());
+    const port = options.port ?? (await findPortForSlowStart());
     try {
       return await launch(port, timeoutMs);
     } catch (error) {
@@ -118,4 +118,49 @@ export const findFreePort = (host = DYNAMODB_LOCAL_HOST): Promise<number> =>
       const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
     });
+  });
+
+/** The lowest port {@link findPortForSlowStart} picks: below it are the well-known servers' ports. */
+const SLOW_START_LOWEST_PORT = 10_000;
+
+/**
+ * The OS's ephemeral port range, `[lowest, highest]`: where it picks the ports of `listen(0)` (what
+ * {@link findFreePort} and most test helpers use) and of outgoing connections. Linux says so in
+ * /proc; elsewhere, IANA's 49152–65535 (macOS's and Windows' default).
+ */
+export const ephemeralPortRange = (procFile = '/proc/sys/net/ipv4/ip_local_port_range'): [number, number] => {
+  try {
+    const [lowest, highest] = readFileSync(procFile, 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(lowest) && Number.isInteger(highest) && lowest > 0 && highest >= lowest) return [lowest, highest];
+  } catch {
+    // not Linux: the default below
+  }
+  return [49_152, 65_535];
+};
+
+/**
+ * A port free on `host` for a server that binds it only seconds later, as DynamoDB Local's JVM
+ * does: picked at random below the OS's ephemeral range ({@link ephemeralPortRange}), where neither
+ * another process's `listen(0)` nor an outgoing connection can take it in the meantime. With
+ * {@link findFreePort}, a local cloud or test started alongside could be handed the same port while
+ * the JVM boots (seen with two local clouds at once). Falls back to {@link findFreePort} when that
+ * range leaves no room or no try finds a free port.
+ */
+export const findPortForSlowStart = async (host = DYNAMODB_LOCAL_HOST, tries = 20): Promise<number> => {
+  const [ephemeralLowest] = ephemeralPortRange();
+  const room = ephemeralLowest - SLOW_START_LOWEST_PORT;
+  if (room < 1000) return findFreePort(host);
+  for (let attempt = 0; attempt < tries; attempt++) {
+    const port = SLOW_START_LOWEST_PORT + Math.floor(Math.random() * room);
+    if (await canListen(port, host)) return port;
+  }
+  return findFreePort(host);
+};
+
+const canListen = (port: number, host: string): Promise<boolean> =>
+  new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });

@@ -13,7 +13,7 @@ import { renderBanner } from './banner';
 import { prepareApp } from './prepare-app';
 import { DynamoDbLocal } from '../emulators/dynamodb-local';
 import { createLogger } from '../log';
-import { freePort } from '../net';
+import { freePortForJvm } from '../net';
 import { HELP, readOptions } from './options';
 import { seed } from './seed';
 
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   if (options.dataDir) logger.info(`--persist: tables and stream positions ${keptData ? 'from' : 'kept in'} ${options.dataDir}`);
   const dynamodb = DynamoDbLocal.spawn({
     dataDir: options.dataDir,
-    port: process.env.LOCAL_CLOUD_DYNAMODB_PORT ? Number(process.env.LOCAL_CLOUD_DYNAMODB_PORT) : await freePort(),
+    port: process.env.LOCAL_CLOUD_DYNAMODB_PORT ? Number(process.env.LOCAL_CLOUD_DYNAMODB_PORT) : await freePortForJvm(),
     jvmOptions: options.jvmOptions,
     stateDir,
     logger,

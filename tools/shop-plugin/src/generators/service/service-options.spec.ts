@@ -89,8 +89,10 @@ describe('serviceProjectConfiguration', () => {
     expect(synth?.configurations).toEqual({
       dev: { args: '--stage=dev' },
       prod: { args: '--stage=prod' },
-      local: { args: '--stage=local' },
+      // Only the stage never deployed to AWS skips aws-cdk-lib's template validation.
+      local: { args: '--stage=local', env: { CDK_DISABLE_VERSION_CHECK: '1', CDK_VALIDATION: 'false' } },
     });
+    expect(synth?.options?.env).toEqual({ CDK_DISABLE_VERSION_CHECK: '1' });
     expect(synth?.options?.command).toContain('--context stage={args.stage}');
     expect(deploy?.cache).toBe(false);
     expect(deploy?.dependsOn).toEqual(['synth']);
