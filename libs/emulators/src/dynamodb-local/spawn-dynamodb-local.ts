@@ -297,7 +297,9 @@ export const answersAsDynamoDbLocal = (endpoint: string): Promise<boolean> =>
     const req = request(endpoint, { method: 'GET', agent: false, timeout: 1000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk.slice(0, 1024)));
+      res.on('data', (chunk: string) => {
+        if (body.length < 1024) body += chunk;
+      });
       res.on('end', () => resolve(res.statusCode === 400 && body.includes('com.amazonaws.dynamodb')));
       res.on('error', () => resolve(false));
     });
