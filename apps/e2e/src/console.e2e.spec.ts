@@ -32,11 +32,12 @@ interface QueueState {
 let browser: Browser;
 let page: Page;
 
+// Chromium's first start on a busy two-core machine (three test tasks at a time) took over 30 s in CI.
 beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(15_000);
-});
+}, 90_000);
 
 afterAll(async () => {
   await browser?.close();

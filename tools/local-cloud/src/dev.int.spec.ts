@@ -1,11 +1,11 @@
 /**
- * Watch mode (`--watch`, what `npm run dev` runs): the built local cloud on the synthesized product
- * and platform assemblies, in a scratch copy of the workspace (the checkout is never edited, even
+ * Watch mode (`--watch`, what `npm run dev` runs): the built local cloud on the product and platform
+ * assemblies of local-cloud:assemblies, in a scratch copy of the workspace (the checkout is never edited, even
  * while other projects' tests read it); a source file of product is edited and the running API
  * answers with the new code, then the file back as it was; a stack file is touched and product is
  * synthesized again and swapped in.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,18 +55,13 @@ const notFoundDetail = async () => {
 
 beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npx nx run local-cloud:build first`);
-  // The assemblies watch mode starts from (cached by Nx when nothing changed).
-  const synth = spawnSync(
-    NODE,
-    [join(ROOT, 'node_modules/.bin/nx'), 'run-many', '-t', 'synth', '-c', 'local', '-p', 'product,platform', '--output-style=static'],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false' },
-      timeout: 300_000,
-    },
-  );
-  if (synth.status !== 0) throw new Error(`synth failed:\n${synth.stdout}${synth.stderr}`);
+  // The local assemblies watch mode starts from: local-cloud:integration-jest depends on
+  // local-cloud:assemblies, which writes them. Not synthesized here: another synth of product in the
+  // checkout would rewrite dist/apps/product while the e2e journeys run from it.
+  for (const service of ['product', 'platform']) {
+    const template = join(ROOT, `dist/apps/${service}/cdk.out/shop-local-${service}.template.json`);
+    if (!existsSync(template)) throw new Error(`${template} is missing: run npx nx run local-cloud:assemblies first`);
+  }
   scratch = createDevScratch(ROOT, ['product', 'platform']);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;

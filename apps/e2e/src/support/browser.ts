@@ -21,5 +21,5 @@ export async function launchChromium(): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // Chromium refuses its sandbox as root (CI containers): only then without it.
   const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  return chromium.launch({ executablePath, headless: true, args, timeout: 30_000 });
+  return chromium.launch({ executablePath, headless: true, args, timeout: 75_000 });
 }
