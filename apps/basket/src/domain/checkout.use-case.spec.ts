@@ -409,6 +409,24 @@ describe('checkout', () => {
     expect(orders.sent).toEqual([winnerRecord?.command]);
   });
 
+  it('replays the order of its own key when the read saw the basket it locked but not yet its record', async () => {
+    const { baskets, checkouts, orders, deps } = setup();
+    const winnerRecord = await otherCheckoutLocks(baskets, checkouts, 'key-1');
+    // BatchGetItem reads each item on its own: the basket after the winner's transaction, the
+    // record from before it.
+    const skewed = {
+      loadContext: async (customerId: string, idempotencyKey: string) => ({
+        basket: (await checkouts.loadContext(customerId, idempotencyKey)).basket,
+      }),
+      get: checkouts.get.bind(checkouts),
+      claim: jest.fn(checkouts.claim.bind(checkouts)),
+    };
+
+    await expect(checkout({ ...deps, checkouts: skewed }, request())).resolves.toEqual({ orderId: OTHER_ORDER, replayed: true });
+    expect(skewed.claim).not.toHaveBeenCalled();
+    expect(orders.sent).toEqual([winnerRecord.command]);
+  });
+
   it(`gives up after ${MAX_SAVE_ATTEMPTS} claims that each lost a race with a change of the basket`, async () => {
     const { baskets, checkouts, orders, deps } = setup();
     const claim = jest.fn(async () => {

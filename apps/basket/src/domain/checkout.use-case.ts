@@ -113,6 +113,12 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
     if (previous) return replay(deps, previous, fingerprint, pendingOrderOf(basket, now)?.orderId === previous.orderId);
 
     const pending = pendingOrderOf(basket, now);
+    if (pending?.idempotencyKey === idempotencyKey) {
+      // The two items are read apart, so the read can catch a request with this key between its
+      // transaction's two puts: the basket locked, its record not yet seen. Read the record alone.
+      const winner = await deps.checkouts.get(customerId, idempotencyKey);
+      if (winner) return replay(deps, winner, fingerprint, true);
+    }
     if (pending) throw new OrderPendingError(pending.orderId);
     if (basket.lines.length === 0) throw new EmptyBasketError();
     const view = priceBasket(basket, await deps.catalog.getMany(basket.lines.map((line) => line.sku)), now);
