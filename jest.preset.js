@@ -14,8 +14,8 @@ module.exports = {
   testEnvironment: 'node',
   transform: {
     // Jest loads a globalSetup with Node's resolver, which knows no tsconfig paths: swc rewrites
-    // the @shop/* imports of the shared DynamoDB Local setup into relative ones.
-    '/libs/testing/src/dynamodb-local/global-setup\\.ts$': [
+    // the @shop/* imports of the shared DynamoDB Local setups into relative ones.
+    '(/libs/testing/src/dynamodb-local/global-setup|\\.global-(setup|teardown))\\.ts$': [
       '@swc/jest',
       {
         jsc: {

@@ -96,6 +96,8 @@ beforeAll(async () => {
       LOCAL_CLOUD_SERVICES: 'catalog,platform',
       LOCAL_CLOUD_STATE_DIR: stateDir,
       NO_COLOR: '1',
+      // A DynamoDB Local of its own, not the run's shared one: the last test checks that a stop reaps it.
+      LOCAL_CLOUD_DYNAMODB_ENDPOINT: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -95,6 +95,7 @@ export class LocalCloud {
     mkdirSync(options.stateDir, { recursive: true });
     runtime.secret = createControlSecret(options.stateDir);
     runtime.ports.dynamodb = options.dynamodb?.port ?? options.dynamodbPort ?? (await freePortForJvm());
+    if (options.dynamodb?.external) runtime.dynamodbAccessKeyId = options.dynamodb.accessKeyId;
     runtime.ports.messaging = options.messagingPort ?? (await freePort());
     this.endpoints = registerLocalEndpoints({ runtime, cloud: this, ...options });
     this.server = await listenOnLoopback(runtime.gateway.listener, options.port);

@@ -109,7 +109,15 @@ withRegistry('the packed local cloud on a foreign CDK app, from a folder outside
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = { ...process.env, PATH, PORT: String(port), XDG_CACHE_HOME: join(scratch, 'cache'), NO_COLOR: '1' };
-    for (const name of ['LOCAL_CLOUD_STATE_DIR', 'LOCAL_CLOUD_ASSEMBLIES', 'LOCAL_CLOUD_SERVICES', 'INIT_CWD']) delete env[name];
+    // The package starts a DynamoDB Local of its own, as on a user's machine (not the run's shared one).
+    for (const name of [
+      'LOCAL_CLOUD_STATE_DIR',
+      'LOCAL_CLOUD_ASSEMBLIES',
+      'LOCAL_CLOUD_SERVICES',
+      'LOCAL_CLOUD_DYNAMODB_ENDPOINT',
+      'INIT_CWD',
+    ])
+      delete env[name];
     // cwd: a folder outside the workspace (no nx.json above it); the app is given by its path.
     child = spawn(join(scratch, 'node_modules/.bin/local-cloud'), [FIXTURE], { cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -29,7 +29,7 @@ interface Run {
 const running = new Set<Run>();
 
 /** Starts the local cloud on the fixture and waits until /_local/health answers 200. */
-async function start(args: string[]): Promise<Run> {
+async function start(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const port = await freePort();
   let output = '';
   const child = spawn(NODE, [MAIN, '--no-seed', ...args], {
@@ -41,6 +41,9 @@ async function start(args: string[]): Promise<Run> {
       LOCAL_CLOUD_SERVICES: 'catalog,platform',
       LOCAL_CLOUD_STATE_DIR: stateDir,
       NO_COLOR: '1',
+      // A DynamoDB Local of its own (what --persist needs), not the run's shared one.
+      LOCAL_CLOUD_DYNAMODB_ENDPOINT: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -153,4 +156,9 @@ describe('--persist', () => {
       await stop(third);
     }
   }, 240_000);
+
+  it('refuses to run on a DynamoDB Local that runs already (LOCAL_CLOUD_DYNAMODB_ENDPOINT), saying why', async () => {
+    const refused = start(['--persist'], { LOCAL_CLOUD_DYNAMODB_ENDPOINT: 'http://127.0.0.1:1' });
+    await expect(refused).rejects.toThrow(/--persist keeps the tables in a DynamoDB Local of its own: unset LOCAL_CLOUD_DYNAMODB_ENDPOINT/);
+  });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { PublishCommand, type MessageAttributeValue as SnsAttribute } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { awsJsonCall, AwsJsonError } from '../emulators/aws-json-client';
+import { AwsJsonError } from '../emulators/aws-json-client';
+import type { DynamoDbLocal } from '../emulators/dynamodb-local';
 import type { Messaging } from '../emulators/messaging';
 import { SfnApiError, type StepFunctions } from '../sfn/step-functions';
 
@@ -23,7 +24,7 @@ export interface ServiceRequest {
 
 export interface AwsServiceEmulators {
   messaging(): Promise<Pick<Messaging, 'sns' | 'sqs' | 'endpoint'>>;
-  dynamodb(): Promise<{ endpoint: string }>;
+  dynamodb(): Promise<Pick<DynamoDbLocal, 'call'>>;
   sfn(): StepFunctions;
 }
 
@@ -156,7 +157,7 @@ export function awsServiceCaller(emulators: AwsServiceEmulators): (request: Serv
       }
     }
     if (request.service === 'dynamodb' && action && EMULATED_SERVICE_ACTIONS.dynamodb.includes(action)) {
-      const { endpoint } = await emulators.dynamodb();
+      const dynamodb = await emulators.dynamodb();
       let input: unknown;
       try {
         input = JSON.parse(request.body || '{}');
@@ -164,7 +165,7 @@ export function awsServiceCaller(emulators: AwsServiceEmulators): (request: Serv
         return json(400, { __type: 'com.amazon.coral.service#SerializationException', message: (error as Error).message });
       }
       try {
-        return json(200, await awsJsonCall(endpoint, `DynamoDB_20120810.${action}`, input));
+        return json(200, await dynamodb.call(action, input));
       } catch (error) {
         if (error instanceof AwsJsonError)
           return json(error.statusCode, {

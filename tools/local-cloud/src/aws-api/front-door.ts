@@ -29,6 +29,11 @@ export interface FrontDoorOptions {
    * off the path, which is then forwarded with its query. Without it every call goes to `/`.
    */
   pathPrefix?: string;
+  /**
+   * DynamoDB on an external DynamoDB Local: the access key the calls are forwarded with, in place of the caller's, so that
+   * they reach this local cloud's database (one per access key without `-sharedDb`). The gate reads the caller's first.
+   */
+  accessKeyId?: string;
   /** Keep-alive connections to the emulator, shared by every caller. */
   agent: http.Agent;
 }
@@ -62,6 +67,12 @@ const headerPairs = (raw: string[]): [string, string][] => {
   }
   return pairs;
 };
+
+/** The headers with the access key of a SigV4 `Authorization` replaced by `accessKeyId` (the signature is not checked past the door). */
+export const withAccessKey = (pairs: [string, string][], accessKeyId: string): [string, string][] =>
+  pairs.map(([name, value]): [string, string] =>
+    name.toLowerCase() === 'authorization' ? [name, value.replace(/Credential=[^/,\s]*\//, `Credential=${accessKeyId}/`)] : [name, value],
+  );
 
 /**
  * The local cloud's AWS endpoint for functions (`AWS_ENDPOINT_URL_DYNAMODB` = `<base>/_aws/dynamodb`,
@@ -101,7 +112,10 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
       if (rule) return Promise.resolve(awsErrorAnswer(options.faults.service, rule.error));
     }
     const rewrite = queueUrls && target !== undefined && QUEUE_URL_ANSWERS.has(target);
-    const headers = [...headerPairs(request.rawHeaders), ['host', upstream.host], ['content-length', String(request.body.length)]].flat();
+    const forwardedHeaders = options.accessKeyId
+      ? withAccessKey(headerPairs(request.rawHeaders), options.accessKeyId)
+      : headerPairs(request.rawHeaders);
+    const headers = [...forwardedHeaders, ['host', upstream.host], ['content-length', String(request.body.length)]].flat();
     const send = (resolve: (answer: HttpAnswer) => void, retry: boolean) => {
       let answered = false;
       const forwarded = http.request(

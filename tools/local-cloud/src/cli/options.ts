@@ -54,6 +54,8 @@ export interface CliOptions {
   maxExecutions: number;
   prewarm: boolean;
   jvmOptions: string;
+  /** A DynamoDB Local that runs already (env LOCAL_CLOUD_DYNAMODB_ENDPOINT), used in place of one of its own. */
+  dynamodbEndpoint?: string;
   /** Run `nx run-many -t synth -c local` first (what npm start does); a CDK app (`app.kind` cdk-app) is always synthesized. */
   synth: boolean;
   /** V8 code cache of the functions' modules: the shop's node_modules/.cache, another app's state dir. */
@@ -205,6 +207,7 @@ function rest(values: ParsedValues, env: NodeJS.ProcessEnv, app: AppTarget | und
     ),
     prewarm: values['no-prewarm'] !== true && env.LOCAL_CLOUD_PREWARM !== 'false',
     jvmOptions: env.LOCAL_CLOUD_JVM_OPTIONS ?? QUICK_START_JVM_OPTIONS,
+    dynamodbEndpoint: env.LOCAL_CLOUD_DYNAMODB_ENDPOINT || undefined,
     synth: values.synth === true,
     watch: values.watch === true,
     scheduleSpeed: positiveNumber('--schedule-speed', values['schedule-speed'] ?? env.LOCAL_CLOUD_SCHEDULE_SPEED ?? 1),
@@ -252,5 +255,7 @@ Environment only: LOCAL_CLOUD_JVM_OPTIONS (DynamoDB Local JVM flags), LOCAL_CLOU
 .local-cloud, another app's per-user cache folder),
 LOCAL_CLOUD_IDLE_SECONDS (idle function instances are recycled after this, down to one; default 60),
 LOCAL_CLOUD_DYNAMODB_PORT / LOCAL_CLOUD_SQS_PORT (fixed emulator ports; default free ports),
+LOCAL_CLOUD_DYNAMODB_ENDPOINT (http://127.0.0.1:<port>: a DynamoDB Local that runs already, without -sharedDb, in place of one of
+its own; each start keeps its tables there under an access key of its own, so several local clouds can share one JVM; not with --persist),
 LOCAL_CLOUD_RETRY_DELAY_SCALE (multiplies the waits between Lambda async, EventBridge target and stream retries; tests: 0.01).
 `;

@@ -46,13 +46,21 @@ async function main(): Promise<void> {
   mkdirSync(stateDir, { recursive: true });
   const keptData = options.dataDir !== undefined && existsSync(join(options.dataDir, 'dynamodb'));
   if (options.dataDir) logger.info(`--persist: tables and stream positions ${keptData ? 'from' : 'kept in'} ${options.dataDir}`);
-  const dynamodb = DynamoDbLocal.spawn({
-    dataDir: options.dataDir,
-    port: process.env.LOCAL_CLOUD_DYNAMODB_PORT ? Number(process.env.LOCAL_CLOUD_DYNAMODB_PORT) : await freePortForJvm(),
-    jvmOptions: options.jvmOptions,
-    stateDir,
-    logger,
-  });
+  if (options.dynamodbEndpoint && options.dataDir) {
+    logger.error('--persist keeps the tables in a DynamoDB Local of its own: unset LOCAL_CLOUD_DYNAMODB_ENDPOINT to use it');
+    process.exit(1);
+  }
+  if (options.dynamodbEndpoint)
+    logger.info(`DynamoDB: the DynamoDB Local at ${options.dynamodbEndpoint}, tables under an access key of this start`);
+  const dynamodb = options.dynamodbEndpoint
+    ? DynamoDbLocal.external(options.dynamodbEndpoint, logger)
+    : DynamoDbLocal.spawn({
+        dataDir: options.dataDir,
+        port: process.env.LOCAL_CLOUD_DYNAMODB_PORT ? Number(process.env.LOCAL_CLOUD_DYNAMODB_PORT) : await freePortForJvm(),
+        jvmOptions: options.jvmOptions,
+        stateDir,
+        logger,
+      });
   process.on('exit', () => dynamodb.killNow());
   const [{ LocalCloud }, { issueIdToken }] = await Promise.all([import('../local-cloud'), import('../auth/tokens')]);
   const cloud = new LocalCloud({

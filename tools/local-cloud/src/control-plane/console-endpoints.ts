@@ -68,7 +68,11 @@ export function registerConsoleEndpoints(host: ConsoleEndpointsHost): void {
   let documents: DynamoDBDocumentClient | undefined;
   const dynamodb = () =>
     (documents ??= DynamoDBDocumentClient.from(
-      new DynamoDBClient({ endpoint: `http://127.0.0.1:${runtime.ports.dynamodb}`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+      new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${runtime.ports.dynamodb}`,
+        region: LOCAL_REGION,
+        credentials: { ...LOCAL_CREDENTIALS, accessKeyId: runtime.dynamodbAccessKeyId ?? LOCAL_CREDENTIALS.accessKeyId },
+      }),
     ));
 
   gateway.addLocalHandler('/_local/console', consoleFiles(assets));

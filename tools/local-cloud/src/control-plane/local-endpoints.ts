@@ -5,6 +5,7 @@ import { issueIdToken } from '../auth/tokens';
 import { eventBridgeEndpoint, lambdaEndpoint, ssmEndpoint, stepFunctionsEndpoint } from '../aws-api/endpoints';
 import { awsFrontDoor } from '../aws-api/front-door';
 import { S3_DOOR_PATH, s3FrontDoor } from '../aws-api/s3-door';
+import { OWN_DYNAMODB_ACCESS_KEY_ID } from '../emulators/dynamodb-local';
 import { RuleNotFoundError } from '../events/event-bridge';
 import { faultsEndpoint } from '../faults/faults-endpoint';
 import { faultTargets } from '../faults/targets';
@@ -80,13 +81,19 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
     awsFrontDoor({
       upstream: dynamodb,
       agent: dynamodbAgent,
+      accessKeyId: runtime.dynamodbAccessKeyId,
       faults: { service: 'dynamodb', registry: runtime.faults },
       iam: { service: 'dynamodb', protocol: 'dynamodb', gate, partitionKeyOf },
     }),
   );
   gateway.addLocalHandler(
     '/_aws/dynamodbstreams',
-    awsFrontDoor({ upstream: dynamodb, agent: dynamodbAgent, iam: { service: 'dynamodbstreams', protocol: 'dynamodb', gate } }),
+    awsFrontDoor({
+      upstream: dynamodb,
+      agent: dynamodbAgent,
+      accessKeyId: runtime.dynamodbAccessKeyId,
+      iam: { service: 'dynamodbstreams', protocol: 'dynamodb', gate },
+    }),
   );
   gateway.addLocalHandler(
     '/_aws/sqs',
@@ -242,6 +249,8 @@ export function describeResources(runtime: CloudRuntime, services: string[]): Re
     // The emulators themselves, past the front door and its faults (a test reading data back).
     emulators: {
       dynamodb: `http://127.0.0.1:${runtime.ports.dynamodb}`,
+      // The access key that reaches the local cloud's tables there: any with its own DynamoDB Local (-sharedDb), this one with an external one.
+      dynamodbAccessKeyId: runtime.dynamodbAccessKeyId ?? OWN_DYNAMODB_ACCESS_KEY_ID,
       sqs: `http://127.0.0.1:${runtime.ports.messaging}`,
       sns: `http://127.0.0.1:${runtime.ports.messaging}`,
       s3: `http://127.0.0.1:${runtime.ports.messaging}`,

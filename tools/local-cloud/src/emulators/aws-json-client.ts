@@ -25,7 +25,7 @@ export function awsJsonCall<T = Record<string, unknown>>(
   endpoint: string,
   target: string,
   body: unknown,
-  options: { service?: string; version?: string; signal?: AbortSignal; agent?: http.Agent } = {},
+  options: { service?: string; version?: string; signal?: AbortSignal; agent?: http.Agent; accessKeyId?: string } = {},
 ): Promise<T> {
   const url = new URL(endpoint);
   const payload = JSON.stringify(body ?? {});
@@ -43,8 +43,8 @@ export function awsJsonCall<T = Record<string, unknown>>(
           'content-type': `application/x-amz-json-${options.version ?? '1.0'}`,
           'content-length': Buffer.byteLength(payload),
           'x-amz-target': target,
-          // DynamoDB Local wants a well-formed SigV4 header, never checks the signature.
-          authorization: `AWS4-HMAC-SHA256 Credential=local/20240101/${LOCAL_REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+          // DynamoDB Local wants a well-formed SigV4 header, never checks the signature; without -sharedDb, the key picks the database.
+          authorization: `AWS4-HMAC-SHA256 Credential=${options.accessKeyId ?? 'local'}/20240101/${LOCAL_REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
         },
       },
       (response) => {

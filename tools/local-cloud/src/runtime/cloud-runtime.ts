@@ -58,6 +58,8 @@ export class CloudRuntime {
   authorizer?: CognitoAuthorizer;
   signingKey?: SigningKey;
   readonly ports = { dynamodb: 0, messaging: 0 };
+  /** With an external DynamoDB Local (`LOCAL_CLOUD_DYNAMODB_ENDPOINT`): the access key of this cloud's database there. */
+  dynamodbAccessKeyId?: string;
   private emulators?: { messaging: Promise<Messaging>; dynamodb: Promise<DynamoDbLocal> };
   /** The emulators that have started (what a stop must stop). */
   readonly started: { messaging?: Messaging; dynamodb?: DynamoDbLocal } = {};

@@ -1,14 +1,14 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { awsJsonCall } from '../emulators/aws-json-client';
+import type { DynamoDbLocal } from '../emulators/dynamodb-local';
 import type { Messaging } from '../emulators/messaging';
 import type { EventBridge } from '../events/event-bridge';
 import type { ServiceIntegration } from './step-functions';
 
-/** What the integrations call: fauxqs's SNS and SQS clients and DynamoDB Local's endpoint (started on first use). */
+/** What the integrations call: fauxqs's SNS and SQS clients and DynamoDB Local (started on first use). */
 export interface IntegrationEmulators {
   messaging(): Promise<Pick<Messaging, 'sns' | 'sqs'>>;
-  dynamodb(): Promise<{ endpoint: string }>;
+  dynamodb(): Promise<Pick<DynamoDbLocal, 'call'>>;
   /** EventBridge's PutEvents (`events:putEvents`). */
   putEvents?: EventBridge['putEvents'];
 }
@@ -56,8 +56,8 @@ export function serviceIntegrations(emulators: IntegrationEmulators): ServiceInt
       return { MessageId: result.MessageId, MD5OfMessageBody: result.MD5OfMessageBody, SdkHttpMetadata: { HttpStatusCode: 200 } };
     }
     if (service === 'dynamodb' && integrationEmulated(service, action)) {
-      const { endpoint } = await emulators.dynamodb();
-      return awsJsonCall(endpoint, `DynamoDB_20120810.${action.charAt(0).toUpperCase()}${action.slice(1)}`, parameters);
+      const dynamodb = await emulators.dynamodb();
+      return dynamodb.call(`${action.charAt(0).toUpperCase()}${action.slice(1)}`, parameters);
     }
     if (service === 'events' && action === 'putEvents' && emulators.putEvents) {
       // Step Functions takes Detail as JSON (an object) and sends it as text.

@@ -59,6 +59,8 @@ export async function startBuiltCloud(options: StartBuiltCloudOptions): Promise<
       ...(options.services ? { LOCAL_CLOUD_SERVICES: options.services.join(',') } : {}),
       LOCAL_CLOUD_STATE_DIR: stateDir,
       NO_COLOR: '1',
+      // --persist keeps its tables in a DynamoDB Local of its own, not in the run's shared one.
+      ...(options.args?.includes('--persist') ? { LOCAL_CLOUD_DYNAMODB_ENDPOINT: '' } : {}),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
