@@ -8,6 +8,11 @@ import { parseFaultRule } from '../faults/rules';
 import { memoryLogger } from '../log';
 import { FunctionPool, type FunctionPoolOptions } from './function-pool';
 
+// Each test starts real worker threads (a V8 isolate that loads the function's bundle). Alone that takes
+// ~100 ms; with `npm test`'s three tasks at a time on two cores, two cold starts at once once took over
+// Jest's default 5 s, so the tests here get 20 s.
+jest.setTimeout(20_000);
+
 const work = mkdtempSync(join(tmpdir(), 'local-cloud-pool-'));
 const workerScript = join(work, 'lambda-worker.mjs');
 buildSync({
