@@ -55,7 +55,7 @@ const notFoundDetail = async () => {
 
 beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npx nx run local-cloud:build first`);
-  // The local assemblies watch mode starts from: local-cloud:integration-jest depends on
+  // The local assemblies watch mode starts from: local-cloud:integration-dev depends on
   // local-cloud:assemblies, which writes them. Not synthesized here: another synth of product in the
   // checkout would rewrite dist/apps/product while the e2e journeys run from it.
   for (const service of ['product', 'platform']) {
