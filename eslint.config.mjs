@@ -134,7 +134,7 @@ export default [
   },
   {
     // Jest configs spread the root preset by relative path: build configuration, not a module dependency.
-    files: ['**/jest.config.cjs', '**/jest.integration.config.cjs'],
+    files: ['**/jest.config.cjs', '**/jest.*.config.cjs'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
