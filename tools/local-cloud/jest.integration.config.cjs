@@ -10,8 +10,6 @@ module.exports = {
   displayName: 'local-cloud:integration',
   rootDir: __dirname,
   testMatch: ['**/*.int.spec.ts'],
-  // Watch mode's file runs on the services' local assemblies: jest.integration-dev.config.cjs, after them.
-  testPathIgnorePatterns: ['/node_modules/', '/dev\\.int\\.spec\\.ts$'],
   testTimeout: 60_000,
   maxWorkers: 2,
   globalSetup: '<rootDir>/src/testing/shared-dynamodb.global-setup.ts',

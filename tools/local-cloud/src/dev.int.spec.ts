@@ -1,11 +1,12 @@
 /**
  * Watch mode (`--watch`, what `npm run dev` runs): the built local cloud on the product and platform
- * assemblies of local-cloud:assemblies, in a scratch copy of the workspace (the checkout is never edited, even
- * while other projects' tests read it); a source file of product is edited and the running API
- * answers with the new code, then the file back as it was; a stack file is touched and product is
- * synthesized again and swapped in.
+ * assemblies, synthesized in a scratch copy of the workspace (the checkout is never edited, even
+ * while other projects' tests read it, and its dist/ is not read: this file need not wait for
+ * local-cloud:assemblies); a source file of product is edited and the running API answers with the
+ * new code, then the file back as it was; a stack file is touched and product is synthesized again
+ * and swapped in.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,14 +56,30 @@ const notFoundDetail = async () => {
 
 beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npx nx run local-cloud:build first`);
-  // The local assemblies watch mode starts from: local-cloud:integration-dev depends on
-  // local-cloud:assemblies, which writes them. Not synthesized here: another synth of product in the
-  // checkout would rewrite dist/apps/product while the e2e journeys run from it.
-  for (const service of ['product', 'platform']) {
-    const template = join(ROOT, `dist/apps/${service}/cdk.out/shop-local-${service}.template.json`);
-    if (!existsSync(template)) throw new Error(`${template} is missing: run npx nx run local-cloud:assemblies first`);
-  }
-  scratch = createDevScratch(ROOT, ['product', 'platform']);
+  // The local assemblies watch mode starts from, synthesized in the copy: the checkout's dist/apps is
+  // local-cloud:assemblies' to write while the e2e journeys run from it.
+  scratch = createDevScratch(ROOT, []);
+  const synth = spawnSync(
+    NODE,
+    [
+      join(ROOT, 'node_modules/nx/dist/bin/nx.js'),
+      'run-many',
+      '-t',
+      'synth',
+      '-c',
+      'local',
+      '-p',
+      'product,platform',
+      '--output-style=static',
+    ],
+    {
+      cwd: scratch.root,
+      env: scratch.env,
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  );
+  if (synth.status !== 0) throw new Error(`the local synth of product and platform failed in the copy:\n${synth.stdout}${synth.stderr}`);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   child = spawn(NODE, [MAIN, '--no-seed', '--watch'], {
