@@ -83,6 +83,10 @@ async function until(run: Run, pattern: RegExp): Promise<void> {
   }
 }
 
+/** How many stream records the run's relay (PublisherFunction) was invoked with, from its lines (`stream×<n>`). */
+const recordsRelayed = (run: Run) =>
+  [...run.output().matchAll(/catalog:PublisherFunction ok .* stream×(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+
 const admin = async () =>
   issueIdToken(await loadOrCreateSigningKey(stateDir), {
     username: 'admin',
@@ -116,10 +120,16 @@ describe('--persist', () => {
         body: JSON.stringify({ id: 'KEPT1', name: 'kept mug' }),
       });
       expect(created.status).toBe(201);
-      // The table stream's relay published it, the queue consumer wrote its audit item (another
-      // stream record the relay reads): wait until the relay has read everything.
+      // The table stream's relay published it; the queue consumer wrote its audit item and the topic's
+      // subscriber its notify item, two more stream records the relay reads: wait until it has read
+      // all three (a pause in its output is no proof under load), then until its output is quiet.
       await until(first, /catalog:PublisherFunction ok .* stream×1 cid=cid-kept/);
       await until(first, /catalog:AuditFunction ok .* cid=cid-kept/);
+      const deadline = Date.now() + 45_000;
+      while (recordsRelayed(first) < 3) {
+        if (Date.now() > deadline) throw new Error(`the relay read ${recordsRelayed(first)} of 3 records:\n${first.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       let relayed = -1;
       while (relayed !== (first.output().match(/catalog:PublisherFunction ok/g) ?? []).length) {
         relayed = (first.output().match(/catalog:PublisherFunction ok/g) ?? []).length;
