@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { HttpAnswer, LocalHandler } from '../api/gateway';
+import { OWN_DYNAMODB_ACCESS_KEY_ID } from '../emulators/dynamodb-local';
 import { LOCAL_CREDENTIALS } from '../emulators/messaging';
 import { LOCAL_REGION } from '../assembly/naming';
 import type { CloudRuntime } from '../runtime/cloud-runtime';
@@ -71,7 +72,7 @@ export function registerConsoleEndpoints(host: ConsoleEndpointsHost): void {
       new DynamoDBClient({
         endpoint: `http://127.0.0.1:${runtime.ports.dynamodb}`,
         region: LOCAL_REGION,
-        credentials: { ...LOCAL_CREDENTIALS, accessKeyId: runtime.dynamodbAccessKeyId ?? LOCAL_CREDENTIALS.accessKeyId },
+        credentials: { ...LOCAL_CREDENTIALS, accessKeyId: runtime.dynamodbAccessKeyId ?? OWN_DYNAMODB_ACCESS_KEY_ID },
       }),
     ));
 
