@@ -4,6 +4,7 @@ import type { RestApiDef } from '../assembly/model';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../assembly/naming';
 import { ControlPlaneInputError } from '../control-plane/input';
 import type { FunctionPool, InvokeOutcome } from '../lambda/function-pool';
+import type { AwsCallAnswer, AwsCallRequest, AwsForward } from '../lambda/protocol';
 import type { Logger } from '../log';
 import { pooledRandomBytes, randomHex } from '../random';
 import type { CognitoAuthorizer } from './authorizer';
@@ -11,7 +12,7 @@ import type { ServiceAnswer, ServiceRequest } from './aws-service-integration';
 import { LambdaAuthorizer, methodArn } from './lambda-authorizer';
 import { methodRequestOf } from './method-request';
 import { runAwsIntegration, runMockIntegration, type MethodRequest } from './non-proxy';
-import { buildProxyEvent, parseProxyResponse, type IncomingRequest } from './proxy-event';
+import { buildProxyEvent, headerOf, parseProxyResponse, type IncomingRequest } from './proxy-event';
 import { RestRoutes } from './rest-routes';
 
 /** A plain HTTP answer. */
@@ -25,8 +26,17 @@ export interface HttpAnswer {
   note?: string;
 }
 
-/** A handler for a path prefix the local cloud serves itself (`/_local/`, `/_aws/sfn`). */
-export type LocalHandler = (request: IncomingRequest & { url: URL; headerOf: (name: string) => string | undefined }) => Promise<HttpAnswer>;
+/** What a local handler gets: the request, its URL and its headers by name. */
+export type LocalRequest = IncomingRequest & { url: URL; headerOf: (name: string) => string | undefined };
+
+/**
+ * A handler for a path prefix the local cloud serves itself (`/_local/`, `/_aws/sfn`). `direct`, for a function's call
+ * over its worker's port (serveAwsCall): the answer, or the emulator the worker may send the call to itself, without
+ * the handler forwarding it (the AWS front door of DynamoDB, once its IAM gate and fault rules have let it through).
+ */
+export type LocalHandler = ((request: LocalRequest) => Promise<HttpAnswer>) & {
+  direct?: (request: LocalRequest) => HttpAnswer | { forward: AwsForward };
+};
 
 interface Mounted {
   service: string;
@@ -146,12 +156,7 @@ export class Gateway {
           }
           res.writeHead(out.statusCode, flat);
           res.end(out.body);
-          if (!out.quiet && !request.path.startsWith('/_local/health')) {
-            this.options.logger.line(
-              'http',
-              `${request.httpMethod} ${request.path}${request.query ? `?${request.query}` : ''} ${out.statusCode} ${(performance.now() - started).toFixed(1)}ms${note ? ` ${note}` : ''}`,
-            );
-          }
+          this.logAnswer(request, out, started, note);
         });
     });
   };
@@ -162,19 +167,85 @@ export class Gateway {
       const refused = await this.options.guard.check(request);
       if (refused) return { answer: refused, note: '(refused by the control-plane guard)' };
     }
-    const local = this.localHandlers.find(({ prefix }) => request.path === prefix || request.path.startsWith(`${prefix}/`));
-    if (!local)
-      return guarded
-        ? json(404, { message: `no local endpoint ${request.path} (GET /_local/routes lists the APIs; the README the local endpoints)` })
-        : this.proxy(request, req);
-    try {
-      const url = new URL(`${request.path}${request.query ? `?${request.query}` : ''}`, 'http://local');
-      return await local.handler({ ...request, url, headerOf: (name) => headerValue(req, name) });
-    } catch (error) {
-      if (error instanceof ControlPlaneInputError || error instanceof URIError) return json(400, { message: (error as Error).message });
-      this.options.logger.error(`${request.httpMethod} ${request.path}: ${(error as Error).stack ?? error}`);
-      return json(500, { message: 'Internal error in the local cloud (its log has the details)' });
+    const local = this.localHandlerOf(request.path);
+    if (!local) return guarded ? noLocalEndpoint(request.path) : this.proxy(request, req);
+    return this.runLocal(request, () => local(localRequest(request, (name) => headerValue(req, name))));
+  }
+
+  /**
+   * A function's AWS SDK call over its worker's port (lambda/aws-port.ts), answered as over HTTP: the control plane's
+   * guard, then the local handler of its path. A handler with a `direct` route (DynamoDB's front door) decides without
+   * forwarding the call: the worker then sends it to the emulator itself. Never rejects.
+   */
+  async serveAwsCall(call: AwsCallRequest): Promise<AwsCallAnswer> {
+    const rawHeaders = call.headers.flat();
+    const request: IncomingRequest = {
+      httpMethod: call.method.toUpperCase(),
+      path: call.path,
+      query: call.query,
+      rawHeaders,
+      body:
+        typeof call.body === 'string' ? Buffer.from(call.body) : Buffer.from(call.body.buffer, call.body.byteOffset, call.body.byteLength),
+      sourceIp: '127.0.0.1',
+      protocol: 'HTTP/1.1',
+    };
+    const started = performance.now();
+    const answer = (out: HttpAnswer, note?: string): AwsCallAnswer => {
+      this.logAnswer(request, out, started, note);
+      const body = out.body ?? '';
+      return {
+        type: 'aws-answer',
+        id: call.id,
+        statusCode: out.statusCode,
+        headers: Array.isArray(out.headers) ? out.headers : Object.entries(out.headers ?? {}),
+        // A small Buffer is a view of a shared pool: cloning it to the worker would copy the whole pool.
+        body: typeof body === 'string' || body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body),
+      };
+    };
+    const refused = this.options.guard.covers(request.path)
+      ? await this.options.guard.check(request).catch((error: unknown) => this.localError(request, error))
+      : undefined;
+    if (refused) return answer(refused, '(refused by the control-plane guard)');
+    const local = this.localHandlerOf(request.path);
+    if (!local) return answer(noLocalEndpoint(request.path));
+    const seen = () => localRequest(request, (name) => headerOf(rawHeaders, name.toLowerCase()));
+    if (local.direct) {
+      try {
+        const verdict = local.direct(seen());
+        return 'forward' in verdict ? { type: 'aws-answer', id: call.id, forward: verdict.forward } : answer(verdict);
+      } catch (error) {
+        return answer(this.localError(request, error));
+      }
     }
+    return answer(await this.runLocal(request, () => local(seen())));
+  }
+
+  /** The `http` log line of an answer (none for the front door's, marked quiet, nor for health checks). */
+  private logAnswer(request: IncomingRequest, out: HttpAnswer, started: number, note = out.note): void {
+    if (out.quiet || request.path.startsWith('/_local/health')) return;
+    this.options.logger.line(
+      'http',
+      `${request.httpMethod} ${request.path}${request.query ? `?${request.query}` : ''} ${out.statusCode} ${(performance.now() - started).toFixed(1)}ms${note ? ` ${note}` : ''}`,
+    );
+  }
+
+  private localHandlerOf(path: string): LocalHandler | undefined {
+    return this.localHandlers.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`))?.handler;
+  }
+
+  /** Runs a local handler: its input errors answer 400, anything else 500 (logged). */
+  private async runLocal(request: IncomingRequest, run: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
+    try {
+      return await run();
+    } catch (error) {
+      return this.localError(request, error);
+    }
+  }
+
+  private localError(request: IncomingRequest, error: unknown): HttpAnswer {
+    if (error instanceof ControlPlaneInputError || error instanceof URIError) return json(400, { message: (error as Error).message });
+    this.options.logger.error(`${request.httpMethod} ${request.path}: ${(error as Error).stack ?? error}`);
+    return json(500, { message: 'Internal error in the local cloud (its log has the details)' });
   }
 
   private async proxy(request: IncomingRequest, req: IncomingMessage): Promise<{ answer: HttpAnswer; note?: string }> {
@@ -419,6 +490,15 @@ export function incomingRequest(req: IncomingMessage, body: Buffer): IncomingReq
     protocol: `HTTP/${req.httpVersion}`,
   };
 }
+
+const noLocalEndpoint = (path: string) =>
+  json(404, { message: `no local endpoint ${path} (GET /_local/routes lists the APIs; the README the local endpoints)` });
+
+const localRequest = (request: IncomingRequest, header: (name: string) => string | undefined): LocalRequest => ({
+  ...request,
+  url: new URL(`${request.path}${request.query ? `?${request.query}` : ''}`, 'http://local'),
+  headerOf: header,
+});
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];

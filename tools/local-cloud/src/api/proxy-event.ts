@@ -17,6 +17,14 @@ export interface IncomingRequest {
   protocol: string;
 }
 
+/** A header's value from Node's `rawHeaders` by lower-case name (the last one, when repeated). */
+export function headerOf(rawHeaders: string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2)
+    if (rawHeaders[index].toLowerCase() === name) value = rawHeaders[index + 1];
+  return value;
+}
+
 export interface ProxyEventContext {
   api: RestApiDef;
   method: MethodDef;

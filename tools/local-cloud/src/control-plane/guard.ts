@@ -1,5 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { HttpAnswer, RequestGuard } from '../api/gateway';
+import { headerOf } from '../api/proxy-event';
 import { CONTROL_SECRET_HEADER, LOCAL_ACCESS_KEY_ID } from './secret';
 import { SigV4Verifier, type SignatureFailure, type SignedRequest } from './sigv4';
 
@@ -124,13 +125,6 @@ export class ControlPlaneGuard implements RequestGuard {
 function sameSecret(sent: string, secret: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value).digest();
   return timingSafeEqual(digest(sent), digest(secret));
-}
-
-function headerOf(rawHeaders: string[], name: string): string | undefined {
-  let value: string | undefined;
-  for (let index = 0; index + 1 < rawHeaders.length; index += 2)
-    if (rawHeaders[index].toLowerCase() === name) value = rawHeaders[index + 1];
-  return value;
 }
 
 const JSON_CODES: Record<SignatureFailure['code'], string> = {

@@ -84,6 +84,7 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       accessKeyId: runtime.dynamodbAccessKeyId,
       faults: { service: 'dynamodb', registry: runtime.faults },
       iam: { service: 'dynamodb', protocol: 'dynamodb', gate, partitionKeyOf },
+      direct: true,
     }),
   );
   gateway.addLocalHandler(
@@ -93,6 +94,7 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       agent: dynamodbAgent,
       accessKeyId: runtime.dynamodbAccessKeyId,
       iam: { service: 'dynamodbstreams', protocol: 'dynamodb', gate },
+      direct: true,
     }),
   );
   gateway.addLocalHandler(

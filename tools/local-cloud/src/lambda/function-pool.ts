@@ -9,7 +9,7 @@ import { missingSdkPackageMessage, providedSdkPackages, unresolvedSdkImports } f
 import { formatFunctionLog } from '../logs/function-log';
 import { randomHex } from '../random';
 import { layerNodePath } from './layers';
-import type { LambdaErrorPayload, WorkerInit, WorkerRequest, WorkerResponse } from './protocol';
+import type { AwsCallAnswer, AwsCallRequest, LambdaErrorPayload, WorkerInit, WorkerRequest, WorkerResponse } from './protocol';
 
 /** How an invocation ended. `kind` says why it failed, as Lambda would tell it apart. */
 export interface InvokeOutcome {
@@ -56,6 +56,11 @@ export interface FunctionPoolOptions {
   faults?: FunctionFaults;
   /** Gets every line the function prints, whatever `functionLogs` shows (the console's log store). */
   logSink?: (label: string, line: string) => void;
+  /**
+   * The functions' AWS SDK calls to the local cloud (`/_aws/*` at `origin`), over the worker's port instead of
+   * loopback HTTP (aws-port.ts): `serve` answers them on the main thread. None: over HTTP.
+   */
+  awsCalls?: { origin: string; serve: (call: AwsCallRequest) => Promise<AwsCallAnswer> };
 }
 
 interface Instance {
@@ -336,6 +341,7 @@ export class FunctionPool {
       functionLogs: this.options.functionLogs,
       compileCacheDir: this.options.compileCacheDir,
       optDir: this.def.optDir,
+      awsOrigin: this.options.awsCalls?.origin,
     };
     const spawnedAt = performance.now();
     const worker = new Worker(this.options.workerScript, {
@@ -359,7 +365,12 @@ export class FunctionPool {
     const instance: Instance = { worker, busy: false, dead: false, ready };
     this.instances.add(instance);
 
+    const { awsCalls } = this.options;
     worker.on('message', (message: WorkerResponse) => {
+      if (message.type === 'aws') {
+        if (awsCalls) void awsCalls.serve(message).then((answer) => instance.dead || worker.postMessage(answer));
+        return;
+      }
       // Init duration as Lambda reports it: from creating the environment to the handler being loaded.
       if (message.type === 'ready') markReady(performance.now() - spawnedAt);
       else if (message.type === 'init-error') markFailed(message.error);

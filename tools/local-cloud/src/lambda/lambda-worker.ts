@@ -8,7 +8,8 @@ import Module, { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { WorkerInit, WorkerRequest, WorkerResponse, LambdaErrorPayload } from './protocol';
+import { awsPort } from './aws-port';
+import type { AwsCallAnswer, WorkerInit, WorkerRequest, WorkerResponse, LambdaErrorPayload } from './protocol';
 import { resolveFromNodePath } from './sdk-modules';
 
 const init = workerData as WorkerInit;
@@ -104,9 +105,17 @@ async function main() {
     port.postMessage({ type: 'init-error', error: toLambdaError(error) } satisfies WorkerResponse);
     return;
   }
+  // The SDK clients the bundle loaded at its init are in the module cache now: their calls to the local cloud go over the port.
+  const aws = init.awsOrigin ? awsPort(init.awsOrigin, (call) => port.postMessage(call satisfies WorkerResponse)) : undefined;
+  aws?.wrapLoadedHandlers(requireFromCode.cache);
   port.postMessage({ type: 'ready', initDurationMs: performance.now() - started } satisfies WorkerResponse);
 
-  port.on('message', async (request: WorkerRequest) => {
+  port.on('message', async (message: WorkerRequest | AwsCallAnswer) => {
+    if ('type' in message) {
+      aws?.settle(message);
+      return;
+    }
+    const request = message;
     process.env._X_AMZN_TRACE_ID = request.traceId;
     const context = {
       callbackWaitsForEmptyEventLoop: true,

@@ -14,6 +14,11 @@ export interface WorkerInit {
   compileCacheDir?: string;
   /** The function's layers merged (what Lambda has under `/opt`): `/opt/...` module paths are read from here. */
   optDir?: string;
+  /**
+   * The local cloud's origin (`http://127.0.0.1:<port>`): the SDK's calls to it under `/_aws/` go over the worker's
+   * port (aws-port.ts). None: every call goes over HTTP.
+   */
+  awsOrigin?: string;
 }
 
 /** The error payload Lambda returns for a failed invocation. */
@@ -33,7 +38,32 @@ export interface WorkerRequest {
   event: string;
 }
 
+/** A function's AWS SDK call to the local cloud's `/_aws/*` endpoints, as signed (aws-port.ts). */
+export interface AwsCallRequest {
+  type: 'aws';
+  id: number;
+  method: string;
+  /** Percent-encoded, as the SDK sends it. */
+  path: string;
+  /** The query string, without `?`. */
+  query: string;
+  headers: [string, string][];
+  body: string | Uint8Array;
+}
+
+/** The main thread's answer to an AwsCallRequest: the HTTP answer, or, for DynamoDB, where the worker sends the call itself. */
+export type AwsCallAnswer =
+  | { type: 'aws-answer'; id: number; statusCode: number; headers: [string, string][]; body: string | Uint8Array }
+  | { type: 'aws-answer'; id: number; forward: AwsForward };
+
+/** Let through: send the call to DynamoDB Local on `127.0.0.1:<port>`, under `accessKeyId` when the JVM is shared. */
+export interface AwsForward {
+  port: number;
+  accessKeyId?: string;
+}
+
 export type WorkerResponse =
+  | AwsCallRequest
   | { type: 'ready'; initDurationMs: number }
   | { type: 'init-error'; error: LambdaErrorPayload }
   | { type: 'result'; id: number; payload?: string; error?: LambdaErrorPayload };
