@@ -32,10 +32,11 @@ export type LocalRequest = IncomingRequest & { url: URL; headerOf: (name: string
 /**
  * A handler for a path prefix the local cloud serves itself (`/_local/`, `/_aws/sfn`). `direct`, for a function's call
  * over its worker's port (serveAwsCall): the answer, or the emulator the worker may send the call to itself, without
- * the handler forwarding it (the AWS front door of DynamoDB, once its IAM gate and fault rules have let it through).
+ * the handler forwarding it (the AWS front doors, once their IAM gate and fault rules have let it through), or
+ * undefined for the handler to run.
  */
 export type LocalHandler = ((request: LocalRequest) => Promise<HttpAnswer>) & {
-  direct?: (request: LocalRequest) => HttpAnswer | { forward: AwsForward };
+  direct?: (request: LocalRequest) => HttpAnswer | { forward: AwsForward } | undefined;
 };
 
 interface Mounted {
@@ -54,7 +55,8 @@ interface Mounted {
 export interface RequestGuard {
   /** The paths it covers (the gateway answers 404 there when no handler matches). */
   covers(path: string): boolean;
-  check(request: IncomingRequest): Promise<HttpAnswer | undefined>;
+  /** `inProcess`: a function's call over its worker's port rather than HTTP. */
+  check(request: IncomingRequest, options?: { inProcess?: boolean }): Promise<HttpAnswer | undefined>;
 }
 
 export interface GatewayOptions {
@@ -203,7 +205,7 @@ export class Gateway {
       };
     };
     const refused = this.options.guard.covers(request.path)
-      ? await this.options.guard.check(request).catch((error: unknown) => this.localError(request, error))
+      ? await this.options.guard.check(request, { inProcess: true }).catch((error: unknown) => this.localError(request, error))
       : undefined;
     if (refused) return answer(refused, '(refused by the control-plane guard)');
     const local = this.localHandlerOf(request.path);
@@ -212,7 +214,7 @@ export class Gateway {
     if (local.direct) {
       try {
         const verdict = local.direct(seen());
-        return 'forward' in verdict ? { type: 'aws-answer', id: call.id, forward: verdict.forward } : answer(verdict);
+        if (verdict) return 'forward' in verdict ? { type: 'aws-answer', id: call.id, forward: verdict.forward } : answer(verdict);
       } catch (error) {
         return answer(this.localError(request, error));
       }

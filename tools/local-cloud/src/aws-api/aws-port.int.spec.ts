@@ -8,7 +8,7 @@ import http, { createServer, type IncomingHttpHeaders, type Server } from 'node:
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { SQSClient, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { SQSClient, ListQueuesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Gateway } from '../api/gateway';
 import { FaultRegistry } from '../faults/registry';
 import { parseFaultRule } from '../faults/rules';
@@ -78,7 +78,7 @@ beforeAll(async () => {
   );
   gateway.addLocalHandler(
     '/_aws/sqs',
-    awsFrontDoor({ upstream, agent, faults: { service: 'sqs', registry: faults }, queueUrlBase: `${base}/_aws/sqs` }),
+    awsFrontDoor({ upstream, agent, faults: { service: 'sqs', registry: faults }, queueUrlBase: `${base}/_aws/sqs`, direct: true }),
   );
   const port = awsPort(base, (call) => {
     portCalls++;
@@ -151,7 +151,7 @@ describe("a function's AWS calls over its worker's port", () => {
     expect([portCalls, httpRequests]).toEqual([2, 0]);
   });
 
-  it('answers a call whose handler forwards it itself (SQS: queue URLs rewritten) through the main thread, not its HTTP server', async () => {
+  it('answers a call the front door forwards itself (SQS, an answer with queue URLs to rewrite) through the main thread, not its HTTP server', async () => {
     reply = () => JSON.stringify({ QueueUrls: ['http://127.0.0.1:9/000000000000/orders'] });
     const sqs = new SQSClient({ endpoint: `${base}/_aws/sqs`, region: 'us-east-1', credentials, maxAttempts: 1 });
     clients.push(sqs);
@@ -159,6 +159,21 @@ describe("a function's AWS calls over its worker's port", () => {
     expect(QueueUrls).toEqual([`${base}/_aws/sqs/000000000000/orders`]);
     expect(seen).toEqual([expect.objectContaining({ url: '/', body: JSON.stringify({ QueueNamePrefix: 'ord' }) })]);
     expect([portCalls, httpRequests, doorForwards]).toEqual([1, 0, 1]);
+  });
+
+  it('lets the SQS calls whose answers carry no queue URL go from the worker to the emulator', async () => {
+    reply = () => JSON.stringify({ MessageId: 'm-1', MD5OfMessageBody: '92eb5ffee6ae2fec3ad71c777531578f' });
+    const sqs = new SQSClient({ endpoint: `${base}/_aws/sqs`, region: 'us-east-1', credentials, maxAttempts: 1 });
+    clients.push(sqs);
+    const { MessageId } = await sqs.send(new SendMessageCommand({ QueueUrl: `${base}/_aws/sqs/000000000000/orders`, MessageBody: 'b' }));
+    expect(MessageId).toBe('m-1');
+    expect(seen).toEqual([
+      expect.objectContaining({
+        url: '/',
+        headers: expect.objectContaining({ 'x-amz-target': 'AmazonSQS.SendMessage', host: `127.0.0.1:${upstreamPort}` }),
+      }),
+    ]);
+    expect([portCalls, httpRequests, doorForwards]).toEqual([1, 0, 0]);
   });
 
   it("answers a path no local handler serves with the gateway's 404", async () => {

@@ -38,8 +38,9 @@ export interface FrontDoorOptions {
   /** Keep-alive connections to the emulator, shared by every caller. */
   agent: http.Agent;
   /**
-   * DynamoDB: a function's call over its worker's port, once let through, is sent to the emulator by the worker itself
-   * (`direct` on the handler; see gateway.ts `serveAwsCall`). Only for an emulator whose answers need no rewrite.
+   * A function's call over its worker's port, once let through, is sent to the emulator by the worker itself (`direct`
+   * on the handler; see gateway.ts `serveAwsCall`), save the SQS calls whose answers carry queue URLs. Not with
+   * `pathPrefix`.
    */
   direct?: boolean;
 }
@@ -178,6 +179,13 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
     };
     return new Promise<HttpAnswer>((resolve) => send(resolve, true));
   };
-  if (options.direct) door.direct = (request) => admit(request, request.headerOf('x-amz-target')) ?? { forward };
+  if (options.direct) {
+    door.direct = (request) => {
+      const target = request.headerOf('x-amz-target');
+      // An answer that carries queue URLs is rewritten here, so the door forwards that call itself.
+      if (queueUrls && target !== undefined && QUEUE_URL_ANSWERS.has(target)) return undefined;
+      return admit(request, target) ?? { forward };
+    };
+  }
   return door;
 }

@@ -203,6 +203,33 @@ describe('ControlPlaneGuard', () => {
       ]);
     });
 
+    it("over a function's worker port: lets a call signed with another secret through, still refuses an unsigned one, an unknown key or a stale date", async () => {
+      const inProcess = { inProcess: true };
+      const otherSecret = await signed('/_aws/sfn', sfnHeaders, '{}', 'local');
+      expect(await guard.check(otherSecret, inProcess)).toBeUndefined();
+      expect((await guard.check(otherSecret))?.statusCode).toBe(403);
+      expect((await guard.check(request('POST', '/_aws/sfn', sfnHeaders, '{}'), inProcess))?.statusCode).toBe(403);
+      const renamed = {
+        ...otherSecret,
+        rawHeaders: otherSecret.rawHeaders.map((value) =>
+          value.replace(`Credential=${LOCAL_ACCESS_KEY_ID}/`, 'Credential=AKIDSOMEONEELSE/'),
+        ),
+      };
+      expect(JSON.parse(String((await guard.check(renamed, inProcess))?.body))).toEqual(
+        expect.objectContaining({ __type: 'UnrecognizedClientException' }),
+      );
+      // The same call dated 2020 (the credential's scope and x-amz-date alike).
+      const stale = {
+        ...otherSecret,
+        rawHeaders: otherSecret.rawHeaders.map((value) =>
+          value.replace(/^\d{8}T\d{6}Z$/, '20200101T000000Z').replace(/(Credential=[^/]+\/)\d{8}/, '$120200101'),
+        ),
+      };
+      expect(JSON.parse(String((await guard.check(stale, inProcess))?.body))).toEqual(
+        expect.objectContaining({ __type: 'InvalidSignatureException', message: expect.stringContaining('Signature expired') }),
+      );
+    });
+
     it('checks Host and Origin before the signature', async () => {
       const fine = await signed('/_aws/sfn', sfnHeaders, '{}');
       expect((await guard.check({ ...fine, rawHeaders: [...fine.rawHeaders, 'Origin', 'http://evil.example'] }))?.statusCode).toBe(403);

@@ -105,6 +105,7 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       faults: { service: 'sqs', registry: runtime.faults },
       iam: { service: 'sqs', protocol: 'sqs', gate },
       queueUrlBase: `${runtime.baseUrl}/_aws/sqs`,
+      direct: true,
     }),
   );
   gateway.addLocalHandler(
@@ -114,9 +115,10 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       agent: messagingAgent,
       faults: { service: 'sns', registry: runtime.faults },
       iam: { service: 'sns', protocol: 'sns', gate },
+      direct: true,
     }),
   );
-  gateway.addLocalHandler('/_aws/sts', awsFrontDoor({ upstream: messaging, agent: messagingAgent }));
+  gateway.addLocalHandler('/_aws/sts', awsFrontDoor({ upstream: messaging, agent: messagingAgent, direct: true }));
   gateway.addLocalHandler(
     S3_DOOR_PATH,
     s3FrontDoor({ upstream: messaging, agent: messagingAgent, notifications: runtime.s3Notifications, logger: runtime.logger }),
