@@ -420,6 +420,18 @@ describe('local cloud on the fixture assemblies', () => {
       await call('DELETE', '/_local/faults', { headers: secretHeader() });
     });
 
+    it("sends a function's AWS calls over its worker's port, not HTTP (the stream relay's too), and they reach DynamoDB Local", async () => {
+      const awsCalls = async () => (await call('GET', '/_local/health')).json.awsCalls as { overPort: number; overHttp: number };
+      const before = await awsCalls();
+      expect((await create('PORT1', 'over the port')).status).toBe(201);
+      await eventually(async () => ((await audited('PORT1')).length ? true : undefined), 20_000);
+      const after = await awsCalls();
+      // The PutItem, the stream relay's SNS Publish, the consumer's PutItem, at least.
+      expect(after.overPort - before.overPort).toBeGreaterThanOrEqual(3);
+      expect(after.overHttp - before.overHttp).toBe(0);
+      expect(await item('PORT1')).toEqual(expect.objectContaining({ name: { S: 'over the port' } }));
+    });
+
     it("fails a function's PutItem twice: the SDK's own retries carry it, the item is written, the rule shows its hits", async () => {
       const rule = await fault({
         kind: 'aws',

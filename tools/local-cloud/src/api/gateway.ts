@@ -90,6 +90,8 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
 export class Gateway {
   private mounted: Mounted[] = [];
   private readonly localHandlers: { prefix: string; handler: LocalHandler }[] = [];
+  /** Calls to `/_aws/*` received over the functions' worker ports and over HTTP (`/_local/health`). */
+  readonly awsCalls = { overPort: 0, overHttp: 0 };
 
   private readonly lambdaAuthorizer: LambdaAuthorizer;
 
@@ -164,6 +166,7 @@ export class Gateway {
   };
 
   private async handle(request: IncomingRequest, req: IncomingMessage): Promise<{ answer: HttpAnswer; note?: string } | HttpAnswer> {
+    if (request.path.startsWith('/_aws/')) this.awsCalls.overHttp++;
     const guarded = this.options.guard.covers(request.path);
     if (guarded) {
       const refused = await this.options.guard.check(request);
@@ -180,6 +183,7 @@ export class Gateway {
    * forwarding the call: the worker then sends it to the emulator itself. Never rejects.
    */
   async serveAwsCall(call: AwsCallRequest): Promise<AwsCallAnswer> {
+    this.awsCalls.overPort++;
     const rawHeaders = call.headers.flat();
     const request: IncomingRequest = {
       httpMethod: call.method.toUpperCase(),

@@ -53,6 +53,11 @@ describe('readOptions', () => {
     expect(readOptions([], { LOCAL_CLOUD_IAM: 'off' }).iam).toBe('off');
     expect(() => readOptions(['--iam', 'strict'], {})).toThrow('--iam must be one of enforce, warn, off (got strict)');
   });
+
+  it("sends the functions' AWS calls over their worker's port unless LOCAL_CLOUD_AWS_OVER_HTTP=true", () => {
+    expect(readOptions([], {}).awsOverHttp).toBe(false);
+    expect(readOptions([], { LOCAL_CLOUD_AWS_OVER_HTTP: 'true' }).awsOverHttp).toBe(true);
+  });
 });
 
 describe('readOptions: the shop or another app', () => {

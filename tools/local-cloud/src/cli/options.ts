@@ -56,6 +56,8 @@ export interface CliOptions {
   jvmOptions: string;
   /** A DynamoDB Local that runs already (env LOCAL_CLOUD_DYNAMODB_ENDPOINT), used in place of one of its own. */
   dynamodbEndpoint?: string;
+  /** The functions' AWS calls over loopback HTTP rather than their worker's port (env LOCAL_CLOUD_AWS_OVER_HTTP=true). */
+  awsOverHttp: boolean;
   /** Run `nx run-many -t synth -c local` first (what npm start does); a CDK app (`app.kind` cdk-app) is always synthesized. */
   synth: boolean;
   /** V8 code cache of the functions' modules: the shop's node_modules/.cache, another app's state dir. */
@@ -208,6 +210,7 @@ function rest(values: ParsedValues, env: NodeJS.ProcessEnv, app: AppTarget | und
     prewarm: values['no-prewarm'] !== true && env.LOCAL_CLOUD_PREWARM !== 'false',
     jvmOptions: env.LOCAL_CLOUD_JVM_OPTIONS ?? QUICK_START_JVM_OPTIONS,
     dynamodbEndpoint: env.LOCAL_CLOUD_DYNAMODB_ENDPOINT || undefined,
+    awsOverHttp: env.LOCAL_CLOUD_AWS_OVER_HTTP === 'true',
     synth: values.synth === true,
     watch: values.watch === true,
     scheduleSpeed: positiveNumber('--schedule-speed', values['schedule-speed'] ?? env.LOCAL_CLOUD_SCHEDULE_SPEED ?? 1),
@@ -257,5 +260,7 @@ LOCAL_CLOUD_IDLE_SECONDS (idle function instances are recycled after this, down 
 LOCAL_CLOUD_DYNAMODB_PORT / LOCAL_CLOUD_SQS_PORT (fixed emulator ports; default free ports),
 LOCAL_CLOUD_DYNAMODB_ENDPOINT (http://127.0.0.1:<port>: a DynamoDB Local that runs already, without -sharedDb, in place of one of
 its own; each start keeps its tables there under an access key of its own, so several local clouds can share one JVM; not with --persist),
-LOCAL_CLOUD_RETRY_DELAY_SCALE (multiplies the waits between Lambda async, EventBridge target and stream retries; tests: 0.01).
+LOCAL_CLOUD_RETRY_DELAY_SCALE (multiplies the waits between Lambda async, EventBridge target and stream retries; tests: 0.01),
+LOCAL_CLOUD_AWS_OVER_HTTP=true (the functions' AWS calls reach the local cloud over loopback HTTP rather than their worker thread's
+port: to compare the two).
 `;

@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     retryDelayScale: retryDelayScale(process.env.LOCAL_CLOUD_RETRY_DELAY_SCALE),
     scheduleSpeed: options.scheduleSpeed,
     iam: options.iam,
+    awsOverHttp: options.awsOverHttp,
   });
 
   let devLoop: import('../dev/dev-loop').DevLoop | undefined;

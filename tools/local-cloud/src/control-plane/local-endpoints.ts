@@ -179,6 +179,7 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       parts,
       uptimeMs: Date.now() - startedAt,
       readyInMs: readyAt ? readyAt - startedAt : undefined,
+      awsCalls: gateway.awsCalls,
     });
   });
   gateway.addLocalHandler('/_local/routes', async () => json(200, cloud.routes()));

@@ -209,7 +209,7 @@ export class CloudRuntime {
       compileCacheDir: this.options.compileCacheDir,
       faults: this.faults,
       logSink: (label, line) => this.logs.add(label, line),
-      awsCalls: { origin: this.baseUrl, serve: (call) => this.gateway.serveAwsCall(call) },
+      awsCalls: this.options.awsOverHttp ? undefined : { origin: this.baseUrl, serve: (call) => this.gateway.serveAwsCall(call) },
     };
   }
 

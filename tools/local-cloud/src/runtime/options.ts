@@ -51,4 +51,9 @@ export interface LocalCloudOptions {
   scheduleSpeed?: number;
   /** `--iam`: check functions' calls against their roles and refuse (`enforce`), log (`warn`), or not (`off`). Default `enforce`. */
   iam?: IamMode;
+  /**
+   * The functions' AWS calls to the local cloud over loopback HTTP, as before they went over their worker's port
+   * (lambda/aws-port.ts): to compare the two, or to rule the port out. Default false.
+   */
+  awsOverHttp?: boolean;
 }
