@@ -4,7 +4,7 @@ import type { RestApiDef } from '../assembly/model';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../assembly/naming';
 import { ControlPlaneInputError } from '../control-plane/input';
 import type { FunctionPool, InvokeOutcome } from '../lambda/function-pool';
-import type { AwsCallAnswer, AwsCallRequest, AwsForward } from '../lambda/protocol';
+import type { AwsCallAnswer, AwsCallRequest } from '../lambda/protocol';
 import type { Logger } from '../log';
 import { pooledRandomBytes, randomHex } from '../random';
 import type { CognitoAuthorizer } from './authorizer';
@@ -29,15 +29,8 @@ export interface HttpAnswer {
 /** What a local handler gets: the request, its URL and its headers by name. */
 export type LocalRequest = IncomingRequest & { url: URL; headerOf: (name: string) => string | undefined };
 
-/**
- * A handler for a path prefix the local cloud serves itself (`/_local/`, `/_aws/sfn`). `direct`, for a function's call
- * over its worker's port (serveAwsCall): the answer, or the emulator the worker may send the call to itself, without
- * the handler forwarding it (the AWS front doors, once their IAM gate and fault rules have let it through), or
- * undefined for the handler to run.
- */
-export type LocalHandler = ((request: LocalRequest) => Promise<HttpAnswer>) & {
-  direct?: (request: LocalRequest) => HttpAnswer | { forward: AwsForward } | undefined;
-};
+/** A handler for a path prefix the local cloud serves itself (`/_local/`, `/_aws/sfn`). */
+export type LocalHandler = (request: LocalRequest) => Promise<HttpAnswer>;
 
 interface Mounted {
   service: string;
@@ -179,8 +172,7 @@ export class Gateway {
 
   /**
    * A function's AWS SDK call over its worker's port (lambda/aws-port.ts), answered as over HTTP: the control plane's
-   * guard, then the local handler of its path. A handler with a `direct` route (DynamoDB's front door) decides without
-   * forwarding the call: the worker then sends it to the emulator itself. Never rejects.
+   * guard, then the local handler of its path; the answer is posted back. Never rejects.
    */
   async serveAwsCall(call: AwsCallRequest): Promise<AwsCallAnswer> {
     this.awsCalls.overPort++;
@@ -214,16 +206,7 @@ export class Gateway {
     if (refused) return answer(refused, '(refused by the control-plane guard)');
     const local = this.localHandlerOf(request.path);
     if (!local) return answer(noLocalEndpoint(request.path));
-    const seen = () => localRequest(request, (name) => headerOf(rawHeaders, name.toLowerCase()));
-    if (local.direct) {
-      try {
-        const verdict = local.direct(seen());
-        if (verdict) return 'forward' in verdict ? { type: 'aws-answer', id: call.id, forward: verdict.forward } : answer(verdict);
-      } catch (error) {
-        return answer(this.localError(request, error));
-      }
-    }
-    return answer(await this.runLocal(request, () => local(seen())));
+    return answer(await this.runLocal(request, () => local(localRequest(request, (name) => headerOf(rawHeaders, name.toLowerCase())))));
   }
 
   /** The `http` log line of an answer (none for the front door's, marked quiet, nor for health checks). */

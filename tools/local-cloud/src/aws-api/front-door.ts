@@ -1,6 +1,5 @@
 import http from 'node:http';
-import type { HttpAnswer, LocalHandler, LocalRequest } from '../api/gateway';
-import type { AwsForward } from '../lambda/protocol';
+import type { HttpAnswer, LocalHandler } from '../api/gateway';
 import { LOCAL_ACCOUNT_ID } from '../assembly/naming';
 import { describeAwsCall, readAwsRequest, type ReadAwsRequest } from '../faults/aws-call';
 import { accessDeniedAnswer, awsErrorAnswer, type AccessDeniedProtocol } from '../faults/aws-errors';
@@ -37,12 +36,6 @@ export interface FrontDoorOptions {
   accessKeyId?: string;
   /** Keep-alive connections to the emulator, shared by every caller. */
   agent: http.Agent;
-  /**
-   * A function's call over its worker's port, once let through, is sent to the emulator by the worker itself (`direct`
-   * on the handler; see gateway.ts `serveAwsCall`), save the SQS calls whose answers carry queue URLs. Not with
-   * `pathPrefix`.
-   */
-  direct?: boolean;
 }
 
 /** Hop-by-hop and framing headers: each side of the door sets its own. */
@@ -87,8 +80,8 @@ export const withAccessKey = (pairs: [string, string][], accessKeyId: string): [
  * back. While a fault rule for the service is active, the call's operation and resources are read
  * and a matching rule answers in AWS's place; with none (and `--iam off`), the body is not even
  * parsed. With IAM on, a function's call is first checked against its role (see iam/gate.ts). Registered as
- * a gateway local handler, so what guards `/_aws/*` guards it too. A function's call comes over its worker's port
- * (lambda/aws-port.ts) rather than HTTP; with `direct`, the door then only admits it, and the worker sends it.
+ * a gateway local handler, so what guards `/_aws/*` guards it too; a function's call reaches it over its worker's
+ * port (lambda/aws-port.ts, gateway.ts `serveAwsCall`) rather than HTTP.
  */
 export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
   const upstream = new URL(options.upstream);
@@ -104,8 +97,8 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
         };
 
   const { iam } = options;
-  /** The IAM gate's refusal or a fault rule's answer, or undefined to let the call through. */
-  const admit = (request: LocalRequest, target: string | undefined): HttpAnswer | undefined => {
+  return (request) => {
+    const target = request.headerOf('x-amz-target');
     // The body is read only when IAM is on (`--iam enforce|warn`) or a fault rule watches the service, and then once.
     let read: ReadAwsRequest | undefined;
     const readOnce = () => (read ??= readAwsRequest(iam?.service === 'sns' || options.faults?.service === 'sns', target, request.body));
@@ -113,19 +106,12 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
       const refusal = iam.gate.checkRequest(request.headerOf('authorization'), () =>
         frontDoorActions(iam.service, readOnce(), iam.partitionKeyOf),
       );
-      if (refusal) return accessDeniedAnswer(iam.protocol, refusal.message);
+      if (refusal) return Promise.resolve(accessDeniedAnswer(iam.protocol, refusal.message));
     }
     if (options.faults?.registry.watches(options.faults.service)) {
       const rule = options.faults.registry.awsFault(describeAwsCall(options.faults.service, target, request.body, readOnce()));
-      if (rule) return awsErrorAnswer(options.faults.service, rule.error);
+      if (rule) return Promise.resolve(awsErrorAnswer(options.faults.service, rule.error));
     }
-    return undefined;
-  };
-  const forward: AwsForward = { port: Number(upstream.port), accessKeyId: options.accessKeyId };
-  const door: LocalHandler = (request) => {
-    const target = request.headerOf('x-amz-target');
-    const refused = admit(request, target);
-    if (refused) return Promise.resolve(refused);
     const rewrite = queueUrls && target !== undefined && QUEUE_URL_ANSWERS.has(target);
     const forwardedHeaders = options.accessKeyId
       ? withAccessKey(headerPairs(request.rawHeaders), options.accessKeyId)
@@ -179,13 +165,4 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
     };
     return new Promise<HttpAnswer>((resolve) => send(resolve, true));
   };
-  if (options.direct) {
-    door.direct = (request) => {
-      const target = request.headerOf('x-amz-target');
-      // An answer that carries queue URLs is rewritten here, so the door forwards that call itself.
-      if (queueUrls && target !== undefined && QUEUE_URL_ANSWERS.has(target)) return undefined;
-      return admit(request, target) ?? { forward };
-    };
-  }
-  return door;
 }

@@ -84,7 +84,6 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       accessKeyId: runtime.dynamodbAccessKeyId,
       faults: { service: 'dynamodb', registry: runtime.faults },
       iam: { service: 'dynamodb', protocol: 'dynamodb', gate, partitionKeyOf },
-      direct: true,
     }),
   );
   gateway.addLocalHandler(
@@ -94,7 +93,6 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       agent: dynamodbAgent,
       accessKeyId: runtime.dynamodbAccessKeyId,
       iam: { service: 'dynamodbstreams', protocol: 'dynamodb', gate },
-      direct: true,
     }),
   );
   gateway.addLocalHandler(
@@ -105,7 +103,6 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       faults: { service: 'sqs', registry: runtime.faults },
       iam: { service: 'sqs', protocol: 'sqs', gate },
       queueUrlBase: `${runtime.baseUrl}/_aws/sqs`,
-      direct: true,
     }),
   );
   gateway.addLocalHandler(
@@ -115,10 +112,9 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       agent: messagingAgent,
       faults: { service: 'sns', registry: runtime.faults },
       iam: { service: 'sns', protocol: 'sns', gate },
-      direct: true,
     }),
   );
-  gateway.addLocalHandler('/_aws/sts', awsFrontDoor({ upstream: messaging, agent: messagingAgent, direct: true }));
+  gateway.addLocalHandler('/_aws/sts', awsFrontDoor({ upstream: messaging, agent: messagingAgent }));
   gateway.addLocalHandler(
     S3_DOOR_PATH,
     s3FrontDoor({ upstream: messaging, agent: messagingAgent, notifications: runtime.s3Notifications, logger: runtime.logger }),

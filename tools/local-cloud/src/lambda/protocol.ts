@@ -51,15 +51,13 @@ export interface AwsCallRequest {
   body: string | Uint8Array;
 }
 
-/** The main thread's answer to an AwsCallRequest: the HTTP answer, or, for DynamoDB, where the worker sends the call itself. */
-export type AwsCallAnswer =
-  | { type: 'aws-answer'; id: number; statusCode: number; headers: [string, string][]; body: string | Uint8Array }
-  | { type: 'aws-answer'; id: number; forward: AwsForward };
-
-/** Let through: send the call to DynamoDB Local on `127.0.0.1:<port>`, under `accessKeyId` when the JVM is shared. */
-export interface AwsForward {
-  port: number;
-  accessKeyId?: string;
+/** The main thread's answer to an AwsCallRequest, as the SDK would have read it over HTTP. */
+export interface AwsCallAnswer {
+  type: 'aws-answer';
+  id: number;
+  statusCode: number;
+  headers: [string, string][];
+  body: string | Uint8Array;
 }
 
 export type WorkerResponse =
