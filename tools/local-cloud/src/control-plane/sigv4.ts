@@ -117,8 +117,8 @@ export class SigV4Verifier {
   /**
    * `signature: false` checks all but the signature itself (and the body's hash): the header's form, a known key, the
    * signed headers, the date. For a call whose signer is known otherwise (a function of this process, over its
-   * worker's port, signing with the secret the local cloud gave it), where re-signing was most of the main thread's
-   * work per call and would prove only that the function read its own environment.
+   * worker's port, signing with the secret the local cloud gave it), where re-signing was the main thread's largest
+   * single cost per call and would prove only that the function read its own environment.
    */
   async verify(request: SignedRequest, { signature: checkSignature = true }: { signature?: boolean } = {}): Promise<Verification> {
     const headers = canonicalHeaderValues(request.rawHeaders);
