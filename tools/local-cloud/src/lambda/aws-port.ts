@@ -57,7 +57,8 @@ export interface AwsPort {
  */
 export function awsPort(origin: string, send: (call: AwsCallRequest) => void): AwsPort {
   const { hostname, port } = new URL(origin);
-  const pending = new Map<number, { resolve: (answer: AwsCallAnswer) => void; reject: (error: Error) => void }>();
+  /** The calls waiting for the main thread's answer, by id. */
+  const pending = new Map<number, (answer: AwsCallAnswer) => void>();
   let nextId = 1;
 
   const covers = (request: SdkHttpRequest) =>
@@ -77,12 +78,9 @@ export function awsPort(origin: string, send: (call: AwsCallRequest) => void): A
         reject(abortError());
       };
       abortSignal?.addEventListener('abort', onAbort, { once: true });
-      pending.set(id, {
-        resolve: (answer) => {
-          abortSignal?.removeEventListener('abort', onAbort);
-          resolve(answer);
-        },
-        reject,
+      pending.set(id, (answer) => {
+        abortSignal?.removeEventListener('abort', onAbort);
+        resolve(answer);
       });
       send({
         type: 'aws',
@@ -128,7 +126,7 @@ export function awsPort(origin: string, send: (call: AwsCallRequest) => void): A
       const waiting = pending.get(answer.id);
       if (!waiting) return;
       pending.delete(answer.id);
-      waiting.resolve(answer);
+      waiting(answer);
     },
   };
 }
