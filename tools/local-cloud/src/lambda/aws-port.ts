@@ -33,7 +33,6 @@ interface SdkHttpRequest {
 
 interface SdkHttpResponse {
   statusCode: number;
-  reason?: string;
   headers: Record<string, string>;
   body: Uint8Array;
 }
