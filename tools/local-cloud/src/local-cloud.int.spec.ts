@@ -424,16 +424,22 @@ describe('local cloud on the fixture assemblies', () => {
       await call('DELETE', '/_local/faults', { headers: secretHeader() });
     });
 
-    it("sends a function's AWS calls over its worker's port, not HTTP (the stream relay's too), and they reach DynamoDB Local", async () => {
-      const awsCalls = async () => (await call('GET', '/_local/health')).json.awsCalls as { overPort: number; overHttp: number };
+    it("sends a function's AWS calls over its worker's port, not HTTP (the stream relay's too), and its admitted DynamoDB calls straight to DynamoDB Local", async () => {
+      const awsCalls = async () =>
+        (await call('GET', '/_local/health')).json.awsCalls as { overPort: number; overHttp: number; dynamodbDirect: number };
       const before = await awsCalls();
-      expect((await create('PORT1', 'over the port')).status).toBe(201);
-      await eventually(async () => ((await audited('PORT1')).length ? true : undefined), 20_000);
+      for (const id of ['PORT1', 'PORT2']) {
+        expect((await create(id, 'over the port')).status).toBe(201);
+        await eventually(async () => ((await audited(id)).length ? true : undefined), 20_000);
+      }
       const after = await awsCalls();
-      // The PutItem, the stream relay's SNS Publish, the consumer's PutItem, at least.
-      expect(after.overPort - before.overPort).toBeGreaterThanOrEqual(3);
+      // Per item: the PutItem, the stream relay's SNS Publish, the consumer's PutItem, at least. The second item's two
+      // PutItems are of a kind IAM admitted with the first: its worker sent them itself.
+      expect(after.overPort - before.overPort).toBeGreaterThanOrEqual(2);
+      expect(after.dynamodbDirect - before.dynamodbDirect).toBeGreaterThanOrEqual(2);
+      expect(after.overPort + after.dynamodbDirect - before.overPort - before.dynamodbDirect).toBeGreaterThanOrEqual(6);
       expect(after.overHttp - before.overHttp).toBe(0);
-      expect(await item('PORT1')).toEqual(expect.objectContaining({ name: { S: 'over the port' } }));
+      for (const id of ['PORT1', 'PORT2']) expect(await item(id)).toEqual(expect.objectContaining({ name: { S: 'over the port' } }));
     });
 
     it("fails a function's PutItem twice: the SDK's own retries carry it, the item is written, the rule shows its hits", async () => {

@@ -24,6 +24,8 @@ export interface HttpAnswer {
   quiet?: boolean;
   /** What the `http` log line adds (the function that answered, why a request was refused). */
   note?: string;
+  /** The DynamoDB front door: IAM admits every call of this one's kind (lambda/dynamodb-direct.ts); only a port call reads it. */
+  admitted?: boolean;
 }
 
 /** What a local handler gets: the request, its URL and its headers by name. */
@@ -198,6 +200,7 @@ export class Gateway {
         headers: Array.isArray(out.headers) ? out.headers : Object.entries(out.headers ?? {}),
         // A small Buffer is a view of a shared pool: cloning it to the worker would copy the whole pool.
         body: typeof body === 'string' || body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body),
+        ...(out.admitted ? { admitted: true } : {}),
       };
     };
     const refused = this.options.guard.covers(request.path)

@@ -1,8 +1,9 @@
 /**
  * A function's AWS SDK calls over its worker's port (lambda/aws-port.ts, gateway.ts `serveAwsCall`), with the real
  * SDK clients in this process standing in for a function's: the answers the SDK parses, what reaches the emulator,
- * that none of it crosses the gateway's HTTP server, IAM and fault answers from the front door, and the calls that
- * keep to HTTP.
+ * that none of it crosses the gateway's HTTP server, IAM and fault answers from the front door, the calls that
+ * keep to HTTP, and the DynamoDB calls the worker sends to the emulator itself once their kind is admitted
+ * (lambda/dynamodb-direct.ts).
  */
 import http, { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import { Gateway } from '../api/gateway';
 import { FaultRegistry } from '../faults/registry';
 import { parseFaultRule } from '../faults/rules';
 import { awsPort } from '../lambda/aws-port';
+import { DirectDynamodbFlags } from '../lambda/dynamodb-direct';
 import { memoryLogger } from '../log';
 import { awsFrontDoor } from './front-door';
 
@@ -30,7 +32,11 @@ let base: string;
 let upstreamPort: number;
 let httpRequests = 0;
 let portCalls = 0;
-const faults = new FaultRegistry({ logger: memoryLogger() });
+const flags = new DirectDynamodbFlags();
+// As the local cloud wires it (runtime/cloud-runtime.ts): a listed DynamoDB rule sends every DynamoDB call over the port.
+const faults: FaultRegistry = new FaultRegistry({ logger: memoryLogger(), onChange: () => flags.setWatched(faults.lists('dynamodb')) });
+/** Whether the DynamoDB door admits the kinds of the calls it answers (as it does with IAM off or allowing them). */
+let admitting = false;
 const agent = new http.Agent({ keepAlive: true });
 const clients: { destroy(): void }[] = [];
 
@@ -72,18 +78,22 @@ beforeAll(async () => {
     gateway.listener(req, res);
   });
   base = `http://127.0.0.1:${await listen(gatewayServer)}`;
-  gateway.addLocalHandler(
-    '/_aws/dynamodb',
-    awsFrontDoor({ upstream, agent, faults: { service: 'dynamodb', registry: faults }, accessKeyId: 'LOCALDATABASEKEY' }),
-  );
+  const doorOptions = { upstream, agent, faults: { service: 'dynamodb' as const, registry: faults }, accessKeyId: 'LOCALDATABASEKEY' };
+  const door = awsFrontDoor(doorOptions);
+  const admittingDoor = awsFrontDoor({ ...doorOptions, admits: true });
+  gateway.addLocalHandler('/_aws/dynamodb', (request) => (admitting ? admittingDoor : door)(request));
   gateway.addLocalHandler(
     '/_aws/sqs',
     awsFrontDoor({ upstream, agent, faults: { service: 'sqs', registry: faults }, queueUrlBase: `${base}/_aws/sqs` }),
   );
-  const port = awsPort(base, (call) => {
-    portCalls++;
-    void gateway.serveAwsCall(call).then((answer) => port.settle(answer));
-  });
+  const port = awsPort(
+    base,
+    (call) => {
+      portCalls++;
+      void gateway.serveAwsCall(call).then((answer) => port.settle(answer));
+    },
+    { endpoint: upstream, accessKeyId: 'LOCALDATABASEKEY', flags: flags.buffer },
+  );
   // The module cache a worker holds after its cold start, here with the one copy of the SDK's HTTP handler this process has.
   const { requestHandler } = dynamodb().config as unknown as { requestHandler: { constructor: unknown } };
   const cache = {
@@ -111,6 +121,8 @@ beforeEach(() => {
   httpRequests = 0;
   portCalls = 0;
   faults.clear();
+  admitting = false;
+  flags.forgetAdmissions();
 });
 
 describe("a function's AWS calls over its worker's port", () => {
@@ -206,5 +218,79 @@ describe("a function's AWS calls over its worker's port", () => {
     await new StandIn().handle(request('/_aws/s3/bucket/key'));
     await new StandIn().handle(request('/_aws/dynamodb', Readable.from(['{}'])));
     expect(original).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('DynamoDB calls the worker sends itself, once the main thread admitted their kind', () => {
+  const get = (sku: string, table = 'products') => dynamodb().send(new GetItemCommand({ TableName: table, Key: { pk: { S: sku } } }));
+
+  it('sends the next calls of an admitted kind straight to the emulator, under the database key; another kind still over the port', async () => {
+    admitting = true;
+    reply = (request) => JSON.stringify({ Item: JSON.parse(request.body).Key });
+    const directBefore = flags.directCalls;
+    expect((await get('sku-1')).Item).toEqual({ pk: { S: 'sku-1' } });
+    expect([portCalls, doorForwards, seen.length]).toEqual([1, 1, 1]);
+    expect((await get('sku-2')).Item).toEqual({ pk: { S: 'sku-2' } });
+    // The emulator saw the second call, the door did not forward it: the worker sent it.
+    expect([portCalls, doorForwards, seen.length, httpRequests]).toEqual([1, 1, 2, 0]);
+    expect(flags.directCalls - directBefore).toBe(1);
+    expect(seen[1]).toEqual(
+      expect.objectContaining({
+        url: '/',
+        body: JSON.stringify({ TableName: 'products', Key: { pk: { S: 'sku-2' } } }),
+        headers: expect.objectContaining({
+          host: `127.0.0.1:${upstreamPort}`,
+          'x-amz-target': 'DynamoDB_20120810.GetItem',
+          authorization: expect.stringContaining('Credential=LOCALDATABASEKEY/'),
+        }),
+      }),
+    );
+    // A GetItem on another table, and a PutItem on this one, are other kinds: over the port, each admitted in turn.
+    await get('o-1', 'orders');
+    await dynamodb().send(new PutItemCommand({ TableName: 'products', Item: { pk: { S: 'sku-3' } } }));
+    expect([portCalls, doorForwards]).toEqual([3, 3]);
+  });
+
+  it('never admits a kind the door did not: each call goes over the port', async () => {
+    await get('sku-1');
+    await get('sku-2');
+    expect([portCalls, doorForwards, seen.length]).toEqual([2, 2, 2]);
+  });
+
+  it('sends every call over the port while a DynamoDB fault rule is listed, where the rule answers; a new set of templates forgets what was admitted', async () => {
+    admitting = true;
+    await get('sku-1');
+    const parsed = parseFaultRule({
+      kind: 'aws',
+      service: 'dynamodb',
+      operations: ['GetItem'],
+      resource: 'products',
+      error: 'throttle',
+      count: 1,
+    });
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    const rule = faults.add(parsed.rule);
+    await expect(get('sku-2')).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    // Spent, but listed: still over the port.
+    await get('sku-3');
+    expect([portCalls, seen.length]).toEqual([3, 2]);
+    faults.remove(rule?.id ?? '');
+    await get('sku-4');
+    expect([portCalls, seen.length]).toEqual([3, 3]);
+    flags.forgetAdmissions();
+    await get('sku-5');
+    expect([portCalls, seen.length]).toEqual([4, 4]);
+  });
+
+  it('gives up on a direct call aborted before the emulator answers', async () => {
+    admitting = true;
+    await get('sku-1');
+    const controller = new AbortController();
+    const pending = dynamodb().send(new GetItemCommand({ TableName: 'products', Key: { pk: { S: 'sku-2' } } }), {
+      abortSignal: controller.signal,
+    });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(portCalls).toBe(1);
   });
 });

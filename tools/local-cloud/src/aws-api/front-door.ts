@@ -25,6 +25,11 @@ export interface FrontDoorOptions {
    */
   iam?: { service: FrontDoorService; protocol: AccessDeniedProtocol; gate: IamGate; partitionKeyOf?: PartitionKeyOf };
   /**
+   * DynamoDB: each answer says whether IAM admits every call of its kind (`admitted`), so that the function's worker may
+   * send the next ones to DynamoDB Local itself (lambda/dynamodb-direct.ts).
+   */
+  admits?: boolean;
+  /**
    * S3 (REST: the operation is the method and the path): the door's own path (`/_aws/s3`), taken
    * off the path, which is then forwarded with its query. Without it every call goes to `/`.
    */
@@ -102,11 +107,15 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
     // The body is read only when IAM is on (`--iam enforce|warn`) or a fault rule watches the service, and then once.
     let read: ReadAwsRequest | undefined;
     const readOnce = () => (read ??= readAwsRequest(iam?.service === 'sns' || options.faults?.service === 'sns', target, request.body));
+    let admitted = options.admits === true && !iam?.gate.active;
     if (iam?.gate.active) {
-      const refusal = iam.gate.checkRequest(request.headerOf('authorization'), () =>
-        frontDoorActions(iam.service, readOnce(), iam.partitionKeyOf),
-      );
-      if (refusal) return Promise.resolve(accessDeniedAnswer(iam.protocol, refusal.message));
+      const requested = () => frontDoorActions(iam.service, readOnce(), iam.partitionKeyOf);
+      const authorization = request.headerOf('authorization');
+      const checked = options.admits
+        ? iam.gate.admitRequest(authorization, requested)
+        : { refusal: iam.gate.checkRequest(authorization, requested) };
+      if (checked.refusal) return Promise.resolve(accessDeniedAnswer(iam.protocol, checked.refusal.message));
+      admitted = 'admitted' in checked && checked.admitted;
     }
     if (options.faults?.registry.watches(options.faults.service)) {
       const rule = options.faults.registry.awsFault(describeAwsCall(options.faults.service, target, request.body, readOnce()));
@@ -150,6 +159,7 @@ export function awsFrontDoor(options: FrontDoorOptions): LocalHandler {
               headers: [...answerHeaders, ['content-length', length]],
               body,
               quiet: true,
+              ...(admitted ? { admitted } : {}),
             });
           });
         },

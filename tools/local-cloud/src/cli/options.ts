@@ -58,6 +58,8 @@ export interface CliOptions {
   dynamodbEndpoint?: string;
   /** The functions' AWS calls over loopback HTTP rather than their worker's port (env LOCAL_CLOUD_AWS_OVER_HTTP=true). */
   awsOverHttp: boolean;
+  /** Every DynamoDB call of a function over its worker's port, none sent by the worker itself (env LOCAL_CLOUD_DYNAMODB_OVER_PORT=true). */
+  dynamodbOverPort: boolean;
   /** Run `nx run-many -t synth -c local` first (what npm start does); a CDK app (`app.kind` cdk-app) is always synthesized. */
   synth: boolean;
   /** V8 code cache of the functions' modules: the shop's node_modules/.cache, another app's state dir. */
@@ -211,6 +213,7 @@ function rest(values: ParsedValues, env: NodeJS.ProcessEnv, app: AppTarget | und
     jvmOptions: env.LOCAL_CLOUD_JVM_OPTIONS ?? QUICK_START_JVM_OPTIONS,
     dynamodbEndpoint: env.LOCAL_CLOUD_DYNAMODB_ENDPOINT || undefined,
     awsOverHttp: env.LOCAL_CLOUD_AWS_OVER_HTTP === 'true',
+    dynamodbOverPort: env.LOCAL_CLOUD_DYNAMODB_OVER_PORT === 'true',
     synth: values.synth === true,
     watch: values.watch === true,
     scheduleSpeed: positiveNumber('--schedule-speed', values['schedule-speed'] ?? env.LOCAL_CLOUD_SCHEDULE_SPEED ?? 1),
@@ -262,5 +265,7 @@ LOCAL_CLOUD_DYNAMODB_ENDPOINT (http://127.0.0.1:<port>: a DynamoDB Local that ru
 its own; each start keeps its tables there under an access key of its own, so several local clouds can share one JVM; not with --persist),
 LOCAL_CLOUD_RETRY_DELAY_SCALE (multiplies the waits between Lambda async, EventBridge target and stream retries; tests: 0.01),
 LOCAL_CLOUD_AWS_OVER_HTTP=true (the functions' AWS calls reach the local cloud over loopback HTTP rather than their worker thread's
-port: to compare the two).
+port: to compare the two),
+LOCAL_CLOUD_DYNAMODB_OVER_PORT=true (every DynamoDB call of a function crosses the main thread, none is sent by its worker thread
+straight to DynamoDB Local once IAM admitted its kind: to compare the two).
 `;

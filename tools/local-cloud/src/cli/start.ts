@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     scheduleSpeed: options.scheduleSpeed,
     iam: options.iam,
     awsOverHttp: options.awsOverHttp,
+    dynamodbOverPort: options.dynamodbOverPort,
   });
 
   let devLoop: import('../dev/dev-loop').DevLoop | undefined;

@@ -199,6 +199,20 @@ describe('conformance: IAM enforced on each function, state machine and subscrip
     expect(report.denials).toContainEqual(expect.objectContaining({ action: 'dynamodb:Query', resource: TABLE_ARN, mode: 'enforce' }));
   });
 
+  it("a granted kind of call goes straight from the function's worker to DynamoDB Local once admitted; a refused kind is refused every time", async () => {
+    const direct = async () => (await cloud.local<{ awsCalls: { dynamodbDirect: number } }>('/_local/health')).awsCalls.dynamodbDirect;
+    await invoke('iamwire-reader', { op: 'get', pk: 'o#1' });
+    const before = await direct();
+    expect(await invoke('iamwire-reader', { op: 'get', pk: 'o#1' })).toMatchObject({ ok: true, item: { note: { S: 'item o#1' } } });
+    expect(await direct()).toBe(before + 1);
+    for (const attempt of [1, 2])
+      expect([attempt, await invoke('iamwire-reader', { op: 'query', pk: 'o#1' })]).toEqual([
+        attempt,
+        expect.objectContaining({ ok: false, name: 'AccessDeniedException' }),
+      ]);
+    expect(await direct()).toBe(before + 1);
+  });
+
   it('a dynamodb:LeadingKeys condition: the own partition is read, another is refused', async () => {
     expect(await invoke('iamwire-customer', { op: 'get', pk: 'c#1' })).toMatchObject({ ok: true, item: { note: { S: 'item c#1' } } });
     expect(await invoke('iamwire-customer', { op: 'get', pk: 'c#2' })).toMatchObject({

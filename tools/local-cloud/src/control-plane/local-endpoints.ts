@@ -84,6 +84,7 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       accessKeyId: runtime.dynamodbAccessKeyId,
       faults: { service: 'dynamodb', registry: runtime.faults },
       iam: { service: 'dynamodb', protocol: 'dynamodb', gate, partitionKeyOf },
+      admits: true,
     }),
   );
   gateway.addLocalHandler(
@@ -175,7 +176,7 @@ export function registerLocalEndpoints(host: LocalEndpointsHost): { close(): voi
       parts,
       uptimeMs: Date.now() - startedAt,
       readyInMs: readyAt ? readyAt - startedAt : undefined,
-      awsCalls: gateway.awsCalls,
+      awsCalls: { ...gateway.awsCalls, dynamodbDirect: runtime.dynamodbFlags.directCalls },
     });
   });
   gateway.addLocalHandler('/_local/routes', async () => json(200, cloud.routes()));

@@ -61,8 +61,14 @@ export class FaultRegistry implements FunctionFaults, ExecutionFaults {
   private nextId = 1;
   private readonly now: () => number;
 
-  constructor(private readonly deps: { logger: Logger; now?: () => number }) {
+  /** `onChange`: told after a rule is added or removed. */
+  constructor(private readonly deps: { logger: Logger; now?: () => number; onChange?: () => void }) {
     this.now = deps.now ?? Date.now;
+  }
+
+  /** Whether any AWS rule for this service is listed, active or not (spent and expired rules stay until deleted). */
+  lists(service: FaultService): boolean {
+    return this.entries.some((entry) => entry.rule.kind === 'aws' && entry.rule.service === service);
   }
 
   /** Adds a rule; undefined when MAX_FAULT_RULES are kept already. */
@@ -77,6 +83,7 @@ export class FaultRegistry implements FunctionFaults, ExecutionFaults {
       expiresAt: rule.seconds === undefined ? undefined : createdAt + rule.seconds * 1000,
     };
     this.entries.push(entry);
+    this.deps.onChange?.();
     return this.view(entry);
   }
 
@@ -93,12 +100,14 @@ export class FaultRegistry implements FunctionFaults, ExecutionFaults {
     const entry = this.entries.find((candidate) => candidate.id === id);
     if (!entry) return undefined;
     this.entries = this.entries.filter((candidate) => candidate !== entry);
+    this.deps.onChange?.();
     return this.view(entry);
   }
 
   clear(): number {
     const removed = this.entries.length;
     this.entries = [];
+    this.deps.onChange?.();
     return removed;
   }
 

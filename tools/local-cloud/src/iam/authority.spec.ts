@@ -11,7 +11,9 @@ import {
   TABLE_ARN,
   TOPIC_ARN,
 } from '../testing/iam-fixture';
+import { LOCAL_ACCESS_KEY_ID } from '../control-plane/secret';
 import { LocalIamAuthority } from './authority';
+import { IamGate } from './gate';
 import type { ResourcePolicyDef } from './grants';
 import type { IamCall } from './types';
 
@@ -270,5 +272,51 @@ describe('report()', () => {
     expect(own.summary()).toMatch(
       /^iam: 3 roles, \d+ grants never used \(shop:CustomerFn: dynamodb:DeleteItem, dynamodb:GetItem, dynamodb:Query \+\d+; shop:OrderFn: dynamodb:BatchGetItem, .*\), 4 denials/,
     );
+  });
+});
+
+describe("admitting a kind of call (a function's worker then sends it to DynamoDB Local itself)", () => {
+  it('is condition-free only where neither the role nor the resource policy tests a condition key', () => {
+    const orderRole = required(authority.roleOf('function', ORDER_FN));
+    expect(authority.conditionFree(orderRole, [TABLE_ARN])).toBe(true);
+    // Its OwnPartitionOnly statement tests dynamodb:LeadingKeys: a GetItem's decision depends on the item's key.
+    expect(authority.conditionFree(required(authority.roleOf('function', CUSTOMER_FN)), [TABLE_ARN])).toBe(false);
+    // The bucket's policy (enforceSSL) tests aws:SecureTransport.
+    expect(authority.conditionFree(orderRole, [BUCKET_ARN])).toBe(false);
+  });
+
+  it('tells its listener each time a redeploy replaces the grants', async () => {
+    let changes = 0;
+    const own = new LocalIamAuthority({ onChange: () => changes++ });
+    await own.setService('shop', model.iam);
+    await own.setService('shop', iamFixtureModel({ withoutSagaInvoke: true }).iam);
+    expect(changes).toBe(2);
+  }, 120_000);
+
+  it('the gate admits a kind only when every permission is allowed and no condition can change that', () => {
+    const authorization = (key: string) =>
+      `AWS4-HMAC-SHA256 Credential=${key}/20261203/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0`;
+    const gateOf = (mode: 'enforce' | 'warn' | 'off') => {
+      const gate = new IamGate({ mode, logger });
+      gate.authority = authority;
+      return gate;
+    };
+    const enforce = gateOf('enforce');
+    const order = authorization(enforce.keys.issue(ORDER_FN));
+    const customer = authorization(enforce.keys.issue(CUSTOMER_FN));
+    const get = () => [{ action: 'dynamodb:GetItem', resource: TABLE_ARN }];
+    const put = () => [{ action: 'dynamodb:PutItem', resource: TABLE_ARN }];
+    expect(enforce.admitRequest(order, get)).toEqual({ admitted: true });
+    expect(enforce.admitRequest(order, put)).toEqual({ refusal: expect.objectContaining({ requested: put()[0] }), admitted: false });
+    // Allowed for this key, but another item's key could be refused.
+    expect(enforce.admitRequest(customer, () => [{ ...get()[0], context: { 'dynamodb:LeadingKeys': ['c#1'] } }])).toEqual({
+      admitted: false,
+    });
+    expect(enforce.admitRequest(authorization('ASIANEVERISSUED0000'), get)).toEqual({ refusal: expect.anything(), admitted: false });
+    expect(enforce.admitRequest(authorization(LOCAL_ACCESS_KEY_ID), put)).toEqual({ admitted: true });
+    // In warn, a denial is let through but never admitted: each call of its kind is logged again.
+    const warn = gateOf('warn');
+    expect(warn.admitRequest(authorization(warn.keys.issue(ORDER_FN)), put)).toEqual({ admitted: false });
+    expect(gateOf('off').admitRequest(order, put)).toEqual({ admitted: true });
   });
 });

@@ -35,6 +35,8 @@ interface CachedDecision {
 export interface LocalIamAuthorityOptions {
   logger?: Logger;
   maxCachedDecisions?: number;
+  /** Told each time the templates' IAM is replaced (a start or a redeploy): what was decided may no longer hold. */
+  onChange?: () => void;
 }
 
 /**
@@ -157,6 +159,7 @@ export class LocalIamAuthority implements IamAuthority {
     this.cache.clear();
     this.conditionKeys.clear();
     this.resourceConditionKeys = conditionKeysOf([...this.index.resourcePolicies.values()]);
+    this.options.onChange?.();
   }
 
   /**
@@ -166,17 +169,27 @@ export class LocalIamAuthority implements IamAuthority {
    * item (`dynamodb:LeadingKeys` is every item's partition key; only a role whose policy tests it
    * needs a decision per key).
    */
+  conditionFree(roleArn: string, resources: string[]): boolean {
+    if (this.roleConditionKeys(roleArn).size > 0) return false;
+    return resources.every((resource) => {
+      const policy = this.index.resourcePolicies.get(policyHolderOf(resource));
+      return !policy || conditionKeysOf([policy]).size === 0;
+    });
+  }
+
+  /** The condition keys and policy variables a role's identity policies mention (lower case), read on first use. */
+  private roleConditionKeys(roleArn: string): Set<string> {
+    let keys = this.conditionKeys.get(roleArn);
+    if (!keys) this.conditionKeys.set(roleArn, (keys = conditionKeysOf(this.index.roles.get(roleArn)?.policies ?? [])));
+    return keys;
+  }
+
   private relevant(call: IamCall): IamCall {
     const { context } = call;
     if (!context) return call;
     const names = Object.keys(context);
     if (names.length === 0) return call;
-    let roleKeys: Set<string> | undefined;
-    if (call.principal.kind === 'role') {
-      const { roleArn } = call.principal;
-      roleKeys = this.conditionKeys.get(roleArn);
-      if (!roleKeys) this.conditionKeys.set(roleArn, (roleKeys = conditionKeysOf(this.index.roles.get(roleArn)?.policies ?? [])));
-    }
+    const roleKeys = call.principal.kind === 'role' ? this.roleConditionKeys(call.principal.roleArn) : undefined;
     const kept = names.filter((name) => {
       const lower = name.toLowerCase();
       return roleKeys?.has(lower) || this.resourceConditionKeys.has(lower);

@@ -100,19 +100,27 @@ export class IamGate {
    * protocol's AccessDenied. In `warn` it is logged and recorded, and undefined is returned.
    */
   check(principal: IamPrincipal, requested: RequestedAction[], who: string): IamRefusal | undefined {
+    return this.evaluate(principal, requested, who).refusal;
+  }
+
+  /** check(), and whether every permission was allowed (in `warn`, a denial is not refused but is not allowed either). */
+  private evaluate(principal: IamPrincipal, requested: RequestedAction[], who: string): { refusal?: IamRefusal; allowed: boolean } {
     const authority = this.authority;
-    if (!authority || this.options.mode === 'off') return undefined;
+    if (!authority || this.options.mode === 'off') return { allowed: true };
     const mode = this.options.mode;
+    let allowed = true;
     for (const one of requested) {
       const decision = authority.authorize({ principal, ...one }, mode);
       if (decision.allowed) continue;
+      allowed = false;
       this.options.logger.line(
         'iam',
         `${mode === 'enforce' ? 'DENIED' : 'would deny (warn)'} ${who}: ${one.action} on ${one.resource}: ${decision.explanation}`,
       );
-      if (mode === 'enforce') return { message: accessDeniedMessage(principal, one, decision), requested: one, decision };
+      if (mode === 'enforce')
+        return { refusal: { message: accessDeniedMessage(principal, one, decision), requested: one, decision }, allowed };
     }
-    return undefined;
+    return { allowed };
   }
 
   /**
@@ -146,5 +154,28 @@ export class IamGate {
       return first && this.refuseUnknown(caller.who, first, caller.unknown);
     }
     return caller.principal ? this.check(caller.principal, requested(), caller.who) : undefined;
+  }
+
+  /**
+   * checkRequest(), and whether IAM admits every request of this kind (the same permissions by the same signer) without
+   * being asked again: with `--iam off`; for the control key; for a function whose every permission here is allowed, by a
+   * role whose policies (and every resource policy) test no condition key, so that nothing else in a request can change
+   * the decision. Only a new set of templates can: the authority says when (lambda/dynamodb-direct.ts).
+   */
+  admitRequest(authorization: string | undefined, requested: () => RequestedAction[]): { refusal?: IamRefusal; admitted: boolean } {
+    if (this.options.mode === 'off') return { admitted: true };
+    const authority = this.authority;
+    if (!authority) return { admitted: false };
+    const caller = this.callerOf(authorization);
+    if (caller.unknown !== undefined) {
+      const first = requested()[0];
+      return { refusal: first && this.refuseUnknown(caller.who, first, caller.unknown), admitted: false };
+    }
+    if (!caller.principal) return { admitted: true };
+    const asked = requested();
+    const { refusal, allowed } = this.evaluate(caller.principal, asked, caller.who);
+    const resources = asked.map(({ resource }) => resource);
+    const conditionFree = caller.principal.kind === 'role' && (authority.conditionFree?.(caller.principal.roleArn, resources) ?? false);
+    return { refusal, admitted: allowed && conditionFree };
   }
 }

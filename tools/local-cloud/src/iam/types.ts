@@ -41,6 +41,11 @@ export interface IamAuthority {
   roleOf(kind: 'function' | 'stateMachine', nameOrArn: string): string | undefined;
   /** Least privilege, measured: per role, actions granted and used, granted and never used; every denial. */
   report(): IamReport;
+  /**
+   * True when no policy that could decide this role's calls on these resources (its own, theirs) tests a condition key
+   * or names a policy variable: the decisions depend on the action and the resource alone, until the templates change.
+   */
+  conditionFree?(roleArn: string, resources: string[]): boolean;
 }
 
 /** One role in the report. */

@@ -17,6 +17,7 @@
  * Calls this does not cover keep to HTTP, and behave the same: an SDK bundled into the function (its own handler
  * module is not seen), a client loaded after the cold start, S3 (streamed bodies), a body that is a stream.
  */
+import { directDynamodb, type DirectDynamodbInit } from './dynamodb-direct';
 import type { AwsCallAnswer, AwsCallRequest } from './protocol';
 
 /** What the SDK hands its HTTP handler (`@smithy/protocol-http`'s HttpRequest): the fields read here. */
@@ -52,10 +53,12 @@ export interface AwsPort {
 }
 
 /**
- * `origin`: the local cloud's (`http://127.0.0.1:<port>`); `send` posts a call to the main thread.
+ * `origin`: the local cloud's (`http://127.0.0.1:<port>`); `send` posts a call to the main thread; `dynamodb`: where
+ * admitted DynamoDB calls go without the main thread (dynamodb-direct.ts).
  */
-export function awsPort(origin: string, send: (call: AwsCallRequest) => void): AwsPort {
+export function awsPort(origin: string, send: (call: AwsCallRequest) => void, dynamodb?: DirectDynamodbInit): AwsPort {
   const { hostname, port } = new URL(origin);
+  const direct = dynamodb && directDynamodb(dynamodb);
   /** The calls waiting for the main thread's answer, by id. */
   const pending = new Map<number, (answer: AwsCallAnswer) => void>();
   let nextId = 1;
@@ -95,15 +98,13 @@ export function awsPort(origin: string, send: (call: AwsCallRequest) => void): A
   const wrap = (original: Handle): Handle =>
     async function (this: unknown, request, options) {
       if (!covers(request)) return original.call(this, request, options);
+      const kind = direct && (request.path === '/_aws/dynamodb' || request.path === '/_aws/dynamodb/') ? direct.kindOf(request) : undefined;
+      const straight = kind === undefined ? undefined : direct?.send(request, kind, options?.abortSignal);
+      if (straight) return { response: responseOf(await straight) };
+      const generation = direct?.generation() ?? 0;
       const answer = await ask(request, options?.abortSignal);
-      const headers: Record<string, string> = {};
-      for (const [name, value] of answer.headers) {
-        const key = name.toLowerCase();
-        headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
-      }
-      const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
-      const response: SdkHttpResponse = { statusCode: answer.statusCode, headers, body };
-      return { response };
+      if (kind !== undefined && answer.admitted) direct?.admit(kind, generation);
+      return { response: responseOf(answer) };
     };
 
   return {
@@ -128,6 +129,16 @@ export function awsPort(origin: string, send: (call: AwsCallRequest) => void): A
       waiting(answer);
     },
   };
+}
+
+/** An answer as the SDK's HTTP handler gives it: headers by lower-case name (repeated ones joined). */
+function responseOf(answer: { statusCode: number; headers: [string, string][]; body: string | Uint8Array }): SdkHttpResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of answer.headers) {
+    const key = name.toLowerCase();
+    headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
+  }
+  return { statusCode: answer.statusCode, headers, body: typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body };
 }
 
 function queryString(query: SdkHttpRequest['query']): string {

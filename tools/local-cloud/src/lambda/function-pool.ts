@@ -10,6 +10,7 @@ import { formatFunctionLog } from '../logs/function-log';
 import { randomHex } from '../random';
 import { layerNodePath } from './layers';
 import type { AwsCallAnswer, AwsCallRequest, LambdaErrorPayload, WorkerInit, WorkerRequest, WorkerResponse } from './protocol';
+import type { DirectDynamodbInit } from './dynamodb-direct';
 
 /** How an invocation ended. `kind` says why it failed, as Lambda would tell it apart. */
 export interface InvokeOutcome {
@@ -58,9 +59,10 @@ export interface FunctionPoolOptions {
   logSink?: (label: string, line: string) => void;
   /**
    * The functions' AWS SDK calls to the local cloud (`/_aws/*` at `origin`), over the worker's port instead of
-   * loopback HTTP (aws-port.ts): `serve` answers them on the main thread. None: over HTTP.
+   * loopback HTTP (aws-port.ts): `serve` answers them on the main thread. None: over HTTP. `dynamodb`: where a
+   * worker sends the DynamoDB calls the main thread admitted (dynamodb-direct.ts); none: every call over the port.
    */
-  awsCalls?: { origin: string; serve: (call: AwsCallRequest) => Promise<AwsCallAnswer> };
+  awsCalls?: { origin: string; serve: (call: AwsCallRequest) => Promise<AwsCallAnswer>; dynamodb?: () => DirectDynamodbInit | undefined };
 }
 
 interface Instance {
@@ -342,6 +344,7 @@ export class FunctionPool {
       compileCacheDir: this.options.compileCacheDir,
       optDir: this.def.optDir,
       awsOrigin: this.options.awsCalls?.origin,
+      dynamodbDirect: this.options.awsCalls?.dynamodb?.(),
     };
     const spawnedAt = performance.now();
     const worker = new Worker(this.options.workerScript, {

@@ -106,7 +106,9 @@ async function main() {
     return;
   }
   // The SDK clients the bundle loaded at its init are in the module cache now: their calls to the local cloud go over the port.
-  const aws = init.awsOrigin ? awsPort(init.awsOrigin, (call) => port.postMessage(call satisfies WorkerResponse)) : undefined;
+  const aws = init.awsOrigin
+    ? awsPort(init.awsOrigin, (call) => port.postMessage(call satisfies WorkerResponse), init.dynamodbDirect)
+    : undefined;
   aws?.wrapLoadedHandlers(requireFromCode.cache);
   port.postMessage({ type: 'ready', initDurationMs: performance.now() - started } satisfies WorkerResponse);
 

@@ -1,4 +1,5 @@
 /** Messages between a function pool (main thread) and a Lambda worker thread. */
+import type { DirectDynamodbInit } from './dynamodb-direct';
 
 export interface WorkerInit {
   codeDir: string;
@@ -19,6 +20,8 @@ export interface WorkerInit {
    * port (aws-port.ts). None: every call goes over HTTP.
    */
   awsOrigin?: string;
+  /** DynamoDB Local and the flags shared with the main thread: admitted DynamoDB calls go there (dynamodb-direct.ts). */
+  dynamodbDirect?: DirectDynamodbInit;
 }
 
 /** The error payload Lambda returns for a failed invocation. */
@@ -58,6 +61,8 @@ export interface AwsCallAnswer {
   statusCode: number;
   headers: [string, string][];
   body: string | Uint8Array;
+  /** IAM admits every DynamoDB call of this one's kind: the worker may send them to DynamoDB Local itself. */
+  admitted?: boolean;
 }
 
 export type WorkerResponse =

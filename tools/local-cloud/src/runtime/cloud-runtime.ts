@@ -13,6 +13,7 @@ import { Messaging } from '../emulators/messaging';
 import { EventBridge } from '../events/event-bridge';
 import { FaultRegistry } from '../faults/registry';
 import { LocalIamAuthority } from '../iam/authority';
+import { DirectDynamodbFlags } from '../lambda/dynamodb-direct';
 import { IamGate } from '../iam/gate';
 import { eventTargetRefusal, serviceCallRefusal, stateMachineAuthorizer } from '../iam/on-behalf';
 import { PublishCommand } from '@aws-sdk/client-sns';
@@ -49,6 +50,8 @@ export class CloudRuntime {
   readonly iam: LocalIamAuthority;
   /** IAM on the wire: the functions' access keys and the check of their calls against `iam` (`--iam`). */
   readonly iamGate: IamGate;
+  /** What the workers read before they send a DynamoDB call themselves (lambda/dynamodb-direct.ts). */
+  readonly dynamodbFlags = new DirectDynamodbFlags();
   /** The buckets' notification configurations; the S3 front door hands them each object change. */
   readonly s3Notifications: BucketNotifications;
   /** The model of the loaded assemblies (undefined before the first read). */
@@ -66,7 +69,7 @@ export class CloudRuntime {
 
   constructor(readonly options: LocalCloudOptions) {
     this.logger = keepingLines(options.logger, this.logs);
-    this.iam = new LocalIamAuthority({ logger: this.logger });
+    this.iam = new LocalIamAuthority({ logger: this.logger, onChange: () => this.dynamodbFlags.forgetAdmissions() });
     this.iamGate = new IamGate({ mode: options.iam ?? 'enforce', logger: this.logger });
     this.iamGate.authority = this.iam;
     const guard = new ControlPlaneGuard({
@@ -98,7 +101,10 @@ export class CloudRuntime {
       scheduleSpeed: this.options.scheduleSpeed,
       targetRefusal: (rule, target) => eventTargetRefusal(this.iamGate, rule, target),
     });
-    this.faults = new FaultRegistry({ logger: this.logger });
+    this.faults = new FaultRegistry({
+      logger: this.logger,
+      onChange: () => this.dynamodbFlags.setWatched(this.faults.lists('dynamodb')),
+    });
     this.s3Notifications = new BucketNotifications({
       invokeAsync: (name, payload) => this.asyncInvoker.accept(name, payload, 's3'),
       sendMessage: (queueArn, body) => this.destinations.sendMessage(queueArn, body),
@@ -209,7 +215,20 @@ export class CloudRuntime {
       compileCacheDir: this.options.compileCacheDir,
       faults: this.faults,
       logSink: (label, line) => this.logs.add(label, line),
-      awsCalls: this.options.awsOverHttp ? undefined : { origin: this.baseUrl, serve: (call) => this.gateway.serveAwsCall(call) },
+      awsCalls: this.options.awsOverHttp
+        ? undefined
+        : {
+            origin: this.baseUrl,
+            serve: (call) => this.gateway.serveAwsCall(call),
+            dynamodb: () =>
+              this.options.dynamodbOverPort || !this.ports.dynamodb
+                ? undefined
+                : {
+                    endpoint: `http://127.0.0.1:${this.ports.dynamodb}`,
+                    accessKeyId: this.dynamodbAccessKeyId,
+                    flags: this.dynamodbFlags.buffer,
+                  },
+          },
     };
   }
 

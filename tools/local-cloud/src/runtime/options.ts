@@ -56,4 +56,9 @@ export interface LocalCloudOptions {
    * (lambda/aws-port.ts): to compare the two, or to rule the port out. Default false.
    */
   awsOverHttp?: boolean;
+  /**
+   * Every DynamoDB call of a function over its worker's port, as before a worker sent the calls IAM admits to
+   * DynamoDB Local itself (lambda/dynamodb-direct.ts): to compare the two. Default false.
+   */
+  dynamodbOverPort?: boolean;
 }
